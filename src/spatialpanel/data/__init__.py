@@ -1,0 +1,1 @@
+"""Data layer: readers, validation at the boundary, missing-value filling, bundled datasets."""
