@@ -1,0 +1,101 @@
+"""Helpers shared by the disparity tools: panel checks and region groups."""
+
+from __future__ import annotations
+
+from collections.abc import Hashable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from spatialpanel.errors import ConfigError, DataError
+
+__all__ = ["check_panel", "resolve_groups"]
+
+_DIVISIONS = ("region_4", "region_3belt", "region_3belt_1986")
+
+
+def check_panel(values: pd.Series, *, name: str = "values") -> pd.Series:
+    """Validate a panel Series with an (entity, time) MultiIndex; return a float copy.
+
+    Raises a :class:`DataError` naming the region and year of a missing or infinite value and
+    the duplicated region-years.
+    """
+    if not isinstance(values, pd.Series):
+        raise DataError(
+            f"{name} must be a pandas Series with an (entity, time) MultiIndex; got "
+            f"{type(values).__name__}. Pass e.g. ctx.scores['cp']['score']."
+        )
+    if not isinstance(values.index, pd.MultiIndex) or values.index.nlevels != 2:
+        raise DataError(
+            f"{name} must have a two-level (entity, time) MultiIndex; got index levels "
+            f"{list(values.index.names)}. Use series.set_axis(pd.MultiIndex.from_arrays(...))."
+        )
+    out = values.astype(float).copy()
+    if out.index.has_duplicates:
+        dup = out.index[out.index.duplicated()].tolist()[:5]
+        raise DataError(f"{name} has duplicated (entity, time) pairs: {dup}. Keep one row each.")
+    bad = ~np.isfinite(out.to_numpy())
+    if bad.any():
+        where = out.index[bad].tolist()[:5]
+        raise DataError(
+            f"{name} has missing or infinite values at (entity, time) {where}. Fill them first "
+            "(spatialpanel.fill_missing) or drop those regions."
+        )
+    return out
+
+
+def balanced_wide(values: pd.Series, *, name: str = "values") -> pd.DataFrame:
+    """Entity x time frame of a balanced panel; raise :class:`DataError` when unbalanced."""
+    wide = values.unstack(level=1).sort_index(axis=0).sort_index(axis=1)
+    if wide.isna().any().any():
+        miss = wide.isna().stack()
+        where = miss[miss].index.tolist()[:5]
+        raise DataError(
+            f"{name} is not a balanced panel: no value for (entity, time) {where}. Every region "
+            "needs a value in every year for this tool; fill or drop them first."
+        )
+    return wide
+
+
+def resolve_groups(
+    groups: pd.Series | Mapping[Hashable, Hashable] | str,
+    entities: pd.Index,
+    *,
+    name: str = "groups",
+) -> pd.Series:
+    """Map each entity to its group label.
+
+    ``groups`` is a division name of :func:`spatialpanel.data.china.region_of` (``"region_4"``,
+    ``"region_3belt"``, ``"region_3belt_1986"``; entities must then be GB/T 2260 codes), or a
+    Series / mapping entity -> label.
+    """
+    if isinstance(groups, str):
+        if groups not in _DIVISIONS:
+            from spatialpanel.errors import did_you_mean
+
+            raise ConfigError(
+                f"{name}={groups!r} is not a known division; use one of {_DIVISIONS} or pass a "
+                "Series mapping each region to its group." + did_you_mean(groups, _DIVISIONS)
+            )
+        from spatialpanel.data.china import region_of
+
+        mapping = region_of(division=groups)  # type: ignore[arg-type]
+    elif isinstance(groups, pd.Series):
+        mapping = groups
+    else:
+        mapping = pd.Series(dict(groups))
+    missing = [e for e in entities if e not in mapping.index or pd.isna(mapping.get(e))]
+    if missing:
+        raise DataError(
+            f"{name} gives no group for regions {missing[:10]}. Give every region a group "
+            "(for China codes use groups='region_4' or 'region_3belt')."
+        )
+    return pd.Series([mapping[e] for e in entities], index=entities, name="group")
+
+
+def group_order(labels: pd.Series) -> list[Hashable]:
+    """Canonical group order: categories order for a categorical, else sorted labels."""
+    if isinstance(labels.dtype, pd.CategoricalDtype):
+        present = set(labels)
+        return [c for c in labels.cat.categories if c in present]
+    return sorted(pd.unique(labels), key=str)
