@@ -8,7 +8,7 @@ use.
 from __future__ import annotations
 
 import importlib
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 __version__ = "0.1.0"
 
@@ -60,13 +60,3 @@ def __dir__() -> list[str]:
     return sorted(__all__)
 
 
-if TYPE_CHECKING:  # pragma: no cover
-    from spatialpanel.errors import (
-        ConfigError,
-        DataError,
-        EstimationError,
-        NumericalWarning,
-        SpatialPanelError,
-        WeightsError,
-    )
-    from spatialpanel.weights.core import SpatialWeights

@@ -36,7 +36,7 @@ class WeightsError(SpatialPanelError, ValueError):
 
 
 class EstimationError(SpatialPanelError, RuntimeError):
-    """An estimator cannot produce a result it can stand behind (singular design, no convergence)."""
+    """An estimator cannot produce a result it can stand behind (singular design, ...)."""
 
 
 class SpatialPanelWarning(UserWarning):

@@ -1,7 +1,8 @@
 """China provincial reference data shipped with the package.
 
-The 31 provincial-level regions of mainland China (GB/T 2260 codes), their regional divisions and
-capitals, and their land contiguity (68 borders) with the conventions for the island province Hainan.
+The 31 provincial-level regions of mainland China (GB/T 2260 codes), their regional
+divisions and capitals, and their land contiguity (68 borders) with the conventions for the
+island province Hainan.
 Cross-checked against ``shared/reference/china`` (see ``tests/test_china.py``).
 """
 

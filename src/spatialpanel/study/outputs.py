@@ -1,0 +1,225 @@
+"""The results folder: tables (CSV + one Excel workbook), figures (PNG/SVG), JSON descriptions.
+
+Layout::
+
+    OUT/
+      manifest.json        study, data hash, versions, conventions, seed, outputs + hashes
+      stages.json          each stage: title, settings, tables, figures, sentences (rebuilds report)
+      tables/KEY.csv       one CSV per table (UTF-8 with BOM so Excel shows Chinese correctly)
+      tables.xlsx          every table, a sheet each
+      figures/KEY.png/svg  every figure
+      report.html, report.docx, tables.tex, tables.md   (see spatialpanel.report)
+
+Everything is deterministic: the same data, study and seed give byte-identical files.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import platform
+import zipfile
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from spatialpanel.study.artifacts import StageOutput, TableArtifact
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.study.config import StudyConfig
+    from spatialpanel.study.context import StudyContext
+
+__all__ = ["normalise_zip", "sha256_file", "write_results", "write_table_csv"]
+
+_PACKAGES = ("numpy", "scipy", "pandas", "libpysal", "matplotlib", "shapely", "geopandas")
+_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file's bytes."""
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for chunk in iter(lambda: fh.read(1 << 16), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def write_table_csv(table: TableArtifact, path: Path) -> dict[str, int]:
+    """Write a table as CSV and return how to read it back (index and header depth)."""
+    frame = table.frame
+    frame.to_csv(path, encoding="utf-8-sig", lineterminator="\n")
+    return {"index_cols": frame.index.nlevels, "header_rows": frame.columns.nlevels}
+
+
+def normalise_zip(path: Path) -> None:
+    """Rewrite a zip container (xlsx, docx) with fixed timestamps so its bytes are reproducible."""
+    with zipfile.ZipFile(path) as zin:
+        items = [(info, zin.read(info.filename)) for info in zin.infolist()]
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
+        for info, data in items:
+            new = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
+            new.compress_type = zipfile.ZIP_DEFLATED
+            new.external_attr = 0o600 << 16
+            zout.writestr(new, data)
+
+
+def _excel_sheet_name(key: str, used: set[str]) -> str:
+    name = key[:31]
+    i = 2
+    while name in used:
+        suffix = f"_{i}"
+        name = key[: 31 - len(suffix)] + suffix
+        i += 1
+    used.add(name)
+    return name
+
+
+def _write_workbook(tables: list[TableArtifact], path: Path) -> None:
+    import datetime as dt
+
+    with pd.ExcelWriter(path, engine="openpyxl") as writer:
+        used: set[str] = set()
+        for table in tables:
+            sheet = _excel_sheet_name(table.key, used)
+            table.frame.to_excel(writer, sheet_name=sheet)
+        fixed = dt.datetime(2000, 1, 1)
+        writer.book.properties.created = fixed
+        writer.book.properties.modified = fixed
+        writer.book.properties.creator = "spatialpanel"
+    normalise_zip(path)
+
+
+def _save_figures(stage: StageOutput, fig_dir: Path, formats: list[str], dpi: int) -> list[dict]:
+    import matplotlib as mpl
+    import matplotlib.pyplot as plt
+
+    mpl.rcParams["svg.hashsalt"] = "spatialpanel"
+    described = []
+    for fig in stage.figures:
+        files = []
+        for fmt in formats:
+            target = fig_dir / f"{fig.key}.{fmt}"
+            meta: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
+            fig.figure.savefig(target, dpi=dpi, bbox_inches="tight", metadata=meta)
+            files.append(f"figures/{target.name}")
+        plt.close(fig.figure)
+        described.append(
+            {"key": fig.key, "title": fig.title, "notes": list(fig.notes), "files": files}
+        )
+    return described
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version()}
+    for name in ("spatialpanel", *_PACKAGES):
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:  # pragma: no cover - optional packages
+            out[name] = "not installed"
+    return out
+
+
+def write_results(
+    out_dir: Path,
+    *,
+    config: StudyConfig,
+    ctx: StudyContext,
+    stages: tuple[StageOutput, ...],
+    report: bool = True,
+) -> tuple[Path, Path | None]:
+    """Write every table, figure and description of a run; return (manifest, report) paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tab_dir = out_dir / "tables"
+    fig_dir = out_dir / "figures"
+    tab_dir.mkdir(exist_ok=True)
+    fig_dir.mkdir(exist_ok=True)
+    outputs_cfg = config.section("outputs")
+    formats = [f for f in outputs_cfg["figure_formats"] if f in ("png", "svg", "pdf")] or ["png"]
+
+    all_tables: list[TableArtifact] = []
+    described: list[dict[str, Any]] = []
+    for stage in stages:
+        tables = []
+        for table in stage.tables:
+            shape = write_table_csv(table, tab_dir / f"{table.key}.csv")
+            all_tables.append(table)
+            tables.append(
+                {
+                    "key": table.key,
+                    "title": table.title,
+                    "notes": list(table.notes),
+                    "file": f"tables/{table.key}.csv",
+                    **shape,
+                }
+            )
+        figures = _save_figures(stage, fig_dir, formats, int(outputs_cfg["dpi"]))
+        described.append(
+            {
+                "name": stage.name,
+                "title": stage.title,
+                "settings": _jsonable(stage.settings),
+                "tables": tables,
+                "figures": figures,
+                "sentences": [
+                    {"text": s.text, "sources": list(s.sources)} for s in stage.sentences
+                ],
+            }
+        )
+    _write_workbook(all_tables, out_dir / "tables.xlsx")
+    study_info = {
+        "title": config.section("study").get("title", ""),
+        "reference": config.section("study").get("reference", ""),
+        "study_file": str(config.path) if config.path else "bundled demo study",
+        "study_sha256": config.text_hash,
+        "synthetic": ctx.synthetic,
+        "seed": ctx.seed,
+        "lang": ctx.lang,
+    }
+    (out_dir / "stages.json").write_text(
+        json.dumps(
+            {"study": study_info, "stages": described},
+            ensure_ascii=False,
+            indent=2,
+            sort_keys=False,
+        )
+        + "\n",
+        encoding="utf-8",
+    )
+    report_path = None
+    if report:
+        from spatialpanel.report.build import build_report
+
+        report_path = build_report(out_dir, lang=ctx.lang)
+    manifest_path = out_dir / "manifest.json"
+    files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != "manifest.json")
+    manifest = {
+        "spatialpanel_results": 1,
+        "study": study_info,
+        "data": _jsonable(ctx.results.get("data_source", {})),
+        "settings": {s.name: _jsonable(s.settings) for s in stages},
+        "versions": _versions(),
+        "outputs": {str(p.relative_to(out_dir)): sha256_file(p) for p in files},
+    }
+    manifest_path.write_text(
+        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
+    )
+    return manifest_path, report_path
+
+
+def _jsonable(value: Any) -> Any:
+    """Convert numpy/pandas scalars and containers to plain JSON values."""
+    import numpy as np
+
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    if isinstance(value, Path):
+        return str(value)
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, (str, int, float, bool)) or value is None:
+        return value
+    return str(value)

@@ -1,0 +1,140 @@
+"""The study pipeline: stages in the paper's order, each adding to a shared context.
+
+``run_study`` reads the configuration, runs every configured stage (data → indices → evolution →
+weights → spatial autocorrelation → maps → model selection and SDM → disparity), writes the
+results folder (tables, figures, ``stages.json``, ``manifest.json``) and the report.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spatialpanel.study.artifacts import StageOutput
+from spatialpanel.study.config import StudyConfig, load_study
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.study.context import StudyContext
+
+__all__ = ["STAGES", "StageSpec", "StudyRun", "planned_stages", "run_study"]
+
+
+@dataclass(frozen=True)
+class StageSpec:
+    """A pipeline stage: its name, title, module and the config sections it needs."""
+
+    name: str
+    title: str
+    module: str
+    needs: tuple[str, ...]
+
+
+STAGES: tuple[StageSpec, ...] = (
+    StageSpec("indices", "Composite indices", "spatialpanel.study.stages.indices", ("indices",)),
+    StageSpec(
+        "evolution",
+        "Spatio-temporal evolution",
+        "spatialpanel.study.stages.evolution",
+        ("indices", "evolution"),
+    ),
+    StageSpec("weights", "Spatial weights", "spatialpanel.study.stages.weights", ("weights",)),
+    StageSpec(
+        "autocorrelation",
+        "Spatial autocorrelation",
+        "spatialpanel.study.stages.autocorrelation",
+        ("weights", "autocorrelation"),
+    ),
+    StageSpec("maps", "Maps", "spatialpanel.study.stages.maps", ("indices", "autocorrelation")),
+    StageSpec(
+        "model",
+        "Model selection and the spatial Durbin model",
+        "spatialpanel.study.stages.model",
+        ("weights", "model"),
+    ),
+    StageSpec(
+        "disparity",
+        "Regional disparities",
+        "spatialpanel.study.stages.disparity",
+        ("disparity",),
+    ),
+)
+
+
+@dataclass(frozen=True)
+class StudyRun:
+    """What a run produced: the stage outputs and the results folder."""
+
+    out_dir: Path
+    stages: tuple[StageOutput, ...]
+    manifest: Path
+    report: Path | None
+
+
+def planned_stages(config: StudyConfig) -> list[StageSpec]:
+    """The stages a configuration runs, in order (the data stage always runs first)."""
+    return [s for s in STAGES if all(config.has(n) for n in s.needs)]
+
+
+Progress = Callable[[str, int, int], None]
+
+
+def run_study(
+    study: StudyConfig | str | Path | None = None,
+    *,
+    out_dir: str | Path | None = None,
+    lang: str | None = None,
+    report: bool | None = None,
+    progress: Progress | None = None,
+) -> StudyRun:
+    """Run a study end to end and write its results folder.
+
+    Parameters
+    ----------
+    study
+        A validated :class:`StudyConfig`, the path of a STUDY.toml, or ``None`` for the bundled
+        demonstration study (synthetic data).
+    out_dir
+        Results folder; defaults to the study's ``[outputs] dir``.
+    lang
+        ``"en"`` or ``"zh"`` for labels in tables, figures and the report; defaults to the study's.
+    report
+        Write the HTML/Word/LaTeX/Markdown report (default: the study's ``[outputs] report``).
+    progress
+        Called as ``progress(stage_title, done, total)`` before each stage and at the end.
+    """
+    from spatialpanel.study.outputs import write_results
+    from spatialpanel.study.stages import data as data_stage
+
+    config = study if isinstance(study, StudyConfig) else load_study(study)
+    outputs_cfg = config.section("outputs")
+    target = Path(out_dir) if out_dir is not None else Path(outputs_cfg["dir"])
+    language = lang or config.section("study").get("lang", "en")
+    stages = planned_stages(config)
+    total = len(stages) + 2
+
+    def tick(title: str, done: int) -> None:
+        if progress is not None:
+            progress(title, done, total)
+
+    tick("Reading and checking the data", 0)
+    ctx, data_output = data_stage.load(config, lang=language)
+    results: list[StageOutput] = [data_output]
+    for i, spec in enumerate(stages, start=1):
+        tick(spec.title, i)
+        results.append(_run_stage(spec, ctx))
+    tick("Writing tables, figures and the report", total - 1)
+    do_report = outputs_cfg.get("report", True) if report is None else report
+    manifest, report_path = write_results(
+        target, config=config, ctx=ctx, stages=tuple(results), report=do_report
+    )
+    tick("Done", total)
+    return StudyRun(out_dir=target, stages=tuple(results), manifest=manifest, report=report_path)
+
+
+def _run_stage(spec: StageSpec, ctx: StudyContext) -> StageOutput:
+    module = importlib.import_module(spec.module)
+    out: StageOutput = module.run(ctx)
+    return out

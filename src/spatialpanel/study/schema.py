@@ -1,0 +1,103 @@
+"""The study configuration schema: every section, its keys, their types and defaults.
+
+Unknown or misspelt keys are refused with a suggestion (see :mod:`spatialpanel.study.config`).
+A section listed in ``NAMED_SECTIONS`` holds one sub-table per named item (``[indices.cp]``,
+``[weights.nested]``), each validated against the item schema.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["INDICATOR_KEYS", "NAMED_SECTIONS", "SECTIONS"]
+
+# key -> (accepted python types, default); a default of ... means required
+Spec = dict[str, tuple[tuple[type, ...], Any]]
+
+SECTIONS: dict[str, Spec] = {
+    "study": {
+        "title": ((str,), "Spatial panel study"),
+        "reference": ((str,), ""),
+        "seed": ((int,), 12345),
+        "lang": ((str,), "en"),
+    },
+    "data": {
+        "file": ((str,), ...),
+        "entity": ((str,), "province"),
+        "time": ((str,), "year"),
+        "years": ((list,), None),
+        "missing": ((str,), "linear"),
+        "sheet": ((str,), None),
+        "layout": ((str,), "auto"),
+        "encoding": ((str,), "auto"),
+        "entity_kind": ((str,), "china"),
+        "bounds": ((dict,), {}),
+    },
+    "evolution": {
+        "provinces": ((list,), []),
+        "division": ((str,), "region_4"),
+    },
+    "autocorrelation": {
+        "variable": ((str,), ...),
+        "weights": ((list,), ...),
+        "local_weights": ((str,), None),
+        "years": ((list,), []),
+        "permutations": ((int,), 999),
+        "alpha": ((float, int), 0.05),
+        "fdr": ((bool,), False),
+    },
+    "model": {
+        "y": ((str,), ...),
+        "core": ((str,), ...),
+        "controls": ((list,), []),
+        "weights": ((str,), ...),
+        "kind": ((str,), "sdm"),
+        "effects": ((str,), "twoway"),
+        "bias_correction": ((str,), "elhorst"),
+        "alpha": ((float, int), 0.05),
+        "draws": ((int,), 1000),
+    },
+    "disparity": {
+        "variables": ((list,), ["cp", "uri"]),
+        "division": ((str,), "region_4"),
+        "tools": ((list,), ["dagum", "kde", "markov", "convergence"]),
+        "markov_classes": ((int,), 4),
+        "bandwidth": ((str,), "silverman"),
+        "weights": ((str,), "contiguity"),
+    },
+    "outputs": {
+        "dir": ((str,), "spatialpanel-results"),
+        "figure_formats": ((list,), ["png", "svg"]),
+        "dpi": ((int,), 300),
+        "report": ((bool,), True),
+    },
+}
+
+NAMED_SECTIONS: dict[str, Spec] = {
+    "indices": {
+        "label": ((str,), None),
+        "method": ((str,), "entropy"),
+        "variant": ((str,), "panel"),
+        "shift": ((float, int), 0.0001),
+        "indicators": ((dict,), ...),
+    },
+    "weights": {
+        "kind": ((str,), ...),
+        "hainan": ((str,), "guangdong"),
+        "power": ((int, float), 1),
+        "cutoff_km": ((int, float), None),
+        "k": ((int,), 4),
+        "variable": ((str,), "gdp_per_capita"),
+        "form": ((str,), "product"),
+        "phi": ((float, int), 0.5),
+        "transform": ((str,), "row"),
+        "file": ((str,), None),
+    },
+}
+
+INDICATOR_KEYS: Spec = {
+    "dimension": ((str,), ...),
+    "direction": ((str,), ...),
+}
+
+REQUIRED_SECTIONS = ("data",)
