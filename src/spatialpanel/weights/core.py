@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -127,6 +127,89 @@ class SpatialWeights:
             raise WeightsError(f"islands={islands!r}; use 'raise' or 'allow'.")
         return obj.transformed(transform)
 
+    # ------------------------------------------------------------------ builders (see builders.py)
+    @classmethod
+    def china_contiguity(cls, **options: Any) -> SpatialWeights:
+        """China's provincial contiguity; see :func:`.builders.china_contiguity`."""
+        from spatialpanel.weights import builders
+
+        return builders.china_contiguity(**options)
+
+    @classmethod
+    def contiguity(cls, geodata: Any, **options: Any) -> SpatialWeights:
+        """Queen/rook contiguity from geometry; see :func:`.builders.contiguity`."""
+        from spatialpanel.weights import builders
+
+        return builders.contiguity(geodata, **options)
+
+    @classmethod
+    def inverse_distance(cls, coords: Any = None, **options: Any) -> SpatialWeights:
+        """1/d^power between capitals; see :func:`.builders.inverse_distance`."""
+        from spatialpanel.weights import builders
+
+        return builders.inverse_distance(coords, **options)
+
+    @classmethod
+    def knn(cls, coords: Any = None, **options: Any) -> SpatialWeights:
+        """k nearest neighbours; see :func:`spatialpanel.weights.builders.knn`."""
+        from spatialpanel.weights import builders
+
+        return builders.knn(coords, **options)
+
+    @classmethod
+    def economic_distance(cls, values: pd.Series, **options: Any) -> SpatialWeights:
+        """1/|g_i - g_j|; see :func:`spatialpanel.weights.builders.economic_distance`."""
+        from spatialpanel.weights import builders
+
+        return builders.economic_distance(values, **options)
+
+    @classmethod
+    def economic_geographic(cls, values: pd.Series, **options: Any) -> SpatialWeights:
+        """Nested matrix; see :func:`spatialpanel.weights.builders.economic_geographic`."""
+        from spatialpanel.weights import builders
+
+        return builders.economic_geographic(values, **options)
+
+    # ------------------------------------------------------------------ conversions (see io.py)
+    @classmethod
+    def from_graph(cls, graph: Any, **options: Any) -> SpatialWeights:
+        """From a libpysal ``Graph``; see :func:`spatialpanel.weights.io.from_graph`."""
+        from spatialpanel.weights import io
+
+        return io.from_graph(graph, **options)
+
+    @classmethod
+    def from_libpysal_w(cls, wobj: Any, **options: Any) -> SpatialWeights:
+        """From a libpysal ``W``; see :func:`spatialpanel.weights.io.from_libpysal_w`."""
+        from spatialpanel.weights import io
+
+        return io.from_libpysal_w(wobj, **options)
+
+    @classmethod
+    def read(cls, path: Any, **options: Any) -> SpatialWeights:
+        """From a CSV/Excel matrix with ids; see :func:`spatialpanel.weights.io.read_matrix`."""
+        from spatialpanel.weights import io
+
+        return io.read_matrix(path, **options)
+
+    def to_graph(self) -> Any:
+        """A libpysal ``Graph`` with the current weights (a new object)."""
+        from spatialpanel.weights import io
+
+        return io.to_graph(self)
+
+    def to_libpysal_w(self) -> Any:
+        """A libpysal ``W`` with the current weights (a new object)."""
+        from spatialpanel.weights import io
+
+        return io.to_libpysal_w(self)
+
+    def write(self, path: Any, **options: Any) -> Any:
+        """Write to CSV/Excel with ids; see :func:`spatialpanel.weights.io.write_matrix`."""
+        from spatialpanel.weights import io
+
+        return io.write_matrix(self, path, **options)
+
     # ------------------------------------------------------------------ views
     @property
     def n(self) -> int:
@@ -157,6 +240,46 @@ class SpatialWeights:
         diff = self.sparse - self.sparse.T
         return bool(diff.nnz == 0 or np.max(np.abs(diff.data)) < 1e-12)
 
+    @cached_property
+    def cardinalities(self) -> pd.Series:
+        """Number of neighbours of each region (non-zero weights per row), indexed by id."""
+        counts = np.diff(self.sparse.indptr)
+        return pd.Series(counts, index=self.ids, name="neighbours")
+
+    @cached_property
+    def s0(self) -> float:
+        """S0 = Σ_i Σ_j w_ij (Cliff & Ord 1981), of the transformed weights."""
+        return float(self.sparse.sum())
+
+    @cached_property
+    def s1(self) -> float:
+        """S1 = ½ Σ_i Σ_j (w_ij + w_ji)² (Cliff & Ord 1981)."""
+        sym = self.sparse + self.sparse.T
+        return float(0.5 * (sym.multiply(sym)).sum())
+
+    @cached_property
+    def s2(self) -> float:
+        """S2 = Σ_i (w_i. + w_.i)² (Cliff & Ord 1981)."""
+        rows = np.asarray(self.sparse.sum(axis=1)).ravel()
+        cols = np.asarray(self.sparse.sum(axis=0)).ravel()
+        return float(np.sum((rows + cols) ** 2))
+
+    def describe(self) -> dict[str, object]:
+        """Summary used in reports: n, nnz, share non-zero, neighbours min/mean/max, islands."""
+        card = self.cardinalities.to_numpy()
+        return {
+            "source": self.source,
+            "transform": self.transform,
+            "n": self.n,
+            "nnz": int(self.sparse.nnz),
+            "pct_nonzero": 100.0 * self.sparse.nnz / max(self.n * self.n, 1),
+            "neighbours_min": int(card.min()) if self.n else 0,
+            "neighbours_mean": float(card.mean()) if self.n else 0.0,
+            "neighbours_max": int(card.max()) if self.n else 0,
+            "symmetric": self.is_symmetric,
+            "islands": list(self.islands),
+        }
+
     @property
     def original(self) -> sps.csr_array:
         """The raw weights before any transform."""
@@ -170,9 +293,10 @@ class SpatialWeights:
     def transformed(self, transform: Transform) -> SpatialWeights:
         """Return a new object with ``transform`` applied to the raw weights.
 
-        ``"row"``: each row divided by its sum (islands stay zero); ``"binary"``: 1 where a weight is
-        positive; ``"spectral"``: divided by the largest absolute eigenvalue; ``"minmax"``: divided by
-        min(max row sum, max column sum) (Kelejian & Prucha 2010); ``"none"``: the raw weights.
+        ``"row"``: each row divided by its sum (islands stay zero); ``"binary"``: 1 where a weight
+        is positive; ``"spectral"``: divided by the largest absolute eigenvalue; ``"minmax"``:
+        divided by min(max row sum, max column sum) (Kelejian & Prucha 2010); ``"none"``: the raw
+        weights.
         """
         if transform not in _TRANSFORMS:
             raise WeightsError(
