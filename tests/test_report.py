@@ -1,0 +1,140 @@
+"""The results folder and the report built from it (HTML, Word, LaTeX, Markdown)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+import pytest
+
+from spatialpanel.errors import ConfigError
+from spatialpanel.report.build import build_report
+from spatialpanel.report.formatting import fmt_number, stars
+from spatialpanel.report.results_io import load_results
+from spatialpanel.report.tables import latex_table, markdown_table
+from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
+from spatialpanel.study.config import load_study
+from spatialpanel.study.context import StudyContext
+from spatialpanel.study.outputs import write_results
+
+
+def _stage() -> StageOutput:
+    effects = pd.DataFrame(
+        np.array([[0.5, 0.1, 5.0, 0.0], [0.25, 0.2, 1.25, 0.2113]]),
+        index=pd.Index(["uri", "openness"], name="variable"),
+        columns=pd.MultiIndex.from_product([["direct"], ["estimate", "se", "z", "p"]]),
+    )
+    moran = pd.DataFrame(
+        {"I": [0.709, 0.701], "p": [0.0001, 0.002], "n": [31, 31]},
+        index=pd.Index([2014, 2015], name="year"),
+    )
+    fig, ax = plt.subplots(figsize=(3, 2))
+    ax.plot([1, 2, 3], [1, 4, 9])
+    return StageOutput(
+        name="demo",
+        title="Demo stage",
+        tables=(
+            TableArtifact("effects", "Effects", effects, ("Delta-method standard errors.",)),
+            TableArtifact("moran", "Moran's I & friends_1", moran),
+        ),
+        figures=(FigureArtifact("trend", "A trend", fig),),
+        sentences=(Sentence("Moran's I is 0.709 in 2014.", ("moran:2014:I",)),),
+        settings={"alpha": 0.05, "weights": ["a", "b"]},
+    )
+
+
+def _ctx() -> StudyContext:
+    cfg = load_study()
+    panel = pd.DataFrame({"x": [1.0]}, index=pd.MultiIndex.from_tuples([(110000, 2014)]))
+    return StudyContext(config=cfg, panel=panel, audit=pd.DataFrame(), synthetic=True, seed=1)
+
+
+@pytest.fixture(scope="module")
+def results_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("results")
+    write_results(out, config=load_study(), ctx=_ctx(), stages=(_stage(),), report=True)
+    return out
+
+
+def test_results_folder_layout(results_dir: Path) -> None:
+    for name in ("manifest.json", "stages.json", "tables.xlsx", "report.html", "report.docx",
+                 "tables.tex", "tables.md", "tables/effects.csv", "figures/trend.png",
+                 "figures/trend.svg"):
+        assert (results_dir / name).is_file(), name
+    manifest = json.loads((results_dir / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["study"]["synthetic"] is True
+    assert "tables/effects.csv" in manifest["outputs"]
+    assert manifest["versions"]["numpy"] == np.__version__
+
+
+def test_tables_round_trip_through_disk(results_dir: Path) -> None:
+    saved = load_results(results_dir)
+    eff = saved.tables["effects"].frame
+    assert list(eff.columns) == [("direct", c) for c in ("estimate", "se", "z", "p")]
+    assert eff.loc["openness", ("direct", "p")] == pytest.approx(0.2113, abs=0)
+    assert saved.tables["moran"].frame.index.tolist() == [2014, 2015]
+
+
+def test_html_is_self_contained_and_labelled_synthetic(results_dir: Path) -> None:
+    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    assert "SYNTHETIC DATA" in html
+    assert "data:image/png;base64," in html
+    assert "http://" not in html and "https://" not in html
+    assert "Moran&#39;s I is 0.709 in 2014." in html
+    assert "moran:2014:I" in html
+
+
+def test_docx_holds_every_table(results_dir: Path) -> None:
+    from docx import Document
+
+    doc = Document(str(results_dir / "report.docx"))
+    assert len(doc.tables) == 2
+    assert doc.tables[0].cell(1, 0).text == "uri"
+    assert doc.tables[0].cell(1, 1).text == "0.5000"
+
+
+def test_report_can_be_rebuilt_in_chinese(results_dir: Path) -> None:
+    build_report(results_dir, lang="zh")
+    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    assert "合成数据" in html
+    build_report(results_dir, lang="en")
+    with pytest.raises(ConfigError, match="lang='fr'"):
+        build_report(results_dir, lang="fr")
+    with pytest.raises(ConfigError, match="not a spatialpanel results folder"):
+        build_report(results_dir / "tables")
+
+
+def test_outputs_are_byte_identical_across_runs(tmp_path: Path) -> None:
+    a, b = tmp_path / "a", tmp_path / "b"
+    write_results(a, config=load_study(), ctx=_ctx(), stages=(_stage(),), report=True)
+    write_results(b, config=load_study(), ctx=_ctx(), stages=(_stage(),), report=True)
+    assert (a / "manifest.json").read_bytes() == (b / "manifest.json").read_bytes()
+
+
+def test_formatting_rules() -> None:
+    assert stars(0.001) == "***" and stars(0.03) == "**" and stars(0.07) == "*"
+    assert stars(0.2) == ""
+    assert fmt_number(0.123456) == "0.1235"
+    assert fmt_number(31) == "31"
+    assert fmt_number(float("nan")) == ""
+    assert fmt_number(1.5e-6) == "1.50e-06"
+
+
+def test_markdown_and_latex_snapshots() -> None:
+    frame = pd.DataFrame(
+        {"I": [0.709, 0.701], "p": [0.0001, 0.5]}, index=pd.Index([2014, 2015], name="year")
+    )
+    assert markdown_table(frame) == (
+        "| year | I | p |\n|---|---:|---:|\n| 2014 | 0.7090 | 0.0001 |\n| 2015 | 0.7010 | 0.5000 |"
+    )
+    tex = latex_table(frame, title="Moran's I_x", notes=("50% note",))
+    assert r"\caption{Moran's I\_x}" in tex
+    assert r"\toprule" in tex and r"\midrule" in tex and r"\bottomrule" in tex
+    assert r"2014 & 0.7090 & 0.0001 \\" in tex
+    assert r"50\% note" in tex
