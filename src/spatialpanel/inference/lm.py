@@ -44,7 +44,7 @@ class OLSFit:
     ``loglik`` uses ``σ² = e'e/NT`` (Elhorst's convention for the LR tests of the effects).
     """
 
-    effects: str
+    effects: LMEffects
     names: tuple[str, ...]
     beta: NDArray[np.float64]
     y: NDArray[np.float64]  # (T, N) demeaned
@@ -96,7 +96,7 @@ def ols_fit(
             f"the regressors {names} are collinear after {effects!r} demeaning (e.g. a "
             "time-invariant variable with entity effects); drop one of them."
         )
-    beta, *_ = np.linalg.lstsq(xm, yd.reshape(-1), rcond=None)
+    beta = np.asarray(np.linalg.lstsq(xm, yd.reshape(-1), rcond=None)[0], dtype=np.float64)
     resid = (yd.reshape(-1) - xm @ beta).reshape(yd.shape)
     nt = yd.size
     sigma2 = float(resid.ravel() @ resid.ravel() / nt)
