@@ -1,0 +1,548 @@
+"""Markov chains of regional classes: classic, spatial (conditioned on the neighbours) and LISA.
+
+Classes are quantile classes of the variable (``k`` classes; a value equal to a cut-off goes to
+the lower class, as in mapclassify), computed either on all region-years pooled
+(``classes="pooled"``, giddy's ``fixed=True``) or separately in every year
+(``classes="per_year"``, relative positions). Transitions are counted between consecutive years.
+
+The spatial Markov chain (Rey 2001) conditions each transition on the class of the region's
+spatial lag (row-standardised weights) in the start year. The lag's classes come either from the
+lag's own quantiles (``neighbour_classes="own_quantiles"``, giddy's default) or from the
+variable's cut-offs (``"variable_cutoffs"``, so that "neighbours in class 2" means the same level
+as "region in class 2"). Homogeneity of the conditional matrices is tested with Bickenbach & Bode's
+(2003) Q and LR statistics, degrees of freedom Σ_i (b_i − 1)(a_i − 1) as in giddy.
+
+The LISA Markov chain (Rey, Murray & Anselin 2011) follows each region through the four Moran
+scatterplot quadrants HH, LH, LL, HL (own value against the spatial lag, both relative to the
+year's mean) and classifies each move by Rey's (2001) space-time types.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+from numpy.typing import NDArray
+from scipy import stats
+from scipy.sparse.csgraph import connected_components
+
+from spatialpanel.disparity._common import balanced_wide, check_panel
+from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
+from spatialpanel.weights.core import SpatialWeights
+
+__all__ = [
+    "ChiSquareTest",
+    "ClassScheme",
+    "LisaMarkov",
+    "MarkovChain",
+    "NeighbourClasses",
+    "SpatialMarkov",
+    "lisa_markov",
+    "markov_chain",
+    "mean_first_passage",
+    "spatial_markov",
+    "steady_state",
+]
+
+ClassScheme = Literal["pooled", "per_year"]
+NeighbourClasses = Literal["own_quantiles", "variable_cutoffs"]
+LisaNull = Literal["quadrants", "giddy"]
+_SCHEMES: tuple[str, ...] = ("pooled", "per_year")
+_NEIGHBOUR: tuple[str, ...] = ("own_quantiles", "variable_cutoffs")
+QUADRANTS: tuple[str, ...] = ("HH", "LH", "LL", "HL")
+MOVE_TYPES: tuple[str, ...] = ("0", "I", "II", "IIIA", "IIIB")
+
+
+# ---------------------------------------------------------------------------- chain algebra
+def steady_state(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Stationary distribution π (π P = π, Σ π = 1) of a transition matrix.
+
+    Returns NaNs when it is not unique (a row without transitions, or several recurrent classes).
+    """
+    k = p.shape[0]
+    if not np.allclose(p.sum(axis=1), 1.0):
+        return np.full(k, np.nan)
+    a = np.vstack([(p - np.eye(k)).T, np.ones((1, k))])
+    if np.linalg.matrix_rank(p - np.eye(k)) != k - 1:
+        return np.full(k, np.nan)
+    b = np.zeros(k + 1)
+    b[-1] = 1.0
+    pi: NDArray[np.float64] = np.linalg.lstsq(a, b, rcond=None)[0]
+    return pi
+
+
+def mean_first_passage(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Mean first passage times of an irreducible chain (Kemeny & Snell 1976, Theorem 4.4.7).
+
+    ``M[i, j]`` is the expected number of steps from class ``i`` to reach ``j`` for the first time;
+    the diagonal holds the mean recurrence times ``1 / π_j``. NaNs when the chain is not irreducible.
+    """
+    k = p.shape[0]
+    n_comp = connected_components(p > 0, directed=True, connection="strong")[0]
+    pi = steady_state(p)
+    if n_comp != 1 or np.isnan(pi).any():
+        return np.full((k, k), np.nan)
+    z = np.linalg.inv(np.eye(k) - p + np.outer(np.ones(k), pi))
+    m: NDArray[np.float64] = (np.diag(z)[None, :] - z) / pi[None, :]
+    m[np.diag_indices(k)] = 1.0 / pi
+    return m
+
+
+def _row_normalise(t: NDArray[np.float64]) -> NDArray[np.float64]:
+    rs = t.sum(axis=-1, keepdims=True)
+    out: NDArray[np.float64] = t / np.where(rs == 0, 1.0, rs)
+    return out
+
+
+def _count(origin: NDArray[np.int_], dest: NDArray[np.int_], k: int) -> NDArray[np.float64]:
+    t = np.zeros((k, k))
+    np.add.at(t, (origin.ravel(), dest.ravel()), 1.0)
+    return t
+
+
+@dataclass(frozen=True)
+class ChiSquareTest:
+    """A χ² test: statistic, degrees of freedom, p-value and the null it tests."""
+
+    stat: float
+    df: int
+    null: str
+
+    @property
+    def pvalue(self) -> float:
+        """Upper-tail p-value of the χ² distribution (NaN when df is 0)."""
+        return float(stats.chi2.sf(self.stat, self.df)) if self.df > 0 else float("nan")
+
+
+@dataclass(frozen=True)
+class MarkovChain:
+    """A Markov chain estimated from counted transitions.
+
+    Attributes
+    ----------
+    transitions
+        k x k counts (rows: class at t, columns: class at t + 1).
+    cutoffs
+        Upper bounds of classes 1 … k − 1: one row ``"pooled"`` or one row per year
+        (empty for chains on given states such as the LISA quadrants).
+    scheme
+        ``"pooled"``, ``"per_year"`` or ``"given"``.
+    """
+
+    transitions: pd.DataFrame
+    cutoffs: pd.DataFrame = field(default_factory=pd.DataFrame)
+    scheme: str = "given"
+
+    @cached_property
+    def probabilities(self) -> pd.DataFrame:
+        """Maximum-likelihood transition probabilities n_ij / n_i (rows without data: zeros)."""
+        p = _row_normalise(self.transitions.to_numpy())
+        return pd.DataFrame(p, index=self.transitions.index, columns=self.transitions.columns)
+
+    @cached_property
+    def steady_state(self) -> pd.Series:
+        """The ergodic distribution (NaN when it is not unique)."""
+        pi = steady_state(self.probabilities.to_numpy())
+        return pd.Series(pi, index=self.transitions.index, name="steady_state")
+
+    @cached_property
+    def mean_first_passage(self) -> pd.DataFrame:
+        """Mean first passage times (diagonal: mean recurrence times); NaN if not irreducible."""
+        m = mean_first_passage(self.probabilities.to_numpy())
+        return pd.DataFrame(m, index=self.transitions.index, columns=self.transitions.columns)
+
+    def table(self) -> pd.DataFrame:
+        """Publication table: n_i (transitions out of each class) and the probabilities."""
+        out = self.probabilities.copy()
+        out.insert(0, "n", self.transitions.sum(axis=1).astype(int))
+        return out
+
+
+# ---------------------------------------------------------------------------- classification
+def _quantile_cuts(x: NDArray[np.float64], k: int) -> NDArray[np.float64]:
+    """Interior cut-offs at the j/k percentiles (linear interpolation), ties collapsed."""
+    w = 100.0 / k
+    pct = np.arange(w, 100 + w, w)[: k - 1]
+    return np.unique(np.percentile(x, pct))
+
+
+def _classify(x: NDArray[np.float64], cuts: NDArray[np.float64]) -> NDArray[np.int_]:
+    # class c holds cuts[c-1] < x <= cuts[c] (mapclassify's bin1d)
+    out: NDArray[np.int_] = np.searchsorted(cuts, x, side="left")
+    return out
+
+
+def _classes(
+    wide: NDArray[np.float64],
+    *,
+    k: int,
+    scheme: str,
+    cutoffs: Sequence[float] | None,
+    years: list[object],
+) -> tuple[NDArray[np.int_], pd.DataFrame]:
+    """Class ids (n x t) and the cut-offs used."""
+    if cutoffs is not None:
+        cuts = np.asarray(cutoffs, dtype=float)
+        if cuts.ndim != 1 or np.any(np.diff(cuts) <= 0):
+            raise ConfigError("cutoffs must be increasing numbers (the k − 1 interior bounds).")
+        return _classify(wide, cuts), pd.DataFrame([cuts], index=["given"])
+    if scheme == "pooled":
+        cuts = _quantile_cuts(wide.ravel(), k)
+        return _classify(wide, cuts), pd.DataFrame([cuts], index=["pooled"])
+    ids = np.empty(wide.shape, dtype=int)
+    rows = []
+    for t in range(wide.shape[1]):
+        cuts = _quantile_cuts(wide[:, t], k)
+        if len(cuts) != k - 1:
+            raise ConfigError(
+                f"year {years[t]}: too many ties to form {k} quantile classes; use fewer classes "
+                "(markov_classes) or classes='pooled'."
+            )
+        ids[:, t] = _classify(wide[:, t], cuts)
+        rows.append(cuts)
+    return ids, pd.DataFrame(rows, index=pd.Index(years, name="year"))
+
+
+def _check_options(k: int, scheme: str) -> None:
+    if not isinstance(k, int) or k < 2:
+        raise ConfigError(f"k={k!r}: use an integer number of classes >= 2 (4 or 5 are usual).")
+    if scheme not in _SCHEMES:
+        raise ConfigError(
+            f"classes={scheme!r} is not known; use 'pooled' (quantiles of all region-years) or "
+            "'per_year' (quantiles of each year)." + did_you_mean(str(scheme), _SCHEMES)
+        )
+
+
+def _class_labels(k: int) -> pd.Index:
+    return pd.Index([f"C{i + 1}" for i in range(k)], name="from")
+
+
+def markov_chain(
+    values: pd.Series,
+    *,
+    k: int = 4,
+    classes: ClassScheme = "pooled",
+    cutoffs: Sequence[float] | None = None,
+) -> MarkovChain:
+    """Classic Markov chain of quantile classes.
+
+    Parameters
+    ----------
+    values
+        Balanced panel Series with an (entity, time) MultiIndex.
+    k
+        Number of classes (``C1`` lowest … ``Ck`` highest).
+    classes
+        ``"pooled"`` (default): quantiles of all region-years, so classes are absolute levels;
+        ``"per_year"``: quantiles of each year, so classes are relative positions.
+    cutoffs
+        Fixed interior cut-offs instead of quantiles (then ``k`` is ``len(cutoffs) + 1``).
+
+    Returns
+    -------
+    MarkovChain
+    """
+    _check_options(k, classes)
+    wide = balanced_wide(check_panel(values), name="values")
+    ids, cuts = _classes(
+        wide.to_numpy(), k=k, scheme=classes, cutoffs=cutoffs, years=list(wide.columns)
+    )
+    k_eff = int(cuts.shape[1]) + 1
+    t = _count(ids[:, :-1], ids[:, 1:], k_eff)
+    labels = _class_labels(k_eff)
+    frame = pd.DataFrame(t, index=labels, columns=labels.rename("to"))
+    return MarkovChain(transitions=frame, cutoffs=cuts, scheme=classes if cutoffs is None else "given")
+
+
+# ---------------------------------------------------------------------------- spatial Markov
+@dataclass(frozen=True)
+class SpatialMarkov:
+    """Spatial Markov chain: one chain per class of the neighbours in the start year.
+
+    Attributes
+    ----------
+    classic
+        The unconditional chain on the same classes.
+    conditional
+        Neighbour class label (``"N1"`` … ``"Nm"``) -> :class:`MarkovChain`.
+    lag_cutoffs
+        Interior cut-offs of the spatial lag's classes.
+    neighbour_classes
+        ``"own_quantiles"`` or ``"variable_cutoffs"``.
+    """
+
+    classic: MarkovChain
+    conditional: dict[str, MarkovChain]
+    lag_cutoffs: pd.DataFrame
+    neighbour_classes: str
+
+    @cached_property
+    def _homogeneity(self) -> tuple[float, float, int]:
+        m = np.array([c.transitions.to_numpy() for c in self.conditional.values()])
+        pooled = m.sum(axis=0)
+        n_i = pooled.sum(axis=1)
+        p = _row_normalise(pooled)
+        den = np.where(p == 0, 1.0, p)
+        q = lr = 0.0
+        b_i = np.zeros(p.shape[0])
+        for nijm in m:
+            nim = nijm.sum(axis=1)
+            b_i += nim > 0
+            pm = _row_normalise(nijm)
+            q += float(np.sum(nim[:, None] * (pm - p) ** 2 / den))
+            mask = (nijm > 0) & (p > 0)
+            lr += float(np.sum(nijm[mask] * np.log(pm[mask] / p[mask])))
+        a_i = (pooled > 0).sum(axis=1)
+        df = int(np.sum((b_i - 1) * (a_i - 1) * (n_i > 0)))
+        return q, 2.0 * lr, df
+
+    @property
+    def q_test(self) -> ChiSquareTest:
+        """Bickenbach–Bode Q test of equal transition probabilities across neighbour classes."""
+        q, _, df = self._homogeneity
+        return ChiSquareTest(q, df, "transition probabilities do not depend on the neighbours")
+
+    @property
+    def lr_test(self) -> ChiSquareTest:
+        """Likelihood-ratio version of :attr:`q_test`."""
+        _, lr, df = self._homogeneity
+        return ChiSquareTest(lr, df, "transition probabilities do not depend on the neighbours")
+
+    def table(self) -> pd.DataFrame:
+        """Stacked conditional tables: (neighbour class, from) rows, n and probabilities."""
+        frames = {name: chain.table() for name, chain in self.conditional.items()}
+        return pd.concat(frames, names=["neighbours", "from"])
+
+
+def _lag_matrix(w: SpatialWeights, entities: pd.Index) -> NDArray[np.float64]:
+    if not isinstance(w, SpatialWeights):
+        raise WeightsError(f"w must be a SpatialWeights object; got {type(w).__name__}.")
+    wr = w.reordered(entities).transformed("row")
+    if wr.islands:
+        raise WeightsError(
+            f"regions {list(wr.islands)[:10]} have no neighbours, so their neighbours' class is "
+            "undefined. Link them (e.g. Hainan to Guangdong) or use distance-based weights."
+        )
+    return wr.dense
+
+
+def spatial_markov(
+    values: pd.Series,
+    w: SpatialWeights,
+    *,
+    k: int = 4,
+    m: int | None = None,
+    classes: ClassScheme = "pooled",
+    neighbour_classes: NeighbourClasses = "own_quantiles",
+) -> SpatialMarkov:
+    """Spatial Markov chain conditioned on the neighbours' class in the start year.
+
+    Parameters
+    ----------
+    values
+        Balanced panel Series with an (entity, time) MultiIndex.
+    w
+        Spatial weights over the same regions (any order); row-standardised here.
+    k
+        Number of classes of the variable.
+    m
+        Number of classes of the spatial lag (default ``k``); ignored with
+        ``neighbour_classes="variable_cutoffs"`` (then ``m = k``).
+    classes
+        ``"pooled"`` or ``"per_year"`` quantiles, for the variable and its lag alike.
+    neighbour_classes
+        ``"own_quantiles"`` (default; giddy's convention): the lag is classified by its own
+        quantiles; ``"variable_cutoffs"``: by the variable's cut-offs.
+
+    Returns
+    -------
+    SpatialMarkov
+    """
+    _check_options(k, classes)
+    if neighbour_classes not in _NEIGHBOUR:
+        raise ConfigError(
+            f"neighbour_classes={neighbour_classes!r} is not known; use one of {_NEIGHBOUR}."
+            + did_you_mean(str(neighbour_classes), _NEIGHBOUR)
+        )
+    m = k if m is None else m
+    wide = balanced_wide(check_panel(values), name="values")
+    years = list(wide.columns)
+    y = wide.to_numpy()
+    lag = _lag_matrix(w, wide.index) @ y
+    ids, cuts = _classes(y, k=k, scheme=classes, cutoffs=None, years=years)
+    if neighbour_classes == "own_quantiles":
+        _check_options(m, classes)
+        lag_ids, lag_cuts = _classes(lag, k=m, scheme=classes, cutoffs=None, years=years)
+    elif classes == "pooled":
+        lag_ids, lag_cuts = _classify(lag, cuts.to_numpy()[0]), cuts
+    else:
+        lag_ids = np.column_stack(
+            [_classify(lag[:, t], cuts.to_numpy()[t]) for t in range(len(years))]
+        )
+        lag_cuts = cuts
+    k_eff = int(cuts.shape[1]) + 1
+    m_eff = int(lag_cuts.shape[1]) + 1
+    labels = _class_labels(k_eff)
+    to_labels = labels.rename("to")
+    origin, dest, cond = ids[:, :-1], ids[:, 1:], lag_ids[:, :-1]
+    classic = MarkovChain(
+        transitions=pd.DataFrame(_count(origin, dest, k_eff), index=labels, columns=to_labels),
+        cutoffs=cuts,
+        scheme=classes,
+    )
+    conditional = {}
+    for c in range(m_eff):
+        sel = cond == c
+        t = _count(origin[sel], dest[sel], k_eff)
+        conditional[f"N{c + 1}"] = MarkovChain(
+            transitions=pd.DataFrame(t, index=labels, columns=to_labels),
+            cutoffs=lag_cuts,
+            scheme=classes,
+        )
+    return SpatialMarkov(
+        classic=classic,
+        conditional=conditional,
+        lag_cutoffs=lag_cuts,
+        neighbour_classes=neighbour_classes,
+    )
+
+
+# ---------------------------------------------------------------------------- LISA Markov
+_TYPE_OF: dict[tuple[int, int], str] = {}
+for _a in range(4):
+    for _b in range(4):
+        own_a, lag_a = QUADRANTS[_a]
+        own_b, lag_b = QUADRANTS[_b]
+        own_moves, lag_moves = own_a != own_b, lag_a != lag_b
+        if not own_moves and not lag_moves:
+            _TYPE_OF[(_a, _b)] = "0"
+        elif own_moves and not lag_moves:
+            _TYPE_OF[(_a, _b)] = "I"
+        elif lag_moves and not own_moves:
+            _TYPE_OF[(_a, _b)] = "II"
+        else:  # both move: same direction (HH <-> LL) or opposite (LH <-> HL)
+            _TYPE_OF[(_a, _b)] = "IIIA" if own_a == lag_a else "IIIB"
+
+
+@dataclass(frozen=True)
+class LisaMarkov:
+    """LISA Markov chain over the Moran scatterplot quadrants HH, LH, LL, HL.
+
+    Attributes
+    ----------
+    chain
+        Chain over the quadrants (classes ``HH``, ``LH``, ``LL``, ``HL``: own value, lag).
+    quadrants
+        Entity x year frame of quadrant labels.
+    move_types
+        Entity x (start year) frame of Rey's space-time types: ``"0"`` (no move), ``"I"`` (the
+        region moves, its neighbours do not), ``"II"`` (the neighbours move), ``"IIIA"`` (both
+        move the same way: HH <-> LL), ``"IIIB"`` (both move in opposite ways: LH <-> HL).
+    expected
+        Expected transitions when the own and the neighbours' moves are independent.
+    independence
+        χ² test of that independence (giddy's ``chi_2``), df 9.
+    null
+        How the independence null was built: ``"quadrants"`` or ``"giddy"`` (see
+        :func:`lisa_markov`).
+    """
+
+    chain: MarkovChain
+    quadrants: pd.DataFrame
+    move_types: pd.DataFrame
+    expected: pd.DataFrame
+    independence: ChiSquareTest
+    null: str
+
+    @property
+    def type_counts(self) -> pd.DataFrame:
+        """Count and share (%) of each space-time transition type."""
+        counts = self.move_types.stack().value_counts().reindex(list(MOVE_TYPES), fill_value=0)
+        return pd.DataFrame({"n": counts.astype(int), "share": 100 * counts / counts.sum()})
+
+
+def _chi2(observed: NDArray[np.float64], null: NDArray[np.float64]) -> tuple[float, int]:
+    """giddy's ``chi2``: rows of ``observed`` against the row probabilities of ``null``."""
+    rs1, rs2 = observed.sum(axis=1), null.sum(axis=1)
+    df = int((np.sum(rs1 > 0) - 1) * (np.sum(rs2 > 0) - 1))
+    e = rs1[:, None] * _row_normalise(null)
+    stat = float(np.sum((observed - e) ** 2 / np.where(e == 0, 1.0, e)))
+    return stat, df
+
+
+def lisa_markov(
+    values: pd.Series,
+    w: SpatialWeights,
+    *,
+    independence: LisaNull = "quadrants",
+) -> LisaMarkov:
+    """LISA Markov chain with Rey's space-time transition types.
+
+    Parameters
+    ----------
+    values
+        Balanced panel Series with an (entity, time) MultiIndex.
+    w
+        Spatial weights over the same regions; row-standardised here (as esda's ``Moran_Local``).
+    independence
+        How the null of the independence test is built. Under the null the quadrant chain is the
+        product of two two-state chains, the region's own (above / below the year's mean) and its
+        neighbours' (lag above / below the year's mean). ``"quadrants"`` (default) estimates them
+        from exactly the splits that define the quadrants. ``"giddy"`` reproduces giddy 2.3.8's
+        ``LISA_Markov.chi_2``, which divides by each region's mean over the years and counts the
+        two-state moves across regions within a year (the class matrix is transposed there); use
+        it only to reproduce numbers computed with giddy (see ``docs/conventions.md``). The
+        quadrants, transitions and move types are the same either way.
+
+    Returns
+    -------
+    LisaMarkov
+    """
+    if independence not in ("quadrants", "giddy"):
+        raise ConfigError(
+            f"independence={independence!r} is not known; use 'quadrants' (default) or 'giddy'."
+        )
+    wide = balanced_wide(check_panel(values), name="values")
+    y = wide.to_numpy()
+    wm = _lag_matrix(w, wide.index)
+    z = y - y.mean(axis=0, keepdims=True)
+    zlag = wm @ z
+    own_high, lag_high = z > 0, zlag > 0
+    q = np.where(own_high, np.where(lag_high, 0, 3), np.where(lag_high, 1, 2))
+    t = _count(q[:, :-1], q[:, 1:], 4)
+    labels = pd.Index(list(QUADRANTS), name="from")
+    chain = MarkovChain(
+        transitions=pd.DataFrame(t, index=labels, columns=labels.rename("to"))
+    )
+    if independence == "quadrants":
+        low_own, low_lag = (~own_high).astype(int), (~lag_high).astype(int)
+        p_own = _row_normalise(_count(low_own[:, :-1], low_own[:, 1:], 2))
+        p_lag = _row_normalise(_count(low_lag[:, :-1], low_lag[:, 1:], 2))
+    else:  # giddy 2.3.8: region means over time, moves counted across regions (transposed)
+        base = y.mean(axis=1, keepdims=True)
+        low_own = (y / base < 1.0).astype(int).T
+        low_lag = ((wm @ y) / base < 1.0).astype(int).T
+        p_own = _row_normalise(_count(low_own[:, :-1], low_own[:, 1:], 2))
+        p_lag = _row_normalise(_count(low_lag[:, :-1], low_lag[:, 1:], 2))
+    # kron order (own, lag): HH, HL, LH, LL -> quadrant order HH, LH, LL, HL
+    perm = np.array([[1, 0, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1], [0, 1, 0, 0]])
+    kp = perm @ np.kron(p_own, p_lag) @ perm.T
+    expected = t.sum(axis=1)[:, None] * kp
+    stat, df = _chi2(t, expected)
+    quad = pd.DataFrame(np.array(QUADRANTS)[q], index=wide.index, columns=wide.columns)
+    types = np.vectorize(lambda a, b: _TYPE_OF[(int(a), int(b))])(q[:, :-1], q[:, 1:])
+    moves = pd.DataFrame(types, index=wide.index, columns=wide.columns[:-1])
+    return LisaMarkov(
+        chain=chain,
+        quadrants=quad,
+        move_types=moves,
+        expected=pd.DataFrame(expected, index=labels, columns=labels.rename("to")),
+        independence=ChiSquareTest(
+            stat, df, "the region's moves are independent of its neighbours' moves"
+        ),
+        null=independence,
+    )
