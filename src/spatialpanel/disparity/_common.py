@@ -49,7 +49,7 @@ def balanced_wide(values: pd.Series, *, name: str = "values") -> pd.DataFrame:
     wide = values.unstack(level=1).sort_index(axis=0).sort_index(axis=1)
     if wide.isna().any().any():
         miss = wide.isna().stack()
-        where = miss[miss].index.tolist()[:5]
+        where = miss.index[miss.to_numpy(dtype=bool)].tolist()[:5]
         raise DataError(
             f"{name} is not a balanced panel: no value for (entity, time) {where}. Every region "
             "needs a value in every year for this tool; fill or drop them first."

@@ -75,7 +75,7 @@ class DagumGini:
 
     @property
     def shares(self) -> dict[str, float]:
-        """Contributions as percentages of ``G``: ``within``, ``net_between``, ``transvariation``."""
+        """Contributions in percent of ``G``: ``within``, ``net_between``, ``transvariation``."""
         g = self.gini
         if g == 0:
             return {"within": float("nan"), "net_between": float("nan"), "transvariation": 0.0}
@@ -144,7 +144,7 @@ class DagumGiniPanel:
             for a in range(len(labels)):
                 for b in range(a + 1, len(labels)):
                     key = f"{labels[a]}–{labels[b]}"
-                    row[key] = float(res.between.iloc[a, b])
+                    row[key] = float(res.between.to_numpy()[a, b])
             rows[year] = row
         frame = pd.DataFrame.from_dict(rows, orient="index")
         frame.index.name = "year"
@@ -153,7 +153,10 @@ class DagumGiniPanel:
 
 # ---------------------------------------------------------------------------------- computing
 def _pair_sums(
-    y1: NDArray[np.float64], w1: NDArray[np.float64], y2: NDArray[np.float64], w2: NDArray[np.float64]
+    y1: NDArray[np.floating[Any]],
+    w1: NDArray[np.floating[Any]],
+    y2: NDArray[np.floating[Any]],
+    w2: NDArray[np.floating[Any]],
 ) -> tuple[float, float, float]:
     """Weighted sums of |y1 − y2|, of (y1 − y2)+ and of (y2 − y1)+ over all pairs."""
     diff = y1[:, None] - y2[None, :]

@@ -2,15 +2,15 @@
 
 Bandwidth rules (``h`` is the standard deviation of the kernel, as in R's ``density``):
 
-==================== ===================================== ==========================================
-rule                 h                                     same as
-==================== ===================================== ==========================================
-``"silverman"``      0.9 · min(σ, IQR/1.34) · n^(−1/5)     R ``bw.nrd0`` (Silverman 1986, eq. 3.31)
-``"scott"``          1.06 · min(σ, IQR/1.34) · n^(−1/5)    R ``bw.nrd`` (Scott 1992)
-``"scipy_scott"``    σ · n^(−1/5)                          scipy ``gaussian_kde(bw_method="scott")``
-``"scipy_silverman"`` σ · (3n/4)^(−1/5)                    scipy ``gaussian_kde(bw_method="silverman")``
-a number             that number                            a fixed bandwidth
-==================== ===================================== ==========================================
+===================== ==================================== =======================================
+rule                  h                                    same as
+===================== ==================================== =======================================
+``"silverman"``       0.9 · min(σ, IQR/1.34) · n^(−1/5)    R ``bw.nrd0`` (Silverman 1986, eq. 3.31)
+``"scott"``           1.06 · min(σ, IQR/1.34) · n^(−1/5)   R ``bw.nrd`` (Scott 1992)
+``"scipy_scott"``     σ · n^(−1/5)                         scipy ``gaussian_kde`` ``"scott"``
+``"scipy_silverman"`` σ · (3n/4)^(−1/5)                    scipy ``gaussian_kde`` ``"silverman"``
+a number              that number                          a fixed bandwidth
+===================== ==================================== =======================================
 
 σ is the sample standard deviation (ddof = 1) and IQR the interquartile range with linear
 interpolation (R's type 7, numpy's default). statsmodels differs again: its ``bw_silverman`` and
@@ -140,17 +140,19 @@ class KernelDensity:
                 f"scope={scope!r} has no curves; use one of {self.scopes}."
                 + did_you_mean(str(scope), [str(s) for s in self.scopes])
             )
-        return self.curves[scope]
+        out = pd.DataFrame(self.curves.xs(scope, axis=1, level=0))
+        return out
 
     @property
     def peaks(self) -> pd.DataFrame:
         """Per (scope, year): main peak location and height, and the number of local maxima."""
         rows: dict[tuple[Any, Any], dict[str, float]] = {}
         for col in self.curves.columns:
+            key = (col[0], col[1])
             f = self.curves[col].to_numpy()
             top = int(np.argmax(f))
             interior = (f[1:-1] > f[:-2]) & (f[1:-1] >= f[2:]) & (f[1:-1] > 1e-3 * f[top])
-            rows[col] = {
+            rows[key] = {
                 "peak_at": float(self.grid[top]),
                 "peak_height": float(f[top]),
                 "n_peaks": int(interior.sum()),

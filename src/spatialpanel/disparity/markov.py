@@ -19,7 +19,7 @@ year's mean) and classifies each move by Rey's (2001) space-time types.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Literal
@@ -78,8 +78,9 @@ def steady_state(p: NDArray[np.float64]) -> NDArray[np.float64]:
 def mean_first_passage(p: NDArray[np.float64]) -> NDArray[np.float64]:
     """Mean first passage times of an irreducible chain (Kemeny & Snell 1976, Theorem 4.4.7).
 
-    ``M[i, j]`` is the expected number of steps from class ``i`` to reach ``j`` for the first time;
-    the diagonal holds the mean recurrence times ``1 / π_j``. NaNs when the chain is not irreducible.
+    ``M[i, j]`` is the expected number of steps from class ``i`` to reach ``j`` for the first
+    time; the diagonal holds the mean recurrence times ``1 / π_j``. NaNs when the chain is not
+    irreducible.
     """
     k = p.shape[0]
     n_comp = connected_components(p > 0, directed=True, connection="strong")[0]
@@ -182,7 +183,7 @@ def _classes(
     k: int,
     scheme: str,
     cutoffs: Sequence[float] | None,
-    years: list[object],
+    years: Sequence[Hashable],
 ) -> tuple[NDArray[np.int_], pd.DataFrame]:
     """Class ids (n x t) and the cut-offs used."""
     if cutoffs is not None:
@@ -204,7 +205,7 @@ def _classes(
             )
         ids[:, t] = _classify(wide[:, t], cuts)
         rows.append(cuts)
-    return ids, pd.DataFrame(rows, index=pd.Index(years, name="year"))
+    return ids, pd.DataFrame(rows, index=pd.Index(list(years), name="year"))
 
 
 def _check_options(k: int, scheme: str) -> None:
@@ -255,7 +256,8 @@ def markov_chain(
     t = _count(ids[:, :-1], ids[:, 1:], k_eff)
     labels = _class_labels(k_eff)
     frame = pd.DataFrame(t, index=labels, columns=labels.rename("to"))
-    return MarkovChain(transitions=frame, cutoffs=cuts, scheme=classes if cutoffs is None else "given")
+    scheme = classes if cutoffs is None else "given"
+    return MarkovChain(transitions=frame, cutoffs=cuts, scheme=scheme)
 
 
 # ---------------------------------------------------------------------------- spatial Markov
@@ -415,8 +417,8 @@ def spatial_markov(
 _TYPE_OF: dict[tuple[int, int], str] = {}
 for _a in range(4):
     for _b in range(4):
-        own_a, lag_a = QUADRANTS[_a]
-        own_b, lag_b = QUADRANTS[_b]
+        own_a, lag_a = QUADRANTS[_a][0], QUADRANTS[_a][1]
+        own_b, lag_b = QUADRANTS[_b][0], QUADRANTS[_b][1]
         own_moves, lag_moves = own_a != own_b, lag_a != lag_b
         if not own_moves and not lag_moves:
             _TYPE_OF[(_a, _b)] = "0"
@@ -515,9 +517,7 @@ def lisa_markov(
     q = np.where(own_high, np.where(lag_high, 0, 3), np.where(lag_high, 1, 2))
     t = _count(q[:, :-1], q[:, 1:], 4)
     labels = pd.Index(list(QUADRANTS), name="from")
-    chain = MarkovChain(
-        transitions=pd.DataFrame(t, index=labels, columns=labels.rename("to"))
-    )
+    chain = MarkovChain(transitions=pd.DataFrame(t, index=labels, columns=labels.rename("to")))
     if independence == "quadrants":
         low_own, low_lag = (~own_high).astype(int), (~lag_high).astype(int)
         p_own = _row_normalise(_count(low_own[:, :-1], low_own[:, 1:], 2))
