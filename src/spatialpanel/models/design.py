@@ -1,0 +1,186 @@
+"""From a labelled panel to the engine's arrays — the one place where names become positions.
+
+Validation happens here, once: the (entity, time) MultiIndex, balance, missing values, the match
+between the data's regions and the weights' ids. Arrays are time-major: a variable is ``(T, N)``,
+regions in the order in which they first appear in the data, periods sorted.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sps
+from numpy.typing import NDArray
+
+from spatialpanel.errors import ConfigError, DataError, EstimationError, WeightsError, did_you_mean
+from spatialpanel.linalg.within import demean, spatial_lag
+from spatialpanel.models.spec import ModelSpec
+from spatialpanel.weights.core import SpatialWeights, check_ids_match
+
+__all__ = ["PanelArrays", "check_design", "panel_arrays", "to_series"]
+
+
+@dataclass(frozen=True, eq=False)
+class PanelArrays:
+    """Time-major arrays of one balanced panel, with W in the data's region order.
+
+    ``y`` is ``(T, N)``; ``z`` is ``(T, N, k)`` with the raw regressors of ``spec.coef_names``
+    (const, x, then W·x computed from the raw x).
+    """
+
+    y: NDArray[np.float64]
+    z: NDArray[np.float64]
+    w: SpatialWeights
+    entities: pd.Index
+    periods: pd.Index
+    index: pd.MultiIndex
+
+    @property
+    def n(self) -> int:
+        """Number of regions N."""
+        return int(self.y.shape[1])
+
+    @property
+    def t(self) -> int:
+        """Number of periods T."""
+        return int(self.y.shape[0])
+
+    @property
+    def wmat(self) -> sps.csr_array:
+        """The weights matrix in the data's region order."""
+        return self.w.sparse
+
+
+def _check_columns(data: pd.DataFrame, names: list[str], arg: str) -> None:
+    cols = [str(c) for c in data.columns]
+    for name in names:
+        if name not in data.columns:
+            raise ConfigError(
+                f"{arg}: column {name!r} is not in data (columns: {cols[:20]})."
+                + did_you_mean(name, cols)
+            )
+
+
+def panel_arrays(data: pd.DataFrame, w: SpatialWeights, spec: ModelSpec) -> PanelArrays:
+    """Validate ``data`` and turn it into time-major arrays (see :class:`PanelArrays`)."""
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
+    if not isinstance(data.index, pd.MultiIndex) or data.index.nlevels != 2:
+        raise DataError(
+            "data must have a two-level (entity, time) MultiIndex; use "
+            "data.set_index(['region', 'year'])."
+        )
+    _check_columns(data, [spec.y], "y")
+    _check_columns(data, list(spec.x), "x")
+    if data.index.has_duplicates:
+        dup = data.index[data.index.duplicated()].unique().tolist()
+        raise DataError(f"data has duplicate (region, year) rows: {dup[:10]}; keep one row each.")
+    ent = data.index.get_level_values(0)
+    tim = data.index.get_level_values(1)
+    entities = pd.Index(pd.unique(ent), name=data.index.names[0])
+    periods = pd.Index(sorted(pd.unique(tim)), name=data.index.names[1])
+    n, t = len(entities), len(periods)
+    if len(data) != n * t:
+        full = pd.MultiIndex.from_product([entities, periods])
+        missing = full.difference(data.index).tolist()
+        raise DataError(
+            f"the panel is unbalanced: {len(missing)} region-years are missing, e.g. "
+            f"{missing[:10]}. Fill them (spatialpanel.fill_missing) or drop those regions."
+        )
+    check_ids_match(w.ids, entities, what="the data's regions")
+    if w.transform == "row" and w.islands:
+        raise WeightsError(
+            f"w has zero rows (regions {list(w.islands)[:10]} without neighbours) under "
+            "row-standardisation; link them or drop them before estimating."
+        )
+    if t < 2 and spec.effects in ("entity", "twoway", "random"):
+        raise DataError(f"effects={spec.effects!r} needs at least two periods; got T = {t}.")
+    wo = w.reordered(entities)
+    cols = [spec.y, *spec.x]
+    values = data[cols]
+    for col in cols:
+        if not pd.api.types.is_numeric_dtype(values[col]):
+            raise DataError(f"column {col!r} is not numeric; convert it before estimating.")
+    ordered = values.reindex(pd.MultiIndex.from_product([periods, entities]).swaplevel(0, 1))
+    arr = ordered.to_numpy(dtype=float).reshape(t, n, len(cols))
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        ti, ni, ci = np.nonzero(bad)
+        where = [(entities[i], periods[s], cols[c]) for s, i, c in zip(ti, ni, ci, strict=True)]
+        raise DataError(
+            f"data has {int(bad.sum())} missing or infinite values, e.g. (region, year, column) "
+            f"{where[:10]}. Fill them (spatialpanel.fill_missing) or drop those regions."
+        )
+    y = np.ascontiguousarray(arr[:, :, 0])
+    x = arr[:, :, 1:]
+    parts = []
+    if spec.has_constant:
+        parts.append(np.ones((t, n, 1)))
+    parts.append(x)
+    if spec.durbin:
+        pos = [spec.x.index(d) for d in spec.durbin]
+        parts.append(spatial_lag(wo.sparse, np.ascontiguousarray(x[:, :, pos])))
+    z = np.concatenate(parts, axis=2)
+    index = pd.MultiIndex.from_arrays(
+        [np.tile(entities.to_numpy(), t), np.repeat(periods.to_numpy(), n)],
+        names=data.index.names,
+    )
+    return PanelArrays(y=y, z=z, w=wo, entities=entities, periods=periods, index=index)
+
+
+def to_series(
+    values: NDArray[np.float64], arrays: PanelArrays, like: pd.Index, name: str
+) -> pd.Series:
+    """A ``(T, N)`` array as a Series with the data's MultiIndex (in the data's row order)."""
+    s = pd.Series(np.asarray(values, dtype=float).ravel(), index=arrays.index, name=name)
+    return s.reindex(like)
+
+
+def check_design(
+    raw: NDArray[np.float64], transformed: NDArray[np.float64], names: tuple[str, ...], effects: str
+) -> None:
+    """Refuse regressors absorbed by the fixed effects and (near-)collinear designs, by name.
+
+    ``raw`` and ``transformed`` are ``(n, k)``: the regressors before and after the within
+    transformation.
+    """
+    absorbed_by = {
+        "entity": "the entity fixed effects (it does not vary over time within regions)",
+        "time": "the time fixed effects (it does not vary across regions within periods)",
+        "twoway": "the two-way fixed effects (it varies only by region or only by period)",
+    }
+    scale = np.sqrt(np.sum((raw - raw.mean(axis=0)) ** 2, axis=0)) + np.abs(raw).max(axis=0)
+    norm = np.sqrt(np.sum(transformed**2, axis=0))
+    for j, name in enumerate(names):
+        if norm[j] <= 1e-10 * max(scale[j], 1e-300):
+            why = absorbed_by.get(effects, "a constant")
+            raise EstimationError(
+                f"regressor {name!r} is absorbed by {why}; drop it from x (or durbin) or change "
+                "effects."
+            )
+    zs = transformed / norm
+    sv = np.linalg.svd(zs, compute_uv=False)
+    cond = float(sv[0] / sv[-1]) if sv[-1] > 0 else np.inf
+    if cond > 1e10:
+        culprits = []
+        for j, name in enumerate(names):
+            others = np.delete(zs, j, axis=1)
+            if others.shape[1] == 0:
+                continue
+            coef, *_ = np.linalg.lstsq(others, zs[:, j], rcond=None)
+            r = zs[:, j] - others @ coef
+            if float(r @ r) < 1e-16:
+                culprits.append(name)
+        raise EstimationError(
+            f"the regressors are (nearly) collinear after the {effects} transformation "
+            f"(condition number {cond:.3g}); involved: {culprits or list(names)}. Drop one of them."
+        )
+
+
+def within(a: NDArray[np.float64], effects: str) -> NDArray[np.float64]:
+    """The within transformation of a ``(T, N[, k])`` array (identity for pooled/random)."""
+    if effects in ("pooled", "random"):
+        return np.array(a, dtype=float, copy=True)
+    return demean(a, effects)  # type: ignore[arg-type]

@@ -1,0 +1,342 @@
+"""`SpatialPanelModel`: SAR, SEM, SDM, SDEM and SLX panels with fixed or random effects, by ML.
+
+The constructor validates and stores (the data are checked and turned into arrays once);
+:meth:`SpatialPanelModel.fit` computes and returns an immutable
+:class:`~spatialpanel.models.results.SpatialPanelResults`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+
+from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
+from spatialpanel.linalg.logdet import LogDetMethod, logdet
+from spatialpanel.models.bias import elhorst_correction
+from spatialpanel.models.design import PanelArrays, panel_arrays, to_series
+from spatialpanel.models.engine import dimensions, fe_data, fit_fe
+from spatialpanel.models.information import covariance_from_information, information_matrix
+from spatialpanel.models.random import fit_random, random_information
+from spatialpanel.models.results import SpatialPanelResults
+from spatialpanel.models.spec import (
+    BIAS_CORRECTIONS,
+    EFFECTS,
+    LAG_CONVENTIONS,
+    MODELS,
+    BiasCorrection,
+    EffectsKind,
+    LagConvention,
+    ModelKind,
+    ModelSpec,
+)
+from spatialpanel.weights.core import SpatialWeights
+
+__all__ = ["SpatialPanelModel"]
+
+_LOGDETS: tuple[str, ...] = ("auto", "eigen", "lu", "chebyshev", "mc")
+
+
+def _choice(value: object, options: tuple[str, ...], arg: str) -> str:
+    if value not in options:
+        raise ConfigError(
+            f"{arg}={value!r} is not known; use one of {options}."
+            + did_you_mean(str(value), options)
+        )
+    return str(value)
+
+
+class SpatialPanelModel:
+    """A static spatial panel model, estimated by maximum likelihood.
+
+    Parameters
+    ----------
+    data
+        DataFrame with an (entity, time) MultiIndex, balanced, no missing values; its regions must
+        be the ids of ``w`` (in any order).
+    y
+        Name of the dependent variable.
+    x
+        Names of the regressors.
+    w
+        Spatial weights; reordered to the data's region order (never mutated).
+    model
+        ``"sar"`` (ρWy), ``"sem"`` (λWu), ``"sdm"`` (ρWy and W·x), ``"sdem"`` (λWu and W·x) or
+        ``"slx"`` (W·x only).
+    effects
+        ``"pooled"`` (with intercept), ``"entity"``, ``"time"``, ``"twoway"`` fixed effects, or
+        ``"random"`` entity effects (SAR, SDM, SLX).
+    durbin
+        Regressors entering as W·x (SDM, SDEM, SLX; default all of ``x``).
+    dynamic
+        Reserved for the dynamic model (not yet implemented).
+    lag_convention
+        ``"raw"`` (default; W applied to the raw variables, then the within transformation, the
+        exact ML of Elhorst and Lee & Yu) or ``"demeaned"`` (R splm's W·(Qy), for comparison).
+    logdet
+        Log-determinant method: ``"auto"`` (exact eigenvalues for N ≤ 1000, sparse LU above),
+        ``"eigen"``, ``"lu"``, ``"chebyshev"`` or ``"mc"``.
+
+    Examples
+    --------
+    >>> model = SpatialPanelModel(data, y="logc", x=["logp", "logy"], w=w,
+    ...                           model="sdm", effects="twoway")  # doctest: +SKIP
+    >>> res = model.fit(bias_correction="none")  # doctest: +SKIP
+    """
+
+    def __init__(
+        self,
+        data: pd.DataFrame,
+        *,
+        y: str,
+        x: Sequence[str],
+        w: SpatialWeights,
+        model: ModelKind = "sdm",
+        effects: EffectsKind = "twoway",
+        durbin: Sequence[str] | None = None,
+        dynamic: bool = False,
+        lag_convention: LagConvention = "raw",
+        logdet: LogDetMethod = "auto",
+    ) -> None:
+        kind = _choice(model, MODELS, "model")
+        eff = _choice(effects, EFFECTS, "effects")
+        conv = _choice(lag_convention, LAG_CONVENTIONS, "lag_convention")
+        ldm = _choice(logdet, _LOGDETS, "logdet")
+        if dynamic:
+            raise ConfigError(
+                "dynamic=True is not yet implemented; estimate the static model (dynamic=False)."
+            )
+        if not isinstance(w, SpatialWeights):
+            raise WeightsError(
+                f"w must be a spatialpanel SpatialWeights; got {type(w).__name__}. Build it with "
+                "SpatialWeights.from_array(matrix, ids=ids)."
+            )
+        if isinstance(x, str):
+            x = [x]
+        xs = tuple(str(v) for v in x)
+        if not xs and kind != "sar" and kind != "sem":
+            raise ConfigError(f"x is empty; model={kind!r} needs at least one regressor.")
+        if len(set(xs)) != len(xs) or y in xs:
+            raise ConfigError(f"x={list(xs)} repeats a name or contains y={y!r}; list each once.")
+        if kind in ("sar", "sem"):
+            if durbin:
+                raise ConfigError(
+                    f"durbin={list(durbin)} is given but model={kind!r} has no W·x terms; use "
+                    "model='sdm' or 'sdem', or drop durbin."
+                )
+            dur: tuple[str, ...] = ()
+        else:
+            dur = xs if durbin is None else tuple(str(d) for d in durbin)
+            for d in dur:
+                if d not in xs:
+                    raise ConfigError(
+                        f"durbin contains {d!r}, which is not in x={list(xs)}."
+                        + did_you_mean(d, xs)
+                    )
+            if kind == "slx" and not dur:
+                raise ConfigError("model='slx' needs at least one W·x term; durbin is empty.")
+        if eff == "random" and kind in ("sem", "sdem"):
+            raise ConfigError(
+                f"effects='random' is implemented for 'sar', 'sdm' and 'slx', not {kind!r}; use "
+                "fixed effects for the error models."
+            )
+        self._spec = ModelSpec(
+            model=kind, effects=eff, y=str(y), x=xs, durbin=dur, lag_convention=conv, logdet=ldm
+        )
+        self._index = data.index if isinstance(data, pd.DataFrame) else pd.Index([])
+        self._arrays: PanelArrays = panel_arrays(data, w, self._spec)
+
+    @property
+    def spec(self) -> ModelSpec:
+        """The specification (bias_correction is set by :meth:`fit`)."""
+        return self._spec
+
+    @property
+    def w(self) -> SpatialWeights:
+        """The weights in the data's region order."""
+        return self._arrays.w
+
+    def fit(
+        self,
+        *,
+        bias_correction: BiasCorrection = "none",
+        logdet_order: int | None = None,
+        seed: int = 0,
+    ) -> SpatialPanelResults:
+        """Estimate by maximum likelihood.
+
+        Parameters
+        ----------
+        bias_correction
+            ``"none"`` (default: the exact ML estimate), ``"elhorst"`` (Elhorst's implementation of
+            the Lee & Yu correction for the direct approach) or ``"transformation"`` (the Lee & Yu
+            transformation approach). Fixed effects only; printed in every output.
+        logdet_order
+            Order of the Chebyshev / Monte Carlo log-determinant approximations.
+        seed
+            Seed of the random probes of the ``"mc"`` (and large-N Chebyshev) log-determinant.
+        """
+        bc = _choice(bias_correction, BIAS_CORRECTIONS, "bias_correction")
+        spec = self._spec.replace(bias_correction=bc)
+        arr = self._arrays
+        n, t = arr.n, arr.t
+        if bc != "none" and spec.effects not in ("entity", "time", "twoway"):
+            raise ConfigError(
+                f"bias_correction={bc!r} applies to fixed effects; effects={spec.effects!r}. "
+                "Use bias_correction='none'."
+            )
+        if bc != "none" and spec.spatial is None:
+            raise ConfigError(
+                f"bias_correction={bc!r} corrects the spatial parameter; model='slx' has none. "
+                "Use bias_correction='none'."
+            )
+        ld = None
+        if spec.spatial is not None:
+            ld = logdet(arr.wmat, method=spec.logdet, order=logdet_order, seed=seed)  # type: ignore[arg-type]
+        if spec.effects == "random":
+            return self._fit_random(spec, ld)
+        fd = fe_data(arr, spec)
+        dims = dimensions(n, t, spec.effects, bc == "transformation")
+        rowstd = bool(np.allclose(arr.w.row_sums, 1.0))
+        est = fit_fe(fd, spec, ld, dims, row_standardised=rowstd)
+        coef, delta, sigma2 = est.coef, est.spatial, est.sigma2
+
+        def info_at(c: np.ndarray, d: float | None, s2: float) -> np.ndarray:
+            return information_matrix(
+                kind=spec.spatial,
+                z=fd.z,
+                coef=c,
+                delta=d,
+                sigma2=s2,
+                w=arr.wmat,
+                n_periods=t,
+                n_eff=dims.n_eff,
+                t_eff=dims.t_eff,
+                time_adjust=dims.time_adjust,
+                wz=fd.wz,
+            )
+
+        info = info_at(coef, delta, sigma2)
+        resid = est.resid
+        if bc == "elhorst":
+            assert delta is not None
+            coef, delta, sigma2 = elhorst_correction(
+                effects=spec.effects, coef=coef, delta=delta, sigma2=sigma2, info=info, n=n, t=t
+            )
+            info = info_at(coef, delta, sigma2)
+            if spec.spatial == "lag":
+                resid = fd.y - delta * fd.wy - fd.z @ coef
+            else:
+                resid = (fd.y - delta * fd.wy) - (fd.z - delta * fd.wz) @ coef
+        if spec.spatial == "lag":
+            assert delta is not None
+            pred = np.linalg.solve(
+                np.eye(n) - delta * arr.w.dense, (fd.z @ coef).reshape(t, n).T
+            ).T.ravel()
+        else:
+            pred = fd.z @ coef
+        return self._results(
+            spec,
+            coef=coef,
+            delta=delta,
+            sigma2=sigma2,
+            loglik=est.loglik,
+            info=info,
+            resid=resid,
+            ytrans=fd.y,
+            pred=pred,
+            logdet_method=ld.method if ld is not None else "none",
+            bounds=est.bounds,
+        )
+
+    def _fit_random(self, spec: ModelSpec, ld: object) -> SpatialPanelResults:
+        arr = self._arrays
+        est = fit_random(arr, spec, ld)  # type: ignore[arg-type]
+        lag = spec.spatial == "lag"
+        info = random_information(est, arr, lag=lag)
+        t, n = arr.t, arr.n
+        zb = (arr.z.reshape(-1, arr.z.shape[2]) @ est.coef).reshape(t, n)
+        if lag:
+            assert est.rho is not None
+            pred = np.linalg.solve(np.eye(n) - est.rho * arr.w.dense, zb.T).T.ravel()
+        else:
+            pred = zb.ravel()
+        phi = (1.0 / est.theta**2 - 1.0) / t
+        return self._results(
+            spec,
+            coef=est.coef,
+            delta=est.rho,
+            sigma2=est.sigma2,
+            loglik=est.loglik,
+            info=info,
+            resid=est.resid,
+            ytrans=arr.y.ravel(),
+            pred=pred,
+            logdet_method=getattr(ld, "method", "none"),
+            bounds=getattr(ld, "bounds", None),
+            extra=("theta",),
+            phi=phi,
+            theta=est.theta,
+        )
+
+    def _results(
+        self,
+        spec: ModelSpec,
+        *,
+        coef: np.ndarray,
+        delta: float | None,
+        sigma2: float,
+        loglik: float,
+        info: np.ndarray,
+        resid: np.ndarray,
+        ytrans: np.ndarray,
+        pred: np.ndarray,
+        logdet_method: str,
+        bounds: tuple[float, float] | None,
+        extra: tuple[str, ...] = (),
+        phi: float | None = None,
+        theta: float | None = None,
+    ) -> SpatialPanelResults:
+        arr = self._arrays
+        names = spec.param_names
+        full_names = (*names, *extra, "sigma2")
+        cov_full = covariance_from_information(info, full_names)
+        p = len(names)
+        values = np.concatenate([coef, [delta] if delta is not None else []])
+        params = pd.Series(values, index=pd.Index(names), name="params")
+        cov = pd.DataFrame(cov_full[:p, :p], index=params.index, columns=params.index)
+        information = pd.DataFrame(info, index=full_names, columns=full_names)
+        t, n = arr.t, arr.n
+        res2 = resid.reshape(t, n)
+        ys = arr.y
+        tss = float(np.sum((ys - ys.mean()) ** 2))
+        r2 = 1.0 - float(resid @ resid) / tss
+        yc = ytrans - ytrans.mean()
+        pc = pred - ytrans.mean()
+        denom = float(yc @ yc) * float(pc @ pc)
+        r2w = float((yc @ pc) ** 2 / denom) if denom > 0 else 0.0
+        resid_s = to_series(res2, arr, self._index, "resid")
+        fitted_s = to_series(ys - res2, arr, self._index, "fitted")
+        return SpatialPanelResults(
+            spec=spec,
+            params=params,
+            cov=cov,
+            information=information,
+            sigma2=float(sigma2),
+            loglik=float(loglik),
+            nobs=n * t,
+            n_entities=n,
+            n_periods=t,
+            w=arr.w,
+            resid=resid_s,
+            fitted=fitted_s,
+            r2=r2,
+            r2_within=r2w,
+            df_model=p,
+            bias_correction=spec.bias_correction,
+            logdet_method=logdet_method,
+            spatial_bounds=bounds,
+            phi=phi,
+            theta=theta,
+        )
