@@ -56,7 +56,7 @@ class WeightsSpectrum:
     @classmethod
     def of(cls, w: NDArray[np.float64] | sps.sparray | sps.spmatrix) -> WeightsSpectrum:
         """One eigendecomposition of ``w`` (dense fallback when ``V`` is ill-conditioned)."""
-        dense = np.asarray(w.toarray() if sps.issparse(w) else w, dtype=float)
+        dense = np.asarray(sps.csr_array(w).toarray(), dtype=float)
         n = dense.shape[0]
         ones = np.ones(n)
         if np.allclose(dense, dense.T):
