@@ -240,13 +240,14 @@ def _ols(
         raise EstimationError(
             "the regressors are collinear (a control is constant or duplicates another); drop it."
         )
-    coef, *_ = np.linalg.lstsq(x, y, rcond=None)
+    coef: NDArray[np.float64] = np.linalg.lstsq(x, y, rcond=None)[0]
     resid = y - x @ coef
     s2 = float(resid @ resid) / df
     cov = s2 * np.linalg.inv(x.T @ x)
+    se: NDArray[np.float64] = np.sqrt(np.diag(cov))
     tss = float(np.sum((y - y.mean()) ** 2))
     r2 = 1.0 - float(resid @ resid) / tss if tss > 0 else float("nan")
-    return coef, np.sqrt(np.diag(cov)), r2, df
+    return coef, se, r2, int(df)
 
 
 def _positive_logs(wide: pd.DataFrame, name: str) -> pd.DataFrame:
@@ -280,8 +281,8 @@ def beta_convergence(
         Optional controls for conditional β convergence: a DataFrame indexed by entity, or by
         (entity, time), in which case the ``start`` year's values are used.
     growth
-        ``"annualised"`` (default): ``ln(y_end / y_start) / T``; ``"total"``: ``ln(y_end / y_start)``.
-        The speed formula follows (see the module docstring).
+        ``"annualised"`` (default): ``ln(y_end / y_start) / T``; ``"total"``:
+        ``ln(y_end / y_start)``. The speed formula follows (see the module docstring).
 
     Returns
     -------
@@ -310,7 +311,7 @@ def beta_convergence(
     if controls is not None:
         ctrl = controls
         if isinstance(ctrl.index, pd.MultiIndex):
-            ctrl = ctrl.xs(start, level=1)
+            ctrl = pd.DataFrame(ctrl.xs(start, level=1))
         missing = [e for e in wide.index if e not in ctrl.index]
         if missing:
             raise DataError(f"controls has no row for regions {missing[:10]} (year {start}).")
@@ -397,7 +398,7 @@ def panel_beta_convergence(
     cols: dict[str, NDArray[np.float64]] = {"beta": lagged}
     if controls is not None:
         idx = pd.MultiIndex.from_product([wide.index, years[1:]])
-        missing = idx.difference(controls.index)
+        missing = idx[~idx.isin(controls.index)]
         if len(missing):
             raise DataError(f"controls has no row for (entity, time) {missing.tolist()[:5]}.")
         ctrl = controls.reindex(idx).astype(float)
