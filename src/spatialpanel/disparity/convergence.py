@@ -244,7 +244,7 @@ def _ols(
     resid = y - x @ coef
     s2 = float(resid @ resid) / df
     cov = s2 * np.linalg.inv(x.T @ x)
-    se: NDArray[np.float64] = np.sqrt(np.diag(cov))
+    se: NDArray[np.float64] = np.sqrt(np.diag(cov)).astype(np.float64)
     tss = float(np.sum((y - y.mean()) ** 2))
     r2 = 1.0 - float(resid @ resid) / tss if tss > 0 else float("nan")
     return coef, se, r2, int(df)
