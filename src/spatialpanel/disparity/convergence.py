@@ -240,7 +240,7 @@ def _ols(
         raise EstimationError(
             "the regressors are collinear (a control is constant or duplicates another); drop it."
         )
-    coef: NDArray[np.float64] = np.linalg.lstsq(x, y, rcond=None)[0]
+    coef: NDArray[np.float64] = np.asarray(np.linalg.lstsq(x, y, rcond=None)[0], dtype=np.float64)
     resid = y - x @ coef
     s2 = float(resid @ resid) / df
     cov = s2 * np.linalg.inv(x.T @ x)
