@@ -183,7 +183,7 @@ def coupling_coordination(
     if bad.any():
         r, c = (int(v[0]) for v in np.nonzero(bad))
         raise DataError(
-            f"systems[{names[c]!r}] at {row_label(systems.index, r)} is {u[r, c]!r}; system "
+            f"systems[{names[c]!r}] at {row_label(systems.index, r)} is {u[r, c].item()!r}; system "
             "levels must be in [0, 1] (use composite index scores)."
         )
     a = _system_weights(weights, systems.columns)

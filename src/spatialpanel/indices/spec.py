@@ -26,6 +26,7 @@ __all__ = [
     "check_indicator_frame",
     "check_option",
     "row_label",
+    "show",
 ]
 
 Direction = Literal["positive", "negative"]
@@ -160,12 +161,21 @@ class IndicatorSystem(Mapping[str, Indicator]):
         return np.array([ind.direction == "negative" for _, ind in self.items_], dtype=bool)
 
 
+def show(value: object) -> str:
+    """A label for messages: numpy scalars as plain numbers, strings quoted."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, tuple):
+        return "(" + ", ".join(show(v) for v in value) + ")"
+    return repr(value)
+
+
 def row_label(index: pd.Index, position: int) -> str:
     """Describe row ``position`` as ``"region X, year Y"`` (or ``"row X"`` for a flat index)."""
     key = index[position]
     if isinstance(index, pd.MultiIndex) and index.nlevels == 2:
-        return f"region {key[0]!r}, year {key[1]!r}"
-    return f"row {key!r}"
+        return f"region {show(key[0])}, year {show(key[1])}"
+    return f"row {show(key)}"
 
 
 def check_indicator_frame(
@@ -193,7 +203,7 @@ def check_indicator_frame(
         )
     if frame.index.has_duplicates:
         dup = frame.index[frame.index.duplicated()][0]
-        raise DataError(f"{argument} has duplicated row {dup!r}; give each region-year once.")
+        raise DataError(f"{argument} has duplicated row {show(dup)}; give each region-year once.")
     if variant == "year" and not (
         isinstance(frame.index, pd.MultiIndex) and frame.index.nlevels == 2
     ):
@@ -226,7 +236,8 @@ def check_indicator_frame(
     if variant == "year":
         times = frame.index.get_level_values(1)
         groups = [
-            (f" in year {t!r}", np.flatnonzero(np.asarray(times == t))) for t in pd.unique(times)
+            (f" in year {show(t)}", np.flatnonzero(np.asarray(times == t)))
+            for t in pd.unique(times)
         ]
     else:
         groups = [("", np.arange(values.shape[0]))]

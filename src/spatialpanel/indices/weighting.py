@@ -38,6 +38,7 @@ from spatialpanel.indices.spec import (
     check_indicator_frame,
     check_option,
     group_positions,
+    show,
 )
 
 __all__ = [
@@ -161,7 +162,7 @@ def compute_weights(
         block = values[rows]
         zb = minmax(block, negative)
         z[rows] = zb
-        where = "" if variant == "panel" else f" in year {key!r}"
+        where = "" if variant == "panel" else f" in year {show(key)}"
         if method == "entropy":
             stats = entropy_core(zb, shift)
         elif method == "critic":
