@@ -10,8 +10,8 @@ entropy, CRITIC and TOPSIS. Negative ("cost") indicators are passed as cost type
 """
 
 import numpy as np
-from pymcdm import normalizations as N
-from pymcdm import weights as W
+from pymcdm import normalizations as norms
+from pymcdm import weights as pw
 from pymcdm.methods import TOPSIS
 
 # 4 regions x 3 years (rows year-major: 2020 a b c d, 2021 a b c d, 2022 a b c d); columns
@@ -37,17 +37,17 @@ types = np.array([1, -1, 1])
 
 def z_of(block):
     return np.column_stack(
-        [N.minmax_normalization(block[:, j], cost=types[j] < 0) for j in range(block.shape[1])]
+        [norms.minmax_normalization(block[:, j], cost=types[j] < 0) for j in range(block.shape[1])]
     )
 
 
 np.set_printoptions(precision=15, floatmode="unique")
 Z = z_of(X)
-print("panel entropy shift 1e-4", repr(W.entropy_weights(Z + 1e-4)))
+print("panel entropy shift 1e-4", repr(pw.entropy_weights(Z + 1e-4)))
 for k, year in enumerate((2020, 2021, 2022)):
     block = X[4 * k : 4 * k + 4]
-    print(f"year {year} entropy shift 1e-4", repr(W.entropy_weights(z_of(block) + 1e-4)))
-print("panel CRITIC", repr(W.critic_weights(Z)))
-w = W.entropy_weights(Z + 1e-4)
+    print(f"year {year} entropy shift 1e-4", repr(pw.entropy_weights(z_of(block) + 1e-4)))
+print("panel CRITIC", repr(pw.critic_weights(Z)))
+w = pw.entropy_weights(Z + 1e-4)
 print("panel TOPSIS minmax", repr(TOPSIS()(X, w, types)))
-print("panel TOPSIS vector", repr(TOPSIS(N.vector_normalization)(X, w, types)))
+print("panel TOPSIS vector", repr(TOPSIS(norms.vector_normalization)(X, w, types)))
