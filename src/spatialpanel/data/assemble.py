@@ -1,0 +1,238 @@
+"""From records (raw region, year, variable, cell) to the validated panel frame.
+
+Here the boundary checks of the data layer run, in this order: years (parsed, inside the
+study), regions (resolved to codes), duplicate region-years, cell values (parsed), balance (every
+region has every year of every variable), bounds. Each conversion goes to the audit log.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import replace
+from numbers import Integral, Real
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from spatialpanel.data.audit import AuditLog
+from spatialpanel.data.cells import Location, parse_cell, parse_year
+from spatialpanel.data.layouts import Record, SheetTable
+from spatialpanel.data.names import normalize_label, region_label, resolve_region
+from spatialpanel.data.validate import (
+    Bounds,
+    check_bounds,
+    describe_region,
+    format_cells,
+    normalize_bounds,
+)
+from spatialpanel.errors import DataError, did_you_mean
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.data.readers import PanelData, SourceInfo
+
+__all__ = ["assemble"]
+
+Key = tuple[Hashable, int, str]
+
+
+def assemble(
+    tables: Sequence[SheetTable],
+    *,
+    file: str,
+    in_memory: bool,
+    entity: str,
+    time: str,
+    variables: Sequence[str] | None,
+    study_years: list[int] | None,
+    entity_kind: str,
+    units: Mapping[str, str] | None,
+    bounds: Bounds | None,
+    nonnegative: Iterable[str],
+    extra_years: str,
+    log: AuditLog,
+    source: SourceInfo,
+    make: type[PanelData],
+) -> PanelData:
+    """Check the records of all sheets and build the :class:`PanelData`."""
+    records = [r for t in tables for r in t.records]
+    where0 = Location(file=file, in_memory=in_memory).describe()
+    if not records:
+        raise DataError(f"{where0}: the table has a header but no data rows. Add the data.")
+    found = list(dict.fromkeys(r.variable for r in records))
+    if variables is not None:
+        lost = [v for v in variables if v not in found]
+        if lost:
+            raise DataError(
+                f"{where0}: the variables {lost} asked for in variables= are not in the file; "
+                f"it has {found}." + did_you_mean(str(lost[0]), found)
+            )
+    records = _years(records, study_years, extra_years, log)
+    ids = _entities(records, entity_kind, log)
+    cells, places = _cells(records, ids, log)
+    entities = sorted(set(ids.values()), key=_sort_key)
+    years = study_years or list(range(min(k[1] for k in cells), max(k[1] for k in cells) + 1))
+    _check_balance(cells, entities, years, found, where0)
+    index = pd.MultiIndex.from_tuples(
+        list(itertools.product(entities, years)), names=[entity, time]
+    )
+    frame = pd.DataFrame(
+        {v: [cells[(e, t, v)] for e, t in index] for v in found}, index=index, dtype=float
+    )
+    limits = normalize_bounds(bounds, nonnegative, columns=found)
+    if limits:
+
+        def where(e: Hashable, t: Hashable, col: str) -> str:
+            return places[(e, int(t), col)].describe()  # type: ignore[call-overload]
+
+        check_bounds(frame, limits, where=where)
+    unit_map: dict[str, str] = {}
+    for table in tables:
+        unit_map.update(table.units)
+    for row in log.rows:
+        if row[0] == "convert" and "percent" in str(row[6]) and row[3] not in unit_map:
+            unit_map[str(row[3])] = "%"
+    unit_map.update(units or {})
+    return make(
+        frame=frame,
+        audit=log.frame(),
+        source=source,
+        units=unit_map,
+        entity_kind=entity_kind,  # type: ignore[arg-type]
+    )
+
+
+def _sort_key(value: Hashable) -> tuple[int, Any]:
+    return (0, value) if isinstance(value, int) else (1, str(value))
+
+
+def _years(
+    records: list[Record], study: list[int] | None, extra: str, log: AuditLog
+) -> list[Record]:
+    parsed: list[Record] = []
+    for r in records:
+        year = r.time if isinstance(r.time, int) else parse_year(r.time, where=r.where)
+        parsed.append(replace(r, time=year, where=replace(r.where, region=r.entity, year=year)))
+    if study is None:
+        return parsed
+    allowed = set(study)
+    outside = [r for r in parsed if r.time not in allowed]
+    if not outside:
+        return parsed
+    if extra == "error":
+        rows = sorted({(r.where.sheet or "", r.where.row or 0, r.time) for r in outside})
+        shown = ", ".join(
+            f"{'sheet ' + repr(s) + ' ' if s else ''}row {n} ({y})" for s, n, y in rows[:10]
+        )
+        raise DataError(
+            f"{outside[0].where.describe()}: year {outside[0].time} is outside the study's years "
+            f"{study[0]}-{study[-1]}; {len(rows)} row(s) or column(s) are outside: {shown}. "
+            "Delete them, widen years=, or pass extra_years='drop'."
+        )
+    dropped = sorted({(r.where.sheet or "", r.where.row or 0, r.time) for r in outside})
+    for s, n, y in dropped:
+        log.add(
+            "drop",
+            time=y,
+            detail=f"year outside the study: sheet {s!r} row {n}"
+            if s
+            else f"year outside the study: row {n}",
+        )
+    return [r for r in parsed if r.time in allowed]
+
+
+def _entities(records: list[Record], kind: str, log: AuditLog) -> dict[int, Hashable]:
+    """Record position -> entity id; region labels mapped, each mapping audited once."""
+    cache: dict[tuple[type, object], Hashable] = {}
+    ids: dict[int, Hashable] = {}
+    generic = [] if kind == "china" else [_generic_id(r.entity) for r in records]
+    if generic and len({type(g) for g in generic}) > 1:
+        raise DataError(
+            f"{records[0].where.describe()}: the region ids mix numbers and text; with "
+            "entity_kind='generic' make them all numbers or all text."
+        )
+    for i, r in enumerate(records):
+        if kind != "china":
+            ids[i] = generic[i]
+            continue
+        key = (type(r.entity), r.entity)
+        if key not in cache:
+            code = resolve_region(r.entity, where=replace(r.where, region=None).describe())
+            cache[key] = code
+            if normalize_label(r.entity) != str(code):
+                log.add(
+                    "region",
+                    entity=code,
+                    old=r.entity,
+                    new=code,
+                    detail=f"region label {r.entity!r} read as {region_label(code)}",
+                )
+        ids[i] = cache[key]
+    return ids
+
+
+def _generic_id(value: object) -> Hashable:
+    if isinstance(value, Integral) and not isinstance(value, bool):
+        return int(value)
+    if isinstance(value, Real) and math.isfinite(float(value)) and float(value).is_integer():
+        return int(float(value))
+    text = normalize_label(value)
+    stripped = text.lstrip("-")
+    if stripped.isdigit() and str(int(text)) == text:
+        return int(text)
+    return text
+
+
+def _cells(
+    records: list[Record], ids: dict[int, Hashable], log: AuditLog
+) -> tuple[dict[Key, float], dict[Key, Location]]:
+    cells: dict[Key, float] = {}
+    places: dict[Key, Location] = {}
+    for i, r in enumerate(records):
+        key = (ids[i], int(r.time), r.variable)  # type: ignore[call-overload]
+        if key in places:
+            first = places[key]
+            raise DataError(
+                f"region {describe_region(key[0])}, year {key[1]}, variable {key[2]!r} appears "
+                f"twice: at {first.describe()} and at {r.where.describe()}. Keep one row per "
+                "region and year (check for two spellings of the same region)."
+            )
+        parsed = parse_cell(r.value, where=r.where)
+        places[key] = r.where
+        cells[key] = parsed.value
+        if parsed.note is not None:
+            log.add(
+                "missing" if parsed.missing_marker else "convert",
+                entity=key[0],
+                time=key[1],
+                variable=key[2],
+                old=r.value,
+                new=parsed.value,
+                detail=f"{parsed.note}: {r.where.describe()}",
+            )
+    return cells, places
+
+
+def _check_balance(
+    cells: Mapping[Key, float],
+    entities: list[Hashable],
+    years: list[int],
+    variables: list[str],
+    where: str,
+) -> None:
+    have = {(e, t) for e, t, _ in cells}
+    rows = [(e, t) for e, t in itertools.product(entities, years) if (e, t) not in have]
+    if rows:
+        raise DataError(
+            f"{where}: the panel is unbalanced: {len(rows)} region-year(s) have no row: "
+            f"{format_cells(rows)}. Add the missing rows (leave the value cells empty when the "
+            "data are missing: they are then filled and audited), or restrict years=."
+        )
+    for v in variables:
+        gaps = [(e, t) for e, t in itertools.product(entities, years) if (e, t, v) not in cells]
+        if gaps:
+            raise DataError(
+                f"{where}: variable {v!r} has no cell for {len(gaps)} region-year(s): "
+                f"{format_cells(gaps)}. Add the regions or years to its sheet or columns."
+            )

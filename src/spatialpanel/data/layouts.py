@@ -1,0 +1,442 @@
+"""Table layouts: one sheet (a grid of cells) turned into records (region, year, variable, cell).
+
+Recognised layouts (see ``docs/preparing-data.md``):
+
+``long``
+    A region column, a time column and one column per variable.
+``wide``
+    A region column and one column per year, the sheet (or file) holding one variable; or column
+    blocks ``gdp_2014``, ``gdp 2015``, ``gdp2016年`` holding several variables; or a yearbook
+    two-row header, the variable on the first row (merged across its years) and the year on the
+    second (or the other way round).
+``year-sheet``
+    A sheet named by a year (``2014``, ``2014年``) holding a cross-section: a region column and one
+    column per variable.
+
+Above the header, title rows are ignored; below the table, rows that are clearly notes (a
+single cell starting with 注, 说明, 资料来源, 数据来源, Note, Source, ``*``) are ignored. Both are
+listed in the audit. A second header row holding units (亿元, %) gives the variables' units.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from spatialpanel.data.audit import AuditLog
+from spatialpanel.data.cells import Location, year_or_none
+from spatialpanel.data.names import normalize_label
+from spatialpanel.errors import DataError, did_you_mean
+
+__all__ = ["ENTITY_ALIASES", "TIME_ALIASES", "NoTableError", "Record", "SheetTable", "parse_grid"]
+
+Layout = Literal["auto", "long", "wide"]
+
+ENTITY_ALIASES = frozenset(
+    {
+        "province",
+        "provinces",
+        "region",
+        "regions",
+        "entity",
+        "id",
+        "code",
+        "province_code",
+        "province_name",
+        "省份",
+        "省",
+        "省区",
+        "省市",
+        "省区市",
+        "地区",
+        "地区名称",
+        "省份名称",
+        "省级行政区",
+        "代码",
+        "地区代码",
+        "省份代码",
+        "行政区划代码",
+    }
+)
+TIME_ALIASES = frozenset({"year", "years", "time", "period", "年份", "年", "年度", "时间"})
+_NOTE_PREFIXES = ("注", "附注", "说明", "备注", "资料来源", "数据来源", "来源", "note", "source")
+_NOTE_SYMBOLS = ("*", "※")
+_BLOCK = re.compile(r"(?P<var>.*?[^\s_\-.:/])[\s_\-.:/]*(?P<year>(?:19|20)\d\d)\s*(?:年度|年)?")
+_HEADER_SCAN = 20
+
+
+class NoTableError(DataError):
+    """No header row with a region column was found in a sheet."""
+
+
+@dataclass(frozen=True)
+class Record:
+    """One cell of the panel as read: raw region label, year, variable name, raw cell value."""
+
+    entity: object
+    time: object
+    variable: str
+    value: object
+    where: Location
+
+
+@dataclass
+class SheetTable:
+    """What one sheet yields: its records, the layout found and the units read from its header."""
+
+    records: list[Record]
+    layout: str
+    units: dict[str, str] = field(default_factory=dict)
+
+
+def _blank(cell: object) -> bool:
+    if cell is None:
+        return True
+    if isinstance(cell, float) and math.isnan(cell):
+        return True
+    return isinstance(cell, str) and not cell.strip()
+
+
+def _text(cell: object) -> str:
+    return "" if _blank(cell) else normalize_label(cell)
+
+
+def _key(text: str) -> str:
+    return text.casefold()
+
+
+def _is_note(row: Sequence[object]) -> str | None:
+    """The note's text if the row is clearly a note (one text cell with a note prefix)."""
+    filled = [c for c in row if not _blank(c)]
+    if len(filled) != 1 or not isinstance(filled[0], str):
+        return None
+    text = normalize_label(filled[0])
+    if text.casefold().startswith(_NOTE_PREFIXES) or text.startswith(_NOTE_SYMBOLS):
+        return filled[0].strip()
+    return None
+
+
+@dataclass(frozen=True)
+class _Ctx:
+    file: str
+    sheet: str | None
+    in_memory: bool
+    letters: bool
+
+    def at(
+        self, row: int | None = None, col: int | None = None, label: str | None = None
+    ) -> Location:
+        letter = _letter(col) if (col is not None and self.letters) else None
+        return Location(
+            file=self.file,
+            sheet=self.sheet,
+            row=row,
+            column=label,
+            letter=letter,
+            in_memory=self.in_memory,
+        )
+
+
+def _letter(col: int) -> str:
+    name = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        name = chr(65 + rem) + name
+    return name
+
+
+def _find_header(grid: list[list[object]], entity: str, ctx: _Ctx) -> tuple[int, list[int]]:
+    wanted = _key(normalize_label(entity))
+    for r, row in enumerate(grid[:_HEADER_SCAN]):
+        labels = [_key(_text(c)) for c in row]
+        exact = [c for c, lab in enumerate(labels) if lab == wanted]
+        alias = [c for c, lab in enumerate(labels) if lab in ENTITY_ALIASES]
+        years = sum(1 for c in row if isinstance(c, str | int | float) and year_or_none(c))
+        if exact or alias or years >= 2:
+            return r, exact or alias
+    shown = [" | ".join(_text(c) for c in row if not _blank(c)) for row in grid[:3]]
+    raise NoTableError(
+        f"{ctx.at().describe()}: no header row with the region column {entity!r} (or 省份, 地区, "
+        f"province, region, code) or with year columns was found in the first {_HEADER_SCAN} "
+        f"rows; the first rows read {shown}. Pass entity='<your region column>' or add a header."
+    )
+
+
+def _looks_like_data(cell: object) -> bool:
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, int | float):
+        return year_or_none(cell) is None
+    text = _text(cell).replace(",", "").rstrip("%")
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return year_or_none(text) is None
+
+
+def _is_subheader(row: Sequence[object], ent_col: int) -> bool:
+    cells = [(c, v) for c, v in enumerate(row) if c != ent_col and not _blank(v)]
+    if not cells or (ent_col < len(row) and not _blank(row[ent_col])):
+        return False
+    return not any(_looks_like_data(v) for _, v in cells)
+
+
+def _is_toprow(row: Sequence[object], ent_col: int) -> bool:
+    return any(not _blank(v) for c, v in enumerate(row) if c >= 1 and c != ent_col)
+
+
+def parse_grid(
+    grid: list[list[object]],
+    *,
+    file: str,
+    sheet: str | None,
+    entity: str,
+    time: str,
+    layout: Layout,
+    wide_name: str,
+    sheet_year: int | None,
+    variables: Sequence[str] | None,
+    log: AuditLog,
+    in_memory: bool = False,
+) -> SheetTable:
+    """Read one sheet's grid of cells into records (see the module docstring for the layouts).
+
+    Raises
+    ------
+    NoTableError
+        If no header row is found.
+    DataError
+        For duplicated headers, values without a header or region, notes above data, a layout
+        that contradicts ``layout``, or a bad year cell.
+    """
+    ctx = _Ctx(file=file, sheet=sheet, in_memory=in_memory, letters=not in_memory)
+    grid = [list(row) for row in grid]
+    h, ent_hits = _find_header(grid, entity, ctx)
+    header = grid[h]
+    ent_col = ent_hits[0] if ent_hits else 0
+    if not ent_hits and not _blank(header[0]) and year_or_none(header[0]) is None:
+        raise NoTableError(
+            f"{ctx.at(h + 1).describe()}: the header row has year columns but no region column "
+            f"{entity!r}; its first cell is {_text(header[0])!r}. Pass entity={_text(header[0])!r} "
+            "or name the region column."
+        )
+    if not ent_hits and year_or_none(header[0]) is not None:
+        raise NoTableError(
+            f"{ctx.at(h + 1).describe()}: the header row starts with a year, so no column holds "
+            "the regions. Put the regions in the first column."
+        )
+    top: int | None = None
+    if h > 0 and _is_toprow(grid[h - 1], ent_col):
+        top, sub = h - 1, h
+    elif h + 1 < len(grid) and _is_subheader(grid[h + 1], ent_col):
+        top, sub = h, h + 1
+    first_data = (sub + 1) if top is not None else h + 1
+    for r in range(top if top is not None else h):
+        if any(not _blank(c) for c in grid[r]):
+            text = " ".join(_text(c) for c in grid[r] if not _blank(c))
+            log.add(
+                "ignore", old=text, detail=f"title row above the table: {ctx.at(r + 1).describe()}"
+            )
+    width = max(len(grid[r]) for r in range(top if top is not None else h, first_data))
+    labels: list[tuple[str, str]] = []
+    carry = ""
+    for c in range(width):
+        if top is None:
+            labels.append((_text(header[c]) if c < len(header) else "", ""))
+            continue
+        up = _text(grid[top][c]) if c < len(grid[top]) else ""
+        down = _text(grid[sub][c]) if c < len(grid[sub]) else ""
+        if up:
+            carry = up
+        elif down and c > ent_col:
+            up = carry  # merged cell spanning the years (or units) below it
+        labels.append((up, down))
+    table = _columns(
+        labels, ent_col, time, wide_name, sheet_year, layout, ctx, h + 1, grid, first_data
+    )
+    return _records(grid, table, ent_col, first_data, width, variables, ctx, log)
+
+
+@dataclass
+class _Columns:
+    layout: str
+    time_col: int | None
+    sheet_year: int | None
+    cells: dict[int, tuple[str, int | None]]  # column -> (variable, year or None)
+    units: dict[str, str]
+    names: dict[int, str]  # column -> label shown in messages
+
+
+def _columns(
+    labels: list[tuple[str, str]],
+    ent_col: int,
+    time: str,
+    wide_name: str,
+    sheet_year: int | None,
+    layout: Layout,
+    ctx: _Ctx,
+    header_row: int,
+    grid: list[list[object]],
+    first_data: int,
+) -> _Columns:
+    time_key = _key(normalize_label(time))
+    time_col: int | None = None
+    plain: dict[int, tuple[str, str]] = {}  # variable columns: (name, unit)
+    dated: dict[int, tuple[str, int]] = {}
+    names: dict[int, str] = {}
+    for c, (up, down) in enumerate(labels):
+        if c == ent_col:
+            continue
+        shown = f"{up} / {down}" if up and down else (up or down)
+        names[c] = shown
+        if not up and not down:
+            if any(c < len(row) and not _blank(row[c]) for row in grid[first_data:]):
+                raise DataError(
+                    f"{ctx.at(header_row, c).describe()}: the column has values but no header. "
+                    "Give it a header or delete it."
+                )
+            continue
+        if not down and time_col is None and (_key(up) == time_key or _key(up) in TIME_ALIASES):
+            time_col = c
+            continue
+        y_up, y_down = year_or_none(up), year_or_none(down)
+        block = _BLOCK.fullmatch(up) if not down else None
+        if y_down is not None and not (up and y_up is not None):
+            dated[c] = (up or wide_name, y_down)
+        elif y_up is not None and down:
+            dated[c] = (down, y_up)
+        elif y_up is not None:
+            dated[c] = (wide_name, y_up)
+        elif block is not None:
+            dated[c] = (block.group("var").strip(), int(block.group("year")))
+        else:
+            plain[c] = (up or down, down if up else "")
+    kind: str
+    if time_col is not None or (sheet_year is not None and not dated):
+        kind = "long" if time_col is not None else "year-sheet"
+        if layout == "wide" and kind == "long":
+            raise DataError(
+                f"{ctx.at(header_row).describe()}: layout='wide' was asked for but the sheet has "
+                "a time column. Use layout='long'."
+            )
+        cells: dict[int, tuple[str, int | None]] = {c: (nm, None) for c, (nm, _) in plain.items()}
+        cells.update({c: (labels[c][0] or labels[c][1], None) for c in dated})
+        units = {name: unit for name, unit in plain.values() if unit}
+    elif dated:
+        kind = "wide"
+        if layout == "long":
+            raise DataError(
+                f"{ctx.at(header_row).describe()}: layout='long' was asked for but no time column "
+                f"{time!r} was found (the headers are years). Use layout='wide' or add the column."
+            )
+        if plain:
+            c = min(plain)
+            raise DataError(
+                f"{ctx.at(header_row, c, names[c]).describe()}: in a wide table every column other "
+                "than the region column must be a year (2014, 2014年) or a variable-year block "
+                "(gdp_2014). Delete the column or move it to its own sheet."
+            )
+        cells = {c: (name, year) for c, (name, year) in dated.items()}
+        units = {}
+    else:
+        raise DataError(
+            f"{ctx.at(header_row).describe()}: no time column {time!r} (or year, 年份) and no year "
+            f"columns were found; the headers are {[names[c] for c in sorted(names)]}."
+            + did_you_mean(time, [names[c] for c in sorted(names)])
+            + " Pass time='<your year column>', or name the year columns 2014, 2015, ..."
+        )
+    seen: dict[tuple[str, int | None], int] = {}
+    for c, spec in cells.items():
+        if spec in seen:
+            raise DataError(
+                f"{ctx.at(header_row).describe()}: duplicated header {names[c]!r} in columns "
+                f"{_letter(seen[spec])} and {_letter(c)}. Rename or delete one of them."
+            )
+        seen[spec] = c
+    return _Columns(
+        layout=kind,
+        time_col=time_col,
+        sheet_year=sheet_year,
+        cells=cells,
+        units=units,
+        names=names,
+    )
+
+
+def _records(
+    grid: list[list[object]],
+    table: _Columns,
+    ent_col: int,
+    first_data: int,
+    width: int,
+    variables: Sequence[str] | None,
+    ctx: _Ctx,
+    log: AuditLog,
+) -> SheetTable:
+    wanted = set(variables) if variables is not None else None
+    keep = {c: spec for c, spec in table.cells.items() if wanted is None or spec[0] in wanted}
+    for c in sorted(set(table.cells) - set(keep)):
+        log.add(
+            "ignore",
+            variable=table.cells[c][0],
+            detail=f"column not among variables=: {ctx.at(None, c, table.names[c]).describe()}",
+        )
+    rows = grid[first_data:]
+    last = -1
+    for i, row in enumerate(rows):
+        if not all(_blank(c) for c in row) and _is_note(row) is None:
+            last = i
+    records: list[Record] = []
+    for i, row in enumerate(rows):
+        line = first_data + i + 1
+        if all(_blank(c) for c in row):
+            continue
+        note = _is_note(row)
+        if note is not None:
+            if i > last:
+                log.add(
+                    "ignore",
+                    old=note,
+                    detail=f"notes row below the table: {ctx.at(line).describe()}",
+                )
+                continue
+            raise DataError(
+                f"{ctx.at(line).describe()}: the row looks like a note ({note[:40]!r}) but data "
+                "rows follow it. Notes are ignored only below the table: move it there."
+            )
+        extra = [c for c in range(width, len(row)) if not _blank(row[c])]
+        if extra:
+            raise DataError(
+                f"{ctx.at(line, extra[0]).describe()}: the row has a value ({row[extra[0]]!r}) "
+                "beyond the last headed column. Give the column a header or delete the value."
+            )
+        region = row[ent_col] if ent_col < len(row) else None
+        if _blank(region):
+            raise DataError(
+                f"{ctx.at(line).describe()}: the row has values but no region. Fill in the region "
+                "or delete the row."
+            )
+        year = table.time_col
+        for c, (variable, col_year) in keep.items():
+            if col_year is not None:
+                t: object = col_year
+            elif year is not None:
+                t = row[year] if year < len(row) else None
+            else:
+                t = table.sheet_year
+            where = ctx.at(line, c, table.names[c])
+            records.append(
+                Record(
+                    entity=region,
+                    time=t,
+                    variable=variable,
+                    value=row[c] if c < len(row) else None,
+                    where=where,
+                )
+            )
+    return SheetTable(records=records, layout=table.layout, units=dict(table.units))

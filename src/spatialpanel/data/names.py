@@ -1,0 +1,217 @@
+"""Region names: every common spelling of China's 31 provinces mapped to its GB/T 2260 code.
+
+Accepted for each province (after NFKC normalisation, so full-width characters are read as their
+ordinary forms, with surrounding and inner spaces ignored and letters compared case-insensitively):
+
+- the code, 6-digit or 2-digit, as an integer or text: ``110000``, ``"110000"``, ``11``, ``"11"``;
+- the full Chinese name and the short one: ``北京市`` / ``北京``, ``内蒙古自治区`` / ``内蒙古``,
+  ``广西壮族自治区`` / ``广西``;
+- the English name and the pinyin, alone or with the usual suffix: ``Beijing``, ``Beijing
+  Municipality``, ``Hebei Province``, ``Inner Mongolia``, ``Nei Mongol``, ``Neimenggu``,
+  ``Guangxi Zhuang Autonomous Region``, ``Tibet`` / ``Xizang``, ``Xinjiang Uygur`` or ``Uyghur``
+  ``Autonomous Region``.
+
+Matching is exact on these spellings: ``Shanxi`` (山西, 140000) and ``Shaanxi`` (陕西, 610000) are
+never matched into each other. Hong Kong, Macao and Taiwan, and the national total (全国), are
+recognised and refused with a message, because the study covers the 31 mainland provinces. An
+unknown name is refused with the closest spellings; a name that begins two provinces' names
+(``广``, ``Jiang``) is refused as ambiguous.
+"""
+
+from __future__ import annotations
+
+import difflib
+import math
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+from numbers import Integral, Real
+
+from spatialpanel.data.china import provinces
+from spatialpanel.errors import DataError
+
+__all__ = ["normalize_label", "region_label", "resolve_region"]
+
+_ZH_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
+_LATIN_SUFFIXES = (
+    "",
+    "province",
+    "sheng",
+    "municipality",
+    "city",
+    "shi",
+    "autonomousregion",
+    "zizhiqu",
+)
+# extra Latin spellings beyond provinces.csv's name_en and pinyin (normalised later)
+_EXTRA_LATIN: dict[int, tuple[str, ...]] = {
+    150000: ("Nei Mongol", "Nei Menggu", "Inner Mongolia Autonomous Region"),
+    450000: ("Guangxi Zhuang", "Guangxi Zhuang Autonomous Region"),
+    540000: ("Tibet Autonomous Region", "Xizang Autonomous Region"),
+    640000: ("Ningxia Hui", "Ningxia Hui Autonomous Region"),
+    650000: (
+        "Xinjiang Uygur",
+        "Xinjiang Uyghur",
+        "Xinjiang Uygur Autonomous Region",
+        "Xinjiang Uyghur Autonomous Region",
+    ),
+}
+_OUTSIDE: dict[int, tuple[str, tuple[str, ...]]] = {
+    710000: ("Taiwan", ("台湾", "台湾省", "臺灣", "Taiwan", "Taiwan Province")),
+    810000: (
+        "Hong Kong",
+        ("香港", "香港特别行政区", "Hong Kong", "Hongkong", "Hong Kong SAR", "HK", "Xianggang"),
+    ),
+    820000: (
+        "Macao",
+        ("澳门", "澳门特别行政区", "澳門", "Macao", "Macau", "Macao SAR", "Macau SAR", "Aomen"),
+    ),
+}
+_TOTALS = ("全国", "全国合计", "合计", "总计", "National", "National total", "Nationwide", "China")
+_SPACE = re.compile(r"\s+")
+_LATIN_PUNCT = re.compile(r"[\s\-'’‘`.,_()]+")
+
+
+def normalize_label(value: object) -> str:
+    """Text of a label after NFKC normalisation, trimmed, with runs of spaces made single."""
+    text = unicodedata.normalize("NFKC", str(value))
+    return _SPACE.sub(" ", text).strip()
+
+
+def _key(text: str) -> str:
+    """The lookup key: normalised, case-folded, without spaces and Latin punctuation."""
+    return _LATIN_PUNCT.sub("", normalize_label(text).casefold())
+
+
+@dataclass(frozen=True)
+class _Table:
+    codes: dict[str, int]  # key -> province code
+    refused: dict[str, str]  # key -> reason
+    display: dict[int, str]  # code -> "北京市 (Beijing, 110000)"
+    spellings: dict[str, int]  # display spelling -> code, for suggestions
+
+
+def _short_zh(name: str) -> str:
+    for suffix in _ZH_SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            return name[: -len(suffix)]
+    return name
+
+
+@cache
+def _table() -> _Table:
+    codes: dict[str, int] = {}
+    spellings: dict[str, int] = {}
+    display: dict[int, str] = {}
+
+    def put(key: str, code: int) -> None:
+        if codes.setdefault(key, code) != code:  # pragma: no cover - guarded by a test
+            raise RuntimeError(f"region spelling {key!r} maps to two provinces")
+
+    table = provinces()
+    for code_value, name_zh, name_en, pinyin in zip(
+        table["code"], table["name_zh"], table["name_en"], table["pinyin"], strict=True
+    ):
+        code = int(code_value)
+        display[code] = f"{name_zh} ({name_en}, {code})"
+        put(str(code), code)
+        put(str(code // 10000), code)
+        for zh in {str(name_zh), _short_zh(str(name_zh))}:
+            put(_key(zh), code)
+            spellings[zh] = code
+        for latin in {str(name_en), str(pinyin), *_EXTRA_LATIN.get(code, ())}:
+            spellings[latin] = code
+            for suffix in _LATIN_SUFFIXES:
+                put(_key(latin) + suffix, code)
+    refused: dict[str, str] = {}
+    for code, (name, spelled) in _OUTSIDE.items():
+        reason = (
+            f"is {name} ({code}); the study covers the 31 mainland provinces only (Hong Kong, "
+            "Macao and Taiwan are excluded, as in the China Statistical Yearbook's provincial "
+            "tables). Delete its rows from the file"
+        )
+        refused[str(code)] = reason
+        for spelling in spelled:
+            refused[_key(spelling)] = reason
+    total = "is the national total, not a province. Delete the row (or the column) from the file"
+    for key in (*_TOTALS, "100000", "0", "000000"):
+        refused[_key(key)] = total
+    return _Table(codes=codes, refused=refused, display=display, spellings=spellings)
+
+
+def region_label(code: int) -> str:
+    """``"北京市 (Beijing, 110000)"`` for a province code; the code itself if unknown."""
+    return _table().display.get(int(code), str(code))
+
+
+def _as_code_text(value: object) -> str | None:
+    """The digits of an integer-valued number (``110000.0`` -> ``"110000"``), else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Integral):
+        return str(int(value))
+    if isinstance(value, Real):
+        number = float(value)
+        if math.isfinite(number) and number.is_integer():
+            return str(int(number))
+    return None
+
+
+def resolve_region(value: object, *, where: str = "") -> int:
+    """GB/T 2260 code of the province that ``value`` names.
+
+    Parameters
+    ----------
+    value
+        A code (``110000``, ``11``, as number or text) or a name in Chinese, English or pinyin.
+    where
+        Where the value was read (file, sheet, row), put at the front of error messages.
+
+    Returns
+    -------
+    int
+        The 6-digit province code, e.g. ``110000``.
+
+    Raises
+    ------
+    DataError
+        If the value is empty, names Hong Kong, Macao, Taiwan or the national total, is ambiguous
+        or is not known; the message lists the closest spellings.
+    """
+    table = _table()
+    prefix = f"{where}: " if where else ""
+    digits = _as_code_text(value)
+    key = digits if digits is not None else _key(str(value))
+    if value is None or (isinstance(value, float) and math.isnan(value)) or not key:
+        raise DataError(f"{prefix}the region cell is empty. Fill in the region's name or code.")
+    if key in table.codes:
+        return table.codes[key]
+    if key in table.refused:
+        raise DataError(f"{prefix}region {value!r} {table.refused[key]}.")
+    candidates = sorted({code for k, code in table.codes.items() if k.startswith(key)})
+    if len(candidates) > 1 and not key.isdigit():
+        names = ", ".join(table.display[c] for c in candidates[:6])
+        raise DataError(
+            f"{prefix}region {value!r} is ambiguous: it could be {names}. Write the full name "
+            "or the 6-digit code."
+        )
+    raise DataError(f"{prefix}region {value!r} is not one of the 31 provinces.{_suggest(value)}")
+
+
+def _suggest(value: object) -> str:
+    table = _table()
+    key = _key(str(value))
+    by_key: dict[str, int] = {}
+    for spelling, code in table.spellings.items():
+        by_key.setdefault(_key(spelling), code)
+    close = difflib.get_close_matches(key, list(by_key), n=6, cutoff=0.5)
+    found = [by_key[c] for c in close]
+    found += [code for spelled, code in by_key.items() if len(spelled) >= 2 and spelled in key]
+    unique = list(dict.fromkeys(found))[:3]
+    if not unique:
+        return (
+            " Use the code (e.g. 110000), the Chinese name (北京市 or 北京) or the English or "
+            "pinyin name (Beijing)."
+        )
+    return " Closest: " + "; ".join(table.display[c] for c in unique) + "."

@@ -1,0 +1,511 @@
+"""Reading a region-by-year panel from CSV, Excel or a DataFrame, validated at the boundary.
+
+:func:`read_panel` is the one door through which data enters a study. It decodes the file
+(UTF-8 with or without BOM, GBK, GB18030, UTF-16), finds the table in each sheet (long, wide,
+years as sheets, yearbook two-row headers; see :mod:`spatialpanel.data.layouts`), maps region
+names to GB/T 2260 codes (:mod:`spatialpanel.data.names`), turns cell texts into numbers
+(:mod:`spatialpanel.data.cells`) and checks the panel: no duplicate region-years, balanced, years
+within the study, values within their bounds. Every change it makes is a row of the audit table;
+every refusal is a :class:`~spatialpanel.errors.DataError` that names the file, sheet, row,
+column, region and year and says what to change. :func:`write_panel` writes a panel back in the
+long layout (CSV or Excel), which :func:`read_panel` reads unchanged.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import hashlib
+import io
+import math
+import warnings
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import pandas as pd
+
+from spatialpanel.data.assemble import assemble
+from spatialpanel.data.audit import AuditLog
+from spatialpanel.data.cells import year_or_none
+from spatialpanel.data.fill import FillMethod, fill_missing
+from spatialpanel.data.layouts import Layout, NoTableError, SheetTable, parse_grid
+from spatialpanel.data.validate import Bounds, check_panel_frame
+from spatialpanel.errors import ConfigError, DataError, did_you_mean
+
+__all__ = ["EntityKind", "PanelData", "SourceInfo", "read_panel", "write_panel"]
+
+EntityKind = Literal["china", "generic"]
+_CSV = (".csv", ".txt", ".tsv")
+_EXCEL = (".xlsx", ".xlsm")
+_AUTO_ENCODINGS = ("utf-8", "gbk", "gb18030")
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """Where a panel came from: the file, its bytes' SHA-256, the encoding and layout found."""
+
+    path: str | None
+    sha256: str | None
+    file_type: Literal["csv", "excel", "dataframe"]
+    encoding: str | None
+    layout: str
+    sheets: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class PanelData:
+    """A validated panel as read by :func:`read_panel`.
+
+    Attributes
+    ----------
+    frame
+        Float columns, one per variable, with an (entity, time) MultiIndex named after the
+        ``entity`` and ``time`` arguments; entity is the int GB/T 2260 province code (e.g. 110000)
+        for China data, the id as given for generic data; time is the int year. Sorted by
+        entity, then time. Missing cells are NaN (see :meth:`filled`).
+    audit
+        The audit table (:data:`~spatialpanel.data.audit.AUDIT_COLUMNS`).
+    source
+        The file, its hash, the encoding and layout detected.
+    units
+        Variable -> unit, where the file states one (second header row, percent signs) or the
+        caller gave one in ``units=``.
+    entity_kind
+        ``"china"`` or ``"generic"``.
+    """
+
+    frame: pd.DataFrame
+    audit: pd.DataFrame
+    source: SourceInfo
+    units: Mapping[str, str] = field(default_factory=dict)
+    entity_kind: EntityKind = "china"
+
+    def filled(
+        self,
+        *,
+        method: FillMethod = "linear",
+        bounds: Bounds | None = None,
+        nonnegative: Iterable[str] = (),
+    ) -> PanelData:
+        """A new PanelData with missing cells filled by :func:`fill_missing`, the fills
+        appended to the audit table."""
+        frame, fills = fill_missing(
+            self.frame, method=method, bounds=bounds, nonnegative=nonnegative
+        )
+        audit = pd.concat([self.audit, fills], ignore_index=True) if len(fills) else self.audit
+        return PanelData(
+            frame=frame,
+            audit=audit,
+            source=self.source,
+            units=dict(self.units),
+            entity_kind=self.entity_kind,
+        )
+
+
+def read_panel(
+    source: str | Path | pd.DataFrame,
+    *,
+    entity: str = "province",
+    time: str = "year",
+    variables: Sequence[str] | None = None,
+    years: Sequence[int] | None = None,
+    layout: Layout = "auto",
+    sheet: str | None = None,
+    encoding: str = "auto",
+    entity_kind: EntityKind = "china",
+    units: Mapping[str, str] | None = None,
+    bounds: Bounds | None = None,
+    nonnegative: Iterable[str] = (),
+    extra_years: Literal["error", "drop"] = "error",
+) -> PanelData:
+    """Read and validate a region-by-year panel.
+
+    Parameters
+    ----------
+    source
+        A CSV (``.csv``, ``.txt``, ``.tsv``) or Excel (``.xlsx``, ``.xlsm``) file, or a DataFrame
+        in the long layout (columns ``entity``, ``time`` and the variables, or an (entity, time)
+        MultiIndex). Not modified.
+    entity, time
+        Header of the region column and of the time column. When not found, the usual headers
+        (省份, 地区, province, region, code; 年份, 年, year) are accepted, noted in the audit.
+    variables
+        Variables to read (others are skipped, noted in the audit); all by default. For a wide
+        file holding one variable, a single name here names it (default: the sheet name, or the
+        file name for a CSV file).
+    years
+        The study's years: ``(first, last)`` inclusive, or a list of more than two years. Rows
+        outside them are an error (or dropped, with ``extra_years="drop"``). Default: the years
+        in the file, which must then be consecutive.
+    layout
+        ``"auto"`` (default) detects the layout per sheet; ``"long"`` or ``"wide"`` insist.
+    sheet
+        Excel sheet to read. Default: all sheets named by a year (years as sheets) if any, else
+        every sheet holding a table.
+    encoding
+        ``"auto"`` (UTF-8 with or without BOM, UTF-16 with BOM, GBK, GB18030), or a Python codec
+        name (``"gbk"``, ``"utf-16"``) for CSV files.
+    entity_kind
+        ``"china"``: regions are China's provinces, given by code or name, stored as int codes.
+        ``"generic"``: ids are kept as given (integers when every id is an integer).
+    units
+        Variable -> unit, recorded with the panel (overrides units found in the file).
+    bounds, nonnegative
+        Admissible ranges ``{"urbanization_rate": (0, 100)}`` and columns that cannot be negative;
+        a value outside is an error naming the file, column, region and year.
+    extra_years
+        ``"error"`` (default) or ``"drop"`` rows with years outside ``years``.
+
+    Returns
+    -------
+    PanelData
+        The validated frame (missing cells still NaN), its audit table and source information.
+
+    Raises
+    ------
+    DataError
+        For every problem with the file or its content (see ``docs/preparing-data.md``).
+    ConfigError
+        For bad options (unknown layout, entity_kind or encoding, bounds naming no column).
+    """
+    _check_options(layout=layout, entity_kind=entity_kind, extra_years=extra_years)
+    study_years = _study_years(years)
+    log = AuditLog()
+    if isinstance(source, pd.DataFrame):
+        if sheet is not None:
+            raise ConfigError("sheet= applies to Excel files only; remove it for a DataFrame.")
+        grid = _frame_grid(source, entity=entity, time=time)
+        label = "<DataFrame>"
+        tables = [
+            parse_grid(
+                grid,
+                file=label,
+                sheet=None,
+                entity=entity,
+                time=time,
+                layout=layout,
+                wide_name=_wide_name(variables, "value"),
+                sheet_year=None,
+                variables=variables,
+                log=log,
+                in_memory=True,
+            )
+        ]
+        info = SourceInfo(None, None, "dataframe", None, tables[0].layout)
+    else:
+        path = Path(source)
+        data = _read_bytes(path)
+        digest = hashlib.sha256(data).hexdigest()
+        label = str(path)
+        suffix = path.suffix.lower()
+        opts = {"entity": entity, "time": time, "layout": layout, "variables": variables}
+        if suffix in _CSV:
+            if sheet is not None:
+                raise ConfigError(
+                    f"sheet={sheet!r} applies to Excel files only; {label!r} is a CSV file."
+                )
+            text, used = _decode(data, encoding=encoding, file=label)
+            grid = _csv_grid(text, file=label, tab=suffix == ".tsv")
+            name = _wide_name(variables, path.stem)
+            tables = [_parse(grid, label, None, name, None, log, **opts)]  # type: ignore[arg-type]
+            info = SourceInfo(label, digest, "csv", used, tables[0].layout)
+        else:
+            tables, sheets = _read_excel(data, label, sheet, variables, log, opts)
+            layouts = sorted({t.layout for t in tables})
+            info = SourceInfo(label, digest, "excel", None, "+".join(layouts), tuple(sheets))
+    return assemble(
+        tables,
+        file=label,
+        in_memory=isinstance(source, pd.DataFrame),
+        entity=entity,
+        time=time,
+        variables=variables,
+        study_years=study_years,
+        entity_kind=entity_kind,
+        units=units,
+        bounds=bounds,
+        nonnegative=nonnegative,
+        extra_years=extra_years,
+        log=log,
+        source=info,
+        make=PanelData,
+    )
+
+
+def _check_options(*, layout: str, entity_kind: str, extra_years: str) -> None:
+    for name, value, options in (
+        ("layout", layout, ("auto", "long", "wide")),
+        ("entity_kind", entity_kind, ("china", "generic")),
+        ("extra_years", extra_years, ("error", "drop")),
+    ):
+        if value not in options:
+            raise ConfigError(
+                f"{name}={value!r} is not known; use one of {options}."
+                + did_you_mean(str(value), options)
+            )
+
+
+def _study_years(years: Sequence[int] | None) -> list[int] | None:
+    if years is None:
+        return None
+    try:
+        values = [int(y) for y in years]
+    except (TypeError, ValueError):
+        raise ConfigError(
+            f"years={years!r} must be (first, last) or a list of integer years."
+        ) from None
+    if len(values) == 2:
+        first, last = values
+        if first > last:
+            raise ConfigError(f"years={tuple(values)} has first > last; swap them.")
+        return list(range(first, last + 1))
+    if not values or len(set(values)) != len(values):
+        raise ConfigError(f"years={years!r} must be (first, last) or distinct years.")
+    return sorted(values)
+
+
+def _wide_name(variables: Sequence[str] | None, default: str) -> str:
+    if variables is not None and len(variables) == 1:
+        return str(variables[0])
+    return default
+
+
+def _read_bytes(path: Path) -> bytes:
+    suffix = path.suffix.lower()
+    if suffix == ".xls":
+        raise DataError(
+            f"file {str(path)!r} is in the old Excel format (.xls), which is not read. Open it "
+            "in Excel and save it as .xlsx (Excel workbook) or as CSV UTF-8."
+        )
+    if suffix not in _CSV + _EXCEL:
+        raise DataError(
+            f"file {str(path)!r} has the extension {suffix or '(none)'!r}; spatialpanel reads "
+            f"CSV ({', '.join(_CSV)}) and Excel ({', '.join(_EXCEL)}) files. Save the data in "
+            "one of these formats."
+        )
+    if not path.is_file():
+        hint = ""
+        if path.parent.is_dir():
+            hint = did_you_mean(path.name, sorted(p.name for p in path.parent.iterdir()))
+        raise DataError(f"data file {str(path)!r} was not found.{hint} Check the path.")
+    try:
+        return path.read_bytes()
+    except OSError as exc:
+        raise DataError(f"data file {str(path)!r} could not be read: {exc}.") from exc
+
+
+def _decode(data: bytes, *, encoding: str, file: str) -> tuple[str, str]:
+    """Text of a CSV file and the encoding used."""
+    if encoding != "auto":
+        try:
+            codec = codecs.lookup(encoding).name
+        except LookupError:
+            raise ConfigError(
+                f"encoding={encoding!r} is not a known text encoding; use 'auto', 'utf-8', "
+                "'gbk', 'gb18030' or 'utf-16'."
+            ) from None
+        tried: Sequence[str] = (codec,)
+    elif data.startswith(codecs.BOM_UTF8):
+        tried = ("utf-8-sig",)
+    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        tried = ("utf-16",)
+    elif b"\x00" in data[:4096]:
+        zeros_odd = data[1:4096:2].count(0)
+        zeros_even = data[0:4096:2].count(0)
+        tried = ("utf-16-le",) if zeros_odd >= zeros_even else ("utf-16-be",)
+    else:
+        tried = _AUTO_ENCODINGS
+    failures = []
+    for name in tried:
+        try:
+            text = data.decode(name)
+        except UnicodeDecodeError as exc:
+            failures.append(f"{name} at byte {exc.start} (0x{data[exc.start]:02x})")
+            continue
+        if "\x00" in text:
+            failures.append(f"{name} (the text holds NUL characters: a binary file?)")
+            continue
+        return text, name
+    raise DataError(
+        f"file {file!r} could not be decoded as text; tried {', '.join(failures)}. Save it as "
+        "'CSV UTF-8' from Excel, or pass the right encoding=."
+    )
+
+
+def _csv_grid(text: str, *, file: str, tab: bool) -> list[list[object]]:
+    lines = [line for line in text.splitlines() if line.strip()][:5]
+    if tab:
+        delimiter = "\t"
+    else:
+        counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";")}
+        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
+    try:
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise DataError(f"file {file!r} is not a readable CSV file: {exc}.") from exc
+    return [[cell if cell.strip() else None for cell in row] for row in rows]
+
+
+def _frame_grid(frame: pd.DataFrame, *, entity: str, time: str) -> list[list[object]]:
+    if isinstance(frame.index, pd.MultiIndex):
+        if frame.index.nlevels != 2:
+            raise DataError(
+                f"the DataFrame's index has {frame.index.nlevels} levels; give it an (entity, "
+                "time) MultiIndex or plain columns."
+            )
+        flat = frame.copy()
+        flat.index = flat.index.set_names([entity, time])
+        flat = flat.reset_index()
+    else:
+        flat = frame.reset_index(drop=True)
+    header: list[object] = [str(c) for c in flat.columns]
+    body = flat.astype(object).to_numpy().tolist()
+    return [header, *body]
+
+
+def _parse(
+    grid: list[list[object]],
+    file: str,
+    sheet: str | None,
+    wide_name: str,
+    sheet_year: int | None,
+    log: AuditLog,
+    *,
+    entity: str,
+    time: str,
+    layout: Layout,
+    variables: Sequence[str] | None,
+) -> SheetTable:
+    return parse_grid(
+        grid,
+        file=file,
+        sheet=sheet,
+        entity=entity,
+        time=time,
+        layout=layout,
+        wide_name=wide_name,
+        sheet_year=sheet_year,
+        variables=variables,
+        log=log,
+    )
+
+
+def _read_excel(
+    data: bytes,
+    file: str,
+    sheet: str | None,
+    variables: Sequence[str] | None,
+    log: AuditLog,
+    opts: Mapping[str, object],
+) -> tuple[list[SheetTable], list[str]]:
+    import openpyxl
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)  # styles and extensions; values unaffected
+            book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except Exception as exc:  # any failure of the library on a bad file
+        raise DataError(
+            f"file {file!r} could not be opened as an Excel workbook ({type(exc).__name__}: "
+            f"{exc}). It may be truncated, password-protected or not an .xlsx file: open it in "
+            "Excel and save it again as .xlsx."
+        ) from exc
+    grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    names = list(grids)
+    if sheet is not None:
+        if sheet not in grids:
+            raise DataError(
+                f"file {file!r} has no sheet {sheet!r}; its sheets are {names}."
+                + did_you_mean(sheet, names)
+                + " Pass one of them as sheet=."
+            )
+        chosen = [(sheet, year_or_none(sheet) if _is_year_sheet(sheet) else None)]
+    else:
+        dated = [(n, year_or_none(n)) for n in names if _is_year_sheet(n)]
+        chosen = dated or [(n, None) for n in names]
+        for n in names:
+            if dated and n not in dict(dated) and _has_content(grids[n]):
+                log.add("ignore", detail=f"sheet {n!r} of {file!r}: not named by a year")
+    tables: list[SheetTable] = []
+    used: list[str] = []
+    skipped: list[NoTableError] = []
+    for name, year in chosen:
+        grid = grids[name]
+        if not _has_content(grid):
+            if sheet is not None or len(chosen) == 1:
+                raise DataError(f"sheet {name!r} of file {file!r} is empty.")
+            log.add("ignore", detail=f"sheet {name!r} of {file!r}: empty")
+            continue
+        wide = _wide_name(variables, name)
+        try:
+            tables.append(_parse(grid, file, name, wide, year, log, **opts))  # type: ignore[arg-type]
+        except NoTableError as exc:
+            if sheet is not None or len(chosen) == 1:
+                raise
+            skipped.append(exc)
+            log.add("ignore", detail=f"sheet {name!r} of {file!r}: no table found ({exc})")
+            continue
+        used.append(name)
+    if not tables:
+        if skipped:
+            raise skipped[0]
+        raise DataError(f"file {file!r} has no sheet with data.")
+    return tables, used
+
+
+def _is_year_sheet(name: str) -> bool:
+    return year_or_none(name) is not None
+
+
+def _has_content(grid: list[list[object]]) -> bool:
+    return any(
+        not (c is None or (isinstance(c, str) and not c.strip())) for row in grid for c in row
+    )
+
+
+def write_panel(panel: PanelData | pd.DataFrame, path: str | Path, *, sheet: str = "data") -> Path:
+    """Write a panel in the long layout (entity, time, variables) to CSV (UTF-8) or ``.xlsx``.
+
+    Numbers are written with full precision (shortest repr), missing cells as empty cells, so
+    that :func:`read_panel` reads back the same frame.
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    frame = panel.frame if isinstance(panel, PanelData) else panel
+    check_panel_frame(frame, argument="panel")
+    target = Path(path)
+    level_names = zip(frame.index.names, ("entity", "time"), strict=True)
+    names = [str(n) if n is not None else d for n, d in level_names]
+    flat = frame.copy()
+    flat.index = flat.index.set_names(names)
+    flat = flat.reset_index()
+    suffix = target.suffix.lower()
+    if suffix == ".csv":
+        flat.to_csv(target, index=False, encoding="utf-8", float_format=None, lineterminator="\n")
+    elif suffix == ".xlsx":
+        import openpyxl
+
+        book = openpyxl.Workbook()
+        ws = book.active
+        assert ws is not None  # a new workbook always has one sheet
+        ws.title = sheet
+        ws.append([str(c) for c in flat.columns])
+        for row in flat.itertuples(index=False):
+            ws.append([_excel_cell(v) for v in row])
+        book.save(target)
+    else:
+        raise DataError(f"write_panel writes .csv or .xlsx files, not {suffix or 'no suffix'!r}.")
+    return target
+
+
+def _excel_cell(value: Hashable) -> object:
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if hasattr(value, "item"):
+        return value.item()  # numpy scalar -> python
+    return value
