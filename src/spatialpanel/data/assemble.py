@@ -158,7 +158,7 @@ def _entities(records: list[Record], kind: str, log: AuditLog) -> dict[int, Hash
             continue
         key = (type(r.entity), r.entity)
         if key not in cache:
-            code = resolve_region(r.entity, where=replace(r.where, region=None).describe())
+            code = resolve_region(r.entity, where=_row_only(r.where).describe())
             cache[key] = code
             if normalize_label(r.entity) != str(code):
                 log.add(
@@ -170,6 +170,11 @@ def _entities(records: list[Record], kind: str, log: AuditLog) -> dict[int, Hash
                 )
         ids[i] = cache[key]
     return ids
+
+
+def _row_only(where: Location, *, r: bool = False) -> Location:
+    """The location without column and year (and region unless ``r``): a whole row."""
+    return replace(where, column=None, letter=None, year=None, region=where.region if r else None)
 
 
 def _generic_id(value: object) -> Hashable:
@@ -195,7 +200,8 @@ def _cells(
             first = places[key]
             raise DataError(
                 f"region {describe_region(key[0])}, year {key[1]}, variable {key[2]!r} appears "
-                f"twice: at {first.describe()} and at {r.where.describe()}. Keep one row per "
+                f"twice: at {_row_only(first, r=True).describe()} and at "
+                f"{_row_only(r.where, r=True).describe()}. Keep one row per "
                 "region and year (check for two spellings of the same region)."
             )
         parsed = parse_cell(r.value, where=r.where)
