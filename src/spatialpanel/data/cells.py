@@ -33,11 +33,16 @@ _MISSING_MARKERS = frozenset(
 )
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 _THOUSANDS = re.compile(r"[+-]?\d{1,3}(?:,\d{3})+(?:\.\d+)?")
+# circled, parenthesised, superscript and subscript numbers, which NFKC turns into digits
+_MARK_CHARS = (
+    r"[\u2460-\u24ff\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2089\u3251-\u325f\u32b1-\u32bf]"
+)
 # one trailing footnote mark, looked for before NFKC (which would turn "①" into "1")
 _FOOTNOTE = re.compile(
-    r"(?:[\u2460-\u24ff\u2776-\u2793\u00b9\u00b2\u00b3\u2070-\u2079]|\*{1,3}|[†‡§#]|"
+    rf"(?:{_MARK_CHARS}|\*{{1,3}}|[†‡§#]|"
     r"\[\d{1,2}\]|［\d{1,2}］)\s*$"
 )
+_MARKS = re.compile(_MARK_CHARS)
 _YEAR = re.compile(r"((?:19|20)\d\d)(?:\.0+)?\s*(?:年度|年)?")
 _ACCEPTED = (
     "Accepted: plain numbers (1234.5), thousands separators (1,234.5), full-width digits, one "
@@ -128,6 +133,8 @@ def _parse_text(raw: str, where: Location) -> ParsedCell:
     if mark is not None and mark.start() > 0:
         notes.append(f"footnote mark {mark.group(0).strip()!r} removed")
         text = text[: mark.start()].rstrip()
+    if _MARKS.search(text):  # NFKC would read "①" as "1": a mark must follow a number
+        raise DataError(f"{where.describe()}: the cell text {raw!r} is not a number. {_ACCEPTED}")
     normal = unicodedata.normalize("NFKC", text).replace("\u2212", "-").replace("\u00a0", " ")
     normal = normal.strip()
     if normal.casefold() in _MISSING_MARKERS:
