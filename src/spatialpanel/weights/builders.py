@@ -152,9 +152,13 @@ def period_means(
     if ids is None:
         return means
     target = pd.Index(list(ids))
-    from spatialpanel.weights.core import check_ids_match
-
-    check_ids_match(target, means.index, what="the regions in values")
+    missing = [i for i in target if i not in set(means.index)]
+    extra = [i for i in means.index if i not in set(target)]
+    if missing or extra or target.has_duplicates:
+        raise WeightsError(
+            f"ids and values name different regions: in ids but not in values {missing[:10]}; "
+            f"in values but not in ids {extra[:10]}. Pass values for exactly the regions in ids."
+        )
     return means.loc[target]
 
 
@@ -252,6 +256,7 @@ def contiguity(
     sparse = sps.csr_array(graph.sparse)
     pos = pd.Index(graph.unique_ids).get_indexer(index)
     raw = sps.csr_array(sparse[pos][:, pos])
+    raw.eliminate_zeros()  # libpysal stores an island as a self-loop of weight 0
     raw.data = np.ones_like(raw.data)
     kind = "rook" if rook else "queen"
     return _finish(raw, index, transform=transform, islands=islands, source=f"contiguity({kind})")
