@@ -141,7 +141,8 @@ def test_inverse_distance_bad_input() -> None:
 
 def test_inverse_distance_china_default_matches_independent_haversine() -> None:
     prov = sp.provinces()
-    lat, lon = np.radians(prov["capital_lat"].to_numpy()), np.radians(prov["capital_lon"].to_numpy())
+    lat = np.radians(prov["capital_lat"].to_numpy())
+    lon = np.radians(prov["capital_lon"].to_numpy())
     n = len(prov)
     d = np.zeros((n, n))
     for i in range(n):
