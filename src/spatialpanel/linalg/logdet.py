@@ -21,7 +21,9 @@ Four methods, chosen with ``method=``:
 ``"auto"`` is ``"eigen"`` for N ≤ 1000 and ``"lu"`` above.
 
 The stationarity interval is ``(1/ω_min, 1/ω_max)`` with ω the real eigenvalues of ``W``
-(complex ones are ignored, the usual convention). This module knows nothing of pandas or names.
+(complex ones are ignored, the usual convention); for the two approximations it is further
+limited to ``|ρ| < 1/r`` (r the spectral radius), where they converge. This module knows nothing
+of pandas or names.
 """
 
 from __future__ import annotations
@@ -106,6 +108,12 @@ class LogDet:
     _eig: NDArray[np.complex128] | None = field(default=None, repr=False)
     _coef: NDArray[np.float64] | None = field(default=None, repr=False)
     _seed: int = 0
+
+    def derivative(self, rho: float) -> float | None:
+        """``d ln|I - ρW| / dρ = -tr(W(I - ρW)⁻¹)`` (exact eigenvalue method only, else None)."""
+        if self.method != "eigen" or self._eig is None:
+            return None
+        return float(np.sum(-self._eig / (1.0 - rho * self._eig)).real)
 
     def __call__(self, rho: float) -> float:
         """``ln|I - ρW|`` at ``rho`` (must lie inside ``bounds``)."""
@@ -216,6 +224,15 @@ def logdet(
     else:
         lo, hi = _sparse_extremes(mat)
     bounds = (1.0 / lo if lo < 0 else -np.inf, 1.0 / hi if hi > 0 else np.inf)
+    if resolved in ("chebyshev", "mc"):
+        # the series / the Chebyshev expansion on [-1, 1] need |ρ| < 1/r, r the spectral radius
+        if eig is not None:
+            radius = float(np.max(np.abs(eig)))
+        else:
+            from spatialpanel.linalg.eigen import spectral_radius
+
+            radius = spectral_radius(mat)
+        bounds = (max(bounds[0], -1.0 / radius), min(bounds[1], 1.0 / radius))
     coef: NDArray[np.float64] | None = None
     if resolved == "chebyshev":
         coef = _chebyshev_traces(mat, 20 if order is None else order, seed)
