@@ -1,0 +1,225 @@
+"""Evolution stage: trend figures and growth tables of each composite index (Figures 1 and 2).
+
+Reads ``ctx.scores`` (written by the indices stage) and the ``[evolution]`` section: ``provinces``
+(names in English or Chinese, or GB/T 2260 codes; empty: the four highest and the four lowest in
+the last year) and ``division`` (the regional division whose means are drawn, NBS four regions by
+default). For each index it emits a figure of the selected provinces, a figure of the regional
+means (with the mean of all provinces dashed), a growth table by province and one by region, and
+sentences generated from the growth tables.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any, Literal
+
+import pandas as pd
+
+from spatialpanel.data.china import provinces, region_of
+from spatialpanel.errors import ConfigError, did_you_mean
+from spatialpanel.indices.growth import growth_summary
+from spatialpanel.report.evolution_plots import province_trends, region_trends
+from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
+from spatialpanel.study.context import StudyContext
+from spatialpanel.study.stages.indices import entity_names
+
+__all__ = ["run", "select_provinces"]
+
+_ALL = "All provinces"
+_DIVISIONS: tuple[str, ...] = ("region_4", "region_3belt", "region_3belt_1986")
+
+
+def select_provinces(wanted: list[Any], available: list[Hashable]) -> list[Hashable]:
+    """Map names (English, Chinese, pinyin) or codes of ``wanted`` to entity codes."""
+    prov = provinces()
+    lookup: dict[str, int] = {}
+    for code, row in prov.iterrows():
+        for col in ("name_en", "name_zh", "pinyin"):
+            lookup[str(row[col]).lower()] = int(code)  # type: ignore[call-overload]
+        lookup[str(code)] = int(code)  # type: ignore[call-overload]
+    out: list[Hashable] = []
+    for item in wanted:
+        code = lookup.get(str(item).strip().lower())
+        if code is None or code not in available:
+            options = [str(n) for n in prov["name_en"]]
+            raise ConfigError(
+                f"[evolution] provinces: {item!r} is not a province of the data; use English or "
+                "Chinese names or codes." + did_you_mean(str(item), options)
+            )
+        out.append(code)
+    return out
+
+
+def run(ctx: StudyContext) -> StageOutput:
+    """Draw the evolution figures and growth tables; see the module docstring."""
+    cfg: dict[str, Any] = ctx.config.section("evolution")
+    indices: dict[str, Any] = ctx.config.section("indices")
+    division = str(cfg.get("division", "region_4"))
+    if division not in _DIVISIONS:
+        raise ConfigError(
+            f"[evolution] division={division!r} is not known; use one of {_DIVISIONS}."
+            + did_you_mean(division, _DIVISIONS)
+        )
+    lang: Literal["en", "zh"] = "zh" if ctx.lang == "zh" else "en"
+    settings: dict[str, Any] = {"division": division, "skipped": []}
+    if lang == "zh":
+        from spatialpanel.report.fonts import cjk_font
+
+        if cjk_font() is None:
+            lang = "en"
+            settings["skipped"].append("Chinese labels: no CJK font installed; drawn in English")
+    entities = list(pd.unique(ctx.panel.index.get_level_values(0)))
+    china = set(entities) <= set(provinces().index)
+    names = entity_names(entities, lang=lang)
+    tables: list[TableArtifact] = []
+    figures: list[FigureArtifact] = []
+    sentences: list[Sentence] = []
+    base_notes = ("Synthetic data.",) if ctx.synthetic else ()
+    for name, frame in ctx.scores.items():
+        label = str(indices.get(name, {}).get("label") or name)
+        score = frame["score"]
+        notes = base_notes
+        result = ctx.results.get("indices", {}).get(name)
+        if result is not None and getattr(result, "variant", "panel") == "year":
+            notes = (
+                "Per-year weights: levels compare within a year only, so growth describes "
+                "changes in relative position.",
+                *notes,
+            )
+        growth = growth_summary(score)
+        growth.index = pd.Index([names[e] for e in growth.index], name="province")
+        if china:
+            regions = region_of(division=division)  # type: ignore[arg-type]
+            growth.insert(0, "region", [regions[e] for e in entities])
+        key_growth = f"{name}_growth"[:31]
+        tables.append(
+            TableArtifact(
+                key_growth,
+                f"{label}: growth by province",
+                growth,
+                (*notes, "aagr_pct: compound average annual growth rate, %."),
+            )
+        )
+        if china:
+            selected = (
+                select_provinces(list(cfg.get("provinces", [])), entities)
+                if cfg.get("provinces")
+                else _extremes(score)
+            )
+            fig = province_trends(
+                score,
+                entities=selected,
+                names=names,
+                ylabel=f"{label} index",
+                synthetic=ctx.synthetic,
+                lang=lang,
+            )
+            figures.append(
+                FigureArtifact(
+                    f"{name}_trend_provinces"[:31],
+                    f"{label} index of selected provinces",
+                    fig,
+                    notes,
+                )
+            )
+            groups = region_of(division=division)  # type: ignore[arg-type]
+            by_region = growth_summary(score, groups=groups)
+            national = growth_summary(
+                score.groupby(level=1)
+                .mean()
+                .to_frame("s")
+                .assign(e=_ALL)
+                .set_index("e", append=True)
+                .reorder_levels([1, 0])["s"]
+            )
+            by_region = pd.concat([by_region, national])
+            by_region.index = pd.Index(
+                [str(g).capitalize() if g != _ALL else _ALL for g in by_region.index],
+                name="region",
+            )
+            key_region = f"{name}_growth_region"[:31]
+            tables.append(
+                TableArtifact(
+                    key_region,
+                    f"{label}: regional means and growth",
+                    by_region,
+                    (*notes, "Unweighted means of the provinces of each region."),
+                )
+            )
+            figures.append(
+                FigureArtifact(
+                    f"{name}_trend_regions"[:31],
+                    f"{label} index by region (means)",
+                    region_trends(
+                        score,
+                        groups=groups,
+                        ylabel=f"{label} index",
+                        synthetic=ctx.synthetic,
+                        lang=lang,
+                    ),
+                    notes,
+                )
+            )
+            sentences.extend(_region_sentences(label, by_region, key_region))
+        else:
+            settings["skipped"].append(
+                f"{name}: trend figures need China's province codes as entities"
+            )
+        sentences.extend(_province_sentences(label, growth, key_growth))
+    return StageOutput(
+        name="evolution",
+        title="Spatio-temporal evolution",
+        tables=tuple(tables),
+        figures=tuple(figures),
+        sentences=tuple(sentences),
+        settings=settings,
+    )
+
+
+def _extremes(score: pd.Series, k: int = 4) -> list[Hashable]:
+    last = score.xs(score.index.get_level_values(1).max(), level=1).sort_values(ascending=False)
+    picked = list(last.index[:k]) + [e for e in last.index[-k:] if e not in last.index[:k]]
+    return picked
+
+
+def _province_sentences(label: str, growth: pd.DataFrame, key: str) -> list[Sentence]:
+    g = growth.dropna(subset=["aagr_pct"]).sort_values("aagr_pct", ascending=False)
+    if g.empty:
+        return []
+    t0, t1 = int(growth["first_year"].iloc[0]), int(growth["last_year"].iloc[0])
+    top = [str(p) for p in g.index[:3]]
+    slow = str(g.index[-1])
+    rising = int((growth["change"] > 0).sum())
+    aagr = {str(k): float(v) for k, v in g["aagr_pct"].items()}
+    listing = ", ".join(f"{p} ({aagr[p]:.2f}%)" for p in top)
+    text = (
+        f"From {t0} to {t1} the {label} index rose in {rising} of {len(growth)} provinces; its "
+        f"average annual growth was highest in {listing} and lowest in {slow} "
+        f"({aagr[slow]:.2f}%)."
+    )
+    sources = tuple(f"{key}:{p}:aagr_pct" for p in [*top, slow])
+    return [Sentence(text, (f"{key}:*:change", *sources))]
+
+
+def _region_sentences(label: str, by_region: pd.DataFrame, key: str) -> list[Sentence]:
+    regions = by_region.drop(index=_ALL)
+    t0, t1 = int(by_region["first_year"].iloc[0]), int(by_region["last_year"].iloc[0])
+    order = regions.sort_values("last", ascending=False)
+    ranking = " > ".join(f"{r} ({order.loc[r, 'last']:.4f})" for r in order.index)
+    nat = by_region.loc[_ALL]
+    aagr = {str(k): float(v) for k, v in regions["aagr_pct"].dropna().items()}
+    if not aagr:
+        return []
+    fastest = max(aagr, key=lambda r: aagr[r])
+    text = (
+        f"In {t1} the regional means of the {label} index rank {ranking}; the mean of all "
+        f"provinces moved from {nat['first']:.4f} in {t0} to {nat['last']:.4f} in {t1}, and the "
+        f"{fastest} grew fastest ({aagr[fastest]:.2f}% a year)."
+    )
+    sources = (
+        *(f"{key}:{r}:last" for r in order.index),
+        f"{key}:{_ALL}:first",
+        f"{key}:{_ALL}:last",
+        f"{key}:{fastest}:aagr_pct",
+    )
+    return [Sentence(text, sources)]
