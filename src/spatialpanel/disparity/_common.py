@@ -90,7 +90,12 @@ def resolve_groups(
             f"{name} gives no group for regions {missing[:10]}. Give every region a group "
             "(for China codes use groups='region_4' or 'region_3belt')."
         )
-    return pd.Series([mapping[e] for e in entities], index=entities, name="group")
+    if mapping.index.has_duplicates:
+        dup = mapping.index[mapping.index.duplicated()].tolist()[:5]
+        raise DataError(f"{name} lists regions {dup} more than once; give each region one group.")
+    out = mapping.reindex(entities)  # keeps a categorical's category order
+    out.name = "group"
+    return out
 
 
 def group_order(labels: pd.Series) -> list[Hashable]:

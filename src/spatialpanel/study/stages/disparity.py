@@ -1,0 +1,400 @@
+"""The regional-disparity stage: Dagum Gini, kernel density, Markov chains and convergence.
+
+Driven by the ``[disparity]`` section of the study::
+
+    [disparity]
+    variables = ["cp", "uri"]        # composite indices (or raw columns)
+    division = "region_4"            # region_4 | region_3belt | region_3belt_1986
+    tools = ["dagum", "kde", "markov", "convergence"]
+    markov_classes = 4               # quantile classes of the Markov chains
+    bandwidth = "silverman"          # silverman | scott | scipy_scott | scipy_silverman | number
+    weights = "contiguity"           # [weights.NAME] for the spatial and LISA Markov chains
+
+Optional keys read with defaults: ``markov_scheme`` (``"pooled"`` | ``"per_year"``),
+``neighbour_classes`` (``"own_quantiles"`` | ``"variable_cutoffs"``), ``sigma_measure``
+(``"sd"`` | ``"cv"``), ``sigma_log`` (bool), ``population`` (a raw panel column used as Dagum
+population weights).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from spatialpanel.disparity.convergence import (
+    beta_convergence,
+    panel_beta_convergence,
+    sigma_convergence,
+)
+from spatialpanel.disparity.dagum import dagum_gini_panel
+from spatialpanel.disparity.kde import kernel_density
+from spatialpanel.disparity.markov import lisa_markov, markov_chain, spatial_markov
+from spatialpanel.disparity.plots import plot_dagum, plot_kde_2d, plot_kde_3d, plot_sigma
+from spatialpanel.errors import ConfigError, did_you_mean
+from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
+from spatialpanel.study.context import StudyContext
+
+__all__ = ["TOOLS", "run"]
+
+TOOLS: tuple[str, ...] = ("dagum", "kde", "markov", "convergence")
+
+
+def _key(prefix: str, var: str) -> str:
+    return f"{prefix}_{var}"[:31]
+
+
+class _Collector:
+    def __init__(self) -> None:
+        self.tables: list[TableArtifact] = []
+        self.figures: list[FigureArtifact] = []
+        self.sentences: list[Sentence] = []
+
+
+def _settings(ctx: StudyContext) -> dict[str, Any]:
+    cfg = ctx.config.section("disparity")
+    s = {
+        "variables": list(cfg.get("variables", ["cp", "uri"])),
+        "division": cfg.get("division", "region_4"),
+        "tools": list(cfg.get("tools", list(TOOLS))),
+        "markov_classes": int(cfg.get("markov_classes", 4)),
+        "bandwidth": cfg.get("bandwidth", "silverman"),
+        "weights": cfg.get("weights", "contiguity"),
+        "markov_scheme": cfg.get("markov_scheme", "pooled"),
+        "neighbour_classes": cfg.get("neighbour_classes", "own_quantiles"),
+        "sigma_measure": cfg.get("sigma_measure", "sd"),
+        "sigma_log": bool(cfg.get("sigma_log", False)),
+        "population": cfg.get("population"),
+    }
+    unknown = [t for t in s["tools"] if t not in TOOLS]
+    if unknown:
+        raise ConfigError(
+            f"[disparity] tools = {s['tools']!r}: {unknown} are not known; use some of {TOOLS}."
+            + did_you_mean(str(unknown[0]), TOOLS)
+        )
+    if isinstance(s["bandwidth"], str):
+        with contextlib.suppress(ValueError):
+            s["bandwidth"] = float(s["bandwidth"])
+    return s
+
+
+def _variable(ctx: StudyContext, name: str) -> pd.Series:
+    known = [*ctx.scores, *ctx.panel.columns]
+    if name not in known:
+        raise ConfigError(
+            f"[disparity] variables: {name!r} is neither a composite index nor a data column."
+            + did_you_mean(name, [str(k) for k in known])
+        )
+    return ctx.variable(name).astype(float)
+
+
+def _dagum(
+    ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
+) -> None:
+    pop = None
+    if s["population"]:
+        pop = _variable(ctx, str(s["population"]))
+    res = dagum_gini_panel(series, groups=s["division"], weights=pop)
+    table = res.table
+    key = _key("dagum", var)
+    weighting = "population-weighted" if pop is not None else "unweighted (each region counts once)"
+    notes = (
+        f"Dagum (1997) decomposition, {weighting}; groups: {s['division']}.",
+        "G = G_w + G_nb + G_t; shares in percent of G. Pairs take the higher-mean group first.",
+    )
+    out.tables.append(
+        TableArtifact(key, f"Dagum Gini decomposition of {var} by year", table.reset_index(), notes)
+    )
+    detail = _dagum_detail(res)
+    out.tables.append(
+        TableArtifact(
+            _key("dagum_groups", var),
+            f"Within-group and between-group Gini of {var}, relative affluence D_jh",
+            detail,
+            ("kind = within: G_jj of the group; kind = between: G_jh and D_jh (high–low).",),
+        )
+    )
+    out.figures.append(
+        FigureArtifact(
+            _key("fig_dagum", var), f"Dagum Gini decomposition of {var}", plot_dagum(res), notes
+        )
+    )
+    years = list(table.index)
+    first, last = years[0], years[-1]
+    mean_share = table[["share_w", "share_nb", "share_t"]].mean()
+    out.sentences.append(
+        Sentence(
+            f"The overall Gini coefficient of {var} was {table.loc[first, 'G']:.4f} in {first} and "
+            f"{table.loc[last, 'G']:.4f} in {last}. On average the net between-group gap "
+            f"contributed {mean_share['share_nb']:.2f}%, the within-group gaps "
+            f"{mean_share['share_w']:.2f}% and transvariation {mean_share['share_t']:.2f}%.",
+            (f"{key}:{first}:G", f"{key}:{last}:G", f"{key}:share_nb", f"{key}:share_w"),
+        )
+    )
+    pairs = res.by_year[last].pairs
+    top = pairs.iloc[int(np.argmax(pairs["gini"].to_numpy()))]
+    out.sentences.append(
+        Sentence(
+            f"In {last} the largest between-group Gini was between {top['high']} and "
+            f"{top['low']} (G_jh = {top['gini']:.4f}, relative affluence D_jh = "
+            f"{top['affluence']:.4f}).",
+            (f"{_key('dagum_groups', var)}:{last}:{top['high']}–{top['low']}",),
+        )
+    )
+
+
+def _dagum_detail(res: Any) -> pd.DataFrame:
+    rows = []
+    for year, r in res.by_year.items():
+        for g, row in r.groups.iterrows():
+            rows.append(
+                {
+                    "year": year,
+                    "kind": "within",
+                    "pair": str(g),
+                    "gini": row["gini"],
+                    "affluence": np.nan,
+                    "contribution": row["gini"] * row["p"] * row["s"],
+                }
+            )
+        for _, row in r.pairs.iterrows():
+            rows.append(
+                {
+                    "year": year,
+                    "kind": "between",
+                    "pair": f"{row['high']}–{row['low']}",
+                    "gini": row["gini"],
+                    "affluence": row["affluence"],
+                    "contribution": row["net_between"] + row["transvariation"],
+                }
+            )
+    return pd.DataFrame(rows)
+
+
+def _kde(
+    ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
+) -> None:
+    kd = kernel_density(series, bandwidth_rule=s["bandwidth"], groups=s["division"])
+    table = kd.bandwidths.join(kd.peaks).reset_index()
+    key = _key("kde", var)
+    rule = kd.rule if kd.rule != "fixed" else f"fixed h = {s['bandwidth']}"
+    notes = (
+        f"Gaussian kernel; bandwidth rule: {rule} (silverman = 0.9·min(σ, IQR/1.34)·n^(−1/5), "
+        "R bw.nrd0), applied per year and region.",
+    )
+    out.tables.append(
+        TableArtifact(key, f"Kernel density of {var}: bandwidths and peaks", table, notes)
+    )
+    out.figures.append(
+        FigureArtifact(
+            _key("fig_kde2d", var),
+            f"Kernel density of {var} by year",
+            plot_kde_2d(kd, xlabel=var),
+            notes,
+        )
+    )
+    out.figures.append(
+        FigureArtifact(
+            _key("fig_kde3d", var),
+            f"Kernel density of {var}: year–value–density",
+            plot_kde_3d(kd, xlabel=var),
+            notes,
+        )
+    )
+    peaks = kd.peaks.loc["all"]
+    years = list(peaks.index)
+    first, last = years[0], years[-1]
+    p0, p1 = peaks.loc[first], peaks.loc[last]
+    direction = "right" if p1["peak_at"] > p0["peak_at"] else "left"
+    height = "rose" if p1["peak_height"] > p0["peak_height"] else "fell"
+    out.sentences.append(
+        Sentence(
+            f"Nationally, the main peak of the density of {var} moved {direction} from "
+            f"{p0['peak_at']:.4f} in {first} to {p1['peak_at']:.4f} in {last}, and its height "
+            f"{height} from {p0['peak_height']:.3f} to {p1['peak_height']:.3f}; the curve had "
+            f"{int(p1['n_peaks'])} peak(s) in {last}.",
+            (f"{key}:all:{first}:peak_at", f"{key}:all:{last}:peak_at"),
+        )
+    )
+
+
+def _markov(
+    ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
+) -> None:
+    k = s["markov_classes"]
+    chain = markov_chain(series, k=k, classes=s["markov_scheme"])
+    key = _key("markov", var)
+    table = chain.table()
+    table.loc["steady state"] = [np.nan, *chain.steady_state.to_numpy()]
+    cut_note = (
+        ", ".join(f"{c:.4f}" for c in chain.cutoffs.iloc[0])
+        if s["markov_scheme"] == "pooled"
+        else "per year"
+    )
+    notes = (f"{k} quantile classes ({s['markov_scheme']}); cut-offs: {cut_note}.",)
+    out.tables.append(
+        TableArtifact(key, f"Markov transition probabilities of {var}", table.reset_index(), notes)
+    )
+    diag = np.diag(chain.probabilities.to_numpy())
+    out.sentences.append(
+        Sentence(
+            f"The probability that a province stays in its class of {var} from one year to the "
+            f"next ranges from {diag.min():.3f} to {diag.max():.3f}; upward mobility is "
+            f"{_upward(chain.probabilities.to_numpy()):.3f} on average over classes.",
+            (f"{key}:diagonal",),
+        )
+    )
+    w = ctx.weights.get(s["weights"])
+    if w is None:
+        out.sentences.append(
+            Sentence(
+                f"Spatial and LISA Markov chains were skipped: no weights named {s['weights']!r} "
+                f"(available: {sorted(ctx.weights)}).",
+            )
+        )
+        return
+    sm = spatial_markov(
+        series, w, k=k, classes=s["markov_scheme"], neighbour_classes=s["neighbour_classes"]
+    )
+    skey = _key("smarkov", var)
+    q, lr = sm.q_test, sm.lr_test
+    snotes = (
+        f"Conditioned on the class of the spatial lag ({s['weights']}, row-standardised) in the "
+        f"start year; neighbour classes: {s['neighbour_classes']}.",
+        f"Homogeneity: Q = {q.stat:.3f} (p = {q.pvalue:.4f}), LR = {lr.stat:.3f} "
+        f"(p = {lr.pvalue:.4f}), df = {q.df}.",
+    )
+    out.tables.append(
+        TableArtifact(
+            skey,
+            f"Spatial Markov transition probabilities of {var}",
+            sm.table().reset_index(),
+            snotes,
+        )
+    )
+    verdict = "rejected" if lr.pvalue < 0.05 else "not rejected"
+    out.sentences.append(
+        Sentence(
+            f"That transitions of {var} do not depend on the neighbours' class is {verdict} at the "
+            f"5% level (LR = {lr.stat:.3f}, Q = {q.stat:.3f}, df = {q.df}, p = {lr.pvalue:.4f}).",
+            (f"{skey}:LR", f"{skey}:Q"),
+        )
+    )
+    lm = lisa_markov(series, w)
+    lkey = _key("lisa_markov", var)
+    ltable = lm.chain.table().reset_index()
+    types = lm.type_counts.reset_index(names="type")
+    ind = lm.independence
+    out.tables.append(
+        TableArtifact(
+            lkey,
+            f"LISA Markov transition probabilities of {var}",
+            ltable,
+            (
+                f"Quadrants HH, LH, LL, HL (own, lag); independence χ² = {ind.stat:.3f}, "
+                f"df = {ind.df}, p = {ind.pvalue:.4f}.",
+            ),
+        )
+    )
+    tkey = _key("lisa_types", var)
+    out.tables.append(
+        TableArtifact(
+            tkey,
+            f"Space-time transition types of {var} (Rey 2001)",
+            types,
+            (
+                "0: no move; I: own move; II: neighbours move; IIIA: both, same way; "
+                "IIIB: both, opposite ways.",
+            ),
+        )
+    )
+    share0 = float(lm.type_counts["share"].to_numpy()[0])
+    out.sentences.append(
+        Sentence(
+            f"{share0:.1f}% of the yearly LISA transitions of {var} are type 0 (neither the "
+            "province nor its neighbours changed quadrant), a sign of stable spatial clusters.",
+            (f"{tkey}:0:share",),
+        )
+    )
+
+
+def _upward(p: np.ndarray) -> float:
+    k = p.shape[0]
+    return float(np.mean([p[i, i + 1 :].sum() for i in range(k - 1)]))
+
+
+def _convergence(
+    ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
+) -> None:
+    sig = sigma_convergence(
+        series, measure=s["sigma_measure"], log=s["sigma_log"], groups=s["division"]
+    )
+    key = _key("sigma", var)
+    what = "coefficient of variation" if s["sigma_measure"] == "cv" else "standard deviation"
+    notes = (f"σ = {what}{' of logs' if s['sigma_log'] else ''} (ddof = 1), per year and region.",)
+    out.tables.append(TableArtifact(key, f"σ convergence of {var}", sig.table.reset_index(), notes))
+    out.figures.append(
+        FigureArtifact(_key("fig_sigma", var), f"σ convergence of {var}", plot_sigma(sig), notes)
+    )
+    years = list(sig.table.index)
+    d0, d1 = sig.table["all"].iloc[0], sig.table["all"].iloc[-1]
+    out.sentences.append(
+        Sentence(
+            f"The national {what} of {var} went from {d0:.4f} in {years[0]} to {d1:.4f} in "
+            f"{years[-1]}, {'σ convergence' if d1 < d0 else 'no σ convergence'} over the period.",
+            (f"{key}:{years[0]}:all", f"{key}:{years[-1]}:all"),
+        )
+    )
+    rows = {
+        "absolute, cross-section": beta_convergence(series),
+        "absolute, panel (region FE)": panel_beta_convergence(series, effects="entity"),
+        "absolute, panel (two-way FE)": panel_beta_convergence(series, effects="twoway"),
+    }
+    table = pd.DataFrame({name: r.summary() for name, r in rows.items()}).T
+    table.index.name = "model"
+    bkey = _key("beta", var)
+    bnotes = (
+        "Cross-section: annualised log growth over the period on the log initial level; speed "
+        "θ = −ln(1 + βT)/T. Panel: one-year log growth on last year's log level; θ = −ln(1 + β). "
+        "Half-life = ln 2 / θ. Conventional standard errors.",
+    )
+    out.tables.append(TableArtifact(bkey, f"β convergence of {var}", table.reset_index(), bnotes))
+    fe = rows["absolute, panel (two-way FE)"]
+    if fe.beta < 0:
+        tail = (
+            f"a convergence speed of {fe.speed:.4f} per year and a half-life of "
+            f"{fe.half_life:.1f} years"
+        )
+    else:
+        tail = "no convergence"
+    out.sentences.append(
+        Sentence(
+            f"With region and year fixed effects, β = {fe.beta:.4f} (p = "
+            f"{float(fe.pvalues['beta']):.4f}) for {var}, implying {tail}.",
+            (f"{bkey}:absolute, panel (two-way FE):beta",),
+        )
+    )
+
+
+def run(ctx: StudyContext) -> StageOutput:
+    """Run the configured disparity tools on every configured variable."""
+    s = _settings(ctx)
+    out = _Collector()
+    tools = {"dagum": _dagum, "kde": _kde, "markov": _markov, "convergence": _convergence}
+    results: dict[str, dict[str, Any]] = {}
+    for var in s["variables"]:
+        series = _variable(ctx, var)
+        results[var] = {}
+        for tool in s["tools"]:
+            tools[tool](ctx, var, series, s, out)
+    ctx.results["disparity"] = {"settings": s}
+    return StageOutput(
+        name="disparity",
+        title="Regional disparities",
+        tables=tuple(out.tables),
+        figures=tuple(out.figures),
+        sentences=tuple(out.sentences),
+        settings={k: v for k, v in s.items() if v is not None},
+    )
