@@ -77,7 +77,7 @@ def cross_sections(
                 f"data {missing[:10]}; regions in the data but not in w {extra[:10]}. Build w for "
                 "the panel's regions (or subset the data) so every year has the same regions."
             )
-        arr = cross.loc[w.ids].to_numpy(dtype=float)
+        arr: NDArray[np.float64] = np.asarray(cross.loc[w.ids].to_numpy(), dtype=np.float64)
         bad = ~np.isfinite(arr)
         if bad.any():
             regions = w.ids[bad].tolist()
