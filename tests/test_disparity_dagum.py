@@ -110,14 +110,16 @@ def _brute_force(y: np.ndarray, labels: np.ndarray, w: np.ndarray) -> tuple[floa
         yj, wj = y[labels == gj], w[labels == gj]
         mj = np.average(yj, weights=wj)
         pj, sj = wj.sum() / total, wj.sum() * mj / (total * mu)
-        sjj = sum(a * c * abs(x - z) for x, a in zip(yj, wj) for z, c in zip(yj, wj))
+        obs_j = list(zip(yj, wj, strict=True))
+        sjj = sum(a * c * abs(x - z) for x, a in obs_j for z, c in obs_j)
         gw += sjj / (2 * wj.sum() ** 2 * mj) * pj * sj
         for gh in groups[j + 1 :]:
             yh, wh = y[labels == gh], w[labels == gh]
             mh = np.average(yh, weights=wh)
             ph, sh = wh.sum() / total, wh.sum() * mh / (total * mu)
-            pos = sum(a * c * max(x - z, 0) for x, a in zip(yj, wj) for z, c in zip(yh, wh))
-            neg = sum(a * c * max(z - x, 0) for x, a in zip(yj, wj) for z, c in zip(yh, wh))
+            obs_h = list(zip(yh, wh, strict=True))
+            pos = sum(a * c * max(x - z, 0) for x, a in obs_j for z, c in obs_h)
+            neg = sum(a * c * max(z - x, 0) for x, a in obs_j for z, c in obs_h)
             gjh = (pos + neg) / (wj.sum() * wh.sum() * (mj + mh))
             djh = (pos - neg) / (pos + neg) if pos + neg > 0 else 0.0
             gnb += gjh * (pj * sh + ph * sj) * djh
