@@ -58,16 +58,17 @@ def assemble(
     """Check the records of all sheets and build the :class:`PanelData`."""
     records = [r for t in tables for r in t.records]
     where0 = Location(file=file, in_memory=in_memory).describe()
-    if not records:
-        raise DataError(f"{where0}: the table has a header but no data rows. Add the data.")
-    found = list(dict.fromkeys(r.variable for r in records))
+    every = list(dict.fromkeys(v for t in tables for v in t.variables))
     if variables is not None:
-        lost = [v for v in variables if v not in found]
+        lost = [v for v in variables if v not in every]
         if lost:
             raise DataError(
                 f"{where0}: the variables {lost} asked for in variables= are not in the file; "
-                f"it has {found}." + did_you_mean(str(lost[0]), found)
+                f"it has {every}." + _hint(str(lost[0]), every)
             )
+    if not records:
+        raise DataError(f"{where0}: the table has a header but no data rows. Add the data.")
+    found = list(dict.fromkeys(r.variable for r in records))
     records = _years(records, study_years, extra_years, log)
     ids = _entities(records, entity_kind, log)
     cells, places = _cells(records, ids, log)
@@ -101,6 +102,11 @@ def assemble(
         units=unit_map,
         entity_kind=entity_kind,  # type: ignore[arg-type]
     )
+
+
+def _hint(name: str, options: list[str]) -> str:
+    same = [o for o in options if o.casefold() == name.casefold()]
+    return f" Did you mean '{same[0]}'?" if same else did_you_mean(name, options)
 
 
 def _sort_key(value: Hashable) -> tuple[int, Any]:

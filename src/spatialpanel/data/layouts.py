@@ -90,6 +90,7 @@ class SheetTable:
     records: list[Record]
     layout: str
     units: dict[str, str] = field(default_factory=dict)
+    variables: list[str] = field(default_factory=list)  # every variable, read or skipped
 
 
 def _blank(cell: object) -> bool:
@@ -439,4 +440,7 @@ def _records(
                     where=where,
                 )
             )
-    return SheetTable(records=records, layout=table.layout, units=dict(table.units))
+    every = list(dict.fromkeys(spec[0] for _, spec in sorted(table.cells.items())))
+    return SheetTable(
+        records=records, layout=table.layout, units=dict(table.units), variables=every
+    )
