@@ -70,7 +70,7 @@ def test_csv_round_trip_int_ids_and_column_order(tmp_path: Path) -> None:
     assert list(back.ids) == list(w.ids) and back.ids.dtype.kind == "i"
     np.testing.assert_array_equal(back.dense, w.dense)
     # columns in another order are matched by id
-    text = "id,c,a,b\na,0,1,0\nb,0.5,1,0\nc,0,2,0\n"
+    text = "id,c,a,b\na,0,0,1\nb,0.5,1,0\nc,0,2,0\n"
     (tmp_path / "m.csv").write_text(text)
     m = io.read_matrix(tmp_path / "m.csv", transform="none")
     np.testing.assert_array_equal(m.dense, [[0, 1, 0], [1, 0, 0.5], [2, 0, 0]])
