@@ -77,6 +77,11 @@ class WeightsSpectrum:
     def terms(self, rho: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Values ``(D, 4)`` of (t0, t1, s0, s1) and their ρ-derivatives ``(D, 4)``."""
         rho = np.atleast_1d(np.asarray(rho, dtype=float))
+        if not rho.any():  # no spatial multiplier (SLX, SEM, SDEM): exact, no eigenvalues
+            w, w1 = self.w, self.w.sum(axis=1)
+            one = np.array([self.n, np.trace(w), self.n, w1.sum()])
+            done = np.array([np.trace(w), np.sum(w * w.T), w1.sum(), (w @ w1).sum()])
+            return np.tile(one, (rho.size, 1)), np.tile(done, (rho.size, 1))
         if self.eigvals is None or self.weights_c is None:
             return self._dense_terms(rho)
         lam = self.eigvals[None, :]
