@@ -53,6 +53,12 @@ class PanelArrays:
         return self.w.sparse
 
 
+def _py(value: object) -> object:
+    """numpy scalars as plain Python values (for readable messages)."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
 def _check_columns(data: pd.DataFrame, names: list[str], arg: str) -> None:
     cols = [str(c) for c in data.columns]
     for name in names:
@@ -84,7 +90,7 @@ def panel_arrays(data: pd.DataFrame, w: SpatialWeights, spec: ModelSpec) -> Pane
     n, t = len(entities), len(periods)
     if len(data) != n * t:
         full = pd.MultiIndex.from_product([entities, periods])
-        missing = full.difference(data.index).tolist()
+        missing = [tuple(_py(v) for v in m) for m in full.difference(data.index).tolist()]
         raise DataError(
             f"the panel is unbalanced: {len(missing)} region-years are missing, e.g. "
             f"{missing[:10]}. Fill them (spatialpanel.fill_missing) or drop those regions."
@@ -108,10 +114,13 @@ def panel_arrays(data: pd.DataFrame, w: SpatialWeights, spec: ModelSpec) -> Pane
     bad = ~np.isfinite(arr)
     if bad.any():
         ti, ni, ci = np.nonzero(bad)
-        where = [(entities[i], periods[s], cols[c]) for s, i, c in zip(ti, ni, ci, strict=True)]
+        where = [
+            f"region {_py(entities[i])!r}, year {_py(periods[s])!r}, column {cols[c]!r}"
+            for s, i, c in zip(ti[:10], ni[:10], ci[:10], strict=True)
+        ]
         raise DataError(
-            f"data has {int(bad.sum())} missing or infinite values, e.g. (region, year, column) "
-            f"{where[:10]}. Fill them (spatialpanel.fill_missing) or drop those regions."
+            f"data has {int(bad.sum())} missing or infinite values: {'; '.join(where)}. Fill them "
+            "(spatialpanel.fill_missing) or drop those regions."
         )
     y = np.ascontiguousarray(arr[:, :, 0])
     x = arr[:, :, 1:]
