@@ -259,5 +259,5 @@ def test_rho_zero_terms_agree_with_eigen_path() -> None:
     spec = WeightsSpectrum.of(w.sparse)
     v0, d0 = spec.terms(np.array([0.0]))
     v1, d1 = spec.terms(np.array([1e-9]))
-    np.testing.assert_allclose(v0, v1, rtol=1e-6)
-    np.testing.assert_allclose(d0, d1, rtol=1e-6)
+    np.testing.assert_allclose(v0, v1, rtol=1e-6, atol=1e-6)
+    np.testing.assert_allclose(d0, d1, rtol=1e-6, atol=1e-6)
