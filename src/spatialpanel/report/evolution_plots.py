@@ -19,7 +19,7 @@ from spatialpanel.errors import DataError
 from spatialpanel.indices.growth import group_means
 from spatialpanel.report.fonts import figure_fonts
 
-__all__ = ["PALETTE", "province_trends", "region_trends", "trend_figure"]
+__all__ = ["PALETTE", "REGION_COLOURS", "province_trends", "region_trends", "trend_figure"]
 
 #: Colour-blind-safe palette (Okabe & Ito 2008, then Tol's muted), cycled with the markers.
 PALETTE: tuple[str, ...] = (
@@ -34,6 +34,13 @@ PALETTE: tuple[str, ...] = (
     "#44AA99",
     "#999933",
 )
+#: One colour per region of the NBS and three-belt divisions, the same in every figure.
+REGION_COLOURS: dict[str, str] = {
+    "east": "#0072B2",
+    "central": "#D55E00",
+    "west": "#009E73",
+    "northeast": "#CC79A7",
+}
 _MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
 _TEXT = {
     "en": {"synthetic": "Synthetic data (demonstration), not official statistics", "year": "Year"},
@@ -52,6 +59,7 @@ def trend_figure(
     lang: Lang = "en",
     reference: pd.Series | None = None,
     reference_label: str = "Mean of all regions",
+    colours: Mapping[str, str] | None = None,
 ) -> Figure:
     """Draw one line per row of ``wide`` (rows: series labels, columns: years).
 
@@ -71,6 +79,9 @@ def trend_figure(
         An optional series by year drawn as a dashed grey line (e.g. the national mean).
     reference_label
         Legend label of ``reference``.
+    colours
+        Fixed colour per line label (e.g. one colour per region across figures); lines not named
+        take the palette in legend order.
 
     Returns
     -------
@@ -92,7 +103,7 @@ def trend_figure(
             ax.plot(
                 years,
                 wide.loc[label].to_numpy(dtype=float),
-                color=PALETTE[k % len(PALETTE)],
+                color=(colours or {}).get(str(label), PALETTE[k % len(PALETTE)]),
                 marker=_MARKERS[k % len(_MARKERS)],
                 markersize=4.5,
                 linewidth=1.6,
@@ -211,10 +222,16 @@ def region_trends(
         See :func:`trend_figure`.
     """
     means = group_means(scores, groups=groups)
+    groups_order = list(means.index)
     means.index = [
         group_names.get(g, str(g)) if group_names is not None else str(g).capitalize()
         for g in means.index
     ]
+    colours = {
+        name: REGION_COLOURS[str(g).lower()]
+        for g, name in zip(groups_order, means.index, strict=True)
+        if str(g).lower() in REGION_COLOURS
+    }
     reference = scores.groupby(level=1).mean() if national else None
     label = "全国平均" if lang == "zh" else "All provinces (mean)"
     return trend_figure(
@@ -225,6 +242,7 @@ def region_trends(
         lang=lang,
         reference=reference,
         reference_label=label,
+        colours=colours,
     )
 
 
