@@ -233,7 +233,7 @@ def local_moran(
                     "label": [QUADRANT_LABELS[int(v)] for v in q],
                     "significant": significant,
                     "cluster": np.where(significant, [QUADRANT_LABELS[int(v)] for v in q], "ns"),
-                    "geoda": np.where(significant, [GEODA_CODES[int(v)] for v in q], 0),
+                    "geoda": np.where(significant | island, [GEODA_CODES[int(v)] for v in q], 0),
                 }
             )
         )
@@ -265,8 +265,10 @@ def quadrant_counts(local: pd.DataFrame, *, significant_only: bool = False) -> p
     time_name = local.columns[1]
     frame = local[local["significant"]] if significant_only else local
     table = pd.crosstab(frame[time_name], frame["label"])
-    cols = [c for c in ("HH", "LH", "LL", "HL", "--") if c in table.columns or c != "--"]
-    return table.reindex(columns=cols, fill_value=0).rename_axis(columns=None)
+    cols = ["HH", "LH", "LL", "HL", *(["--"] if "--" in table.columns else [])]
+    times = pd.Index(pd.unique(local[time_name]), name=time_name)
+    out = table.reindex(index=times, columns=cols, fill_value=0)
+    return out.rename_axis(columns=None)
 
 
 def quadrant_membership(
