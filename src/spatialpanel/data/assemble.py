@@ -118,7 +118,11 @@ def _years(
 ) -> list[Record]:
     parsed: list[Record] = []
     for r in records:
-        year = r.time if isinstance(r.time, int) else parse_year(r.time, where=r.where)
+        year = (
+            r.time
+            if isinstance(r.time, int)
+            else parse_year(r.time, where=replace(_row_only(r.where), region=r.entity))
+        )
         parsed.append(replace(r, time=year, where=replace(r.where, region=r.entity, year=year)))
     if study is None:
         return parsed

@@ -74,6 +74,8 @@ class Location:
         if self.column is not None:
             letter = f" ({self.letter})" if self.letter else ""
             parts.append(f"column {self.column!r}{letter}")
+        elif self.letter is not None:
+            parts.append(f"column {self.letter}")
         if self.region is not None:
             parts.append(f"region {self.region!r}")
         if self.year is not None:

@@ -394,7 +394,7 @@ def _records(
             last = i
     records: list[Record] = []
     for i, row in enumerate(rows):
-        line = first_data + i + 1
+        line = first_data + i + (-1 if ctx.in_memory else 1)  # DataFrame: position; file: row
         if all(_blank(c) for c in row):
             continue
         note = _is_note(row)

@@ -1,0 +1,190 @@
+"""read_panel / write_panel: options, in-memory frames, generic ids, errors not tied to a file
+of the corpus. Expected panels are typed in by hand."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import spatialpanel as sp
+from spatialpanel.data.readers import PanelData, read_panel, write_panel
+from spatialpanel.errors import ConfigError, DataError
+
+
+def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_lazy_exports() -> None:
+    assert sp.read_panel is read_panel
+    assert sp.fill_missing.__module__ == "spatialpanel.data.fill"
+
+
+def test_missing_and_unsupported_files(tmp_path: Path) -> None:
+    (tmp_path / "panel.csv").write_text("province,year,x\n北京,2014,1\n")
+    with pytest.raises(
+        DataError,
+        match=r"data file '.*panell\.csv' was not found\. Did you "
+        r"mean 'panel\.csv'\? Check the path\.",
+    ):
+        read_panel(tmp_path / "panell.csv")
+    with pytest.raises(DataError, match=r"has the extension '\.json'; spatialpanel reads CSV"):
+        read_panel(tmp_path / "panel.json")
+    with pytest.raises(ConfigError, match=r"sheet='a' applies to Excel files only"):
+        read_panel(tmp_path / "panel.csv", sheet="a")
+
+
+def test_bad_options(tmp_path: Path) -> None:
+    path = _write(tmp_path / "p.csv", "province,year,x\n北京,2014,1\n")
+    with pytest.raises(ConfigError, match=r"layout='wiide' is not known.*Did you mean 'wide'"):
+        read_panel(path, layout="wiide")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"entity_kind='usa' is not known"):
+        read_panel(path, entity_kind="usa")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match=r"encoding='klingon' is not a known text encoding"):
+        read_panel(path, encoding="klingon")
+    with pytest.raises(ConfigError, match=r"years=\(2016, 2014\) has first > last"):
+        read_panel(path, years=(2016, 2014))
+    with pytest.raises(ConfigError, match=r"bounds\['x'\] = \(5, 1\) has low > high"):
+        read_panel(path, bounds={"x": (5, 1)})
+
+
+def test_dataframe_input_long_and_multiindex() -> None:
+    frame = pd.DataFrame(
+        {
+            "province": ["北京", "北京", "Tianjin", "Tianjin"],
+            "year": [2014, 2015, 2014, 2015],
+            "x": [1.0, np.nan, 3.0, 4.0],
+        }
+    )
+    before = frame.copy()
+    panel = read_panel(frame)
+    pd.testing.assert_frame_equal(frame, before)
+    expected = pd.DataFrame(
+        {"x": [1.0, np.nan, 3.0, 4.0]},
+        index=pd.MultiIndex.from_tuples(
+            [(110000, 2014), (110000, 2015), (120000, 2014), (120000, 2015)],
+            names=["province", "year"],
+        ),
+    )
+    pd.testing.assert_frame_equal(panel.frame, expected)
+    assert panel.source.file_type == "dataframe" and panel.source.path is None
+    indexed = read_panel(expected)
+    pd.testing.assert_frame_equal(indexed.frame, expected)
+    bad = frame.astype({"x": object})
+    bad.loc[1, "x"] = "abc"
+    with pytest.raises(
+        DataError,
+        match=r"the DataFrame, row position 1, column 'x', region "
+        r"'北京', year 2015: the cell text 'abc' is not a number",
+    ):
+        read_panel(bad)
+
+
+def test_generic_ids_and_the_paper_style_errors(tmp_path: Path) -> None:
+    path = _write(tmp_path / "g.csv", "state,t,v\nAL,1990,1\nAL,1991,2\nAK,1990,3\nAK,1991,4\n")
+    panel = read_panel(path, entity="state", time="t", entity_kind="generic")
+    assert panel.frame.index.tolist() == [("AK", 1990), ("AK", 1991), ("AL", 1990), ("AL", 1991)]
+    assert panel.frame.index.names == ["state", "t"]
+    codes = _write(tmp_path / "n.csv", "id,year,v\n7,1990,1\n7,1991,2\n12,1990,3\n12,1991,4\n")
+    panel = read_panel(codes, entity_kind="generic")
+    assert panel.frame.index.get_level_values(0).tolist() == [7, 7, 12, 12]
+    mixed = _write(tmp_path / "m.csv", "id,year,v\n7,1990,1\nA,1990,2\n")
+    with pytest.raises(DataError, match="mix numbers and text"):
+        read_panel(mixed, entity_kind="generic")
+
+
+def test_header_search_and_messages(tmp_path: Path) -> None:
+    path = _write(tmp_path / "t.csv", "a,b\n1,2\n")
+    with pytest.raises(
+        DataError,
+        match=r"no header row with the region column 'province' .* "
+        r"Pass entity='<your region column>'",
+    ):
+        read_panel(path)
+    path = _write(tmp_path / "u.csv", "province,when,x\n北京,2014,1\n")
+    with pytest.raises(
+        DataError,
+        match=r"no time column 'year' \(or year, 年份\) and no year "
+        r"columns were found; the headers are \['when', 'x'\]",
+    ):
+        read_panel(path)
+    path = _write(tmp_path / "v.csv", "province,year,,x\n北京,2014,5,1\n")
+    with pytest.raises(
+        DataError,
+        match=r"row 1, column C: the column has values but no "
+        "header",
+    ):
+        read_panel(path)
+    path = _write(tmp_path / "w.csv", "province,year,x\n北京,2014,1\n,2015,2\n")
+    with pytest.raises(DataError, match=r"row 3: the row has values but no region"):
+        read_panel(path)
+    path = _write(tmp_path / "x.csv", "province,year,x\n北京,2014,1\n北京,2015,2,9\n")
+    with pytest.raises(
+        DataError,
+        match=r"row 3, column D: the row has a value \('9'\) beyond the last headed column",
+    ):
+        read_panel(path)
+    path = _write(tmp_path / "y.csv", "province,year,x\n北京,2014年,1\n北京,14,2\n")
+    with pytest.raises(
+        DataError,
+        match=r"row 3, region '北京': the time cell "
+        r"'14' is not a year",
+    ):
+        read_panel(path)
+    path = _write(tmp_path / "z.csv", "province,year,x\n北京,2014,1\n北京,2016,2\n")
+    with pytest.raises(
+        DataError,
+        match=r"unbalanced: 1 region-year\(s\) have no row: 北京市 "
+        r"\(Beijing, 110000\) 2015",
+    ):
+        read_panel(path)
+
+
+def test_wide_with_plain_column_refused(tmp_path: Path) -> None:
+    path = _write(tmp_path / "w.csv", "地区,2014,2015,备注\n北京,1,2,x\n")
+    with pytest.raises(DataError, match=r"column '备注' \(D\): in a wide table every column"):
+        read_panel(path)
+
+
+def test_wide_single_variable_named_by_file_or_variables(tmp_path: Path) -> None:
+    path = _write(tmp_path / "gdp.csv", "地区,2014年,2015年\n北京,1,2\n天津,3,4\n", "gbk")
+    panel = read_panel(path)
+    assert panel.frame.columns.tolist() == ["gdp"]
+    assert panel.frame["gdp"].tolist() == [1.0, 2.0, 3.0, 4.0]
+    named = read_panel(path, variables=["地区生产总值"])
+    assert named.frame.columns.tolist() == ["地区生产总值"]
+
+
+def test_region_mapping_is_audited_once_per_label(tmp_path: Path) -> None:
+    path = _write(tmp_path / "r.csv", "省份,年份,x\n北京,2014,1\n北京,2015,1\n110000,2016,1\n")
+    panel = read_panel(path)
+    regions = panel.audit[panel.audit["step"] == "region"]
+    assert regions["old"].tolist() == ["北京"]
+    assert regions["detail"].tolist() == ["region label '北京' read as 北京市 (Beijing, 110000)"]
+
+
+def test_panel_data_is_frozen_and_filled_appends_the_audit(tmp_path: Path) -> None:
+    path = _write(tmp_path / "f.csv", "province,year,x\n北京,2014,1\n北京,2015,—\n北京,2016,3\n")
+    panel = read_panel(path)
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        panel.frame = panel.frame  # type: ignore[misc]
+    done = panel.filled()
+    assert isinstance(done, PanelData)
+    assert done.frame["x"].tolist() == [1.0, 2.0, 3.0]
+    assert done.audit["step"].tolist() == ["region", "missing", "fill"]
+    assert panel.frame["x"].isna().sum() == 1  # the original is unchanged
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
+def test_write_then_read_round_trips(tmp_path: Path, suffix: str) -> None:
+    panel = read_panel(Path(__file__).parent / "data" / "corpus" / "yearbook_two_row.xlsx")
+    target = write_panel(panel, tmp_path / f"out{suffix}")
+    again = read_panel(target)
+    pd.testing.assert_frame_equal(again.frame, panel.frame, check_exact=True)
+    with pytest.raises(DataError, match=r"writes \.csv or \.xlsx files, not '\.txt'"):
+        write_panel(panel, tmp_path / "out.txt")
