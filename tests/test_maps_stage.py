@@ -1,0 +1,113 @@
+"""The maps stage of the study pipeline (``spatialpanel.study.stages.maps``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from matplotlib.colors import to_rgba
+
+from spatialpanel.data.china import provinces
+from spatialpanel.errors import DataError
+from spatialpanel.report import maps as report_maps
+from spatialpanel.report.maps import CLUSTER_COLORS
+from spatialpanel.study.config import StudyConfig
+from spatialpanel.study.context import StudyContext
+from spatialpanel.study.stages import maps as stage
+
+matplotlib.use("Agg")
+
+YEARS = list(range(2014, 2024))
+CODES = provinces().index
+
+
+def _context(*, local_moran: pd.DataFrame | None = None, entities=CODES) -> StudyContext:
+    index = pd.MultiIndex.from_product([entities, YEARS], names=["entity", "time"])
+    rng = np.random.default_rng(5)
+    panel = pd.DataFrame({"x": rng.uniform(size=len(index))}, index=index)
+    scores = {
+        "cp": pd.DataFrame({"score": rng.uniform(0.1, 0.6, len(index))}, index=index),
+        "uri": pd.DataFrame({"score": rng.uniform(0.2, 0.7, len(index))}, index=index),
+    }
+    config = StudyConfig(
+        raw={
+            "indices": {"cp": {"label": "Common prosperity"}, "uri": {"label": "Urban-rural"}},
+            "autocorrelation": {
+                "variable": "cp",
+                "local_weights": "nested",
+                "years": [2014, 2017, 2020, 2023],
+            },
+        }
+    )
+    ctx = StudyContext(
+        config=config, panel=panel, audit=pd.DataFrame(), synthetic=True, seed=1, scores=scores
+    )
+    if local_moran is not None:
+        ctx.results["local_moran"] = local_moran
+    return ctx
+
+
+def _local_moran() -> pd.DataFrame:
+    rng = np.random.default_rng(9)
+    rows = [
+        {
+            "entity": c,
+            "time": t,
+            "Ii": rng.normal(),
+            "p": rng.uniform(),
+            "quadrant": ["HH", "LH", "LL", "HL"][rng.integers(0, 4)],
+        }
+        for t in YEARS
+        for c in CODES
+    ]
+    frame = pd.DataFrame(rows)
+    frame["significant"] = frame["p"] < 0.3
+    return frame
+
+
+def test_choropleths_per_index_and_cluster_maps(tmp_path: Path):
+    lisa = _local_moran()
+    out = stage.run(_context(local_moran=lisa))
+    keys = [f.key for f in out.figures]
+    assert keys == ["map_cp", "map_uri", "lisa_map_cp"]
+    assert out.settings["years"] == [2014, 2017, 2020, 2023]
+    assert out.settings["skipped"] == []
+    first = out.figures[0]
+    assert first.title == "Common prosperity by province, 2014, 2017, 2020 and 2023"
+    assert any("Synthetic" in n for n in first.notes)
+    titles = [ax.get_title() for ax in first.figure.axes if ax.get_title()]
+    assert titles == ["2014", "2017", "2020", "2023"]
+    for fig in out.figures:
+        fig.figure.savefig(tmp_path / f"{fig.key}.png", dpi=120)
+
+    # the 2020 cluster panel shows the quadrant of significant regions, grey otherwise
+    cluster = out.figures[2].figure
+    ax2020 = next(ax for ax in cluster.axes if ax.get_title() == "2020")
+    drawn = [c for c in report_maps._geo().codes if c in set(CODES)]
+    colours = ax2020.collections[0].get_facecolors()
+    rows = lisa[lisa["time"] == 2020].set_index("entity")
+    for i, code in enumerate(drawn):
+        row = rows.loc[code]
+        expected = row["quadrant"] if row["significant"] else "not significant"
+        np.testing.assert_allclose(colours[i], to_rgba(CLUSTER_COLORS[expected]))
+    assert out.figures[2].title == "LISA cluster maps of Common prosperity (nested W)"
+
+
+def test_cluster_maps_skipped_without_local_moran():
+    out = stage.run(_context())
+    assert [f.key for f in out.figures] == ["map_cp", "map_uri"]
+    assert out.settings["skipped"] == ["LISA cluster maps: no local Moran results"]
+
+
+def test_regions_that_are_not_provinces_give_no_maps():
+    out = stage.run(_context(entities=pd.Index([1, 2, 3])))
+    assert out.figures == ()
+    assert "not China's provinces" in out.settings["skipped"][0]
+
+
+def test_malformed_local_moran_is_named():
+    with pytest.raises(DataError, match=r"lacks the columns \['quadrant'\]"):
+        stage.run(_context(local_moran=_local_moran().drop(columns="quadrant")))
