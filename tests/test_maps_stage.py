@@ -111,3 +111,20 @@ def test_regions_that_are_not_provinces_give_no_maps():
 def test_malformed_local_moran_is_named():
     with pytest.raises(DataError, match=r"lacks the columns \['quadrant'\]"):
         stage.run(_context(local_moran=_local_moran().drop(columns="quadrant")))
+
+
+def test_chinese_titles_or_fallback_to_english(monkeypatch):
+    ctx = _context(local_moran=_local_moran())
+    ctx.lang = "zh"
+    monkeypatch.setattr(stage, "cjk_font", lambda: None)
+    out = stage.run(ctx)
+    assert out.settings["lang"] == "en"
+    assert "no CJK font" in out.settings["skipped"][0]
+    assert out.figures[0].title.startswith("Common prosperity by province")
+    monkeypatch.undo()
+    if stage.cjk_font() is None:
+        pytest.skip("no CJK font installed")
+    out = stage.run(ctx)
+    assert out.settings["lang"] == "zh"
+    assert out.figures[0].title == "Common prosperity空间分布（2014、2017、2020、2023年）"
+    assert out.figures[2].title == "Common prosperity LISA 聚类图（nested 权重矩阵）"

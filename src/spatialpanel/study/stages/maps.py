@@ -57,7 +57,11 @@ def run(ctx: StudyContext) -> StageOutput:
         years = [y for y in wanted if y in available] or sorted(available)[-1:]
         label = str(indices.get(name, {}).get("label", name))
         panels = {y: score.xs(y, level=1) for y in years}
-        title = f"{label} by province, {_years_text(years)}"
+        title = (
+            f"{label}空间分布（{'、'.join(str(y) for y in years)}年）"
+            if lang == "zh"
+            else f"{label} by province, {_years_text(years)}"
+        )
         fig = small_multiples(
             panels,
             kind="choropleth",
@@ -111,7 +115,10 @@ def _cluster_figure(
     variable = str(auto.get("variable", ""))
     label = str(indices.get(variable, {}).get("label", variable))
     w_name = auto.get("local_weights")
-    title = f"LISA cluster maps of {label}" + (f" ({w_name} W)" if w_name else "")
+    if lang == "zh":
+        title = f"{label} LISA 聚类图" + (f"（{w_name} 权重矩阵）" if w_name else "")
+    else:
+        title = f"LISA cluster maps of {label}" + (f" ({w_name} W)" if w_name else "")
     fig = small_multiples(
         panels,
         kind="cluster",
