@@ -299,10 +299,23 @@ def write_demo(directory: str | Path, *, seed: int = DEMO_SEED) -> tuple[Path, P
 
 
 def read_demo_csv(source: Any) -> pd.DataFrame:
-    """Parse demo-panel CSV text (a path or file object) exactly (round-trip float parsing)."""
-    dtypes: dict[str, Any] = {"province": "int64", "year": "int64"}
-    dtypes.update({spec.name: "float64" for spec in VARIABLES})
-    return pd.read_csv(source, dtype=dtypes, float_precision="round_trip")
+    """Parse demo-panel CSV text (a path or a file object) exactly.
+
+    Every number is converted by Python's correctly rounded ``float()``, so reading the text
+    written by :func:`format_demo_csv` gives back the generator's values bit for bit.
+    """
+    raw = pd.read_csv(source, dtype=str, keep_default_na=False)
+    out = pd.DataFrame(
+        {
+            "province": raw["province"].astype("int64").to_numpy(),
+            "year": raw["year"].astype("int64").to_numpy(),
+        }
+    )
+    for spec in VARIABLES:
+        out[spec.name] = np.array(
+            [float(v) if v else np.nan for v in raw[spec.name]], dtype=np.float64
+        )
+    return out
 
 
 @cache
@@ -342,7 +355,9 @@ def variable_table(*, system: Literal["uri", "cp", "control"] | None = None) -> 
         {
             "variable": s.name,
             "system": s.system,
-            "direction": "negative" if s.sign < 0 else "positive",
+            "direction": "n/a"
+            if s.system == "control"
+            else ("negative" if s.sign < 0 else "positive"),
             "unit": s.unit,
             "plausible_min": s.plausible[0],
             "plausible_max": s.plausible[1],

@@ -1,19 +1,22 @@
 """Specification of the 30 variables of the SYNTHETIC demo panel (see ``spatialpanel.data.demo``).
 
-Each variable is a monotone transform of a linear predictor (on the log or logit scale)::
+Each variable is a monotone transform of a linear predictor into its plausible range
+``[lo, hi]``::
 
     lp_it = sign * loading * z_it + drift * (t - 2014) / 9 + dev * dev_i + remote * remote_i
             + humid * humid_i + re * eta_i + noise * e_it
 
-    log:    x = center * exp(lp)
-    logit:  x = lo + (hi - lo) * expit(logit((center - lo) / (hi - lo)) + lp)
+    logit:  x = lo + (hi - lo) * expit(logit(p0) + lp),          p0 = (center - lo) / (hi - lo)
+    log:    ln x = ln lo + (ln hi - ln lo) * expit(logit(p0) + s * lp),
+            p0 = (ln center - ln lo) / (ln hi - ln lo),  s = 1 / ((ln hi - ln lo) p0 (1 - p0))
 
-where ``z`` is the variable's latent (U or P; none for the controls) in units of its 2014
-cross-sectional standard deviation, centred on its 2014 mean; ``dev``, ``remote`` and ``humid``
+(``s`` makes the slope of ``ln x`` in ``lp`` equal to 1 at the centre, so ``loading`` is an
+elasticity there). ``z`` is the variable's latent (U or P; none for the controls) in units of its
+2014 cross-sectional standard deviation, centred on its 2014 mean; ``dev``, ``remote`` and ``humid``
 are province covariates; ``eta`` is a spatially smoothed province effect and ``e`` spatially
 filtered AR(1) noise, both standardised. ``center`` is therefore the value of a typical province
 in 2014. ``plausible`` is the documented range of values a province can take in 2014-2023 (public
-knowledge of China's provinces, rounded generously); the generated values stay inside it.
+knowledge of China's provinces, rounded generously); the transforms keep every value inside it.
 """
 
 from __future__ import annotations
