@@ -163,6 +163,17 @@ def _sentences(
             ),
         )
     )
+    cfg_kind, cfg_eff = str(res.spec.model), str(res.spec.effects)
+    agree = rep.model == cfg_kind and rep.recommended_effects == cfg_eff
+    out.append(
+        Sentence(
+            f"The selection battery points to the {rep.model.upper()} with "
+            f"{rep.recommended_effects} effects; the study estimates the {cfg_kind.upper()} with "
+            f"{cfg_eff} effects as configured"
+            + (" (the same specification)." if agree else " (they differ: see the decisions)."),
+            ("decisions:LR entity effects:outcome", "decisions:LR time effects:outcome"),
+        )
+    )
     if rep.hausman is not None:
         h = rep.hausman
         pref = h.preferred
