@@ -398,3 +398,56 @@ def test_properties(
     z = res.standardised.to_numpy()
     assert z.min() == 0.0
     assert z.max() == 1.0
+
+
+@pytest.mark.parametrize("method", ["entropy", "critic", "cv", "topsis"])
+def test_year_variant_equals_each_year_alone(method: str) -> None:
+    frame = panel_frame()
+    year = composite_index(frame, indicators=PANEL_INDICATORS, method=method, variant="year")  # type: ignore[arg-type]
+    for t in (2020, 2021, 2022):
+        block = frame.xs(t, level="time", drop_level=False)
+        alone = composite_index(block, indicators=PANEL_INDICATORS, method=method)  # type: ignore[arg-type]
+        np.testing.assert_allclose(
+            year.weights.loc[t, "weight"], alone.weights["weight"], rtol=0, atol=1e-14
+        )
+        np.testing.assert_allclose(
+            year.scores.xs(t, level="time", drop_level=False), alone.scores, rtol=0, atol=1e-14
+        )
+
+
+def test_nullable_missing_cell_is_reported() -> None:
+    frame = panel_frame().assign(x1=lambda f: pd.array(f["x1"].round().astype(int), dtype="Int64"))
+    frame.loc[(12, 2022), "x1"] = pd.NA
+    with pytest.raises(DataError, match=r"region 12, year 2022, indicator 'x1'"):
+        composite_index(frame, indicators=PANEL_INDICATORS)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=frames(), years=st.integers(min_value=2, max_value=3))
+def test_properties_critic_and_year_variant(
+    data: tuple[pd.DataFrame, dict[str, tuple[str, str]]], years: int
+) -> None:
+    frame, indicators = data
+    # CRITIC needs some conflict: refused (with a DataError) when all r = 1
+    z = standardise(frame, directions={c: d for c, (_, d) in indicators.items()}).to_numpy()
+    if z.shape[1] > 1 and np.allclose(np.corrcoef(z, rowvar=False), 1.0, rtol=0, atol=1e-12):
+        with pytest.raises(DataError, match="perfectly correlated"):
+            composite_index(frame, indicators=indicators, method="critic")
+    else:
+        res = composite_index(frame, indicators=indicators, method="critic")
+        assert (res.weights["weight"] >= 0).all()
+        assert res.weights["weight"].sum() == pytest.approx(1.0, abs=1e-12)
+        assert res.scores["score"].between(0, 1).all()
+    # stack the same cross-section as several years, shifted: the per-year variant gives each
+    # year the weights and scores of the single cross-section
+    stacked = pd.concat(
+        [frame.rename(index={2020: 2020 + k}, level="time") + 10 * k for k in range(years)]
+    )
+    one = composite_index(frame, indicators=indicators)
+    per_year = composite_index(stacked, indicators=indicators, variant="year")
+    for k in range(years):
+        np.testing.assert_allclose(
+            per_year.scores.xs(2020 + k, level="time")["score"],
+            one.scores.xs(2020, level="time")["score"],
+            atol=1e-12,
+        )

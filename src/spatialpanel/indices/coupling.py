@@ -178,7 +178,7 @@ def coupling_coordination(
     n = len(names)
     if n < 2:
         raise DataError(f"systems has {n} column(s); coupling needs at least two systems.")
-    u = systems.to_numpy(dtype=float)
+    u = systems.to_numpy(dtype=float, na_value=np.nan)
     bad = ~np.isfinite(u) | (u < 0) | (u > 1)
     if bad.any():
         r, c = (int(v[0]) for v in np.nonzero(bad))

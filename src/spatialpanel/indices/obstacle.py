@@ -108,7 +108,7 @@ def obstacle_degree(
             f"standardised must be a pandas DataFrame; got {type(standardised).__name__}."
         )
     cols = [str(c) for c in standardised.columns]
-    z = standardised.to_numpy(dtype=float)
+    z = standardised.to_numpy(dtype=float, na_value=np.nan)
     bad = ~np.isfinite(z) | (z < 0) | (z > 1)
     if bad.any():
         r, c = (int(v[0]) for v in np.nonzero(bad))

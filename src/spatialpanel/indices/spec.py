@@ -217,7 +217,7 @@ def check_indicator_frame(
                 f"{argument}[{col!r}] is not numeric (dtype {frame[col].dtype}); convert it "
                 "in the data layer (spatialpanel.read_panel) before building an index."
             )
-    values = frame[system.columns].to_numpy(dtype=float, copy=True)
+    values = frame[system.columns].to_numpy(dtype=float, na_value=np.nan, copy=True)
     bad = ~np.isfinite(values)
     if bad.any():
         bad_rows, bad_cols = np.nonzero(bad)

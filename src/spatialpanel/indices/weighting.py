@@ -88,7 +88,8 @@ def critic_core(z: FloatArray) -> dict[str, FloatArray]:
     single = z.shape[1] == 1
     conflict = np.ones(1) if single else (1.0 - np.corrcoef(z, rowvar=False)).sum(axis=0)
     info = std * conflict
-    if not info.sum() > 0:
+    # perfectly correlated indicators (all r = 1): no information up to rounding
+    if not info.sum() > 1e-10 * std.sum():
         raise DataError(
             "CRITIC information is zero for every indicator (all indicators perfectly "
             "correlated); use method='entropy' or 'cv'."
