@@ -16,7 +16,7 @@ from matplotlib.colors import to_rgba
 
 from spatialpanel.data.china import provinces
 from spatialpanel.errors import ConfigError, DataError
-from spatialpanel.report import fonts, maps
+from spatialpanel.report import _mapdraw, fonts
 from spatialpanel.report.maps import (
     CLUSTER_COLORS,
     choropleth,
@@ -54,7 +54,7 @@ def categories() -> pd.Series:
 def _facecolors(fig, values: pd.Series) -> dict[int, tuple[float, ...]]:
     """Region code -> RGBA face colour of the main map's filled collection."""
     ax = fig.axes[0]
-    drawn = maps._geo().codes
+    drawn = _mapdraw.map_geometry().codes
     filled = [c for c in drawn if c in values.dropna().index]
     colours = ax.collections[0].get_facecolors()
     assert len(colours) == len(filled)
@@ -186,7 +186,7 @@ def test_small_multiples_share_one_scale(gradient, categories, out_dir):
     lo, hi = gradient.min(), (gradient * 1.6).max()
     cmap = matplotlib.colormaps["YlOrRd"]
     # Beijing in 2014 and 2023 on the pooled scale
-    filled = [c for c in maps._geo().codes if c in gradient.index]
+    filled = [c for c in _mapdraw.map_geometry().codes if c in gradient.index]
     i = filled.index(110000)
     for ax, factor in ((maps_axes[0], 1.0), (maps_axes[3], 1.6)):
         got = ax.collections[0].get_facecolors()[i]

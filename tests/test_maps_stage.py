@@ -12,7 +12,7 @@ from matplotlib.colors import to_rgba
 
 from spatialpanel.data.china import provinces
 from spatialpanel.errors import DataError
-from spatialpanel.report import maps as report_maps
+from spatialpanel.report import _mapdraw
 from spatialpanel.report.maps import CLUSTER_COLORS
 from spatialpanel.study.config import StudyConfig
 from spatialpanel.study.context import StudyContext
@@ -86,7 +86,7 @@ def test_choropleths_per_index_and_cluster_maps(tmp_path: Path):
     # the 2020 cluster panel shows the quadrant of significant regions, grey otherwise
     cluster = out.figures[2].figure
     ax2020 = next(ax for ax in cluster.axes if ax.get_title() == "2020")
-    drawn = [c for c in report_maps._geo().codes if c in set(CODES)]
+    drawn = [c for c in _mapdraw.map_geometry().codes if c in set(CODES)]
     colours = ax2020.collections[0].get_facecolors()
     rows = lisa[lisa["time"] == 2020].set_index("entity")
     for i, code in enumerate(drawn):

@@ -12,17 +12,25 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from functools import cache
 from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import ConfigError, DataError, did_you_mean
+from spatialpanel.report._mapdraw import (
+    ALBERS_CHINA,
+    EDGE,
+    TEXT,
+    add_legend,
+    draw_map,
+    finish_figure,
+    map_geometry,
+    no_data_patch,
+)
 from spatialpanel.report.fonts import figure_fonts
 
 if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.axes import Axes
     from matplotlib.colors import Colormap
     from matplotlib.figure import Figure
 
@@ -41,9 +49,6 @@ Lang = Literal["en", "zh"]
 _SCHEMES: tuple[str, ...] = ("quantiles", "equal_interval", "fisher_jenks")
 _LANGS: tuple[str, ...] = ("en", "zh")
 
-#: Albers equal-area conic for China (25°N / 47°N, 105°E).
-ALBERS_CHINA = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +datum=WGS84 +units=m +no_defs"
-
 #: GeoDa's LISA cluster colours.
 CLUSTER_COLORS: dict[str, str] = {
     "HH": "#FF0000",
@@ -53,35 +58,6 @@ CLUSTER_COLORS: dict[str, str] = {
     "not significant": "#EEEEEE",
 }
 _CLUSTER_ORDER = ("HH", "LH", "LL", "HL", "not significant")
-_NO_DATA = "#C4C4C4"
-_NO_DATA_HATCH = "////"
-_EDGE = "#6E6E6E"
-_OUTLINE = "#303030"
-
-_TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "HH": "High–High",
-        "LH": "Low–High",
-        "LL": "Low–Low",
-        "HL": "High–Low",
-        "not significant": "Not significant",
-        "no_data": "No data",
-        "scs": "South China Sea Islands",
-        "synthetic": "Synthetic data (demonstration), not official statistics",
-        "cluster": "LISA cluster",
-    },
-    "zh": {
-        "HH": "高–高",
-        "LH": "低–高",
-        "LL": "低–低",
-        "HL": "高–低",
-        "not significant": "不显著",
-        "no_data": "无数据",
-        "scs": "南海诸岛",
-        "synthetic": "合成数据（演示用），非官方统计",
-        "cluster": "LISA 聚类",
-    },
-}
 
 
 # ----------------------------------------------------------------------------- classification
@@ -149,74 +125,6 @@ def _class_labels(bins: np.ndarray, lo: float) -> list[str]:
     return [f"{text[i]}–{text[i + 1]}" for i in range(len(bins))]
 
 
-# ----------------------------------------------------------------------------- geometry
-@dataclass(frozen=True)
-class _Geo:
-    codes: pd.Index  # region codes, in the order of ``paths``
-    paths: tuple[Any, ...]  # one matplotlib Path per region (projected, holes kept)
-    outline: tuple[np.ndarray, ...]  # national outline rings
-    line: tuple[np.ndarray, ...]  # South China Sea line dashes
-    main: tuple[float, float, float, float]
-    inset_src: tuple[float, float, float, float]
-    inset_dst: tuple[float, float, float, float]
-
-
-def _rings(geom: Any) -> list[np.ndarray]:
-    import shapely
-
-    rings = []
-    for poly in shapely.get_parts(shapely.orient_polygons(geom)):
-        rings.append(np.asarray(poly.exterior.coords))
-        rings.extend(np.asarray(r.coords) for r in poly.interiors)
-    return rings
-
-
-def _path(geom: Any) -> Any:
-    from matplotlib.path import Path
-
-    return Path.make_compound_path(*(Path(r, closed=True) for r in _rings(geom)))
-
-
-@cache
-def _geo() -> _Geo:
-    import geopandas as gpd
-    import shapely
-
-    from spatialpanel.data.geometry import boundaries, south_china_sea_line
-
-    geo = boundaries(include_no_data=True)
-    regions = geo.to_crs(ALBERS_CHINA).set_index("code")
-    line = south_china_sea_line().geometry.to_crs(ALBERS_CHINA)
-    outline = shapely.coverage_union_all(regions.geometry.to_numpy())
-
-    mainland = geo.clip(shapely.box(60.0, 17.5, 140.0, 60.0)).to_crs(ALBERS_CHINA)
-    x0, y0, x1, y1 = mainland.total_bounds
-    pad = 0.015 * (x1 - x0)
-    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
-
-    islands = geo.loc[geo["code"] == 460000].clip(shapely.box(100.0, 0.0, 130.0, 17.5))
-    src = gpd.GeoSeries(list(islands.geometry) + list(south_china_sea_line().geometry), crs=4326)
-    sx0, sy0, sx1, sy1 = src.to_crs(ALBERS_CHINA).total_bounds
-    spad = 0.06 * (sx1 - sx0)
-    sx0, sy0, sx1, sy1 = sx0 - spad, sy0 - spad, sx1 + spad, sy1 + spad / 2
-
-    scale = 0.42 * (y1 - y0) / (sy1 - sy0)  # the inset fills 42 % of the map's height
-    w, h = scale * (sx1 - sx0), scale * (sy1 - sy0)
-    taiwan_east = regions.loc[[710000]].total_bounds[2]
-    x1 = max(x1, taiwan_east + 0.02 * (x1 - x0) + w)
-    dst = (x1 - w, y0, x1, y0 + h)
-    dashes = tuple(np.asarray(part.coords) for part in shapely.get_parts(line.to_numpy()))
-    return _Geo(
-        codes=pd.Index(regions.index),
-        paths=tuple(_path(g) for g in regions.geometry),
-        outline=tuple(_rings(outline)),
-        line=dashes,
-        main=(x0, y0, x1, y1),
-        inset_src=(sx0, sy0, sx1, sy1),
-        inset_dst=dst,
-    )
-
-
 # ----------------------------------------------------------------------------- validation
 def _check_lang(lang: str) -> None:
     if lang not in _LANGS:
@@ -245,7 +153,7 @@ def _region_series(values: Any, *, argument: str) -> pd.Series:
         raise DataError(
             f"{argument} has duplicate province codes {sorted(set(codes[codes.duplicated()]))}."
         )
-    known = _geo().codes
+    known = map_geometry().codes
     unknown = sorted(set(codes) - set(known))
     if unknown:
         raise DataError(
@@ -253,174 +161,6 @@ def _region_series(values: Any, *, argument: str) -> pd.Series:
             "province codes (110000 ... 650000, 710000, 810000, 820000)."
         )
     return pd.Series(values.to_numpy(), index=codes)
-
-
-# ----------------------------------------------------------------------------- drawing
-def _draw(
-    ax: Axes,
-    colors: pd.Series,
-    *,
-    lang: str,
-    north_arrow: bool,
-    scale_bar: bool,
-    small: bool,
-) -> None:
-    """Draw the regions coloured by ``colors`` (code -> colour; missing = no data) on ``ax``."""
-    from matplotlib.collections import LineCollection, PathCollection
-
-    geo = _geo()
-    has = geo.codes.isin(colors.index)
-    filled = [p for p, h in zip(geo.paths, has, strict=True) if h]
-    empty = [p for p, h in zip(geo.paths, has, strict=True) if not h]
-    for target, inset in ((ax, False), (_inset(ax, geo, lang, small=small), True)):
-        width = 0.25 if inset or small else 0.35
-        if filled:
-            target.add_collection(
-                PathCollection(
-                    filled,
-                    facecolors=colors.reindex(geo.codes[has]).to_list(),
-                    edgecolors=_EDGE,
-                    linewidths=width,
-                )
-            )
-        if empty:
-            target.add_collection(
-                PathCollection(
-                    empty,
-                    facecolors=_NO_DATA,
-                    edgecolors=_EDGE,
-                    hatch=_NO_DATA_HATCH,
-                    linewidths=width,
-                )
-            )
-        target.add_collection(LineCollection(geo.outline, colors=_OUTLINE, linewidths=1.6 * width))
-        if inset:
-            target.add_collection(LineCollection(geo.line, colors="#404040", linewidths=0.8))
-    x0, y0, x1, y1 = geo.main
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y0, y1)
-    ax.set_aspect("equal")
-    ax.set_axis_off()
-    if north_arrow:
-        ax.annotate(
-            "N",
-            xy=(0.06, 0.97),
-            xytext=(0.06, 0.86),
-            xycoords="axes fraction",
-            ha="center",
-            va="center",
-            fontsize=7 if small else 8,
-            fontweight="bold",
-            arrowprops={
-                "arrowstyle": "-|>,head_width=0.35,head_length=0.7",
-                "color": "black",
-                "lw": 1.0,
-            },
-        )
-    if scale_bar:
-        _scale_bar(ax, geo, small=small)
-
-
-def _inset(ax: Axes, geo: _Geo, lang: str, *, small: bool) -> Axes:
-    dx0, dy0, dx1, dy1 = geo.inset_dst
-    inset = ax.inset_axes((dx0, dy0, dx1 - dx0, dy1 - dy0), transform=ax.transData)
-    sx0, sy0, sx1, sy1 = geo.inset_src
-    inset.set_xlim(sx0, sx1)
-    inset.set_ylim(sy0, sy1)
-    inset.set_aspect("equal")
-    inset.set_xticks([])
-    inset.set_yticks([])
-    for spine in inset.spines.values():
-        spine.set_linewidth(0.6)
-        spine.set_color("#303030")
-    inset.set_facecolor("white")
-    text = _TEXT[lang]["scs"]
-    if small and lang == "en":
-        text = text.replace("Sea ", "Sea\n")
-    inset.text(
-        0.5,
-        0.025,
-        text,
-        transform=inset.transAxes,
-        ha="center",
-        va="bottom",
-        fontsize=4.5 if small else 5.5,
-        linespacing=1.0,
-        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
-        zorder=5,
-    )
-    return inset
-
-
-def _scale_bar(ax: Axes, geo: _Geo, *, small: bool, km: int = 1000) -> None:
-    from matplotlib.patches import Rectangle
-
-    x0, y0, x1, y1 = geo.main
-    start_x = x0 + 0.30 * (x1 - x0)
-    y = y0 + 0.045 * (y1 - y0)
-    tick = 0.008 * (y1 - y0)
-    half = km * 1000 / 2
-    for i, colour in enumerate(("black", "white")):
-        ax.add_patch(
-            Rectangle(
-                (start_x + i * half, y),
-                half,
-                tick,
-                facecolor=colour,
-                edgecolor="black",
-                linewidth=0.5,
-            )
-        )
-    for frac, text in ((0, "0"), (0.5, f"{km // 2}"), (1, f"{km} km")):
-        ax.text(
-            start_x + frac * km * 1000,
-            y + 2.2 * tick,
-            text,
-            ha="center",
-            va="bottom",
-            fontsize=5 if small else 6,
-        )
-
-
-def _finish(fig: Figure, *, title: str | None, synthetic: bool, lang: str) -> None:
-    if title:
-        fig.suptitle(title, fontsize=11, y=0.985)
-    if synthetic:
-        fig.text(
-            0.99,
-            0.012,
-            _TEXT[lang]["synthetic"],
-            ha="right",
-            va="bottom",
-            fontsize=6.5,
-            color="#666666",
-            style="italic",
-        )
-
-
-def _no_data_patch(lang: str) -> Any:
-    from matplotlib.patches import Patch
-
-    return Patch(
-        facecolor=_NO_DATA,
-        edgecolor=_EDGE,
-        hatch=_NO_DATA_HATCH,
-        linewidth=0.4,
-        label=_TEXT[lang]["no_data"],
-    )
-
-
-def _legend(target: Any, handles: list[Any], *, title: str | None, **kw: Any) -> None:
-    target.legend(
-        handles=handles,
-        title=title,
-        fontsize=7,
-        title_fontsize=7.5,
-        frameon=False,
-        handlelength=1.6,
-        handleheight=1.0,
-        **kw,
-    )
 
 
 # ----------------------------------------------------------------------------- choropleth
@@ -450,7 +190,7 @@ def _colour_values(
     if scheme is None:
         norm = Normalize(float(finite.min()), float(finite.max()))
         colors = [s.dropna().map(lambda v: colormap(norm(v))) for s in panels]
-        return _Colouring(colors, [_no_data_patch(lang)], ScalarMappable(norm, colormap))
+        return _Colouring(colors, [no_data_patch(lang)], ScalarMappable(norm, colormap))
     bins = class_breaks(finite.to_numpy(dtype=float), scheme=scheme, k=k)
     shades = [colormap(x) for x in np.linspace(0.08, 0.92, len(bins))]
     colors = [
@@ -459,10 +199,10 @@ def _colour_values(
     ]
     labels = _class_labels(bins, float(finite.min()))
     handles = [
-        Patch(facecolor=c, edgecolor=_EDGE, linewidth=0.4, label=t)
+        Patch(facecolor=c, edgecolor=EDGE, linewidth=0.4, label=t)
         for c, t in zip(shades, labels, strict=True)
     ]
-    return _Colouring(colors, [*handles, _no_data_patch(lang)], None)
+    return _Colouring(colors, [*handles, no_data_patch(lang)], None)
 
 
 def choropleth(
@@ -576,13 +316,13 @@ def _cluster_colours(panels: list[pd.Series], lang: str) -> _Colouring:
     handles = [
         Patch(
             facecolor=CLUSTER_COLORS[c],
-            edgecolor=_EDGE,
+            edgecolor=EDGE,
             linewidth=0.4,
-            label=_TEXT[lang][c] + (f" ({int(counts.get(c, 0))})" if single else ""),
+            label=TEXT[lang][c] + (f" ({int(counts.get(c, 0))})" if single else ""),
         )
         for c in _CLUSTER_ORDER
     ]
-    return _Colouring(colors, [*handles, _no_data_patch(lang)], None)
+    return _Colouring(colors, [*handles, no_data_patch(lang)], None)
 
 
 def small_multiples(
@@ -658,7 +398,7 @@ def small_multiples(
             if i >= len(series):
                 ax.set_axis_off()
                 continue
-            _draw(
+            draw_map(
                 ax,
                 colouring.colors[i],
                 lang=lang,
@@ -668,7 +408,7 @@ def small_multiples(
             )
             if not single:
                 ax.set_title(str(labels[i]), fontsize=9, pad=1)
-        legend_title = legend_label if kind == "choropleth" else _TEXT[lang]["cluster"]
+        legend_title = legend_label if kind == "choropleth" else TEXT[lang]["cluster"]
         if single:
             ax0 = axes[0, 0]
             if colouring.mappable is not None:
@@ -678,7 +418,7 @@ def small_multiples(
                 bar.outline.set_linewidth(0.5)
                 if legend_label:
                     cax.set_title(legend_label, fontsize=7.5, loc="left", pad=3)
-                _legend(
+                add_legend(
                     ax0,
                     colouring.handles,
                     title=None,
@@ -686,7 +426,7 @@ def small_multiples(
                     bbox_to_anchor=(0.015, 0.0),
                 )
             else:
-                _legend(
+                add_legend(
                     ax0,
                     colouring.handles,
                     title=legend_title,
@@ -700,7 +440,7 @@ def small_multiples(
             bar.outline.set_linewidth(0.5)
             if legend_label:
                 bar.set_label(legend_label, fontsize=7.5, labelpad=2)
-            _legend(
+            add_legend(
                 fig,
                 colouring.handles,
                 title=None,
@@ -708,7 +448,7 @@ def small_multiples(
                 bbox_to_anchor=(0.77, 0.47 / height),
             )
         else:
-            _legend(
+            add_legend(
                 fig,
                 colouring.handles,
                 title=legend_title,
@@ -716,5 +456,5 @@ def small_multiples(
                 ncols=min(len(colouring.handles), 6),
                 bbox_to_anchor=(0.5, 0.12 / height),
             )
-        _finish(fig, title=title, synthetic=synthetic, lang=lang)
+        finish_figure(fig, title=title, synthetic=synthetic, lang=lang)
     return fig

@@ -1,0 +1,287 @@
+"""Drawing primitives of the China maps: projected geometry, inset, north arrow, scale bar.
+
+Private helpers of :mod:`spatialpanel.report.maps`; the projected boundaries and the layout of the
+main map and of the South China Sea inset are computed once per session and cached.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+#: Albers equal-area conic for China (25°N / 47°N, 105°E).
+ALBERS_CHINA = "+proj=aea +lat_0=0 +lon_0=105 +lat_1=25 +lat_2=47 +datum=WGS84 +units=m +no_defs"
+
+NO_DATA = "#C4C4C4"
+NO_DATA_HATCH = "////"
+EDGE = "#6E6E6E"
+OUTLINE = "#303030"
+
+TEXT: dict[str, dict[str, str]] = {
+    "en": {
+        "HH": "High–High",
+        "LH": "Low–High",
+        "LL": "Low–Low",
+        "HL": "High–Low",
+        "not significant": "Not significant",
+        "no_data": "No data",
+        "scs": "South China Sea Islands",
+        "synthetic": "Synthetic data (demonstration), not official statistics",
+        "cluster": "LISA cluster",
+    },
+    "zh": {
+        "HH": "高–高",
+        "LH": "低–高",
+        "LL": "低–低",
+        "HL": "高–低",
+        "not significant": "不显著",
+        "no_data": "无数据",
+        "scs": "南海诸岛",
+        "synthetic": "合成数据（演示用），非官方统计",
+        "cluster": "LISA 聚类",
+    },
+}
+
+
+# ----------------------------------------------------------------------------- geometry
+@dataclass(frozen=True)
+class MapGeometry:
+    codes: pd.Index  # region codes, in the order of ``paths``
+    paths: tuple[Any, ...]  # one matplotlib Path per region (projected, holes kept)
+    outline: tuple[np.ndarray, ...]  # national outline rings
+    line: tuple[np.ndarray, ...]  # South China Sea line dashes
+    main: tuple[float, float, float, float]
+    inset_src: tuple[float, float, float, float]
+    inset_dst: tuple[float, float, float, float]
+
+
+def _rings(geom: Any) -> list[np.ndarray]:
+    import shapely
+
+    rings = []
+    for poly in shapely.get_parts(shapely.orient_polygons(geom)):
+        rings.append(np.asarray(poly.exterior.coords))
+        rings.extend(np.asarray(r.coords) for r in poly.interiors)
+    return rings
+
+
+def _path(geom: Any) -> Any:
+    from matplotlib.path import Path
+
+    return Path.make_compound_path(*(Path(r, closed=True) for r in _rings(geom)))
+
+
+@cache
+def map_geometry() -> MapGeometry:
+    import geopandas as gpd
+    import shapely
+
+    from spatialpanel.data.geometry import boundaries, south_china_sea_line
+
+    geo = boundaries(include_no_data=True)
+    regions = geo.to_crs(ALBERS_CHINA).set_index("code")
+    line = south_china_sea_line().geometry.to_crs(ALBERS_CHINA)
+    outline = shapely.coverage_union_all(regions.geometry.to_numpy())
+
+    mainland = geo.clip(shapely.box(60.0, 17.5, 140.0, 60.0)).to_crs(ALBERS_CHINA)
+    x0, y0, x1, y1 = mainland.total_bounds
+    pad = 0.015 * (x1 - x0)
+    x0, y0, x1, y1 = x0 - pad, y0 - pad, x1 + pad, y1 + pad
+
+    islands = geo.loc[geo["code"] == 460000].clip(shapely.box(100.0, 0.0, 130.0, 17.5))
+    src = gpd.GeoSeries(list(islands.geometry) + list(south_china_sea_line().geometry), crs=4326)
+    sx0, sy0, sx1, sy1 = src.to_crs(ALBERS_CHINA).total_bounds
+    spad = 0.06 * (sx1 - sx0)
+    sx0, sy0, sx1, sy1 = sx0 - spad, sy0 - spad, sx1 + spad, sy1 + spad / 2
+
+    scale = 0.42 * (y1 - y0) / (sy1 - sy0)  # the inset fills 42 % of the map's height
+    w, h = scale * (sx1 - sx0), scale * (sy1 - sy0)
+    taiwan_east = regions.loc[[710000]].total_bounds[2]
+    x1 = max(x1, taiwan_east + 0.02 * (x1 - x0) + w)
+    dst = (x1 - w, y0, x1, y0 + h)
+    dashes = tuple(np.asarray(part.coords) for part in shapely.get_parts(line.to_numpy()))
+    return MapGeometry(
+        codes=pd.Index(regions.index),
+        paths=tuple(_path(g) for g in regions.geometry),
+        outline=tuple(_rings(outline)),
+        line=dashes,
+        main=(x0, y0, x1, y1),
+        inset_src=(sx0, sy0, sx1, sy1),
+        inset_dst=dst,
+    )
+
+
+# ----------------------------------------------------------------------------- drawing
+def draw_map(
+    ax: Axes,
+    colors: pd.Series,
+    *,
+    lang: str,
+    north_arrow: bool,
+    scale_bar: bool,
+    small: bool,
+) -> None:
+    """Draw the regions coloured by ``colors`` (code -> colour; missing = no data) on ``ax``."""
+    from matplotlib.collections import LineCollection, PathCollection
+
+    geo = map_geometry()
+    has = geo.codes.isin(colors.index)
+    filled = [p for p, h in zip(geo.paths, has, strict=True) if h]
+    empty = [p for p, h in zip(geo.paths, has, strict=True) if not h]
+    for target, inset in ((ax, False), (_inset(ax, geo, lang, small=small), True)):
+        width = 0.25 if inset or small else 0.35
+        if filled:
+            target.add_collection(
+                PathCollection(
+                    filled,
+                    facecolors=colors.reindex(geo.codes[has]).to_list(),
+                    edgecolors=EDGE,
+                    linewidths=width,
+                )
+            )
+        if empty:
+            target.add_collection(
+                PathCollection(
+                    empty,
+                    facecolors=NO_DATA,
+                    edgecolors=EDGE,
+                    hatch=NO_DATA_HATCH,
+                    linewidths=width,
+                )
+            )
+        target.add_collection(LineCollection(geo.outline, colors=OUTLINE, linewidths=1.6 * width))
+        if inset:
+            target.add_collection(LineCollection(geo.line, colors="#404040", linewidths=0.8))
+    x0, y0, x1, y1 = geo.main
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y0, y1)
+    ax.set_aspect("equal")
+    ax.set_axis_off()
+    if north_arrow:
+        ax.annotate(
+            "N",
+            xy=(0.06, 0.97),
+            xytext=(0.06, 0.86),
+            xycoords="axes fraction",
+            ha="center",
+            va="center",
+            fontsize=7 if small else 8,
+            fontweight="bold",
+            arrowprops={
+                "arrowstyle": "-|>,head_width=0.35,head_length=0.7",
+                "color": "black",
+                "lw": 1.0,
+            },
+        )
+    if scale_bar:
+        _scale_bar(ax, geo, small=small)
+
+
+def _inset(ax: Axes, geo: MapGeometry, lang: str, *, small: bool) -> Axes:
+    dx0, dy0, dx1, dy1 = geo.inset_dst
+    inset = ax.inset_axes((dx0, dy0, dx1 - dx0, dy1 - dy0), transform=ax.transData)
+    sx0, sy0, sx1, sy1 = geo.inset_src
+    inset.set_xlim(sx0, sx1)
+    inset.set_ylim(sy0, sy1)
+    inset.set_aspect("equal")
+    inset.set_xticks([])
+    inset.set_yticks([])
+    for spine in inset.spines.values():
+        spine.set_linewidth(0.6)
+        spine.set_color("#303030")
+    inset.set_facecolor("white")
+    text = TEXT[lang]["scs"]
+    if small and lang == "en":
+        text = text.replace("Sea ", "Sea\n")
+    inset.text(
+        0.5,
+        0.025,
+        text,
+        transform=inset.transAxes,
+        ha="center",
+        va="bottom",
+        fontsize=4.5 if small else 5.5,
+        linespacing=1.0,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
+        zorder=5,
+    )
+    return inset
+
+
+def _scale_bar(ax: Axes, geo: MapGeometry, *, small: bool, km: int = 1000) -> None:
+    from matplotlib.patches import Rectangle
+
+    x0, y0, x1, y1 = geo.main
+    start_x = x0 + 0.30 * (x1 - x0)
+    y = y0 + 0.045 * (y1 - y0)
+    tick = 0.008 * (y1 - y0)
+    half = km * 1000 / 2
+    for i, colour in enumerate(("black", "white")):
+        ax.add_patch(
+            Rectangle(
+                (start_x + i * half, y),
+                half,
+                tick,
+                facecolor=colour,
+                edgecolor="black",
+                linewidth=0.5,
+            )
+        )
+    for frac, text in ((0, "0"), (0.5, f"{km // 2}"), (1, f"{km} km")):
+        ax.text(
+            start_x + frac * km * 1000,
+            y + 2.2 * tick,
+            text,
+            ha="center",
+            va="bottom",
+            fontsize=5 if small else 6,
+        )
+
+
+def finish_figure(fig: Figure, *, title: str | None, synthetic: bool, lang: str) -> None:
+    if title:
+        fig.suptitle(title, fontsize=11, y=0.985)
+    if synthetic:
+        fig.text(
+            0.99,
+            0.012,
+            TEXT[lang]["synthetic"],
+            ha="right",
+            va="bottom",
+            fontsize=6.5,
+            color="#666666",
+            style="italic",
+        )
+
+
+def no_data_patch(lang: str) -> Any:
+    from matplotlib.patches import Patch
+
+    return Patch(
+        facecolor=NO_DATA,
+        edgecolor=EDGE,
+        hatch=NO_DATA_HATCH,
+        linewidth=0.4,
+        label=TEXT[lang]["no_data"],
+    )
+
+
+def add_legend(target: Any, handles: list[Any], *, title: str | None, **kw: Any) -> None:
+    target.legend(
+        handles=handles,
+        title=title,
+        fontsize=7,
+        title_fontsize=7.5,
+        frameon=False,
+        handlelength=1.6,
+        handleheight=1.0,
+        **kw,
+    )
