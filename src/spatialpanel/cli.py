@@ -13,6 +13,7 @@ import typer
 app = typer.Typer(
     add_completion=False,
     no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
     help="From a region-by-year panel of raw indicators to a publication-ready spatial study.",
 )
 
