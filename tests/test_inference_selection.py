@@ -200,3 +200,22 @@ def test_stage_sentences_cite_existing_tables(stage_run: tuple[StudyContext, Any
 def test_stage_unknown_weights_name() -> None:
     with pytest.raises(ConfigError, match="Did you mean 'grid'"):
         stage.run(_context(weights="gird"))
+
+
+@pytest.mark.parametrize(
+    ("kind", "effects"), [("sar", "entity"), ("sem", "twoway"), ("sdm", "random")]
+)
+def test_stage_other_specifications(kind: str, effects: str) -> None:
+    ctx = _context(kind=kind, effects=effects, bias_correction="none")
+    out = stage.run(ctx)
+    tables = {t.key: t.frame for t in out.tables}
+    res = ctx.results["sdm"]
+    assert (res.spec.model, res.spec.effects) == (kind, effects)
+    sp_name = res.spec.spatial_name
+    assert tables["table7_sdm"].loc[sp_name, ("Main", "coef")] == res.params[sp_name]
+    hyp = tables["hypotheses"]
+    if kind == "sem":  # no ρ: H2 cannot be judged; SEM effects have no spillover
+        assert hyp.loc["H2", "verdict"].startswith("not applicable")
+        assert tables["effects"].loc["uri", ("indirect", "estimate")] == 0.0
+    for s in out.sentences:
+        assert all(src.split(":")[0] in tables for src in s.sources)
