@@ -275,3 +275,38 @@ def test_demo_study_stages() -> None:
     assert len(ev.figures) == 4
     for f in ev.figures:
         f.figure.savefig(OUT / f"spatialpanel_evolution_demo_{f.key}.png", dpi=150)
+
+
+def test_obstacle_and_coupling_artifacts() -> None:
+    from spatialpanel.indices.coupling import coupling_coordination
+    from spatialpanel.indices.obstacle import obstacle_degree
+
+    ctx = make_ctx()
+    ctx.config._sections["indices"]["idx2"] = {  # type: ignore[attr-defined]
+        "label": "Second index",
+        "indicators": {
+            "x1": {"dimension": "All", "direction": "positive"},
+            "x3": {"dimension": "All", "direction": "negative"},
+        },
+    }
+    indices_stage.run(ctx)
+    tables, sentences = indices_stage.obstacle_artifacts(ctx, "idx", top=2)
+    dims, tops = tables[0].frame, tables[1].frame
+    res = ctx.results["indices"]["idx"]
+    direct = obstacle_degree(
+        res.standardised,
+        weights=res.weights["weight"],
+        dimensions={"x1": "Economy", "x2": "Economy", "x3": "Environment"},
+    )
+    np.testing.assert_allclose(dims.to_numpy(), direct.dimension.to_numpy(), atol=1e-12)
+    assert tops.loc["Gansu", "obstacle_1"] == direct.indicator.loc[(620000, 2022)].idxmax()
+    assert "2022" in sentences[0].text
+    tables, sentences = indices_stage.coupling_artifacts(ctx, ["idx", "idx2"], form="modified")
+    table = tables[0].frame
+    u = pd.concat({s: ctx.scores[s]["score"] for s in ("idx", "idx2")}, axis=1)
+    expected = coupling_coordination(u, form="modified").table
+    np.testing.assert_allclose(table["D"], expected["D"], atol=0)
+    mean_last = table.xs(2022, level="year")["D"].mean()
+    assert f"to {mean_last:.4f} in 2022" in sentences[0].text
+    assert "Test index and Second index" in sentences[0].text
+    assert tables[1].frame.shape == (10, 2)

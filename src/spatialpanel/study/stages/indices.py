@@ -16,10 +16,11 @@ import numpy as np
 import pandas as pd
 
 from spatialpanel.indices.composite import IndexResult, composite_index
+from spatialpanel.indices.coupling import CoordinationLevels, CouplingForm, coupling_coordination
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 
-__all__ = ["entity_names", "run"]
+__all__ = ["coupling_artifacts", "entity_names", "obstacle_artifacts", "run"]
 
 _METHOD_WORDS = {
     "entropy": "entropy-method",
@@ -187,3 +188,95 @@ def _sentences(
         )
     ]
     return out
+
+
+# ------------------------------------------------------------------ optional genre add-ons
+def obstacle_artifacts(
+    ctx: StudyContext, name: str, *, top: int = 3, year: int | None = None
+) -> tuple[list[TableArtifact], list[Sentence]]:
+    """Obstacle-degree tables of index ``name`` (computed earlier by :func:`run`).
+
+    Returns the dimension obstacle degrees (%) per province and year and the ``top`` obstacles of
+    each province in ``year`` (default: the last year), with a sentence. For a stage that offers
+    the obstacle degree as an optional tool (issue 9).
+    """
+    result: IndexResult = ctx.results["indices"][name]
+    label = str(ctx.config.section("indices").get(name, {}).get("label") or name)
+    obstacles = result.obstacles()
+    times = obstacles.indicator.index.get_level_values(1)
+    t = int(times.max()) if year is None else int(year)
+    names = entity_names(
+        list(pd.unique(obstacles.indicator.index.get_level_values(0))), lang=ctx.lang
+    )
+    dims = obstacles.dimension.copy()
+    dims.index = pd.MultiIndex.from_arrays(
+        [[names[e] for e in dims.index.get_level_values(0)], times], names=["province", "year"]
+    )
+    tops = obstacles.top(top, time=t)
+    tops.index = pd.Index([names[e] for e in tops.index], name="province")
+    notes = (
+        "Obstacle degree O = w (1 - z) / sum w (1 - z) x 100 %, with the index weights w and the "
+        "min-max standardised indicators z; a dimension's degree is the sum of its indicators'.",
+        *(("Synthetic data.",) if ctx.synthetic else ()),
+    )
+    key_dim, key_top = f"{name}_obstacle_dim"[:31], f"{name}_obstacle_top"[:31]
+    tables = [
+        TableArtifact(key_dim, f"{label}: obstacle degree of each dimension (%)", dims, notes),
+        TableArtifact(key_top, f"{label}: main obstacles by province, {t}", tops, notes),
+    ]
+    first = tops["obstacle_1"].value_counts()
+    main = str(first.index[0])
+    last_year = dims[dims.index.get_level_values("year") == t]
+    dim_mean = {str(k): float(v) for k, v in last_year.mean(axis=0).items()}
+    dim_top = max(dim_mean, key=lambda d: dim_mean[d])
+    sentence = Sentence(
+        f"In {t} the most frequent main obstacle to the {label} index is {main} (the first "
+        f"obstacle in {int(first.iloc[0])} of {len(tops)} provinces); across provinces the "
+        f"dimension {dim_top} has the largest mean obstacle degree ({dim_mean[dim_top]:.2f}%).",
+        (f"{key_top}:*:obstacle_1", f"{key_dim}:*|{t}:{dim_top}"),
+    )
+    return tables, [sentence]
+
+
+def coupling_artifacts(
+    ctx: StudyContext,
+    systems: list[str],
+    *,
+    form: CouplingForm = "classic",
+    weights: list[float] | None = None,
+    levels: CoordinationLevels | None = None,
+) -> tuple[list[TableArtifact], list[Sentence]]:
+    """Coupling coordination between composite indices ``systems`` (their scores as U_i).
+
+    Returns the table of U, C, T, D and the coordination level per province and year, the table
+    of levels and a sentence. For a stage that offers coupling coordination as an optional tool.
+    """
+    frame = pd.concat({s: ctx.scores[s]["score"] for s in systems}, axis=1)
+    res = coupling_coordination(frame, form=form, weights=weights, levels=levels)
+    table = pd.concat([frame, res.table], axis=1)
+    names = entity_names(list(pd.unique(table.index.get_level_values(0))), lang=ctx.lang)
+    table.index = pd.MultiIndex.from_arrays(
+        [[names[e] for e in table.index.get_level_values(0)], table.index.get_level_values(1)],
+        names=["province", "year"],
+    )
+    notes = (*res.notes, *(("Synthetic data.",) if ctx.synthetic else ()))
+    key = ("coupling_" + "_".join(systems))[:31]
+    key_levels = "coupling_levels"
+    sections = ctx.config.section("indices")
+    labels = " and ".join(str(sections.get(s, {}).get("label") or s) for s in systems)
+    by_year = table.groupby(level="year")["D"].mean()
+    t0, t1 = int(by_year.index.min()), int(by_year.index.max())
+    mean_level = res.levels.labels[int(res.levels.classify(np.array([by_year[t1]]))[0]) - 1]
+    last = table.xs(t1, level="year")
+    counts = last["label"].value_counts()
+    sentence = Sentence(
+        f"The mean coupling coordination degree D of {labels} moved from "
+        f"{by_year[t0]:.4f} in {t0} to {by_year[t1]:.4f} in {t1} ({mean_level.lower()}); in "
+        f"{t1} the most common level is '{counts.index[0]}' ({int(counts.iloc[0])} of "
+        f"{len(last)} provinces).",
+        (f"{key}:*|{t0}:D", f"{key}:*|{t1}:D", f"{key}:*|{t1}:label"),
+    )
+    return [
+        TableArtifact(key, f"Coupling coordination of {labels}", table, notes),
+        TableArtifact(key_levels, "Coordination levels", res.levels.table(), notes[1:2]),
+    ], [sentence]
