@@ -261,3 +261,15 @@ def test_rho_zero_terms_agree_with_eigen_path() -> None:
     v1, d1 = spec.terms(np.array([1e-9]))
     np.testing.assert_allclose(v0, v1, rtol=1e-6, atol=1e-6)
     np.testing.assert_allclose(d0, d1, rtol=1e-6, atol=1e-6)
+
+
+def test_simulation_discards_unstable_rho_draws() -> None:
+    w = cigar_weights()
+    spec = WeightsSpectrum.of(w.sparse)
+    lo, hi = spec.stable_interval
+    assert hi == pytest.approx(1.0, abs=1e-10)  # row-standardised: largest eigenvalue 1
+    assert lo == pytest.approx(1.0 / np.linalg.eigvals(w.dense).real.min(), rel=1e-10)
+    fit = _make("sar", {"a": 1.0, "rho": 0.97}, w, cov=np.diag([0.01, 0.02**2]))
+    with pytest.warns(sp.NumericalWarning, match="discarded"):
+        out = impacts(fit, method="simulation", draws=400, seed=1)
+    assert np.isfinite(out.to_numpy()).all()

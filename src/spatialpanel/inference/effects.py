@@ -20,6 +20,7 @@ the standard deviation of the draws as standard error and the percentile interva
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 from typing import Literal
 
@@ -29,7 +30,7 @@ import scipy.sparse as sps
 from numpy.typing import NDArray
 from scipy import stats
 
-from spatialpanel.errors import ConfigError, EstimationError, did_you_mean
+from spatialpanel.errors import ConfigError, EstimationError, NumericalWarning, did_you_mean
 from spatialpanel.inference._protocols import Fitted
 
 __all__ = ["EffectsMethod", "Horizon", "WeightsSpectrum", "effects_at", "impacts"]
@@ -73,6 +74,17 @@ class WeightsSpectrum:
     def n(self) -> int:
         """Number of regions."""
         return int(self.w.shape[0])
+
+    @property
+    def stable_interval(self) -> tuple[float, float]:
+        """``(1/λ_min, 1/λ_max)`` over the real eigenvalues: where ``I − ρW`` is invertible
+        along the segment from 0 (``−inf``/``inf`` when there is no negative/positive one)."""
+        vals = self.eigvals if self.eigvals is not None else np.linalg.eigvals(self.w)
+        real = np.real(vals[np.abs(np.imag(vals)) < 1e-10])
+        pos, neg = real[real > 1e-12], real[real < -1e-12]
+        lo = 1.0 / neg.min() if neg.size else -np.inf
+        hi = 1.0 / pos.max() if pos.size else np.inf
+        return float(lo), float(hi)
 
     def terms(self, rho: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
         """Values ``(D, 4)`` of (t0, t1, s0, s1) and their ρ-derivatives ``(D, 4)``."""
@@ -255,9 +267,21 @@ def impacts(
         sim = rng.multivariate_normal(est, cov, size=int(draws), method="eigh")
         b, t, r = _parts(sim, k, wpos, has_rho)
         if has_rho:
-            bad = ~np.isfinite(1.0 / (1.0 - r))
-            if bad.any():  # pragma: no cover - ρ draws exactly at 1
-                raise EstimationError("a simulated ρ equals 1; the effects are not defined.")
+            lo, hi = spectrum.stable_interval
+            keep = (r > lo) & (r < hi)
+            if keep.sum() < 2:
+                raise EstimationError(
+                    f"fewer than 2 of the {draws} simulated ρ lie in the stable interval "
+                    f"({lo:.4g}, {hi:.4g}); use method='delta'."
+                )
+            if not keep.all():
+                warnings.warn(
+                    f"{int((~keep).sum())} of {draws} simulated ρ fell outside the stable "
+                    f"interval ({lo:.4g}, {hi:.4g}) and were discarded.",
+                    NumericalWarning,
+                    stacklevel=2,
+                )
+                b, t, r = b[keep], t[keep], r[keep]
         eff = effects_at(b, t, r, spectrum)
         se = eff.std(axis=0, ddof=1)
         tail = (1.0 - level) / 2.0 * 100.0
