@@ -367,6 +367,10 @@ def test_bad_options_raise_named_errors() -> None:
         generate_demo_panel(missing_share=0.5)
     with pytest.raises(ConfigError, match=r"rho=1\.2"):
         generate_demo_panel(parameters=DemoParameters(rho=1.2))
+    with pytest.raises(ConfigError, match="each control"):
+        generate_demo_panel(parameters=DemoParameters(gamma={"openness": -0.03}))
+    with pytest.raises(ConfigError, match="sigma_eps"):
+        generate_demo_panel(parameters=DemoParameters(sigma_eps=-1.0))
 
 
 def test_truth_is_consistent() -> None:

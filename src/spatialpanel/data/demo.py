@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
@@ -88,7 +89,7 @@ class DemoParameters:
     rho: float = 0.35
     beta: float = 0.6
     theta: float = 0.3
-    gamma: MappingProxyType[str, float] = field(
+    gamma: Mapping[str, float] = field(
         default_factory=lambda: MappingProxyType(
             {
                 "gov_intervention": 0.04,
@@ -183,6 +184,13 @@ def generate_demo_panel(
         raise ConfigError(f"missing_share={missing_share!r} must lie in [0, 0.1]; use e.g. 0.02.")
     if not -1.0 < parameters.rho < 1.0:
         raise ConfigError(f"parameters.rho={parameters.rho!r} must lie in (-1, 1).")
+    if set(parameters.gamma) != set(CONTROLS):
+        raise ConfigError(
+            f"parameters.gamma has the keys {sorted(parameters.gamma)}; give one coefficient for "
+            f"each control {list(CONTROLS)}."
+        )
+    if not parameters.sigma_eps >= 0.0:
+        raise ConfigError(f"parameters.sigma_eps={parameters.sigma_eps!r} must be >= 0.")
     rng = np.random.default_rng(seed)
     w, codes = lat.contiguity()
     n, t = codes.size, len(YEARS)
