@@ -69,6 +69,15 @@ def _scopes(kd: KernelDensity, scopes: Sequence[Hashable] | None) -> list[Hashab
     return chosen
 
 
+def _support(kd: KernelDensity, scope: Hashable) -> slice:
+    """Grid range where some year's density exceeds 0.1 % of the scope's highest density."""
+    dens = kd.density(scope).to_numpy()
+    keep = np.flatnonzero(dens.max(axis=1) > 1e-3 * dens.max())
+    if keep.size == 0:
+        return slice(None)
+    return slice(max(int(keep[0]) - 1, 0), int(keep[-1]) + 2)
+
+
 def plot_kde_2d(
     kd: KernelDensity,
     *,
@@ -87,8 +96,11 @@ def plot_kde_2d(
         dens = kd.density(scope)
         cols = list(dens.columns) if years is None else [y for y in years if y in dens.columns]
         colors = _year_colors(len(cols))
+        part = _support(kd, scope)
         for color, year in zip(colors, cols, strict=True):
-            ax.plot(kd.grid, dens[year], color=color, label=str(year), lw=1.2)
+            ax.plot(
+                kd.grid[part], dens[year].to_numpy()[part], color=color, label=str(year), lw=1.2
+            )
         ax.set_title("Whole country" if scope == "all" else str(scope))
         ax.set_xlabel(xlabel)
         ax.set_ylabel("Density")
@@ -122,10 +134,22 @@ def plot_kde_3d(
     for i, scope in enumerate(chosen, start=1):
         ax = fig.add_subplot(nrow, ncol, i, projection="3d")
         dens = kd.density(scope)
+        part = _support(kd, scope)
         years = np.asarray(dens.columns, dtype=float)
-        xx, yy = np.meshgrid(kd.grid, years)
-        zz = dens.to_numpy().T
-        ax.plot_surface(xx, yy, zz, cmap="viridis", linewidth=0, antialiased=True, alpha=0.9)
+        xx, yy = np.meshgrid(kd.grid[part], years)
+        zz = dens.to_numpy()[part].T
+        ax.plot_surface(
+            xx,
+            yy,
+            zz,
+            cmap="viridis",
+            rcount=len(years),
+            ccount=min(zz.shape[1], 256),
+            linewidth=0.2,
+            edgecolor="0.3",
+            antialiased=True,
+            alpha=0.9,
+        )
         ax.set_xlabel(xlabel, fontsize=8)
         ax.set_ylabel("Year", fontsize=8)
         ax.set_zlabel("Density", fontsize=8)

@@ -362,13 +362,15 @@ def _convergence(
     )
     out.tables.append(TableArtifact(bkey, f"β convergence of {var}", table.reset_index(), bnotes))
     fe = rows["absolute, panel (two-way FE)"]
-    if fe.beta < 0:
+    if np.isfinite(fe.speed):
         tail = (
             f"a convergence speed of {fe.speed:.4f} per year and a half-life of "
             f"{fe.half_life:.1f} years"
         )
+    elif fe.beta < 0:
+        tail = "that 1 + β ≤ 0, so the speed and the half-life are not defined"
     else:
-        tail = "no convergence"
+        tail = "no β convergence"
     out.sentences.append(
         Sentence(
             f"With region and year fixed effects, β = {fe.beta:.4f} (p = "

@@ -1,0 +1,128 @@
+"""The disparity stage of the study pipeline, and the figures it renders.
+
+The numbers inside the stage's tables come from the functions tested against references in the
+other ``test_disparity_*`` files; here we check that the stage wires them correctly (same numbers
+as calling the functions directly), that sentences quote the table values, and that the figures
+render (saved under /tmp/spatialpanel-disparity-figures for inspection).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+
+from spatialpanel.data.china import adjacency_pairs, region_of
+from spatialpanel.disparity.convergence import panel_beta_convergence
+from spatialpanel.disparity.dagum import dagum_gini_panel
+from spatialpanel.disparity.markov import spatial_markov
+from spatialpanel.errors import ConfigError
+from spatialpanel.study.config import StudyConfig, validate
+from spatialpanel.study.context import StudyContext
+from spatialpanel.study.stages import disparity as stage
+from spatialpanel.weights.core import SpatialWeights
+
+matplotlib.use("Agg")
+FIG_DIR = Path("/tmp/spatialpanel-disparity-figures")
+YEARS = list(range(2014, 2024))
+
+
+def _context(extra: dict[str, object] | None = None) -> StudyContext:
+    codes = region_of().index
+    rng = np.random.default_rng(20250718)
+    east = (region_of() == "east").to_numpy()
+    base = 0.2 + 0.15 * east + 0.05 * rng.random(31)
+    scores = {}
+    for name, drift in (("cp", 0.03), ("uri", 0.02)):
+        shocks = np.cumsum(0.006 * rng.standard_normal((31, 10)), axis=1)
+        vals = np.column_stack([base * (1 + drift * t) for t in range(10)]) + shocks
+        series = pd.Series(
+            vals.ravel(), index=pd.MultiIndex.from_product([codes, YEARS], names=["e", "t"])
+        )
+        scores[name] = pd.DataFrame({"score": series})
+    dense = np.zeros((31, 31))
+    pos = {c: i for i, c in enumerate(codes)}
+    for a, b in adjacency_pairs():
+        dense[pos[a], pos[b]] = dense[pos[b], pos[a]] = 1.0
+    w = SpatialWeights.from_array(dense, ids=codes)
+    cfg = {"variables": ["cp", "uri"], **(extra or {})}
+    raw = validate(
+        {"data": {"file": "demo", "entity": "province", "time": "year"}, "disparity": cfg}
+    )
+    panel = pd.DataFrame(index=scores["cp"].index)
+    return StudyContext(
+        config=StudyConfig(raw=raw),
+        panel=panel,
+        audit=pd.DataFrame(),
+        synthetic=True,
+        seed=1,
+        scores=scores,
+        weights={"contiguity": w},
+    )
+
+
+@pytest.fixture(scope="module")
+def output():  # type: ignore[no-untyped-def]
+    ctx = _context()
+    return ctx, stage.run(ctx)
+
+
+def test_tables_match_functions(output) -> None:  # type: ignore[no-untyped-def]
+    ctx, out = output
+    tables = {t.key: t for t in out.tables}
+    for var in ("cp", "uri"):
+        for prefix in ("dagum", "dagum_groups", "kde", "markov", "smarkov", "lisa_markov",
+                       "lisa_types", "sigma", "beta"):  # fmt: skip
+            assert f"{prefix}_{var}" in tables
+    series = ctx.variable("cp")
+    dag = dagum_gini_panel(series)
+    got = tables["dagum_cp"].frame.set_index("year")
+    pd.testing.assert_frame_equal(got, dag.table)
+    sm = spatial_markov(series, ctx.weights["contiguity"], k=4)
+    assert f"LR = {sm.lr_test.stat:.3f}" in " ".join(tables["smarkov_cp"].notes)
+    beta = tables["beta_cp"].frame.set_index("model")
+    fe = panel_beta_convergence(series, effects="twoway")
+    assert beta.loc["absolute, panel (two-way FE)", "beta"] == fe.beta
+    np.testing.assert_equal(beta.loc["absolute, panel (two-way FE)", "half_life"], fe.half_life)
+    assert all(len(t.key) <= 31 for t in out.tables)
+    assert out.settings["markov_classes"] == 4
+    assert ctx.results["disparity"]["settings"]["division"] == "region_4"
+
+
+def test_sentences_quote_tables(output) -> None:  # type: ignore[no-untyped-def]
+    ctx, out = output
+    dag = dagum_gini_panel(ctx.variable("cp")).table
+    text = out.sentences[0].text
+    assert f"{dag.loc[2014, 'G']:.4f}" in text and f"{dag.loc[2023, 'G']:.4f}" in text
+    assert "dagum_cp:2014:G" in out.sentences[0].sources
+    assert all(s.text.endswith(".") for s in out.sentences)
+
+
+def test_figures_render(output) -> None:  # type: ignore[no-untyped-def]
+    _, out = output
+    keys = [f.key for f in out.figures]
+    assert keys[:4] == ["fig_dagum_cp", "fig_kde2d_cp", "fig_kde3d_cp", "fig_sigma_cp"]
+    FIG_DIR.mkdir(parents=True, exist_ok=True)
+    for fig in out.figures[:4]:
+        path = FIG_DIR / f"{fig.key}.png"
+        fig.figure.savefig(path, dpi=80)
+        assert path.stat().st_size > 10_000
+    dagum_fig = out.figures[0].figure
+    assert len(dagum_fig.axes) == 4
+    kde3d = out.figures[2].figure
+    assert len(kde3d.axes) == 5  # whole country + 4 regions
+    assert kde3d.axes[0].name == "3d"
+
+
+def test_options_and_errors() -> None:
+    ctx = _context({"tools": ["markov"], "markov_classes": 3, "weights": "nested"})
+    out = stage.run(ctx)
+    assert [t.key for t in out.tables] == ["markov_cp", "markov_uri"]
+    assert "skipped" in out.sentences[1].text
+    with pytest.raises(ConfigError, match="tools"):
+        stage.run(_context({"tools": ["dagum", "gini"]}))
+    with pytest.raises(ConfigError, match="variables"):
+        stage.run(_context({"variables": ["cpp"]}))
