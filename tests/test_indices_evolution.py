@@ -310,3 +310,21 @@ def test_obstacle_and_coupling_artifacts() -> None:
     assert f"to {mean_last:.4f} in 2022" in sentences[0].text
     assert "Test index and Second index" in sentences[0].text
     assert tables[1].frame.shape == (10, 2)
+
+
+def test_stages_in_chinese() -> None:
+    from spatialpanel.report.fonts import cjk_font
+
+    ctx = make_ctx()
+    ctx.lang = "zh"
+    out = indices_stage.run(ctx)
+    assert out.tables[1].frame.index[0] == "北京市"  # tables carry Chinese names for lang="zh"
+    ev = evolution_stage.run(ctx)
+    legend = _legend(ev.figures[1].figure)
+    if cjk_font() is None:  # no CJK font: drawn in English, and said so
+        assert "East" in legend
+        assert "no CJK font" in ev.settings["skipped"][0]
+    else:
+        assert set(legend) == {"东部", "中部", "西部", "东北", "全国平均"}
+        assert "北京市" in _legend(ev.figures[0].figure)
+        ev.figures[1].figure.savefig(OUT / "spatialpanel_evolution_regions_zh.png", dpi=120)

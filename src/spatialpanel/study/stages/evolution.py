@@ -26,6 +26,12 @@ from spatialpanel.study.stages.indices import entity_names
 __all__ = ["run", "select_provinces"]
 
 _ALL = "All provinces"
+_REGION_ZH: dict[Hashable, str] = {
+    "east": "东部",
+    "central": "中部",
+    "west": "西部",
+    "northeast": "东北",
+}
 _DIVISIONS: tuple[str, ...] = ("region_4", "region_3belt", "region_3belt_1986")
 
 
@@ -156,6 +162,7 @@ def run(ctx: StudyContext) -> StageOutput:
                         ylabel=f"{label} index",
                         synthetic=ctx.synthetic,
                         lang=lang,
+                        group_names=_REGION_ZH if lang == "zh" else None,
                     ),
                     notes,
                 )
