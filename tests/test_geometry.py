@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import shapely
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from spatialpanel.data.china import adjacency_pairs, provinces
 from spatialpanel.data.geometry import (
@@ -53,6 +55,13 @@ def test_inverse_recovers_wgs84_to_well_below_one_metre():
     w_lon, w_lat = gcj02_to_wgs84(g_lon, g_lat)
     err_m = np.hypot((w_lon - lon) * 111_320 * np.cos(np.radians(lat)), (w_lat - lat) * 110_574)
     assert err_m.max() < 1e-3  # 1 mm; the brief asks for < 1 m
+
+
+@settings(max_examples=200, deadline=None)
+@given(lon=st.floats(72.1, 137.7, allow_nan=False), lat=st.floats(0.9, 55.8, allow_nan=False))
+def test_inverse_round_trip_property(lon, lat):
+    w_lon, w_lat = gcj02_to_wgs84(*wgs84_to_gcj02(lon, lat))
+    assert abs(float(w_lon) - lon) < 1e-8 and abs(float(w_lat) - lat) < 1e-8  # < 1 mm
 
 
 def test_inverse_of_a_point_does_not_depend_on_the_batch():
