@@ -116,8 +116,9 @@ def permutation_p(observed: float, sims: NDArray[np.float64], alternative: str) 
     twice the smaller of the two one-sided values, capped at 1.
     """
     n = sims.size
-    greater = (np.count_nonzero(sims >= observed) + 1.0) / (n + 1.0)
-    less = (np.count_nonzero(sims <= observed) + 1.0) / (n + 1.0)
+    tol = 1e-12 * max(abs(observed), 1e-300)  # ties (up to rounding) count as extreme
+    greater = (np.count_nonzero(sims >= observed - tol) + 1.0) / (n + 1.0)
+    less = (np.count_nonzero(sims <= observed + tol) + 1.0) / (n + 1.0)
     if alternative == "greater":
         return float(greater)
     if alternative == "less":

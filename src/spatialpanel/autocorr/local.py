@@ -96,12 +96,15 @@ def conditional_p(
         weights = w.data[start:stop]
         others = np.delete(z, i)
         sims = scaling * z[i] * (others[ids[:, :k]] @ weights)
-        ge = np.count_nonzero(sims >= observed[i])
+        # a draw of exactly the true neighbours reproduces the observed value: count such ties
+        # as "as extreme" whatever the rounding of the two sums (tolerance 1e-12 relative)
+        tol = 1e-12 * max(abs(float(observed[i])), 1e-300)
+        ge = np.count_nonzero(sims >= observed[i] - tol)
         if alternative == "directed":
             out[i] = (min(ge, p_count - ge) + 1.0) / (p_count + 1.0)
         else:
             greater = (ge + 1.0) / (p_count + 1.0)
-            less = (np.count_nonzero(sims <= observed[i]) + 1.0) / (p_count + 1.0)
+            less = (np.count_nonzero(sims <= observed[i] + tol) + 1.0) / (p_count + 1.0)
             if alternative == "greater":
                 out[i] = greater
             elif alternative == "less":
