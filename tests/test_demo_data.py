@@ -169,8 +169,16 @@ def test_variable_table_matches_documented_bounds() -> None:
         assert (table.loc[name, "plausible_min"], table.loc[name, "plausible_max"]) == (lo, hi)
         assert table.loc[name, "unit"]
     docs = (ROOT / "docs" / "demo-data.md").read_text("utf-8")
-    for name in BOUNDS:
-        assert f"`{name}`" in docs, name
+    rows = {
+        cells[1].strip("` "): cells
+        for line in docs.splitlines()
+        if line.startswith("| `") and len(cells := line.split("|")) == 9
+    }
+    for name, (lo, hi) in BOUNDS.items():
+        cells = rows[name]
+        low, high = (float(v.replace(",", "")) for v in cells[5].split("–"))
+        assert (low, high) == (lo, hi), name
+        assert int(cells[6]) == table.loc[name, "decimals"], name
     for name, spec in (URI | CP).items():
         assert table.loc[name, "direction"] == spec["direction"], name
 
