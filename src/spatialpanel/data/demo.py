@@ -65,6 +65,7 @@ __all__ = [
     "format_demo_csv",
     "generate_demo_panel",
     "load_demo",
+    "read_demo_csv",
     "variable_table",
     "write_demo",
 ]
