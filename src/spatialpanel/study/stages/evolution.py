@@ -21,7 +21,7 @@ from spatialpanel.indices.growth import growth_summary
 from spatialpanel.report.evolution_plots import province_trends, region_trends
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
-from spatialpanel.study.stages.indices import entity_names
+from spatialpanel.study.stages.indices import entity_names, index_name
 
 __all__ = ["run", "select_provinces"]
 
@@ -116,14 +116,14 @@ def run(ctx: StudyContext) -> StageOutput:
                 score,
                 entities=selected,
                 names=names,
-                ylabel=f"{label} index",
+                ylabel=index_name(label),
                 synthetic=ctx.synthetic,
                 lang=lang,
             )
             figures.append(
                 FigureArtifact(
                     f"{name}_trend_provinces"[:31],
-                    f"{label} index of selected provinces",
+                    f"{index_name(label)} of selected provinces",
                     fig,
                     notes,
                 )
@@ -155,11 +155,11 @@ def run(ctx: StudyContext) -> StageOutput:
             figures.append(
                 FigureArtifact(
                     f"{name}_trend_regions"[:31],
-                    f"{label} index by region (means)",
+                    f"{index_name(label)} by region (means)",
                     region_trends(
                         score,
                         groups=groups,
-                        ylabel=f"{label} index",
+                        ylabel=index_name(label),
                         synthetic=ctx.synthetic,
                         lang=lang,
                         group_names=_REGION_ZH if lang == "zh" else None,
@@ -200,8 +200,8 @@ def _province_sentences(label: str, growth: pd.DataFrame, key: str) -> list[Sent
     aagr = {str(k): float(v) for k, v in g["aagr_pct"].items()}
     listing = ", ".join(f"{p} ({aagr[p]:.2f}%)" for p in top)
     text = (
-        f"From {t0} to {t1} the {label} index rose in {rising} of {len(growth)} provinces; its "
-        f"average annual growth was highest in {listing} and lowest in {slow} "
+        f"From {t0} to {t1} the {index_name(label)} rose in {rising} of {len(growth)} "
+        f"provinces; its average annual growth was highest in {listing} and lowest in {slow} "
         f"({aagr[slow]:.2f}%)."
     )
     sources = tuple(f"{key}:{p}:aagr_pct" for p in [*top, slow])
@@ -219,7 +219,7 @@ def _region_sentences(label: str, by_region: pd.DataFrame, key: str) -> list[Sen
         return []
     fastest = max(aagr, key=lambda r: aagr[r])
     text = (
-        f"In {t1} the regional means of the {label} index rank {ranking}; the mean of all "
+        f"In {t1} the regional means of the {index_name(label)} rank {ranking}; the mean of all "
         f"provinces moved from {nat['first']:.4f} in {t0} to {nat['last']:.4f} in {t1}, and the "
         f"{fastest} grew fastest ({aagr[fastest]:.2f}% a year)."
     )

@@ -20,14 +20,14 @@ from spatialpanel.indices.coupling import CoordinationLevels, CouplingForm, coup
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 
-__all__ = ["coupling_artifacts", "entity_names", "obstacle_artifacts", "run"]
+__all__ = ["coupling_artifacts", "entity_names", "index_name", "obstacle_artifacts", "run"]
 
 _METHOD_WORDS = {
     "entropy": "entropy-method",
     "critic": "CRITIC",
     "cv": "coefficient-of-variation",
     "equal": "equal",
-    "topsis": "entropy",
+    "topsis": "entropy (TOPSIS)",
 }
 
 
@@ -76,7 +76,7 @@ def run(ctx: StudyContext) -> StageOutput:
         tables.append(
             TableArtifact(
                 key_scores[:31],
-                f"{label} index by province and year",
+                f"{index_name(label)} by province and year",
                 score_table(result.scores["score"], lang=ctx.lang),
                 notes,
             )
@@ -171,23 +171,34 @@ def _sentences(
     low: tuple[str, str] = w.idxmin()  # type: ignore[assignment]
     dims = system.groupby(level="dimension", sort=False)["dimension_weight"].first()
     dim_top = str(dims.idxmax())
-    text = (
-        f"In the {label} index ({len(w)} indicators, {len(dims)} dimensions), the largest "
-        f"{'mean ' if result.variant == 'year' else ''}weight goes to {top[1]} "
-        f"({w[top]:.4f}) and the smallest to {low[1]} ({w[low]:.4f}); the dimension "
-        f"{dim_top} carries {dims[dim_top]:.4f} of the total weight."
-    )
-    out = [
-        Sentence(
-            text,
-            (
-                f"{key_sys}:{top[0]}|{top[1]}:weight",
-                f"{key_sys}:{low[0]}|{low[1]}:weight",
-                f"{key_sys}:{dim_top}:dimension_weight",
-            ),
+    name = index_name(label)
+    dim_text = f"the dimension {dim_top} carries {dims[dim_top]:.4f} of the total weight."
+    if float(w.max() - w.min()) < 1e-12:
+        text = (
+            f"In the {name} ({len(w)} indicators, {len(dims)} dimensions), every indicator "
+            f"weighs {w[top]:.4f}; {dim_text}"
         )
-    ]
-    return out
+        sources: tuple[str, ...] = (
+            f"{key_sys}:*:weight",
+            f"{key_sys}:{dim_top}:dimension_weight",
+        )
+    else:
+        text = (
+            f"In the {name} ({len(w)} indicators, {len(dims)} dimensions), the largest "
+            f"{'mean ' if result.variant == 'year' else ''}weight goes to {top[1]} "
+            f"({w[top]:.4f}) and the smallest to {low[1]} ({w[low]:.4f}); {dim_text}"
+        )
+        sources = (
+            f"{key_sys}:{top[0]}|{top[1]}:weight",
+            f"{key_sys}:{low[0]}|{low[1]}:weight",
+            f"{key_sys}:{dim_top}:dimension_weight",
+        )
+    return [Sentence(text, sources)]
+
+
+def index_name(label: str) -> str:
+    """``"Common prosperity"`` -> ``"Common prosperity index"`` (unchanged if it ends in index)."""
+    return label if label.lower().rstrip().endswith("index") else f"{label} index"
 
 
 # ------------------------------------------------------------------ optional genre add-ons
@@ -230,7 +241,7 @@ def obstacle_artifacts(
     dim_mean = {str(k): float(v) for k, v in last_year.mean(axis=0).items()}
     dim_top = max(dim_mean, key=lambda d: dim_mean[d])
     sentence = Sentence(
-        f"In {t} the most frequent main obstacle to the {label} index is {main} (the first "
+        f"In {t} the most frequent main obstacle to the {index_name(label)} is {main} (the first "
         f"obstacle in {int(first.iloc[0])} of {len(tops)} provinces); across provinces the "
         f"dimension {dim_top} has the largest mean obstacle degree ({dim_mean[dim_top]:.2f}%).",
         (f"{key_top}:*:obstacle_1", f"{key_dim}:*|{t}:{dim_top}"),
@@ -263,14 +274,14 @@ def coupling_artifacts(
     key = ("coupling_" + "_".join(systems))[:31]
     key_levels = "coupling_levels"
     sections = ctx.config.section("indices")
-    labels = " and ".join(str(sections.get(s, {}).get("label") or s) for s in systems)
+    labels = " and ".join(index_name(str(sections.get(s, {}).get("label") or s)) for s in systems)
     by_year = table.groupby(level="year")["D"].mean()
     t0, t1 = int(by_year.index.min()), int(by_year.index.max())
     mean_level = res.levels.labels[int(res.levels.classify(np.array([by_year[t1]]))[0]) - 1]
     last = table.xs(t1, level="year")
     counts = last["label"].value_counts()
     sentence = Sentence(
-        f"The mean coupling coordination degree D of {labels} moved from "
+        f"The mean coupling coordination degree D of the {labels} moved from "
         f"{by_year[t0]:.4f} in {t0} to {by_year[t1]:.4f} in {t1} ({mean_level.lower()}); in "
         f"{t1} the most common level is '{counts.index[0]}' ({int(counts.iloc[0])} of "
         f"{len(last)} provinces).",
