@@ -17,8 +17,8 @@ import pytest
 from giddy.ergodic import mfpt as giddy_mfpt
 from giddy.markov import LISA_Markov, Markov, Spatial_Markov
 
+from spatialpanel.disparity.lisa_markov import lisa_markov
 from spatialpanel.disparity.markov import (
-    lisa_markov,
     markov_chain,
     mean_first_passage,
     spatial_markov,

@@ -31,7 +31,8 @@ from spatialpanel.disparity.convergence import (
 )
 from spatialpanel.disparity.dagum import dagum_gini_panel
 from spatialpanel.disparity.kde import kernel_density
-from spatialpanel.disparity.markov import lisa_markov, markov_chain, spatial_markov
+from spatialpanel.disparity.lisa_markov import lisa_markov
+from spatialpanel.disparity.markov import markov_chain, spatial_markov
 from spatialpanel.disparity.plots import plot_dagum, plot_kde_2d, plot_kde_3d, plot_sigma
 from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
