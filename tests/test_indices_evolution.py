@@ -328,3 +328,14 @@ def test_stages_in_chinese() -> None:
         assert set(legend) == {"东部", "中部", "西部", "东北", "全国平均"}
         assert "北京市" in _legend(ev.figures[0].figure)
         ev.figures[1].figure.savefig(OUT / "spatialpanel_evolution_regions_zh.png", dpi=120)
+
+
+def test_sentence_for_equal_weights_and_index_names() -> None:
+    ctx = make_ctx()
+    ctx.config._sections["indices"]["idx"]["method"] = "equal"  # type: ignore[attr-defined]
+    out = indices_stage.run(ctx)
+    text = out.sentences[0].text
+    assert "In the Test index (3 indicators, 2 dimensions), every indicator weighs 0.3333" in text
+    assert "Economy carries 0.6667" in text
+    assert indices_stage.index_name("Common prosperity") == "Common prosperity index"
+    assert out.tables[1].title == "Test index by province and year"
