@@ -16,6 +16,7 @@ two-way SEM under the Q·(Wy) convention (see docs/conventions.md, "Estimation")
 
 from __future__ import annotations
 
+import warnings
 from functools import cache
 
 import numpy as np
@@ -357,3 +358,32 @@ def test_random_effects_sdm_against_brute_force() -> None:
     assert res.phi == pytest.approx((1 / opt.x[1] ** 2 - 1) / t, rel=1e-4)
     assert list(res.params.index) == ["const", *SDM_NAMES]
     assert res.constant == res.params["const"]
+
+
+# ---------------------------------------------------------------- pooled: spreg ML on I_T ⊗ W
+def test_pooled_sar_sem_against_spreg_ml_full() -> None:
+    """Pooled models = cross-sectional ML with the block-diagonal W = I_T ⊗ W (spreg 1.9.0
+    ``ML_Lag`` / ``ML_Error``, ``method="full"``; 1963-1972 to keep the dense NT x NT solve
+    small). spreg's ``method="ord"`` standard errors of ρ/λ differ (its own variance code path)."""
+    import libpysal
+    import scipy.sparse as sps
+    from spreg import ML_Error, ML_Lag
+
+    d = cigar_data()
+    d = d[d.index.get_level_values("year") < 1973]
+    big = sps.kron(sps.eye(10), cigar_weights().sparse).tocsr()
+    wl = libpysal.weights.WSP(big).to_W(silence_warnings=True)
+    wl.transform = "r"
+    y, x = d[["logc"]].to_numpy(), d[X].to_numpy()
+    for cls, kind, tol in ((ML_Lag, "sar", 1e-7), (ML_Error, "sem", 2e-6)):
+        with warnings.catch_warnings():  # spreg passes tol= to a bounded search
+            warnings.simplefilter("ignore", RuntimeWarning)
+            ref = cls(y, x, wl, method="full", epsilon=1e-10)
+        res = sp.SpatialPanelModel(
+            d, y="logc", x=X, w=cigar_weights(), model=kind, effects="pooled"
+        ).fit()
+        assert res.params.index[0] == "const"
+        np.testing.assert_allclose(res.params.to_numpy(), ref.betas.ravel(), atol=tol)
+        np.testing.assert_allclose(res.std_errors.to_numpy(), ref.std_err, rtol=1e-5)
+        assert res.loglik == pytest.approx(float(ref.logll), abs=1e-6)
+        assert res.sigma2 == pytest.approx(float(np.squeeze(ref.sig2)), rel=1e-6)
