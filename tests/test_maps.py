@@ -275,8 +275,17 @@ def test_bad_inputs_are_named(gradient, categories):
         choropleth(gradient, scheme="jenks")  # type: ignore[arg-type]
     with pytest.raises(ConfigError, match="kind='bars' is not known"):
         small_multiples({1: gradient}, kind="bars")  # type: ignore[arg-type]
+    with pytest.raises(ConfigError, match="cmap='YlOrBr_x' is not a matplotlib colour map"):
+        choropleth(gradient, cmap="YlOrBr_x")
     with pytest.raises(DataError, match="panels is empty"):
         small_multiples({})
+
+
+@pytest.mark.parametrize("scheme", [None, "quantiles", "fisher_jenks"])
+def test_constant_values_draw_one_colour(scheme):
+    fig = choropleth(pd.Series(0.5, index=CODES), scheme=scheme)
+    colours = np.unique(fig.axes[0].collections[0].get_facecolors(), axis=0)
+    assert len(colours) == 1
 
 
 def test_caller_series_is_not_modified(gradient):

@@ -186,6 +186,11 @@ def _colour_values(
     finite = pooled[np.isfinite(pooled.to_numpy(dtype=float))]
     if finite.empty:
         raise DataError("values has no finite number to map.")
+    if isinstance(cmap, str) and cmap not in mpl.colormaps:
+        raise ConfigError(
+            f"cmap={cmap!r} is not a matplotlib colour map; use e.g. 'YlOrRd', 'Blues', 'viridis'."
+            + did_you_mean(cmap, list(mpl.colormaps))
+        )
     colormap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
     if scheme is None:
         norm = Normalize(float(finite.min()), float(finite.max()))
