@@ -173,8 +173,8 @@ def composite_index(
         scores["score"] = topsis_rows(values, z, row_w, neg, index, **kw)["closeness"]
         for dim in dims:
             sel = dim_of == dim
-            sub = topsis_rows(values[:, sel], z[:, sel], row_w[:, sel], neg[sel], index, **kw)
-            scores[dim] = sub["closeness"]
+            part = topsis_rows(values[:, sel], z[:, sel], row_w[:, sel], neg[sel], index, **kw)
+            scores[dim] = part["closeness"]
     else:
         contrib = z * row_w
         # the weights sum to one, so the score is in [0, 1] up to rounding; clip that rounding
@@ -183,7 +183,10 @@ def composite_index(
             sel = dim_of == dim
             sub = contrib[:, sel].sum(axis=1)
             if dimension_scale == "renormalised":
-                sub = np.clip(sub / row_w[:, sel].sum(axis=1), 0.0, 1.0)
+                # a dimension of zero weight (possible under CRITIC) has sub-index 0
+                denom = row_w[:, sel].sum(axis=1)
+                safe = np.where(denom > 0, denom, 1.0)
+                sub = np.where(denom > 0, np.clip(sub / safe, 0.0, 1.0), 0.0)
             scores[dim] = sub
     if variant == "panel":
         dim_w = table.groupby("dimension", sort=False)["weight"].sum().reindex(dims)
