@@ -30,6 +30,11 @@ _EXPORTS: dict[str, str] = {
     # indices
     "composite_index": "spatialpanel.indices.composite",
     "entropy_weights": "spatialpanel.indices.weighting",
+    "critic_weights": "spatialpanel.indices.weighting",
+    "topsis": "spatialpanel.indices.topsis",
+    "coupling_coordination": "spatialpanel.indices.coupling",
+    "obstacle_degree": "spatialpanel.indices.obstacle",
+    "growth_summary": "spatialpanel.indices.growth",
     # weights
     "SpatialWeights": "spatialpanel.weights.core",
     # autocorrelation
@@ -40,7 +45,8 @@ _EXPORTS: dict[str, str] = {
     "SpatialPanelModel": "spatialpanel.models.model",
     "lm_tests": "spatialpanel.inference.lm",
     # study
-    "Study": "spatialpanel.study.config",
+    "StudyConfig": "spatialpanel.study.config",
+    "load_study": "spatialpanel.study.config",
     "run_study": "spatialpanel.study.pipeline",
 }
 

@@ -39,6 +39,8 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("model", "bias_correction"): ("none", "elhorst", "transformation"),
     ("indices", "method"): ("entropy", "critic", "cv", "equal", "topsis"),
     ("indices", "variant"): ("panel", "year"),
+    ("indices", "normalisation"): ("minmax", "vector"),
+    ("indices", "dimension_scale"): ("contribution", "renormalised"),
     ("weights", "kind"): (
         "contiguity",
         "inverse_distance",

@@ -79,6 +79,8 @@ NAMED_SECTIONS: dict[str, Spec] = {
         "method": ((str,), "entropy"),
         "variant": ((str,), "panel"),
         "shift": ((float, int), 0.0001),
+        "normalisation": ((str,), "minmax"),
+        "dimension_scale": ((str,), "contribution"),
         "indicators": ((dict,), ...),
     },
     "weights": {
