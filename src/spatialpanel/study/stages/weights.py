@@ -1,0 +1,167 @@
+"""Spatial weights stage: build every ``[weights.NAME]`` matrix in the panel's region order.
+
+Each matrix goes into ``ctx.weights[NAME]``; the stage's table describes them (kind, formula,
+transform, non-zeros, neighbours per region, islands). Options per kind (``[weights.NAME]``):
+
+- ``contiguity``: ``hainan`` (China's bundled border list);
+- ``inverse_distance``: ``power`` (1 or 2), ``cutoff_km``;
+- ``knn``: ``k``;
+- ``economic``: ``variable`` (period mean over the panel's years);
+- ``economic_geographic``: ``variable``, ``form`` (``product`` | ``mix``), ``phi``;
+- ``file``: ``file`` (CSV/Excel matrix with ids, relative to the study file);
+- all: ``transform`` (``row`` by default), applied last.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Hashable
+from typing import Any
+
+import pandas as pd
+
+from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
+from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
+from spatialpanel.study.context import StudyContext
+from spatialpanel.weights import builders, io
+from spatialpanel.weights.core import SpatialWeights
+
+__all__ = ["build", "formula", "run"]
+
+_KINDS = ("contiguity", "inverse_distance", "knn", "economic", "economic_geographic", "file")
+
+
+def _years_text(ctx: StudyContext) -> str:
+    years = ctx.panel.index.get_level_values(1)
+    return f"{years.min()}–{years.max()}"
+
+
+def formula(spec: dict[str, Any], ctx: StudyContext) -> str:
+    """A one-line description of a configured matrix (its formula and options)."""
+    kind = spec["kind"]
+    if kind == "contiguity":
+        return f"w_ij = 1 if i and j share a border (Hainan linked to: {spec.get('hainan')})"
+    if kind == "inverse_distance":
+        power = spec.get("power", 1)
+        band = f", 0 beyond {spec['cutoff_km']:g} km" if spec.get("cutoff_km") else ""
+        exp = "" if power == 1 else f"^{power:g}"
+        return f"w_ij = 1/d_ij{exp}, d = great-circle km between capitals (R = 6371.0088){band}"
+    if kind == "knn":
+        return f"w_ij = 1 if j is one of the {spec.get('k', 4)} capitals nearest to i"
+    if kind == "economic":
+        return f"w_ij = 1/|g_i − g_j|, g_i = mean of {spec.get('variable')} in {_years_text(ctx)}"
+    if kind == "economic_geographic":
+        g = f"g_i = mean of {spec.get('variable')} in {_years_text(ctx)}"
+        if spec.get("form", "product") == "mix":
+            return (
+                f"W = φ·W_d + (1 − φ)·W_e, φ = {spec.get('phi', 0.5):g}; W_d = 1/d_ij and "
+                f"W_e = 1/|g_i − g_j| each row-standardised first; {g}"
+            )
+        return f"W = W_d·diag(g_i/ḡ), W_d = 1/d_ij (great-circle km, raw); {g}, ḡ = mean of g_i"
+    return f"read from {spec.get('file')}"
+
+
+def _variable(ctx: StudyContext, name: str, spec_name: str) -> pd.Series:
+    if name in ctx.scores or name in ctx.panel.columns:
+        return ctx.variable(name)
+    options = [*ctx.scores, *ctx.panel.columns]
+    raise ConfigError(
+        f"[weights.{spec_name}] variable = {name!r} is neither a data column nor an index."
+        + did_you_mean(name, [str(o) for o in options])
+    )
+
+
+def build(name: str, spec: dict[str, Any], ctx: StudyContext) -> SpatialWeights:
+    """Build one configured matrix for the panel's regions, in the panel's entity order."""
+    ids = pd.Index(ctx.panel.index.get_level_values(0).unique())
+    kind = spec.get("kind")
+    transform = spec.get("transform", "row")
+    try:
+        if kind == "contiguity":
+            return builders.china_contiguity(
+                hainan=spec.get("hainan", "guangdong"), ids=ids, transform=transform
+            )
+        if kind == "inverse_distance":
+            return builders.inverse_distance(
+                ids=ids,
+                power=float(spec.get("power", 1)),
+                cutoff_km=spec.get("cutoff_km"),
+                transform=transform,
+            )
+        if kind == "knn":
+            return builders.knn(ids=ids, k=int(spec.get("k", 4)), transform=transform)
+        if kind == "economic":
+            values = _variable(ctx, spec.get("variable", "gdp_per_capita"), name)
+            return builders.economic_distance(values, ids=ids, transform=transform)
+        if kind == "economic_geographic":
+            values = _variable(ctx, spec.get("variable", "gdp_per_capita"), name)
+            return builders.economic_geographic(
+                values,
+                form=spec.get("form", "product"),
+                phi=float(spec.get("phi", 0.5)),
+                ids=ids,
+                transform=transform,
+            )
+        if kind == "file":
+            if not spec.get("file"):
+                raise ConfigError(f"[weights.{name}] kind = 'file' needs file = 'matrix.csv'.")
+            path = ctx.config.base_dir / str(spec["file"])
+            return io.read_matrix(path, transform=transform).reordered(ids)
+    except WeightsError as exc:
+        raise WeightsError(f"[weights.{name}]: {exc}") from exc
+    raise ConfigError(
+        f"[weights.{name}] kind = {kind!r} is not known; use one of {_KINDS}."
+        + did_you_mean(str(kind), _KINDS)
+    )
+
+
+def run(ctx: StudyContext) -> StageOutput:
+    """Build every configured matrix into ``ctx.weights`` and describe them."""
+    specs = ctx.config.section("weights")
+    rows: list[dict[str, Hashable | float | str]] = []
+    sentences: list[Sentence] = []
+    for name, spec in specs.items():
+        w = build(name, spec, ctx)
+        ctx.weights[name] = w
+        d = w.describe()
+        islands = w.islands
+        rows.append(
+            {
+                "weights": name,
+                "kind": spec["kind"],
+                "formula": formula(spec, ctx),
+                "transform": w.transform,
+                "n": w.n,
+                "nnz": d["nnz"],
+                "pct_nonzero": d["pct_nonzero"],
+                "neighbours_min": d["neighbours_min"],
+                "neighbours_mean": d["neighbours_mean"],
+                "neighbours_max": d["neighbours_max"],
+                "symmetric_raw": bool(abs(w.original - w.original.T).sum() < 1e-12),
+                "islands": ", ".join(str(i) for i in islands) if islands else "none",
+            }
+        )
+        sentences.append(
+            Sentence(
+                f"The {name} matrix ({spec['kind']}) gives each region between "
+                f"{d['neighbours_min']} and {d['neighbours_max']} neighbours "
+                f"({d['neighbours_mean']:.1f} on average).",
+                (
+                    f"weights:{name}:neighbours_min",
+                    f"weights:{name}:neighbours_max",
+                    f"weights:{name}:neighbours_mean",
+                ),
+            )
+        )
+    frame = pd.DataFrame(rows).set_index("weights") if rows else pd.DataFrame()
+    notes = (
+        "Transforms are applied last, to the whole matrix ('row': each row divided by its sum).",
+        "Neighbours: non-zero weights per row. symmetric_raw: the raw (untransformed) weights.",
+    )
+    table = TableArtifact("weights", "Spatial weight matrices", frame, notes)
+    return StageOutput(
+        name="weights",
+        title="Spatial weights",
+        tables=(table,),
+        sentences=tuple(sentences),
+        settings={"weights": specs, "order": "panel entity order"},
+    )
