@@ -31,19 +31,68 @@ from numpy.typing import NDArray
 
 from spatialpanel.errors import NumericalWarning
 
-__all__ = ["covariance_from_information", "g_matrix", "information_matrix"]
+__all__ = ["GOperator", "covariance_from_information", "information_matrix"]
 
-_DENSE_LIMIT = 4000
+DENSE_LIMIT = 3000
+"""Above this N, G is applied through a sparse LU factorisation and its traces are estimated."""
 
 
-def g_matrix(w: sps.csr_array, delta: float) -> NDArray[np.float64]:
-    """Dense ``G = W (I - δW)⁻¹``."""
-    n = w.shape[0]
-    if n > _DENSE_LIMIT:
-        raise MemoryError(f"N = {n} is too large for the dense information matrix (limit 4000).")
-    wd = w.toarray()
-    # G = W (I - δW)^{-1} = (I - δW)^{-1} W ; solve (I - δW) G = W
-    return np.asarray(np.linalg.solve(np.eye(n) - delta * wd, wd), dtype=float)
+class GOperator:
+    """``G = W(I - δW)⁻¹`` (= ``(I - δW)⁻¹W``) and the traces the information matrix needs.
+
+    Exact and dense for N ≤ ``DENSE_LIMIT``; above, products use a sparse LU factorisation of
+    ``I - δW`` and ``tr G``, ``tr G²``, ``tr G'G`` are Hutchinson estimates with 200 seeded
+    Rademacher probes (seed 0).
+    """
+
+    def __init__(self, w: sps.csr_array, delta: float) -> None:
+        n = int(w.shape[0])
+        self.n = n
+        self.delta = float(delta)
+        self._w = sps.csr_array(w)
+        self._dense: NDArray[np.float64] | None = None
+        if n <= DENSE_LIMIT:
+            wd = self._w.toarray()
+            self._dense = np.asarray(np.linalg.solve(np.eye(n) - delta * wd, wd), dtype=float)
+        else:
+            import scipy.sparse.linalg as spla
+
+            self._lu = spla.splu(sps.csc_array(sps.eye_array(n) - delta * self._w))
+
+    def solve(self, rhs: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``(I - δW)⁻¹ rhs`` for an ``(N,)`` or ``(N, m)`` array."""
+        if self._dense is not None:
+            # (I - δW)⁻¹ = I + δG
+            return np.asarray(rhs + self.delta * (self._dense @ rhs), dtype=float)
+        return np.asarray(self._lu.solve(np.asarray(rhs, dtype=float)), dtype=float)
+
+    def apply(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``G v`` for an ``(N,)`` or ``(N, m)`` array."""
+        if self._dense is not None:
+            return np.asarray(self._dense @ v, dtype=float)
+        return np.asarray(self._w @ self._lu.solve(np.asarray(v, dtype=float)), dtype=float)
+
+    def apply_t(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
+        """``G' v``."""
+        if self._dense is not None:
+            return np.asarray(self._dense.T @ v, dtype=float)
+        return np.asarray(self._lu.solve(self._w.T @ v, trans="T"), dtype=float)
+
+    def traces(self) -> tuple[float, float, float]:
+        """``(tr G, tr G², tr G'G)``."""
+        if self._dense is not None:
+            g = self._dense
+            return float(np.trace(g)), float(np.sum(g * g.T)), float(np.sum(g * g))
+        rng = np.random.default_rng(0)
+        z = rng.choice([-1.0, 1.0], size=(self.n, 200))
+        gz = self.apply(z)
+        ggz = self.apply(gz)
+        m = z.shape[1]
+        return (
+            float(np.sum(z * gz)) / m,
+            float(np.sum(z * ggz)) / m,
+            float(np.sum(gz * gz)) / m,
+        )
 
 
 def information_matrix(
@@ -73,13 +122,11 @@ def information_matrix(
         out[k, k] = n_eff / (2.0 * sigma2**2)
         return out
     assert delta is not None
-    g = g_matrix(w, delta)
-    tr_g = float(np.trace(g))
-    tr_gg = float(np.sum(g * g.T))
-    tr_gtg = float(np.sum(g * g))
+    g = GOperator(w, delta)
+    tr_g, tr_gg, tr_gtg = g.traces()
     if time_adjust:
         inv = 1.0 / (1.0 - delta)
-        col = g.sum(axis=0)  # G'ι
+        col = g.apply_t(np.ones(n))  # G'ι
         tr_g -= inv
         tr_gg -= inv * inv
         tr_gtg -= float(col @ col) / n
@@ -90,7 +137,7 @@ def information_matrix(
     if kind == "lag":
         out[:k, :k] = z.T @ z / sigma2
         zb = (z @ coef).reshape(n_periods, n)  # (T, N)
-        gzb = zb @ g.T  # row t: G @ zb_t
+        gzb = g.apply(zb.T).T  # row t: G @ zb_t
         zt = z.reshape(n_periods, n, k)
         cross = np.einsum("tik,ti->k", zt, gzb)
         quad = float(np.sum(gzb * gzb))

@@ -29,7 +29,7 @@ from spatialpanel.linalg.logdet import LogDet
 from spatialpanel.linalg.within import spatial_lag
 from spatialpanel.models.design import PanelArrays, check_design
 from spatialpanel.models.engine import concentrated_max
-from spatialpanel.models.information import g_matrix
+from spatialpanel.models.information import GOperator
 from spatialpanel.models.spec import ModelSpec
 
 __all__ = ["REEstimate", "fit_random", "random_information"]
@@ -136,15 +136,13 @@ def random_information(est: REEstimate, arrays: PanelArrays, *, lag: bool) -> ND
     out[isg, isg] = n * t / (2.0 * s2**2)
     if lag:
         assert est.rho is not None
-        g = g_matrix(arrays.wmat, est.rho)
+        g = GOperator(arrays.wmat, est.rho)
         zb = (z @ est.coef).reshape(t, n)
-        gzb = zb @ g.T
+        gzb = g.apply(zb.T).T
         cross = np.einsum("tik,ti->k", z.reshape(t, n, k), gzb)
-        tr_g = float(np.trace(g))
+        tr_g, tr_gg, tr_gtg = g.traces()
         out[:k, k] = out[k, :k] = cross / s2
-        out[k, k] = (
-            t * (float(np.sum(g * g.T)) + float(np.sum(g * g))) + float(np.sum(gzb * gzb)) / s2
-        )
+        out[k, k] = t * (tr_gg + tr_gtg) + float(np.sum(gzb * gzb)) / s2
         out[k, ith] = out[ith, k] = -2.0 * tr_g / th
         out[k, isg] = out[isg, k] = t * tr_g / s2
     return out
