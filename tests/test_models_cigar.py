@@ -445,3 +445,29 @@ def test_large_n_path_sparse_lu_and_estimated_traces(monkeypatch: pytest.MonkeyP
     np.testing.assert_allclose(res.params.to_numpy(), ref.params.to_numpy(), atol=1e-7)
     np.testing.assert_allclose(res.std_errors.to_numpy(), ref.std_errors.to_numpy(), rtol=0.03)
     assert res.r2_within == pytest.approx(ref.r2_within, rel=1e-7)
+
+
+@pytest.mark.parametrize(("durbin_model", "plain_model"), [("sdm", "sar"), ("sdem", "sem")])
+def test_durbin_subset_equals_hand_made_lag_column(durbin_model: str, plain_model: str) -> None:
+    """durbin=["logp"] gives the same fit as the plain model with a column W·logp computed by hand
+    from the raw data (year by year, W in the data's region order)."""
+    d = cigar_data()
+    wd = cigar_weights().dense
+    lagged = d["logp"].to_numpy().reshape(30, 46) @ wd.T
+    d["Wlogp"] = lagged.ravel()
+    a = sp.SpatialPanelModel(
+        cigar_data(),
+        y="logc",
+        x=X,
+        w=cigar_weights(),
+        model=durbin_model,
+        effects="twoway",
+        durbin=["logp"],
+    ).fit()
+    b = sp.SpatialPanelModel(
+        d, y="logc", x=[*X, "Wlogp"], w=cigar_weights(), model=plain_model, effects="twoway"
+    ).fit()
+    assert list(a.params.index[:3]) == ["logp", "logy", "W*logp"]
+    np.testing.assert_allclose(a.params.to_numpy(), b.params.to_numpy(), atol=1e-10)
+    np.testing.assert_allclose(a.std_errors.to_numpy(), b.std_errors.to_numpy(), rtol=1e-8)
+    assert a.loglik == pytest.approx(b.loglik, abs=1e-8)
