@@ -77,6 +77,7 @@ DEMO_WEIGHTS: dict[str, dict[str, object]] = {
     "economic": {"kind": "economic", "variable": "gdp_per_capita"},
     "nested": {"kind": "economic_geographic", "form": "product", "variable": "gdp_per_capita"},
     "knn4": {"kind": "knn", "k": 4},
+    "nested_sq": {"kind": "economic_geographic", "power": 2, "variable": "gdp_per_capita"},
 }
 
 
@@ -113,6 +114,11 @@ def test_weights_stage_builds_every_matrix_in_panel_order() -> None:
     nest = np.zeros((31, 31))
     nest[off] = (g[None, :] / d)[off]
     np.testing.assert_allclose(ctx.weights["nested"].dense, nest / nest.sum(1, keepdims=True))
+    # W_d = 1/d² when power = 2: w_ij ∝ g_j / d_ij²
+    sq = np.zeros((31, 31))
+    sq[off] = (g[None, :] / d**2)[off]
+    np.testing.assert_allclose(ctx.weights["nested_sq"].dense, sq / sq.sum(1, keepdims=True))
+    assert "W_d = 1/d_ij^2" in table.loc["nested_sq", "formula"]
 
 
 def test_weights_stage_file_and_errors(tmp_path: Path) -> None:

@@ -7,7 +7,9 @@ transform, non-zeros, neighbours per region, islands). Options per kind (``[weig
 - ``inverse_distance``: ``power`` (1 or 2), ``cutoff_km``;
 - ``knn``: ``k``;
 - ``economic``: ``variable`` (period mean over the panel's years);
-- ``economic_geographic``: ``variable``, ``form`` (``product`` | ``mix``), ``phi``;
+- ``economic_geographic``: ``variable``, ``form`` (``product`` | ``mix``), ``phi``; its
+  geographic part ``W_d`` is the inverse distance ``1/d^power`` (``power``, ``cutoff_km``;
+  ``power = 1`` by default);
 - ``file``: ``file`` (CSV/Excel matrix with ids, relative to the study file);
 - all: ``transform`` (``row`` by default), applied last.
 """
@@ -51,12 +53,15 @@ def formula(spec: dict[str, Any], ctx: StudyContext) -> str:
         return f"w_ij = 1/|g_i − g_j|, g_i = mean of {spec.get('variable')} in {_years_text(ctx)}"
     if kind == "economic_geographic":
         g = f"g_i = mean of {spec.get('variable')} in {_years_text(ctx)}"
+        power = spec.get("power", 1)
+        band = f", 0 beyond {spec['cutoff_km']:g} km" if spec.get("cutoff_km") else ""
+        wd = f"W_d = 1/d_ij{'' if power == 1 else f'^{power:g}'} (great-circle km{band})"
         if spec.get("form", "product") == "mix":
             return (
-                f"W = φ·W_d + (1 − φ)·W_e, φ = {spec.get('phi', 0.5):g}; W_d = 1/d_ij and "
+                f"W = φ·W_d + (1 − φ)·W_e, φ = {spec.get('phi', 0.5):g}; {wd} and "
                 f"W_e = 1/|g_i − g_j| each row-standardised first; {g}"
             )
-        return f"W = W_d·diag(g_i/ḡ), W_d = 1/d_ij (great-circle km, raw); {g}, ḡ = mean of g_i"
+        return f"W = W_d·diag(g_i/ḡ), {wd}, raw; {g}, ḡ = mean of g_i"
     return f"read from {spec.get('file')}"
 
 
@@ -94,8 +99,15 @@ def build(name: str, spec: dict[str, Any], ctx: StudyContext) -> SpatialWeights:
             return builders.economic_distance(values, ids=ids, transform=transform)
         if kind == "economic_geographic":
             values = _variable(ctx, spec.get("variable", "gdp_per_capita"), name)
+            geographic = builders.inverse_distance(
+                ids=ids,
+                power=float(spec.get("power", 1)),
+                cutoff_km=spec.get("cutoff_km"),
+                transform="none",
+            )
             return builders.economic_geographic(
                 values,
+                geographic=geographic,
                 form=spec.get("form", "product"),
                 phi=float(spec.get("phi", 0.5)),
                 ids=ids,
