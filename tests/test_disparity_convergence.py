@@ -19,7 +19,6 @@ from spatialpanel.disparity.convergence import (
     beta_convergence,
     panel_beta_convergence,
     sigma_convergence,
-    spatial_beta_convergence,
 )
 from spatialpanel.errors import ConfigError, DataError
 
@@ -167,5 +166,5 @@ def test_errors(pci: pd.Series) -> None:
     neg.loc[(1, 1929)] = -1.0
     with pytest.raises(DataError, match="positive"):
         beta_convergence(neg)
-    with pytest.raises(ConfigError, match="spatial beta convergence needs"):
-        spatial_beta_convergence(pci)
+    with pytest.raises(DataError, match="MultiIndex"):
+        panel_beta_convergence(pci, controls=pd.DataFrame({"z": [1.0]}))

@@ -19,6 +19,7 @@ from spatialpanel.data.china import adjacency_pairs, region_of
 from spatialpanel.disparity.convergence import panel_beta_convergence
 from spatialpanel.disparity.dagum import dagum_gini_panel
 from spatialpanel.disparity.markov import spatial_markov
+from spatialpanel.disparity.spatial_beta import spatial_beta_convergence
 from spatialpanel.errors import ConfigError
 from spatialpanel.study.config import StudyConfig, validate
 from spatialpanel.study.context import StudyContext
@@ -87,6 +88,9 @@ def test_tables_match_functions(output) -> None:  # type: ignore[no-untyped-def]
     fe = panel_beta_convergence(series, effects="twoway")
     assert beta.loc["absolute, panel (two-way FE)", "beta"] == fe.beta
     np.testing.assert_equal(beta.loc["absolute, panel (two-way FE)", "half_life"], fe.half_life)
+    sb = spatial_beta_convergence(series, ctx.weights["contiguity"])
+    assert beta.loc["spatial, SDM (two-way FE)", "beta"] == sb.beta
+    assert "ρ = " in tables["beta_cp"].notes[1]
     assert all(len(t.key) <= 31 for t in out.tables)
     assert out.settings["markov_classes"] == 4
     assert ctx.results["disparity"]["settings"]["division"] == "region_4"

@@ -9,7 +9,7 @@ import pandas as pd
 
 from spatialpanel.errors import ConfigError, DataError
 
-__all__ = ["check_panel", "resolve_groups"]
+__all__ = ["align_controls", "balanced_wide", "check_panel", "group_order", "resolve_groups"]
 
 _DIVISIONS = ("region_4", "region_3belt", "region_3belt_1986")
 
@@ -104,3 +104,20 @@ def group_order(labels: pd.Series) -> list[Hashable]:
         present = set(labels)
         return [c for c in labels.cat.categories if c in present]
     return sorted(pd.unique(labels), key=str)
+
+
+def align_controls(controls: pd.DataFrame, index: pd.MultiIndex) -> pd.DataFrame:
+    """Controls (entity, time)-indexed, reindexed to ``index``; DataError on gaps or bad values."""
+    if not isinstance(controls, pd.DataFrame) or not (
+        isinstance(controls.index, pd.MultiIndex) and controls.index.nlevels == 2
+    ):
+        raise DataError(
+            "controls must be a DataFrame with an (entity, time) MultiIndex, like the panel."
+        )
+    missing = index[~index.isin(controls.index)]
+    if len(missing):
+        raise DataError(f"controls has no row for (entity, time) {missing.tolist()[:5]}.")
+    ctrl = controls.reindex(index).astype(float)
+    if not np.all(np.isfinite(ctrl.to_numpy())):
+        raise DataError("controls has missing or infinite values; fill them first.")
+    return ctrl

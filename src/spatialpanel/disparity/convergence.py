@@ -28,7 +28,13 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from spatialpanel.disparity._common import balanced_wide, check_panel, group_order, resolve_groups
+from spatialpanel.disparity._common import (
+    align_controls,
+    balanced_wide,
+    check_panel,
+    group_order,
+    resolve_groups,
+)
 from spatialpanel.errors import ConfigError, DataError, EstimationError, did_you_mean
 
 __all__ = [
@@ -37,7 +43,6 @@ __all__ = [
     "beta_convergence",
     "panel_beta_convergence",
     "sigma_convergence",
-    "spatial_beta_convergence",
 ]
 
 Growth = Literal["annualised", "total"]
@@ -398,12 +403,7 @@ def panel_beta_convergence(
     cols: dict[str, NDArray[np.float64]] = {"beta": lagged}
     if controls is not None:
         idx = pd.MultiIndex.from_product([wide.index, years[1:]])
-        missing = idx[~idx.isin(controls.index)]
-        if len(missing):
-            raise DataError(f"controls has no row for (entity, time) {missing.tolist()[:5]}.")
-        ctrl = controls.reindex(idx).astype(float)
-        if not np.all(np.isfinite(ctrl.to_numpy())):
-            raise DataError("controls has missing or infinite values; fill them first.")
+        ctrl = align_controls(controls, idx)
         for c in ctrl.columns:
             cols[str(c)] = ctrl[c].to_numpy()
     x = np.column_stack(list(cols.values()))
@@ -428,20 +428,4 @@ def panel_beta_convergence(
         growth="annualised",
         effects=effects,
         conditional=controls is not None,
-    )
-
-
-def spatial_beta_convergence(values: pd.Series, *args: Any, **kwargs: Any) -> BetaConvergence:
-    """Spatial β convergence (SDM panel of growth on the lagged level): not available yet.
-
-    Raises
-    ------
-    ConfigError
-        Always, until the spatial panel engine (``spatialpanel.SpatialPanelModel``) is available.
-    """
-    raise ConfigError(
-        "spatial beta convergence needs the spatial Durbin panel engine "
-        "(spatialpanel.SpatialPanelModel), which this version does not provide yet; use "
-        "panel_beta_convergence (non-spatial, fixed effects) or drop 'spatial_beta' from the "
-        "[disparity] tools."
     )

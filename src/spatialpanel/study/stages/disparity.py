@@ -34,6 +34,7 @@ from spatialpanel.disparity.kde import kernel_density
 from spatialpanel.disparity.lisa_markov import lisa_markov
 from spatialpanel.disparity.markov import markov_chain, spatial_markov
 from spatialpanel.disparity.plots import plot_dagum, plot_kde_2d, plot_kde_3d, plot_sigma
+from spatialpanel.disparity.spatial_beta import spatial_beta_convergence
 from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
@@ -354,12 +355,30 @@ def _convergence(
         "absolute, panel (two-way FE)": panel_beta_convergence(series, effects="twoway"),
     }
     table = pd.DataFrame({name: r.summary() for name, r in rows.items()}).T
+    w = ctx.weights.get(s["weights"])
+    spatial_note = f"Spatial β skipped: no weights named {s['weights']!r}."
+    if w is not None:
+        sdm = spatial_beta_convergence(series, w, model="sdm", effects="twoway")
+        row = sdm.summary()
+        table.loc["spatial, SDM (two-way FE)", ["beta", "se", "p", "speed", "half_life"]] = [
+            row["beta"],
+            row["se"],
+            row["p"],
+            row["speed"],
+            row["half_life"],
+        ]
+        table.loc["spatial, SDM (two-way FE)", "n"] = float(sdm.results.nobs)
+        spatial_note = (
+            f"Spatial β: SDM by ML with two-way fixed effects and W = {s['weights']} "
+            f"(row-standardised), ρ = {row['spatial']:.4f}; speed from the coefficient β."
+        )
     table.index.name = "model"
     bkey = _key("beta", var)
     bnotes = (
         "Cross-section: annualised log growth over the period on the log initial level; speed "
         "θ = −ln(1 + βT)/T. Panel: one-year log growth on last year's log level; θ = −ln(1 + β). "
-        "Half-life = ln 2 / θ. Conventional standard errors.",
+        "Half-life = ln 2 / θ. Conventional standard errors (ML for the spatial model).",
+        spatial_note,
     )
     out.tables.append(TableArtifact(bkey, f"β convergence of {var}", table.reset_index(), bnotes))
     fe = rows["absolute, panel (two-way FE)"]
