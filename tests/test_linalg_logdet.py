@@ -118,3 +118,12 @@ def test_derivative_matches_finite_difference() -> None:
 def test_property_eigen_equals_slogdet(seed: int, rho: float) -> None:
     w = random_asymmetric(25, seed)
     assert logdet(w, method="eigen")(rho) == pytest.approx(dense_logdet(w, rho), abs=1e-9)
+
+
+def test_no_negative_real_eigenvalue_gives_finite_interval() -> None:
+    """A directed 3-cycle has eigenvalues 1, exp(±2πi/3): no negative real one. The lower bound
+    is then -1/r (r = 1, the spectral radius) instead of -inf."""
+    w = np.array([[0.0, 1.0, 0.0], [0.0, 0.0, 1.0], [1.0, 0.0, 0.0]])
+    ld = logdet(w)
+    assert ld.bounds == pytest.approx((-1.0, 1.0), rel=1e-12)
+    assert ld(-0.7) == pytest.approx(dense_logdet(w, -0.7), abs=1e-12)

@@ -223,15 +223,19 @@ def logdet(
         lo, hi = _real_extremes(eig)
     else:
         lo, hi = _sparse_extremes(mat)
-    bounds = (1.0 / lo if lo < 0 else -np.inf, 1.0 / hi if hi > 0 else np.inf)
-    if resolved in ("chebyshev", "mc"):
-        # the series / the Chebyshev expansion on [-1, 1] need |ρ| < 1/r, r the spectral radius
-        if eig is not None:
-            radius = float(np.max(np.abs(eig)))
-        else:
-            from spatialpanel.linalg.eigen import spectral_radius
+    if eig is not None:
+        radius = float(np.max(np.abs(eig)))
+    else:
+        from spatialpanel.linalg.eigen import spectral_radius
 
-            radius = spectral_radius(mat)
+        radius = spectral_radius(mat)
+    if radius <= 0:
+        raise ValueError("W has no non-zero eigenvalue (all weights zero?); ln|I - ρW| = 0.")
+    # without a negative (positive) real eigenvalue the interval is unbounded on that side: use
+    # -1/r (1/r), r the spectral radius, where the Neumann series still converges
+    bounds = (1.0 / lo if lo < 0 else -1.0 / radius, 1.0 / hi if hi > 0 else 1.0 / radius)
+    if resolved in ("chebyshev", "mc"):
+        # the series / the Chebyshev expansion on [-1, 1] need |ρ| < 1/r
         bounds = (max(bounds[0], -1.0 / radius), min(bounds[1], 1.0 / radius))
     coef: NDArray[np.float64] | None = None
     if resolved == "chebyshev":

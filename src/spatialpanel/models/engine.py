@@ -161,10 +161,7 @@ def concentrated_max(
             v = -neg(root)
             if v >= best_v - 1e-9 * max(1.0, abs(best_v)):
                 best_x, best_v = root, v
-    if (
-        min(best_x - lo, hi - best_x) < 1e-6 * max(width, 1.0)
-        or min(best_x - lo, hi - best_x) < 1e-6
-    ):
+    if min(best_x - lo, hi - best_x) < 1e-6 * max(width, 1.0):
         warnings.warn(
             f"{what} = {best_x:.6g} lies on the boundary of its stationarity interval "
             f"({lo:.6g}, {hi:.6g}); the estimate and its standard error are unreliable. Check W "
