@@ -54,7 +54,7 @@ def _pretty(name: str) -> str:
     return {"rho": "ρ (W·y)", "lambda": "λ (W·u)"}.get(name, name.replace("W*", "W·"))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Summary:
     """A rendered-on-demand regression table of one fit.
 
