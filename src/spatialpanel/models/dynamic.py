@@ -1,0 +1,372 @@
+"""The dynamic spatial Durbin (and dynamic SAR) panel with fixed effects, by quasi-ML.
+
+Model (periods t = 2..T; the first period only supplies y_{t-1} and is lost)::
+
+    y_t = τ y_{t-1} + η W y_{t-1} + ρ W y_t + X_t β + W X_t θ + μ + α_t + ε_t
+
+with entity (μ), time (α_t) or two-way fixed effects; either lag term may be left out.
+
+Estimation follows Yu, de Jong & Lee (2008, J. Econometrics 146) for individual effects and
+Lee & Yu (2010, Econometric Theory 26) for two-way effects, as R SDPDmod (``SDPDm(...,
+dynamic = TRUE, LYtrans = TRUE)``) implements them, with an exact log-determinant:
+
+1. the regressors ``y_{t-1}`` and ``W y_{t-1}`` (and ``W X_t``) are formed from the raw data;
+2. time effects are removed by the orthonormal transformation ``F_N'`` (F_N the N x (N-1)
+   Helmert basis of the orthogonal complement of ι: N-1 effective cross-sections, the spatial
+   matrix becomes ``F_N' W F_N`` with ``ln|I - ρF_N'WF_N| = ln|I - ρW| - ln(1 - ρ)`` for a
+   row-standardised W), individual effects by demeaning over the T-1 remaining periods;
+3. the likelihood is concentrated in ρ and maximised exactly; σ² = e'e/(n(T-1)) with n = N-1
+   (time or two-way effects) or N (entity effects);
+4. ``bias_correction="lee-yu"``: θ_c = θ̂ + Σ̂⁻¹ b̂/(T-1) with Σ̂ the information matrix of the
+   transformed likelihood divided by n(T-1) and b̂ the leading bias of YDL (2008, Theorem 3)::
+
+       b_τ = tr((I-A)⁻¹S⁻¹)/n          b_η = tr(W(I-A)⁻¹S⁻¹)/n        b_β = 0
+       b_ρ = [τ tr(G(I-A)⁻¹S⁻¹) + η tr(GW(I-A)⁻¹S⁻¹) + tr(G)]/n      b_σ² = 1/(2σ²)
+
+   (S = I - ρW, G = WS⁻¹, A = S⁻¹(τI + ηW), all in the transformed n-dimensional space). With
+   time effects only there is no incidental-parameter bias left after the transformation, so
+   ``"lee-yu"`` leaves the estimates unchanged (as SDPDmod does).
+
+Covariance: (Σ̂⁻¹ + Σ̂⁻¹Ω̂Σ̂⁻¹)/(n(T-1)) at the reported estimates (YDL 2008, Theorem 2): Σ̂ the
+information matrix of the transformed likelihood (y_{t-1} and W y_{t-1} treated as regressors),
+Ω̂ its non-normality term with μ₄ the fourth moment of the transformed innovations.
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+import scipy.sparse as sps
+from numpy.typing import NDArray
+
+from spatialpanel.errors import ConfigError, DataError, EstimationError, NumericalWarning
+from spatialpanel.linalg.logdet import LogDet, eigenvalues
+from spatialpanel.linalg.within import demean, spatial_lag
+from spatialpanel.models.design import PanelArrays, check_design, to_series
+from spatialpanel.models.dynamic_results import DynamicPanelResults, StabilityCheck
+from spatialpanel.models.engine import Dimensions, FEData, fit_fe
+from spatialpanel.models.information import covariance_from_information, information_matrix
+from spatialpanel.models.spec import ModelSpec
+
+__all__ = [
+    "DYNAMIC_BIAS_CORRECTIONS",
+    "DYNAMIC_LAGS",
+    "DynamicBiasCorrection",
+    "DynamicLag",
+    "fit_dynamic",
+    "helmert_basis",
+    "lag_names",
+    "stability_check",
+]
+
+DynamicLag = Literal["time", "spacetime"]
+DynamicBiasCorrection = Literal["lee-yu", "none"]
+DYNAMIC_LAGS: tuple[str, ...] = ("time", "spacetime")
+DYNAMIC_BIAS_CORRECTIONS: tuple[str, ...] = ("lee-yu", "none")
+
+
+def lag_names(y: str, lags: tuple[str, ...]) -> tuple[str, ...]:
+    """Parameter names of the lag terms: ``"y(t-1)"`` (time) and ``"W*y(t-1)"`` (spacetime)."""
+    out = []
+    if "time" in lags:
+        out.append(f"{y}(t-1)")
+    if "spacetime" in lags:
+        out.append(f"W*{y}(t-1)")
+    return tuple(out)
+
+
+def helmert_basis(n: int) -> NDArray[np.float64]:
+    """The N x (N-1) Helmert basis F_N: orthonormal columns, all orthogonal to ι.
+
+    Column k (k = 1..N-1) is ``(1, …, 1, -k, 0, …, 0)/√(k(k+1))`` with k ones.
+    """
+    f = np.zeros((n, n - 1))
+    for k in range(1, n):
+        f[:k, k - 1] = 1.0
+        f[k, k - 1] = -float(k)
+        f[:, k - 1] /= np.sqrt(k * (k + 1.0))
+    return f
+
+
+def stability_check(
+    tau: float, eta: float, rho: float, eig: NDArray[np.complex128]
+) -> StabilityCheck:
+    """τ + ρ + η < 1 and the spectral radius of (I - ρW)⁻¹(τI + ηW) (exact, from the
+    eigenvalues ω of W: max |(τ + ηω)/(1 - ρω)|) below one."""
+    radius = float(np.max(np.abs((tau + eta * eig) / (1.0 - rho * eig))))
+    total = tau + rho + eta
+    return StabilityCheck(
+        tau=tau, eta=eta, rho=rho, sum=total, spectral_radius=radius,
+        stable=bool(total < 1.0 and radius < 1.0),
+    )  # fmt: skip
+
+
+def _transform(a: NDArray[np.float64], f: NDArray[np.float64] | None, entity: bool) -> NDArray:
+    """(T', N[, k]) → flattened (T'·n, k) in the transformed space: F_N' per period (if ``f``),
+    then demeaning over time (if ``entity``)."""
+    out = demean(a, "entity") if entity else np.array(a, dtype=float, copy=True)
+    if f is not None:
+        out = np.einsum("ni,tn...->ti...", f, out)
+    return out.reshape(out.shape[0] * out.shape[1], -1)
+
+
+def _bias_vector(
+    *, wf: NDArray[np.float64], rho: float, tau: float, eta: float, sigma2: float,
+    pos_tau: int | None, pos_eta: int | None, k: int,
+) -> NDArray[np.float64]:  # fmt: skip
+    """The leading bias b̂ (length k + 2: coefficients, ρ, σ²) of YDL (2008), in the
+    transformed n-dimensional space (``wf`` = W or F'WF)."""
+    n = wf.shape[0]
+    eye = np.eye(n)
+    s_inv = np.linalg.inv(eye - rho * wf)
+    g = wf @ s_inv
+    a = s_inv @ (tau * eye + eta * wf)
+    m = np.linalg.solve(eye - a, s_inv)  # (I - A)⁻¹S⁻¹
+    b = np.zeros(k + 2)
+    if pos_tau is not None:
+        b[pos_tau] = np.trace(m) / n
+    if pos_eta is not None:
+        b[pos_eta] = np.trace(wf @ m) / n
+    gm = g @ m
+    b[k] = (tau * np.trace(gm) + eta * np.trace(g @ wf @ m) + np.trace(g)) / n
+    b[k + 1] = 1.0 / (2.0 * sigma2)
+    return b
+
+
+def _omega(
+    *, wf: NDArray[np.float64], rho: float, sigma2: float, mu4: float, k: int
+) -> NDArray[np.float64]:
+    """The non-normality term Ω of YDL (2008) for (coef, ρ, σ²)."""
+    n = wf.shape[0]
+    g = np.linalg.solve(np.eye(n) - rho * wf, wf)
+    dg = np.diag(g)
+    out = np.zeros((k + 2, k + 2))
+    out[k, k] = float(dg @ dg) / n
+    out[k, k + 1] = out[k + 1, k] = float(np.trace(g)) / (2.0 * sigma2 * n)
+    out[k + 1, k + 1] = 1.0 / (4.0 * sigma2**2)
+    return (mu4 - 3.0 * sigma2**2) / sigma2**2 * out
+
+
+def fit_dynamic(
+    arrays: PanelArrays,
+    spec: ModelSpec,
+    ld: LogDet,
+    *,
+    lags: tuple[str, ...],
+    bias_correction: str,
+    index: pd.Index,
+) -> DynamicPanelResults:
+    """Estimate the dynamic model (see the module docstring).
+
+    ``arrays`` are the full panel's arrays (``z`` holds x and W·x of all T periods); ``spec`` is
+    the static specification with ``bias_correction`` set; ``ld`` the log-determinant of W.
+    """
+    eff = spec.effects
+    if eff not in ("entity", "time", "twoway"):
+        raise ConfigError(
+            f"dynamic=True needs fixed effects; effects={eff!r}. Use effects='entity', 'time' or "
+            "'twoway'."
+        )
+    n_full, t_full = arrays.n, arrays.t
+    if t_full < 3:
+        raise DataError(
+            f"dynamic=True needs at least three periods (one is lost to y(t-1)); got T = {t_full}."
+        )
+    time_fx = eff in ("time", "twoway")
+    entity_fx = eff in ("entity", "twoway")
+    rowstd = bool(np.allclose(arrays.w.row_sums, 1.0))
+    if time_fx and not rowstd:
+        raise ConfigError(
+            f"dynamic=True with effects={eff!r} removes the time effects by the orthonormal "
+            "transformation, which needs a row-standardised W; use w.transformed('row') or "
+            "effects='entity'."
+        )
+    wmat = arrays.wmat
+    wd = wmat.toarray()
+    y_all = arrays.y
+    names = lag_names(spec.y, lags)
+    lag_cols = []
+    if "time" in lags:
+        lag_cols.append(y_all[:-1])
+    if "spacetime" in lags:
+        lag_cols.append(spatial_lag(wmat, y_all[:-1]))
+    y = y_all[1:]
+    z = np.concatenate([np.stack(lag_cols, axis=2), arrays.z[1:]], axis=2)
+    t_eff = t_full - 1
+    coef_names = (*names, *spec.coef_names)
+    k = z.shape[2]
+    zw = demean(z, eff)  # type: ignore[arg-type]
+    check_design(z.reshape(-1, k), zw.reshape(-1, k), coef_names, eff)
+    f = helmert_basis(n_full) if time_fx else None
+    wf = f.T @ wd @ f if f is not None else wd
+    n = wf.shape[0]
+    wy = spatial_lag(wmat, y)
+    data = FEData(
+        y=_transform(y, f, entity_fx).ravel(),
+        wy=_transform(wy, f, entity_fx).ravel(),
+        z=_transform(z, f, entity_fx),
+        wz=np.zeros((n * t_eff, k)),
+    )
+    dims = Dimensions(n * t_eff, t_eff, time_fx)
+    est = fit_fe(data, spec, ld, dims, row_standardised=rowstd)
+    assert est.spatial is not None  # a lag model always has ρ
+    pos_tau = 0 if "time" in lags else None
+    pos_eta = (1 if "time" in lags else 0) if "spacetime" in lags else None
+    wf_sparse = sps.csr_array(wf)
+
+    def info_at(c: NDArray[np.float64], r: float, s2: float) -> NDArray[np.float64]:
+        return information_matrix(
+            kind="lag", z=data.z, coef=c, delta=r, sigma2=s2, w=wf_sparse, n_periods=t_eff,
+            n_eff=n * t_eff, t_eff=t_eff, time_adjust=False,
+        )  # fmt: skip
+
+    def taueta(c: NDArray[np.float64]) -> tuple[float, float]:
+        tau = float(c[pos_tau]) if pos_tau is not None else 0.0
+        eta = float(c[pos_eta]) if pos_eta is not None else 0.0
+        return tau, eta
+
+    coef, rho, sigma2 = est.coef, float(est.spatial), est.sigma2
+    uncorrected = pd.Series(np.append(coef, rho), index=pd.Index([*coef_names, "rho"]))
+    nobs_eff = n * t_eff
+    if bias_correction == "lee-yu" and entity_fx:
+        tau, eta = taueta(coef)
+        info = info_at(coef, rho, sigma2)
+        b = _bias_vector(
+            wf=wf, rho=rho, tau=tau, eta=eta, sigma2=sigma2, pos_tau=pos_tau, pos_eta=pos_eta, k=k
+        )
+        theta = np.concatenate([coef, [rho, sigma2]])
+        theta_c = theta + np.linalg.solve(info / nobs_eff, b) / t_eff
+        coef, rho, sigma2 = theta_c[:k], float(theta_c[k]), float(theta_c[k + 1])
+        lo, hi = ld.bounds
+        if not lo < rho < hi or sigma2 <= 0:
+            raise EstimationError(
+                f"the Lee-Yu bias correction moved ρ to {rho:.4g} (interval ({lo:.4g}, {hi:.4g})) "
+                f"or σ² to {sigma2:.4g}; the correction is unreliable here. Use "
+                "bias_correction='none' and check the stability of the model."
+            )
+    e = data.y - rho * data.wy - data.z @ coef
+    ee = float(e @ e)
+    ldv = ld(rho) - (np.log1p(-rho) if time_fx else 0.0)
+    loglik = float(
+        -0.5 * nobs_eff * np.log(2.0 * np.pi * sigma2) + t_eff * ldv - ee / (2.0 * sigma2)
+    )
+    info = info_at(coef, rho, sigma2)
+    mu4 = float(np.sum(e**4)) / nobs_eff
+    sig = info / nobs_eff
+    full_names = (*coef_names, "rho", "sigma2")
+    sig_inv = covariance_from_information(sig, full_names)
+    omega = _omega(wf=wf, rho=rho, sigma2=sigma2, mu4=mu4, k=k)
+    cov_full = (sig_inv + sig_inv @ omega @ sig_inv) / nobs_eff
+    tau, eta = taueta(coef)
+    eig = eigenvalues(wmat)
+    stab = stability_check(tau, eta, rho, eig)
+    if not stab.stable:
+        warnings.warn(
+            f"the estimated dynamic model is not stable: τ + ρ + η = {stab.sum:.4f} and the "
+            f"spectral radius of (I - ρW)⁻¹(τI + ηW) is {stab.spectral_radius:.4f} (both must "
+            "be below 1); long-run effects do not exist and the estimates are unreliable.",
+            NumericalWarning,
+            stacklevel=3,
+        )
+    elif entity_fx and bias_correction == "lee-yu":
+        ev_a = np.abs(
+            np.linalg.eigvals(np.linalg.solve(np.eye(n) - rho * wf, tau * np.eye(n) + eta * wf))
+        )
+        if float(ev_a.max()) > 1.0 - 1.0 / n:
+            warnings.warn(
+                f"(I - ρW)⁻¹(τI + ηW) has an eigenvalue of modulus {float(ev_a.max()):.4f} "
+                f"> 1 - 1/n = {1 - 1 / n:.4f}: the model is close to spatial cointegration, "
+                "where the stable-case Lee-Yu correction applied here is not valid.",
+                NumericalWarning,
+                stacklevel=3,
+            )
+    return _results(
+        arrays, spec, index=index, lags=lags, coef_names=coef_names, coef=coef, rho=rho,
+        sigma2=sigma2, loglik=loglik, info=info, cov_full=cov_full, e=e, f=f, y=y, wy=wy, z=z,
+        entity_fx=entity_fx, ld=ld, stab=stab, uncorrected=uncorrected, wf=wf,
+    )  # fmt: skip
+
+
+def _results(
+    arrays: PanelArrays,
+    spec: ModelSpec,
+    *,
+    index: pd.Index,
+    lags: tuple[str, ...],
+    coef_names: tuple[str, ...],
+    coef: NDArray[np.float64],
+    rho: float,
+    sigma2: float,
+    loglik: float,
+    info: NDArray[np.float64],
+    cov_full: NDArray[np.float64],
+    e: NDArray[np.float64],
+    f: NDArray[np.float64] | None,
+    y: NDArray[np.float64],
+    wy: NDArray[np.float64],
+    z: NDArray[np.float64],
+    entity_fx: bool,
+    ld: LogDet,
+    stab: StabilityCheck,
+    uncorrected: pd.Series,
+    wf: NDArray[np.float64],
+) -> DynamicPanelResults:
+    n_full, t_eff = arrays.n, y.shape[0]
+    n = wf.shape[0]
+    p = len(coef_names) + 1
+    pnames = pd.Index([*coef_names, "rho"])
+    params = pd.Series(np.append(coef, rho), index=pnames, name="params")
+    cov = pd.DataFrame(cov_full[:p, :p], index=pnames, columns=pnames)
+    full = (*coef_names, "rho", "sigma2")
+    information = pd.DataFrame(info, index=full, columns=full)
+    # innovations in the data's N regions: Q_N ε with Q_N = F F' (= the cross-sectional
+    # demeaning when time effects are removed); same sum of squares as the transformed ones
+    e2 = e.reshape(t_eff, n)
+    e_n = e2 @ f.T if f is not None else e2
+    ytr = _transform(y, f, entity_fx).ravel()
+    ztr = _transform(z, f, entity_fx)
+    pred = np.linalg.solve(np.eye(n) - rho * wf, (ztr @ coef).reshape(t_eff, n).T).T.ravel()
+    yc, pc = ytr - ytr.mean(), pred - ytr.mean()
+    denom = float(yc @ yc) * float(pc @ pc)
+    r2w = float((yc @ pc) ** 2 / denom) if denom > 0 else 0.0
+    tss = float(np.sum((y - y.mean()) ** 2))
+    r2 = 1.0 - float(e @ e) / tss
+    later = arrays.periods[1:]
+    sub = PanelArrays(
+        y=y, z=z, w=arrays.w, entities=arrays.entities, periods=later,
+        index=pd.MultiIndex.from_arrays(
+            [np.tile(arrays.entities.to_numpy(), t_eff), np.repeat(later.to_numpy(), n_full)],
+            names=arrays.index.names,
+        ),
+    )  # fmt: skip
+    keep = index[index.get_level_values(1).isin(later)] if len(index) else index
+    del wy
+    return DynamicPanelResults(
+        spec=spec,
+        params=params,
+        cov=cov,
+        information=information,
+        sigma2=float(sigma2),
+        loglik=loglik,
+        nobs=n_full * t_eff,
+        n_entities=n_full,
+        n_periods=t_eff,
+        w=arrays.w,
+        resid=to_series(e_n, sub, keep, "resid"),
+        fitted=to_series(y - e_n, sub, keep, "fitted"),
+        r2=r2,
+        r2_within=r2w,
+        df_model=p,
+        bias_correction=spec.bias_correction,
+        logdet_method=ld.method,
+        spatial_bounds=ld.bounds,
+        lags=lags,
+        lag_params=lag_names(spec.y, lags),
+        dropped_period=arrays.periods[0],
+        stability=stab,
+        params_uncorrected=uncorrected.rename("params_uncorrected"),
+        n_effective=n,
+    )
