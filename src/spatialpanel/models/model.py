@@ -8,6 +8,7 @@ The constructor validates and stores (the data are checked and turned into array
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -16,6 +17,7 @@ from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
 from spatialpanel.linalg.logdet import LogDetMethod, logdet
 from spatialpanel.models.bias import elhorst_correction
 from spatialpanel.models.design import PanelArrays, panel_arrays, to_series
+from spatialpanel.models.dynamic import DYNAMIC_BIAS_CORRECTIONS, DYNAMIC_LAGS, fit_dynamic
 from spatialpanel.models.engine import dimensions, fe_data, fit_fe
 from spatialpanel.models.information import covariance_from_information, information_matrix
 from spatialpanel.models.random import fit_random, random_information
@@ -70,7 +72,11 @@ class SpatialPanelModel:
     durbin
         Regressors entering as W·x (SDM, SDEM, SLX; default all of ``x``).
     dynamic
-        Reserved for the dynamic model (not yet implemented).
+        Add the time lags of y (the dynamic spatial panel of
+        :mod:`spatialpanel.models.dynamic`; ``model='sar'`` or ``'sdm'`` with entity, time or
+        two-way fixed effects). The first period is lost to y(t-1).
+    lags
+        With ``dynamic=True``: ``"time"`` (τ·y_{t-1}) and/or ``"spacetime"`` (η·W·y_{t-1}).
     lag_convention
         ``"raw"`` (default; W applied to the raw variables, then the within transformation, the
         exact ML of Elhorst and Lee & Yu) or ``"demeaned"`` (R splm's W·(Qy), for comparison).
@@ -96,6 +102,7 @@ class SpatialPanelModel:
         effects: EffectsKind = "twoway",
         durbin: Sequence[str] | None = None,
         dynamic: bool = False,
+        lags: Sequence[str] = ("time", "spacetime"),
         lag_convention: LagConvention = "raw",
         logdet: LogDetMethod = "auto",
     ) -> None:
@@ -103,10 +110,25 @@ class SpatialPanelModel:
         eff = _choice(effects, EFFECTS, "effects")
         conv = _choice(lag_convention, LAG_CONVENTIONS, "lag_convention")
         ldm = _choice(logdet, _LOGDETS, "logdet")
+        if isinstance(lags, str):
+            lags = [lags]
+        lag_set = tuple(_choice(v, DYNAMIC_LAGS, "lags") for v in lags)
         if dynamic:
-            raise ConfigError(
-                "dynamic=True is not yet implemented; estimate the static model (dynamic=False)."
-            )
+            if kind not in ("sar", "sdm"):
+                raise ConfigError(
+                    f"dynamic=True is implemented for model='sar' and 'sdm', not {kind!r}."
+                )
+            if eff not in ("entity", "time", "twoway"):
+                raise ConfigError(
+                    f"dynamic=True needs fixed effects; effects={eff!r}. Use effects='entity', "
+                    "'time' or 'twoway'."
+                )
+            if not lag_set or len(set(lag_set)) != len(lag_set):
+                raise ConfigError(
+                    f"lags={list(lags)} must list 'time' and/or 'spacetime', each once."
+                )
+        self._dynamic = bool(dynamic)
+        self._lags = tuple(v for v in DYNAMIC_LAGS if v in lag_set)
         if not isinstance(w, SpatialWeights):
             raise WeightsError(
                 f"w must be a spatialpanel SpatialWeights; got {type(w).__name__}. Build it with "
@@ -160,7 +182,7 @@ class SpatialPanelModel:
     def fit(
         self,
         *,
-        bias_correction: BiasCorrection = "none",
+        bias_correction: BiasCorrection | Literal["lee-yu"] = "none",
         logdet_order: int | None = None,
         seed: int = 0,
     ) -> SpatialPanelResults:
@@ -171,12 +193,25 @@ class SpatialPanelModel:
         bias_correction
             ``"none"`` (default: the exact ML estimate), ``"elhorst"`` (Elhorst's implementation of
             the Lee & Yu correction for the direct approach) or ``"transformation"`` (the Lee & Yu
-            transformation approach). Fixed effects only; printed in every output.
+            transformation approach). Fixed effects only; printed in every output. Dynamic
+            models: ``"lee-yu"`` (Yu, de Jong & Lee 2008; Lee & Yu 2010) or ``"none"``.
         logdet_order
             Order of the Chebyshev / Monte Carlo log-determinant approximations.
         seed
             Seed of the random probes of the ``"mc"`` (and large-N Chebyshev) log-determinant.
         """
+        if self._dynamic:
+            bcd = _choice(bias_correction, DYNAMIC_BIAS_CORRECTIONS, "bias_correction")
+            dspec = self._spec.replace(bias_correction=bcd)
+            dld = logdet(self._arrays.wmat, method=dspec.logdet, order=logdet_order, seed=seed)  # type: ignore[arg-type]
+            return fit_dynamic(
+                self._arrays, dspec, dld, lags=self._lags, bias_correction=bcd, index=self._index
+            )
+        if bias_correction == "lee-yu":
+            raise ConfigError(
+                "bias_correction='lee-yu' is the correction of the dynamic model (dynamic=True); "
+                "for a static model use 'transformation' or 'elhorst'."
+            )
         bc = _choice(bias_correction, BIAS_CORRECTIONS, "bias_correction")
         spec = self._spec.replace(bias_correction=bc)
         arr = self._arrays
