@@ -132,7 +132,7 @@ def test_information_not_positive_definite_warns_and_stays_finite() -> None:
     [
         ({"model": "sdmm"}, r"model='sdmm'.*Did you mean 'sdm'"),
         ({"effects": "two-way"}, r"effects='two-way'.*Did you mean 'twoway'"),
-        ({"dynamic": True}, "not yet implemented"),
+        ({"dynamic": True, "model": "sem"}, "dynamic=True is implemented for"),
         ({"model": "sar", "durbin": ["logp"]}, "no W·x terms"),
         ({"durbin": ["logq"]}, r"durbin contains 'logq'.*Did you mean .*'logp'"),
         ({"x": ["logpp"]}, r"x: column 'logpp'.*Did you mean 'logp'"),
