@@ -19,7 +19,11 @@ from spatialpanel.models.bias import elhorst_correction
 from spatialpanel.models.design import PanelArrays, panel_arrays, to_series
 from spatialpanel.models.dynamic import DYNAMIC_BIAS_CORRECTIONS, DYNAMIC_LAGS, fit_dynamic
 from spatialpanel.models.engine import dimensions, fe_data, fit_fe
-from spatialpanel.models.information import covariance_from_information, information_matrix
+from spatialpanel.models.information import (
+    GOperator,
+    covariance_from_information,
+    information_matrix,
+)
 from spatialpanel.models.random import fit_random, random_information
 from spatialpanel.models.results import SpatialPanelResults
 from spatialpanel.models.spec import (
@@ -266,9 +270,7 @@ class SpatialPanelModel:
                 resid = (fd.y - delta * fd.wy) - (fd.z - delta * fd.wz) @ coef
         if spec.spatial == "lag":
             assert delta is not None
-            pred = np.linalg.solve(
-                np.eye(n) - delta * arr.w.dense, (fd.z @ coef).reshape(t, n).T
-            ).T.ravel()
+            pred = GOperator(arr.wmat, delta).solve((fd.z @ coef).reshape(t, n).T).T.ravel()
         else:
             pred = fd.z @ coef
         return self._results(
@@ -294,7 +296,7 @@ class SpatialPanelModel:
         zb = (arr.z.reshape(-1, arr.z.shape[2]) @ est.coef).reshape(t, n)
         if lag:
             assert est.rho is not None
-            pred = np.linalg.solve(np.eye(n) - est.rho * arr.w.dense, zb.T).T.ravel()
+            pred = GOperator(arr.wmat, est.rho).solve(zb.T).T.ravel()
         else:
             pred = zb.ravel()
         phi = (1.0 / est.theta**2 - 1.0) / t
