@@ -16,6 +16,13 @@ Inference: the delta method uses the analytic gradient with respect to ``(β_k, 
 full covariance of the estimates (including the ρ–β block); the simulation draws the parameters
 from N(estimates, cov) with a seeded generator and reports the effects *at the estimates* with
 the standard deviation of the draws as standard error and the percentile interval.
+
+Dynamic models (``y_{t-1}`` with τ, ``W·y_{t-1}`` with η): ``horizon="short"`` gives the effects
+above; ``horizon="long"`` those of ``((1 − τ)I − (ρ + η)W)⁻¹(β_k I + θ_k W)``, computed as the
+static effects at ``(β/(1 − τ), θ/(1 − τ), (ρ + η)/(1 − τ))``; the delta method chains the
+Jacobian of that map. For dynamic fits the simulation adds the ``mean`` and ``median`` of the
+draws to each block, so that the skew of the (long-run) draw distribution is visible next to the
+estimate at the estimates.
 """
 
 from __future__ import annotations
@@ -150,6 +157,43 @@ def _parts(
     return beta, theta, rho
 
 
+def _dynamic_lags(res: Fitted) -> tuple[str | None, str | None]:
+    """Names of τ (``"<y>(t-1)"``) and η (``"W*<y>(t-1)"``) in ``params``, or None."""
+    y = getattr(res.spec, "y", None)
+    names = {str(n) for n in res.params.index}
+    tau, eta = f"{y}(t-1)", f"W*{y}(t-1)"
+    return (tau if tau in names else None), (eta if eta in names else None)
+
+
+def _long_run(
+    params: NDArray[np.float64], p_base: int, tau_pos: int | None, eta_pos: int | None
+) -> NDArray[np.float64]:
+    """Map draws ``(D, p)`` of (β, θ, ρ, τ, η) to ``(D, p_base)`` of the long-run static form
+    (β/(1 − τ), θ/(1 − τ), (ρ + η)/(1 − τ))."""
+    d = params.shape[0]
+    tau = params[:, tau_pos] if tau_pos is not None else np.zeros(d)
+    eta = params[:, eta_pos] if eta_pos is not None else np.zeros(d)
+    scale = 1.0 / (1.0 - tau)
+    base = params[:, :p_base] * scale[:, None]
+    base[:, -1] += eta * scale
+    return np.asarray(base, dtype=float)
+
+
+def _long_run_jacobian(
+    est: NDArray[np.float64], p_base: int, tau_pos: int | None, eta_pos: int | None
+) -> NDArray[np.float64]:
+    """Jacobian ``(p_base, p)`` of :func:`_long_run` at the estimates."""
+    tau = float(est[tau_pos]) if tau_pos is not None else 0.0
+    scale = 1.0 / (1.0 - tau)
+    jac = np.zeros((p_base, est.size))
+    jac[:, :p_base] = np.eye(p_base) * scale
+    if eta_pos is not None:
+        jac[-1, eta_pos] = scale
+    if tau_pos is not None:
+        jac[:, tau_pos] = _long_run(est[None, :], p_base, tau_pos, eta_pos)[0] * scale
+    return jac
+
+
 def effects_at(
     beta: NDArray[np.float64],
     theta: NDArray[np.float64],
@@ -220,7 +264,8 @@ def impacts(
     draws, seed
         Number of simulation draws and the seed of its generator (simulation only).
     horizon
-        ``"short"``: the static effects. ``"long"`` needs a dynamic model.
+        ``"short"``: the static (for dynamic models, short-run) effects. ``"long"``: the
+        long-run effects of a dynamic model, ``((1 − τ)I − (ρ + η)W)⁻¹(β_k I + θ_k W)``.
     level
         Coverage of the percentile interval reported by the simulation.
 
@@ -230,19 +275,26 @@ def impacts(
         Indexed by regressor; columns ``(direct|indirect|total) × (estimate|se|z|p)`` (p
         two-sided, normal). The simulation adds ``ci_lower`` and ``ci_upper`` (percentile
         interval of the draws) to each block; its ``estimate`` is the effect at the estimates.
+        For dynamic fits it also adds ``mean`` and ``median`` of the draws.
     """
     if method not in ("delta", "simulation"):
         raise ConfigError(
             f"method={method!r} is not known; use 'delta' or 'simulation'."
             + did_you_mean(str(method), ["delta", "simulation"])
         )
-    if horizon != "short":
-        if horizon == "long":
-            raise ConfigError(
-                "horizon='long' needs a dynamic model (y_{t-1} and W·y_{t-1} terms); this fit "
-                "is static, so only horizon='short' applies."
-            )
-        raise ConfigError(f"horizon={horizon!r} is not known; use 'short' or 'long'.")
+    if horizon not in ("short", "long"):
+        raise ConfigError(
+            f"horizon={horizon!r} is not known; use 'short' or 'long'."
+            + did_you_mean(str(horizon), ["short", "long"])
+        )
+    tau_name, eta_name = _dynamic_lags(results)
+    dynamic = tau_name is not None or eta_name is not None
+    long_run = horizon == "long"
+    if long_run and not dynamic:
+        raise ConfigError(
+            "horizon='long' needs a dynamic model (y_{t-1} and W·y_{t-1} terms); this fit "
+            "is static, so only horizon='short' applies."
+        )
     if method == "simulation" and (int(draws) != draws or draws < 2):
         raise ConfigError(f"draws={draws!r}; use an integer of at least 2 (e.g. 1000).")
     if not 0 < level < 1:
@@ -252,31 +304,59 @@ def impacts(
     wpos: list[int | None] = [
         (len(x_names) + list(wx).index(x)) if x in wx else None for x in x_names
     ]
-    est = results.params[order].to_numpy(dtype=float)
-    cov = results.cov.loc[order, order].to_numpy(dtype=float)
+    p_base = len(order)
+    tau_pos = eta_pos = None
+    if long_run:
+        if rho_name is None:
+            raise ConfigError("horizon='long' needs a spatial lag model (ρ); this fit has none.")
+        tau_pos = len(order) if tau_name is not None else None
+        order += [tau_name] if tau_name is not None else []
+        eta_pos = len(order) if eta_name is not None else None
+        order += [eta_name] if eta_name is not None else []
+    est_full = results.params[order].to_numpy(dtype=float)
+    cov_full = results.cov.loc[order, order].to_numpy(dtype=float)
     spectrum = WeightsSpectrum.of(results.w.sparse)
     has_rho = rho_name is not None
     k = len(x_names)
+    lo, hi = spectrum.stable_interval if has_rho else (-np.inf, np.inf)
+    if long_run:
+        est = _long_run(est_full[None, :], p_base, tau_pos, eta_pos)[0]
+        jac = _long_run_jacobian(est_full, p_base, tau_pos, eta_pos)
+        cov = jac @ cov_full @ jac.T
+        tau_hat = float(est_full[tau_pos]) if tau_pos is not None else 0.0
+        if not (tau_hat < 1.0 and lo < est[-1] < hi):
+            raise EstimationError(
+                f"long-run effects do not exist at the estimates: τ = {tau_hat:.4g} and "
+                f"(ρ + η)/(1 − τ) = {est[-1]:.4g} must satisfy τ < 1 and lie in "
+                f"({lo:.4g}, {hi:.4g}); the dynamic model is not stable."
+            )
+    else:
+        est, cov = est_full, cov_full
     beta, theta, rho = _parts(est[None, :], k, wpos, has_rho)
     point = effects_at(beta, theta, rho, spectrum)[0]  # (3, k)
-    lower = upper = None
+    lower = upper = mean = median = None
     if method == "delta":
         se = _delta(beta[0], theta[0], float(rho[0]), has_rho, wpos, cov, spectrum)
     else:
         rng = np.random.default_rng(seed)
-        sim = rng.multivariate_normal(est, cov, size=int(draws), method="eigh")
+        sim = rng.multivariate_normal(est_full, cov_full, size=int(draws), method="eigh")
+        ok = np.ones(sim.shape[0], dtype=bool)
+        if long_run:
+            if tau_pos is not None:
+                ok &= sim[:, tau_pos] < 1.0
+            sim = _long_run(sim, p_base, tau_pos, eta_pos)
         b, t, r = _parts(sim, k, wpos, has_rho)
         if has_rho:
-            lo, hi = spectrum.stable_interval
-            keep = (r > lo) & (r < hi)
+            keep = ok & (r > lo) & (r < hi)
+            what = "(ρ + η)/(1 − τ) (with τ < 1)" if long_run else "ρ"
             if keep.sum() < 2:
                 raise EstimationError(
-                    f"fewer than 2 of the {draws} simulated ρ lie in the stable interval "
+                    f"fewer than 2 of the {draws} simulated {what} lie in the stable interval "
                     f"({lo:.4g}, {hi:.4g}); use method='delta'."
                 )
             if not keep.all():
                 warnings.warn(
-                    f"{int((~keep).sum())} of {draws} simulated ρ fell outside the stable "
+                    f"{int((~keep).sum())} of {draws} simulated {what} fell outside the stable "
                     f"interval ({lo:.4g}, {hi:.4g}) and were discarded.",
                     NumericalWarning,
                     stacklevel=2,
@@ -286,6 +366,8 @@ def impacts(
         se = eff.std(axis=0, ddof=1)
         tail = (1.0 - level) / 2.0 * 100.0
         lower, upper = np.percentile(eff, [tail, 100.0 - tail], axis=0)
+        if dynamic:
+            mean, median = eff.mean(axis=0), np.median(eff, axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se > 0, point / se, np.nan)
     pval = 2.0 * stats.norm.sf(np.abs(z))
@@ -298,6 +380,9 @@ def impacts(
         if lower is not None and upper is not None:
             blocks[(kind, "ci_lower")] = lower[i]
             blocks[(kind, "ci_upper")] = upper[i]
+        if mean is not None and median is not None:
+            blocks[(kind, "mean")] = mean[i]
+            blocks[(kind, "median")] = median[i]
     out = pd.DataFrame(blocks, index=pd.Index(x_names, name="variable"))
     out.columns = pd.MultiIndex.from_tuples(list(blocks), names=["effect", "statistic"])
     return out
