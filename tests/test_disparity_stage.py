@@ -75,22 +75,22 @@ def test_tables_match_functions(output) -> None:  # type: ignore[no-untyped-def]
     ctx, out = output
     tables = {t.key: t for t in out.tables}
     for var in ("cp", "uri"):
-        for prefix in ("dagum", "dagum_groups", "kde", "markov", "smarkov", "lisa_markov",
-                       "lisa_types", "sigma", "beta"):  # fmt: skip
-            assert f"{prefix}_{var}" in tables
+        for what in ("dagum", "dagum_groups", "kde", "markov", "spatial_markov", "lisa_markov",
+                     "lisa_types", "sigma", "beta"):  # fmt: skip
+            assert f"{var}_{what}" in tables
     series = ctx.variable("cp")
     dag = dagum_gini_panel(series)
-    got = tables["dagum_cp"].frame.set_index("year")
+    got = tables["cp_dagum"].frame.set_index("year")
     pd.testing.assert_frame_equal(got, dag.table)
     sm = spatial_markov(series, ctx.weights["contiguity"], k=4)
-    assert f"LR = {sm.lr_test.stat:.3f}" in " ".join(tables["smarkov_cp"].notes)
-    beta = tables["beta_cp"].frame.set_index("model")
+    assert f"LR = {sm.lr_test.stat:.3f}" in " ".join(tables["cp_spatial_markov"].notes)
+    beta = tables["cp_beta"].frame.set_index("model")
     fe = panel_beta_convergence(series, effects="twoway")
     assert beta.loc["absolute, panel (two-way FE)", "beta"] == fe.beta
     np.testing.assert_equal(beta.loc["absolute, panel (two-way FE)", "half_life"], fe.half_life)
     sb = spatial_beta_convergence(series, ctx.weights["contiguity"])
     assert beta.loc["spatial, SDM (two-way FE)", "beta"] == sb.beta
-    assert "ρ = " in tables["beta_cp"].notes[1]
+    assert "ρ = " in tables["cp_beta"].notes[1]
     assert all(len(t.key) <= 31 for t in out.tables)
     assert out.settings["markov_classes"] == 4
     assert ctx.results["disparity"]["settings"]["division"] == "region_4"
@@ -101,14 +101,14 @@ def test_sentences_quote_tables(output) -> None:  # type: ignore[no-untyped-def]
     dag = dagum_gini_panel(ctx.variable("cp")).table
     text = out.sentences[0].text
     assert f"{dag.loc[2014, 'G']:.4f}" in text and f"{dag.loc[2023, 'G']:.4f}" in text
-    assert "dagum_cp:2014:G" in out.sentences[0].sources
+    assert "cp_dagum:2014:G" in out.sentences[0].sources
     assert all(s.text.endswith(".") for s in out.sentences)
 
 
 def test_figures_render(output) -> None:  # type: ignore[no-untyped-def]
     _, out = output
     keys = [f.key for f in out.figures]
-    assert keys[:4] == ["fig_dagum_cp", "fig_kde2d_cp", "fig_kde3d_cp", "fig_sigma_cp"]
+    assert keys[:4] == ["cp_dagum_components", "cp_kde_curves", "cp_kde_surface", "cp_sigma_trend"]
     FIG_DIR.mkdir(parents=True, exist_ok=True)
     for fig in out.figures[:4]:
         path = FIG_DIR / f"{fig.key}.png"
@@ -124,7 +124,7 @@ def test_figures_render(output) -> None:  # type: ignore[no-untyped-def]
 def test_options_and_errors() -> None:
     ctx = _context({"tools": ["markov"], "markov_classes": 3, "weights": "nested"})
     out = stage.run(ctx)
-    assert [t.key for t in out.tables] == ["markov_cp", "markov_uri"]
+    assert [t.key for t in out.tables] == ["cp_markov", "uri_markov"]
     assert "skipped" in out.sentences[1].text
     with pytest.raises(ConfigError, match="tools"):
         stage.run(_context({"tools": ["dagum", "gini"]}))

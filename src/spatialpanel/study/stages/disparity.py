@@ -44,8 +44,13 @@ __all__ = ["TOOLS", "run"]
 TOOLS: tuple[str, ...] = ("dagum", "kde", "markov", "convergence")
 
 
-def _key(prefix: str, var: str) -> str:
-    return f"{prefix}_{var}"[:31]
+def _key(what: str, var: str) -> str:
+    """Artifact key ``<variable>_<what>`` (at most 31 characters, the Excel sheet limit)."""
+    return f"{var[: max(31 - len(what) - 1, 1)]}_{what}"
+
+
+def _p(p: float) -> str:
+    return "p < 0.0001" if p < 1e-4 else f"p = {p:.4f}"
 
 
 class _Collector:
@@ -120,7 +125,10 @@ def _dagum(
     )
     out.figures.append(
         FigureArtifact(
-            _key("fig_dagum", var), f"Dagum Gini decomposition of {var}", plot_dagum(res), notes
+            _key("dagum_components", var),
+            f"Dagum Gini decomposition of {var}",
+            plot_dagum(res),
+            notes,
         )
     )
     years = list(table.index)
@@ -191,7 +199,7 @@ def _kde(
     )
     out.figures.append(
         FigureArtifact(
-            _key("fig_kde2d", var),
+            _key("kde_curves", var),
             f"Kernel density of {var} by year",
             plot_kde_2d(kd, xlabel=var),
             notes,
@@ -199,7 +207,7 @@ def _kde(
     )
     out.figures.append(
         FigureArtifact(
-            _key("fig_kde3d", var),
+            _key("kde_surface", var),
             f"Kernel density of {var}: year–value–density",
             plot_kde_3d(kd, xlabel=var),
             notes,
@@ -243,8 +251,9 @@ def _markov(
     out.sentences.append(
         Sentence(
             f"The probability that a province stays in its class of {var} from one year to the "
-            f"next ranges from {diag.min():.3f} to {diag.max():.3f}; upward mobility is "
-            f"{_upward(chain.probabilities.to_numpy()):.3f} on average over classes.",
+            f"next ranges from {diag.min():.3f} to {diag.max():.3f}; the probability of moving "
+            f"up at least one class averages {_upward(chain.probabilities.to_numpy()):.3f} over "
+            f"classes C1–C{k - 1}.",
             (f"{key}:diagonal",),
         )
     )
@@ -260,13 +269,13 @@ def _markov(
     sm = spatial_markov(
         series, w, k=k, classes=s["markov_scheme"], neighbour_classes=s["neighbour_classes"]
     )
-    skey = _key("smarkov", var)
+    skey = _key("spatial_markov", var)
     q, lr = sm.q_test, sm.lr_test
     snotes = (
         f"Conditioned on the class of the spatial lag ({s['weights']}, row-standardised) in the "
         f"start year; neighbour classes: {s['neighbour_classes']}.",
-        f"Homogeneity: Q = {q.stat:.3f} (p = {q.pvalue:.4f}), LR = {lr.stat:.3f} "
-        f"(p = {lr.pvalue:.4f}), df = {q.df}.",
+        f"Homogeneity: Q = {q.stat:.3f} ({_p(q.pvalue)}), LR = {lr.stat:.3f} "
+        f"({_p(lr.pvalue)}), df = {q.df}.",
     )
     out.tables.append(
         TableArtifact(
@@ -280,7 +289,7 @@ def _markov(
     out.sentences.append(
         Sentence(
             f"That transitions of {var} do not depend on the neighbours' class is {verdict} at the "
-            f"5% level (LR = {lr.stat:.3f}, Q = {q.stat:.3f}, df = {q.df}, p = {lr.pvalue:.4f}).",
+            f"5% level (LR = {lr.stat:.3f}, Q = {q.stat:.3f}, df = {q.df}, {_p(lr.pvalue)}).",
             (f"{skey}:LR", f"{skey}:Q"),
         )
     )
@@ -296,7 +305,7 @@ def _markov(
             ltable,
             (
                 f"Quadrants HH, LH, LL, HL (own, lag); independence χ² = {ind.stat:.3f}, "
-                f"df = {ind.df}, p = {ind.pvalue:.4f}.",
+                f"df = {ind.df}, {_p(ind.pvalue)}.",
             ),
         )
     )
@@ -316,7 +325,7 @@ def _markov(
     out.sentences.append(
         Sentence(
             f"{share0:.1f}% of the yearly LISA transitions of {var} are type 0 (neither the "
-            "province nor its neighbours changed quadrant), a sign of stable spatial clusters.",
+            "province nor its neighbours changed quadrant of the Moran scatterplot).",
             (f"{tkey}:0:share",),
         )
     )
@@ -338,7 +347,7 @@ def _convergence(
     notes = (f"σ = {what}{' of logs' if s['sigma_log'] else ''} (ddof = 1), per year and region.",)
     out.tables.append(TableArtifact(key, f"σ convergence of {var}", sig.table.reset_index(), notes))
     out.figures.append(
-        FigureArtifact(_key("fig_sigma", var), f"σ convergence of {var}", plot_sigma(sig), notes)
+        FigureArtifact(_key("sigma_trend", var), f"σ convergence of {var}", plot_sigma(sig), notes)
     )
     years = list(sig.table.index)
     d0, d1 = sig.table["all"].iloc[0], sig.table["all"].iloc[-1]
@@ -357,6 +366,7 @@ def _convergence(
     table = pd.DataFrame({name: r.summary() for name, r in rows.items()}).T
     w = ctx.weights.get(s["weights"])
     spatial_note = f"Spatial β skipped: no weights named {s['weights']!r}."
+    sdm = None
     if w is not None:
         sdm = spatial_beta_convergence(series, w, model="sdm", effects="twoway")
         row = sdm.summary()
@@ -393,11 +403,25 @@ def _convergence(
         tail = "no β convergence"
     out.sentences.append(
         Sentence(
-            f"With region and year fixed effects, β = {fe.beta:.4f} (p = "
-            f"{float(fe.pvalues['beta']):.4f}) for {var}, implying {tail}.",
+            f"With region and year fixed effects, β = {fe.beta:.4f} "
+            f"({_p(float(fe.pvalues['beta']))}) for {var}, implying {tail}.",
             (f"{bkey}:absolute, panel (two-way FE):beta",),
         )
     )
+    if sdm is not None:
+        srow = sdm.summary()
+        speed = (
+            f"a speed of {srow['speed']:.4f} per year (half-life {srow['half_life']:.1f} years)"
+            if np.isfinite(srow["speed"])
+            else "no defined speed of convergence"
+        )
+        out.sentences.append(
+            Sentence(
+                f"Allowing for spatial spillovers (SDM, ρ = {srow['spatial']:.4f}), β = "
+                f"{srow['beta']:.4f} ({_p(srow['p'])}), {speed}.",
+                (f"{bkey}:spatial, SDM (two-way FE):beta",),
+            )
+        )
 
 
 def run(ctx: StudyContext) -> StageOutput:
