@@ -471,3 +471,15 @@ def test_durbin_subset_equals_hand_made_lag_column(durbin_model: str, plain_mode
     np.testing.assert_allclose(a.params.to_numpy(), b.params.to_numpy(), atol=1e-10)
     np.testing.assert_allclose(a.std_errors.to_numpy(), b.std_errors.to_numpy(), rtol=1e-8)
     assert a.loglik == pytest.approx(b.loglik, abs=1e-8)
+
+
+@pytest.mark.parametrize("fmt", ["txt", "tex", "html"])
+def test_summary_snapshots(fmt: str) -> None:
+    """Rendered tables of the two-way SDM with Elhorst's correction (numbers checked above against
+    benchmarks.md); regenerate tests/data/models/summary_sdm_twoway_elhorst.* only on purpose."""
+    from pathlib import Path
+
+    s = fit("sdm", "twoway", "elhorst").summary()
+    text = {"txt": s.as_text, "tex": s.as_latex, "html": s.as_html}[fmt]() + "\n"
+    path = Path(__file__).parent / "data" / "models" / f"summary_sdm_twoway_elhorst.{fmt}"
+    assert text == path.read_text(encoding="utf-8")

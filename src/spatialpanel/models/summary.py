@@ -88,7 +88,12 @@ class Summary:
             ("Bias correction", _BC_NAMES[res.bias_correction]),
             ("Log-determinant", res.logdet_method),
             ("σ²", f"{res.sigma2:.6g}"),
-            ("Log-likelihood", f"{res.loglik:.4f}"),
+            (
+                "Log-likelihood (uncorrected ML)"
+                if res.bias_correction == "elhorst"
+                else "Log-likelihood",
+                f"{res.loglik:.4f}",
+            ),
             ("R²", f"{res.r2:.4f}"),
             ("R² within (squared corr.)", f"{res.r2_within:.4f}"),
             ("AIC / BIC", f"{res.aic:.2f} / {res.bic:.2f}"),
