@@ -124,7 +124,12 @@ def test_figures_render(output) -> None:  # type: ignore[no-untyped-def]
 def test_options_and_errors() -> None:
     ctx = _context({"tools": ["markov"], "markov_classes": 3, "weights": "nested"})
     out = stage.run(ctx)
-    assert [t.key for t in out.tables] == ["cp_markov", "uri_markov"]
+    assert [t.key for t in out.tables] == [
+        "cp_markov",
+        "cp_markov_mfpt",
+        "uri_markov",
+        "uri_markov_mfpt",
+    ]
     assert "skipped" in out.sentences[1].text
     with pytest.raises(ConfigError, match="tools"):
         stage.run(_context({"tools": ["dagum", "gini"]}))

@@ -247,6 +247,18 @@ def _markov(
     out.tables.append(
         TableArtifact(key, f"Markov transition probabilities of {var}", table.reset_index(), notes)
     )
+    mfpt = chain.mean_first_passage.reset_index()
+    out.tables.append(
+        TableArtifact(
+            _key("markov_mfpt", var),
+            f"Mean first passage times of {var} (years)",
+            mfpt,
+            (
+                "Kemeny–Snell; diagonal: mean recurrence time 1/π_j. Empty if the chain is not "
+                "irreducible.",
+            ),
+        )
+    )
     diag = np.diag(chain.probabilities.to_numpy())
     out.sentences.append(
         Sentence(
