@@ -175,3 +175,18 @@ def test_inputs_are_not_mutated() -> None:
     pd.testing.assert_frame_equal(d, before)
     np.testing.assert_array_equal(w.dense, wd)
     assert w.transform == "row"
+
+
+def test_extreme_scaling_warns_with_advice() -> None:
+    d = cigar_data()
+    d["income"] = np.exp(d["logy"]) * 1e7  # income in units of a tiny currency
+    with pytest.warns(NumericalWarning, match=r"'income' has standard deviation.*Rescale"):
+        model(d, x=["logp", "income"], model="sar", effects="entity")
+
+
+def test_perfect_fit_is_an_error() -> None:
+    """A perfect fit (y an exact linear function of x) has σ² = 0 and an infinite likelihood."""
+    d = cigar_data()
+    d["logc"] = 2.0 * d["logp"] - d["logy"]
+    with pytest.raises(EstimationError, match="fits 'logc' perfectly"):
+        model(d, model="slx", effects="entity").fit()

@@ -7,6 +7,7 @@ regions in the order in which they first appear in the data, periods sorted.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -14,7 +15,14 @@ import pandas as pd
 import scipy.sparse as sps
 from numpy.typing import NDArray
 
-from spatialpanel.errors import ConfigError, DataError, EstimationError, WeightsError, did_you_mean
+from spatialpanel.errors import (
+    ConfigError,
+    DataError,
+    EstimationError,
+    NumericalWarning,
+    WeightsError,
+    did_you_mean,
+)
 from spatialpanel.linalg.within import demean, spatial_lag
 from spatialpanel.models.spec import ModelSpec
 from spatialpanel.weights.core import SpatialWeights, check_ids_match
@@ -122,6 +130,7 @@ def panel_arrays(data: pd.DataFrame, w: SpatialWeights, spec: ModelSpec) -> Pane
             f"data has {int(bad.sum())} missing or infinite values: {'; '.join(where)}. Fill them "
             "(spatialpanel.fill_missing) or drop those regions."
         )
+    _check_scaling(arr.reshape(-1, len(cols)), cols)
     y = np.ascontiguousarray(arr[:, :, 0])
     x = arr[:, :, 1:]
     parts = []
@@ -145,6 +154,26 @@ def to_series(
     """A ``(T, N)`` array as a Series with the data's MultiIndex (in the data's row order)."""
     s = pd.Series(np.asarray(values, dtype=float).ravel(), index=arrays.index, name=name)
     return s.reindex(like)
+
+
+def _check_scaling(values: NDArray[np.float64], names: list[str]) -> None:
+    """Warn when y and the regressors live on very different scales (ratio of standard deviations
+    above 1e6, or magnitudes above 1e9): the estimates stay correct, but digits are lost."""
+    sd = values.std(axis=0)
+    big = np.abs(values).max(axis=0)
+    ok = sd > 0
+    if ok.sum() < 2 and not np.any(big > 1e9):
+        return
+    hi = int(np.argmax(np.where(ok, sd, -np.inf)))
+    lo = int(np.argmin(np.where(ok, sd, np.inf)))
+    if sd[hi] / sd[lo] > 1e6 or np.any(big > 1e9):
+        warnings.warn(
+            f"the variables are on very different scales: {names[hi]!r} has standard deviation "
+            f"{sd[hi]:.3g}, {names[lo]!r} {sd[lo]:.3g} (largest magnitude {big.max():.3g}). "
+            "Rescale them (e.g. thousands instead of units, or logs) to keep numerical precision.",
+            NumericalWarning,
+            stacklevel=4,
+        )
 
 
 def check_design(

@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
+from spatialpanel.errors import ConfigError, EstimationError, WeightsError, did_you_mean
 from spatialpanel.linalg.logdet import LogDetMethod, logdet
 from spatialpanel.models.bias import elhorst_correction
 from spatialpanel.models.design import PanelArrays, panel_arrays, to_series
@@ -344,10 +344,29 @@ class SpatialPanelModel:
         params = pd.Series(values, index=pd.Index(names), name="params")
         cov = pd.DataFrame(cov_full[:p, :p], index=params.index, columns=params.index)
         information = pd.DataFrame(info, index=full_names, columns=full_names)
+        checks = {
+            "params": params.to_numpy(),
+            "covariance": cov.to_numpy(),
+            "sigma2": np.array([sigma2]),
+            "log-likelihood": np.array([loglik]),
+        }
+        for what, vals in checks.items():
+            if not np.all(np.isfinite(vals)):
+                raise EstimationError(
+                    f"the {what} of the {spec.model} fit is not finite (σ² = {sigma2:.3g}, "
+                    f"logL = {loglik:.6g}); a perfect fit, a degenerate W or extreme scaling "
+                    "of the data is the usual cause. Check the data and the specification."
+                )
         t, n = arr.t, arr.n
         res2 = resid.reshape(t, n)
         ys = arr.y
         tss = float(np.sum((ys - ys.mean()) ** 2))
+        if not float(resid @ resid) > 1e-20 * max(tss, 1e-300):
+            raise EstimationError(
+                f"the {spec.model} model fits {spec.y!r} perfectly (σ² ≈ {sigma2:.3g}): y is an "
+                "exact function of the regressors and the effects, so the likelihood is unbounded. "
+                "Check that y is not built from x."
+            )
         r2 = 1.0 - float(resid @ resid) / tss
         yc = ytrans - ytrans.mean()
         pc = pred - ytrans.mean()
