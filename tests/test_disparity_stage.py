@@ -94,6 +94,10 @@ def test_tables_match_functions(output) -> None:  # type: ignore[no-untyped-def]
     assert all(len(t.key) <= 31 for t in out.tables)
     assert out.settings["markov_classes"] == 4
     assert ctx.results["disparity"]["settings"]["division"] == "region_4"
+    stored = ctx.results["disparity"]["cp"]
+    assert set(stored) == {"dagum", "kde", "markov", "spatial_markov", "lisa_markov", "sigma",
+                           "beta"}  # fmt: skip
+    pd.testing.assert_frame_equal(stored["dagum"].table, dag.table)
 
 
 def test_sentences_quote_tables(output) -> None:  # type: ignore[no-untyped-def]

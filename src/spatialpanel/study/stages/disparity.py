@@ -58,6 +58,10 @@ class _Collector:
         self.tables: list[TableArtifact] = []
         self.figures: list[FigureArtifact] = []
         self.sentences: list[Sentence] = []
+        self.results: dict[str, dict[str, Any]] = {}
+
+    def store(self, var: str, name: str, obj: Any) -> None:
+        self.results.setdefault(var, {})[name] = obj
 
 
 def _settings(ctx: StudyContext) -> dict[str, Any]:
@@ -104,6 +108,7 @@ def _dagum(
     if s["population"]:
         pop = _variable(ctx, str(s["population"]))
     res = dagum_gini_panel(series, groups=s["division"], weights=pop)
+    out.store(var, "dagum", res)
     table = res.table
     key = _key("dagum", var)
     weighting = "population-weighted" if pop is not None else "unweighted (each region counts once)"
@@ -187,6 +192,7 @@ def _kde(
     ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
 ) -> None:
     kd = kernel_density(series, bandwidth_rule=s["bandwidth"], groups=s["division"])
+    out.store(var, "kde", kd)
     table = kd.bandwidths.join(kd.peaks).reset_index()
     key = _key("kde", var)
     rule = kd.rule if kd.rule != "fixed" else f"fixed h = {s['bandwidth']}"
@@ -235,6 +241,7 @@ def _markov(
 ) -> None:
     k = s["markov_classes"]
     chain = markov_chain(series, k=k, classes=s["markov_scheme"])
+    out.store(var, "markov", chain)
     key = _key("markov", var)
     table = chain.table()
     table.loc["steady state"] = [np.nan, *chain.steady_state.to_numpy()]
@@ -305,7 +312,9 @@ def _markov(
             (f"{skey}:LR", f"{skey}:Q"),
         )
     )
+    out.store(var, "spatial_markov", sm)
     lm = lisa_markov(series, w)
+    out.store(var, "lisa_markov", lm)
     lkey = _key("lisa_markov", var)
     ltable = lm.chain.table().reset_index()
     types = lm.type_counts.reset_index(names="type")
@@ -354,6 +363,7 @@ def _convergence(
     sig = sigma_convergence(
         series, measure=s["sigma_measure"], log=s["sigma_log"], groups=s["division"]
     )
+    out.store(var, "sigma", sig)
     key = _key("sigma", var)
     what = "coefficient of variation" if s["sigma_measure"] == "cv" else "standard deviation"
     notes = (f"σ = {what}{' of logs' if s['sigma_log'] else ''} (ddof = 1), per year and region.",)
@@ -394,6 +404,9 @@ def _convergence(
             f"Spatial β: SDM by ML with two-way fixed effects and W = {s['weights']} "
             f"(row-standardised), ρ = {row['spatial']:.4f}; speed from the coefficient β."
         )
+    out.store(
+        var, "beta", {**rows, **({"spatial, SDM (two-way FE)": sdm} if sdm is not None else {})}
+    )
     table.index.name = "model"
     bkey = _key("beta", var)
     bnotes = (
@@ -441,13 +454,12 @@ def run(ctx: StudyContext) -> StageOutput:
     s = _settings(ctx)
     out = _Collector()
     tools = {"dagum": _dagum, "kde": _kde, "markov": _markov, "convergence": _convergence}
-    results: dict[str, dict[str, Any]] = {}
     for var in s["variables"]:
         series = _variable(ctx, var)
-        results[var] = {}
         for tool in s["tools"]:
             tools[tool](ctx, var, series, s, out)
-    ctx.results["disparity"] = {"settings": s}
+    # result objects for later stages: ctx.results["disparity"][var][tool]
+    ctx.results["disparity"] = {"settings": s, **out.results}
     return StageOutput(
         name="disparity",
         title="Regional disparities",
