@@ -17,9 +17,8 @@ import codecs
 import csv
 import hashlib
 import io
-import math
 import warnings
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -31,7 +30,8 @@ from spatialpanel.data.audit import AuditLog
 from spatialpanel.data.cells import year_or_none
 from spatialpanel.data.fill import FillMethod, fill_missing
 from spatialpanel.data.layouts import Layout, NoTableError, SheetTable, parse_grid
-from spatialpanel.data.validate import Bounds, check_panel_frame
+from spatialpanel.data.validate import Bounds
+from spatialpanel.data.writers import write_panel
 from spatialpanel.errors import ConfigError, DataError, did_you_mean
 
 __all__ = ["EntityKind", "PanelData", "SourceInfo", "read_panel", "write_panel"]
@@ -463,49 +463,3 @@ def _has_content(grid: list[list[object]]) -> bool:
     return any(
         not (c is None or (isinstance(c, str) and not c.strip())) for row in grid for c in row
     )
-
-
-def write_panel(panel: PanelData | pd.DataFrame, path: str | Path, *, sheet: str = "data") -> Path:
-    """Write a panel in the long layout (entity, time, variables) to CSV (UTF-8) or ``.xlsx``.
-
-    Numbers are written with full precision (shortest repr), missing cells as empty cells, so
-    that :func:`read_panel` reads back the same frame.
-
-    Returns
-    -------
-    Path
-        The path written.
-    """
-    frame = panel.frame if isinstance(panel, PanelData) else panel
-    check_panel_frame(frame, argument="panel")
-    target = Path(path)
-    level_names = zip(frame.index.names, ("entity", "time"), strict=True)
-    names = [str(n) if n is not None else d for n, d in level_names]
-    flat = frame.copy()
-    flat.index = flat.index.set_names(names)
-    flat = flat.reset_index()
-    suffix = target.suffix.lower()
-    if suffix == ".csv":
-        flat.to_csv(target, index=False, encoding="utf-8", float_format=None, lineterminator="\n")
-    elif suffix == ".xlsx":
-        import openpyxl
-
-        book = openpyxl.Workbook()
-        ws = book.active
-        assert ws is not None  # a new workbook always has one sheet
-        ws.title = sheet
-        ws.append([str(c) for c in flat.columns])
-        for row in flat.itertuples(index=False):
-            ws.append([_excel_cell(v) for v in row])
-        book.save(target)
-    else:
-        raise DataError(f"write_panel writes .csv or .xlsx files, not {suffix or 'no suffix'!r}.")
-    return target
-
-
-def _excel_cell(value: Hashable) -> object:
-    if isinstance(value, float) and math.isnan(value):
-        return None
-    if hasattr(value, "item"):
-        return value.item()  # numpy scalar -> python
-    return value
