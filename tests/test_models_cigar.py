@@ -483,3 +483,58 @@ def test_summary_snapshots(fmt: str) -> None:
     text = {"txt": s.as_text, "tex": s.as_latex, "html": s.as_html}[fmt]() + "\n"
     path = Path(__file__).parent / "data" / "models" / f"summary_sdm_twoway_elhorst.{fmt}"
     assert text == path.read_text(encoding="utf-8")
+
+
+def test_transformation_approach_equals_explicit_orthonormal_transform() -> None:
+    """Independent implementation of the Lee & Yu (2010) transformation approach: transform the
+    data explicitly with orthonormal bases F_T, F_N of the complements of the constant vectors,
+    y** = F_T' Y F_N, W* = F_N' W F_N, and estimate the pooled SAR model of (T-1) x (N-1)
+    observations by dense numpy (slogdet, scipy's bounded scalar search) with its textbook
+    information matrix. Checks our estimates, logL and the F'GF trace formulas of the SEs."""
+    d = cigar_data()
+    wd = cigar_weights().dense
+    n, t = 46, 30
+
+    def basis(m: int) -> np.ndarray:
+        vals, vecs = np.linalg.eigh(np.eye(m) - np.ones((m, m)) / m)
+        return vecs[:, vals > 0.5]
+
+    ft, fn = basis(t), basis(n)
+    ws = fn.T @ wd @ fn
+    y = ft.T @ d["logc"].to_numpy().reshape(t, n) @ fn
+    x = d[X].to_numpy().reshape(t, n, 2)
+    wx = np.einsum("ij,tjk->tik", wd, x)
+    raw = np.concatenate([x, wx], axis=2)
+    z = np.stack([ft.T @ raw[:, :, j] @ fn for j in range(4)], axis=2)  # (T-1, N-1, 4)
+    wy = y @ ws.T
+    nn = (n - 1) * (t - 1)
+    zf, yf, wyf = z.reshape(nn, 4), y.ravel(), wy.ravel()
+
+    def profile(rho: float) -> tuple[float, np.ndarray, float]:
+        beta = np.linalg.lstsq(zf, yf - rho * wyf, rcond=None)[0]
+        e = yf - rho * wyf - zf @ beta
+        s2 = float(e @ e) / nn
+        ld = np.linalg.slogdet(np.eye(n - 1) - rho * ws)[1]
+        return -nn / 2 * (np.log(2 * np.pi * s2) + 1) + (t - 1) * ld, beta, s2
+
+    opt = minimize_scalar(
+        lambda r: -profile(r)[0], bounds=(-0.9, 0.9), method="bounded", options={"xatol": 1e-12}
+    )
+    rho = float(opt.x)
+    ll, beta, s2 = profile(rho)
+    g = ws @ np.linalg.inv(np.eye(n - 1) - rho * ws)
+    zb = (zf @ beta).reshape(t - 1, n - 1)
+    gzb = zb @ g.T
+    info = np.zeros((6, 6))
+    info[:4, :4] = zf.T @ zf / s2
+    info[:4, 4] = info[4, :4] = np.einsum("tik,ti->k", z, gzb) / s2
+    info[4, 4] = (t - 1) * (np.trace(g @ g) + np.trace(g.T @ g)) + np.sum(gzb**2) / s2
+    info[4, 5] = info[5, 4] = (t - 1) * np.trace(g) / s2
+    info[5, 5] = nn / (2 * s2**2)
+    se = np.sqrt(np.diag(np.linalg.inv(info)))[:5]
+
+    res = fit("sdm", "twoway", "transformation")
+    np.testing.assert_allclose(res.params.to_numpy(), [*beta, rho], atol=1e-7)
+    assert res.sigma2 == pytest.approx(s2, rel=1e-7)
+    assert res.loglik == pytest.approx(ll, abs=1e-7)
+    np.testing.assert_allclose(res.std_errors.to_numpy(), se, rtol=1e-6)
