@@ -57,6 +57,11 @@ SECTIONS: dict[str, Spec] = {
         "alpha": ((float, int), 0.05),
         "draws": ((int,), 1000),
     },
+    "dynamic": {
+        "enabled": ((bool,), False),
+        "lags": ((list,), ["time", "spacetime"]),
+        "bias_correction": ((str,), "lee-yu"),
+    },
     "disparity": {
         "variables": ((list,), ["cp", "uri"]),
         "division": ((str,), "region_4"),
