@@ -55,6 +55,12 @@ STAGES: tuple[StageSpec, ...] = (
         ("weights", "model"),
     ),
     StageSpec(
+        "dynamic",
+        "Dynamic spatial Durbin model: short- and long-run effects",
+        "spatialpanel.study.stages.dynamic",
+        ("weights", "model", "dynamic"),
+    ),
+    StageSpec(
         "disparity",
         "Regional disparities",
         "spatialpanel.study.stages.disparity",
