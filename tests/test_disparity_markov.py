@@ -230,3 +230,25 @@ def test_errors(usjoin) -> None:  # type: ignore[no-untyped-def]
     ties = pd.Series(1.0, index=pd.MultiIndex.from_product([range(10), [1, 2]]))
     with pytest.raises(ConfigError, match="ties"):
         markov_chain(ties, classes="per_year")
+
+
+def test_homogeneity_with_an_empty_class() -> None:
+    """Q and LR as giddy's ``homogeneity``; df without giddy's +1 for a class never left."""
+    from giddy.markov import homogeneity
+
+    from spatialpanel.disparity.markov import MarkovChain, SpatialMarkov
+
+    t = np.array([[[5, 1, 0], [1, 4, 0], [0, 0, 0]], [[3, 2, 0], [2, 6, 0], [0, 0, 0]]], float)
+    labels = pd.Index(["C1", "C2", "C3"])
+    chains = {f"N{i + 1}": MarkovChain(pd.DataFrame(m, index=labels, columns=labels)) for i, m in
+              enumerate(t)}  # fmt: skip
+    sm = SpatialMarkov(
+        classic=MarkovChain(pd.DataFrame(t.sum(axis=0), index=labels, columns=labels)),
+        conditional=chains,
+        lag_cutoffs=pd.DataFrame(),
+        neighbour_classes="own_quantiles",
+    )
+    ref = homogeneity(t)
+    assert sm.q_test.stat == pytest.approx(ref.Q, rel=1e-14)
+    assert sm.lr_test.stat == pytest.approx(ref.LR, rel=1e-14)
+    assert ref.dof == 3 and sm.q_test.df == 2  # rows C1, C2: (2 - 1)(2 - 1) each
