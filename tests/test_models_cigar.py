@@ -283,6 +283,12 @@ def test_results_contract() -> None:
     assert res.aic == pytest.approx(-2 * res.loglik + 12)
     assert res.bic == pytest.approx(-2 * res.loglik + 6 * np.log(1380))
     assert 0 < res.r2_within < res.r2 < 1
+    frame = res.to_frame()
+    assert list(frame.columns) == ["coef", "std_error", "z", "p"]
+    np.testing.assert_array_equal(frame["std_error"].to_numpy(), res.std_errors.to_numpy())
+    stats = res.fit_stats()
+    assert stats["loglik"] == res.loglik and stats["bias_correction"] == "none"
+    assert all(isinstance(v, (int, float, str)) for v in stats.values() if v is not None)
     assert res.w.ids.equals(pd.Index(sorted(d.index.get_level_values(0).unique())))
     with pytest.raises(AttributeError):
         res.sigma2 = 1.0  # type: ignore[misc]

@@ -143,6 +143,38 @@ class SpatialPanelResults:
         return float(-2.0 * self.loglik + self.n_params * np.log(self.nobs))
 
     # ------------------------------------------------------------------ output
+    def to_frame(self) -> pd.DataFrame:
+        """The coefficient table: ``coef``, ``std_error``, ``z``, ``p`` indexed by parameter."""
+        return pd.DataFrame(
+            {
+                "coef": self.params,
+                "std_error": self.std_errors,
+                "z": self.zvalues,
+                "p": self.pvalues,
+            }
+        )
+
+    def fit_stats(self) -> dict[str, float | int | str | None]:
+        """Plain, serialisable fit statistics and conventions (for reports and manifests)."""
+        return {
+            "model": self.spec.model,
+            "effects": self.spec.effects,
+            "bias_correction": self.bias_correction,
+            "lag_convention": self.spec.lag_convention,
+            "logdet_method": self.logdet_method,
+            "sigma2": self.sigma2,
+            "loglik": self.loglik,
+            "r2": self.r2,
+            "r2_within": self.r2_within,
+            "aic": self.aic,
+            "bic": self.bic,
+            "nobs": self.nobs,
+            "n_entities": self.n_entities,
+            "n_periods": self.n_periods,
+            "df_model": self.df_model,
+            "phi": self.phi,
+        }
+
     def summary(self, *, title: str | None = None) -> Summary:
         """Regression table (coef, se, z, p, stars; Main and W·x blocks) and fit statistics."""
         from spatialpanel.models.summary import Summary
