@@ -139,3 +139,7 @@ def test_options_and_errors() -> None:
         stage.run(_context({"tools": ["dagum", "gini"]}))
     with pytest.raises(ConfigError, match="variables"):
         stage.run(_context({"variables": ["cpp"]}))
+    with pytest.raises(ConfigError, match="markov_scheme"):
+        stage.run(_context({"markov_scheme": "yearly"}))
+    with pytest.raises(ConfigError, match=r"\[disparity\] kde of 'cp': bandwidth='silvermann'"):
+        stage.run(_context({"tools": ["kde"], "bandwidth": "silvermann"}))

@@ -35,7 +35,7 @@ from spatialpanel.disparity.lisa_markov import lisa_markov
 from spatialpanel.disparity.markov import markov_chain, spatial_markov
 from spatialpanel.disparity.plots import plot_dagum, plot_kde_2d, plot_kde_3d, plot_sigma
 from spatialpanel.disparity.spatial_beta import spatial_beta_convergence
-from spatialpanel.errors import ConfigError, did_you_mean
+from spatialpanel.errors import ConfigError, SpatialPanelError, did_you_mean
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 
@@ -85,6 +85,17 @@ def _settings(ctx: StudyContext) -> dict[str, Any]:
             f"[disparity] tools = {s['tools']!r}: {unknown} are not known; use some of {TOOLS}."
             + did_you_mean(str(unknown[0]), TOOLS)
         )
+    choices = {
+        "markov_scheme": ("pooled", "per_year"),
+        "neighbour_classes": ("own_quantiles", "variable_cutoffs"),
+        "sigma_measure": ("sd", "cv"),
+    }
+    for key, options in choices.items():
+        if s[key] not in options:
+            raise ConfigError(
+                f"[disparity] {key} = {s[key]!r} is not known; use one of {options}."
+                + did_you_mean(str(s[key]), options)
+            )
     if isinstance(s["bandwidth"], str):
         with contextlib.suppress(ValueError):
             s["bandwidth"] = float(s["bandwidth"])
@@ -457,7 +468,10 @@ def run(ctx: StudyContext) -> StageOutput:
     for var in s["variables"]:
         series = _variable(ctx, var)
         for tool in s["tools"]:
-            tools[tool](ctx, var, series, s, out)
+            try:
+                tools[tool](ctx, var, series, s, out)
+            except SpatialPanelError as err:  # say which variable and tool the problem is in
+                raise type(err)(f"[disparity] {tool} of {var!r}: {err}") from err
     # result objects for later stages: ctx.results["disparity"][var][tool]
     ctx.results["disparity"] = {"settings": s, **out.results}
     return StageOutput(
