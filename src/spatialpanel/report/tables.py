@@ -9,7 +9,14 @@ import pandas as pd
 from spatialpanel.report.formatting import formatted
 from spatialpanel.report.results_io import SavedResults
 
-__all__ = ["markdown_table", "write_docx", "write_latex", "write_markdown"]
+__all__ = ["MAX_ROWS", "markdown_table", "write_docx", "write_latex", "write_markdown"]
+
+#: Tables longer than this go to Excel/CSV only; the paper formats say where to find them.
+MAX_ROWS = 60
+
+
+def _too_long(key: str, n: int) -> str:
+    return f"({n} rows: see tables.xlsx, sheet {key[:31]}, or tables/{key}.csv.)"
 
 
 def _flat(frame: pd.DataFrame) -> pd.DataFrame:
@@ -47,6 +54,9 @@ def write_markdown(saved: SavedResults, path: Path) -> None:
     for stage in saved.stages:
         for t in stage["tables"]:
             table = saved.tables[t["key"]]
+            if len(table.frame) > MAX_ROWS:
+                parts.append(f"### {table.title}\n\n{_too_long(table.key, len(table.frame))}\n")
+                continue
             parts.append(f"### {table.title}\n\n{markdown_table(table.frame)}\n")
             if table.notes:
                 parts.append("*" + " ".join(table.notes) + "*\n")
@@ -102,6 +112,9 @@ def write_latex(saved: SavedResults, path: Path) -> None:
     for stage in saved.stages:
         for t in stage["tables"]:
             table = saved.tables[t["key"]]
+            if len(table.frame) > MAX_ROWS:
+                parts.append(f"% {table.title}: {_too_long(table.key, len(table.frame))}")
+                continue
             parts.append(latex_table(table.frame, title=table.title, notes=table.notes))
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
@@ -160,17 +173,18 @@ def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
             table = saved.tables[t["key"]]
             flat = _flat(table.frame)
             doc.add_paragraph(table.title, style="Caption")
+            if len(flat) > MAX_ROWS:
+                doc.add_paragraph(_too_long(table.key, len(flat)))
+                continue
             grid = doc.add_table(rows=len(flat) + 1, cols=len(flat.columns))
-            for j, col in enumerate(flat.columns):
-                grid.cell(0, j).text = str(col)
-            for r, row in enumerate(flat.itertuples(index=False), start=1):
-                for j, v in enumerate(row):
-                    grid.cell(r, j).text = str(v)
-            for row in grid.rows:
-                for cell in row.cells:
-                    for para in cell.paragraphs:
-                        for run in para.runs:
-                            run.font.size = Pt(8)
+            rows = grid.rows
+            for cell, col in zip(rows[0].cells, flat.columns, strict=True):
+                cell.text = str(col)
+            for grid_row, values in zip(list(rows)[1:], flat.itertuples(index=False), strict=True):
+                for cell, v in zip(grid_row.cells, values, strict=True):
+                    cell.text = str(v)
+                    for run in cell.paragraphs[0].runs:
+                        run.font.size = Pt(8)
             _three_line(grid)
             if table.notes:
                 note = doc.add_paragraph(" ".join(table.notes))
