@@ -48,6 +48,7 @@ def _expected(*, missing: tuple[int, int, str] | None = None) -> pd.DataFrame:
         ("long_gb18030.csv", "gb18030", "long"),
         ("long_utf16.txt", "utf-16", "long"),
         ("names_variants.csv", "utf-8", "long"),
+        ("long_code_and_name.csv", "utf-8", "long"),
         ("wide_blocks.csv", "utf-8", "wide"),
         ("long_codes.xlsx", None, "long"),
         ("wide_sheets.xlsx", None, "wide"),
@@ -186,6 +187,13 @@ BAD = [
         r"the panel is unbalanced: 1 region-year\(s\) have no row: "
         r"陕西省 \(Shaanxi, 610000\) 2016",
     ),
+    (
+        "bad_region_columns.csv",
+        {},
+        r"row 6, column 'province_zh' \(B\): the row's region "
+        r"columns disagree: '150000' is 内蒙古自治区 \(Inner Mongolia, 150000\) but '陕西省' is "
+        r"陕西省 \(Shaanxi, 610000\)",
+    ),
     ("bad_duplicated_header.csv", {}, r"row 1: duplicated header 'gdp' in columns C and E"),
     (
         "bad_note_in_middle.csv",
@@ -247,3 +255,20 @@ def test_extra_years_dropped_on_request() -> None:
     assert panel.frame.index.get_level_values("year").unique().tolist() == [2014, 2015]
     drops = panel.audit[panel.audit["step"] == "drop"]
     assert sorted(drops["time"]) == [2013, 2016, 2016]
+
+
+def test_usual_headers_and_a_second_region_column_are_audited() -> None:
+    panel = read_panel(CORPUS / "long_code_and_name.csv")
+    audit = panel.audit
+    headers = audit.loc[audit["step"] == "header", "detail"].tolist()
+    assert headers[0].startswith(
+        "column '地区代码' read as the region column (no column named 'province')"
+    )
+    assert headers[1].startswith("column '年份' read as the time column (no column named 'year')")
+    ignored = audit.loc[audit["step"] == "ignore", "detail"].tolist()
+    assert ignored[0].startswith(
+        "second region column '地区' not read as data; each row's "
+        "label is checked against column '地区代码'"
+    )
+    # codes given as codes need no region row in the audit
+    assert not (audit["step"] == "region").any()

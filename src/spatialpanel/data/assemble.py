@@ -71,6 +71,8 @@ def assemble(
     found = list(dict.fromkeys(r.variable for r in records))
     records = _years(records, study_years, extra_years, log)
     ids = _entities(records, entity_kind, log)
+    if entity_kind == "china":
+        _check_pairs([pair for t in tables for pair in t.pairs])
     cells, places = _cells(records, ids, log)
     entities = sorted(set(ids.values()), key=_sort_key)
     years = study_years or list(range(min(k[1] for k in cells), max(k[1] for k in cells) + 1))
@@ -180,6 +182,26 @@ def _entities(records: list[Record], kind: str, log: AuditLog) -> dict[int, Hash
                 )
         ids[i] = cache[key]
     return ids
+
+
+def _check_pairs(pairs: list[tuple[object, object, Location]]) -> None:
+    """Each row's two region labels (e.g. code and name columns) must name the same province."""
+    cache: dict[tuple[type, object], int] = {}
+    for label, other, where in pairs:
+        if other is None or (isinstance(other, str) and not other.strip()):
+            continue
+        codes = []
+        for value in (label, other):
+            key = (type(value), value)
+            if key not in cache:
+                cache[key] = resolve_region(value, where=where.describe())
+            codes.append(cache[key])
+        if codes[0] != codes[1]:
+            raise DataError(
+                f"{where.describe()}: the row's region columns disagree: {label!r} is "
+                f"{region_label(codes[0])} but {other!r} is {region_label(codes[1])}. Correct "
+                "one of them."
+            )
 
 
 def _row_only(where: Location, *, r: bool = False) -> Location:

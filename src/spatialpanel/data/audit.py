@@ -7,10 +7,12 @@ nothing is changed or dropped silently. The table goes to the study's outputs.
 Columns
 -------
 ``step``
-    What happened: ``"region"`` (a region label mapped to its code), ``"convert"`` (a cell text
-    turned into a number), ``"missing"`` (a missing-value marker read as a missing cell),
-    ``"ignore"`` (a notes or title row, a sheet or a column not read), ``"drop"`` (a row dropped
-    on request, e.g. a year outside the study) or ``"fill"`` (a missing cell filled).
+    What happened: ``"header"`` (a column recognised by a usual header such as 地区 or 年份
+    instead of the name asked for), ``"region"`` (a region label mapped to its code),
+    ``"convert"`` (a cell text turned into a number), ``"missing"`` (a missing-value marker
+    read as a missing cell), ``"ignore"`` (a notes or title row, a sheet or a column not read),
+    ``"drop"`` (a row dropped on request, e.g. a year outside the study) or ``"fill"`` (a
+    missing cell filled).
 ``entity``, ``time``, ``variable``
     The region (code for China data), year and column concerned, or missing when the row is
     about something larger than a cell.
@@ -31,7 +33,7 @@ __all__ = ["AUDIT_COLUMNS", "AuditLog", "AuditStep", "empty_audit"]
 
 AUDIT_COLUMNS: tuple[str, ...] = ("step", "entity", "time", "variable", "old", "new", "detail")
 
-AuditStep = Literal["region", "convert", "missing", "ignore", "drop", "fill"]
+AuditStep = Literal["header", "region", "convert", "missing", "ignore", "drop", "fill"]
 
 
 def empty_audit() -> pd.DataFrame:

@@ -46,6 +46,12 @@ ENTITY_ALIASES = frozenset(
         "code",
         "province_code",
         "province_name",
+        "province_zh",
+        "province_en",
+        "name",
+        "name_zh",
+        "name_en",
+        "region_name",
         "省份",
         "省",
         "省区",
@@ -91,6 +97,8 @@ class SheetTable:
     layout: str
     units: dict[str, str] = field(default_factory=dict)
     variables: list[str] = field(default_factory=list)  # every variable, read or skipped
+    # (region label, label in a second region column, where): checked to name the same region
+    pairs: list[tuple[object, object, Location]] = field(default_factory=list)
 
 
 def _blank(cell: object) -> bool:
@@ -150,7 +158,9 @@ def _letter(col: int) -> str:
     return name
 
 
-def _find_header(grid: list[list[object]], entity: str, ctx: _Ctx) -> tuple[int, list[int]]:
+def _find_header(
+    grid: list[list[object]], entity: str, ctx: _Ctx
+) -> tuple[int, list[int], list[int]]:
     wanted = _key(normalize_label(entity))
     for r, row in enumerate(grid[:_HEADER_SCAN]):
         labels = [_key(_text(c)) for c in row]
@@ -158,7 +168,7 @@ def _find_header(grid: list[list[object]], entity: str, ctx: _Ctx) -> tuple[int,
         alias = [c for c, lab in enumerate(labels) if lab in ENTITY_ALIASES]
         years = sum(1 for c in row if isinstance(c, str | int | float) and year_or_none(c))
         if exact or alias or years >= 2:
-            return r, exact or alias
+            return r, exact, alias
     shown = [" | ".join(_text(c) for c in row if not _blank(c)) for row in grid[:3]]
     raise NoTableError(
         f"{ctx.at().describe()}: no header row with the region column {entity!r} (or 省份, 地区, "
@@ -217,9 +227,18 @@ def parse_grid(
     """
     ctx = _Ctx(file=file, sheet=sheet, in_memory=in_memory, letters=not in_memory)
     grid = [list(row) for row in grid]
-    h, ent_hits = _find_header(grid, entity, ctx)
+    h, exact, alias = _find_header(grid, entity, ctx)
+    ent_hits = exact or alias
     header = grid[h]
     ent_col = ent_hits[0] if ent_hits else 0
+    others = [c for c in dict.fromkeys(exact + alias) if c != ent_col]
+    if not exact and alias:
+        log.add(
+            "header",
+            old=_text(header[ent_col]),
+            detail=f"column {_text(header[ent_col])!r} read as the region column (no column "
+            f"named {entity!r}): {ctx.at(h + 1, ent_col).describe()}",
+        )
     if not ent_hits and not _blank(header[0]) and year_or_none(header[0]) is None:
         raise NoTableError(
             f"{ctx.at(h + 1).describe()}: the header row has year columns but no region column "
@@ -257,10 +276,46 @@ def parse_grid(
         elif down and c > ent_col:
             up = carry  # merged cell spanning the years (or units) below it
         labels.append((up, down))
+    for c in others:
+        log.add(
+            "ignore",
+            old=_text(header[c]),
+            detail=f"second region column {_text(header[c])!r} not read as data; each row's "
+            f"label is checked against column {_text(header[ent_col])!r}: "
+            f"{ctx.at(h + 1, c).describe()}",
+        )
     table = _columns(
-        labels, ent_col, time, wide_name, sheet_year, layout, ctx, h + 1, grid, first_data
+        labels,
+        ent_col,
+        set(others),
+        time,
+        wide_name,
+        sheet_year,
+        layout,
+        ctx,
+        h + 1,
+        grid,
+        first_data,
     )
-    return _records(grid, table, ent_col, first_data, width, variables, ctx, log)
+    if table.time_col is not None and _key(labels[table.time_col][0]) != _key(
+        normalize_label(time)
+    ):
+        log.add(
+            "header",
+            old=labels[table.time_col][0],
+            detail=f"column {labels[table.time_col][0]!r} read as the time column (no column "
+            f"named {time!r}): {ctx.at(h + 1, table.time_col).describe()}",
+        )
+    sheet_table = _records(grid, table, ent_col, first_data, width, variables, ctx, log)
+    for i, row in enumerate(grid[first_data:]):
+        if _blank(row[ent_col] if ent_col < len(row) else None) or _is_note(row) is not None:
+            continue
+        line = first_data + i + (-1 if ctx.in_memory else 1)
+        for c in others:
+            other = row[c] if c < len(row) else None
+            where = ctx.at(line, c, _text(header[c]))
+            sheet_table.pairs.append((row[ent_col], other, where))
+    return sheet_table
 
 
 @dataclass
@@ -276,6 +331,7 @@ class _Columns:
 def _columns(
     labels: list[tuple[str, str]],
     ent_col: int,
+    skip: set[int],
     time: str,
     wide_name: str,
     sheet_year: int | None,
@@ -290,8 +346,13 @@ def _columns(
     plain: dict[int, tuple[str, str]] = {}  # variable columns: (name, unit)
     dated: dict[int, tuple[str, int]] = {}
     names: dict[int, str] = {}
+    for key in (time_key, *TIME_ALIASES):
+        hits = [c for c, (up, down) in enumerate(labels) if not down and _key(up) == key]
+        if hits and hits[0] != ent_col and hits[0] not in skip:
+            time_col = hits[0]
+            break
     for c, (up, down) in enumerate(labels):
-        if c == ent_col:
+        if c in (ent_col, time_col) or c in skip:
             continue
         shown = f"{up} / {down}" if up and down else (up or down)
         names[c] = shown
@@ -301,9 +362,6 @@ def _columns(
                     f"{ctx.at(header_row, c).describe()}: the column has values but no header. "
                     "Give it a header or delete it."
                 )
-            continue
-        if not down and time_col is None and (_key(up) == time_key or _key(up) in TIME_ALIASES):
-            time_col = c
             continue
         y_up, y_down = year_or_none(up), year_or_none(down)
         block = _BLOCK.fullmatch(up) if not down else None

@@ -1,7 +1,7 @@
 """Write the data-layer test corpus: small hand-made files in the formats researchers use.
 
 Run from anywhere: ``python tests/data/corpus/make_corpus.py``. It rewrites every file in this
-folder (CSV bytes are identical on every run; .xlsx files differ only in zip timestamps). The
+folder (the same bytes on every run: the workbooks' timestamps are fixed). The
 tests in ``tests/test_data_corpus.py`` state, independently of this script, the panel each good
 file must give and the message each bad file must raise.
 
@@ -13,7 +13,9 @@ provinces (Beijing 110000, Inner Mongolia 150000, Shaanxi 610000) x 2014-2016 x 
 from __future__ import annotations
 
 import codecs
+import datetime
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -59,7 +61,28 @@ def _write(name: str, data: bytes) -> None:
 
 
 def _save(book: openpyxl.Workbook, name: str) -> None:
-    book.save(HERE / name)
+    _write(name, _fixed_bytes(book))
+
+
+def _fixed_bytes(book: openpyxl.Workbook) -> bytes:
+    """The workbook's bytes with fixed timestamps, so that every run writes the same file."""
+    stamp = datetime.datetime(2025, 1, 1)
+    book.properties.created = stamp
+    book.properties.modified = stamp
+    raw = io.BytesIO()
+    book.save(raw)
+    out = io.BytesIO()
+    with zipfile.ZipFile(raw) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            body = src.read(info.filename)
+            if info.filename == "docProps/core.xml":
+                body = re.sub(
+                    rb"(<dcterms:modified[^>]*>)[^<]*", rb"\g<1>2025-01-01T00:00:00Z", body
+                )
+            fixed = zipfile.ZipInfo(info.filename, date_time=(2025, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, body)
+    return out.getvalue()
 
 
 def good_files() -> None:
@@ -160,6 +183,13 @@ def good_files() -> None:
             rows.append([spellings[prov][k], year, GDP[prov][k], URBAN[prov][k]])
     _write("names_variants.csv", _csv(rows).encode("utf-8"))
 
+    # a code column and a name column side by side (the name column is checked, not read)
+    rows = [["地区代码", "地区", "年份", "gdp", "urban_rate"]]
+    for prov in FULL:
+        for k, year in enumerate(YEARS):
+            rows.append([CODES[prov], SHORT[prov], year, GDP[prov][k], URBAN[prov][k]])
+    _write("long_code_and_name.csv", _csv(rows).encode("utf-8"))
+
 
 def bad_files() -> None:
     header = ["province", "year", "gdp", "urban_rate"]
@@ -178,6 +208,10 @@ def bad_files() -> None:
     variant("bad_negative_rate.csv", 8, ["Shaanxi", 2016, 19399.6, -5.0])
     variant("bad_year_outside.csv", 2, ["Beijing", 2013, 25669.1, 86.5])
     _write("bad_unbalanced.csv", _csv([header, *rows[:-1]]).encode("utf-8"))
+    pairs = [["code", "province_zh", "year", "gdp", "urban_rate"]]
+    pairs += [[CODES[FULL[i // 3]], FULL[i // 3], *r[1:]] for i, r in enumerate(rows)]
+    pairs[5][1] = "陕西省"
+    _write("bad_region_columns.csv", _csv(pairs).encode("utf-8"))
     sparse = [list(r) for r in rows]
     for k in (1, 2):
         sparse[k][3] = "—"
@@ -190,13 +224,11 @@ def bad_files() -> None:
     noted.insert(3, ["注：以下为初步数。"])
     _write("bad_note_in_middle.csv", _csv([header, *noted]).encode("utf-8"))
     _write("bad_undecodable.csv", b"province,year,gdp\n\xff\xfe\x80\x81Beijing,2014,1\n\x80")
-    buffer = io.BytesIO()
     book = openpyxl.Workbook()
     book.active.append(header)
     for row in rows:
         book.active.append(row)
-    book.save(buffer)
-    data = buffer.getvalue()
+    data = _fixed_bytes(book)
     _write("bad_truncated.xlsx", data[: len(data) // 2])
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         assert archive.testzip() is None  # the full workbook is valid; only the half is broken
