@@ -4,9 +4,11 @@ of the corpus. Expected panels are typed in by hand."""
 from __future__ import annotations
 
 import dataclasses
+import datetime
 from pathlib import Path
 
 import numpy as np
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -188,3 +190,56 @@ def test_write_then_read_round_trips(tmp_path: Path, suffix: str) -> None:
     pd.testing.assert_frame_equal(again.frame, panel.frame, check_exact=True)
     with pytest.raises(DataError, match=r"writes \.csv or \.xlsx files, not '\.txt'"):
         write_panel(panel, tmp_path / "out.txt")
+
+
+def test_dataframe_hash_follows_the_content() -> None:
+    frame = pd.DataFrame({"province": [11, 11], "year": [2014, 2015], "x": [1.0, 2.0]})
+    first = read_panel(frame).source.sha256
+    assert first == read_panel(frame.copy()).source.sha256
+    changed = frame.assign(x=[1.0, 2.5])
+    assert read_panel(changed).source.sha256 != first
+
+
+def test_wide_yearbook_variants(tmp_path: Path) -> None:
+    # blank top-left header cell; the regions are in the first column
+    path = _write(tmp_path / "gdp.csv", ",2014,2015\n北京,1,2\n天津,3,4\n")
+    assert read_panel(path).frame["gdp"].tolist() == [1.0, 2.0, 3.0, 4.0]
+    # years on the first header row (merged over the variables), variables on the second
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["地区", 2014, None, 2015, None])
+    ws.append([None, "x", "y", "x", "y"])
+    ws.append(["北京", 1, 10, 2, 20])
+    ws.merge_cells("B1:C1")
+    ws.merge_cells("D1:E1")
+    book.save(tmp_path / "t.xlsx")
+    frame = read_panel(tmp_path / "t.xlsx").frame
+    assert frame.loc[110000].to_dict("list") == {"x": [1.0, 2.0], "y": [10.0, 20.0]}
+
+
+def test_excel_date_in_the_year_column_is_refused(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["province", "year", "x"])
+    ws.append(["北京", datetime.datetime(2014, 1, 1), 1])
+    book.save(tmp_path / "d.xlsx")
+    with pytest.raises(
+        DataError,
+        match=r"sheet 'Sheet', row 2, region '北京': the time cell "
+        r"datetime\.datetime\(2014, 1, 1, 0, 0\) is not a year",
+    ):
+        read_panel(tmp_path / "d.xlsx")
+
+
+def test_the_data_entry_template_of_spatialpanel_init(tmp_path: Path) -> None:
+    from spatialpanel.study.template import write_template
+
+    write_template(tmp_path)
+    panel = read_panel(tmp_path / "data.xlsx", years=(2014, 2023))
+    assert panel.frame.shape[0] == 310
+    assert panel.frame.isna().all().all()  # an empty template: every cell still to be typed in
+    assert panel.source.sheets == ("data",)
+    ignored = panel.audit.loc[panel.audit["step"] == "ignore", "detail"].tolist()
+    assert any(d.startswith("sheet 'variables'") for d in ignored)

@@ -44,7 +44,11 @@ _AUTO_ENCODINGS = ("utf-8", "gbk", "gb18030")
 
 @dataclass(frozen=True)
 class SourceInfo:
-    """Where a panel came from: the file, its bytes' SHA-256, the encoding and layout found."""
+    """Where a panel came from: the file, its bytes' SHA-256, the encoding and layout found.
+
+    For a DataFrame, ``path`` is None and ``sha256`` hashes its content (values, index and
+    column names, via :func:`pandas.util.hash_pandas_object`).
+    """
 
     path: str | None
     sha256: str | None
@@ -193,7 +197,11 @@ def read_panel(
                 in_memory=True,
             )
         ]
-        info = SourceInfo(None, None, "dataframe", None, tables[0].layout)
+        digest = hashlib.sha256(
+            pd.util.hash_pandas_object(source, index=True).to_numpy().tobytes()
+            + repr([str(c) for c in source.columns]).encode("utf-8")
+        ).hexdigest()
+        info = SourceInfo(None, digest, "dataframe", None, tables[0].layout)
     else:
         path = Path(source)
         data = _read_bytes(path)
