@@ -243,3 +243,27 @@ def test_the_data_entry_template_of_spatialpanel_init(tmp_path: Path) -> None:
     assert panel.source.sheets == ("data",)
     ignored = panel.audit.loc[panel.audit["step"] == "ignore", "detail"].tolist()
     assert any(d.startswith("sheet 'variables'") for d in ignored)
+
+
+def test_title_row_with_a_unit_note_and_variables_above_the_years(tmp_path: Path) -> None:
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["表1 地区生产总值", None, None, "单位：亿元"])  # a title, not a header row
+    ws.append(["地区", 2014, 2015, 2016])
+    ws.append(["北京", 1, 2, 3])
+    book.save(tmp_path / "gdp.xlsx")
+    panel = read_panel(tmp_path / "gdp.xlsx", variables=["gdp"])
+    assert panel.frame["gdp"].tolist() == [1.0, 2.0, 3.0]
+    titles = panel.audit[panel.audit["step"] == "ignore"]
+    assert titles["detail"].iloc[0].startswith("title row above the table")
+    # the variables on the row above a header whose years repeat
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append([None, "gdp", None, "pop", None])
+    ws.append(["地区", 2014, 2015, 2014, 2015])
+    ws.append(["北京", 1, 2, 3, 4])
+    book.save(tmp_path / "top.xlsx")
+    frame = read_panel(tmp_path / "top.xlsx").frame
+    assert frame.loc[110000].to_dict("list") == {"gdp": [1.0, 2.0], "pop": [3.0, 4.0]}

@@ -197,6 +197,13 @@ def _is_subheader(row: Sequence[object], ent_col: int) -> bool:
     return not any(_looks_like_data(v) for _, v in cells)
 
 
+def _repeats_years(row: Sequence[object]) -> bool:
+    """True when a year appears twice in the row: the variables must be on the row above."""
+    years = [year_or_none(c) for c in row if not _blank(c)]
+    found = [y for y in years if y is not None]
+    return len(found) != len(set(found))
+
+
 def _is_toprow(row: Sequence[object], ent_col: int) -> bool:
     return any(not _blank(v) for c, v in enumerate(row) if c >= 1 and c != ent_col)
 
@@ -251,7 +258,7 @@ def parse_grid(
             "the regions. Put the regions in the first column."
         )
     top: int | None = None
-    if h > 0 and _is_toprow(grid[h - 1], ent_col):
+    if h > 0 and _repeats_years(header) and _is_toprow(grid[h - 1], ent_col):
         top, sub = h - 1, h
     elif h + 1 < len(grid) and _is_subheader(grid[h + 1], ent_col):
         top, sub = h, h + 1
