@@ -45,19 +45,19 @@ def lattice() -> sp.SpatialWeights:
 W = lattice()
 
 
-def simulate(model: str, effects: str, seed: int) -> pd.DataFrame:
+def simulate(model: str, effects: str, seed: int, periods: int = T) -> pd.DataFrame:
     rng = np.random.default_rng(seed)
     n = W.n
     wd = W.dense
     mu = rng.standard_normal(n) if effects in ("entity", "twoway", "random") else np.zeros(n)
-    alpha = rng.standard_normal(T) if effects in ("time", "twoway") else np.zeros(T)
+    alpha = rng.standard_normal(periods) if effects in ("time", "twoway") else np.zeros(periods)
     corr = 0.0 if effects == "random" else 0.5
-    x = rng.standard_normal((T, n, 2)) + corr * mu[None, :, None]
+    x = rng.standard_normal((periods, n, 2)) + corr * mu[None, :, None]
     const = 2.0 if effects in ("pooled", "random") else 0.0
     mean = x @ BETA + const + mu[None, :] + alpha[:, None]
     if model in ("sdm", "sdem", "slx"):
         mean = mean + np.einsum("ij,tjk->tik", wd, x) @ THETA
-    eps = rng.standard_normal((T, n))
+    eps = rng.standard_normal((periods, n))
     a = np.linalg.inv(np.eye(n) - DELTA * wd)
     if model in ("sar", "sdm"):
         y = (mean + eps) @ a.T
@@ -65,7 +65,7 @@ def simulate(model: str, effects: str, seed: int) -> pd.DataFrame:
         y = mean + eps @ a.T
     else:
         y = mean + eps
-    index = pd.MultiIndex.from_product([range(1, T + 1), W.ids], names=["year", "region"])
+    index = pd.MultiIndex.from_product([range(1, periods + 1), W.ids], names=["year", "region"])
     d = pd.DataFrame({"y": y.ravel(), "x1": x[:, :, 0].ravel(), "x2": x[:, :, 1].ravel()}, index)
     return d.swaplevel(0, 1)
 
@@ -132,3 +132,31 @@ def test_coverage_of_information_matrix_intervals() -> None:
     z = np.concatenate([run(m, e)[1].ravel() for m, e in COMBOS])
     share = float(np.mean(np.abs(z) < 1.96))
     assert 0.88 <= share <= 0.99, share
+
+
+def test_bias_corrections_remove_the_incidental_parameter_bias() -> None:
+    """Two-way SAR, short panel (N = 49, T = 4, 40 replications, seeds 100..139). Direct ML
+    estimates σ² about (N-1)(T-1)/(NT) = 0.735 of the truth (Lee & Yu 2010; tolerance 0.05); the
+    transformation approach and Elhorst's correction are about unbiased (tolerance 0.06 on the
+    mean: Monte Carlo standard error ≈ 0.018, and ML does not subtract the 3 estimated
+    coefficients from the 144 degrees of freedom), and both move the mean ρ closer to the truth
+    than direct ML."""
+    fits: dict[str, list[tuple[float, float]]] = {"none": [], "elhorst": [], "transformation": []}
+    for seed in range(100, 140):
+        model = sp.SpatialPanelModel(
+            simulate("sar", "twoway", seed, periods=4),
+            y="y",
+            x=["x1", "x2"],
+            w=W,
+            model="sar",
+            effects="twoway",
+        )
+        for bc in fits:
+            res = model.fit(bias_correction=bc)  # type: ignore[arg-type]
+            fits[bc].append((res.params["rho"], res.sigma2))
+    mean = {bc: np.mean(v, axis=0) for bc, v in fits.items()}
+    assert mean["none"][1] == pytest.approx(48 * 3 / (49 * 4), abs=0.05)
+    assert mean["transformation"][1] == pytest.approx(1.0, abs=0.06)
+    assert mean["elhorst"][1] == pytest.approx(1.0, abs=0.06)
+    bias = {bc: abs(m[0] - DELTA) for bc, m in mean.items()}
+    assert bias["transformation"] < bias["none"] and bias["elhorst"] < bias["none"]
