@@ -11,6 +11,7 @@ from spatialpanel.errors import ConfigError
 from spatialpanel.report.formatting import formatted
 from spatialpanel.report.i18n import label
 from spatialpanel.report.results_io import SavedResults, load_results
+from spatialpanel.report.tables import MAX_ROWS
 
 __all__ = ["build_report"]
 
@@ -78,7 +79,16 @@ def render_html(saved: SavedResults, *, lang: str = "en") -> str:
         for t in stage["tables"]:
             table = saved.tables[t["key"]]
             html = formatted(table.frame).to_html(classes="tbl", border=0, na_rep="", escape=True)
-            tables.append({"key": t["key"], "title": t["title"], "notes": t["notes"], "html": html})
+            tables.append(
+                {
+                    "key": t["key"],
+                    "title": t["title"],
+                    "notes": t["notes"],
+                    "html": html,
+                    "rows": len(table.frame),
+                    "long": len(table.frame) > MAX_ROWS,
+                }
+            )
         figures = []
         for f in stage["figures"]:
             png = next((p for p in f["files"] if p.endswith(".png")), None)
