@@ -105,3 +105,16 @@ def test_validate_reports_bad_study(tmp_path: Path) -> None:
     result = runner.invoke(app, ["validate", str(bad)])
     assert result.exit_code == 2
     assert "unknown section [modle]" in result.output
+
+
+def test_demo_report_renders_in_chromium(demo_run: Path) -> None:
+    from tests.test_report_browser import ARTIFACTS, CHROMIUM, render
+
+    if CHROMIUM is None:
+        pytest.skip("Debian's chromium is not installed")
+    ARTIFACTS.mkdir(exist_ok=True)
+    state = render(demo_run / "report.html", ARTIFACTS / "demo_report.png")
+    assert state["errors"] == []
+    assert len(state["images"]) >= 8
+    assert all(ok for _, ok in state["images"]), state["images"]
+    assert not state["overflow"]
