@@ -140,6 +140,10 @@ def test_stage_tables_and_results(stage_run: tuple[StudyContext, Any]) -> None:
     assert t7.loc["rho", ("Main", "p")] == res.pvalues["rho"]
     eff = tables["effects"]
     pd.testing.assert_frame_equal(eff, res.impacts(method="delta"))
+    t4 = tables["table4_lm"]
+    lm = ctx.results["selection"].lm
+    assert t4.loc[("SAR", "LM lag"), "statistic"] == lm.loc["LM_lag", "statistic"]
+    assert t4.loc[("SEM", "Robust LM error"), "pvalue"] == lm.loc["robust_LM_error", "pvalue"]
     t6 = tables["table6_wald_lr"]
     assert t6.loc["LR SDM vs SAR", "statistic"] == pytest.approx(
         2

@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from scipy import stats
 
@@ -55,20 +54,18 @@ def _tests_frame(tests: list[TestResult]) -> pd.DataFrame:
 def _table4(rep: SelectionReport) -> pd.DataFrame:
     lm = rep.lm
     m = rep.moran
-    rows = [
-        ("SEM", "Moran's I (residuals)", m.statistic, m.z, np.nan, m.pvalue),
-        ("SEM", "LM error", *_lm_row(lm, "LM_error")),
-        ("SEM", "Robust LM error", *_lm_row(lm, "robust_LM_error")),
-        ("SAR", "LM lag", *_lm_row(lm, "LM_lag")),
-        ("SAR", "Robust LM lag", *_lm_row(lm, "robust_LM_lag")),
-    ]
-    frame = pd.DataFrame(rows, columns=["model", "test", "statistic", "z", "df", "pvalue"])
+    rows = [("SEM", "Moran's I (residuals)", m.statistic, m.z, m.pvalue)]
+    for model, test, key in (
+        ("SEM", "LM error", "LM_error"),
+        ("SEM", "Robust LM error", "robust_LM_error"),
+        ("SAR", "LM lag", "LM_lag"),
+        ("SAR", "Robust LM lag", "robust_LM_lag"),
+    ):
+        rows.append(
+            (model, test, _num(lm.loc[key, "statistic"]), math.nan, _num(lm.loc[key, "pvalue"]))
+        )
+    frame = pd.DataFrame(rows, columns=["model", "test", "statistic", "z", "pvalue"])
     return frame.set_index(["model", "test"])
-
-
-def _lm_row(lm: pd.DataFrame, name: str) -> tuple[float, float, float, float]:
-    row = lm.loc[name]
-    return _num(row["statistic"]), math.nan, _num(row["df"]), _num(row["pvalue"])
 
 
 def _table7(res: Any) -> pd.DataFrame:
@@ -251,7 +248,8 @@ def run(ctx: StudyContext) -> StageOutput:
             _table4(rep),
             (
                 f"Elhorst's panel LM tests, {lm_effects} fixed effects, σ² = e'e/NT; "
-                "Moran's I row: statistic I, z and one-sided p (exact moments).",
+                "LM statistics are χ²(1); Moran's I row: statistic I, z and one-sided p (exact "
+                "moments under normal errors).",
             ),
         ),
         TableArtifact(
