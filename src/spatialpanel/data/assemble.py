@@ -12,7 +12,7 @@ import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import replace
 from numbers import Integral, Real
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal, cast
 
 import pandas as pd
 
@@ -46,7 +46,7 @@ def assemble(
     time: str,
     variables: Sequence[str] | None,
     study_years: list[int] | None,
-    entity_kind: str,
+    entity_kind: Literal["china", "generic"],
     units: Mapping[str, str] | None,
     bounds: Bounds | None,
     nonnegative: Iterable[str],
@@ -87,7 +87,7 @@ def assemble(
     if limits:
 
         def where(e: Hashable, t: Hashable, col: str) -> str:
-            return places[(e, int(t), col)].describe()  # type: ignore[call-overload]
+            return places[(e, cast(int, t), col)].describe()
 
         check_bounds(frame, limits, where=where)
     unit_map: dict[str, str] = {}
@@ -102,7 +102,7 @@ def assemble(
         audit=log.frame(),
         source=source,
         units=unit_map,
-        entity_kind=entity_kind,  # type: ignore[arg-type]
+        entity_kind=entity_kind,
     )
 
 
@@ -227,7 +227,7 @@ def _cells(
     cells: dict[Key, float] = {}
     places: dict[Key, Location] = {}
     for i, r in enumerate(records):
-        key = (ids[i], int(r.time), r.variable)  # type: ignore[call-overload]
+        key = (ids[i], cast(int, r.time), r.variable)  # years are parsed by _years
         if key in places:
             first = places[key]
             raise DataError(

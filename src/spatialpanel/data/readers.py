@@ -18,8 +18,9 @@ import csv
 import hashlib
 import io
 import warnings
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Literal
 
@@ -177,25 +178,17 @@ def read_panel(
     _check_options(layout=layout, entity_kind=entity_kind, extra_years=extra_years)
     study_years = _study_years(years)
     log = AuditLog()
+    parse = partial(
+        parse_grid, entity=entity, time=time, layout=layout, variables=variables, log=log
+    )
     if isinstance(source, pd.DataFrame):
         if sheet is not None:
             raise ConfigError("sheet= applies to Excel files only; remove it for a DataFrame.")
         grid = _frame_grid(source, entity=entity, time=time)
         label = "<DataFrame>"
+        wide = _wide_name(variables, "value")
         tables = [
-            parse_grid(
-                grid,
-                file=label,
-                sheet=None,
-                entity=entity,
-                time=time,
-                layout=layout,
-                wide_name=_wide_name(variables, "value"),
-                sheet_year=None,
-                variables=variables,
-                log=log,
-                in_memory=True,
-            )
+            parse(grid, file=label, sheet=None, wide_name=wide, sheet_year=None, in_memory=True)
         ]
         digest = hashlib.sha256(
             pd.util.hash_pandas_object(source, index=True).to_numpy().tobytes()
@@ -208,7 +201,6 @@ def read_panel(
         digest = hashlib.sha256(data).hexdigest()
         label = str(path)
         suffix = path.suffix.lower()
-        opts = {"entity": entity, "time": time, "layout": layout, "variables": variables}
         if suffix in _CSV:
             if sheet is not None:
                 raise ConfigError(
@@ -217,10 +209,10 @@ def read_panel(
             text, used = _decode(data, encoding=encoding, file=label)
             grid = _csv_grid(text, file=label, tab=suffix == ".tsv")
             name = _wide_name(variables, path.stem)
-            tables = [_parse(grid, label, None, name, None, log, **opts)]  # type: ignore[arg-type]
+            tables = [parse(grid, file=label, sheet=None, wide_name=name, sheet_year=None)]
             info = SourceInfo(label, digest, "csv", used, tables[0].layout)
         else:
-            tables, sheets = _read_excel(data, label, sheet, variables, log, opts)
+            tables, sheets = _read_excel(data, label, sheet, variables, log, parse)
             layouts = sorted({t.layout for t in tables})
             info = SourceInfo(label, digest, "excel", None, "+".join(layouts), tuple(sheets))
     return assemble(
@@ -373,40 +365,13 @@ def _frame_grid(frame: pd.DataFrame, *, entity: str, time: str) -> list[list[obj
     return [header, *body]
 
 
-def _parse(
-    grid: list[list[object]],
-    file: str,
-    sheet: str | None,
-    wide_name: str,
-    sheet_year: int | None,
-    log: AuditLog,
-    *,
-    entity: str,
-    time: str,
-    layout: Layout,
-    variables: Sequence[str] | None,
-) -> SheetTable:
-    return parse_grid(
-        grid,
-        file=file,
-        sheet=sheet,
-        entity=entity,
-        time=time,
-        layout=layout,
-        wide_name=wide_name,
-        sheet_year=sheet_year,
-        variables=variables,
-        log=log,
-    )
-
-
 def _read_excel(
     data: bytes,
     file: str,
     sheet: str | None,
     variables: Sequence[str] | None,
     log: AuditLog,
-    opts: Mapping[str, object],
+    parse: Callable[..., SheetTable],
 ) -> tuple[list[SheetTable], list[str]]:
     import openpyxl
 
@@ -448,7 +413,7 @@ def _read_excel(
             continue
         wide = _wide_name(variables, name)
         try:
-            tables.append(_parse(grid, file, name, wide, year, log, **opts))  # type: ignore[arg-type]
+            tables.append(parse(grid, file=file, sheet=name, wide_name=wide, sheet_year=year))
         except NoTableError as exc:
             if sheet is not None or len(chosen) == 1:
                 raise
