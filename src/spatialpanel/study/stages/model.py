@@ -144,8 +144,14 @@ def _sentences(
     out.append(
         Sentence(
             f"LM tests on the OLS residuals ({rep.effects} effects): LM-lag = {lag_s:.3f} "
-            f"({fmt_p(lag_p)}), LM-error = {err_s:.3f} ({fmt_p(err_p)}).",
-            ("table4_lm:LM lag:statistic", "table4_lm:LM error:statistic"),
+            f"({fmt_p(lag_p)}), LM-error = {err_s:.3f} ({fmt_p(err_p)}); Moran's I of the "
+            f"residuals = {rep.moran.statistic:.3f} (z = {rep.moran.z:.2f}, one-sided "
+            f"{fmt_p(rep.moran.pvalue)}).",
+            (
+                "table4_lm:LM lag:statistic",
+                "table4_lm:LM error:statistic",
+                "table4_lm:Moran's I (residuals):statistic",
+            ),
         )
     )
     w_sar, w_sem = rep.wald["sar"], rep.wald["sem"]
