@@ -188,3 +188,23 @@ def test_autocorrelation_stage(tmp_path: Path) -> None:
 
     with pytest.raises(ConfigError, match="years"):
         ac_stage.run(make_ctx(DEMO_WEIGHTS, {**auto, "years": [1999]}))
+
+
+def test_autocorrelation_stage_chinese_labels() -> None:
+    from spatialpanel.report.fonts import cjk_font
+
+    auto = {"variable": "cp", "weights": ["contiguity"], "years": [2020], "permutations": 0}
+    ctx = make_ctx({"contiguity": {"kind": "contiguity"}}, auto)
+    ctx.lang = "zh"
+    w_stage.run(ctx)
+    out = ac_stage.run(ctx)
+    beijing = ctx.results["local_moran"].set_index("entity")["name"].loc[110000].iloc[0]
+    if cjk_font() is None:  # no font to draw Chinese: English names, said in the settings
+        assert beijing == "Beijing" and out.settings["labels"] == "en"
+    else:
+        assert beijing == "北京" and out.settings["labels"] == "zh"
+        names = set(ctx.results["local_moran"]["name"])
+        assert {"内蒙古", "广西", "新疆", "黑龙江", "上海"} <= names
+        texts = {t.get_text() for t in out.figures[0].figure.axes[0].texts}
+        assert "北京" in texts
+    assert out.settings["local_weights"] == "contiguity"

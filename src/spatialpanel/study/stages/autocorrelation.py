@@ -33,14 +33,23 @@ _SIDES = (
 )
 
 
-def _labels(ctx: StudyContext) -> dict[Hashable, str]:
-    """Province display names in the study's language; ids for other regions."""
+def _short_zh(name: str) -> str:
+    """Short Chinese province name: 北京市 -> 北京, 广西壮族自治区 -> 广西."""
+    if name.endswith("自治区"):
+        return name[:3] if name.startswith("内蒙古") else name[:2]
+    return name[:-1] if name.endswith(("省", "市")) else name
+
+
+def _labels(ctx: StudyContext, lang: str) -> dict[Hashable, str]:
+    """Province display names in ``lang``; ids for other regions."""
     from spatialpanel.data.china import provinces
 
     prov = provinces()
-    column = "name_zh" if ctx.lang == "zh" else "name_en"
+    column = "name_zh" if lang == "zh" else "name_en"
     ids = ctx.panel.index.get_level_values(0).unique()
     names = prov[column].to_dict()
+    if lang == "zh":
+        names = {k: _short_zh(str(v)) for k, v in names.items()}
     return {i: str(names.get(i, i)) for i in ids}
 
 
@@ -91,7 +100,11 @@ def run(ctx: StudyContext) -> StageOutput:
         )
     years = wanted or all_years
     label = str(ctx.config.section("indices").get(variable, {}).get("label", variable))
-    labels = _labels(ctx)
+    from spatialpanel.report.fonts import cjk_font, figure_fonts
+
+    # Chinese names only when a CJK font can draw them in the figures
+    lang = "zh" if ctx.lang == "zh" and cjk_font() is not None else "en"
+    labels = _labels(ctx, lang)
     synthetic = (
         ("Synthetic data: the numbers illustrate the workflow only.",) if ctx.synthetic else ()
     )
@@ -183,6 +196,7 @@ def run(ctx: StudyContext) -> StageOutput:
         "fdr": fdr,
         "seed": seed,
         "p_sidedness": _SIDES,
+        "labels": lang,
     }
     if local_name:
         w = _weights(ctx, local_name)
@@ -230,7 +244,8 @@ def run(ctx: StudyContext) -> StageOutput:
         )
         for year in years:
             title = f"Moran scatter plot of {label}, {year} ({local_name} weights)"
-            fig = moran_scatter(series, w, year=year, labels=labels, variable=label)
+            with figure_fonts(lang):
+                fig = moran_scatter(series, w, year=year, labels=labels, variable=label)
             figures.append(
                 FigureArtifact(
                     f"moran_scatter_{year}",
