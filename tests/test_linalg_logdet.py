@@ -55,7 +55,8 @@ def test_symmetric_fast_path_detects_row_standardised_symmetric() -> None:
     w = cigar_weights().sparse
     d = _symmetric_scale(w)
     assert d is not None
-    np.testing.assert_allclose(d, a.sum(axis=1))  # the raw row sums
+    rs = a.sum(axis=1)
+    np.testing.assert_allclose(d / d[0], rs / rs[0])  # proportional to the raw row sums
     assert _symmetric_scale(sps.csr_array(a)) is not None  # symmetric itself: d = 1
     assert _symmetric_scale(sps.csr_array(random_asymmetric(30, 2))) is None
     np.testing.assert_allclose(
@@ -127,3 +128,20 @@ def test_no_negative_real_eigenvalue_gives_finite_interval() -> None:
     ld = logdet(w)
     assert ld.bounds == pytest.approx((-1.0, 1.0), rel=1e-12)
     assert ld(-0.7) == pytest.approx(dense_logdet(w, -0.7), abs=1e-12)
+
+
+def test_symmetric_fast_path_for_weighted_row_standardised_matrix() -> None:
+    """Row-standardised inverse-distance weights (symmetric before standardisation, two
+    components): found similar to a symmetric matrix; eigenvalues equal numpy's general solver."""
+    rng = np.random.default_rng(0)
+    pts = np.vstack([rng.uniform(size=(30, 2)), rng.uniform(size=(20, 2)) + 5.0])
+    dist = np.linalg.norm(pts[:, None] - pts[None], axis=2)
+    a = np.where((dist < 0.45) & (dist > 0), 1.0 / np.maximum(dist, 1e-12), 0.0)
+    assert np.all(a.sum(axis=1) > 0)
+    w = a / a.sum(axis=1, keepdims=True)
+    d = _symmetric_scale(sps.csr_array(w))
+    assert d is not None
+    np.testing.assert_allclose(
+        np.sort(eigenvalues(w).real), np.sort(np.linalg.eigvals(w).real), atol=1e-12
+    )
+    assert logdet(w)(0.6) == pytest.approx(dense_logdet(w, 0.6), abs=1e-10)

@@ -44,26 +44,36 @@ _EIGEN_LIMIT = 1000
 
 
 def _symmetric_scale(mat: sps.csr_array) -> NDArray[np.float64] | None:
-    """Return ``d`` with ``D^{1/2} W D^{-1/2}`` symmetric (``d = 1`` if W is symmetric), or None.
+    """Return ``d > 0`` with ``D^{1/2} W D^{-1/2}`` symmetric (``d = 1`` if W is symmetric) or None.
 
-    Tries ``d = 1`` and ``d = 1/diag-scale`` from the pattern ``d_i W_ij = d_j W_ji`` implied by a
-    row-standardised symmetric matrix (``d_i`` = the raw row sum, recovered as ``1 / W_ij`` for a
-    binary raw matrix).
+    Such a ``d`` exists iff ``d_i W_ij = d_j W_ji`` for all pairs (e.g. any row-standardised
+    symmetric matrix ``W = R⁻¹A``, with ``d`` the raw row sums). It is found by propagating
+    ``d_j = d_i W_ij / W_ji`` along a breadth-first spanning tree of each connected component and
+    then verified on every link.
     """
+    from scipy.sparse.csgraph import breadth_first_order, connected_components
+
     n = mat.shape[0]
     diff = mat - mat.T
     if diff.nnz == 0 or float(np.max(np.abs(diff.data))) < 1e-13:
         return np.ones(n)
-    if (mat != 0).astype(float).sum() != (mat.T != 0).astype(float).sum():
+    pattern = sps.csr_array((mat != 0).astype(float))
+    if (pattern - pattern.T).nnz != 0:
         return None
-    # candidate: for each row the inverse of its largest weight (exact for row-standardised binary)
-    rowmax = np.asarray(mat.max(axis=1).toarray()).ravel()
-    if np.any(rowmax <= 0):
-        return None
-    d = 1.0 / rowmax
-    s = sps.csr_array(sps.diags_array(np.sqrt(d)) @ mat @ sps.diags_array(1.0 / np.sqrt(d)))
+    d = np.ones(n)
+    _, labels = connected_components(pattern, directed=False)
+    wt = sps.csr_array(mat.T)
+    for comp in np.unique(labels):
+        root = int(np.flatnonzero(labels == comp)[0])
+        order, pred = breadth_first_order(pattern, root, directed=False, return_predecessors=True)
+        for node in order[1:]:
+            par = int(pred[node])
+            d[node] = d[par] * float(mat[par, node]) / float(wt[par, node])
+    sd = np.sqrt(d)
+    s = sps.csr_array(sps.diags_array(sd) @ mat @ sps.diags_array(1.0 / sd))
     diff = s - s.T
-    if diff.nnz == 0 or float(np.max(np.abs(diff.data))) < 1e-12:
+    scale = float(np.max(np.abs(s.data))) if s.nnz else 1.0
+    if diff.nnz == 0 or float(np.max(np.abs(diff.data))) < 1e-12 * scale:
         return d
     return None
 
@@ -86,11 +96,29 @@ def _real_extremes(vals: NDArray[np.complex128]) -> tuple[float, float]:
     return float(np.min(real)), float(np.max(real))
 
 
-def _sparse_extremes(mat: sps.csr_array) -> tuple[float, float]:
-    """Most negative and largest real eigenvalues by ARPACK (large N)."""
-    lo = spla.eigs(mat, k=1, which="SR", return_eigenvectors=False, maxiter=5000, tol=1e-10)
-    hi = spla.eigs(mat, k=1, which="LR", return_eigenvectors=False, maxiter=5000, tol=1e-10)
-    return float(lo[0].real), float(hi[0].real)
+def _sparse_extremes(mat: sps.csr_array) -> tuple[float, float, float]:
+    """Most negative and largest real eigenvalues and the spectral radius, by ARPACK (large N).
+
+    A non-negative W with unit row sums has largest eigenvalue and spectral radius 1 (Perron);
+    when W is similar to a symmetric matrix the symmetric solver is used for the smallest one.
+    """
+    rows = np.asarray(mat.sum(axis=1)).ravel()
+    stochastic = bool(np.all(mat.data >= 0) and np.allclose(rows, 1.0, atol=1e-12))
+    d = _symmetric_scale(mat)
+    opts = {"return_eigenvectors": False, "maxiter": 20000, "tol": 1e-8}
+    if d is not None:
+        sd = np.sqrt(d)
+        s = sps.csr_array(sps.diags_array(sd) @ mat @ sps.diags_array(1.0 / sd))
+        s = sps.csr_array(0.5 * (s + s.T))
+        lo = float(spla.eigsh(s, k=1, which="SA", **opts)[0])
+        hi = 1.0 if stochastic else float(spla.eigsh(s, k=1, which="LA", **opts)[0])
+        return lo, hi, max(abs(lo), abs(hi))
+    lo = float(spla.eigs(mat, k=1, which="SR", **opts)[0].real)
+    if stochastic:
+        return lo, 1.0, 1.0
+    hi = float(spla.eigs(mat, k=1, which="LR", **opts)[0].real)
+    radius = float(np.abs(spla.eigs(mat, k=1, which="LM", **opts)[0]))
+    return lo, hi, radius
 
 
 @dataclass(frozen=True, eq=False)
@@ -222,13 +250,9 @@ def logdet(
         eig = eigenvalues(mat)
         lo, hi = _real_extremes(eig)
     else:
-        lo, hi = _sparse_extremes(mat)
+        lo, hi, radius = _sparse_extremes(mat)
     if eig is not None:
         radius = float(np.max(np.abs(eig)))
-    else:
-        from spatialpanel.linalg.eigen import spectral_radius
-
-        radius = spectral_radius(mat)
     if radius <= 0:
         raise ValueError("W has no non-zero eigenvalue (all weights zero?); ln|I - ρW| = 0.")
     # without a negative (positive) real eigenvalue the interval is unbounded on that side: use
