@@ -11,6 +11,7 @@ import itertools
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import replace
+from functools import partial
 from numbers import Integral, Real
 from typing import TYPE_CHECKING, Any, Literal, cast
 
@@ -87,7 +88,7 @@ def assemble(
     if limits:
 
         def where(e: Hashable, t: Hashable, col: str) -> str:
-            return places[(e, cast(int, t), col)].describe()
+            return _full(places[(e, cast(int, t), col)]).describe()
 
         check_bounds(frame, limits, where=where)
     unit_map: dict[str, str] = {}
@@ -119,13 +120,17 @@ def _years(
     records: list[Record], study: list[int] | None, extra: str, log: AuditLog
 ) -> list[Record]:
     parsed: list[Record] = []
+    cache: dict[tuple[type, object], int] = {}
     for r in records:
-        year = (
-            r.time
-            if isinstance(r.time, int)
-            else parse_year(r.time, where=replace(_row_only(r.where), region=r.entity))
-        )
-        parsed.append(replace(r, time=year, where=replace(r.where, region=r.entity, year=year)))
+        if isinstance(r.time, int) and not isinstance(r.time, bool):
+            year = r.time
+        else:
+            key = (type(r.time), r.time)
+            if key not in cache:
+                where = replace(_row_only(r.where), region=r.entity)
+                cache[key] = parse_year(r.time, where=where)
+            year = cache[key]
+        parsed.append(Record(r.entity, year, r.variable, r.value, r.where))
     if study is None:
         return parsed
     allowed = set(study)
@@ -138,7 +143,7 @@ def _years(
             f"{'sheet ' + repr(s) + ' ' if s else ''}row {n} ({y})" for s, n, y in rows[:10]
         )
         raise DataError(
-            f"{outside[0].where.describe()}: year {outside[0].time} is outside the study's years "
+            f"{_full(outside[0]).describe()}: year {outside[0].time} is outside the study's years "
             f"{study[0]}-{study[-1]}; {len(rows)} row(s) or column(s) are outside: {shown}. "
             "Delete them, widen years=, or pass extra_years='drop'."
         )
@@ -204,6 +209,11 @@ def _check_pairs(pairs: list[tuple[object, object, Location]]) -> None:
             )
 
 
+def _full(record: Record) -> Location:
+    """The record's location with its region label and year."""
+    return replace(record.where, region=record.entity, year=record.time)
+
+
 def _row_only(where: Location, *, r: bool = False) -> Location:
     """The location without column and year (and region unless ``r``): a whole row."""
     return replace(where, column=None, letter=None, year=None, region=where.region if r else None)
@@ -223,21 +233,21 @@ def _generic_id(value: object) -> Hashable:
 
 def _cells(
     records: list[Record], ids: dict[int, Hashable], log: AuditLog
-) -> tuple[dict[Key, float], dict[Key, Location]]:
+) -> tuple[dict[Key, float], dict[Key, Record]]:
     cells: dict[Key, float] = {}
-    places: dict[Key, Location] = {}
+    places: dict[Key, Record] = {}
     for i, r in enumerate(records):
         key = (ids[i], cast(int, r.time), r.variable)  # years are parsed by _years
         if key in places:
             first = places[key]
             raise DataError(
                 f"region {describe_region(key[0])}, year {key[1]}, variable {key[2]!r} appears "
-                f"twice: at {_row_only(first, r=True).describe()} and at "
-                f"{_row_only(r.where, r=True).describe()}. Keep one row per "
+                f"twice: at {_row_only(_full(first), r=True).describe()} and at "
+                f"{_row_only(_full(r), r=True).describe()}. Keep one row per "
                 "region and year (check for two spellings of the same region)."
             )
-        parsed = parse_cell(r.value, where=r.where)
-        places[key] = r.where
+        parsed = parse_cell(r.value, where=partial(_full, r))
+        places[key] = r
         cells[key] = parsed.value
         if parsed.note is not None:
             log.add(
@@ -247,7 +257,7 @@ def _cells(
                 variable=key[2],
                 old=r.value,
                 new=parsed.value,
-                detail=f"{parsed.note}: {r.where.describe()}",
+                detail=f"{parsed.note}: {_full(r).describe()}",
             )
     return cells, places
 

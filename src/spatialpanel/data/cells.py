@@ -21,6 +21,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from numbers import Real
 
@@ -98,7 +99,7 @@ def _is_missing_number(value: object) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value))
 
 
-def parse_cell(value: object, *, where: Location) -> ParsedCell:
+def parse_cell(value: object, *, where: Location | Callable[[], Location]) -> ParsedCell:
     """Turn one cell into a float (see the module docstring for what is accepted).
 
     Parameters
@@ -106,7 +107,8 @@ def parse_cell(value: object, *, where: Location) -> ParsedCell:
     value
         The cell as read: text from a CSV file, or a number, text or empty cell from Excel.
     where
-        The cell's location, named in the error message.
+        The cell's location, named in the error message (or a function returning it, called
+        only when needed).
 
     Raises
     ------
@@ -115,6 +117,10 @@ def parse_cell(value: object, *, where: Location) -> ParsedCell:
     """
     if _is_missing_number(value):
         return ParsedCell(math.nan)
+    if type(value) is float and math.isfinite(value):
+        return ParsedCell(value)  # the common case, first
+    if not isinstance(where, Location):
+        where = where()
     if isinstance(value, bool) or not isinstance(value, Real | str):
         raise DataError(
             f"{where.describe()}: the cell holds {value!r} ({type(value).__name__}), not a "

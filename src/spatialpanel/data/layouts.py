@@ -119,12 +119,17 @@ def _key(text: str) -> str:
 
 def _is_note(row: Sequence[object]) -> str | None:
     """The note's text if the row is clearly a note (one text cell with a note prefix)."""
-    filled = [c for c in row if not _blank(c)]
-    if len(filled) != 1 or not isinstance(filled[0], str):
+    found: object = None
+    for cell in row:
+        if not _blank(cell):
+            if found is not None:
+                return None  # two filled cells: a data row (stops early on most rows)
+            found = cell
+    if not isinstance(found, str):
         return None
-    text = normalize_label(filled[0])
+    text = normalize_label(found)
     if text.casefold().startswith(_NOTE_PREFIXES) or text.startswith(_NOTE_SYMBOLS):
-        return filled[0].strip()
+        return found.strip()
     return None
 
 
@@ -453,16 +458,16 @@ def _records(
             detail=f"column not among variables=: {ctx.at(None, c, table.names[c]).describe()}",
         )
     rows = grid[first_data:]
-    last = -1
-    for i, row in enumerate(rows):
-        if not all(_blank(c) for c in row) and _is_note(row) is None:
-            last = i
+    blank = [all(_blank(c) for c in row) for row in rows]
+    notes = [None if b else _is_note(row) for row, b in zip(rows, blank, strict=True)]
+    last = max((i for i in range(len(rows)) if not blank[i] and notes[i] is None), default=-1)
+    places = {c: ctx.at(None, c, table.names[c]) for c in keep}
     records: list[Record] = []
     for i, row in enumerate(rows):
         line = first_data + i + (-1 if ctx.in_memory else 1)  # DataFrame: position; file: row
-        if all(_blank(c) for c in row):
+        if blank[i]:
             continue
-        note = _is_note(row)
+        note = notes[i]
         if note is not None:
             if i > last:
                 log.add(
@@ -495,7 +500,10 @@ def _records(
                 t = row[year] if year < len(row) else None
             else:
                 t = table.sheet_year
-            where = ctx.at(line, c, table.names[c])
+            base = places[c]
+            where = Location(
+                base.file, base.sheet, line, base.column, base.letter, in_memory=base.in_memory
+            )
             records.append(
                 Record(
                     entity=region,
