@@ -100,6 +100,9 @@ def test_battery_on_cigarette_panel() -> None:
     steps = [d.step for d in rep.decisions]
     assert steps == sorted(steps) and set(steps) == {1, 3, 4, 5}
     assert rep.model == "sdm"  # both reductions rejected at 5%
+    # Elhorst (2014) §3.6.2, non-spatial model: 2315.7 and 473.1
+    assert rep.effects_lr_ols["entity"].statistic == pytest.approx(2315.7, abs=0.1)
+    assert rep.effects_lr_ols["time"].statistic == pytest.approx(473.1, abs=0.1)
     frame = rep.decisions_frame()
     assert {"statistic", "pvalue", "alpha", "rule", "outcome"} <= set(frame.columns)
     # the Hausman difference is not PD on this panel: the battery says so, no number printed

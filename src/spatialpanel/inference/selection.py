@@ -15,7 +15,7 @@ and the covariance is the information-matrix one).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -28,7 +28,13 @@ from spatialpanel.inference.hypotheses import (
     sdm_lr_tests,
     sdm_wald_tests,
 )
-from spatialpanel.inference.lm import LMEffects, ResidualMoran, lm_tests, residual_moran
+from spatialpanel.inference.lm import (
+    LMEffects,
+    ResidualMoran,
+    lm_tests,
+    ols_fit,
+    residual_moran,
+)
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["Decision", "SelectionReport", "select_model"]
@@ -66,6 +72,7 @@ class SelectionReport:
     model: str
     recommended_effects: str
     fits: dict[str, Any] = field(default_factory=dict)
+    effects_lr_ols: dict[str, TestResult] = field(default_factory=dict)
 
     def decisions_frame(self) -> pd.DataFrame:
         """The decisions as a table (one row per test)."""
@@ -247,6 +254,24 @@ def select_model(
     recommended = fixed
     if haus is not None and haus.preferred.valid and not haus.preferred.rejects(alpha):
         recommended = "random"
+    # the same LR tests on the non-spatial model (Elhorst 2014, §3.6.2), for reference
+    ols = {e: ols_fit(data, y=y, x=x, w=w, effects=e).loglik for e in ("entity", "time", "twoway")}
+    elr_ols = effects_lr_tests(
+        ols["twoway"], entity=ols["entity"], time=ols["time"], n_entities=n_ent, n_periods=n_per
+    )
+    elr_ols = {k: replace(v, name=f"{v.name} (non-spatial OLS)") for k, v in elr_ols.items()}
     return SelectionReport(
-        alpha, effects, lm, moran, wald, lr, haus, elr, tuple(dec), model, recommended, fits
+        alpha,
+        effects,
+        lm,
+        moran,
+        wald,
+        lr,
+        haus,
+        elr,
+        tuple(dec),
+        model,
+        recommended,
+        fits,
+        elr_ols,
     )

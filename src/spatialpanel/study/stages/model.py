@@ -261,8 +261,19 @@ def run(ctx: StudyContext) -> StageOutput:
         TableArtifact(
             "table5_lr_effects",
             "Table 5. LR tests of the fixed effects",
-            _tests_frame([rep.effects_lr["entity"], rep.effects_lr["time"]]),
-            (f"{rep.model.upper()} fits; df = number of restrictions (N − 1, T − 1).", tests_note),
+            _tests_frame(
+                [
+                    rep.effects_lr["entity"],
+                    rep.effects_lr["time"],
+                    *rep.effects_lr_ols.values(),
+                ]
+            ),
+            (
+                f"First two rows: {rep.model.upper()} fits; last two: the non-spatial model "
+                "(Elhorst 2014, §3.6.2). df = number of restrictions (N − 1, T − 1); Elhorst "
+                "prints N and T.",
+                tests_note,
+            ),
         ),
         TableArtifact(
             "table6_wald_lr",
