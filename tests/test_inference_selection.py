@@ -83,7 +83,7 @@ def _context(**model: Any) -> StudyContext:
         "draws": 200,
     } | model
     return StudyContext(
-        config=_Config({"model": cfg}),
+        config=_Config({"model": cfg, "indices": {"uri": {"label": "Urban-rural integration"}}}),
         panel=panel,  # type: ignore[arg-type]
         audit=pd.DataFrame(),
         synthetic=True,
@@ -141,6 +141,8 @@ def test_stage_tables_and_results(stage_run: tuple[StudyContext, Any]) -> None:
     assert t7.loc["gov", ("W·x", "coef")] == res.params["W*gov"]
     assert t7.loc["rho", ("Main", "coef")] == res.params["rho"]
     assert t7.loc["rho", ("Main", "p")] == res.pvalues["rho"]
+    notes = next(t.notes for t in out.tables if t.key == "table7_sdm")
+    assert "uri: Urban-rural integration." in notes
     eff = tables["effects"]
     pd.testing.assert_frame_equal(eff, res.impacts(method="delta"))
     t4 = tables["table4_lm"]

@@ -97,6 +97,13 @@ def _table7(res: Any) -> pd.DataFrame:
     return frame
 
 
+def _label_notes(ctx: StudyContext, names: list[str]) -> tuple[str, ...]:
+    """``"uri: Urban-rural integration"`` for the composite indices among ``names``."""
+    indices = ctx.config.section("indices")
+    pairs = [f"{n}: {indices[n]['label']}" for n in names if indices.get(n, {}).get("label")]
+    return ("; ".join(pairs) + ".",) if pairs else ()
+
+
 def hypotheses_table(res: Any, effects: pd.DataFrame, *, core: str, alpha: float) -> pd.DataFrame:
     """H1 (direct effect of ``core`` > 0), H2 (ρ > 0), H3 (indirect effect of ``core`` > 0).
 
@@ -285,7 +292,11 @@ def run(ctx: StudyContext) -> StageOutput:
             "table7_sdm",
             f"Table 7. {kind.upper()} with {effects} effects",
             _table7(res),
-            (f"bias correction: {bias}; information-matrix standard errors.", _P_NOTE),
+            (
+                f"bias correction: {bias}; information-matrix standard errors.",
+                _P_NOTE,
+                *_label_notes(ctx, [y, *x]),
+            ),
         ),
         TableArtifact(
             "effects",
