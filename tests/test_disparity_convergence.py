@@ -168,3 +168,22 @@ def test_errors(pci: pd.Series) -> None:
         beta_convergence(neg)
     with pytest.raises(DataError, match="MultiIndex"):
         panel_beta_convergence(pci, controls=pd.DataFrame({"z": [1.0]}))
+
+
+def test_panel_beta_equals_r_plm(pci: pd.Series) -> None:
+    """R 4.2.2, plm 2.6.2, usjoin 1929-1960 (long CSV state, year, pci written from usjoin.csv)::
+
+    d <- d[order(d$state, d$year), ]; d$ly <- log(d$pci)
+    p <- pdata.frame(d, index = c("state", "year"))
+    p$g <- p$ly - plm::lag(p$ly); p$lly <- plm::lag(p$ly)
+    summary(plm(g ~ lly, data = p, model = "within", effect = eff))$coefficients
+    """
+    sub = pci[pci.index.get_level_values("year") <= 1960]
+    plm = {
+        "entity": (0.002576752902, 0.005134852397),  # effect = "individual"
+        "twoway": (-0.157656535777, 0.014099483820),  # effect = "twoways"
+    }
+    for effects, (beta, se) in plm.items():
+        res = panel_beta_convergence(sub, effects=effects)  # type: ignore[arg-type]
+        assert res.beta == pytest.approx(beta, abs=1e-11)
+        assert res.std_errors["beta"] == pytest.approx(se, abs=1e-11)
