@@ -179,17 +179,19 @@ def _lsdv_sem_twoway() -> tuple[float, np.ndarray, float, float]:
     y = d["logc"].to_numpy().reshape(t, n)
     x = d[X].to_numpy().reshape(t, n, 2)
     dummies = np.hstack([np.tile(np.eye(n), (t, 1)), np.kron(np.eye(t), np.ones((n, 1)))[:, 1:]])
+    q = np.linalg.qr(dummies)[0]
 
     def negll(lam: float) -> tuple[float, np.ndarray, float]:
         b = np.eye(n) - lam * wd
         yf = (y @ b.T).ravel()
         xf = np.einsum("ij,tjk->tik", b, x).reshape(-1, 2)
-        z = np.hstack([xf, dummies])
-        coef = np.linalg.lstsq(z, yf, rcond=None)[0]
-        e = yf - z @ coef
+        # partial the dummies out (Frisch-Waugh-Lovell with a generic QR projection)
+        yr, xr = yf - q @ (q.T @ yf), xf - q @ (q.T @ xf)
+        coef = np.linalg.lstsq(xr, yr, rcond=None)[0]
+        e = yr - xr @ coef
         s2 = float(e @ e) / (n * t)
         ll = -n * t / 2 * (np.log(2 * np.pi * s2) + 1) + t * np.linalg.slogdet(b)[1]
-        return -ll, coef[:2], s2
+        return -ll, coef, s2
 
     r = minimize_scalar(
         lambda v: negll(v)[0], bounds=(-0.9, 0.9), method="bounded", options={"xatol": 1e-9}
