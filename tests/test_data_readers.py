@@ -138,7 +138,10 @@ def test_header_search_and_messages(tmp_path: Path) -> None:
         r"'14' is not a year",
     ):
         read_panel(path)
-    path = _write(tmp_path / "z.csv", "province,year,x\n北京,2014,1\n北京,2016,2\n")
+    path = _write(
+        tmp_path / "z.csv",
+        "province,year,x\n北京,2014,1\n北京,2016,2\n天津,2014,1\n天津,2015,1\n天津,2016,1\n",
+    )
     with pytest.raises(
         DataError,
         match=r"unbalanced: 1 region-year\(s\) have no row: 北京市 "
@@ -267,3 +270,13 @@ def test_title_row_with_a_unit_note_and_variables_above_the_years(tmp_path: Path
     book.save(tmp_path / "top.xlsx")
     frame = read_panel(tmp_path / "top.xlsx").frame
     assert frame.loc[110000].to_dict("list") == {"gdp": [1.0, 2.0], "pop": [3.0, 4.0]}
+
+
+def test_a_study_year_missing_for_every_region(tmp_path: Path) -> None:
+    path = _write(tmp_path / "y.csv", "province,year,x\n北京,2014,1\n天津,2014,2\n")
+    with pytest.raises(
+        DataError,
+        match=r"no region has data for the year\(s\) \[2015\], which "
+        r"inside the panel's years 2014-2015; the file has \[2014\]",
+    ):
+        read_panel(path, years=(2014, 2015))

@@ -270,6 +270,14 @@ def _check_balance(
     where: str,
 ) -> None:
     have = {(e, t) for e, t, _ in cells}
+    seen_years = {t for _, t in have}
+    absent = [t for t in years if t not in seen_years]
+    if absent:
+        raise DataError(
+            f"{where}: no region has data for the year(s) {absent}, inside the panel's years "
+            f"{years[0]}-{years[-1]}; the file has {sorted(seen_years)}. Add those years or "
+            "set years= to the years the file covers."
+        )
     rows = [(e, t) for e, t in itertools.product(entities, years) if (e, t) not in have]
     if rows:
         raise DataError(

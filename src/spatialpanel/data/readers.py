@@ -385,7 +385,7 @@ def _read_excel(
             f"{exc}). It may be truncated, password-protected or not an .xlsx file: open it in "
             "Excel and save it again as .xlsx."
         ) from exc
-    grids = {ws.title: [list(r) for r in ws.iter_rows(values_only=True)] for ws in book.worksheets}
+    grids = {ws.title: _trimmed(ws.iter_rows(values_only=True)) for ws in book.worksheets}
     names = list(grids)
     if sheet is not None:
         if sheet not in grids:
@@ -426,6 +426,14 @@ def _read_excel(
             raise skipped[0]
         raise DataError(f"file {file!r} has no sheet with data.")
     return tables, used
+
+
+def _trimmed(rows: Iterable[Sequence[object]]) -> list[list[object]]:
+    """The rows without the trailing empty ones (formatted but empty rows Excel keeps)."""
+    grid = [list(r) for r in rows]
+    while grid and all(c is None or (isinstance(c, str) and not c.strip()) for c in grid[-1]):
+        grid.pop()
+    return grid
 
 
 def _is_year_sheet(name: str) -> bool:
