@@ -19,6 +19,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sps
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import spatialpanel as sp
 from spatialpanel.autocorr.moran import moran_table, significance_stars
@@ -185,6 +187,32 @@ def test_table3_form(logc: pd.Series, w46: sp.SpatialWeights) -> None:
     assert list(tab["I_stars"]) == ["0.262***", "0.343***"]
     assert significance_stars(0.03) == "**" and significance_stars(0.07) == "*"
     assert significance_stars(0.5) == "" and significance_stars(float("nan")) == ""
+    both = moran_table(logc, {"contiguity": w46, "binary": w46.transformed("binary")}, years=[1963])
+    assert list(both["weights"]) == ["contiguity", "binary"]
+    assert both.loc[0, "I"] == tab.loc[0, "I"]
+    assert both.loc[1, "I"] != both.loc[0, "I"]  # binary weights: a different statistic
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    shift=st.floats(-1e3, 1e3),
+    scale=st.floats(1e-2, 1e2),
+    seed=st.integers(0, 10_000),
+)
+def test_property_affine_invariance_and_bounds(shift: float, scale: float, seed: int) -> None:
+    """I, z and p do not change when x becomes a + b·x (b > 0); I is within the bounds of W."""
+    w = sp.SpatialWeights.china_contiguity()
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=w.n)
+    idx = pd.MultiIndex.from_product([list(w.ids), [2000]])
+    a = sp.moran(pd.Series(x, index=idx), w, permutations=0).loc[2000]
+    b = sp.moran(pd.Series(shift + scale * x, index=idx), w, permutations=0).loc[2000]
+    for col in ("I", "z", "p", "z_norm"):
+        assert b[col] == pytest.approx(a[col], rel=1e-7, abs=1e-9)
+    # de Jong et al. (1984): I lies within the extreme eigenvalues of (n/S0)·M·(W + W')/2·M
+    m = np.eye(w.n) - 1.0 / w.n
+    eig = np.linalg.eigvalsh(m @ ((w.dense + w.dense.T) / 2) @ m)
+    assert eig.min() - 1e-12 <= a["I"] <= eig.max() + 1e-12
 
 
 def test_input_errors_name_region_and_year(logc: pd.Series, w46: sp.SpatialWeights) -> None:

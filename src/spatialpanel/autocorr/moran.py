@@ -20,7 +20,7 @@ default (``2·P(Z ≥ |z|)``; esda's default; R's ``moran.test`` defaults to one
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -322,7 +322,7 @@ def significance_stars(p: float, *, levels: tuple[float, float, float] = (0.01, 
 
 def moran_table(
     series: pd.Series,
-    w: SpatialWeights,
+    w: SpatialWeights | Mapping[str, SpatialWeights],
     *,
     years: Sequence[Hashable] | None = None,
     digits: int = 3,
@@ -332,21 +332,37 @@ def moran_table(
 
     Parameters
     ----------
-    series, w, years
+    series, years
         As in :func:`moran`.
+    w
+        One matrix, or a mapping name -> matrix (one block of rows per matrix, in order).
     digits
         Decimals of the ``I_stars`` text column (the numeric columns keep full precision).
     **options
-        Passed to :func:`moran` (``permutations``, ``seed``, ``alternative``, ``pooled``).
+        Passed to :func:`moran` (``permutations`` — 0 by default here —, ``seed``,
+        ``alternative``, ``pooled``).
 
     Returns
     -------
     pandas.DataFrame
-        Columns ``year`` (the series' time level name), ``I``, ``I_stars`` (e.g. ``"0.709***"``),
-        ``EI``, ``sd``, ``z``, ``p``; stars from ``p`` (randomisation assumption, sidedness as in
-        ``attrs["p_sidedness"]``): *** p < 0.01, ** p < 0.05, * p < 0.1.
+        Columns ``weights`` (with a mapping only), ``year`` (the series' time level name), ``I``,
+        ``I_stars`` (e.g. ``"0.709***"``), ``EI``, ``sd``, ``z``, ``p``; stars from ``p``
+        (randomisation assumption, sidedness as in ``attrs["p_sidedness"]``): *** p < 0.01,
+        ** p < 0.05, * p < 0.1.
     """
     options.setdefault("permutations", 0)
+    if isinstance(w, Mapping):
+        if not w:
+            raise ConfigError("w is an empty mapping; pass at least one name -> SpatialWeights.")
+        blocks = [
+            moran_table(series, wk, years=years, digits=digits, **options).assign(weights=name)
+            for name, wk in w.items()
+        ]
+        out = pd.concat(blocks, ignore_index=True)
+        out = out[["weights", *[c for c in out.columns if c != "weights"]]]
+        out.attrs.update(blocks[0].attrs)
+        out.attrs["weights"] = list(w)
+        return out
     res = moran(series, w, years=years, **options)
     out = pd.DataFrame(
         {
