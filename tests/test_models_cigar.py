@@ -493,10 +493,11 @@ def test_summary_snapshots(fmt: str) -> None:
     assert text == path.read_text(encoding="utf-8")
 
 
-def test_transformation_approach_equals_explicit_orthonormal_transform() -> None:
+@pytest.mark.parametrize("kind", ["sdm", "sdem"])
+def test_transformation_approach_equals_explicit_orthonormal_transform(kind: str) -> None:
     """Independent implementation of the Lee & Yu (2010) transformation approach: transform the
     data explicitly with orthonormal bases F_T, F_N of the complements of the constant vectors,
-    y** = F_T' Y F_N, W* = F_N' W F_N, and estimate the pooled SAR model of (T-1) x (N-1)
+    y** = F_T' Y F_N, W* = F_N' W F_N, and estimate the pooled SDM (or SDEM) of (T-1) x (N-1)
     observations by dense numpy (slogdet, scipy's bounded scalar search) with its textbook
     information matrix. Checks our estimates, logL and the F'GF trace formulas of the SEs."""
     d = cigar_data()
@@ -514,15 +515,21 @@ def test_transformation_approach_equals_explicit_orthonormal_transform() -> None
     wx = np.einsum("ij,tjk->tik", wd, x)
     raw = np.concatenate([x, wx], axis=2)
     z = np.stack([ft.T @ raw[:, :, j] @ fn for j in range(4)], axis=2)  # (T-1, N-1, 4)
+    wz = np.einsum("ij,tjk->tik", ws, z)
     wy = y @ ws.T
     nn = (n - 1) * (t - 1)
-    zf, yf, wyf = z.reshape(nn, 4), y.ravel(), wy.ravel()
+    zf, yf, wyf, wzf = z.reshape(nn, 4), y.ravel(), wy.ravel(), wz.reshape(nn, 4)
+    lag = kind == "sdm"
 
-    def profile(rho: float) -> tuple[float, np.ndarray, float]:
-        beta = np.linalg.lstsq(zf, yf - rho * wyf, rcond=None)[0]
-        e = yf - rho * wyf - zf @ beta
+    def profile(r: float) -> tuple[float, np.ndarray, float]:
+        if lag:
+            zz, yy = zf, yf - r * wyf
+        else:
+            zz, yy = zf - r * wzf, yf - r * wyf
+        beta = np.linalg.lstsq(zz, yy, rcond=None)[0]
+        e = yy - zz @ beta
         s2 = float(e @ e) / nn
-        ld = np.linalg.slogdet(np.eye(n - 1) - rho * ws)[1]
+        ld = np.linalg.slogdet(np.eye(n - 1) - r * ws)[1]
         return -nn / 2 * (np.log(2 * np.pi * s2) + 1) + (t - 1) * ld, beta, s2
 
     opt = minimize_scalar(
@@ -531,17 +538,22 @@ def test_transformation_approach_equals_explicit_orthonormal_transform() -> None
     rho = float(opt.x)
     ll, beta, s2 = profile(rho)
     g = ws @ np.linalg.inv(np.eye(n - 1) - rho * ws)
-    zb = (zf @ beta).reshape(t - 1, n - 1)
-    gzb = zb @ g.T
     info = np.zeros((6, 6))
-    info[:4, :4] = zf.T @ zf / s2
-    info[:4, 4] = info[4, :4] = np.einsum("tik,ti->k", z, gzb) / s2
-    info[4, 4] = (t - 1) * (np.trace(g @ g) + np.trace(g.T @ g)) + np.sum(gzb**2) / s2
+    info[4, 4] = (t - 1) * (np.trace(g @ g) + np.trace(g.T @ g))
     info[4, 5] = info[5, 4] = (t - 1) * np.trace(g) / s2
     info[5, 5] = nn / (2 * s2**2)
+    if lag:
+        zb = (zf @ beta).reshape(t - 1, n - 1)
+        gzb = zb @ g.T
+        info[:4, :4] = zf.T @ zf / s2
+        info[:4, 4] = info[4, :4] = np.einsum("tik,ti->k", z, gzb) / s2
+        info[4, 4] += np.sum(gzb**2) / s2
+    else:
+        zs = zf - rho * wzf
+        info[:4, :4] = zs.T @ zs / s2
     se = np.sqrt(np.diag(np.linalg.inv(info)))[:5]
 
-    res = fit("sdm", "twoway", "transformation")
+    res = fit(kind, "twoway", "transformation")
     np.testing.assert_allclose(res.params.to_numpy(), [*beta, rho], atol=1e-7)
     assert res.sigma2 == pytest.approx(s2, rel=1e-7)
     assert res.loglik == pytest.approx(ll, abs=1e-7)
