@@ -276,7 +276,7 @@ def test_a_study_year_missing_for_every_region(tmp_path: Path) -> None:
     path = _write(tmp_path / "y.csv", "province,year,x\n北京,2014,1\n天津,2014,2\n")
     with pytest.raises(
         DataError,
-        match=r"no region has data for the year\(s\) \[2015\], which "
+        match=r"no region has data for the year\(s\) \[2015\], "
         r"inside the panel's years 2014-2015; the file has \[2014\]",
     ):
         read_panel(path, years=(2014, 2015))
