@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import ConfigError, EstimationError, WeightsError, did_you_mean
-from spatialpanel.linalg.logdet import LogDetMethod, logdet
+from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet
 from spatialpanel.models.bias import elhorst_correction
 from spatialpanel.models.design import PanelArrays, panel_arrays, to_series
 from spatialpanel.models.dynamic import DYNAMIC_BIAS_CORRECTIONS, DYNAMIC_LAGS, fit_dynamic
@@ -287,9 +287,9 @@ class SpatialPanelModel:
             bounds=est.bounds,
         )
 
-    def _fit_random(self, spec: ModelSpec, ld: object) -> SpatialPanelResults:
+    def _fit_random(self, spec: ModelSpec, ld: LogDet | None) -> SpatialPanelResults:
         arr = self._arrays
-        est = fit_random(arr, spec, ld)  # type: ignore[arg-type]
+        est = fit_random(arr, spec, ld)
         lag = spec.spatial == "lag"
         info = random_information(est, arr, lag=lag)
         t, n = arr.t, arr.n
@@ -310,8 +310,8 @@ class SpatialPanelModel:
             resid=est.resid,
             ytrans=arr.y.ravel(),
             pred=pred,
-            logdet_method=getattr(ld, "method", "none"),
-            bounds=getattr(ld, "bounds", None),
+            logdet_method=ld.method if ld is not None else "none",
+            bounds=ld.bounds if ld is not None else None,
             extra=("theta",),
             phi=phi,
             theta=est.theta,
