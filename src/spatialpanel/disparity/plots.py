@@ -7,6 +7,7 @@ closes the figures it receives.
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
+from typing import Any
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -25,11 +26,12 @@ def plot_dagum(result: DagumGiniPanel, *, title: str | None = None) -> Figure:
     """Four panels: G and its contributions, their shares, within-group and between-group Ginis."""
     table = result.table
     years = np.asarray(table.index)
+    mark = _marker(years)
     fig = Figure(figsize=(11, 8), layout="constrained")
     axes = fig.subplots(2, 2)
     ax = axes[0, 0]
     for key, label in (*_COMPONENTS, ("G_t", "Transvariation G_t")):
-        ax.plot(years, table[key], marker="o", label=label)
+        ax.plot(years, table[key], marker=mark, label=label)
     ax.set_title("(a) Gini coefficient and its contributions")
     ax.set_ylabel("Gini")
     ax.legend(fontsize=8)
@@ -43,22 +45,37 @@ def plot_dagum(result: DagumGiniPanel, *, title: str | None = None) -> Figure:
     ax = axes[1, 0]
     within = result.within_table
     for col in within.columns:
-        ax.plot(years, within[col], marker="o", label=str(col))
+        ax.plot(years, within[col], marker=mark, label=str(col))
     ax.set_title("(c) Within-group Gini G_jj")
     ax.legend(fontsize=8)
     ax = axes[1, 1]
     between = result.between_table
     for col in between.columns:
-        ax.plot(years, between[col], marker=".", label=str(col))
+        ax.plot(years, between[col], marker=mark, markersize=4, label=str(col))
     ax.set_title("(d) Between-group Gini G_jh")
     ax.legend(fontsize=7, ncol=2)
     for a in axes.ravel():
         a.set_xlabel("Year")
-        a.set_xticks(years)
+        _year_ticks(a, years)
         a.tick_params(axis="x", labelrotation=45, labelsize=8)
     if title:
         fig.suptitle(title)
     return fig
+
+
+def _marker(years: np.ndarray) -> str | None:
+    """Point markers for short panels only."""
+    return "o" if len(years) <= 30 else None
+
+
+def _year_ticks(ax: Any, years: np.ndarray) -> None:
+    """Every year as a tick when there are at most 15, else integer ticks chosen by matplotlib."""
+    if len(years) <= 15:
+        ax.set_xticks(years)
+    else:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
 
 
 def _scopes(kd: KernelDensity, scopes: Sequence[Hashable] | None) -> list[Hashable]:
@@ -169,11 +186,11 @@ def plot_sigma(sigma: SigmaConvergence, *, title: str | None = None) -> Figure:
     for col in sigma.table.columns:
         style = {"lw": 2.4, "color": "black"} if col == "all" else {"lw": 1.2}
         label = "Whole country" if col == "all" else str(col)
-        ax.plot(years, sigma.table[col], marker="o", label=label, **style)
+        ax.plot(years, sigma.table[col], marker=_marker(years), label=label, **style)
     what = "Coefficient of variation" if sigma.measure == "cv" else "Standard deviation"
     ax.set_ylabel(what + (" of logs" if sigma.log else ""))
     ax.set_xlabel("Year")
-    ax.set_xticks(years)
+    _year_ticks(ax, years)
     ax.tick_params(axis="x", labelrotation=45, labelsize=8)
     ax.legend(fontsize=8)
     ax.set_title(title or "σ convergence")
