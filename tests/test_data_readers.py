@@ -280,3 +280,20 @@ def test_a_study_year_missing_for_every_region(tmp_path: Path) -> None:
         r"inside the panel's years 2014-2015; the file has \[2014\]",
     ):
         read_panel(path, years=(2014, 2015))
+
+
+@pytest.mark.parametrize(
+    ("codec", "found"), [("utf-16-le", "utf-16-le"), ("utf-16-be", "utf-16-be")]
+)
+def test_utf16_without_bom_and_semicolons(tmp_path: Path, codec: str, found: str) -> None:
+    path = _write(tmp_path / "s.csv", "省份;年份;x\n北京;2014;1,5\n北京;2015;2\n", codec)
+    with pytest.raises(
+        DataError,
+        match=r"column 'x' \(C\), region '北京', year 2014: the cell "
+        r"text '1,5' is not a number",
+    ):
+        read_panel(path)  # a decimal comma is refused, not read as 15
+    path = _write(tmp_path / "t.csv", "省份;年份;x\n北京;2014;1.5\n北京;2015;2\n", codec)
+    panel = read_panel(path)
+    assert panel.source.encoding == found
+    assert panel.frame["x"].tolist() == [1.5, 2.0]
