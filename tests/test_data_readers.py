@@ -297,3 +297,13 @@ def test_utf16_without_bom_and_semicolons(tmp_path: Path, codec: str, found: str
     panel = read_panel(path)
     assert panel.source.encoding == found
     assert panel.frame["x"].tolist() == [1.5, 2.0]
+
+
+def test_dataframe_without_the_region_column() -> None:
+    frame = pd.DataFrame({"provnce": [11], "year": [2014], "x": [1.0]})
+    with pytest.raises(
+        DataError,
+        match=r"the DataFrame has no region column 'province' .*its "
+        r"columns are \['provnce', 'year', 'x'\]\. Did you mean 'provnce'\?",
+    ):
+        read_panel(frame)

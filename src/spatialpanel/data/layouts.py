@@ -167,18 +167,28 @@ def _find_header(
     grid: list[list[object]], entity: str, ctx: _Ctx
 ) -> tuple[int, list[int], list[int]]:
     wanted = _key(normalize_label(entity))
-    for r, row in enumerate(grid[:_HEADER_SCAN]):
+    scan = 1 if ctx.in_memory else _HEADER_SCAN  # a DataFrame's header is its columns
+    for r, row in enumerate(grid[:scan]):
         labels = [_key(_text(c)) for c in row]
         exact = [c for c, lab in enumerate(labels) if lab == wanted]
         alias = [c for c, lab in enumerate(labels) if lab in ENTITY_ALIASES]
         years = sum(1 for c in row if isinstance(c, str | int | float) and year_or_none(c))
         if exact or alias or years >= 2:
             return r, exact, alias
+    if ctx.in_memory:
+        columns = [_text(c) for c in grid[0]] if grid else []
+        raise NoTableError(
+            f"the DataFrame has no region column {entity!r} (or 省份, 地区, province, region, "
+            f"code) and no year columns; its columns are {columns}."
+            + did_you_mean(entity, columns)
+            + " Pass entity='<your region column>'."
+        )
     shown = [" | ".join(_text(c) for c in row if not _blank(c)) for row in grid[:3]]
     raise NoTableError(
         f"{ctx.at().describe()}: no header row with the region column {entity!r} (or 省份, 地区, "
-        f"province, region, code) or with year columns was found in the first {_HEADER_SCAN} "
-        f"rows; the first rows read {shown}. Pass entity='<your region column>' or add a header."
+        f"province, region, code) or with year columns was found in the first {scan} "
+        f"row(s); the first rows read {shown}. Pass entity='<your region column>' or add a "
+        "header."
     )
 
 
@@ -265,7 +275,7 @@ def parse_grid(
     top: int | None = None
     if h > 0 and _repeats_years(header) and _is_toprow(grid[h - 1], ent_col):
         top, sub = h - 1, h
-    elif h + 1 < len(grid) and _is_subheader(grid[h + 1], ent_col):
+    elif not ctx.in_memory and h + 1 < len(grid) and _is_subheader(grid[h + 1], ent_col):
         top, sub = h, h + 1
     first_data = (sub + 1) if top is not None else h + 1
     for r in range(top if top is not None else h):
