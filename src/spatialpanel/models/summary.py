@@ -42,6 +42,16 @@ def stars(p: float) -> str:
     return "***" if p < 0.01 else "**" if p < 0.05 else "*" if p < 0.1 else ""
 
 
+def _sigma2_rule(res: SpatialPanelResults) -> str:
+    """How σ² was computed, for the table."""
+    if res.bias_correction == "elhorst":
+        return "Lee-Yu corrected"
+    if res.bias_correction == "transformation":
+        eff = res.spec.effects
+        return {"entity": "e'e/N(T-1)", "time": "e'e/(N-1)T"}.get(eff, "e'e/(N-1)(T-1)")
+    return "e'e/NT"
+
+
 def _block(name: str) -> str:
     if name.startswith("W*"):
         return "W·x"
@@ -87,7 +97,7 @@ class Summary:
             ("Effects", _EFFECT_NAMES[sp.effects]),
             ("Bias correction", _BC_NAMES[res.bias_correction]),
             ("Log-determinant", res.logdet_method),
-            ("σ²", f"{res.sigma2:.6g}"),
+            (f"σ² ({_sigma2_rule(res)})", f"{res.sigma2:.6g}"),
             (
                 "Log-likelihood (uncorrected ML)"
                 if res.bias_correction == "elhorst"
