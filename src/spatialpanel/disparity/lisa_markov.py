@@ -33,20 +33,23 @@ LisaNull = Literal["quadrants", "giddy"]
 QUADRANTS: tuple[str, ...] = ("HH", "LH", "LL", "HL")
 MOVE_TYPES: tuple[str, ...] = ("0", "I", "II", "IIIA", "IIIB")
 
-_TYPE_OF: dict[tuple[int, int], str] = {}
-for _a in range(4):
-    for _b in range(4):
-        own_a, lag_a = QUADRANTS[_a][0], QUADRANTS[_a][1]
-        own_b, lag_b = QUADRANTS[_b][0], QUADRANTS[_b][1]
-        own_moves, lag_moves = own_a != own_b, lag_a != lag_b
-        if not own_moves and not lag_moves:
-            _TYPE_OF[(_a, _b)] = "0"
-        elif own_moves and not lag_moves:
-            _TYPE_OF[(_a, _b)] = "I"
-        elif lag_moves and not own_moves:
-            _TYPE_OF[(_a, _b)] = "II"
-        else:  # both move: same direction (HH <-> LL) or opposite (LH <-> HL)
-            _TYPE_OF[(_a, _b)] = "IIIA" if own_a == lag_a else "IIIB"
+
+def _move_type(start: str, end: str) -> str:
+    """Rey's (2001) type of a move between two quadrants ("HH", "LH", "LL", "HL")."""
+    own_moves, lag_moves = start[0] != end[0], start[1] != end[1]
+    if not own_moves and not lag_moves:
+        return "0"
+    if own_moves and not lag_moves:
+        return "I"
+    if lag_moves and not own_moves:
+        return "II"
+    # both move: the same way (HH <-> LL) or opposite ways (LH <-> HL)
+    return "IIIA" if start[0] == start[1] else "IIIB"
+
+
+_TYPE_OF: dict[tuple[int, int], str] = {
+    (a, b): _move_type(QUADRANTS[a], QUADRANTS[b]) for a in range(4) for b in range(4)
+}
 
 
 @dataclass(frozen=True)
