@@ -80,6 +80,47 @@ def test_equals_esda_moran_local_all_years() -> None:
     assert [mapping[q] for q in ours["quadrant"]] == list(m.q)
 
 
+def test_matches_spdep_localmoran() -> None:
+    """R 4.2.2, spdep 1.2-7: ``lm <- localmoran(x, mat2listw(m, style = "W"))`` on logc of 1963
+    and 1992 (states in ascending code order, binary spat-sym-us.wk1 matrix); Ii of the first five
+    states, the sum of Ii, and ``table(attr(lm, "quadr")$mean)``, run 2026-11-28."""
+    spdep_ii = {
+        1963: [
+            0.68879330379837,
+            -0.00722903608706,
+            0.38610943639440,
+            0.71207457364766,
+            0.67907139577621,
+        ],
+        1992: [0.244691868922, 1.427609017755, 0.252096556128, 0.404576520307, 0.270425501421],
+    }
+    spdep_sum = {1963: 12.0720899895, 1992: 15.7584845074}
+    # spdep's "mean" quadrants: x - mean(x) against W·x - mean(W·x) (the lag centred at its own
+    # mean), counts (HH, LH, LL, HL)
+    spdep_quadr = {1963: (16, 5, 19, 6), 1992: (17, 6, 19, 4)}
+    logc = cigar_data()["logc"]
+    w = cigar_weights()
+    res = sp.local_moran(logc, w, years=[1963, 1992], permutations=0, ddof=0)
+    for year, sub in res.groupby("year"):
+        np.testing.assert_allclose(sub["Ii"].to_numpy()[:5], spdep_ii[year], rtol=1e-10)
+        assert sub["Ii"].sum() == pytest.approx(spdep_sum[year], rel=1e-10)
+        x = sub["value"].to_numpy()
+        lag = w.dense @ x
+        hi, hi_lag = x > x.mean(), lag > lag.mean()
+        counts = (
+            int(np.sum(hi & hi_lag)),
+            int(np.sum(~hi & hi_lag)),
+            int(np.sum(~hi & ~hi_lag)),
+            int(np.sum(hi & ~hi_lag)),
+        )
+        assert counts == spdep_quadr[year]
+    # our quadrants (esda/GeoDa: the lag of the deviations, W·(x - mean x)) agree with spdep's in
+    # 1963 and differ in 1992, where two low states have a lag between mean(x) and mean(W·x)
+    ours = quadrant_counts(res)
+    assert tuple(ours.loc[1963]) == spdep_quadr[1963]
+    assert tuple(ours.loc[1992]) == (17, 8, 17, 4)
+
+
 @pytest.mark.parametrize(
     ("ours", "theirs"), [("directed", "directed"), ("greater", "greater"), ("less", "lesser")]
 )

@@ -55,6 +55,102 @@ def test_matches_spdep_moran_test(logc: pd.Series, w46: sp.SpatialWeights) -> No
     assert list(res.columns[:7]) == ["n", "I", "EI", "var", "sd", "z", "p"]
 
 
+# R 4.2.2 Patched (2022-11-10), spdep 1.2-7 (Debian r-cran-spdep), full precision, run on
+# 2026-11-28 on the same data written to CSV (logc of 1963 and 1992 in ascending state order, the
+# binary spat-sym-us.wk1 matrix; R&D intensity 2020 with the bundled China contiguity):
+#   lw <- mat2listw(m, style = "W")
+#   moran.test(x, lw, randomisation = TRUE / FALSE, alternative = "two.sided" / "greater")
+#   geary.test(x, lw, randomisation = TRUE / FALSE)      # alternative "greater" (default)
+# columns: I, E[I], var(rand), z(rand), p two-sided(rand), var(norm), z(norm), p two-sided(norm),
+#          C, var_C(rand), z_C(rand) as spdep prints it = (1 - C)/sd, p one-sided, var_C(norm)
+SPDEP = {
+    "cigar1963": (
+        0.26243673890127,
+        -0.02222222222222,
+        0.01068903065500,
+        2.75331371907122,
+        0.00589953332294,
+        0.01111855536747,
+        2.69960782623392,
+        0.00694212556931,
+        0.69647921415304,
+        0.01351183344275,
+        2.61114684593362,
+        0.00451195681093,
+        0.01240972211392,
+    ),
+    "cigar1992": (
+        0.342575750160936,
+        -0.022222222222222,
+        0.010952386222168,
+        3.485764484239572,
+        0.000490732844465,
+        0.011118555367465,
+        3.459618686701405,
+        0.000540940823455,
+        0.66512405627157,
+        0.01283609315200,
+        2.95574878992958,
+        0.00155955512125,
+        0.01240972211392,
+    ),
+    "rd2020": (
+        0.32168237466593,
+        -0.03333333333333,
+        0.01198816240481,
+        3.24243486323923,
+        0.00118513035716,
+        0.01404317743002,
+        2.99581421900521,
+        0.00273713137383,
+        0.54517582198601,
+        0.02286104330738,
+        3.00812251408081,
+        0.00131433571668,
+        0.016837977630568,
+    ),
+}
+
+
+def _check_spdep(mo: pd.Series, ge: pd.Series, ref: tuple[float, ...]) -> None:
+    i, ei, var, z, p, var_n, z_n, p_n, c, var_c, z_c, p_c, var_cn = ref
+    tol = {"rel": 1e-9, "abs": 1e-12}  # R printed 12-15 significant digits
+    assert mo["I"] == pytest.approx(i, **tol) and mo["EI"] == pytest.approx(ei, **tol)
+    assert mo["var"] == pytest.approx(var, **tol) and mo["z"] == pytest.approx(z, **tol)
+    assert mo["p"] == pytest.approx(p, **tol)
+    assert mo["var_norm"] == pytest.approx(var_n, **tol)
+    assert mo["z_norm"] == pytest.approx(z_n, **tol) and mo["p_norm"] == pytest.approx(p_n, **tol)
+    assert ge["C"] == pytest.approx(c, **tol) and ge["var"] == pytest.approx(var_c, **tol)
+    assert ge["var_norm"] == pytest.approx(var_cn, **tol)
+    # our z is (C - E[C])/sd like esda; spdep prints (E[C] - C)/sd
+    assert ge["z"] == pytest.approx(-z_c, **tol)
+    assert ge["p"] == pytest.approx(2 * p_c, **tol)  # two-sided vs spdep's one-sided (C < 1)
+
+
+def test_matches_spdep_full_precision(logc: pd.Series, w46: sp.SpatialWeights) -> None:
+    mo = sp.moran(logc, w46, years=[1963, 1992], permutations=0)
+    ge = sp.geary(logc, w46, years=[1963, 1992], permutations=0)
+    gl = sp.geary(logc, w46, years=[1963, 1992], permutations=0, alternative="less")
+    for year in (1963, 1992):
+        _check_spdep(mo.loc[year], ge.loc[year], SPDEP[f"cigar{year}"])
+        # spdep's one-sided Geary p (positive autocorrelation) is our alternative="less"
+        assert gl.loc[year, "p"] == pytest.approx(SPDEP[f"cigar{year}"][11], rel=1e-9)
+    greater = sp.moran(logc, w46, years=[1963], permutations=0, alternative="greater")
+    assert greater.loc[1963, "p"] == pytest.approx(0.00294976666147, rel=1e-9)
+    assert greater.loc[1963, "p_norm"] == pytest.approx(0.00347106278465, rel=1e-9)
+
+
+@pytest.mark.skipif(not RD_PATH.exists(), reason=f"real data not available at {RD_PATH}")
+def test_real_data_matches_spdep() -> None:
+    raw = pd.read_csv(RD_PATH)
+    rd = raw[(raw["variable"] == "v4_ztr_qd_RD") & (raw["code"] != 100000)]
+    series = rd.set_index(["code", "year"])["value"].astype(float)
+    w = sp.SpatialWeights.china_contiguity()
+    mo = sp.moran(series, w, years=[2020], permutations=0).loc[2020]
+    ge = sp.geary(series, w, years=[2020], permutations=0).loc[2020]
+    _check_spdep(mo, ge, SPDEP["rd2020"])
+
+
 def _esda_moran(y: np.ndarray, w: sp.SpatialWeights, **kw: object) -> object:
     import esda
 
