@@ -264,6 +264,16 @@ def test_permutation_p_approaches_exact_enumeration() -> None:
     assert two == pytest.approx(min(1.0, 2 * min(greater, less)), abs=0.03)
 
 
+def test_permutations_seeded_by_text_time_labels() -> None:
+    w = sp.SpatialWeights.china_contiguity()
+    rng = np.random.default_rng(0)
+    idx = pd.MultiIndex.from_product([list(w.ids), ["early", "late"]])
+    series = pd.Series(rng.normal(size=len(idx)), index=idx)
+    both = sp.moran(series, w, permutations=99, seed=1)
+    late = sp.moran(series, w, years=["late"], permutations=99, seed=1)
+    assert both.loc["late", "I_perm_mean"] == late.loc["late", "I_perm_mean"]
+
+
 def test_permutations_are_seeded_per_year(logc: pd.Series, w46: sp.SpatialWeights) -> None:
     a = sp.moran(logc, w46, years=[1963, 1990], permutations=199, seed=4)
     b = sp.moran(logc, w46, years=[1990], permutations=199, seed=4)
@@ -325,6 +335,12 @@ def test_input_errors_name_region_and_year(logc: pd.Series, w46: sp.SpatialWeigh
         sp.moran(logc, w46, years=[2050])
     with pytest.raises(ConfigError, match="two-sided"):
         sp.moran(logc, w46, alternative="two_sided")  # type: ignore[arg-type]
+    flat = logc.copy()
+    flat.loc[flat.index.get_level_values(1) == 1980] = 1.0
+    with pytest.raises(DataError, match="constant in year 1980"):
+        sp.moran(flat, w46)
+    with pytest.raises(DataError, match="constant in year 1980"):
+        sp.local_moran(flat, w46)
     with pytest.raises(DataError, match="MultiIndex"):
         sp.moran(logc.reset_index(drop=True), w46)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import zlib
 from collections.abc import Hashable, Sequence
 from typing import Literal
 
@@ -89,12 +90,15 @@ def cross_sections(
     return out
 
 
-def year_rng(seed: int, t: Hashable, position: int) -> np.random.Generator:
-    """A generator for one year: the same (seed, year) gives the same draws whatever else runs."""
+def year_rng(seed: int, t: Hashable) -> np.random.Generator:
+    """A generator for one year: the same (seed, year) gives the same draws whatever else runs.
+
+    Integer years key the stream directly; other time labels by the CRC-32 of their text.
+    """
     if isinstance(t, int | np.integer) and not isinstance(t, bool):
         key = [int(seed), int(t)]
     else:
-        key = [int(seed), 1_000_000 + position]
+        key = [int(seed), 1, zlib.crc32(str(t).encode("utf-8"))]
     return np.random.default_rng(np.random.SeedSequence(key))
 
 

@@ -37,7 +37,7 @@ import scipy.sparse as sps
 from numpy.typing import NDArray
 
 from spatialpanel.autocorr._panel import check_alternative, cross_sections, year_rng
-from spatialpanel.errors import ConfigError
+from spatialpanel.errors import ConfigError, DataError
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = [
@@ -204,16 +204,21 @@ def local_moran(
     entity_name = series.index.names[0] or "entity"
     time_name = series.index.names[1] or "time"
     frames = []
-    for pos, (t, x) in enumerate(sections.items()):
+    for t, x in sections.items():
+        if np.ptp(x) == 0:
+            raise DataError(
+                f"series is constant in year {t}; local Moran's I is undefined. Drop that year "
+                "(years=...)."
+            )
         d = x - x.mean()
         ss = float(d @ d)
         sd = np.sqrt(ss / n)
-        z = d / sd if sd > 0 else np.zeros_like(d)
+        z = d / sd
         lag = mat @ z
-        scaling = (n - ddof) / float(z @ z) if sd > 0 else 0.0
+        scaling = (n - ddof) / float(z @ z)
         ii = scaling * z * lag
-        if permutations and sd > 0:
-            ids = permuted_ids(year_rng(seed, t, pos), n=n, k_max=k_max, permutations=permutations)
+        if permutations:
+            ids = permuted_ids(year_rng(seed, t), n=n, k_max=k_max, permutations=permutations)
             p = conditional_p(z, mat, ii, ids, scaling=scaling, alternative=alternative)
         else:
             p = np.full(n, np.nan)

@@ -191,8 +191,13 @@ def _run(
     sections = cross_sections(series, w, years=years)
     mat = sps.csr_array(w.sparse)  # w itself is never modified
     rows: dict[Hashable, dict[str, float]] = {}
-    for pos, (t, x) in enumerate(sections.items()):
-        rng = year_rng(seed, t, pos)
+    for t, x in sections.items():
+        if np.ptp(x) == 0:
+            raise DataError(
+                f"series is constant in year {t}; spatial autocorrelation is undefined. Drop "
+                "that year (years=...)."
+            )
+        rng = year_rng(seed, t)
         rows[t] = one(x, mat, permutations=permutations, rng=rng, alternative=alternative)
     if pooled:
         stacked = np.concatenate(list(sections.values()))
