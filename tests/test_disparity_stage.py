@@ -31,7 +31,9 @@ FIG_DIR = Path("/tmp/spatialpanel-disparity-figures")
 YEARS = list(range(2014, 2024))
 
 
-def _context(extra: dict[str, object] | None = None) -> StudyContext:
+def _context(
+    extra: dict[str, object] | None = None, unvalidated: dict[str, object] | None = None
+) -> StudyContext:
     codes = region_of().index
     rng = np.random.default_rng(20250718)
     east = (region_of() == "east").to_numpy()
@@ -53,7 +55,8 @@ def _context(extra: dict[str, object] | None = None) -> StudyContext:
     raw = validate(
         {"data": {"file": "demo", "entity": "province", "time": "year"}, "disparity": cfg}
     )
-    panel = pd.DataFrame(index=scores["cp"].index)
+    raw["disparity"].update(unvalidated or {})  # keys the schema does not list yet
+    panel = pd.DataFrame({"x1": rng.normal(size=310)}, index=scores["cp"].index)
     return StudyContext(
         config=StudyConfig(raw=raw),
         panel=panel,
@@ -90,7 +93,7 @@ def test_tables_match_functions(output) -> None:  # type: ignore[no-untyped-def]
     np.testing.assert_equal(beta.loc["absolute, panel (two-way FE)", "half_life"], fe.half_life)
     sb = spatial_beta_convergence(series, ctx.weights["contiguity"])
     assert beta.loc["spatial, SDM (two-way FE)", "beta"] == sb.beta
-    assert "ρ = " in tables["cp_beta"].notes[1]
+    assert "ρ = " in tables["cp_beta"].notes[2]
     assert all(len(t.key) <= 31 for t in out.tables)
     assert out.settings["markov_classes"] == 4
     assert ctx.results["disparity"]["settings"]["division"] == "region_4"
@@ -143,3 +146,15 @@ def test_options_and_errors() -> None:
         stage.run(_context({"markov_scheme": "yearly"}))
     with pytest.raises(ConfigError, match=r"\[disparity\] kde of 'cp': bandwidth='silvermann'"):
         stage.run(_context({"tools": ["kde"], "bandwidth": "silvermann"}))
+
+
+def test_conditional_beta_with_controls() -> None:
+    ctx = _context({"tools": ["convergence"], "variables": ["cp"]}, {"controls": ["x1"]})
+    out = stage.run(ctx)
+    beta = {t.key: t for t in out.tables}["cp_beta"]
+    frame = beta.frame.set_index("model")
+    series = ctx.variable("cp")
+    ref = panel_beta_convergence(series, effects="twoway", controls=ctx.panel[["x1"]])
+    assert frame.loc["conditional, panel (two-way FE)", "beta"] == ref.beta
+    assert "conditional, cross-section" in frame.index
+    assert "x1" in beta.notes[1]

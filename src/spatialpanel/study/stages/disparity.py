@@ -13,7 +13,8 @@ Driven by the ``[disparity]`` section of the study::
 Optional keys read with defaults: ``markov_scheme`` (``"pooled"`` | ``"per_year"``),
 ``neighbour_classes`` (``"own_quantiles"`` | ``"variable_cutoffs"``), ``sigma_measure``
 (``"sd"`` | ``"cv"``), ``sigma_log`` (bool), ``population`` (a raw panel column used as Dagum
-population weights).
+population weights), ``controls`` (columns for conditional β convergence; default: the
+``[model]`` controls).
 """
 
 from __future__ import annotations
@@ -78,6 +79,9 @@ def _settings(ctx: StudyContext) -> dict[str, Any]:
         "sigma_measure": cfg.get("sigma_measure", "sd"),
         "sigma_log": bool(cfg.get("sigma_log", False)),
         "population": cfg.get("population"),
+        "controls": list(
+            cfg.get("controls", ctx.config.section("model").get("controls", []) or [])
+        ),
     }
     unknown = [t for t in s["tools"] if t not in TOOLS]
     if unknown:
@@ -396,6 +400,13 @@ def _convergence(
         "absolute, panel (region FE)": panel_beta_convergence(series, effects="entity"),
         "absolute, panel (two-way FE)": panel_beta_convergence(series, effects="twoway"),
     }
+    controls = [c for c in s["controls"] if c != var]
+    if controls:
+        frame = pd.concat([_variable(ctx, c).rename(c) for c in controls], axis=1)
+        rows["conditional, cross-section"] = beta_convergence(series, controls=frame)
+        rows["conditional, panel (two-way FE)"] = panel_beta_convergence(
+            series, effects="twoway", controls=frame
+        )
     table = pd.DataFrame({name: r.summary() for name, r in rows.items()}).T
     w = ctx.weights.get(s["weights"])
     spatial_note = f"Spatial β skipped: no weights named {s['weights']!r}."
@@ -424,6 +435,12 @@ def _convergence(
         "Cross-section: annualised log growth over the period on the log initial level; speed "
         "θ = −ln(1 + βT)/T. Panel: one-year log growth on last year's log level; θ = −ln(1 + β). "
         "Half-life = ln 2 / θ. Conventional standard errors (ML for the spatial model).",
+        (
+            f"Conditional: controls {', '.join(controls)} (cross-section: start-year values; "
+            "panel: values of the growth year)."
+            if controls
+            else "No controls configured: absolute convergence only."
+        ),
         spatial_note,
     )
     out.tables.append(TableArtifact(bkey, f"β convergence of {var}", table.reset_index(), bnotes))
