@@ -199,7 +199,7 @@ def panels(draw: st.DrawFn) -> tuple[pd.DataFrame, list[list[object]]]:
     return frame, rows
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(case=panels(), suffix=st.sampled_from([".csv", ".xlsx"]))
 def test_generated_panels_read_back_and_round_trip(
     case: tuple[pd.DataFrame, list[list[object]]], suffix: str
@@ -217,7 +217,7 @@ def test_generated_panels_read_back_and_round_trip(
         assert again.audit["step"].isin(["missing"]).sum() == 0  # written plainly
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(
     ids=st.lists(
         st.one_of(
