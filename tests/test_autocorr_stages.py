@@ -7,6 +7,7 @@ checked against esda 2.8.2 run in the test.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
@@ -100,6 +101,7 @@ def test_weights_stage_builds_every_matrix_in_panel_order() -> None:
     assert "1/|g_i − g_j|" in table.loc["economic", "formula"]
     assert "diag(g_i/ḡ)" in table.loc["nested", "formula"]
     assert out.sentences and all(s.sources for s in out.sentences)
+    json.dumps(out.settings)
 
     # economic: recomputed from the period means
     g = ctx.panel["gdp_per_capita"].groupby(level=0).mean().loc[order].to_numpy()
@@ -208,3 +210,4 @@ def test_autocorrelation_stage_chinese_labels() -> None:
         texts = {t.get_text() for t in out.figures[0].figure.axes[0].texts}
         assert "北京" in texts
     assert out.settings["local_weights"] == "contiguity"
+    json.dumps(out.settings)  # the settings go to stages.json

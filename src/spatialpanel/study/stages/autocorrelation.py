@@ -90,7 +90,7 @@ def run(ctx: StudyContext) -> StageOutput:
     alpha = float(cfg.get("alpha", 0.05))
     fdr = bool(cfg.get("fdr", False))
     series = _series(ctx, variable).astype(float)
-    all_years = sorted(series.index.get_level_values(1).unique())
+    all_years = sorted(series.index.get_level_values(1).unique().tolist())
     wanted = list(cfg.get("years") or [])
     unknown = [y for y in wanted if y not in set(all_years)]
     if unknown:
