@@ -87,7 +87,9 @@ def _near_pd(a: np.ndarray) -> np.ndarray:
     return x
 
 
-def _lee_yu_by_hand(scale_y: float = 1.0, near_pd: bool = False) -> tuple[np.ndarray, float]:
+def _lee_yu_by_hand(
+    scale_y: float = 1.0, near_pd: bool = False, effects: str = "twoway"
+) -> tuple[np.ndarray, float]:
     """The two-way dynamic SDM of Lee & Yu (2010) from scratch: eigenvector basis of I - J/N
     (as SDPDmod), dense W_f = F'WF, exact ln|I - ρW_f| by eigenvalues, golden-section-free
     concentrated likelihood on a fine bracket, YDL (2008) bias vector and information matrix."""
@@ -102,14 +104,15 @@ def _lee_yu_by_hand(scale_y: float = 1.0, near_pd: bool = False) -> tuple[np.nda
     z = np.concatenate([y[:-1, :, None], (y[:-1] @ w.T)[:, :, None], x[1:], wx[1:]], axis=2)
     y1 = y[1:]
     vals, vecs = np.linalg.eigh(np.eye(n) - 1.0 / n)
-    f = vecs[:, vals > 0.5]
+    f = vecs[:, vals > 0.5] if effects in ("time", "twoway") else np.eye(n)
     wf = f.T @ w @ f
+    demean = effects in ("entity", "twoway")
 
     def tr(a: np.ndarray) -> np.ndarray:  # F' per period, then demean over time
         b = np.einsum("ni,tn...->ti...", f, a)
-        return b - b.mean(axis=0, keepdims=True)
+        return b - b.mean(axis=0, keepdims=True) if demean else b
 
-    nn, tt = n - 1, t - 1
+    nn, tt = f.shape[1], t - 1
     yt = tr(y1).reshape(-1)
     wyt = tr(y1 @ w.T).reshape(-1)
     zt = tr(z).reshape(nn * tt, -1)
@@ -144,6 +147,8 @@ def _lee_yu_by_hand(scale_y: float = 1.0, near_pd: bool = False) -> tuple[np.nda
     bias[k] = (tau * np.trace(g @ m) + eta * np.trace(g @ wf @ m) + np.trace(g)) / nn
     bias[k + 1] = 1 / (2 * s2)
     theta = np.concatenate([beta, [rho, s2]])
+    if not demean:  # time effects only: nothing to correct
+        return theta[: k + 1], s2
     sig_used = _near_pd(sig) if near_pd else sig
     out = theta + np.linalg.solve(sig_used, bias) / tt
     return out[: k + 1], float(out[k + 1])
@@ -162,6 +167,7 @@ def test_uncorrected_estimates_match_reference(fits: dict[str, DynamicPanelResul
 def test_lee_yu_matches_independent_implementation(fits: dict[str, DynamicPanelResults]) -> None:
     coef, s2 = _lee_yu_by_hand()
     res = fits["lee-yu"]
+    assert res.bias_correction == "lee-yu"
     np.testing.assert_allclose(res.params.to_numpy(), coef, atol=2e-7)
     assert res.sigma2 == pytest.approx(s2, rel=1e-6)
     assert res.params_uncorrected is not None
@@ -298,6 +304,19 @@ def test_helmert_basis_is_orthonormal_and_orthogonal_to_ones() -> None:
     f = helmert_basis(7)
     np.testing.assert_allclose(f.T @ f, np.eye(6), atol=1e-14)
     np.testing.assert_allclose(f.T @ np.ones(7), 0.0, atol=1e-14)
+
+
+@pytest.mark.parametrize("effects", ["entity", "time"])
+def test_other_effects_match_independent_implementation(effects: str) -> None:
+    coef, s2 = _lee_yu_by_hand(effects=effects)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NumericalWarning)
+        res = _model(effects=effects).fit(bias_correction="lee-yu")
+    if effects == "entity":  # without time effects the common trend makes it (near) explosive
+        assert res.stability is not None and not res.stability.stable
+        assert any("not stable" in str(c.message) for c in caught)
+    np.testing.assert_allclose(res.params.to_numpy(), coef, atol=2e-7)
+    assert res.sigma2 == pytest.approx(s2, rel=1e-6)
 
 
 def test_single_lag_and_other_effects() -> None:

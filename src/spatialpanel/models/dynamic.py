@@ -233,6 +233,16 @@ def fit_dynamic(
     nobs_eff = n * t_eff
     if bias_correction == "lee-yu" and entity_fx:
         tau, eta = taueta(coef)
+        radius = stability_check(tau, eta, rho, np.linalg.eigvals(wf)).spectral_radius
+        if radius > 1.0 - 1.0 / n:
+            warnings.warn(
+                f"at the uncorrected estimates (I - ρW)⁻¹(τI + ηW) has spectral radius "
+                f"{radius:.4f} > 1 - 1/n = {1 - 1 / n:.4f}: the model is close to spatial "
+                "cointegration, where the stable-case Lee-Yu correction applied here is not "
+                "valid (Yu, de Jong & Lee 2012).",
+                NumericalWarning,
+                stacklevel=3,
+            )
         info = info_at(coef, rho, sigma2)
         b = _bias_vector(
             wf=wf, rho=rho, tau=tau, eta=eta, sigma2=sigma2, pos_tau=pos_tau, pos_eta=pos_eta, k=k
@@ -271,21 +281,9 @@ def fit_dynamic(
             NumericalWarning,
             stacklevel=3,
         )
-    elif entity_fx and bias_correction == "lee-yu":
-        ev_a = np.abs(
-            np.linalg.eigvals(np.linalg.solve(np.eye(n) - rho * wf, tau * np.eye(n) + eta * wf))
-        )
-        if float(ev_a.max()) > 1.0 - 1.0 / n:
-            warnings.warn(
-                f"(I - ρW)⁻¹(τI + ηW) has an eigenvalue of modulus {float(ev_a.max()):.4f} "
-                f"> 1 - 1/n = {1 - 1 / n:.4f}: the model is close to spatial cointegration, "
-                "where the stable-case Lee-Yu correction applied here is not valid.",
-                NumericalWarning,
-                stacklevel=3,
-            )
     return _results(
         arrays, spec, index=index, lags=lags, coef_names=coef_names, coef=coef, rho=rho,
-        sigma2=sigma2, loglik=loglik, info=info, cov_full=cov_full, e=e, f=f, y=y, wy=wy, z=z,
+        sigma2=sigma2, loglik=loglik, info=info, cov_full=cov_full, e=e, f=f, y=y, z=z,
         entity_fx=entity_fx, ld=ld, stab=stab, uncorrected=uncorrected, wf=wf,
     )  # fmt: skip
 
@@ -306,7 +304,6 @@ def _results(
     e: NDArray[np.float64],
     f: NDArray[np.float64] | None,
     y: NDArray[np.float64],
-    wy: NDArray[np.float64],
     z: NDArray[np.float64],
     entity_fx: bool,
     ld: LogDet,
@@ -343,7 +340,6 @@ def _results(
         ),
     )  # fmt: skip
     keep = index[index.get_level_values(1).isin(later)] if len(index) else index
-    del wy
     return DynamicPanelResults(
         spec=spec,
         params=params,
