@@ -85,6 +85,10 @@ def test_kemeny_snell_land_of_oz() -> None:
     red = np.array([[1.0, 0.0, 0.0], [0.3, 0.4, 0.3], [0.0, 0.0, 1.0]])
     assert np.isnan(steady_state(red)).all()
     assert np.isnan(mean_first_passage(red)).all()
+    # a class never left (zero row): giddy makes it absorbing, we do not invent numbers
+    empty = np.array([[0.5, 0.5, 0.0], [0.2, 0.8, 0.0], [0.0, 0.0, 0.0]])
+    assert np.isnan(steady_state(empty)).all()
+    assert np.isnan(mean_first_passage(empty)).all()
 
 
 def test_spatial_markov_k5_pooled(usjoin) -> None:  # type: ignore[no-untyped-def]
