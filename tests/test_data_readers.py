@@ -24,6 +24,8 @@ def _write(path: Path, text: str, encoding: str = "utf-8") -> Path:
 
 def test_lazy_exports() -> None:
     assert sp.read_panel is read_panel
+    assert sp.write_panel is write_panel
+    assert sp.PanelData is PanelData
     assert sp.fill_missing.__module__ == "spatialpanel.data.fill"
 
 

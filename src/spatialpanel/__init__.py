@@ -26,6 +26,8 @@ _EXPORTS: dict[str, str] = {
     "adjacency_pairs": "spatialpanel.data.china",
     "read_panel": "spatialpanel.data.readers",
     "fill_missing": "spatialpanel.data.fill",
+    "write_panel": "spatialpanel.data.writers",
+    "PanelData": "spatialpanel.data.readers",
     "load_demo": "spatialpanel.data.demo",
     # indices
     "composite_index": "spatialpanel.indices.composite",
