@@ -220,5 +220,11 @@ def moran_scatter(
                 va="center",
                 fontsize=fontsize,
                 zorder=4,
+                # a thin leader line when the label had to move above or below its point
+                arrowprops=(
+                    {"arrowstyle": "-", "lw": 0.4, "color": "0.45", "shrinkA": 0, "shrinkB": 2}
+                    if dy
+                    else None
+                ),
             )
     return fig
