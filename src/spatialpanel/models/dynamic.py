@@ -29,7 +29,8 @@ dynamic = TRUE, LYtrans = TRUE)``) implements them, with an exact log-determinan
 
 Covariance: (Σ̂⁻¹ + Σ̂⁻¹Ω̂Σ̂⁻¹)/(n(T-1)) at the reported estimates (YDL 2008, Theorem 2): Σ̂ the
 information matrix of the transformed likelihood (y_{t-1} and W y_{t-1} treated as regressors),
-Ω̂ its non-normality term with μ₄ the fourth moment of the transformed innovations.
+Ω̂ its non-normality term, written with the basis-free quadratic forms V'JGJV (J = I - ιι'/N
+when time effects are removed) and μ₄ the fourth moment of the innovations in the N regions.
 """
 
 from __future__ import annotations
@@ -137,16 +138,29 @@ def _bias_vector(
 
 
 def _omega(
-    *, wf: NDArray[np.float64], rho: float, sigma2: float, mu4: float, k: int
-) -> NDArray[np.float64]:
-    """The non-normality term Ω of YDL (2008) for (coef, ρ, σ²)."""
-    n = wf.shape[0]
-    g = np.linalg.solve(np.eye(n) - rho * wf, wf)
+    *, w: NDArray[np.float64], rho: float, sigma2: float, mu4: float, k: int, n: int,
+    time_fx: bool,
+) -> NDArray[np.float64]:  # fmt: skip
+    """The non-normality term Ω of YDL (2008) for (coef, ρ, σ²), free of the choice of basis.
+
+    The scores of ρ and σ² are quadratic forms V_t'A V_t in the original innovations, with
+    A = J G J and J (J = I - ιι'/N when time effects are removed by F_N, since
+    F_N G_f F_N' = J G J; else J = I). Their fourth-moment part is (μ₄ - 3σ⁴) Σ_i A_ii B_ii,
+    whatever orthonormal basis is used. Normalised by n(T-1) like Σ̂.
+    """
+    size = w.shape[0]
+    g = np.linalg.solve(np.eye(size) - rho * w, w)
+    if time_fx:
+        g = g - g.mean(axis=0, keepdims=True)
+        g = g - g.mean(axis=1, keepdims=True)
+        jd = np.full(size, 1.0 - 1.0 / size)
+    else:
+        jd = np.ones(size)
     dg = np.diag(g)
     out = np.zeros((k + 2, k + 2))
     out[k, k] = float(dg @ dg) / n
-    out[k, k + 1] = out[k + 1, k] = float(np.trace(g)) / (2.0 * sigma2 * n)
-    out[k + 1, k + 1] = 1.0 / (4.0 * sigma2**2)
+    out[k, k + 1] = out[k + 1, k] = float(dg @ jd) / (2.0 * sigma2 * n)
+    out[k + 1, k + 1] = float(jd @ jd) / (4.0 * sigma2**2 * n)
     return (mu4 - 3.0 * sigma2**2) / sigma2**2 * out
 
 
@@ -264,11 +278,13 @@ def fit_dynamic(
         -0.5 * nobs_eff * np.log(2.0 * np.pi * sigma2) + t_eff * ldv - ee / (2.0 * sigma2)
     )
     info = info_at(coef, rho, sigma2)
-    mu4 = float(np.sum(e**4)) / nobs_eff
+    # μ₄ from the innovations in the data's N regions (Q_N ε, basis-free)
+    e_regions = e.reshape(t_eff, n) @ f.T if f is not None else e.reshape(t_eff, n)
+    mu4 = float(np.mean(e_regions**4))
     sig = info / nobs_eff
     full_names = (*coef_names, "rho", "sigma2")
     sig_inv = covariance_from_information(sig, full_names)
-    omega = _omega(wf=wf, rho=rho, sigma2=sigma2, mu4=mu4, k=k)
+    omega = _omega(w=wd, rho=rho, sigma2=sigma2, mu4=mu4, k=k, n=n, time_fx=time_fx)
     cov_full = (sig_inv + sig_inv @ omega @ sig_inv) / nobs_eff
     tau, eta = taueta(coef)
     eig = eigenvalues(wmat)
