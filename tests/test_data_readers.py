@@ -309,3 +309,23 @@ def test_dataframe_without_the_region_column() -> None:
         r"columns are \['provnce', 'year', 'x'\]\. Did you mean 'provnce'\?",
     ):
         read_panel(frame)
+
+
+def test_excel_percent_format_reads_as_displayed(tmp_path: Path) -> None:
+    # a cell stored as 0.1234 and shown as 12.34% gives 12.34, like the text "12.34%" of a CSV
+    # export of the same sheet (hand-worked: 0.1234 x 100 = 12.34, exactly as displayed)
+    book = openpyxl.Workbook()
+    ws = book.active
+    assert ws is not None
+    ws.append(["province", "year", "rate"])
+    ws.append(["北京", 2014, 0.1234])
+    ws.append(["北京", 2015, "12.5%"])
+    ws["C2"].number_format = "0.00%"
+    book.save(tmp_path / "p.xlsx")
+    panel = read_panel(tmp_path / "p.xlsx")
+    assert panel.frame["rate"].tolist() == [12.34, 12.5]
+    assert panel.units == {"rate": "%"}
+    notes = panel.audit.loc[panel.audit["step"] == "convert", "detail"].tolist()
+    assert notes[0].startswith(
+        "Excel percent format: stored 0.1234 read as 12.34; value kept in percent units"
+    )

@@ -23,11 +23,12 @@ import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from numbers import Real
 
 from spatialpanel.errors import DataError
 
-__all__ = ["Location", "ParsedCell", "parse_cell", "parse_year", "year_or_none"]
+__all__ = ["ExcelPercent", "Location", "ParsedCell", "parse_cell", "parse_year", "year_or_none"]
 
 _MISSING_MARKERS = frozenset(
     {"", "-", "--", "—", "——", "–", "...", "......", "..", "/", "na", "n/a", "n.a.", "nan", "null"}
@@ -85,6 +86,16 @@ class Location:
 
 
 @dataclass(frozen=True)
+class ExcelPercent:
+    """A numeric Excel cell shown with a percent format: stored 0.125, displayed 12.5%."""
+
+    value: float
+
+    def __str__(self) -> str:
+        return f"{self.value!r} (Excel percent format)"
+
+
+@dataclass(frozen=True)
 class ParsedCell:
     """A cell's number (NaN when missing), a note when the conversion was not plain, and whether
     the cell carried a percent sign."""
@@ -121,6 +132,8 @@ def parse_cell(value: object, *, where: Location | Callable[[], Location]) -> Pa
         return ParsedCell(value)  # the common case, first
     if not isinstance(where, Location):
         where = where()
+    if isinstance(value, ExcelPercent):
+        return _excel_percent(value, where)
     if isinstance(value, bool) or not isinstance(value, Real | str):
         raise DataError(
             f"{where.describe()}: the cell holds {value!r} ({type(value).__name__}), not a "
@@ -132,6 +145,22 @@ def parse_cell(value: object, *, where: Location | Callable[[], Location]) -> Pa
             raise DataError(f"{where.describe()}: the cell holds {number}, not a finite number.")
         return ParsedCell(number)
     return _parse_text(value, where)
+
+
+def _excel_percent(cell: ExcelPercent, where: Location) -> ParsedCell:
+    """Percent units, as the cell is displayed (and as a CSV export writes it): 0.125 -> 12.5.
+
+    The shift is done in decimal, so that 0.1234 gives 12.34 exactly as typed, not
+    12.340000000000002.
+    """
+    if not math.isfinite(cell.value):
+        raise DataError(f"{where.describe()}: the cell holds {cell.value}, not a finite number.")
+    number = float(Decimal(repr(float(cell.value))).scaleb(2))
+    note = (
+        f"Excel percent format: stored {cell.value!r} read as {number!r}; value kept in percent "
+        "units"
+    )
+    return ParsedCell(number, note, percent=True)
 
 
 def _parse_text(raw: str, where: Location) -> ParsedCell:

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from spatialpanel.data.audit import AuditLog
-from spatialpanel.data.cells import Location, year_or_none
+from spatialpanel.data.cells import ExcelPercent, Location, year_or_none
 from spatialpanel.data.names import normalize_label
 from spatialpanel.errors import DataError, did_you_mean
 
@@ -193,6 +193,8 @@ def _find_header(
 
 
 def _looks_like_data(cell: object) -> bool:
+    if isinstance(cell, ExcelPercent):
+        return True
     if isinstance(cell, bool):
         return False
     if isinstance(cell, int | float):

@@ -22,13 +22,13 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 import pandas as pd
 
 from spatialpanel.data.assemble import assemble
 from spatialpanel.data.audit import AuditLog
-from spatialpanel.data.cells import year_or_none
+from spatialpanel.data.cells import ExcelPercent, year_or_none
 from spatialpanel.data.fill import FillMethod, fill_missing
 from spatialpanel.data.layouts import Layout, NoTableError, SheetTable, parse_grid
 from spatialpanel.data.validate import Bounds
@@ -385,7 +385,7 @@ def _read_excel(
             f"{exc}). It may be truncated, password-protected or not an .xlsx file: open it in "
             "Excel and save it again as .xlsx."
         ) from exc
-    grids = {ws.title: _trimmed(ws.iter_rows(values_only=True)) for ws in book.worksheets}
+    grids = {ws.title: _trimmed(ws.iter_rows()) for ws in book.worksheets}
     names = list(grids)
     if sheet is not None:
         if sheet not in grids:
@@ -428,12 +428,24 @@ def _read_excel(
     return tables, used
 
 
-def _trimmed(rows: Iterable[Sequence[object]]) -> list[list[object]]:
-    """The rows without the trailing empty ones (formatted but empty rows Excel keeps)."""
-    grid = [list(r) for r in rows]
+def _trimmed(rows: Iterable[Sequence[Any]]) -> list[list[object]]:
+    """Cell values row by row, without the trailing empty rows (formatted but empty rows Excel
+    keeps); numbers shown with a percent format are marked :class:`ExcelPercent`."""
+    grid = [[_excel_value(cell) for cell in row] for row in rows]
     while grid and all(c is None or (isinstance(c, str) and not c.strip()) for c in grid[-1]):
         grid.pop()
     return grid
+
+
+def _excel_value(cell: Any) -> object:
+    value = cell.value
+    if (
+        isinstance(value, int | float)
+        and not isinstance(value, bool)
+        and "%" in str(getattr(cell, "number_format", ""))
+    ):
+        return ExcelPercent(float(value))
+    return value
 
 
 def _is_year_sheet(name: str) -> bool:
