@@ -158,3 +158,17 @@ def test_conditional_beta_with_controls() -> None:
     assert frame.loc["conditional, panel (two-way FE)", "beta"] == ref.beta
     assert "conditional, cross-section" in frame.index
     assert "x1" in beta.notes[1]
+
+
+def test_chinese_figure_labels() -> None:
+    from spatialpanel.report.fonts import cjk_font
+
+    if cjk_font() is None:  # the stage falls back to English then; nothing to check here
+        pytest.skip("no CJK font installed")
+    ctx = _context({"tools": ["dagum"], "variables": ["cp"]})
+    ctx.lang = "zh"
+    out = stage.run(ctx)
+    fig = out.figures[0].figure
+    assert fig.axes[0].get_title() == "(a) 总体基尼系数及其分解"
+    assert [ln.get_label() for ln in fig.axes[2].lines] == ["中部", "东部", "东北", "西部"]
+    fig.savefig(FIG_DIR / "cp_dagum_components_zh.png", dpi=60)

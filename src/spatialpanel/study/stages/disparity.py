@@ -89,6 +89,12 @@ def _settings(ctx: StudyContext) -> dict[str, Any]:
             f"[disparity] tools = {s['tools']!r}: {unknown} are not known; use some of {TOOLS}."
             + did_you_mean(str(unknown[0]), TOOLS)
         )
+    s["lang"] = "zh" if ctx.lang == "zh" else "en"
+    if s["lang"] == "zh":
+        from spatialpanel.report.fonts import cjk_font
+
+        if cjk_font() is None:  # as the evolution stage: fall back to English labels
+            s["lang"] = "en"
     choices = {
         "markov_scheme": ("pooled", "per_year"),
         "neighbour_classes": ("own_quantiles", "variable_cutoffs"),
@@ -147,7 +153,7 @@ def _dagum(
         FigureArtifact(
             _key("dagum_components", var),
             f"Dagum Gini decomposition of {var}",
-            plot_dagum(res),
+            plot_dagum(res, lang=s["lang"]),
             notes,
         )
     )
@@ -222,7 +228,7 @@ def _kde(
         FigureArtifact(
             _key("kde_curves", var),
             f"Kernel density of {var} by year",
-            plot_kde_2d(kd, xlabel=var),
+            plot_kde_2d(kd, xlabel=var, lang=s["lang"]),
             notes,
         )
     )
@@ -230,7 +236,7 @@ def _kde(
         FigureArtifact(
             _key("kde_surface", var),
             f"Kernel density of {var}: year–value–density",
-            plot_kde_3d(kd, xlabel=var),
+            plot_kde_3d(kd, xlabel=var, lang=s["lang"]),
             notes,
         )
     )
@@ -384,7 +390,12 @@ def _convergence(
     notes = (f"σ = {what}{' of logs' if s['sigma_log'] else ''} (ddof = 1), per year and region.",)
     out.tables.append(TableArtifact(key, f"σ convergence of {var}", sig.table.reset_index(), notes))
     out.figures.append(
-        FigureArtifact(_key("sigma_trend", var), f"σ convergence of {var}", plot_sigma(sig), notes)
+        FigureArtifact(
+            _key("sigma_trend", var),
+            f"σ convergence of {var}",
+            plot_sigma(sig, lang=s["lang"]),
+            notes,
+        )
     )
     years = list(sig.table.index)
     d0, d1 = sig.table["all"].iloc[0], sig.table["all"].iloc[-1]
