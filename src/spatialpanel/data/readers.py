@@ -379,13 +379,13 @@ def _read_excel(
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # styles and extensions; values unaffected
             book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+            grids = {ws.title: _trimmed(ws.iter_rows()) for ws in book.worksheets}
     except Exception as exc:  # any failure of the library on a bad file
         raise DataError(
             f"file {file!r} could not be opened as an Excel workbook ({type(exc).__name__}: "
             f"{exc}). It may be truncated, password-protected or not an .xlsx file: open it in "
             "Excel and save it again as .xlsx."
         ) from exc
-    grids = {ws.title: _trimmed(ws.iter_rows()) for ws in book.worksheets}
     names = list(grids)
     if sheet is not None:
         if sheet not in grids:
