@@ -558,3 +558,55 @@ def test_transformation_approach_equals_explicit_orthonormal_transform(kind: str
     assert res.sigma2 == pytest.approx(s2, rel=1e-7)
     assert res.loglik == pytest.approx(ll, abs=1e-7)
     np.testing.assert_allclose(res.std_errors.to_numpy(), se, rtol=1e-6)
+
+
+@pytest.mark.parametrize("kind", ["sem", "sdem"])
+def test_random_effects_error_models_against_dense_gls(kind: str) -> None:
+    """Exact RE spatial-error likelihood with the dense NT x NT covariance
+    σ²[J_T ⊗ φI + I_T ⊗ (B'B)⁻¹] (slogdet, GLS for β, σ² concentrated) maximised by Nelder-Mead
+    over (λ, φ); 1963-1967 (NT = 230) to keep the dense algebra small."""
+    from scipy.optimize import minimize
+
+    d = cigar_data()
+    d = d[d.index.get_level_values("year") < 1968]
+    n, t = 46, 5
+    wd = cigar_weights().dense
+    y = d["logc"].to_numpy()
+    x = d[X].to_numpy().reshape(t, n, 2)
+    parts = [np.ones((t, n, 1)), x]
+    if kind == "sdem":
+        parts.append(np.einsum("ij,tjk->tik", wd, x))
+    z = np.concatenate(parts, axis=2).reshape(n * t, -1)
+
+    def negll(p: np.ndarray) -> tuple[float, np.ndarray]:
+        lam, phi = p
+        if not (-0.9 < lam < 0.9 and phi >= 0):
+            return 1e10, np.zeros(z.shape[1])
+        b = np.eye(n) - lam * wd
+        omega = np.kron(np.ones((t, t)), phi * np.eye(n)) + np.kron(
+            np.eye(t), np.linalg.inv(b.T @ b)
+        )
+        oi = np.linalg.inv(omega)
+        beta = np.linalg.solve(z.T @ oi @ z, z.T @ oi @ y)
+        e = y - z @ beta
+        s2 = float(e @ oi @ e) / (n * t)
+        ll = -n * t / 2 * (np.log(2 * np.pi * s2) + 1) - 0.5 * np.linalg.slogdet(omega)[1]
+        return -ll, beta
+
+    res = sp.SpatialPanelModel(
+        d, y="logc", x=X, w=cigar_weights(), model=kind, effects="random"
+    ).fit()
+    start = np.array([res.params["lambda"] + 0.02, res.phi * 1.1])
+    opt = minimize(
+        lambda p: negll(p)[0],
+        start,
+        method="Nelder-Mead",
+        options={"xatol": 1e-9, "fatol": 1e-11, "maxiter": 2000},
+    )
+    beta = negll(opt.x)[1]
+    assert res.params["lambda"] == pytest.approx(opt.x[0], abs=2e-6)
+    assert res.phi == pytest.approx(opt.x[1], rel=2e-5)
+    assert res.loglik == pytest.approx(-opt.fun, abs=1e-7)
+    np.testing.assert_allclose(res.params.to_numpy()[:-1], beta, atol=2e-6)
+    assert list(res.information.index)[-2:] == ["phi", "sigma2"]
+    assert res.resid.pow(2).sum() / res.nobs == pytest.approx(res.sigma2, rel=1e-10)

@@ -25,6 +25,7 @@ from spatialpanel.models.information import (
     information_matrix,
 )
 from spatialpanel.models.random import fit_random, random_information
+from spatialpanel.models.random_error import fit_random_error, random_error_information
 from spatialpanel.models.results import SpatialPanelResults
 from spatialpanel.models.spec import (
     BIAS_CORRECTIONS,
@@ -72,7 +73,7 @@ class SpatialPanelModel:
         ``"slx"`` (W·x only).
     effects
         ``"pooled"`` (with intercept), ``"entity"``, ``"time"``, ``"twoway"`` fixed effects, or
-        ``"random"`` entity effects (SAR, SDM, SLX).
+        ``"random"`` entity effects.
     durbin
         Regressors entering as W·x (SDM, SDEM, SLX; default all of ``x``).
     dynamic
@@ -162,11 +163,6 @@ class SpatialPanelModel:
                     )
             if kind == "slx" and not dur:
                 raise ConfigError("model='slx' needs at least one W·x term; durbin is empty.")
-        if eff == "random" and kind in ("sem", "sdem"):
-            raise ConfigError(
-                f"effects='random' is implemented for 'sar', 'sdm' and 'slx', not {kind!r}; use "
-                "fixed effects for the error models."
-            )
         self._spec = ModelSpec(
             model=kind, effects=eff, y=str(y), x=xs, durbin=dur, lag_convention=conv, logdet=ldm
         )
@@ -289,6 +285,25 @@ class SpatialPanelModel:
 
     def _fit_random(self, spec: ModelSpec, ld: LogDet | None) -> SpatialPanelResults:
         arr = self._arrays
+        if spec.spatial == "error":
+            assert ld is not None
+            ere = fit_random_error(arr, spec, ld)
+            return self._results(
+                spec,
+                coef=ere.coef,
+                delta=ere.lam,
+                sigma2=ere.sigma2,
+                loglik=ere.loglik,
+                info=random_error_information(ere, arr, ld),
+                resid=ere.resid.ravel(),
+                ytrans=arr.y.ravel(),
+                pred=arr.z.reshape(-1, arr.z.shape[2]) @ ere.coef,
+                logdet_method=ld.method,
+                bounds=ld.bounds,
+                extra=("phi",),
+                phi=ere.phi,
+                theta=None,
+            )
         est = fit_random(arr, spec, ld)
         lag = spec.spatial == "lag"
         info = random_information(est, arr, lag=lag)

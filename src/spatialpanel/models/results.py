@@ -31,10 +31,12 @@ class SpatialPanelResults:
         Coefficients (``const`` for pooled/random effects, x, ``W*x``) and ``rho`` or ``lambda``.
     cov
         Covariance of ``params``: the inverse of the full analytic information matrix (including
-        σ² and the ρ–β block), restricted to the ``params`` index. Random effects: inverse of the
-        observed information (numerical Hessian of the exact log-likelihood).
+        σ² and the ρ–β block), restricted to the ``params`` index. Random effects: the analytic
+        information of (β, ρ, θ, σ²) for SAR/SDM/SLX; for SEM/SDEM the observed information of
+        (β, λ, φ, σ²) (central-difference Hessian of the exact log-likelihood).
     information
-        The full information matrix (``params`` plus ``sigma2`` and, for random effects, ``theta``).
+        The full information matrix (``params`` plus ``sigma2`` and, for random effects, ``theta``
+        (SAR/SDM/SLX) or ``phi`` (SEM/SDEM)).
     sigma2
         σ² = e'e/NT (direct approach; bias-corrected under ``"elhorst"``) or e'e/n_eff under
         ``"transformation"``.
