@@ -66,7 +66,9 @@ class DynamicPanelResults(SpatialPanelResults):
     ``n_periods`` count the periods used (the first period is lost to the time lag); ``resid`` and
     ``fitted`` cover those periods only. ``cov`` is (Σ̂⁻¹ + Σ̂⁻¹Ω̂Σ̂⁻¹)/(n(T-1)) at the reported
     estimates (Yu, de Jong & Lee 2008); ``information`` is the information matrix of the
-    transformed likelihood (including σ²).
+    transformed likelihood (including σ²) at the reported estimates; ``loglik`` is the transformed
+    likelihood evaluated there (for ``"lee-yu"``: at the corrected estimates, as SDPDmod's
+    ``likl1``). ``sigma2`` is e'e/(n(T-1)) (``"none"``) or the corrected σ² (``"lee-yu"``).
 
     Attributes
     ----------
