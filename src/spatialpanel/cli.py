@@ -20,8 +20,9 @@ app = typer.Typer(
 
 def _fail(exc: Exception) -> None:
     from rich.console import Console
+    from rich.markup import escape
 
-    Console(stderr=True).print(f"[bold red]Error:[/] {exc}", highlight=False)
+    Console(stderr=True).print(f"[bold red]Error:[/] {escape(str(exc))}", highlight=False)
     raise typer.Exit(code=2)
 
 
@@ -36,6 +37,7 @@ def run(
 ) -> None:
     """Run a study end to end and write its results folder and report."""
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     from spatialpanel.errors import SpatialPanelError
@@ -81,7 +83,7 @@ def run(
         console.print(f"Report: [bold]{result.report}[/]")
     for stage in result.stages:
         for sentence in stage.sentences[:2]:
-            console.print(f"  • {sentence.text}", highlight=False)
+            console.print(f"  • {escape(sentence.text)}", highlight=False)
 
 
 @app.command()
