@@ -28,6 +28,10 @@ from spatialpanel.study.stages import model as model_stage
 from spatialpanel.study.stages import weights as weights_stage
 
 
+def _num(value: Any) -> float:
+    return float(value)
+
+
 def _with(cfg: StudyConfig, **dynamic: Any) -> StudyConfig:
     raw = dict(cfg.raw)
     raw["dynamic"] = {**raw.get("dynamic", {}), **dynamic}
@@ -78,7 +82,7 @@ def test_tables_are_the_fit(prepared: StudyContext, output: StageOutput) -> None
     np.testing.assert_allclose(side.loc[list(res.params.index), col], res.params.to_numpy())
     static = prepared.results["sdm"]
     assert side.loc["rho", ("Static SDM", "coef")] == pytest.approx(float(static.params["rho"]))
-    assert math.isnan(float(side.loc["cp(t-1)", ("Static SDM", "coef")]))
+    assert math.isnan(_num(side.loc["cp(t-1)", ("Static SDM", "coef")]))
     assert side.loc["nobs", col] == 31 * 9
     pd.testing.assert_frame_equal(
         tables["dynamic_effects_long"], res.impacts(method="delta", horizon="long")
@@ -104,7 +108,7 @@ def test_verdicts_follow_from_one_sided_p(output: StageOutput) -> None:
         hyp.loc["total (long run)", "verdict"] == "supported"
     )
     assert ("both the short-run and the long-run" in claim[0].text) == both
-    assert f"{float(hyp.loc['total (long run)', 'estimate']):.3f}" in claim[0].text
+    assert f"{_num(hyp.loc['total (long run)', 'estimate']):.3f}" in claim[0].text
 
 
 def test_sentence_sources_resolve(output: StageOutput) -> None:
