@@ -215,6 +215,26 @@ def test_generated_panels_read_back_and_round_trip(
         again = read_panel(out)
         pd.testing.assert_frame_equal(again.frame, panel.frame, check_exact=True)
         assert again.audit["step"].isin(["missing"]).sum() == 0  # written plainly
+        # the same cells in the wide layout: one sheet per variable, years as columns
+        wide = Path(tmp) / "wide.xlsx"
+        _wide_workbook(rows).save(wide)
+        pd.testing.assert_frame_equal(read_panel(wide).frame, expected, check_exact=True)
+
+
+def _wide_workbook(rows: list[list[object]]) -> openpyxl.Workbook:
+    header, body = rows[0], rows[1:]
+    years = sorted({int(str(r[1])) for r in body})
+    # the long rows come region by region, one per year; a region's first spelling labels it
+    groups = [body[i : i + len(years)] for i in range(0, len(body), len(years))]
+    book = openpyxl.Workbook()
+    for j, name in enumerate(header[2:]):
+        ws = book.active if j == 0 else book.create_sheet()
+        assert ws is not None
+        ws.title = str(name)
+        ws.append(["地区", *(f"{y}年" for y in years)])
+        for group in groups:
+            ws.append([group[0][0], *(g[2 + j] for g in group)])
+    return book
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow])
