@@ -329,3 +329,11 @@ def test_excel_percent_format_reads_as_displayed(tmp_path: Path) -> None:
     assert notes[0].startswith(
         "Excel percent format: stored 0.1234 read as 12.34; value kept in percent units"
     )
+
+
+def test_years_as_a_list(tmp_path: Path) -> None:
+    path = _write(tmp_path / "y.csv", "province,year,x\n北京,2014,1\n北京,2016,2\n北京,2018,3\n")
+    panel = read_panel(path, years=[2014, 2016, 2018])  # an explicit list of study years
+    assert panel.frame.index.get_level_values("year").tolist() == [2014, 2016, 2018]
+    with pytest.raises(ConfigError, match=r"must be \(first, last\) or distinct years"):
+        read_panel(path, years=[2014, 2014, 2016])
