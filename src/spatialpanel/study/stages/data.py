@@ -26,6 +26,9 @@ def required_variables(config: StudyConfig) -> list[str]:
     for col in [model.get("y"), model.get("core"), *model.get("controls", [])]:
         if col and col not in indices:
             names.append(col)
+    population = config.section("disparity").get("population")
+    if population:
+        names.append(population)
     for body in config.section("weights").values():
         if body["kind"] in ("economic", "economic_geographic"):
             names.append(body["variable"])

@@ -42,7 +42,8 @@ from spatialpanel.study.context import StudyContext
 
 __all__ = ["TOOLS", "run"]
 
-TOOLS: tuple[str, ...] = ("dagum", "kde", "markov", "convergence")
+TOOLS: tuple[str, ...] = ("dagum", "kde", "markov", "convergence", "coupling", "obstacle")
+_PER_VARIABLE = ("dagum", "kde", "markov", "convergence")
 
 
 def _key(what: str, var: str) -> str:
@@ -80,8 +81,11 @@ def _settings(ctx: StudyContext) -> dict[str, Any]:
         "sigma_log": bool(cfg.get("sigma_log", False)),
         "population": cfg.get("population"),
         "controls": list(
-            cfg.get("controls", ctx.config.section("model").get("controls", []) or [])
+            cfg.get("controls") or ctx.config.section("model").get("controls", []) or []
         ),
+        "coupling_systems": list(cfg.get("coupling_systems") or ["uri", "cp"]),
+        "coupling_form": cfg.get("coupling_form", "classic"),
+        "obstacle_top": int(cfg.get("obstacle_top", 3)),
     }
     unknown = [t for t in s["tools"] if t not in TOOLS]
     if unknown:
@@ -488,6 +492,29 @@ def _convergence(
         )
 
 
+def _index_tools(ctx: StudyContext, s: dict[str, Any], out: _Collector) -> None:
+    """Coupling coordination between indices and obstacle degrees of each index (issue 9)."""
+    from spatialpanel.study.stages.indices import coupling_artifacts, obstacle_artifacts
+
+    if "coupling" in s["tools"]:
+        systems = s["coupling_systems"]
+        missing = [n for n in systems if n not in ctx.scores]
+        if missing or len(systems) < 2:
+            raise ConfigError(
+                f"[disparity] coupling_systems = {systems!r}: coupling needs two or more "
+                f"composite indices; {missing} are not [indices.NAME] of this study."
+                + (did_you_mean(str(missing[0]), list(ctx.scores)) if missing else "")
+            )
+        tables, sentences = coupling_artifacts(ctx, systems, form=s["coupling_form"])
+        out.tables.extend(tables)
+        out.sentences.extend(sentences)
+    if "obstacle" in s["tools"]:
+        for name in [v for v in s["variables"] if v in ctx.scores]:
+            tables, sentences = obstacle_artifacts(ctx, name, top=s["obstacle_top"])
+            out.tables.extend(tables)
+            out.sentences.extend(sentences)
+
+
 def run(ctx: StudyContext) -> StageOutput:
     """Run the configured disparity tools on every configured variable."""
     s = _settings(ctx)
@@ -495,11 +522,12 @@ def run(ctx: StudyContext) -> StageOutput:
     tools = {"dagum": _dagum, "kde": _kde, "markov": _markov, "convergence": _convergence}
     for var in s["variables"]:
         series = _variable(ctx, var)
-        for tool in s["tools"]:
+        for tool in [t for t in s["tools"] if t in _PER_VARIABLE]:
             try:
                 tools[tool](ctx, var, series, s, out)
             except SpatialPanelError as err:  # say which variable and tool the problem is in
                 raise type(err)(f"[disparity] {tool} of {var!r}: {err}") from err
+    _index_tools(ctx, s, out)
     # result objects for later stages: ctx.results["disparity"][var][tool]
     ctx.results["disparity"] = {"settings": s, **out.results}
     return StageOutput(
