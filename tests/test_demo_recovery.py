@@ -9,7 +9,7 @@ entropy method exactly as the paper describes (pooled min-max standardisation by
 1e-4, entropy, divergence, weights).
 
 The last test is an integration check, not a reference comparison: the bundled demo study's own
-chain (``read_panel`` -> ``fill_missing`` -> ``composite_index`` -> nested weights ->
+chain (``read_panel`` -> ``fill_missing`` -> ``composite_index`` -> the model's weights ->
 ``SpatialPanelModel(..., model="sdm", effects="twoway").fit(bias_correction="elhorst")``) must
 find what the demo is for — a significant positive rho and a significant positive direct
 coefficient of the urban-rural index — so a change of the generator cannot silently break it.
@@ -135,18 +135,21 @@ def test_demo_study_chain_finds_the_spillover() -> None:
     from spatialpanel.data.readers import read_panel
     from spatialpanel.indices.composite import composite_index
     from spatialpanel.models.model import SpatialPanelModel
-    from spatialpanel.weights.builders import economic_geographic
+    from spatialpanel.weights.builders import china_contiguity, economic_geographic
 
     model_cfg = STUDY["model"]
-    nested = STUDY["weights"][model_cfg["weights"]]
-    assert nested["kind"] == "economic_geographic" and nested["form"] == "product"
+    spec = STUDY["weights"][model_cfg["weights"]]
     panel = read_panel(load_demo(), entity="province", time="year")
     filled, _ = fill_missing(panel.frame, method="linear")
     data = filled.copy()
     for key in ("uri", "cp"):
         index = composite_index(filled, indicators=STUDY["indices"][key]["indicators"], shift=1e-4)
         data[key] = index.scores["score"].reindex(data.index)
-    w = economic_geographic(data[nested["variable"]], form="product")
+    if spec["kind"] == "contiguity":
+        w = china_contiguity(hainan=spec.get("hainan", "guangdong"))
+    else:
+        assert spec["kind"] == "economic_geographic" and spec["form"] == "product"
+        w = economic_geographic(data[spec["variable"]], form="product")
     fit = SpatialPanelModel(
         data, y="cp", x=["uri", *CONTROLS], w=w, model="sdm", effects="twoway"
     ).fit(bias_correction="elhorst")

@@ -50,6 +50,7 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
     else:
         source = config.data_path()
         synthetic = False
+    bounds = {k: tuple(v) for k, v in data_cfg["bounds"].items()}
     panel = read_panel(
         source,
         entity=data_cfg["entity"],
@@ -59,6 +60,7 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         sheet=data_cfg["sheet"],
         encoding=data_cfg["encoding"],
         entity_kind=data_cfg["entity_kind"],
+        bounds=bounds or None,
     )
     frame = panel.frame
     needed = required_variables(config)
@@ -71,7 +73,7 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
             "file or the names in the study."
         )
     frame = frame[needed]
-    filled, fill_audit = fill_missing(frame, method=data_cfg["missing"])
+    filled, fill_audit = fill_missing(frame, method=data_cfg["missing"], bounds=bounds or None)
     audit = pd.concat([panel.audit, fill_audit], ignore_index=True)
     seed = int(config.section("study").get("seed", 12345))
     ctx = StudyContext(
