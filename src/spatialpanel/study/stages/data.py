@@ -6,6 +6,8 @@ that the later stages share.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 
 from spatialpanel.errors import DataError, did_you_mean
@@ -45,7 +47,7 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
     if config.is_demo:
         from spatialpanel.data.demo import load_demo
 
-        source: object = load_demo()
+        source: pd.DataFrame | Path = load_demo()
         synthetic = True
     else:
         source = config.data_path()
