@@ -145,3 +145,12 @@ def test_symmetric_fast_path_for_weighted_row_standardised_matrix() -> None:
         np.sort(eigenvalues(w).real), np.sort(np.linalg.eigvals(w).real), atol=1e-12
     )
     assert logdet(w)(0.6) == pytest.approx(dense_logdet(w, 0.6), abs=1e-10)
+
+
+def test_bad_method_and_empty_w() -> None:
+    from spatialpanel.errors import ConfigError, WeightsError
+
+    with pytest.raises(ConfigError, match=r"method='eigne'.*Did you mean 'eigen'"):
+        logdet(np.ones((3, 3)) - np.eye(3), method="eigne")  # type: ignore[arg-type]
+    with pytest.raises(WeightsError, match="no non-zero eigenvalue"):
+        logdet(np.zeros((3, 3)))

@@ -36,6 +36,8 @@ import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
+from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
+
 __all__ = ["LogDet", "LogDetMethod", "eigenvalues", "logdet"]
 
 LogDetMethod = Literal["auto", "eigen", "lu", "chebyshev", "mc"]
@@ -241,7 +243,10 @@ def logdet(
         Callable with ``.bounds`` (stationarity interval) and ``.method``.
     """
     if method not in _METHODS:
-        raise ValueError(f"logdet method={method!r} is not known; use one of {_METHODS}.")
+        raise ConfigError(
+            f"logdet method={method!r} is not known; use one of {_METHODS}."
+            + did_you_mean(str(method), _METHODS)
+        )
     mat = sps.csr_array(w, dtype=float)
     n = int(mat.shape[0])
     resolved = ("eigen" if n <= _EIGEN_LIMIT else "lu") if method == "auto" else str(method)
@@ -254,7 +259,10 @@ def logdet(
     if eig is not None:
         radius = float(np.max(np.abs(eig)))
     if radius <= 0:
-        raise ValueError("W has no non-zero eigenvalue (all weights zero?); ln|I - ρW| = 0.")
+        raise WeightsError(
+            "W has no non-zero eigenvalue (are all weights zero?); a spatial parameter cannot be "
+            "estimated. Check the weights matrix."
+        )
     # without a negative (positive) real eigenvalue the interval is unbounded on that side: use
     # -1/r (1/r), r the spectral radius, where the Neumann series still converges
     bounds = (1.0 / lo if lo < 0 else -1.0 / radius, 1.0 / hi if hi > 0 else 1.0 / radius)

@@ -202,7 +202,7 @@ def fit_fe(
         s = float(e @ e)
         return FEEstimate(coef, None, s / n, ll(s, 0.0, 0.0), e, dims, None)
     if ld is None:
-        raise ValueError("a log-determinant is needed for a model with a spatial parameter")
+        raise EstimationError("a log-determinant is needed for a model with a spatial parameter")
 
     if spec.spatial == "lag":
         b0 = _ols(data.z, data.y)

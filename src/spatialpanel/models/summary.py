@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
+from spatialpanel.errors import ConfigError
+
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.models.results import SpatialPanelResults
 
@@ -244,12 +246,14 @@ def compare(
     ``nobs``, ``effects``, ``bias_correction``. Cells of parameters a model does not have are empty.
     """
     if not results:
-        raise ValueError("compare() needs at least one result.")
+        raise ConfigError("compare() needs at least one fitted result; pass res1, res2, ...")
     if names is None:
         names = [_MODEL_NAMES.get(r.spec.model, r.spec.model) for r in results]
     names = list(names)
     if len(names) != len(results):
-        raise ValueError(f"names has {len(names)} entries for {len(results)} results.")
+        raise ConfigError(
+            f"names has {len(names)} entries for {len(results)} results; give one name per result."
+        )
     order: list[str] = []
     for block in ("Main", "W·x", "Spatial"):
         for r in results:
