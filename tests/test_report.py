@@ -63,9 +63,18 @@ def results_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 def test_results_folder_layout(results_dir: Path) -> None:
-    for name in ("manifest.json", "stages.json", "tables.xlsx", "report.html", "report.docx",
-                 "tables.tex", "tables.md", "tables/effects.csv", "figures/trend.png",
-                 "figures/trend.svg"):
+    for name in (
+        "manifest.json",
+        "stages.json",
+        "tables.xlsx",
+        "report.html",
+        "report.docx",
+        "tables.tex",
+        "tables.md",
+        "tables/effects.csv",
+        "figures/trend.png",
+        "figures/trend.svg",
+    ):
         assert (results_dir / name).is_file(), name
     manifest = json.loads((results_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["study"]["synthetic"] is True

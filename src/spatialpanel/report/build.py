@@ -94,7 +94,9 @@ def render_html(saved: SavedResults, *, lang: str = "en") -> str:
             png = next((p for p in f["files"] if p.endswith(".png")), None)
             if png is None:
                 continue
-            data = base64.b64encode((saved.root / png).read_bytes()).decode("ascii")
+            web = saved.root / "figures" / "web" / Path(png).name
+            source = web if web.is_file() else saved.root / png
+            data = base64.b64encode(source.read_bytes()).decode("ascii")
             figures.append(
                 {
                     "key": f["key"],

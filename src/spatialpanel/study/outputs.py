@@ -103,26 +103,6 @@ def _write_workbook(tables: list[TableArtifact], path: Path) -> None:
     normalise_zip(path)
 
 
-def _save_figures(stage: StageOutput, fig_dir: Path, formats: list[str], dpi: int) -> list[dict]:
-    import matplotlib as mpl
-    import matplotlib.pyplot as plt
-
-    mpl.rcParams["svg.hashsalt"] = "spatialpanel"
-    described = []
-    for fig in stage.figures:
-        files = []
-        for fmt in formats:
-            target = fig_dir / f"{fig.key}.{fmt}"
-            meta: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
-            fig.figure.savefig(target, dpi=dpi, bbox_inches="tight", metadata=meta)
-            files.append(f"figures/{target.name}")
-        plt.close(fig.figure)
-        described.append(
-            {"key": fig.key, "title": fig.title, "notes": list(fig.notes), "files": files}
-        )
-    return described
-
-
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version()}
     for name in ("spatialpanel", *_PACKAGES):
@@ -150,6 +130,10 @@ def write_results(
     outputs_cfg = config.section("outputs")
     formats = [f for f in outputs_cfg["figure_formats"] if f in ("png", "svg", "pdf")] or ["png"]
 
+    from spatialpanel.study.figures_io import save_figures
+
+    all_figures = [fig for stage in stages for fig in stage.figures]
+    saved = save_figures(all_figures, fig_dir, formats=formats, dpi=int(outputs_cfg["dpi"]))
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
     for stage in stages:
@@ -166,7 +150,10 @@ def write_results(
                     **shape,
                 }
             )
-        figures = _save_figures(stage, fig_dir, formats, int(outputs_cfg["dpi"]))
+        figures = [
+            {"key": f.key, "title": f.title, "notes": list(f.notes), "files": saved[f.key]}
+            for f in stage.figures
+        ]
         described.append(
             {
                 "name": stage.name,
