@@ -1,0 +1,330 @@
+"""Benchmark: spatialpanel's two-way SDM against spreg's entity-FE panels, N = 31 … 100,000.
+
+Run by hand (never by pytest)::
+
+    /work/venv/bin/python benchmarks/run.py                      # N = 31, 500, 3000
+    /work/venv/bin/python benchmarks/run.py --sizes 31 500 3000 20000 100000
+
+Each (graph, N, tool) runs in its own subprocess, so that the peak resident memory
+(``resource.getrusage(RUSAGE_SELF).ru_maxrss``) belongs to that run alone; the table reports the
+peak over the whole process and the growth during the timed work (peak minus the resident size
+after the data were built). Data: a known two-way SDM,
+
+    y_t = (I − ρW)⁻¹ (X_t β + W X_t θ + μ + α_t + ε_t),   ρ = 0.4, β = (1, −0.5), θ = (0.3, 0.2),
+
+with μ ~ N(0, 1) region effects, α_t ~ N(0, 1) period effects, ε ~ N(0, 1), on two graphs: a
+rook-contiguity lattice (r × c cells, the first N in row-major order) and the Delaunay graph of N
+uniform random points (an irregular planar graph); W row-standardised. Both tools get the same
+arrays, stacked time-major (all regions of period 1, then period 2, …), which is the order spreg's
+long format assumes (see /work/shared/reference/benchmarks.md: the other order is accepted
+silently and gives wrong answers).
+
+Timed:
+
+- ``ours``: ``SpatialPanelModel(..., model="sdm", effects="twoway").fit()`` (ML, information
+  matrix, covariance), ``std_errors`` and ``impacts(method="delta")``.
+- ``spreg_sar``: ``spreg.Panel_FE_Lag(y, x, w)`` (entity-FE SAR: ML, its information matrix and
+  standard errors all happen in the constructor).
+- ``spreg_sdm``: the same class with the columns ``[x, W·x, year dummies]`` — an SDM with entity
+  effects and period dummies (spreg has no SDM panel class).
+
+spreg is skipped above ``--spreg-max`` regions (default 5,000) with the reason printed: its
+information matrix inverts a dense N × N matrix (20,000² × 8 B = 3.2 GB and O(N³) time).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sps
+
+HERE = Path(__file__).resolve().parent
+RHO, BETA, THETA = 0.4, np.array([1.0, -0.5]), np.array([0.3, 0.2])
+TOOLS = ("ours", "spreg_sar", "spreg_sdm")
+GRAPHS = ("lattice", "delaunay")
+
+
+# --------------------------------------------------------------------------- data
+def lattice(n: int) -> sps.csr_array:
+    """Binary rook contiguity of the first ``n`` cells (row-major) of an r × c lattice."""
+    cols = int(np.ceil(np.sqrt(n)))
+    idx = np.arange(n)
+    r, c = idx // cols, idx % cols
+    right = idx[(c + 1 < cols) & (idx + 1 < n)]
+    down = idx[idx + cols < n]
+    rows = np.concatenate([right, down])
+    nbrs = np.concatenate([right + 1, down + cols])
+    del r
+    a = sps.coo_array((np.ones(rows.size), (rows, nbrs)), shape=(n, n))
+    return sps.csr_array(((a + a.T) > 0).astype(float))
+
+
+def delaunay(n: int, seed: int) -> sps.csr_array:
+    """Binary Delaunay neighbours of ``n`` uniform random points in the unit square."""
+    from scipy.spatial import Delaunay
+
+    pts = np.random.default_rng(seed).random((n, 2))
+    tri = Delaunay(pts)
+    s = tri.simplices
+    rows = np.concatenate([s[:, 0], s[:, 1], s[:, 2]])
+    nbrs = np.concatenate([s[:, 1], s[:, 2], s[:, 0]])
+    a = sps.coo_array((np.ones(rows.size), (rows, nbrs)), shape=(n, n))
+    return sps.csr_array(((a + a.T) > 0).astype(float))
+
+
+def make_panel(graph: str, n: int, t: int, seed: int) -> dict[str, Any]:
+    """Binary W, row-standardised W and a two-way SDM panel, time-major ``(T, N)`` arrays."""
+    import scipy.sparse.linalg as spla
+
+    a = lattice(n) if graph == "lattice" else delaunay(n, seed)
+    rs = np.asarray(a.sum(axis=1)).ravel()
+    w = sps.csr_array(sps.diags_array(1.0 / rs) @ a)
+    rng = np.random.default_rng(seed + 1)
+    x = rng.standard_normal((t, n, 2))
+    mu = rng.standard_normal(n)
+    alpha = rng.standard_normal(t)
+    lu = spla.splu(sps.csc_array(sps.eye_array(n) - RHO * w))
+    y = np.empty((t, n))
+    for s in range(t):
+        rhs = x[s] @ BETA + (w @ x[s]) @ THETA + mu + alpha[s] + rng.standard_normal(n)
+        y[s] = lu.solve(rhs)
+    return {"binary": a, "w": w, "x": x, "y": y}
+
+
+# --------------------------------------------------------------------------- one run
+def _rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+
+
+def run_ours(panel: dict[str, Any]) -> dict[str, Any]:
+    import pandas as pd
+
+    from spatialpanel.models.model import SpatialPanelModel
+    from spatialpanel.weights.core import SpatialWeights
+
+    y, x = panel["y"], panel["x"]
+    t, n = y.shape
+    ids = pd.RangeIndex(n)
+    w = SpatialWeights.from_sparse(panel["binary"], ids=ids, transform="row")
+    index = pd.MultiIndex.from_arrays(
+        [np.tile(np.arange(n), t), np.repeat(np.arange(t), n)], names=["region", "year"]
+    )
+    data = pd.DataFrame(
+        {"y": y.ravel(), "x1": x[:, :, 0].ravel(), "x2": x[:, :, 1].ravel()}, index=index
+    )
+    base = _rss_mb()
+    t0 = time.perf_counter()
+    model = SpatialPanelModel(data, y="y", x=["x1", "x2"], w=w, model="sdm", effects="twoway")
+    t1 = time.perf_counter()
+    res = model.fit()
+    se = res.std_errors
+    t2 = time.perf_counter()
+    eff = res.impacts(method="delta")
+    t3 = time.perf_counter()
+    return {
+        "setup_s": t1 - t0,
+        "fit_se_s": t2 - t1,
+        "effects_s": t3 - t2,
+        "total_s": t3 - t0,
+        "rss_base_mb": base,
+        "rho": float(res.params["rho"]),
+        "rho_se": float(se["rho"]),
+        "beta1": float(res.params["x1"]),
+        "direct_x1": float(eff[("direct", "estimate")]["x1"]),
+        "indirect_x1": float(eff[("indirect", "estimate")]["x1"]),
+        "indirect_x1_se": float(eff[("indirect", "se")]["x1"]),
+        "logdet": res.logdet_method,
+    }
+
+
+def run_spreg(panel: dict[str, Any], sdm: bool) -> dict[str, Any]:
+    import warnings
+
+    import libpysal
+    import spreg
+
+    y, x, wmat = panel["y"], panel["x"], panel["w"]
+    t, n = y.shape
+    wobj = libpysal.weights.WSP(sps.csr_matrix(panel["binary"])).to_W(silence_warnings=True)
+    wobj.transform = "r"
+    cols = [x[:, :, 0].ravel(), x[:, :, 1].ravel()]
+    if sdm:
+        wx = np.stack([wmat @ x[s] for s in range(t)])
+        cols += [wx[:, :, 0].ravel(), wx[:, :, 1].ravel()]
+        for s in range(1, t):  # period dummies (two-way through entity demeaning + dummies)
+            d = np.zeros((t, n))
+            d[s] = 1.0
+            cols.append(d.ravel())
+    xs = np.column_stack(cols)
+    ys = y.reshape(-1, 1)  # time-major: rows 0..N-1 are period 0, as spreg's long format wants
+    base = _rss_mb()
+    t0 = time.perf_counter()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        fit = spreg.Panel_FE_Lag(ys, xs, wobj)
+    t1 = time.perf_counter()
+    betas = np.asarray(fit.betas).ravel()
+    ses = np.sqrt(np.diag(np.asarray(fit.vm)))
+    return {
+        "setup_s": 0.0,
+        "fit_se_s": t1 - t0,
+        "effects_s": 0.0,
+        "total_s": t1 - t0,
+        "rss_base_mb": base,
+        "rho": float(betas[-1]),
+        "rho_se": float(ses[-1]),
+        "beta1": float(betas[0]),
+        "logdet": "spreg (ord)",
+    }
+
+
+def worker(args: argparse.Namespace) -> None:
+    panel = make_panel(args.graph, args.n, args.t, args.seed)
+    if args.tool == "ours":
+        out = run_ours(panel)
+    else:
+        out = run_spreg(panel, sdm=args.tool == "spreg_sdm")
+    out["peak_rss_mb"] = _rss_mb()
+    print("RESULT " + json.dumps(out))
+
+
+# --------------------------------------------------------------------------- driver
+def spawn(graph: str, n: int, t: int, tool: str, seed: int, timeout: float) -> dict[str, Any]:
+    cmd = [
+        sys.executable,
+        str(Path(__file__).resolve()),
+        "--worker",
+        "--graph",
+        graph,
+        "--n",
+        str(n),
+        "--t",
+        str(t),
+        "--tool",
+        tool,
+        "--seed",
+        str(seed),
+    ]
+    try:
+        proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
+    except subprocess.TimeoutExpired:
+        return {"status": f"timeout after {timeout:.0f} s"}
+    for line in proc.stdout.splitlines():
+        if line.startswith("RESULT "):
+            out: dict[str, Any] = json.loads(line[7:])
+            out["status"] = "ok"
+            return out
+    tail = (proc.stderr.strip().splitlines() or ["no output"])[-1]
+    return {"status": f"failed: {tail[:120]}"}
+
+
+def main(argv: list[str] | None = None) -> None:
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--sizes", type=int, nargs="+", default=[31, 500, 3000])
+    p.add_argument("--graphs", nargs="+", choices=GRAPHS, default=list(GRAPHS))
+    p.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    p.add_argument("--t", type=int, default=10, help="number of periods T (default 10)")
+    p.add_argument("--seed", type=int, default=20261128)
+    p.add_argument("--spreg-max", type=int, default=5000, help="largest N given to spreg")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds per run (default 600)")
+    p.add_argument("--csv", type=Path, default=HERE / "results.csv")
+    p.add_argument("--plot", type=Path, default=HERE / "time_vs_n.png")
+    p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--graph", choices=GRAPHS, help=argparse.SUPPRESS)
+    p.add_argument("--n", type=int, help=argparse.SUPPRESS)
+    p.add_argument("--tool", choices=TOOLS, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.worker:
+        worker(args)
+        return
+    rows: list[dict[str, Any]] = []
+    fields = [
+        "graph", "n", "t", "tool", "status", "total_s", "setup_s", "fit_se_s", "effects_s",
+        "peak_rss_mb", "work_rss_mb", "rho", "rho_se", "beta1", "indirect_x1", "indirect_x1_se",
+        "logdet", "ratio_spreg_sar_over_ours",
+    ]  # fmt: skip
+    print(f"T = {args.t}, seed = {args.seed}, {os.cpu_count()} CPUs, python {sys.version.split()[0]}")
+    for graph in args.graphs:
+        for n in args.sizes:
+            by_tool: dict[str, dict[str, Any]] = {}
+            for tool in args.tools:
+                if tool != "ours" and n > args.spreg_max:
+                    gb = n * n * 8 / 1e9
+                    res = {
+                        "status": f"skipped: spreg inverts a dense N x N matrix ({gb:.1f} GB, "
+                        f"O(N^3)); N > --spreg-max={args.spreg_max}"
+                    }
+                else:
+                    res = spawn(graph, n, args.t, tool, args.seed, args.timeout)
+                if res.get("status") == "ok":
+                    res["work_rss_mb"] = res["peak_rss_mb"] - res["rss_base_mb"]
+                res.update(graph=graph, n=n, t=args.t, tool=tool)
+                by_tool[tool] = res
+                line = f"{graph:9s} N={n:>7d} {tool:10s} "
+                if res["status"] == "ok":
+                    line += (
+                        f"{res['total_s']:9.3f} s  peak {res['peak_rss_mb']:8.0f} MB "
+                        f"(+{res['work_rss_mb']:.0f})  rho {res['rho']:.4f} "
+                        f"({res['rho_se']:.4f})"
+                    )
+                else:
+                    line += res["status"]
+                print(line, flush=True)
+            ours = by_tool.get("ours", {})
+            ref = by_tool.get("spreg_sar", {})
+            if ours.get("status") == "ok" and ref.get("status") == "ok":
+                ratio = ref["total_s"] / ours["total_s"]
+                ours["ratio_spreg_sar_over_ours"] = ratio
+                print(f"{'':9s} N={n:>7d} spreg SAR / ours (SDM, SE, effects) = {ratio:.1f}x")
+            rows.extend(by_tool.values())
+    with args.csv.open("w", newline="") as fh:
+        wr = csv.DictWriter(fh, fieldnames=fields, extrasaction="ignore")
+        wr.writeheader()
+        wr.writerows(rows)
+    print(f"wrote {args.csv}")
+    plot(rows, args.plot)
+    print(f"wrote {args.plot}")
+
+
+def plot(rows: list[dict[str, Any]], path: Path) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, ax = plt.subplots(figsize=(6.5, 4.5))
+    styles = {"lattice": "-", "delaunay": "--"}
+    colours = {"ours": "C0", "spreg_sar": "C1", "spreg_sdm": "C2"}
+    for graph in GRAPHS:
+        for tool in TOOLS:
+            pts = sorted(
+                (r["n"], r["total_s"])
+                for r in rows
+                if r["graph"] == graph and r["tool"] == tool and r.get("status") == "ok"
+            )
+            if pts:
+                xs, ys = zip(*pts, strict=True)
+                ax.plot(xs, ys, styles[graph], marker="o", color=colours[tool],
+                        label=f"{tool} ({graph})")  # fmt: skip
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xlabel("regions N (T = 10)")
+    ax.set_ylabel("seconds (fit + SE [+ effects for ours])")
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+
+
+if __name__ == "__main__":
+    main()
