@@ -55,6 +55,12 @@ STAGES: tuple[StageSpec, ...] = (
         ("weights", "model"),
     ),
     StageSpec(
+        "robustness",
+        "Model comparison and robustness to the weight matrix",
+        "spatialpanel.study.stages.robustness",
+        ("weights", "model"),
+    ),
+    StageSpec(
         "dynamic",
         "Dynamic spatial Durbin model: short- and long-run effects",
         "spatialpanel.study.stages.dynamic",
