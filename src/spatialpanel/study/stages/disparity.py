@@ -509,7 +509,16 @@ def _index_tools(ctx: StudyContext, s: dict[str, Any], out: _Collector) -> None:
         out.tables.extend(tables)
         out.sentences.extend(sentences)
     if "obstacle" in s["tools"]:
+        computed = ctx.results.get("indices", {})
         for name in [v for v in s["variables"] if v in ctx.scores]:
+            if name not in computed:  # an index given as data: no indicator weights to use
+                out.sentences.append(
+                    Sentence(
+                        f"No obstacle degree for {name!r}: it needs the indicator weights of an "
+                        "[indices] section computed in this study."
+                    )
+                )
+                continue
             tables, sentences = obstacle_artifacts(ctx, name, top=s["obstacle_top"])
             out.tables.extend(tables)
             out.sentences.extend(sentences)
