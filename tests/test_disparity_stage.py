@@ -172,3 +172,25 @@ def test_chinese_figure_labels() -> None:
     assert fig.axes[0].get_title() == "(a) 总体基尼系数及其分解"
     assert [ln.get_label() for ln in fig.axes[2].lines] == ["中部", "东部", "东北", "西部"]
     fig.savefig(FIG_DIR / "cp_dagum_components_zh.png", dpi=60)
+
+
+def test_coupling_tool_tables_and_map_of_d() -> None:
+    """Coupling coordination of cp and uri: D per province-year equals the function's, and a map
+    of D is drawn for China's provinces."""
+    from spatialpanel.indices.coupling import coupling_coordination
+
+    ctx = _context({"tools": ["coupling"], "coupling_systems": ["uri", "cp"]})
+    out = stage.run(ctx)
+    table = next(t for t in out.tables if t.key == "coupling_uri_cp")
+    frame = pd.concat({n: ctx.scores[n]["score"] for n in ("uri", "cp")}, axis=1)
+    expected = coupling_coordination(frame).table["D"].to_numpy()
+    np.testing.assert_allclose(table.frame["D"].to_numpy(), expected, rtol=0, atol=1e-15)
+    assert [f.key for f in out.figures] == ["map_coupling_d"]
+    with pytest.raises(ConfigError, match="coupling_systems"):
+        stage.run(_context({"tools": ["coupling"], "coupling_systems": ["uri", "gdp"]}))
+
+
+def test_obstacle_tool_needs_computed_indices() -> None:
+    out = stage.run(_context({"tools": ["obstacle"]}))
+    assert out.tables == ()
+    assert any("No obstacle degree" in s.text for s in out.sentences)

@@ -492,6 +492,40 @@ def _convergence(
         )
 
 
+def _coupling_map(
+    ctx: StudyContext, systems: list[str], s: dict[str, Any]
+) -> FigureArtifact | None:
+    """Maps of the coupling coordination degree D for the study's map years (China only)."""
+    from spatialpanel.data.geometry import boundaries
+    from spatialpanel.indices.coupling import coupling_coordination
+    from spatialpanel.report.maps import small_multiples
+
+    entities = set(ctx.panel.index.get_level_values(0))
+    if not entities <= set(boundaries(include_no_data=False)["code"]):
+        return None
+    frame = pd.concat({name: ctx.scores[name]["score"] for name in systems}, axis=1)
+    d = coupling_coordination(frame, form=s["coupling_form"]).table["D"]
+    available = sorted(set(d.index.get_level_values(1)))
+    wanted = [int(y) for y in ctx.config.section("autocorrelation").get("years", [])]
+    years = [y for y in wanted if y in available] or [available[0], available[-1]]
+    panels = {y: d.xs(y, level=1) for y in years}
+    sections = ctx.config.section("indices")
+    labels = [str(sections.get(n, {}).get("label") or n) for n in systems]
+    title = f"Coupling coordination degree D of {' and '.join(labels)}, by province"
+    fig = small_multiples(
+        panels,
+        kind="choropleth",
+        title=title,
+        legend_label="D",
+        cmap="YlGnBu",
+        lang=s["lang"],
+        synthetic=ctx.synthetic,
+        ncols=2 if len(panels) > 1 else 1,
+    )
+    notes = ("One colour scale for all years.",) + (("Synthetic data.",) if ctx.synthetic else ())
+    return FigureArtifact("map_coupling_d", title, fig, notes)
+
+
 def _index_tools(ctx: StudyContext, s: dict[str, Any], out: _Collector) -> None:
     """Coupling coordination between indices and obstacle degrees of each index (issue 9)."""
     from spatialpanel.study.stages.indices import coupling_artifacts, obstacle_artifacts
@@ -508,6 +542,9 @@ def _index_tools(ctx: StudyContext, s: dict[str, Any], out: _Collector) -> None:
         tables, sentences = coupling_artifacts(ctx, systems, form=s["coupling_form"])
         out.tables.extend(tables)
         out.sentences.extend(sentences)
+        figure = _coupling_map(ctx, systems, s)
+        if figure is not None:
+            out.figures.append(figure)
     if "obstacle" in s["tools"]:
         computed = ctx.results.get("indices", {})
         for name in [v for v in s["variables"] if v in ctx.scores]:
