@@ -18,9 +18,14 @@ from typing import TYPE_CHECKING, Any, Literal, cast
 import pandas as pd
 
 from spatialpanel.data.audit import AuditLog
-from spatialpanel.data.cells import Location, parse_cell, parse_year
+from spatialpanel.data.cells import Location, parse_cell, parse_year, year_or_none
 from spatialpanel.data.layouts import Record, SheetTable
-from spatialpanel.data.names import normalize_label, region_label, resolve_region
+from spatialpanel.data.names import (
+    is_national_total,
+    normalize_label,
+    region_label,
+    resolve_region,
+)
 from spatialpanel.data.validate import (
     Bounds,
     check_bounds,
@@ -52,6 +57,7 @@ def assemble(
     bounds: Bounds | None,
     nonnegative: Iterable[str],
     extra_years: str,
+    totals: str = "drop",
     log: AuditLog,
     source: SourceInfo,
     make: type[PanelData],
@@ -70,10 +76,18 @@ def assemble(
     if not records:
         raise DataError(f"{where0}: the table has a header but no data rows. Add the data.")
     found = list(dict.fromkeys(r.variable for r in records))
+    pairs = [pair for t in tables for pair in t.pairs]
+    if entity_kind == "china" and totals == "drop":
+        records, pairs = _drop_totals(records, pairs, log)
+        if not records:
+            raise DataError(
+                f"{where0}: the table holds only national-total rows (全国, 100000); add the "
+                "provinces' rows."
+            )
     records = _years(records, study_years, extra_years, log)
     ids = _entities(records, entity_kind, log)
     if entity_kind == "china":
-        _check_pairs([pair for t in tables for pair in t.pairs])
+        _check_pairs(pairs)
     cells, places = _cells(records, ids, log)
     entities = sorted(set(ids.values()), key=_sort_key)
     years = study_years or list(range(min(k[1] for k in cells), max(k[1] for k in cells) + 1))
@@ -159,6 +173,44 @@ def _years(
     return [r for r in parsed if r.time in allowed]
 
 
+def _drop_totals(
+    records: list[Record], pairs: list[tuple[object, object, Location]], log: AuditLog
+) -> tuple[list[Record], list[tuple[object, object, Location]]]:
+    """Drop national-total rows (全国, 合计, Total, 100000), one audit row per file row.
+
+    A row whose second region column disagrees (``100000`` beside ``北京``) is kept in the
+    pairs, so that :func:`_check_pairs` refuses it.
+    """
+    kept: list[Record] = []
+    seen: set[tuple[str | None, int | None, object]] = set()
+    for r in records:
+        if not is_national_total(r.entity):
+            kept.append(r)
+            continue
+        row = _row_only(r.where)
+        key = (row.sheet, row.row, r.time if row.row is None else None)
+        if key in seen:
+            continue
+        seen.add(key)
+        log.add(
+            "drop",
+            time=year_or_none(r.time),
+            old=r.entity,
+            detail=f"national total row {r.entity!r} dropped (a national total, not a "
+            f"province): {row.describe()}",
+        )
+    disagree = [p for p in pairs if not (is_national_total(p[0]) and _total_or_blank(p[1]))]
+    return kept, disagree
+
+
+def _total_or_blank(value: object) -> bool:
+    return (
+        value is None
+        or (isinstance(value, str) and not value.strip())
+        or (is_national_total(value))
+    )
+
+
 def _entities(records: list[Record], kind: str, log: AuditLog) -> dict[int, Hashable]:
     """Record position -> entity id; region labels mapped, each mapping audited once."""
     cache: dict[tuple[type, object], Hashable] = {}
@@ -199,14 +251,18 @@ def _check_pairs(pairs: list[tuple[object, object, Location]]) -> None:
         for value in (label, other):
             key = (type(value), value)
             if key not in cache:
-                cache[key] = resolve_region(value, where=where.describe())
+                total = is_national_total(value)
+                cache[key] = 0 if total else resolve_region(value, where=where.describe())
             codes.append(cache[key])
         if codes[0] != codes[1]:
             raise DataError(
                 f"{where.describe()}: the row's region columns disagree: {label!r} is "
-                f"{region_label(codes[0])} but {other!r} is {region_label(codes[1])}. Correct "
-                "one of them."
+                f"{_label(codes[0])} but {other!r} is {_label(codes[1])}. Correct one of them."
             )
+
+
+def _label(code: int) -> str:
+    return "the national total" if code == 0 else region_label(code)
 
 
 def _full(record: Record) -> Location:

@@ -20,56 +20,34 @@ listed in the audit. A second header row holding units (亿元, %) gives the var
 
 from __future__ import annotations
 
-import math
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Literal
 
 from spatialpanel.data.audit import AuditLog
 from spatialpanel.data.cells import ExcelPercent, Location, year_or_none
+from spatialpanel.data.grid import (
+    ENTITY_ALIASES,
+    TIME_ALIASES,
+    Ctx,
+    Record,
+    SheetTable,
+    body_rows,
+    is_note,
+    split_unit,
+)
+from spatialpanel.data.grid import blank as _blank
+from spatialpanel.data.grid import letter as _letter
+from spatialpanel.data.grid import text as _text
 from spatialpanel.data.names import normalize_label
+from spatialpanel.data.tidy import find_tidy, read_tidy
 from spatialpanel.errors import DataError, did_you_mean
 
 __all__ = ["ENTITY_ALIASES", "TIME_ALIASES", "NoTableError", "Record", "SheetTable", "parse_grid"]
 
-Layout = Literal["auto", "long", "wide"]
+Layout = Literal["auto", "long", "wide", "tidy"]
 
-ENTITY_ALIASES = frozenset(
-    {
-        "province",
-        "provinces",
-        "region",
-        "regions",
-        "entity",
-        "id",
-        "code",
-        "province_code",
-        "province_name",
-        "province_zh",
-        "province_en",
-        "name",
-        "name_zh",
-        "name_en",
-        "region_name",
-        "省份",
-        "省",
-        "省区",
-        "省市",
-        "省区市",
-        "地区",
-        "地区名称",
-        "省份名称",
-        "省级行政区",
-        "代码",
-        "地区代码",
-        "省份代码",
-        "行政区划代码",
-    }
-)
-TIME_ALIASES = frozenset({"year", "years", "time", "period", "年份", "年", "年度", "时间"})
-_NOTE_PREFIXES = ("注", "附注", "说明", "备注", "资料来源", "数据来源", "来源", "note", "source")
-_NOTE_SYMBOLS = ("*", "※")
 _BLOCK = re.compile(r"(?P<var>.*?[^\s_\-.:/])[\s_\-.:/]*(?P<year>(?:19|20)\d\d)\s*(?:年度|年)?")
 _HEADER_SCAN = 20
 
@@ -78,93 +56,12 @@ class NoTableError(DataError):
     """No header row with a region column was found in a sheet."""
 
 
-@dataclass(frozen=True)
-class Record:
-    """One cell of the panel as read: raw region label, year, variable name, raw cell value."""
-
-    entity: object
-    time: object
-    variable: str
-    value: object
-    where: Location
-
-
-@dataclass
-class SheetTable:
-    """What one sheet yields: its records, the layout found and the units read from its header."""
-
-    records: list[Record]
-    layout: str
-    units: dict[str, str] = field(default_factory=dict)
-    variables: list[str] = field(default_factory=list)  # every variable, read or skipped
-    # (region label, label in a second region column, where): checked to name the same region
-    pairs: list[tuple[object, object, Location]] = field(default_factory=list)
-
-
-def _blank(cell: object) -> bool:
-    if cell is None:
-        return True
-    if isinstance(cell, float) and math.isnan(cell):
-        return True
-    return isinstance(cell, str) and not cell.strip()
-
-
-def _text(cell: object) -> str:
-    return "" if _blank(cell) else normalize_label(cell)
-
-
 def _key(text: str) -> str:
     return text.casefold()
 
 
-def _is_note(row: Sequence[object]) -> str | None:
-    """The note's text if the row is clearly a note (one text cell with a note prefix)."""
-    found: object = None
-    for cell in row:
-        if not _blank(cell):
-            if found is not None:
-                return None  # two filled cells: a data row (stops early on most rows)
-            found = cell
-    if not isinstance(found, str):
-        return None
-    text = normalize_label(found)
-    if text.casefold().startswith(_NOTE_PREFIXES) or text.startswith(_NOTE_SYMBOLS):
-        return found.strip()
-    return None
-
-
-@dataclass(frozen=True)
-class _Ctx:
-    file: str
-    sheet: str | None
-    in_memory: bool
-    letters: bool
-
-    def at(
-        self, row: int | None = None, col: int | None = None, label: str | None = None
-    ) -> Location:
-        letter = _letter(col) if (col is not None and self.letters) else None
-        return Location(
-            file=self.file,
-            sheet=self.sheet,
-            row=row,
-            column=label,
-            letter=letter,
-            in_memory=self.in_memory,
-        )
-
-
-def _letter(col: int) -> str:
-    name = ""
-    col += 1
-    while col:
-        col, rem = divmod(col - 1, 26)
-        name = chr(65 + rem) + name
-    return name
-
-
 def _find_header(
-    grid: list[list[object]], entity: str, ctx: _Ctx
+    grid: list[list[object]], entity: str, ctx: Ctx
 ) -> tuple[int, list[int], list[int]]:
     wanted = _key(normalize_label(entity))
     scan = 1 if ctx.in_memory else _HEADER_SCAN  # a DataFrame's header is its columns
@@ -249,7 +146,7 @@ def parse_grid(
         For duplicated headers, values without a header or region, notes above data, a layout
         that contradicts ``layout``, or a bad year cell.
     """
-    ctx = _Ctx(file=file, sheet=sheet, in_memory=in_memory, letters=not in_memory)
+    ctx = Ctx(file=file, sheet=sheet, in_memory=in_memory, letters=not in_memory)
     grid = [list(row) for row in grid]
     h, exact, alias = _find_header(grid, entity, ctx)
     ent_hits = exact or alias
@@ -308,31 +205,55 @@ def parse_grid(
             f"label is checked against column {_text(header[ent_col])!r}: "
             f"{ctx.at(h + 1, c).describe()}",
         )
-    table = _columns(
-        labels,
-        ent_col,
-        set(others),
-        time,
-        wide_name,
-        sheet_year,
-        layout,
-        ctx,
-        h + 1,
-        grid,
-        first_data,
-    )
-    if table.time_col is not None and _key(labels[table.time_col][0]) != _key(
-        normalize_label(time)
-    ):
+    time_col = _time_column(labels, ent_col, set(others), time)
+    tidy = None
+    if layout in ("auto", "tidy"):
+        tidy = find_tidy(
+            labels,
+            ent_col=ent_col,
+            time_col=time_col,
+            skip=set(others),
+            strict=layout == "tidy",
+            where=ctx.at(h + 1),
+        )
+    if tidy is not None:
+        sheet_table = read_tidy(
+            grid, tidy, first_data=first_data, width=width, variables=variables, ctx=ctx, log=log
+        )
+    else:
+        table = _columns(
+            labels,
+            ent_col,
+            set(others),
+            time_col,
+            time,
+            wide_name,
+            sheet_year,
+            layout,
+            ctx,
+            h + 1,
+            grid,
+            first_data,
+        )
+        for c, (old, name, unit) in table.stripped.items():
+            log.add(
+                "header",
+                variable=name,
+                old=old,
+                new=name,
+                detail=f"unit {unit!r} read from the header {old!r}; the variable is named "
+                f"{name!r}: {ctx.at(h + 1, c).describe()}",
+            )
+        sheet_table = _records(grid, table, ent_col, first_data, width, variables, ctx, log)
+    if time_col is not None and _key(labels[time_col][0]) != _key(normalize_label(time)):
         log.add(
             "header",
-            old=labels[table.time_col][0],
-            detail=f"column {labels[table.time_col][0]!r} read as the time column (no column "
-            f"named {time!r}): {ctx.at(h + 1, table.time_col).describe()}",
+            old=labels[time_col][0],
+            detail=f"column {labels[time_col][0]!r} read as the time column (no column "
+            f"named {time!r}): {ctx.at(h + 1, time_col).describe()}",
         )
-    sheet_table = _records(grid, table, ent_col, first_data, width, variables, ctx, log)
     for i, row in enumerate(grid[first_data:]):
-        if _blank(row[ent_col] if ent_col < len(row) else None) or _is_note(row) is not None:
+        if _blank(row[ent_col] if ent_col < len(row) else None) or is_note(row) is not None:
             continue
         line = first_data + i + (-1 if ctx.in_memory else 1)
         for c in others:
@@ -350,31 +271,45 @@ class _Columns:
     cells: dict[int, tuple[str, int | None]]  # column -> (variable, year or None)
     units: dict[str, str]
     names: dict[int, str]  # column -> label shown in messages
+    stripped: dict[int, tuple[str, str, str]]  # column -> (header, variable, unit in brackets)
+
+
+def _time_column(
+    labels: list[tuple[str, str]], ent_col: int, skip: set[int], time: str
+) -> int | None:
+    """The time column: the one headed ``time``, else one with a usual header (年份, year)."""
+    for key in (_key(normalize_label(time)), *TIME_ALIASES):
+        hits = [c for c, (up, down) in enumerate(labels) if not down and _key(up) == key]
+        if hits and hits[0] != ent_col and hits[0] not in skip:
+            return hits[0]
+    return None
 
 
 def _columns(
     labels: list[tuple[str, str]],
     ent_col: int,
     skip: set[int],
+    time_col: int | None,
     time: str,
     wide_name: str,
     sheet_year: int | None,
     layout: Layout,
-    ctx: _Ctx,
+    ctx: Ctx,
     header_row: int,
     grid: list[list[object]],
     first_data: int,
 ) -> _Columns:
-    time_key = _key(normalize_label(time))
-    time_col: int | None = None
     plain: dict[int, tuple[str, str]] = {}  # variable columns: (name, unit)
     dated: dict[int, tuple[str, int]] = {}
     names: dict[int, str] = {}
-    for key in (time_key, *TIME_ALIASES):
-        hits = [c for c, (up, down) in enumerate(labels) if not down and _key(up) == key]
-        if hits and hits[0] != ent_col and hits[0] not in skip:
-            time_col = hits[0]
-            break
+    stripped: dict[int, tuple[str, str, str]] = {}
+
+    def strip(c: int, label: str) -> str:
+        name, unit = split_unit(label)
+        if unit:
+            stripped[c] = (label, name, unit)
+        return name
+
     for c, (up, down) in enumerate(labels):
         if c in (ent_col, time_col) or c in skip:
             continue
@@ -390,15 +325,16 @@ def _columns(
         y_up, y_down = year_or_none(up), year_or_none(down)
         block = _BLOCK.fullmatch(up) if not down else None
         if y_down is not None and not (up and y_up is not None):
-            dated[c] = (up or wide_name, y_down)
+            dated[c] = (strip(c, up or wide_name), y_down)
         elif y_up is not None and down:
-            dated[c] = (down, y_up)
+            dated[c] = (strip(c, down), y_up)
         elif y_up is not None:
-            dated[c] = (wide_name, y_up)
+            dated[c] = (strip(c, wide_name), y_up)
         elif block is not None:
-            dated[c] = (block.group("var").strip(), int(block.group("year")))
+            dated[c] = (strip(c, block.group("var").strip()), int(block.group("year")))
         else:
-            plain[c] = (up or down, down if up else "")
+            name = strip(c, up or down)
+            plain[c] = (name, (down if up else "") or stripped.get(c, ("", "", ""))[2])
     kind: str
     if time_col is not None or (sheet_year is not None and not dated):
         kind = "long" if time_col is not None else "year-sheet"
@@ -426,6 +362,13 @@ def _columns(
             )
         cells = {c: (name, year) for c, (name, year) in dated.items()}
         units = {}
+        for c, (_, name, unit) in sorted(stripped.items()):
+            if units.setdefault(name, unit) != unit:
+                raise DataError(
+                    f"{ctx.at(header_row, c, names[c]).describe()}: variable {name!r} has the "
+                    f"unit {units[name]!r} in one header and {unit!r} in another. Use one unit "
+                    "for all its years."
+                )
     else:
         raise DataError(
             f"{ctx.at(header_row).describe()}: no time column {time!r} (or year, 年份) and no year "
@@ -448,6 +391,7 @@ def _columns(
         cells=cells,
         units=units,
         names=names,
+        stripped=stripped,
     )
 
 
@@ -458,7 +402,7 @@ def _records(
     first_data: int,
     width: int,
     variables: Sequence[str] | None,
-    ctx: _Ctx,
+    ctx: Ctx,
     log: AuditLog,
 ) -> SheetTable:
     wanted = set(variables) if variables is not None else None
@@ -469,41 +413,10 @@ def _records(
             variable=table.cells[c][0],
             detail=f"column not among variables=: {ctx.at(None, c, table.names[c]).describe()}",
         )
-    rows = grid[first_data:]
-    blank = [all(_blank(c) for c in row) for row in rows]
-    notes = [None if b else _is_note(row) for row, b in zip(rows, blank, strict=True)]
-    last = max((i for i in range(len(rows)) if not blank[i] and notes[i] is None), default=-1)
     places = {c: ctx.at(None, c, table.names[c]) for c in keep}
     records: list[Record] = []
-    for i, row in enumerate(rows):
-        line = first_data + i + (-1 if ctx.in_memory else 1)  # DataFrame: position; file: row
-        if blank[i]:
-            continue
-        note = notes[i]
-        if note is not None:
-            if i > last:
-                log.add(
-                    "ignore",
-                    old=note,
-                    detail=f"notes row below the table: {ctx.at(line).describe()}",
-                )
-                continue
-            raise DataError(
-                f"{ctx.at(line).describe()}: the row looks like a note ({note[:40]!r}) but data "
-                "rows follow it. Notes are ignored only below the table: move it there."
-            )
-        extra = [c for c in range(width, len(row)) if not _blank(row[c])]
-        if extra:
-            raise DataError(
-                f"{ctx.at(line, extra[0]).describe()}: the row has a value ({row[extra[0]]!r}) "
-                "beyond the last headed column. Give the column a header or delete the value."
-            )
-        region = row[ent_col] if ent_col < len(row) else None
-        if _blank(region):
-            raise DataError(
-                f"{ctx.at(line).describe()}: the row has values but no region. Fill in the region "
-                "or delete the row."
-            )
+    for line, row in body_rows(grid, first_data, width=width, ent_col=ent_col, ctx=ctx, log=log):
+        region = row[ent_col]
         year = table.time_col
         for c, (variable, col_year) in keep.items():
             if col_year is not None:

@@ -11,9 +11,15 @@ ordinary forms, with surrounding and inner spaces ignored and letters compared c
   ``Guangxi Zhuang Autonomous Region``, ``Tibet`` / ``Xizang``, ``Xinjiang Uygur`` or ``Uyghur``
   ``Autonomous Region``.
 
+The traditional-character forms of the names (``遼寧省`` / ``遼寧``, ``廣東``, ``內蒙古自治區``,
+``黑龍江``, ``陝西``, ``雲南``, ``貴州``, ...) are accepted too, from a small explicit table (no
+general converter: only province names are mapped).
+
 Matching is exact on these spellings: ``Shanxi`` (山西, 140000) and ``Shaanxi`` (陕西, 610000) are
-never matched into each other. Hong Kong, Macao and Taiwan, and the national total (全国), are
-recognised and refused with a message, because the study covers the 31 mainland provinces. An
+never matched into each other. Hong Kong, Macao and Taiwan, and the national total (全国, 合计,
+Total, 100000), are recognised and refused with a message, because the study covers the 31
+mainland provinces; :func:`is_national_total` tells the reader which rows are national totals,
+which it drops by default. An
 unknown name is refused with the closest spellings; a name that begins two provinces' names
 (``广``, ``Jiang``) is refused as ambiguous.
 """
@@ -31,7 +37,7 @@ from numbers import Integral, Real
 from spatialpanel.data.china import provinces
 from spatialpanel.errors import DataError
 
-__all__ = ["normalize_label", "region_label", "resolve_region"]
+__all__ = ["is_national_total", "normalize_label", "region_label", "resolve_region"]
 
 _ZH_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
 _LATIN_SUFFIXES = (
@@ -57,18 +63,77 @@ _EXTRA_LATIN: dict[int, tuple[str, ...]] = {
         "Xinjiang Uyghur Autonomous Region",
     ),
 }
+# traditional-character names (full and short) where they differ from the simplified ones
+_TRADITIONAL: dict[int, tuple[str, ...]] = {
+    150000: ("內蒙古自治區", "內蒙古", "内蒙古自治區"),
+    210000: ("遼寧省", "遼寧"),
+    230000: ("黑龍江省", "黑龍江"),
+    320000: ("江蘇省", "江蘇"),
+    370000: ("山東省", "山東"),
+    440000: ("廣東省", "廣東"),
+    450000: ("廣西壯族自治區", "廣西"),
+    500000: ("重慶市", "重慶"),
+    520000: ("貴州省", "貴州"),
+    530000: ("雲南省", "雲南"),
+    540000: ("西藏自治區",),
+    610000: ("陝西省", "陝西"),
+    620000: ("甘肅省", "甘肅"),
+    640000: ("寧夏回族自治區", "寧夏"),
+    650000: ("新疆維吾爾自治區",),
+}
 _OUTSIDE: dict[int, tuple[str, tuple[str, ...]]] = {
-    710000: ("Taiwan", ("台湾", "台湾省", "臺灣", "Taiwan", "Taiwan Province")),
+    710000: (
+        "Taiwan",
+        ("台湾", "台湾省", "臺灣", "臺灣省", "台灣", "台灣省", "Taiwan", "Taiwan Province"),
+    ),
     810000: (
         "Hong Kong",
-        ("香港", "香港特别行政区", "Hong Kong", "Hongkong", "Hong Kong SAR", "HK", "Xianggang"),
+        (
+            "香港",
+            "香港特别行政区",
+            "香港特別行政區",
+            "Hong Kong",
+            "Hongkong",
+            "Hong Kong SAR",
+            "HK",
+            "Xianggang",
+        ),
     ),
     820000: (
         "Macao",
-        ("澳门", "澳门特别行政区", "澳門", "Macao", "Macau", "Macao SAR", "Macau SAR", "Aomen"),
+        (
+            "澳门",
+            "澳门特别行政区",
+            "澳門",
+            "澳門特別行政區",
+            "Macao",
+            "Macau",
+            "Macao SAR",
+            "Macau SAR",
+            "Aomen",
+        ),
     ),
 }
-_TOTALS = ("全国", "全国合计", "合计", "总计", "National", "National total", "Nationwide", "China")
+_TOTALS = (
+    "全国",
+    "全国合计",
+    "全国总计",
+    "合计",
+    "总计",
+    "全國",
+    "全國合計",
+    "全國總計",
+    "合計",
+    "總計",
+    "National",
+    "National total",
+    "Nationwide",
+    "China",
+    "China total",
+    "Total",
+    "Grand total",
+)
+_TOTAL_CODES = ("100000", "0", "000000")
 _SPACE = re.compile(r"\s+")
 _LATIN_PUNCT = re.compile(r"[\s\-'’‘`.,_()]+")
 
@@ -120,6 +185,9 @@ def _table() -> _Table:
         for zh in {str(name_zh), _short_zh(str(name_zh))}:
             put(_key(zh), code)
             spellings[zh] = code
+        for zh in _TRADITIONAL.get(code, ()):
+            put(_key(zh), code)
+            spellings[zh] = code
         for latin in {str(name_en), str(pinyin), *_EXTRA_LATIN.get(code, ())}:
             spellings[latin] = code
             for suffix in _LATIN_SUFFIXES:
@@ -134,8 +202,11 @@ def _table() -> _Table:
         refused[str(code)] = reason
         for spelling in spelled:
             refused[_key(spelling)] = reason
-    total = "is the national total, not a province. Delete the row (or the column) from the file"
-    for key in (*_TOTALS, "100000", "0", "000000"):
+    total = (
+        "is the national total, not a province. Delete the row from the file, or pass "
+        "totals='drop' (read_panel's default), which drops national-total rows and audits them"
+    )
+    for key in (*_TOTALS, *_TOTAL_CODES):
         refused[_key(key)] = total
     return _Table(codes=codes, refused=refused, display=display, spellings=spellings)
 
@@ -143,6 +214,22 @@ def _table() -> _Table:
 def region_label(code: int) -> str:
     """``"北京市 (Beijing, 110000)"`` for a province code; the code itself if unknown."""
     return _table().display.get(int(code), str(code))
+
+
+def is_national_total(value: object) -> bool:
+    """True when ``value`` is a national-total label: 全国, 合计, 全国合计, 总计 (or their
+    traditional forms), ``National``, ``Total``, ``China``, or the code ``100000`` / ``000000``.
+    """
+    if value is None or isinstance(value, bool):
+        return False
+    digits = _as_code_text(value)
+    if digits is not None:
+        return digits in _TOTAL_CODES
+    key = _key(str(value))
+    return bool(key) and (key in _TOTAL_CODES or key in _TOTAL_KEYS)
+
+
+_TOTAL_KEYS = frozenset(_key(t) for t in _TOTALS)
 
 
 def _as_code_text(value: object) -> str | None:

@@ -124,6 +124,7 @@ def read_panel(
     bounds: Bounds | None = None,
     nonnegative: Iterable[str] = (),
     extra_years: Literal["error", "drop"] = "error",
+    totals: Literal["drop", "error"] = "drop",
 ) -> PanelData:
     """Read and validate a region-by-year panel.
 
@@ -145,7 +146,11 @@ def read_panel(
         outside them are an error (or dropped, with ``extra_years="drop"``). Default: the years
         in the file, which must then be consecutive.
     layout
-        ``"auto"`` (default) detects the layout per sheet; ``"long"`` or ``"wide"`` insist.
+        ``"auto"`` (default) detects the layout per sheet; ``"long"``, ``"wide"`` or ``"tidy"``
+        insist. Tidy (variable/value) tables have a region column, a time column, a column
+        naming the variable (``variable``, ``indicator``, 指标) and one holding its value
+        (``value``, 数值), optionally a ``unit`` column; ``"auto"`` recognises them when there
+        is exactly one such name column and one such value column.
     sheet
         Excel sheet to read. Default: all sheets named by a year (years as sheets) if any, else
         every sheet holding a table.
@@ -162,6 +167,10 @@ def read_panel(
         a value outside is an error naming the file, column, region and year.
     extra_years
         ``"error"`` (default) or ``"drop"`` rows with years outside ``years``.
+    totals
+        ``"drop"`` (default): national-total rows (全国, 合计, 全国合计, National, Total, code
+        100000 or 000000), common at the top of yearbook tables, are dropped, one audit row
+        (step ``"drop"``) each. ``"error"``: they are refused. Applies to China data only.
 
     Returns
     -------
@@ -175,7 +184,7 @@ def read_panel(
     ConfigError
         For bad options (unknown layout, entity_kind or encoding, bounds naming no column).
     """
-    _check_options(layout=layout, entity_kind=entity_kind, extra_years=extra_years)
+    _check_options(layout=layout, entity_kind=entity_kind, extra_years=extra_years, totals=totals)
     study_years = _study_years(years)
     log = AuditLog()
     parse = partial(
@@ -228,17 +237,19 @@ def read_panel(
         bounds=bounds,
         nonnegative=nonnegative,
         extra_years=extra_years,
+        totals=totals,
         log=log,
         source=info,
         make=PanelData,
     )
 
 
-def _check_options(*, layout: str, entity_kind: str, extra_years: str) -> None:
+def _check_options(*, layout: str, entity_kind: str, extra_years: str, totals: str) -> None:
     for name, value, options in (
-        ("layout", layout, ("auto", "long", "wide")),
+        ("layout", layout, ("auto", "long", "wide", "tidy")),
         ("entity_kind", entity_kind, ("china", "generic")),
         ("extra_years", extra_years, ("error", "drop")),
+        ("totals", totals, ("drop", "error")),
     ):
         if value not in options:
             raise ConfigError(
