@@ -235,7 +235,10 @@ def parse_grid(
             grid,
             first_data,
         )
-        for c, (old, name, unit) in table.stripped.items():
+        stated: dict[str, tuple[int, str, str]] = {}
+        for c, (old, name, unit) in sorted(table.stripped.items()):
+            stated.setdefault(old, (c, name, unit))
+        for old, (c, name, unit) in stated.items():  # once per header, merged or not
             log.add(
                 "header",
                 variable=name,

@@ -230,11 +230,16 @@ def _same(
 ) -> None:
     """Refuse a second, different value of a per-variable column (unit or label)."""
     first = seen.setdefault(key, (value, line))
+    fix = (
+        "convert the values to one unit, or give the series distinct variable names."
+        if what == "unit"
+        else "give the series distinct variable names, or delete the column."
+    )
     if first[0] != value:
         variable = key[1] if isinstance(key, tuple) else key
         raise DataError(
             f"{ctx.at(line, col, heads[col] if col is not None else None).describe()}: variable "
             f"{variable!r} has {what} {value!r} here but {first[0]!r} at row {first[1]}. In a "
-            "tidy table the variable column must name each series by itself (one unit and one "
-            "label per variable): give the series distinct variable names, or delete the column."
+            f"tidy table the variable column must name each series by itself (one unit and one "
+            f"label per variable): {fix}"
         )

@@ -235,7 +235,66 @@ def bad_files() -> None:
     _write("bad_legacy.xls", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
 
 
+TRADITIONAL = {"北京市": "北京市", "内蒙古自治区": "內蒙古自治區", "陕西省": "陝西"}
+NATIONAL = {"gdp": (643563.1, 688858.2, 746395.1), "urban_rate": (55.75, 57.33, 58.84)}
+
+
+def realworld_files() -> None:
+    """National totals, units in header brackets, tidy tables, traditional characters."""
+    # long, code and name columns, national totals on top of the table (100000/全国, Total)
+    rows: list[list[object]] = [["地区代码", "地区", "年份", "gdp", "urban_rate"]]
+    for k, year in enumerate(YEARS):
+        rows.append([100000, "全国", year, NATIONAL["gdp"][k], NATIONAL["urban_rate"][k]])
+    for prov in FULL:
+        for k, year in enumerate(YEARS):
+            rows.append([CODES[prov], SHORT[prov], year, GDP[prov][k], URBAN[prov][k]])
+    _write("totals_long.csv", _csv(rows).encode("utf-8"))
+
+    # yearbook two-row header with the national total as the first data row; units in brackets
+    book = openpyxl.Workbook()
+    ws = book.active
+    ws.title = "表1"
+    ws.append(["地区", "gdp(亿元)", None, None, "urban_rate（%）", None, None])
+    ws.append([None, *YEARS, *YEARS])
+    ws.merge_cells("B1:D1")
+    ws.merge_cells("E1:G1")
+    ws.append(["全国合计", *NATIONAL["gdp"], *NATIONAL["urban_rate"]])
+    for prov in FULL:
+        ws.append([prov, *GDP[prov], *URBAN[prov]])
+    _save(book, "totals_yearbook.xlsx")
+
+    # long, units in half- and full-width brackets, a national total written "Total"
+    rows = [["province", "year", "gdp (亿元)", "urban_rate（%）"]]
+    rows += [
+        ["Total", year, NATIONAL["gdp"][k], NATIONAL["urban_rate"][k]]
+        for k, year in enumerate(YEARS)
+    ]
+    rows += _long_rows(ENGLISH)
+    _write("units_header.csv", _csv(rows).encode("gbk"))
+
+    # tidy: region, year, indicator, value, unit, with a label column and national totals
+    rows = [["code", "province_zh", "year", "indicator", "item_zh", "value", "unit"]]
+    for prov, code, name in [(None, 100000, "全国"), *[(p, CODES[p], SHORT[p]) for p in FULL]]:
+        for k, year in enumerate(YEARS):
+            gdp = NATIONAL["gdp"][k] if prov is None else GDP[prov][k]
+            rate = NATIONAL["urban_rate"][k] if prov is None else URBAN[prov][k]
+            rows.append([code, name, year, "gdp", "地区生产总值", gdp, "亿元"])
+            rows.append([code, name, year, "urban_rate", "城镇化率", rate, "%"])
+    _write("tidy_long.csv", _csv(rows).encode("utf-8"))
+    bad = [list(r) for r in rows]
+    bad[8][6] = "万元"  # file row 9: urban_rate of Beijing 2014 in another unit
+    _write("bad_tidy_two_units.csv", _csv(bad).encode("utf-8"))
+    bad = [list(r) for r in rows]
+    bad[9][4] = "人口"  # file row 10: gdp of Beijing 2015 labelled as another series
+    _write("bad_tidy_label.csv", _csv(bad).encode("utf-8"))
+
+    # traditional characters (GB18030 holds them; Big5-era exports often come re-encoded so)
+    rows = [["省份", "年份", "gdp", "urban_rate"], *_long_rows(TRADITIONAL)]
+    _write("names_traditional.csv", _csv(rows).encode("gb18030"))
+
+
 if __name__ == "__main__":
     good_files()
     bad_files()
+    realworld_files()
     print(f"corpus written to {HERE}")
