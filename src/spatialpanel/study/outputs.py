@@ -23,15 +23,17 @@ from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
+from spatialpanel.errors import EstimationError
 from spatialpanel.study.artifacts import StageOutput, TableArtifact
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.study.context import StudyContext
 
-__all__ = ["normalise_zip", "sha256_file", "write_results", "write_table_csv"]
+__all__ = ["check_finite", "normalise_zip", "sha256_file", "write_results", "write_table_csv"]
 
 _PACKAGES = ("numpy", "scipy", "pandas", "libpysal", "matplotlib", "shapely", "geopandas")
 _FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
@@ -113,6 +115,98 @@ def _versions() -> dict[str, str]:
     return out
 
 
+# --- no NaN or inf in a table (issue 10 §5) ------------------------------------------------------
+# Statistic columns are recognised by the last level of their name. A NaN there is a layout blank
+# only when every statistic cell of its row and column group is blank (a term absent from that
+# model, e.g. W·x of a variable without a Durbin term) or the row says valid=False (an invalid
+# test carrying its reason); a blank p-value beside a reported se/z/t is not.
+_ESTIMATE_COLUMNS = frozenset(
+    {"estimate", "coef", "coefficient", "statistic", "stat", "i", "c", "beta"}
+)
+_SPREAD_COLUMNS = frozenset({"se", "std_error", "z", "z_value", "t", "t_value"})
+_P_COLUMNS = frozenset({"p", "pvalue", "p_value"})
+_STAT_COLUMNS = _ESTIMATE_COLUMNS | _SPREAD_COLUMNS | _P_COLUMNS
+
+
+def check_finite(table: TableArtifact) -> None:
+    """Refuse a table holding ±inf anywhere, or NaN where a statistic must stand.
+
+    Raises
+    ------
+    EstimationError
+        Naming the table, the row and the column, and the cause.
+    """
+    frame = table.frame
+    invalid = _invalid_rows(frame)
+    groups: dict[tuple[object, ...], list[int]] = {}
+    for j, col in enumerate(frame.columns):
+        name = str(col[-1] if isinstance(col, tuple) else col).casefold()
+        values = frame.iloc[:, j].tolist()
+        for i, value in enumerate(values):
+            if isinstance(value, float | np.floating) and np.isinf(value):
+                _refuse(table, i, col, f"holds {float(value)}, not a finite number")
+        if name in _STAT_COLUMNS:
+            groups.setdefault(col[:-1] if isinstance(col, tuple) else (), []).append(j)
+    for cols in groups.values():
+        for i in range(len(frame)):
+            if i in invalid:
+                continue
+            cells = {j: frame.iat[i, j] for j in cols}
+            blank = {j for j, v in cells.items() if _is_nan(v)}
+            if not blank or len(blank) == len(cells):
+                continue
+            spread = any(
+                _last(frame.columns[j]) in _SPREAD_COLUMNS for j in cells if j not in blank
+            )
+            for j in sorted(blank):
+                name = _last(frame.columns[j])
+                if name in _ESTIMATE_COLUMNS:
+                    _refuse(
+                        table,
+                        i,
+                        frame.columns[j],
+                        "is NaN: the estimate could not be computed, although other statistics "
+                        "of the row were",
+                    )
+                if name in _P_COLUMNS and spread:
+                    _refuse(
+                        table,
+                        i,
+                        frame.columns[j],
+                        "is NaN: the p-value could not be computed, although the standard error "
+                        "or test statistic of the row was",
+                    )
+
+
+def _is_nan(value: object) -> bool:
+    if value is None or value is pd.NA:
+        return True
+    return isinstance(value, float | np.floating) and bool(np.isnan(value))
+
+
+def _last(col: object) -> str:
+    return str(col[-1] if isinstance(col, tuple) else col).casefold()
+
+
+def _invalid_rows(frame: pd.DataFrame) -> set[int]:
+    """Rows whose ``valid`` column says False: invalid tests that carry their reason."""
+    for col in frame.columns:
+        if _last(col) == "valid":
+            flags = frame[col].tolist()
+            return {i for i, v in enumerate(flags) if v is False or str(v) in ("False", "0")}
+    return set()
+
+
+def _refuse(table: TableArtifact, i: int, col: object, why: str) -> None:
+    row = table.frame.index[i]
+    raise EstimationError(
+        f"table {table.key!r} ({table.title}): row {row!r}, column {col!r} {why}. No table may "
+        "hold NaN or inf; look at the stage's warnings (collinear regressors, a spatial "
+        "parameter on its boundary, an information matrix that is not positive definite) and "
+        "fix the data or the model."
+    )
+
+
 def write_results(
     out_dir: Path,
     *,
@@ -122,6 +216,9 @@ def write_results(
     report: bool = True,
 ) -> tuple[Path, Path | None]:
     """Write every table, figure and description of a run; return (manifest, report) paths."""
+    for stage in stages:
+        for table in stage.tables:
+            check_finite(table)  # before anything is written
     out_dir.mkdir(parents=True, exist_ok=True)
     tab_dir = out_dir / "tables"
     fig_dir = out_dir / "figures"
