@@ -32,8 +32,6 @@ def fmt_number(value: Any, *, digits: int = 4) -> str:
             return f"{int(value):d}"
         if value != 0 and abs(value) < 10 ** (-digits):
             return f"{value:.2e}"
-        if abs(value) >= 1e5:
-            return f"{value:,.1f}"
         return f"{value:.{digits}f}"
     return str(value)
 

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,15 @@ import pandas as pd
 
 from spatialpanel.errors import ConfigError
 
-__all__ = ["SavedResults", "SavedTable", "load_results"]
+__all__ = [
+    "STAGE_ORDER",
+    "Numbering",
+    "SavedResults",
+    "SavedTable",
+    "load_results",
+    "numbering",
+    "ordered_stages",
+]
 
 
 @dataclass(frozen=True)
@@ -32,6 +41,8 @@ class SavedResults:
     study: dict[str, Any]
     stages: list[dict[str, Any]]
     tables: dict[str, SavedTable]
+    data: dict[str, Any] = field(default_factory=dict)
+    versions: dict[str, str] = field(default_factory=dict)
 
 
 def load_results(root: str | Path) -> SavedResults:
@@ -54,4 +65,73 @@ def load_results(root: str | Path) -> SavedResults:
                 encoding="utf-8-sig",
             )
             tables[t["key"]] = SavedTable(t["key"], t["title"], frame, tuple(t["notes"]))
-    return SavedResults(root=root, study=data["study"], stages=data["stages"], tables=tables)
+    return SavedResults(
+        root=root,
+        study=data["study"],
+        stages=data["stages"],
+        tables=tables,
+        data=dict(data.get("data") or {}),
+        versions={str(k): str(v) for k, v in (data.get("versions") or {}).items()},
+    )
+
+
+#: The paper's order of the study's sections; stages not listed follow, in the order of the run.
+STAGE_ORDER: tuple[str, ...] = (
+    "data",
+    "indices",
+    "evolution",
+    "weights",
+    "autocorrelation",
+    "maps",
+    "model",
+    "robustness",
+    "dynamic",
+    "disparity",
+)
+
+_PAPER_TABLE = re.compile(r"^\s*Table\s+(\d+)\s*[.:]\s*")
+
+
+def ordered_stages(saved: SavedResults) -> list[dict[str, Any]]:
+    """The stages of a run in the paper's order (:data:`STAGE_ORDER`), others after them."""
+    rank = {name: i for i, name in enumerate(STAGE_ORDER)}
+    indexed = list(enumerate(saved.stages))
+    indexed.sort(key=lambda item: (rank.get(item[1]["name"], len(rank)), item[0]))
+    return [stage for _, stage in indexed]
+
+
+@dataclass(frozen=True)
+class Numbering:
+    """Report-wide numbers of the tables and figures, in the order they appear."""
+
+    tables: dict[str, int]
+    figures: dict[str, int]
+
+    def table_title(self, key: str, title: str, *, lang: str = "en") -> str:
+        """``"Table 12. LM tests ... (paper's Table 4)"``: our number first, the paper's kept."""
+        from spatialpanel.report.i18n import label
+
+        match = _PAPER_TABLE.match(title)
+        rest = title[match.end() :] if match else title
+        paper = f" ({label('paper_table', lang)} {match.group(1)})" if match else ""
+        sep = ". " if lang == "en" else " "
+        return f"{label('table', lang)} {self.tables[key]}{sep}{rest}{paper}"
+
+    def figure_title(self, key: str, title: str, *, lang: str = "en") -> str:
+        """``"Figure 3. Moran scatter plot ..."``."""
+        from spatialpanel.report.i18n import label
+
+        sep = ". " if lang == "en" else " "
+        return f"{label('figure', lang)} {self.figures[key]}{sep}{title}"
+
+
+def numbering(saved: SavedResults) -> Numbering:
+    """Number tables and figures 1, 2, ... in the report's (paper's) order."""
+    tables: dict[str, int] = {}
+    figures: dict[str, int] = {}
+    for stage in ordered_stages(saved):
+        for t in stage["tables"]:
+            tables.setdefault(t["key"], len(tables) + 1)
+        for f in stage["figures"]:
+            figures.setdefault(f["key"], len(figures) + 1)
+    return Numbering(tables=tables, figures=figures)

@@ -2,14 +2,26 @@
 
 from __future__ import annotations
 
+import math
+import re
+from html import escape as esc
 from pathlib import Path
 
 import pandas as pd
 
-from spatialpanel.report.formatting import formatted
-from spatialpanel.report.results_io import SavedResults
+from spatialpanel.report.formatting import fmt_number, formatted
+from spatialpanel.report.i18n import translate_cell
+from spatialpanel.report.results_io import SavedResults, numbering, ordered_stages
 
-__all__ = ["MAX_ROWS", "markdown_table", "write_docx", "write_latex", "write_markdown"]
+__all__ = [
+    "MAX_ROWS",
+    "html_table",
+    "latex_table",
+    "markdown_table",
+    "write_docx",
+    "write_latex",
+    "write_markdown",
+]
 
 #: Tables longer than this go to Excel/CSV only; the paper formats say where to find them.
 MAX_ROWS = 60
@@ -19,45 +31,183 @@ def _too_long(key: str, n: int) -> str:
     return f"({n} rows: see tables.xlsx, sheet {key[:31]}, or tables/{key}.csv.)"
 
 
-def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """Index as leading columns and multi-level column labels joined, for flat formats."""
+def _blank(label: object) -> bool:
+    """Header labels that carry nothing: None, NaN and pandas' ``Unnamed: ...`` placeholders."""
+    if label is None or (isinstance(label, float) and math.isnan(label)):
+        return True
+    return str(label).startswith("Unnamed:") or str(label) == ""
+
+
+def _label(value: object, lang: str, *, header: bool = False) -> str:
+    if _blank(value):
+        return ""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return fmt_number(value)
+    return translate_cell(str(value), lang, header=header)
+
+
+def _cells(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Formatted text cells, province/region names and verdicts translated for ``lang``."""
     out = formatted(frame)
-    if isinstance(out.columns, pd.MultiIndex):
-        out.columns = [
-            " ".join(str(c) for c in col if str(c) and not str(c).startswith("Unnamed"))
-            for col in out.columns
-        ]
-    names = [n if n else "" for n in out.index.names]
-    out = out.reset_index()
-    out.columns = [*[str(n) for n in names], *[str(c) for c in out.columns[len(names) :]]]
+    if lang != "en":
+        out = out.apply(lambda col: col.map(lambda v: translate_cell(v, lang)))
     return out
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown pipe table of ``frame`` (formatted numbers)."""
-    flat = _flat(frame)
+def _index_rows(index: pd.Index, lang: str) -> list[list[str]]:
+    """Index labels per row, repeated outer levels blanked (as printed tables do)."""
+    rows: list[list[str]] = []
+    prev: tuple[object, ...] | None = None
+    for value in index:
+        tup = value if isinstance(value, tuple) else (value,)
+        shown = []
+        for level, v in enumerate(tup):
+            same = prev is not None and prev[: level + 1] == tup[: level + 1]
+            inner = level == len(tup) - 1
+            shown.append("" if same and not inner else _label(v, lang))
+        rows.append(shown)
+        prev = tup
+    return rows
 
-    def esc(s: object) -> str:
+
+def _header_rows(columns: pd.Index, lang: str) -> list[list[tuple[str, int]]]:
+    """Column header rows as (label, colspan) runs; equal neighbouring groups are merged."""
+    tuples = [c if isinstance(c, tuple) else (c,) for c in columns]
+    depth = max((len(t) for t in tuples), default=1)
+    rows: list[list[tuple[str, int]]] = []
+    for level in range(depth):
+        runs: list[tuple[str, int]] = []
+        prev: tuple[object, ...] | None = None
+        for t in tuples:
+            key = t[: level + 1]
+            if prev == key and level < depth - 1:
+                text, span = runs[-1]
+                runs[-1] = (text, span + 1)
+            else:
+                runs.append((_label(t[level], lang, header=True), 1))
+            prev = key
+        rows.append(runs)
+    return [r for r in rows if any(text for text, _ in r)] or rows[-1:]
+
+
+def _flat(frame: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+    """Index as leading columns and multi-level column labels joined, for flat formats."""
+    out = _cells(frame, lang)
+    heads = [
+        " ".join(_label(c, lang, header=True) for c in col if not _blank(c)).strip()
+        if isinstance(col, tuple)
+        else _label(col, lang, header=True)
+        for col in out.columns
+    ]
+    names = [_label(n, lang, header=True) for n in out.index.names]
+    index = _index_rows(out.index, lang)
+    body = [[*idx, *row] for idx, row in zip(index, out.itertuples(index=False), strict=True)]
+    return pd.DataFrame(body, columns=pd.Index([*names, *heads]), dtype=object)
+
+
+_NUMERIC = re.compile(r"^[-+−]?\(?[\d.,]+(e[-+]?\d+)?\)?\**%?$")
+
+
+def _th(text: str, span: int, *, group: bool, numeric: bool = True) -> str:
+    attrs = ' scope="col"'
+    if span > 1:
+        attrs += f' colspan="{span}"'
+    if group:
+        attrs += ' class="grp"'
+    elif not numeric:
+        attrs += ' class="txt"'
+    return f"<th{attrs}>{esc(text)}</th>"
+
+
+def _numeric_columns(cells: pd.DataFrame) -> list[bool]:
+    """Whether each column holds mostly numbers (blank cells aside)."""
+    out = []
+    for j in range(cells.shape[1]):
+        values = [str(v) for v in cells.iloc[:, j] if str(v) != ""]
+        hits = sum(1 for v in values if _NUMERIC.match(v))
+        out.append(2 * hits >= len(values))
+    return out
+
+
+def _td(value: str, *, numeric: bool, starred: bool) -> str:
+    """A body cell; in starred columns the stars sit in a fixed-width box so decimals align."""
+    if not numeric:
+        return f'<td class="txt">{esc(value)}</td>'
+    if starred:
+        core = value.rstrip("*)") if _NUMERIC.match(value) else value
+        marks = value[len(core) :]
+        return f'<td class="num">{esc(core)}<span class="st">{esc(marks)}</span></td>'
+    return f'<td class="num">{esc(value)}</td>'
+
+
+def html_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
+    """An HTML table: index names in the header row, grouped column headers, no blank rows.
+
+    Numbers are formatted by :func:`formatted` and right-aligned (class ``num``); text cells
+    and the row labels are left-aligned. Everything is HTML-escaped.
+    """
+    cells = _cells(frame, lang)
+    names = [_label(n, lang, header=True) for n in frame.index.names]
+    n_idx = len(names)
+    heads = _header_rows(frame.columns, lang)
+    numeric = _numeric_columns(cells)
+    starred = [any(str(v).endswith("*") for v in cells.iloc[:, j]) for j in range(cells.shape[1])]
+    lines = ['<table class="tbl">', "<thead>"]
+    for i, runs in enumerate(heads):
+        last = i == len(heads) - 1
+        left = (
+            "".join(f'<th scope="col" class="ix">{esc(n)}</th>' for n in names)
+            if last
+            else f'<th colspan="{n_idx}"></th>'
+        )
+        if last:
+            right = "".join(
+                _th(text, span, group=False, numeric=num)
+                for (text, span), num in zip(runs, numeric, strict=True)
+            )
+        else:
+            right = "".join(_th(text, span, group=True) for text, span in runs)
+        lines.append(f"<tr>{left}{right}</tr>")
+    lines += ["</thead>", "<tbody>"]
+    for idx, row in zip(_index_rows(frame.index, lang), cells.itertuples(index=False), strict=True):
+        head = "".join(f'<th scope="row">{esc(v)}</th>' for v in idx)
+        body = "".join(
+            _td(str(v), numeric=num, starred=star)
+            for v, num, star in zip(row, numeric, starred, strict=True)
+        )
+        lines.append(f"<tr>{head}{body}</tr>")
+    lines += ["</tbody>", "</table>"]
+    return "\n".join(lines)
+
+
+def markdown_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
+    """A GitHub-flavoured Markdown pipe table of ``frame`` (formatted numbers)."""
+    flat = _flat(frame, lang=lang)
+    n_idx = frame.index.nlevels
+
+    def md(s: object) -> str:
         return str(s).replace("|", "\\|")
 
-    header = "| " + " | ".join(esc(c) for c in flat.columns) + " |"
-    rule = "|" + "|".join("---" if i == 0 else "---:" for i in range(len(flat.columns))) + "|"
-    rows = ["| " + " | ".join(esc(v) for v in row) + " |" for row in flat.itertuples(index=False)]
+    header = "| " + " | ".join(md(c) for c in flat.columns) + " |"
+    rule = "|" + "|".join("---" if i < n_idx else "---:" for i in range(len(flat.columns))) + "|"
+    rows = ["| " + " | ".join(md(v) for v in row) + " |" for row in flat.itertuples(index=False)]
     return "\n".join([header, rule, *rows])
 
 
-def write_markdown(saved: SavedResults, path: Path) -> None:
-    """Every table of a run as Markdown, with titles and notes."""
+def write_markdown(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
+    """Every table of a run as Markdown, numbered as in the report, with titles and notes."""
     parts = []
+    num = numbering(saved)
     if saved.study.get("synthetic"):
         parts.append("> **Synthetic data** — generated demonstration panel, not real figures.\n")
-    for stage in saved.stages:
+    for stage in ordered_stages(saved):
         for t in stage["tables"]:
             table = saved.tables[t["key"]]
+            title = num.table_title(table.key, table.title, lang=lang)
             if len(table.frame) > MAX_ROWS:
-                parts.append(f"### {table.title}\n\n{_too_long(table.key, len(table.frame))}\n")
+                parts.append(f"### {title}\n\n{_too_long(table.key, len(table.frame))}\n")
                 continue
-            parts.append(f"### {table.title}\n\n{markdown_table(table.frame)}\n")
+            parts.append(f"### {title}\n\n{markdown_table(table.frame, lang=lang)}\n")
             if table.notes:
                 parts.append("*" + " ".join(table.notes) + "*\n")
     path.write_text("\n".join(parts), encoding="utf-8")
@@ -75,16 +225,43 @@ _LATEX_SPECIAL = {
     "^": r"\textasciicircum{}",
     "\\": r"\textbackslash{}",
 }
+#: Characters pdflatex cannot take from UTF-8 input without extra packages.
+_LATEX_TEXT = {
+    "ρ": r"$\rho$",
+    "λ": r"$\lambda$",
+    "σ": r"$\sigma$",
+    "χ": r"$\chi$",
+    "α": r"$\alpha$",
+    "β": r"$\beta$",
+    "θ": r"$\theta$",
+    "η": r"$\eta$",
+    "τ": r"$\tau$",
+    "²": r"\textsuperscript{2}",
+    "·": r"$\cdot$",
+    "−": "-",
+    "–": "--",
+    "—": "---",
+    "×": r"$\times$",
+    "≤": r"$\leq$",
+    "≥": r"$\geq$",
+    "⁻": r"\textsuperscript{-}",
+    "¹": r"\textsuperscript{1}",
+    "’": "'",
+    "‘": "`",
+}
 
 
 def _tex(s: object) -> str:
-    return "".join(_LATEX_SPECIAL.get(ch, ch) for ch in str(s))
+    return "".join(_LATEX_SPECIAL.get(ch, _LATEX_TEXT.get(ch, ch)) for ch in str(s))
 
 
-def latex_table(frame: pd.DataFrame, *, title: str, notes: tuple[str, ...] = ()) -> str:
+def latex_table(
+    frame: pd.DataFrame, *, title: str, notes: tuple[str, ...] = (), lang: str = "en"
+) -> str:
     """A booktabs LaTeX table (needs ``\\usepackage{booktabs}``)."""
-    flat = _flat(frame)
-    spec = "l" + "r" * (len(flat.columns) - 1)
+    flat = _flat(frame, lang=lang)
+    n_idx = frame.index.nlevels
+    spec = "l" * n_idx + "r" * (len(flat.columns) - n_idx)
     lines = [
         r"\begin{table}[htbp]",
         r"\centering",
@@ -104,18 +281,22 @@ def latex_table(frame: pd.DataFrame, *, title: str, notes: tuple[str, ...] = ())
     return "\n".join(lines)
 
 
-def write_latex(saved: SavedResults, path: Path) -> None:
+def write_latex(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
     """Every table as a booktabs LaTeX fragment (\\input it; needs booktabs)."""
     parts = ["% Tables written by spatialpanel. Requires \\usepackage{booktabs}."]
+    if lang == "zh":
+        parts.append("% Chinese labels: compile with xelatex and \\usepackage{xeCJK}.")
     if saved.study.get("synthetic"):
         parts.append("% SYNTHETIC DATA: generated demonstration panel, not real figures.")
-    for stage in saved.stages:
+    num = numbering(saved)
+    for stage in ordered_stages(saved):
         for t in stage["tables"]:
             table = saved.tables[t["key"]]
+            title = num.table_title(table.key, table.title, lang=lang)
             if len(table.frame) > MAX_ROWS:
-                parts.append(f"% {table.title}: {_too_long(table.key, len(table.frame))}")
+                parts.append(f"% {_tex(title)}: {_too_long(table.key, len(table.frame))}")
                 continue
-            parts.append(latex_table(table.frame, title=table.title, notes=table.notes))
+            parts.append(latex_table(table.frame, title=title, notes=table.notes, lang=lang))
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 
@@ -146,14 +327,37 @@ def _three_line(table: object) -> None:
         tc_pr.append(tc_borders)
 
 
+def _docx_table(doc: object, title: str, flat: pd.DataFrame, notes: tuple[str, ...]) -> None:
+    """A captioned three-line table with small type and its notes."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    doc.add_paragraph(title, style="Caption")  # type: ignore[attr-defined]
+    grid = doc.add_table(rows=len(flat) + 1, cols=len(flat.columns))  # type: ignore[attr-defined]
+    rows = list(grid.rows)
+    for row_i, values in enumerate([list(flat.columns), *flat.itertuples(index=False)]):
+        for cell, v in zip(rows[row_i].cells, values, strict=True):
+            cell.text = str(v)
+            para = cell.paragraphs[0]
+            if row_i > 0 and _NUMERIC.match(str(v)):
+                para.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+            for run in para.runs:
+                run.font.size = Pt(8)
+    _three_line(grid)
+    if notes:
+        note = doc.add_paragraph(" ".join(notes))  # type: ignore[attr-defined]
+        for run in note.runs:
+            run.font.size = Pt(8)
+
+
 def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
     """The report as a Word document: headings, sentences, three-line tables and figures."""
     import datetime as dt
 
     from docx import Document
-    from docx.shared import Inches, Pt
+    from docx.shared import Inches
 
-    from spatialpanel.report.i18n import label
+    from spatialpanel.report.i18n import label, stage_title
     from spatialpanel.study.outputs import normalise_zip
 
     doc = Document()
@@ -165,35 +369,29 @@ def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
         p = doc.add_paragraph()
         run = p.add_run(label("synthetic_banner", lang))
         run.bold = True
-    for i, stage in enumerate(saved.stages, start=1):
-        doc.add_heading(f"{i}. {stage['title']}", level=1)
+    num = numbering(saved)
+    long: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = []
+    for i, stage in enumerate(ordered_stages(saved), start=1):
+        doc.add_heading(f"{i}. {stage_title(stage['name'], stage['title'], lang)}", level=1)
         for sent in stage["sentences"]:
             doc.add_paragraph(sent["text"], style="List Bullet")
         for t in stage["tables"]:
             table = saved.tables[t["key"]]
-            flat = _flat(table.frame)
-            doc.add_paragraph(table.title, style="Caption")
-            if len(flat) > MAX_ROWS:
-                doc.add_paragraph(_too_long(table.key, len(flat)))
+            title = num.table_title(table.key, table.title, lang=lang)
+            if len(table.frame) > MAX_ROWS:
+                long.append((title, table.frame, table.notes))
+                doc.add_paragraph(f"{title}: {label('appendix_see', lang)}", style="Caption")
                 continue
-            grid = doc.add_table(rows=len(flat) + 1, cols=len(flat.columns))
-            rows = grid.rows
-            for cell, col in zip(rows[0].cells, flat.columns, strict=True):
-                cell.text = str(col)
-            for grid_row, values in zip(list(rows)[1:], flat.itertuples(index=False), strict=True):
-                for cell, v in zip(grid_row.cells, values, strict=True):
-                    cell.text = str(v)
-                    for run in cell.paragraphs[0].runs:
-                        run.font.size = Pt(8)
-            _three_line(grid)
-            if table.notes:
-                note = doc.add_paragraph(" ".join(table.notes))
-                for run in note.runs:
-                    run.font.size = Pt(8)
+            _docx_table(doc, title, _flat(table.frame, lang=lang), table.notes)
         for f in stage["figures"]:
             png = next((p for p in f["files"] if p.endswith(".png")), None)
             if png is not None:
                 doc.add_picture(str(saved.root / png), width=Inches(6))
-                doc.add_paragraph(f["title"], style="Caption")
+                title = num.figure_title(f["key"], f["title"], lang=lang)
+                doc.add_paragraph(title, style="Caption")
+    if long:
+        doc.add_heading(label("appendix", lang), level=1)
+        for title, frame, notes in long:
+            _docx_table(doc, title, _flat(frame, lang=lang), notes)
     doc.save(str(path))
     normalise_zip(path)

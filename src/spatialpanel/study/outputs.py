@@ -275,7 +275,12 @@ def write_results(
     }
     (out_dir / "stages.json").write_text(
         json.dumps(
-            {"study": study_info, "stages": described},
+            {
+                "study": study_info,
+                "data": _jsonable(ctx.results.get("data_source", {})),
+                "versions": _versions(),
+                "stages": described,
+            },
             ensure_ascii=False,
             indent=2,
             sort_keys=False,
