@@ -31,7 +31,7 @@ DEMO = "demo"
 
 _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "missing"): ("linear", "nearest", "mean", "none"),
-    ("data", "layout"): ("auto", "long", "wide"),
+    ("data", "layout"): ("auto", "long", "wide", "tidy"),
     ("data", "entity_kind"): ("china", "generic"),
     ("study", "lang"): ("en", "zh"),
     ("model", "kind"): ("sar", "sem", "sdm", "sdem", "slx"),
