@@ -55,16 +55,16 @@ STAGES: tuple[StageSpec, ...] = (
         ("weights", "model"),
     ),
     StageSpec(
-        "robustness",
-        "Model comparison and robustness to the weight matrix",
-        "spatialpanel.study.stages.robustness",
-        ("weights", "model"),
-    ),
-    StageSpec(
         "dynamic",
         "Dynamic spatial Durbin model: short- and long-run effects",
         "spatialpanel.study.stages.dynamic",
         ("weights", "model", "dynamic"),
+    ),
+    StageSpec(
+        "robustness",
+        "Model comparison and robustness to the weight matrix",
+        "spatialpanel.study.stages.robustness",
+        ("weights", "model"),
     ),
     StageSpec(
         "disparity",
