@@ -158,6 +158,18 @@ def test_percent_unit_with_percent_cells_and_excel_percent() -> None:
     assert panel.units == {"rate": "%"}
 
 
+def test_percent_cell_under_another_unit_refused() -> None:
+    frame = pd.DataFrame(
+        {"province": ["北京", "天津"], "year": [2014, 2014], "gdp(亿元)": ["12%", 1]}
+    )
+    with pytest.raises(
+        DataError,
+        match=r"row position 0, column 'gdp\(亿元\)', region '北京', year 2014: the cell "
+        r"'12%' is a percentage but the file states the unit of 'gdp' as '亿元'",
+    ):
+        read_panel(frame)
+
+
 def test_two_units_for_one_variable_refused() -> None:
     frame = pd.DataFrame({"province": ["北京"], "gdp(亿元)_2014": [1.0], "gdp(万元)_2015": [2.0]})
     with pytest.raises(DataError, match=r"variable 'gdp' has the unit '亿元' in one header and"):

@@ -108,6 +108,7 @@ def assemble(
     unit_map: dict[str, str] = {}
     for table in tables:
         unit_map.update(table.units)
+    _check_percent_units(unit_map, places, log)
     for row in log.rows:
         if row[0] == "convert" and "percent" in str(row[6]) and row[3] not in unit_map:
             unit_map[str(row[3])] = "%"
@@ -285,6 +286,29 @@ def _generic_id(value: object) -> Hashable:
     if stripped.isdigit() and str(int(text)) == text:
         return int(text)
     return text
+
+
+_PERCENT_UNITS = frozenset({"%", "percent", "pct", "百分比"})
+
+
+def _check_percent_units(
+    unit_map: Mapping[str, str], places: Mapping[Key, Record], log: AuditLog
+) -> None:
+    """A cell written with a percent sign (or an Excel percent format) in a column whose stated
+    unit is not a percent (``gdp(亿元)`` holding ``12%``) contradicts the file: refused."""
+    for row in log.rows:
+        step, entity, year, variable, old, _, detail = row
+        unit = unit_map.get(str(variable))
+        if step != "convert" or "percent" not in str(detail) or unit is None:
+            continue
+        if normalize_label(unit).casefold() in _PERCENT_UNITS:
+            continue
+        record = places[(entity, cast(int, year), str(variable))]
+        shown = repr(old) if isinstance(old, str) else str(old)
+        raise DataError(
+            f"{_full(record).describe()}: the cell {shown} is a percentage but the file states "
+            f"the unit of {variable!r} as {unit!r}. Correct the cell or the unit."
+        )
 
 
 def _cells(
