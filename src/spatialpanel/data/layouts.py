@@ -12,10 +12,15 @@ Recognised layouts (see ``docs/preparing-data.md``):
 ``year-sheet``
     A sheet named by a year (``2014``, ``2014年``) holding a cross-section: a region column and one
     column per variable.
+``tidy``
+    A region column, a time column, a variable-name column and a value column (one row per
+    region, year and variable); see :mod:`spatialpanel.data.tidy`.
 
 Above the header, title rows are ignored; below the table, rows that are clearly notes (a
 single cell starting with 注, 说明, 资料来源, 数据来源, Note, Source, ``*``) are ignored. Both are
-listed in the audit. A second header row holding units (亿元, %) gives the variables' units.
+listed in the audit. A second header row holding units (亿元, %) gives the variables' units; so
+does a unit in brackets at the end of a header (``gdp(亿元)``, ``城镇化率（%）``), which is taken
+off the variable's name (audited).
 """
 
 from __future__ import annotations
