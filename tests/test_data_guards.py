@@ -1,5 +1,7 @@
-"""Numerical guards (issue 10 §5): no NaN or inf reaches a table, and a near-singular design is
-refused with its condition number and the variables involved.
+"""Numerical guards (issue 10 §5): no NaN or inf reaches a table; a near-singular design is
+refused with its condition number and the variables involved; a random-effects variance on its
+boundary (σ²_μ = 0) warns, and the information matrix that is singular there is repaired with a
+warning through a real fit.
 
 The other guards of §5 are triggered on purpose in ``tests/test_models_errors.py``: ρ on the
 boundary (``test_rho_on_the_boundary_warns``), non-convergence (``test_non_convergence_raises``),
@@ -12,6 +14,7 @@ an information matrix that is not positive definite
 from __future__ import annotations
 
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +22,7 @@ import pandas as pd
 import pytest
 
 import spatialpanel as sp
-from spatialpanel.errors import EstimationError
+from spatialpanel.errors import EstimationError, NumericalWarning
 from spatialpanel.study.artifacts import StageOutput, TableArtifact
 from spatialpanel.study.config import load_study
 from spatialpanel.study.context import StudyContext
@@ -129,3 +132,35 @@ def test_write_results_refuses_before_writing(tmp_path: Path) -> None:
     with pytest.raises(EstimationError, match=r"table 'table7_sdm'.*row 'uri'"):
         write_results(out, config=cfg, ctx=ctx, stages=(stage,), report=False)
     assert not out.exists()
+
+
+def _no_entity_heterogeneity() -> pd.DataFrame:
+    """Cigar 1963-1972 with every variable demeaned by state: no individual effects remain."""
+    d = cigar_data()
+    d = d[d.index.get_level_values("year") <= d.index.get_level_values("year").min() + 9].copy()
+    for v in ("logc", "logp", "logy"):
+        d[v] = d[v] - d[v].groupby(level="state").transform("mean")
+    return d
+
+
+@pytest.mark.parametrize(("kind", "at"), [("sar", "θ = 1"), ("sem", "φ = 0")])
+def test_random_effects_variance_on_its_boundary_warns(kind: str, at: str) -> None:
+    model = sp.SpatialPanelModel(
+        _no_entity_heterogeneity(),
+        y="logc",
+        x=["logp", "logy"],
+        w=cigar_weights(),
+        model=kind,  # type: ignore[arg-type]
+        effects="random",
+    )
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", NumericalWarning)
+        res = model.fit()
+    messages = [str(c.message) for c in caught if issubclass(c.category, NumericalWarning)]
+    assert any(
+        f"σ²_μ is estimated at zero ({at})" in m and "effects='pooled'" in m for m in messages
+    )
+    if kind == "sem":  # φ on its bound: the information matrix is singular there; the guard
+        # raises its eigenvalues and says so, and the standard errors stay finite
+        assert any("is not positive definite" in m and "raised" in m for m in messages)
+    assert np.all(np.isfinite(res.std_errors.to_numpy()))
