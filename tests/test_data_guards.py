@@ -150,7 +150,7 @@ def test_random_effects_variance_on_its_boundary_warns(kind: str, at: str) -> No
         y="logc",
         x=["logp", "logy"],
         w=cigar_weights(),
-        model=kind,  # type: ignore[arg-type]
+        model=kind,
         effects="random",
     )
     with warnings.catch_warnings(record=True) as caught:
