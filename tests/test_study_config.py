@@ -73,11 +73,11 @@ def test_bad_entries_are_refused_with_a_message(mutate, message) -> None:  # typ
 
 
 def test_missing_file_and_bad_toml(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="does not exist.*spatialpanel init"):
+    with pytest.raises(ConfigError, match=r"does not exist.*spatialpanel init"):
         load_study(tmp_path / "nope.toml")
     bad = tmp_path / "bad.toml"
     bad.write_text("[data\nfile = 1", encoding="utf-8")
-    with pytest.raises(ConfigError, match="bad.toml is not valid TOML"):
+    with pytest.raises(ConfigError, match=r"bad\.toml is not valid TOML"):
         load_study(bad)
 
 

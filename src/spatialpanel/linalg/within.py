@@ -41,7 +41,7 @@ def spatial_lag(w: object, a: NDArray[np.float64]) -> NDArray[np.float64]:
     """``W`` applied to each period of a ``(T, N[, k])`` array: out[t] = W @ a[t]."""
     import scipy.sparse as sps
 
-    mat = sps.csr_array(w)  # type: ignore[arg-type]
+    mat = sps.csr_array(w)
     t, n = a.shape[0], a.shape[1]
     flat = a.reshape(t, n, -1)
     out = np.empty_like(flat, dtype=float)
