@@ -14,6 +14,7 @@ from spatialpanel.report.i18n import translate_cell
 from spatialpanel.report.results_io import SavedResults, numbering, ordered_stages
 
 __all__ = [
+    "LONGTABLE_ROWS",
     "MAX_ROWS",
     "html_table",
     "latex_table",
@@ -158,7 +159,7 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
         left = (
             "".join(f'<th scope="col" class="ix">{esc(n)}</th>' for n in names)
             if last
-            else f'<th colspan="{n_idx}"></th>'
+            else (f'<th colspan="{n_idx}"></th>' if n_idx > 1 else "<th></th>")
         )
         if last:
             right = "".join(
@@ -248,6 +249,20 @@ _LATEX_TEXT = {
     "¹": r"\textsuperscript{1}",
     "’": "'",
     "‘": "`",
+    "π": r"$\pi$",
+    "μ": r"$\mu$",
+    "φ": r"$\phi$",
+    "ω": r"$\omega$",
+    "Δ": r"$\Delta$",
+    "→": r"$\rightarrow$",
+    "↦": r"$\mapsto$",
+    "ḡ": r"$\bar{g}$",
+    "§": r"\S{}",
+    "≈": r"$\approx$",
+    "±": r"$\pm$",
+    "…": r"\ldots{}",
+    "⁰": r"\textsuperscript{0}",
+    "³": r"\textsuperscript{3}",
 }
 
 
@@ -255,35 +270,91 @@ def _tex(s: object) -> str:
     return "".join(_LATEX_SPECIAL.get(ch, _LATEX_TEXT.get(ch, ch)) for ch in str(s))
 
 
+#: Tables with more rows than this are set as ``longtable`` (they break across pages).
+LONGTABLE_ROWS = 30
+
+
+def _latex_head(frame: pd.DataFrame, flat: pd.DataFrame, lang: str) -> list[str]:
+    n_idx = frame.index.nlevels
+    heads = _header_rows(frame.columns, lang)
+    if len(heads) == 1:
+        return [" & ".join(_tex(c) for c in flat.columns) + r" \\"]
+    lines = []
+    # grouped columns: \multicolumn labels with \cmidrule under each group, then the leaves
+    for runs in heads[:-1]:
+        cells, rules, col = [""] * n_idx, [], n_idx + 1
+        for text, span in runs:
+            cells.append(
+                rf"\multicolumn{{{span}}}{{c}}{{{_tex(text)}}}" if span > 1 else _tex(text)
+            )
+            if text:
+                rules.append(rf"\cmidrule(lr){{{col}-{col + span - 1}}}")
+            col += span
+        lines.append(" & ".join(cells) + r" \\")
+        lines.append(" ".join(rules))
+    leaves = [_tex(_label(n, lang, header=True)) for n in frame.index.names]
+    leaves += [_tex(text) for text, _ in heads[-1]]
+    lines.append(" & ".join(leaves) + r" \\")
+    return lines
+
+
 def latex_table(
     frame: pd.DataFrame, *, title: str, notes: tuple[str, ...] = (), lang: str = "en"
 ) -> str:
-    """A booktabs LaTeX table (needs ``\\usepackage{booktabs}``)."""
+    """A booktabs LaTeX table (needs ``\\usepackage{booktabs}``).
+
+    Tables longer than :data:`LONGTABLE_ROWS` rows are set as a ``longtable`` (needs
+    ``\\usepackage{longtable}``) whose header repeats on every page.
+    """
     flat = _flat(frame, lang=lang)
     n_idx = frame.index.nlevels
     spec = "l" * n_idx + "r" * (len(flat.columns) - n_idx)
+    head = _latex_head(frame, flat, lang)
+    body = [" & ".join(_tex(v) for v in row) + r" \\" for row in flat.itertuples(index=False)]
+    note = [rf"\par\smallskip\footnotesize {_tex(' '.join(notes))}"] if notes else []
+    if len(flat) > LONGTABLE_ROWS:
+        lines = [
+            rf"\begin{{longtable}}{{{spec}}}",
+            rf"\caption{{{_tex(title)}}} \\",
+            r"\toprule",
+            *head,
+            r"\midrule",
+            r"\endfirsthead",
+            r"\toprule",
+            *head,
+            r"\midrule",
+            r"\endhead",
+            r"\bottomrule",
+            r"\endlastfoot",
+            *body,
+            r"\end{longtable}",
+        ]
+        if notes:
+            lines.append(rf"{{\footnotesize {_tex(' '.join(notes))}\par}}")
+        return "\n".join(lines)
     lines = [
         r"\begin{table}[htbp]",
         r"\centering",
         rf"\caption{{{_tex(title)}}}",
         rf"\begin{{tabular}}{{{spec}}}",
         r"\toprule",
-        " & ".join(_tex(c) for c in flat.columns) + r" \\",
+        *head,
         r"\midrule",
+        *body,
+        r"\bottomrule",
+        r"\end{tabular}",
+        *note,
+        r"\end{table}",
     ]
-    for row in flat.itertuples(index=False):
-        lines.append(" & ".join(_tex(v) for v in row) + r" \\")
-    lines.append(r"\bottomrule")
-    lines.append(r"\end{tabular}")
-    if notes:
-        lines.append(rf"\par\smallskip\footnotesize {_tex(' '.join(notes))}")
-    lines.append(r"\end{table}")
     return "\n".join(lines)
 
 
 def write_latex(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
     """Every table as a booktabs LaTeX fragment (\\input it; needs booktabs)."""
-    parts = ["% Tables written by spatialpanel. Requires \\usepackage{booktabs}."]
+    parts = [
+        "% Tables written by spatialpanel. Requires \\usepackage{booktabs} and "
+        "\\usepackage{longtable}."
+    ]
     if lang == "zh":
         parts.append("% Chinese labels: compile with xelatex and \\usepackage{xeCJK}.")
     if saved.study.get("synthetic"):
