@@ -147,3 +147,28 @@ def test_markdown_and_latex_snapshots() -> None:
     assert r"\toprule" in tex and r"\midrule" in tex and r"\bottomrule" in tex
     assert r"2014 & 0.7090 & 0.0001 \\" in tex
     assert r"50\% note" in tex
+
+
+def test_chinese_report_says_when_no_cjk_font(
+    results_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import spatialpanel.report.fonts as fonts
+
+    monkeypatch.setattr(fonts, "cjk_font", lambda: None)
+    build_report(results_dir, lang="zh")
+    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    assert "未检测到中文（CJK）字体" in html and "fonts-noto-cjk" in html
+    monkeypatch.setattr(fonts, "cjk_font", lambda: "Noto Sans CJK SC")
+    build_report(results_dir, lang="zh")
+    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    assert "未检测到中文（CJK）字体" not in html
+    assert "设置与数据来源" in html and "目录" in html
+    build_report(results_dir, lang="en")
+
+
+def test_report_states_the_conventions(results_dir: Path) -> None:
+    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    assert html.index('id="provenance"') < html.index('id="demo"')
+    assert "Settings and provenance" in html
+    # the demo study's seed and versions are stated (versions come from stages.json)
+    assert "Seed" in html and "numpy" in html
