@@ -440,6 +440,13 @@ def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
         p = doc.add_paragraph()
         run = p.add_run(label("synthetic_banner", lang))
         run.bold = True
+    from spatialpanel.report.build import conventions
+
+    doc.add_heading(label("provenance", lang), level=1)
+    for name, text in conventions(saved):
+        para = doc.add_paragraph()
+        para.add_run(f"{name}. ").bold = True
+        para.add_run(text)
     num = numbering(saved)
     long: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = []
     for i, stage in enumerate(ordered_stages(saved), start=1):
