@@ -219,3 +219,14 @@ def test_latex_compiles(results: Path, tmp_path: Path) -> None:
     assert (tmp_path / "main.pdf").stat().st_size > 1000
     tex = (results / "tables.tex").read_text(encoding="utf-8")
     assert r"\begin{longtable}{lr}" in tex and r"\endhead" in tex
+
+
+def test_a_bare_row_counter_is_not_printed() -> None:
+    frame = pd.DataFrame({"year": [2014, 2015], "G": [0.2422, 0.235]})
+    assert markdown_table(frame) == (
+        "| year | G |\n|---:|---:|\n| 2014 | 0.2422 |\n| 2015 | 0.2350 |"
+    )
+    assert '<th scope="row">' not in html_table(frame)
+    assert r"\begin{tabular}{rr}" in latex_table(frame, title="Gini")
+    # a named index, or one that is not 0..n-1, stays
+    assert markdown_table(frame.set_index("year")).startswith("| year | G |\n|---|---:|")

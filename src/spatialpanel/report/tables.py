@@ -91,6 +91,24 @@ def _header_rows(columns: pd.Index, lang: str) -> list[list[tuple[str, int]]]:
     return [r for r in rows if any(text for text, _ in r)] or rows[-1:]
 
 
+def _row_counter(index: pd.Index) -> bool:
+    """An unnamed 0, 1, ..., n-1 index (pandas' default): noise in a printed table."""
+    if index.nlevels != 1 or not _blank(index.name):
+        return False
+    try:
+        return [int(v) for v in index] == list(range(len(index)))
+    except (TypeError, ValueError):
+        return False
+
+
+def _index_part(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
+    """Header labels and per-row labels of the index (none for a bare row counter)."""
+    if _row_counter(frame.index):
+        return [], [[] for _ in range(len(frame))]
+    names = [_label(n, lang, header=True) for n in frame.index.names]
+    return names, _index_rows(frame.index, lang)
+
+
 def _flat(frame: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
     """Index as leading columns and multi-level column labels joined, for flat formats."""
     out = _cells(frame, lang)
@@ -100,8 +118,7 @@ def _flat(frame: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
         else _label(col, lang, header=True)
         for col in out.columns
     ]
-    names = [_label(n, lang, header=True) for n in out.index.names]
-    index = _index_rows(out.index, lang)
+    names, index = _index_part(out, lang)
     body = [[*idx, *row] for idx, row in zip(index, out.itertuples(index=False), strict=True)]
     return pd.DataFrame(body, columns=pd.Index([*names, *heads]), dtype=object)
 
@@ -148,7 +165,7 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
     and the row labels are left-aligned. Everything is HTML-escaped.
     """
     cells = _cells(frame, lang)
-    names = [_label(n, lang, header=True) for n in frame.index.names]
+    names, index = _index_part(frame, lang)
     n_idx = len(names)
     heads = _header_rows(frame.columns, lang)
     numeric = _numeric_columns(cells)
@@ -159,7 +176,7 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
         left = (
             "".join(f'<th scope="col" class="ix">{esc(n)}</th>' for n in names)
             if last
-            else (f'<th colspan="{n_idx}"></th>' if n_idx > 1 else "<th></th>")
+            else (f'<th colspan="{n_idx}"></th>' if n_idx > 1 else "<th></th>" * n_idx)
         )
         if last:
             right = "".join(
@@ -170,7 +187,7 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
             right = "".join(_th(text, span, group=True) for text, span in runs)
         lines.append(f"<tr>{left}{right}</tr>")
     lines += ["</thead>", "<tbody>"]
-    for idx, row in zip(_index_rows(frame.index, lang), cells.itertuples(index=False), strict=True):
+    for idx, row in zip(index, cells.itertuples(index=False), strict=True):
         head = "".join(f'<th scope="row">{esc(v)}</th>' for v in idx)
         body = "".join(
             _td(str(v), numeric=num, starred=star)
@@ -184,7 +201,7 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
 def markdown_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
     """A GitHub-flavoured Markdown pipe table of ``frame`` (formatted numbers)."""
     flat = _flat(frame, lang=lang)
-    n_idx = frame.index.nlevels
+    n_idx = len(_index_part(frame, lang)[0])
 
     def md(s: object) -> str:
         return str(s).replace("|", "\\|")
@@ -275,7 +292,8 @@ LONGTABLE_ROWS = 30
 
 
 def _latex_head(frame: pd.DataFrame, flat: pd.DataFrame, lang: str) -> list[str]:
-    n_idx = frame.index.nlevels
+    names = _index_part(frame, lang)[0]
+    n_idx = len(names)
     heads = _header_rows(frame.columns, lang)
     if len(heads) == 1:
         return [" & ".join(_tex(c) for c in flat.columns) + r" \\"]
@@ -292,8 +310,7 @@ def _latex_head(frame: pd.DataFrame, flat: pd.DataFrame, lang: str) -> list[str]
             col += span
         lines.append(" & ".join(cells) + r" \\")
         lines.append(" ".join(rules))
-    leaves = [_tex(_label(n, lang, header=True)) for n in frame.index.names]
-    leaves += [_tex(text) for text, _ in heads[-1]]
+    leaves = [_tex(n) for n in names] + [_tex(text) for text, _ in heads[-1]]
     lines.append(" & ".join(leaves) + r" \\")
     return lines
 
@@ -307,7 +324,7 @@ def latex_table(
     ``\\usepackage{longtable}``) whose header repeats on every page.
     """
     flat = _flat(frame, lang=lang)
-    n_idx = frame.index.nlevels
+    n_idx = len(_index_part(frame, lang)[0])
     spec = "l" * n_idx + "r" * (len(flat.columns) - n_idx)
     head = _latex_head(frame, flat, lang)
     body = [" & ".join(_tex(v) for v in row) + r" \\" for row in flat.itertuples(index=False)]
