@@ -39,11 +39,26 @@ from scipy import stats
 
 from spatialpanel.errors import ConfigError, EstimationError, NumericalWarning, did_you_mean
 from spatialpanel.inference._protocols import Fitted
+from spatialpanel.linalg.traces import SeriesTraces
 
-__all__ = ["EffectsMethod", "Horizon", "WeightsSpectrum", "effects_at", "impacts"]
+__all__ = [
+    "EXACT_TRACES_LIMIT",
+    "EffectsMethod",
+    "Horizon",
+    "TraceMethod",
+    "WeightsSpectrum",
+    "effects_at",
+    "impacts",
+]
 
 EffectsMethod = Literal["delta", "simulation"]
 Horizon = Literal["short", "long"]
+TraceMethod = Literal["auto", "exact", "stochastic"]
+_TRACES = ("auto", "exact", "stochastic")
+EXACT_TRACES_LIMIT = 3000
+"""``traces="auto"`` is exact (eigenvalues) up to this N, the power series with Hutchinson
+moments above (the same limit as the exact information matrix,
+:data:`spatialpanel.models.information.DENSE_LIMIT`)."""
 _KINDS = ("direct", "indirect", "total")
 _COND_LIMIT = 1e8
 
@@ -63,10 +78,29 @@ class WeightsSpectrum:
 
     @classmethod
     def of(cls, w: NDArray[np.float64] | sps.sparray | sps.spmatrix) -> WeightsSpectrum:
-        """One eigendecomposition of ``w`` (dense fallback when ``V`` is ill-conditioned)."""
-        dense = np.asarray(sps.csr_array(w).toarray(), dtype=float)
+        """One eigendecomposition of ``w`` (dense fallback when ``V`` is ill-conditioned).
+
+        When W has unit row sums and is similar to a symmetric matrix through a diagonal
+        scaling (a row-standardised symmetric matrix), only its eigenvalues are computed, by the
+        real symmetric solver: then ``1'f(W)1 = N f(1)`` for every f, so ``c`` is ``N`` on the
+        Perron eigenvalue 1 and zero elsewhere.
+        """
+        from spatialpanel.linalg.logdet import symmetric_scale
+
+        mat = sps.csr_array(w, dtype=float)
+        dense = np.asarray(mat.toarray(), dtype=float)
         n = dense.shape[0]
         ones = np.ones(n)
+        rows = np.asarray(mat.sum(axis=1)).ravel()
+        if n > 1 and np.all(mat.data >= 0) and np.allclose(rows, 1.0, rtol=0.0, atol=1e-12):
+            d = symmetric_scale(mat)
+            if d is not None:
+                sd = np.sqrt(d)
+                sym = (sd[:, None] * dense) / sd[None, :]
+                vals_s = np.linalg.eigvalsh(0.5 * (sym + sym.T))
+                c_s = np.zeros(n)
+                c_s[int(np.argmax(vals_s))] = float(n)
+                return cls(dense, vals_s.astype(complex), c_s.astype(complex))
         if np.allclose(dense, dense.T):
             vals_r, vec_r = np.linalg.eigh(dense)
             c = (vec_r.T @ ones) ** 2
@@ -198,7 +232,7 @@ def effects_at(
     beta: NDArray[np.float64],
     theta: NDArray[np.float64],
     rho: NDArray[np.float64],
-    spectrum: WeightsSpectrum,
+    spectrum: WeightsSpectrum | SeriesTraces,
 ) -> NDArray[np.float64]:
     """Effects ``(D, 3, k)`` (direct, indirect, total) for parameter draws.
 
@@ -218,7 +252,7 @@ def _delta(
     has_rho: bool,
     wpos: list[int | None],
     cov: NDArray[np.float64],
-    spectrum: WeightsSpectrum,
+    spectrum: WeightsSpectrum | SeriesTraces,
 ) -> NDArray[np.float64]:
     """Delta-method standard errors ``(3, k)``."""
     val, der = spectrum.terms(np.array([rho]))
@@ -251,6 +285,8 @@ def impacts(
     seed: int = 0,
     horizon: Horizon = "short",
     level: float = 0.95,
+    traces: TraceMethod = "auto",
+    probes: int = 100,
 ) -> pd.DataFrame:
     """Direct, indirect and total effects of each regressor, with inference.
 
@@ -268,6 +304,16 @@ def impacts(
         long-run effects of a dynamic model, ``((1 − τ)I − (ρ + η)W)⁻¹(β_k I + θ_k W)``.
     level
         Coverage of the percentile interval reported by the simulation.
+    traces
+        How ``tr (I − ρW)⁻¹`` and ``tr (I − ρW)⁻¹W`` are obtained: ``"exact"`` (eigenvalues of
+        W, dense, O(N³)), ``"stochastic"`` (power series with ``probes`` seeded Hutchinson
+        moments, :class:`spatialpanel.linalg.traces.SeriesTraces`; no N x N matrix) or
+        ``"auto"`` (exact for N ≤ :data:`EXACT_TRACES_LIMIT`, stochastic above). The method and,
+        for ``"stochastic"``, the Monte Carlo standard error of each point estimate are in
+        ``out.attrs["traces"]`` and ``out.attrs["trace_error"]`` (a DataFrame like the
+        estimates; the total effects are exact, error 0).
+    probes
+        Number of Hutchinson probes of the stochastic traces (seeded with ``seed``).
 
     Returns
     -------
@@ -299,6 +345,13 @@ def impacts(
         raise ConfigError(f"draws={draws!r}; use an integer of at least 2 (e.g. 1000).")
     if not 0 < level < 1:
         raise ConfigError(f"level={level!r}; use a coverage between 0 and 1, e.g. 0.95.")
+    if traces not in _TRACES:
+        raise ConfigError(
+            f"traces={traces!r} is not known; use one of {_TRACES}."
+            + did_you_mean(str(traces), _TRACES)
+        )
+    if int(probes) != probes or probes < 2:
+        raise ConfigError(f"probes={probes!r}; use an integer of at least 2 (e.g. 100).")
     x_names, wx, rho_name = _layout(results)
     order = [*x_names, *wx.values(), *([rho_name] if rho_name else [])]
     wpos: list[int | None] = [
@@ -315,10 +368,22 @@ def impacts(
         order += [eta_name] if eta_name is not None else []
     est_full = results.params[order].to_numpy(dtype=float)
     cov_full = results.cov.loc[order, order].to_numpy(dtype=float)
-    spectrum = WeightsSpectrum.of(results.w.sparse)
+    wmat = results.w.sparse
+    n_regions = int(wmat.shape[0])
+    stochastic = traces == "stochastic" or (traces == "auto" and n_regions > EXACT_TRACES_LIMIT)
+    spectrum: WeightsSpectrum | SeriesTraces = (
+        _series(wmat, int(probes), seed) if stochastic else WeightsSpectrum.of(wmat)
+    )
     has_rho = rho_name is not None
     k = len(x_names)
     lo, hi = spectrum.stable_interval if has_rho else (-np.inf, np.inf)
+    if stochastic and has_rho:
+        rho_hat = float(est_full[order.index(str(rho_name))])
+        if not lo < rho_hat < hi:
+            raise EstimationError(
+                f"ρ = {rho_hat:.4g} lies outside ({lo:.4g}, {hi:.4g}), where the power series "
+                "of the stochastic traces converges; use traces='exact'."
+            )
     if long_run:
         est = _long_run(est_full[None, :], p_base, tau_pos, eta_pos)[0]
         jac = _long_run_jacobian(est_full, p_base, tau_pos, eta_pos)
@@ -385,4 +450,36 @@ def impacts(
             blocks[(kind, "median")] = median[i]
     out = pd.DataFrame(blocks, index=pd.Index(x_names, name="variable"))
     out.columns = pd.MultiIndex.from_tuples(list(blocks), names=["effect", "statistic"])
+    if isinstance(spectrum, SeriesTraces):
+        err = _trace_error(beta[0], theta[0], float(rho[0]), spectrum)
+        out.attrs["traces"] = (
+            f"stochastic (power series, {spectrum.probes} Hutchinson probes, seed {seed})"
+        )
+        out.attrs["trace_error"] = pd.DataFrame(
+            err.T, index=pd.Index(x_names, name="variable"), columns=list(_KINDS)
+        )
+    else:
+        out.attrs["traces"] = "exact (eigenvalues)"
     return out
+
+
+def _series(w: sps.csr_array, probes: int, seed: int) -> SeriesTraces:
+    """Power-series traces with the spectral radius (1 for a non-negative row-stochastic W)."""
+    from spatialpanel.linalg.eigen import spectral_radius
+
+    rows = np.asarray(w.sum(axis=1)).ravel()
+    if np.all(w.data >= 0) and np.allclose(rows, 1.0, rtol=0.0, atol=1e-12):
+        radius = 1.0
+    else:
+        radius = spectral_radius(w)
+    return SeriesTraces.of(w, radius=radius, probes=probes, seed=seed)
+
+
+def _trace_error(
+    beta: NDArray[np.float64], theta: NDArray[np.float64], rho: float, series: SeriesTraces
+) -> NDArray[np.float64]:
+    """Monte Carlo standard errors ``(3, k)`` of the point effects (spread across probes)."""
+    t0, t1, *_ = series.per_probe(np.array([rho]))
+    direct = (beta[:, None] * t0[0][None, :] + theta[:, None] * t1[0][None, :]) / series.n
+    se = direct.std(axis=1, ddof=1) / np.sqrt(series.probes)
+    return np.vstack([se, se, np.zeros_like(se)])

@@ -55,9 +55,10 @@ class GOperator:
             wd = self._w.toarray()
             self._dense = np.asarray(np.linalg.solve(np.eye(n) - delta * wd, wd), dtype=float)
         else:
-            import scipy.sparse.linalg as spla
+            from spatialpanel.linalg.logdet import sparse_lu, symmetric_scale
 
-            self._lu = spla.splu(sps.csc_array(sps.eye_array(n) - delta * self._w))
+            symlike = symmetric_scale(self._w) is not None
+            self._lu = sparse_lu(sps.eye_array(n) - delta * self._w, symmetric_like=symlike)
 
     def solve(self, rhs: NDArray[np.float64]) -> NDArray[np.float64]:
         """``(I - δW)⁻¹ rhs`` for an ``(N,)`` or ``(N, m)`` array."""

@@ -190,12 +190,23 @@ class SpatialPanelResults:
         draws: int = 1000,
         seed: int = 0,
         horizon: Literal["short", "long"] | str = "short",
+        traces: Literal["auto", "exact", "stochastic"] | str = "auto",
+        probes: int = 100,
     ) -> Any:
-        """Direct, indirect and total effects (see ``spatialpanel.inference.effects.impacts``)."""
+        """Direct, indirect and total effects (see ``spatialpanel.inference.effects.impacts``;
+        ``traces="auto"`` is exact up to N = 3000 and stochastic, with stated error, above)."""
         import importlib
 
         impacts = importlib.import_module("spatialpanel.inference.effects").impacts
-        return impacts(self, method=method, draws=draws, seed=seed, horizon=horizon)
+        return impacts(
+            self,
+            method=method,
+            draws=draws,
+            seed=seed,
+            horizon=horizon,
+            traces=traces,
+            probes=probes,
+        )
 
     def __repr__(self) -> str:
         sp = self.spec
