@@ -149,7 +149,7 @@ def test_robustness_stage_tables_and_sentences() -> None:
     assert len(out.sentences) == 2
     aic, robust = out.sentences
     assert "the SDM has the lowest AIC" in aic.text  # logL 1598.715 vs 1538.958 and 1482.599
-    assert robust.text.startswith("Across 2 weight matrices ρ of the SDM")
+    assert robust.text.startswith("Across 2 weight matrices, ρ of the SDM")
     for source in robust.sources:
         key, row, col = source.split(":")
         assert key == "robustness_spatial" and row in spatial.index and col in spatial.columns

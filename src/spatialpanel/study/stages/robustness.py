@@ -72,19 +72,19 @@ def robustness_sentence(
     sig_word = f"significant at {level}" if ref_sig else f"not significant at {level}"
     n = len(est)
     if not other_sign and not other_sig:
-        verdict = (
-            f"keeps its sign ({sign_word}) and significance ({sig_word}) under all {n} matrices"
-        )
+        verdict = f"keeps its sign ({sign_word}) and its significance ({sig_word})"
     else:
         parts = []
         if other_sign:
             parts.append(f"changes sign under {', '.join(other_sign)}")
         if other_sig:
             parts.append(f"changes significance under {', '.join(other_sig)}")
-        verdict = f"is {sign_word} and {sig_word} with {ref}, but " + " and ".join(parts)
+        verdict = f"is {sign_word} and {sig_word} with the study's {ref} weights, but " + (
+            " and ".join(parts)
+        )
     lo, hi = min(est, key=lambda k: est[k]), max(est, key=lambda k: est[k])
     text = (
-        f"Across {n} weight matrices {symbol} of the {model.upper()} {verdict}; it ranges from "
+        f"Across {n} weight matrices, {symbol} of the {model.upper()} {verdict}; it ranges from "
         f"{est[lo]:.3f} ({lo}) to {est[hi]:.3f} ({hi})."
     )
     sources = tuple(f"{key}:{k}:{c}" for k in est for c in ("estimate", "p"))
