@@ -353,8 +353,9 @@ class SpatialWeights:
 
 def check_ids_match(w_ids: pd.Index, data_ids: pd.Index, *, what: str = "the data") -> None:
     """Raise a :class:`WeightsError` naming missing and extra regions when the id sets differ."""
-    missing = [i for i in data_ids if i not in set(w_ids)]
-    extra = [i for i in w_ids if i not in set(data_ids)]
+    w_set, data_set = set(w_ids), set(data_ids)  # built once: O(N), not O(N²)
+    missing = [i for i in data_ids if i not in w_set]
+    extra = [i for i in w_ids if i not in data_set]
     if missing or extra or len(w_ids) != len(data_ids):
         raise WeightsError(
             f"the weights' ids do not match {what}: regions in the data but not in w: "
