@@ -239,11 +239,12 @@ def _kde_3d_figure(
             zz,
             cmap="viridis",
             rcount=len(years),
-            ccount=min(zz.shape[1], 256),
+            ccount=min(zz.shape[1], 96),
             linewidth=0.2,
             edgecolor="0.3",
             antialiased=True,
             alpha=0.9,
+            rasterized=True,  # the surface as a bitmap inside SVG/PDF: small, fast files
         )
         ax.set_xlabel(xlabel, fontsize=8)
         ax.set_ylabel(_t("Year", lang), fontsize=8)
