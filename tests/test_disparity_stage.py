@@ -83,11 +83,11 @@ def test_tables_match_functions(output) -> None:  # type: ignore[no-untyped-def]
             assert f"{var}_{what}" in tables
     series = ctx.variable("cp")
     dag = dagum_gini_panel(series)
-    got = tables["cp_dagum"].frame.set_index("year")
+    got = tables["cp_dagum"].frame
     pd.testing.assert_frame_equal(got, dag.table)
     sm = spatial_markov(series, ctx.weights["contiguity"], k=4)
     assert f"LR = {sm.lr_test.stat:.3f}" in " ".join(tables["cp_spatial_markov"].notes)
-    beta = tables["cp_beta"].frame.set_index("model")
+    beta = tables["cp_beta"].frame
     fe = panel_beta_convergence(series, effects="twoway")
     assert beta.loc["absolute, panel (two-way FE)", "beta"] == fe.beta
     np.testing.assert_equal(beta.loc["absolute, panel (two-way FE)", "half_life"], fe.half_life)
@@ -152,7 +152,7 @@ def test_conditional_beta_with_controls() -> None:
     ctx = _context({"tools": ["convergence"], "variables": ["cp"]}, {"controls": ["x1"]})
     out = stage.run(ctx)
     beta = {t.key: t for t in out.tables}["cp_beta"]
-    frame = beta.frame.set_index("model")
+    frame = beta.frame
     series = ctx.variable("cp")
     ref = panel_beta_convergence(series, effects="twoway", controls=ctx.panel[["x1"]])
     assert frame.loc["conditional, panel (two-way FE)", "beta"] == ref.beta

@@ -142,7 +142,7 @@ def _dagum(
         "G = G_w + G_nb + G_t; shares in percent of G. Pairs take the higher-mean group first.",
     )
     out.tables.append(
-        TableArtifact(key, f"Dagum Gini decomposition of {var} by year", table.reset_index(), notes)
+        TableArtifact(key, f"Dagum Gini decomposition of {var} by year", table, notes)
     )
     detail = _dagum_detail(res)
     out.tables.append(
@@ -218,7 +218,7 @@ def _kde(
 ) -> None:
     kd = kernel_density(series, bandwidth_rule=s["bandwidth"], groups=s["division"])
     out.store(var, "kde", kd)
-    table = kd.bandwidths.join(kd.peaks).reset_index()
+    table = kd.bandwidths.join(kd.peaks)
     key = _key("kde", var)
     rule = kd.rule if kd.rule != "fixed" else f"fixed h = {s['bandwidth']}"
     notes = (
@@ -256,7 +256,7 @@ def _kde(
             f"{p0['peak_at']:.4f} in {first} to {p1['peak_at']:.4f} in {last}, and its height "
             f"{height} from {p0['peak_height']:.3f} to {p1['peak_height']:.3f}; the curve had "
             f"{int(p1['n_peaks'])} peak(s) in {last}.",
-            (f"{key}:all:{first}:peak_at", f"{key}:all:{last}:peak_at"),
+            (f"{key}:all|{first}:peak_at", f"{key}:all|{last}:peak_at"),
         )
     )
 
@@ -392,7 +392,7 @@ def _convergence(
     key = _key("sigma", var)
     what = "coefficient of variation" if s["sigma_measure"] == "cv" else "standard deviation"
     notes = (f"σ = {what}{' of logs' if s['sigma_log'] else ''} (ddof = 1), per year and region.",)
-    out.tables.append(TableArtifact(key, f"σ convergence of {var}", sig.table.reset_index(), notes))
+    out.tables.append(TableArtifact(key, f"σ convergence of {var}", sig.table, notes))
     out.figures.append(
         FigureArtifact(
             _key("sigma_trend", var),
@@ -458,7 +458,7 @@ def _convergence(
         ),
         spatial_note,
     )
-    out.tables.append(TableArtifact(bkey, f"β convergence of {var}", table.reset_index(), bnotes))
+    out.tables.append(TableArtifact(bkey, f"β convergence of {var}", table, bnotes))
     fe = rows["absolute, panel (two-way FE)"]
     if np.isfinite(fe.speed):
         tail = (
