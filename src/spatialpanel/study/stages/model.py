@@ -218,7 +218,7 @@ def _sentences(
             Sentence(
                 f"{key}, {hyp.loc[key, 'claim']!s}: {kind} effect {est:.3f} (se {se:.3f}, "
                 f"one-sided {fmt_p(p1)}): {hyp.loc[key, 'verdict']!s}.",
-                (f"effects:{core}:{kind}:estimate", f"hypotheses:{key}:verdict"),
+                (f"effects:{core}:{kind}|estimate", f"hypotheses:{key}:verdict"),
             )
         )
     return out
