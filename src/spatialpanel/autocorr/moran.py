@@ -74,33 +74,32 @@ def _sidedness(alternative: str, stat: str) -> dict[str, str]:
     }
 
 
-def _moran_one(
-    x: NDArray[np.float64],
-    w: sps.csr_array,
-    *,
-    permutations: int,
-    rng: np.random.Generator,
-    alternative: str,
-) -> dict[str, float]:
+def _centred(x: NDArray[np.float64], what: str) -> tuple[int, NDArray[np.float64], float]:
+    """Size, deviations from the mean and their sum of squares; raise if constant."""
     n = x.size
     z = x - x.mean()
     m2 = float(z @ z)
     if m2 <= 0:
-        raise DataError("the variable is constant in a cross-section; Moran's I is undefined.")
-    s0, s1, s2 = _moments(w)
-    stat = n / s0 * float(z @ (w @ z)) / m2
-    ei = -1.0 / (n - 1)
-    var_norm = (n * n * s1 - n * s2 + 3 * s0 * s0) / ((n * n - 1) * s0 * s0) - ei * ei
-    b2 = n * float(np.sum(z**4)) / m2**2
-    a = n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 * s0)
-    b = b2 * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0 * s0)
-    var_rand = (a - b) / ((n - 1) * (n - 2) * (n - 3) * s0 * s0) - ei * ei
+        raise DataError(f"the variable is constant in a cross-section; {what} is undefined.")
+    return n, z, m2
+
+
+def _test_row(
+    n: int,
+    name: str,
+    stat: float,
+    expected: float,
+    var_rand: float,
+    var_norm: float,
+    alternative: str,
+) -> dict[str, float]:
+    """One result row: the statistic, its moments and both analytic tests (``E<name>``)."""
     sd, sd_norm = float(np.sqrt(var_rand)), float(np.sqrt(var_norm))
-    zr, zn = (stat - ei) / sd, (stat - ei) / sd_norm
-    row = {
+    zr, zn = (stat - expected) / sd, (stat - expected) / sd_norm
+    return {
         "n": float(n),
-        "I": stat,
-        "EI": ei,
+        name: stat,
+        f"E{name}": expected,
         "var": var_rand,
         "sd": sd,
         "z": zr,
@@ -110,9 +109,29 @@ def _moran_one(
         "z_norm": zn,
         "p_norm": analytic_p(zn, alternative),
         "p_perm": float("nan"),
-        "I_perm_mean": float("nan"),
-        "I_perm_sd": float("nan"),
     }
+
+
+def _moran_one(
+    x: NDArray[np.float64],
+    w: sps.csr_array,
+    *,
+    permutations: int,
+    rng: np.random.Generator,
+    alternative: str,
+) -> dict[str, float]:
+    n, z, m2 = _centred(x, "Moran's I")
+    s0, s1, s2 = _moments(w)
+    stat = n / s0 * float(z @ (w @ z)) / m2
+    ei = -1.0 / (n - 1)
+    var_norm = (n * n * s1 - n * s2 + 3 * s0 * s0) / ((n * n - 1) * s0 * s0) - ei * ei
+    b2 = n * float(np.sum(z**4)) / m2**2
+    a = n * ((n * n - 3 * n + 3) * s1 - n * s2 + 3 * s0 * s0)
+    b = b2 * ((n * n - n) * s1 - 2 * n * s2 + 6 * s0 * s0)
+    var_rand = (a - b) / ((n - 1) * (n - 2) * (n - 3) * s0 * s0) - ei * ei
+    row = _test_row(n, "I", stat, ei, var_rand, var_norm, alternative)
+    row["I_perm_mean"] = float("nan")
+    row["I_perm_sd"] = float("nan")
     if permutations:
         perm = rng.permuted(np.tile(z, (permutations, 1)), axis=1)
         lag = np.asarray(w @ perm.T).T
@@ -131,11 +150,7 @@ def _geary_one(
     rng: np.random.Generator,
     alternative: str,
 ) -> dict[str, float]:
-    n = x.size
-    z = x - x.mean()
-    m2 = float(z @ z)
-    if m2 <= 0:
-        raise DataError("the variable is constant in a cross-section; Geary's C is undefined.")
+    n, z, m2 = _centred(x, "Geary's C")
     s0, s1, s2 = _moments(w)
     coo = w.tocoo()
     rows, cols, vals = coo.row, coo.col, coo.data
@@ -152,22 +167,7 @@ def _geary_one(
     b = 0.25 * (n - 1) * s2 * (n * n + 3 * n - 6 - (n * n - n + 2) * b2)
     c = s0 * s0 * (n * n - 3 - (n - 1) ** 2 * b2)
     var_rand = (a - b + c) / (n * (n - 2) * (n - 3) * s0 * s0)
-    sd, sd_norm = float(np.sqrt(var_rand)), float(np.sqrt(var_norm))
-    zr, zn = (stat - 1.0) / sd, (stat - 1.0) / sd_norm
-    row = {
-        "n": float(n),
-        "C": stat,
-        "EC": 1.0,
-        "var": var_rand,
-        "sd": sd,
-        "z": zr,
-        "p": analytic_p(zr, alternative),
-        "var_norm": var_norm,
-        "sd_norm": sd_norm,
-        "z_norm": zn,
-        "p_norm": analytic_p(zn, alternative),
-        "p_perm": float("nan"),
-    }
+    row = _test_row(n, "C", stat, 1.0, var_rand, var_norm, alternative)
     if permutations:
         perm = rng.permuted(np.tile(x, (permutations, 1)), axis=1)
         row["p_perm"] = permutation_p(stat, calc(perm), alternative)
