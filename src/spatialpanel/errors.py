@@ -16,6 +16,7 @@ __all__ = [
     "SpatialPanelError",
     "SpatialPanelWarning",
     "WeightsError",
+    "check_option",
 ]
 
 
@@ -56,3 +57,15 @@ def did_you_mean(value: str, options: list[str] | tuple[str, ...], *, n: int = 3
         return ""
     quoted = ", ".join(f"'{c}'" for c in close)
     return f" Did you mean {quoted}?"
+
+
+def check_option(name: str, value: object, options: tuple[str, ...]) -> None:
+    """Raise a :class:`ConfigError` naming ``name`` when ``value`` is not one of ``options``.
+
+    The message lists the options and suggests the closest ones (see :func:`did_you_mean`).
+    """
+    if value not in options:
+        raise ConfigError(
+            f"{name}={value!r} is not known; use one of {options}."
+            + did_you_mean(str(value), options)
+        )

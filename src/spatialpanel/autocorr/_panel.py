@@ -11,7 +11,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from spatialpanel.errors import ConfigError, DataError, WeightsError, did_you_mean
+from spatialpanel.errors import DataError, WeightsError, check_option
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["Alternative", "analytic_p", "cross_sections", "permutation_p", "year_rng"]
@@ -22,11 +22,7 @@ _ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
 
 def check_alternative(alternative: str, options: tuple[str, ...] = _ALTERNATIVES) -> None:
     """Refuse an unknown ``alternative``, suggesting the closest option."""
-    if alternative not in options:
-        raise ConfigError(
-            f"alternative={alternative!r} is not known; use one of {options}."
-            + did_you_mean(str(alternative), options)
-        )
+    check_option("alternative", alternative, options)
 
 
 def cross_sections(

@@ -14,7 +14,7 @@ from typing import Literal
 
 import pandas as pd
 
-from spatialpanel.errors import ConfigError, did_you_mean
+from spatialpanel.errors import check_option
 
 __all__ = ["HainanLink", "adjacency_pairs", "provinces", "region_of"]
 
@@ -58,11 +58,7 @@ def region_of(
 ) -> pd.Series:
     """Map province code -> region name for a division (NBS four regions by default)."""
     options = ("region_4", "region_3belt", "region_3belt_1986")
-    if division not in options:
-        raise ConfigError(
-            f"division={division!r} is not known; use one of {options}."
-            + did_you_mean(division, options)
-        )
+    check_option("division", division, options)
     return _provinces()[division].copy()
 
 
@@ -81,11 +77,7 @@ def adjacency_pairs(*, hainan: HainanLink = "guangdong") -> list[tuple[int, int]
     list of (int, int)
         The 68 land borders plus the chosen Hainan links.
     """
-    if hainan not in _HAINAN_OPTIONS:
-        raise ConfigError(
-            f"hainan={hainan!r} is not known; use one of {_HAINAN_OPTIONS}."
-            + did_you_mean(str(hainan), _HAINAN_OPTIONS)
-        )
+    check_option("hainan", hainan, _HAINAN_OPTIONS)
     frame = _read("adjacency.csv")
     keep = {"land"}
     if hainan in ("guangdong", "guangdong+guangxi"):

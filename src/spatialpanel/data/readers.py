@@ -33,7 +33,7 @@ from spatialpanel.data.fill import FillMethod, fill_missing
 from spatialpanel.data.layouts import Layout, NoTableError, SheetTable, parse_grid
 from spatialpanel.data.validate import Bounds
 from spatialpanel.data.writers import write_panel
-from spatialpanel.errors import ConfigError, DataError, did_you_mean
+from spatialpanel.errors import ConfigError, DataError, check_option, did_you_mean
 
 __all__ = ["EntityKind", "PanelData", "SourceInfo", "read_panel", "write_panel"]
 
@@ -251,11 +251,7 @@ def _check_options(*, layout: str, entity_kind: str, extra_years: str, totals: s
         ("extra_years", extra_years, ("error", "drop")),
         ("totals", totals, ("drop", "error")),
     ):
-        if value not in options:
-            raise ConfigError(
-                f"{name}={value!r} is not known; use one of {options}."
-                + did_you_mean(str(value), options)
-            )
+        check_option(name, value, options)
 
 
 def _study_years(years: Sequence[int] | None) -> list[int] | None:

@@ -35,7 +35,7 @@ from spatialpanel.disparity._common import (
     group_order,
     resolve_groups,
 )
-from spatialpanel.errors import ConfigError, DataError, EstimationError, did_you_mean
+from spatialpanel.errors import ConfigError, DataError, EstimationError, check_option, did_you_mean
 
 __all__ = [
     "BetaConvergence",
@@ -385,11 +385,7 @@ def panel_beta_convergence(
     -------
     BetaConvergence
     """
-    if effects not in _EFFECTS:
-        raise ConfigError(
-            f"effects={effects!r} is not known; use one of {_EFFECTS}."
-            + did_you_mean(str(effects), _EFFECTS)
-        )
+    check_option("effects", effects, _EFFECTS)
     wide = balanced_wide(check_panel(values))
     logs = _positive_logs(wide, "values")
     years = list(wide.columns)

@@ -31,7 +31,7 @@ import pandas as pd
 from numpy.typing import ArrayLike, NDArray
 
 from spatialpanel.disparity._common import check_panel, group_order, resolve_groups
-from spatialpanel.errors import ConfigError, DataError, did_you_mean
+from spatialpanel.errors import ConfigError, DataError, check_option, did_you_mean
 
 __all__ = ["BandwidthRule", "Kernel", "KernelDensity", "bandwidth", "kernel_density"]
 
@@ -197,11 +197,7 @@ def kernel_density(
     -------
     KernelDensity
     """
-    if kernel not in _KERNELS:
-        raise ConfigError(
-            f"kernel={kernel!r} is not known; use one of {_KERNELS}."
-            + did_you_mean(str(kernel), _KERNELS)
-        )
+    check_option("kernel", kernel, _KERNELS)
     if n_grid < 2:
         raise ConfigError(f"n_grid={n_grid}: use at least 2 grid points (512 is usual).")
     panel = check_panel(values, name="values")

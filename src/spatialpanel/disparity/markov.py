@@ -29,7 +29,7 @@ from scipy import stats
 from scipy.sparse.csgraph import connected_components
 
 from spatialpanel.disparity._common import balanced_wide, check_panel
-from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
+from spatialpanel.errors import ConfigError, WeightsError, check_option, did_you_mean
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = [
@@ -358,11 +358,7 @@ def spatial_markov(
     SpatialMarkov
     """
     _check_options(k, classes)
-    if neighbour_classes not in _NEIGHBOUR:
-        raise ConfigError(
-            f"neighbour_classes={neighbour_classes!r} is not known; use one of {_NEIGHBOUR}."
-            + did_you_mean(str(neighbour_classes), _NEIGHBOUR)
-        )
+    check_option("neighbour_classes", neighbour_classes, _NEIGHBOUR)
     m = k if m is None else m
     wide = balanced_wide(check_panel(values), name="values")
     years = list(wide.columns)

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from spatialpanel.errors import ConfigError, DataError, did_you_mean
+from spatialpanel.errors import ConfigError, DataError, check_option, did_you_mean
 
 __all__ = [
     "Direction",
@@ -33,15 +33,6 @@ Direction = Literal["positive", "negative"]
 Variant = Literal["panel", "year"]
 _DIRECTIONS: tuple[str, ...] = ("positive", "negative")
 _SHOW = 5  # how many offending cells an error message lists
-
-
-def check_option(name: str, value: object, options: tuple[str, ...]) -> None:
-    """Raise a ConfigError naming ``name`` when ``value`` is not one of ``options``."""
-    if value not in options:
-        raise ConfigError(
-            f"{name}={value!r} is not known; use one of {options}."
-            + did_you_mean(str(value), options)
-        )
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ import scipy.sparse as sps
 from numpy.typing import NDArray
 from scipy import stats
 
-from spatialpanel.errors import ConfigError, EstimationError, did_you_mean
+from spatialpanel.errors import EstimationError, check_option
 from spatialpanel.inference._panel import panel_arrays
 from spatialpanel.linalg.within import demean
 from spatialpanel.weights.core import SpatialWeights
@@ -64,14 +64,6 @@ class OLSFit:
         return pd.Series(self.beta, index=list(self.names))
 
 
-def _check_effects(effects: str) -> None:
-    if effects not in _EFFECTS:
-        raise ConfigError(
-            f"effects={effects!r} is not known; use one of {_EFFECTS}."
-            + did_you_mean(str(effects), _EFFECTS)
-        )
-
-
 def ols_fit(
     data: pd.DataFrame,
     *,
@@ -81,7 +73,7 @@ def ols_fit(
     effects: LMEffects = "twoway",
 ) -> OLSFit:
     """OLS of ``y`` on ``x`` after removing the fixed ``effects`` (intercept when pooled)."""
-    _check_effects(effects)
+    check_option("effects", effects, _EFFECTS)
     panel = panel_arrays(data, y=y, x=x, w=w)
     yd = demean(panel.y, effects)
     xd = demean(panel.x, effects)

@@ -13,7 +13,13 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from spatialpanel.errors import ConfigError, EstimationError, WeightsError, did_you_mean
+from spatialpanel.errors import (
+    ConfigError,
+    EstimationError,
+    WeightsError,
+    check_option,
+    did_you_mean,
+)
 from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet
 from spatialpanel.models.bias import elhorst_correction
 from spatialpanel.models.design import PanelArrays, panel_arrays, to_series
@@ -46,11 +52,7 @@ _LOGDETS: tuple[str, ...] = ("auto", "eigen", "lu", "chebyshev", "mc")
 
 
 def _choice(value: object, options: tuple[str, ...], arg: str) -> str:
-    if value not in options:
-        raise ConfigError(
-            f"{arg}={value!r} is not known; use one of {options}."
-            + did_you_mean(str(value), options)
-        )
+    check_option(arg, value, options)
     return str(value)
 
 
