@@ -28,7 +28,7 @@ from scipy import stats
 from spatialpanel.errors import ConfigError, NumericalWarning, did_you_mean
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
-from spatialpanel.study.stages.model import fmt_p
+from spatialpanel.study.stages.model import fmt_p, model_weights_name
 
 __all__ = ["run"]
 
@@ -144,12 +144,7 @@ def run(ctx: StudyContext) -> StageOutput:
             f"[dynamic] needs fixed effects but [model] effects = {effects!r}; set [model] "
             "effects to 'entity', 'time' or 'twoway', or [dynamic] enabled = false."
         )
-    wname = str(cfg["weights"])
-    if wname not in ctx.weights:
-        raise ConfigError(
-            f"[model] weights = {wname!r} is not a configured [weights.*] section; available: "
-            f"{sorted(ctx.weights)}." + did_you_mean(wname, sorted(ctx.weights))
-        )
+    wname = model_weights_name(ctx, cfg)
     w = ctx.weights[wname]
     frame = ctx.analysis_frame()[[y, *x]]
     caught: list[str] = []

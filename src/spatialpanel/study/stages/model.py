@@ -10,6 +10,7 @@ model is left in ``ctx.results["sdm"]`` and the battery in ``ctx.results["select
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
@@ -21,7 +22,7 @@ from spatialpanel.inference.selection import SelectionReport, select_model
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 
-__all__ = ["fmt_p", "hypotheses_table", "run"]
+__all__ = ["fmt_p", "hypotheses_table", "model_weights_name", "run"]
 
 _P_NOTE = "p-values: two-sided standard normal (coefficients, effects); upper-tail χ² (tests)."
 
@@ -34,6 +35,17 @@ def _num(value: Any) -> float:
 def fmt_p(p: float) -> str:
     """``"p = 0.015"`` or ``"p < 0.001"``."""
     return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def model_weights_name(ctx: StudyContext, cfg: Mapping[str, Any]) -> str:
+    """The ``[model] weights`` name, checked against the study's configured weights."""
+    wname = str(cfg["weights"])
+    if wname not in ctx.weights:
+        raise ConfigError(
+            f"[model] weights = {wname!r} is not a configured [weights.*] section; available: "
+            f"{sorted(ctx.weights)}." + did_you_mean(wname, sorted(ctx.weights))
+        )
+    return wname
 
 
 def _tests_frame(tests: list[TestResult]) -> pd.DataFrame:
@@ -236,12 +248,7 @@ def run(ctx: StudyContext) -> StageOutput:
     kind = str(cfg.get("kind", "sdm"))
     effects = str(cfg.get("effects", "twoway"))
     bias = str(cfg.get("bias_correction", "none"))
-    wname = str(cfg["weights"])
-    if wname not in ctx.weights:
-        raise ConfigError(
-            f"[model] weights = {wname!r} is not a configured [weights.*] section; available: "
-            f"{sorted(ctx.weights)}." + did_you_mean(wname, sorted(ctx.weights))
-        )
+    wname = model_weights_name(ctx, cfg)
     w = ctx.weights[wname]
     frame = ctx.analysis_frame()[[y, *x]]
     lm_effects = effects if effects in ("pooled", "entity", "time", "twoway") else "pooled"

@@ -20,10 +20,10 @@ from typing import Any
 
 import pandas as pd
 
-from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.report.comparison import comparison_table, spatial_parameters
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+from spatialpanel.study.stages.model import model_weights_name
 
 __all__ = ["aic_sentence", "robustness_sentence", "run"]
 
@@ -117,12 +117,7 @@ def _fit(ctx: StudyContext, *, w_name: str, kind: str, cfg: dict[str, Any]) -> A
 def run(ctx: StudyContext) -> StageOutput:
     """Fit the comparison and robustness models and build their tables and sentences."""
     cfg: dict[str, Any] = dict(ctx.config.section("model"))
-    wname = str(cfg["weights"])
-    if wname not in ctx.weights:
-        raise ConfigError(
-            f"[model] weights = {wname!r} is not a configured [weights.*] section; available: "
-            f"{sorted(ctx.weights)}." + did_you_mean(wname, sorted(ctx.weights))
-        )
+    wname = model_weights_name(ctx, cfg)
     kind = str(cfg.get("kind", "sdm"))
     effects = str(cfg.get("effects", "twoway"))
     bias = str(cfg.get("bias_correction", "none"))
