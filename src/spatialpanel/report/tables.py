@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from html import escape as esc
 from pathlib import Path
 
@@ -11,7 +12,7 @@ import pandas as pd
 
 from spatialpanel.report.formatting import fmt_number, formatted
 from spatialpanel.report.i18n import translate_cell
-from spatialpanel.report.results_io import SavedResults, numbering, ordered_stages
+from spatialpanel.report.results_io import SavedResults, SavedTable, numbering, ordered_stages
 
 __all__ = [
     "LONGTABLE_ROWS",
@@ -212,22 +213,27 @@ def markdown_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
     return "\n".join([header, rule, *rows])
 
 
-def write_markdown(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
-    """Every table of a run as Markdown, numbered as in the report, with titles and notes."""
-    parts = []
+def _numbered_tables(saved: SavedResults, lang: str) -> Iterator[tuple[SavedTable, str]]:
+    """Every table of a run in report order, with its numbered title."""
     num = numbering(saved)
-    if saved.study.get("synthetic"):
-        parts.append("> **Synthetic data** — generated demonstration panel, not real figures.\n")
     for stage in ordered_stages(saved):
         for t in stage["tables"]:
             table = saved.tables[t["key"]]
-            title = num.table_title(table.key, table.title, lang=lang)
-            if len(table.frame) > MAX_ROWS:
-                parts.append(f"### {title}\n\n{_too_long(table.key, len(table.frame))}\n")
-                continue
-            parts.append(f"### {title}\n\n{markdown_table(table.frame, lang=lang)}\n")
-            if table.notes:
-                parts.append("*" + " ".join(table.notes) + "*\n")
+            yield table, num.table_title(table.key, table.title, lang=lang)
+
+
+def write_markdown(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
+    """Every table of a run as Markdown, numbered as in the report, with titles and notes."""
+    parts = []
+    if saved.study.get("synthetic"):
+        parts.append("> **Synthetic data** — generated demonstration panel, not real figures.\n")
+    for table, title in _numbered_tables(saved, lang):
+        if len(table.frame) > MAX_ROWS:
+            parts.append(f"### {title}\n\n{_too_long(table.key, len(table.frame))}\n")
+            continue
+        parts.append(f"### {title}\n\n{markdown_table(table.frame, lang=lang)}\n")
+        if table.notes:
+            parts.append("*" + " ".join(table.notes) + "*\n")
     path.write_text("\n".join(parts), encoding="utf-8")
 
 
@@ -376,15 +382,11 @@ def write_latex(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
         parts.append("% Chinese labels: compile with xelatex and \\usepackage{xeCJK}.")
     if saved.study.get("synthetic"):
         parts.append("% SYNTHETIC DATA: generated demonstration panel, not real figures.")
-    num = numbering(saved)
-    for stage in ordered_stages(saved):
-        for t in stage["tables"]:
-            table = saved.tables[t["key"]]
-            title = num.table_title(table.key, table.title, lang=lang)
-            if len(table.frame) > MAX_ROWS:
-                parts.append(f"% {_tex(title)}: {_too_long(table.key, len(table.frame))}")
-                continue
-            parts.append(latex_table(table.frame, title=title, notes=table.notes, lang=lang))
+    for table, title in _numbered_tables(saved, lang):
+        if len(table.frame) > MAX_ROWS:
+            parts.append(f"% {_tex(title)}: {_too_long(table.key, len(table.frame))}")
+            continue
+        parts.append(latex_table(table.frame, title=title, notes=table.notes, lang=lang))
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 
