@@ -218,3 +218,57 @@ def test_impacts_stochastic_within_stated_error(case: str) -> None:
     # the default at this N is the exact path
     auto = res.impacts()  # type: ignore[attr-defined]
     pd.testing.assert_frame_equal(auto, exact)
+
+
+@pytest.mark.parametrize("model", ["sdm", "sdem"])
+def test_lu_fit_with_screened_grid_matches_eigen_fit(
+    model: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The screened grid gives bit-identical LU fits; LU and eigen agree to the precision of
+    a derivative-free optimum (ρ/λ to ~1e-8: function values locate a maximum to √ε)."""
+    from spatialpanel.linalg.logdet import LogDet
+    from spatialpanel.models.model import SpatialPanelModel
+    from spatialpanel.weights.core import SpatialWeights
+
+    w = _delaunay(250)
+    n, t = 250, 5
+    rng = np.random.default_rng(8)
+    x = rng.standard_normal((t * n, 2))
+    idx = pd.MultiIndex.from_arrays(
+        [np.tile(np.arange(n), t), np.repeat(np.arange(t), n)], names=["region", "year"]
+    )
+    data = pd.DataFrame(
+        {"y": x @ [1.0, -0.5] + rng.standard_normal(t * n), "x1": x[:, 0], "x2": x[:, 1]},
+        index=idx,
+    )
+    ws = SpatialWeights.from_sparse(w, ids=pd.RangeIndex(n))
+    fits = {
+        m: SpatialPanelModel(data, y="y", x=["x1", "x2"], w=ws, model=model, logdet=m).fit()  # type: ignore[arg-type]
+        for m in ("eigen", "lu")
+    }
+    monkeypatch.setattr(LogDet, "upper_bound", lambda self, rho: np.inf)  # no screening
+    unscreened = SpatialPanelModel(
+        data, y="y", x=["x1", "x2"], w=ws, model=model, logdet="lu"
+    ).fit()
+    a, b = fits["eigen"], fits["lu"]
+    assert b.logdet_method == "lu"
+    pd.testing.assert_series_equal(b.params, unscreened.params, check_exact=True)
+    pd.testing.assert_frame_equal(b.cov, unscreened.cov, check_exact=True)
+    np.testing.assert_allclose(a.params, b.params, rtol=0, atol=1e-7)
+    np.testing.assert_allclose(a.std_errors, b.std_errors, rtol=0, atol=1e-7)
+    assert a.loglik == pytest.approx(b.loglik, abs=1e-8)
+
+
+def test_screened_grid_still_finds_the_better_mode() -> None:
+    from spatialpanel.models.engine import concentrated_max
+
+    def f(r: float) -> float:  # two modes; Brent from the middle finds the lower one
+        return float(np.exp(-((r - 0.5) ** 2) / 0.001) + 1.2 * np.exp(-((r + 0.8) ** 2) / 0.001))
+
+    plain = concentrated_max(f, (-1.0, 1.0), what="rho")
+    screened = concentrated_max(f, (-1.0, 1.0), what="rho", upper=lambda r: f(r) + 1e-3)
+    useless = concentrated_max(f, (-1.0, 1.0), what="rho", upper=lambda r: -np.inf + 0 * r)
+    assert plain == screened
+    assert plain[0] == pytest.approx(-0.8, abs=1e-6)
+    # a bound that excludes every grid point is trusted: the caller must pass a true bound
+    assert useless[1] <= plain[1]

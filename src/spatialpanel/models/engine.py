@@ -119,6 +119,7 @@ def concentrated_max(
     what: str,
     grid: int = 60,
     deriv: Callable[[float], float | None] | None = None,
+    upper: Callable[[float], float] | None = None,
 ) -> tuple[float, float]:
     """Maximise a scalar function on an open interval: bounded Brent (xatol 1e-10), then verify.
 
@@ -126,6 +127,10 @@ def concentrated_max(
     the bracket around it. When the exact derivative ``deriv`` is available, the optimum is then
     polished by a root search on it (function values alone locate a maximum only to about
     √ε ≈ 1e-8). A maximum within 1e-6 of a bound raises a :class:`NumericalWarning`.
+
+    ``upper``, when given, is a cheap upper bound of ``f``: grid points whose bound cannot beat
+    the Brent optimum are not evaluated (they could not change the answer), which saves the
+    exact sparse-LU log-determinants at large N.
     """
     fun = f
     lo, hi = bounds
@@ -144,9 +149,18 @@ def concentrated_max(
         )
     best_x, best_v = float(res.x), float(-res.fun)
     pts = np.linspace(a, b, grid)
-    vals = np.array([-neg(p) for p in pts])
+    thresh = best_v + 1e-9 * max(1.0, abs(best_v))
+
+    def grid_value(p: float) -> float:
+        if upper is not None:
+            ub = upper(p)
+            if np.isfinite(ub) and ub <= thresh:
+                return -np.inf  # cannot beat the optimum: skip the exact evaluation
+        return -neg(p)
+
+    vals = np.array([grid_value(p) for p in pts])
     j = int(np.argmax(vals))
-    if vals[j] > best_v + 1e-9 * max(1.0, abs(best_v)):
+    if vals[j] > thresh:
         lo2, hi2 = pts[max(j - 1, 0)], pts[min(j + 1, grid - 1)]
         res = minimize_scalar(neg, bounds=(lo2, hi2), method="bounded", options={"xatol": 1e-10})
         best_x, best_v = float(res.x), float(-res.fun)
@@ -218,7 +232,11 @@ def fit_fe(
             s = s00 - 2.0 * r * s0d + r * r * sdd
             return score(-2.0 * s0d + 2.0 * r * sdd, s, r)
 
-        rho, _ = concentrated_max(conc, ld.bounds, what="rho", deriv=dconc)
+        def conc_upper(r: float) -> float:
+            ub = ld.upper_bound(r)
+            return ll(s00 - 2.0 * r * s0d + r * r * sdd, ub, r) if np.isfinite(ub) else np.inf
+
+        rho, _ = concentrated_max(conc, ld.bounds, what="rho", deriv=dconc, upper=conc_upper)
         coef = b0 - rho * bd
         e = data.y - rho * data.wy - data.z @ coef
     else:
@@ -242,7 +260,11 @@ def fit_fe(
             dm = -(ab + ab.T) + 2.0 * r * bb
             return score(float(v @ dm @ v), float(v @ m @ v), r)
 
-        rho, _ = concentrated_max(conc, ld.bounds, what="lambda", deriv=dconc)
+        def conc_upper(r: float) -> float:
+            ub = ld.upper_bound(r)
+            return ll(max(ssr(r), 1e-300), ub, r) if np.isfinite(ub) else np.inf
+
+        rho, _ = concentrated_max(conc, ld.bounds, what="lambda", deriv=dconc, upper=conc_upper)
         zf = data.z - rho * data.wz
         yf = data.y - rho * data.wy
         coef = _ols(zf, yf)
