@@ -116,7 +116,7 @@ class DynamicPanelResults(SpatialPanelResults):
     def summary(self, *, title: str | None = None) -> Summary:
         """Regression table: lags, Main and W·x blocks, ρ; conventions, stability, the lost
         first period."""
-        from spatialpanel.models.summary import Summary, stars
+        from spatialpanel.models.summary import Summary, coefficient_table
 
         sp = self.spec
 
@@ -127,17 +127,7 @@ class DynamicPanelResults(SpatialPanelResults):
                 return "W·x"
             return "Spatial" if name == "rho" else "Main"
 
-        table = pd.DataFrame(
-            {
-                "block": [block(str(n)) for n in self.params.index],
-                "coef": self.params.to_numpy(),
-                "std_error": self.std_errors.to_numpy(),
-                "z": self.zvalues.to_numpy(),
-                "p": self.pvalues.to_numpy(),
-            },
-            index=self.params.index,
-        )
-        table["stars"] = [stars(float(p)) for p in table["p"]]
+        table = coefficient_table(self, block)
         info: list[tuple[str, str]] = [
             ("Dependent variable", sp.y),
             ("Effects", _EFFECTS_TEXT.get(sp.effects, sp.effects)),

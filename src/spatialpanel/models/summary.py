@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -62,6 +63,22 @@ def _block(name: str) -> str:
     return "Main"
 
 
+def coefficient_table(res: SpatialPanelResults, block: Callable[[str], str]) -> pd.DataFrame:
+    """One row per parameter: block (from its name), coef, std_error, z, p, stars."""
+    table = pd.DataFrame(
+        {
+            "block": [block(str(n)) for n in res.params.index],
+            "coef": res.params.to_numpy(),
+            "std_error": res.std_errors.to_numpy(),
+            "z": res.zvalues.to_numpy(),
+            "p": res.pvalues.to_numpy(),
+        },
+        index=res.params.index,
+    )
+    table["stars"] = [stars(float(p)) for p in table["p"]]
+    return table
+
+
 def _pretty(name: str) -> str:
     return {"rho": "ρ (W·y)", "lambda": "λ (W·u)"}.get(name, name.replace("W*", "W·"))
 
@@ -83,17 +100,7 @@ class Summary:
     def from_results(cls, res: SpatialPanelResults, *, title: str | None = None) -> Summary:
         """Build the summary of a :class:`SpatialPanelResults`."""
         sp = res.spec
-        table = pd.DataFrame(
-            {
-                "block": [_block(str(n)) for n in res.params.index],
-                "coef": res.params.to_numpy(),
-                "std_error": res.std_errors.to_numpy(),
-                "z": res.zvalues.to_numpy(),
-                "p": res.pvalues.to_numpy(),
-            },
-            index=res.params.index,
-        )
-        table["stars"] = [stars(float(p)) for p in table["p"]]
+        table = coefficient_table(res, _block)
         info: list[tuple[str, str]] = [
             ("Dependent variable", sp.y),
             ("Effects", _EFFECT_NAMES[sp.effects]),
