@@ -139,6 +139,16 @@ def _scopes(kd: KernelDensity, scopes: Sequence[Hashable] | None) -> list[Hashab
     return chosen
 
 
+def _scope_grid(
+    kd: KernelDensity, scopes: Sequence[Hashable] | None
+) -> tuple[list[Hashable], int, int]:
+    """The chosen scopes and a grid of up to three panels a row for them: (scopes, rows, cols)."""
+    chosen = _scopes(kd, scopes)
+    ncol = min(len(chosen), 3)
+    nrow = int(np.ceil(len(chosen) / ncol))
+    return chosen, nrow, ncol
+
+
 def _support(kd: KernelDensity, scope: Hashable) -> slice:
     """Grid range where some year's density exceeds 0.1 % of the scope's highest density."""
     dens = kd.density(scope).to_numpy()
@@ -170,9 +180,7 @@ def _kde_2d_figure(
     title: str | None,
     lang: str,
 ) -> Figure:
-    chosen = _scopes(kd, scopes)
-    ncol = min(len(chosen), 3)
-    nrow = int(np.ceil(len(chosen) / ncol))
+    chosen, nrow, ncol = _scope_grid(kd, scopes)
     fig = Figure(figsize=(4.2 * ncol, 3.4 * nrow), layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrow, ncol, squeeze=False)).ravel()
     for ax, scope in zip(axes, chosen, strict=False):
@@ -222,9 +230,7 @@ def _kde_3d_figure(
     title: str | None,
     lang: str,
 ) -> Figure:
-    chosen = _scopes(kd, scopes)
-    ncol = min(len(chosen), 3)
-    nrow = int(np.ceil(len(chosen) / ncol))
+    chosen, nrow, ncol = _scope_grid(kd, scopes)
     fig = Figure(figsize=(5.0 * ncol, 4.4 * nrow), layout="constrained")
     for i, scope in enumerate(chosen, start=1):
         ax = fig.add_subplot(nrow, ncol, i, projection="3d")
