@@ -12,6 +12,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sps
 
 from spatialpanel.errors import (
     ConfigError,
@@ -20,7 +21,7 @@ from spatialpanel.errors import (
     check_option,
     did_you_mean,
 )
-from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet
+from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet, sparse_lu
 from spatialpanel.models.bias import elhorst_correction
 from spatialpanel.models.design import PanelArrays, panel_arrays, to_series
 from spatialpanel.models.dynamic import DYNAMIC_BIAS_CORRECTIONS, DYNAMIC_LAGS, fit_dynamic
@@ -268,7 +269,9 @@ class SpatialPanelModel:
                 resid = (fd.y - delta * fd.wy) - (fd.z - delta * fd.wz) @ coef
         if spec.spatial == "lag":
             assert delta is not None
-            pred = GOperator(arr.wmat, delta).solve((fd.z @ coef).reshape(t, n).T).T.ravel()
+            # (I - δW)⁻¹ Z*β by one sparse LU (no dense N x N inverse for T right-hand sides)
+            lu = sparse_lu(sps.eye_array(n) - delta * arr.wmat, symmetric_like=False)
+            pred = np.asarray(lu.solve((fd.z @ coef).reshape(t, n).T)).T.ravel()
         else:
             pred = fd.z @ coef
         return self._results(
