@@ -66,8 +66,9 @@ def cross_sections(
     out: dict[Hashable, NDArray[np.float64]] = {}
     for t in times:
         cross = values.xs(t, level=1)
-        missing = [i for i in w.ids if i not in set(cross.index)]
-        extra = [i for i in cross.index if i not in set(w.ids)]
+        cross_set, w_set = set(cross.index), set(w.ids)  # built once: O(N), not O(N²)
+        missing = [i for i in w.ids if i not in cross_set]
+        extra = [i for i in cross.index if i not in w_set]
         if missing or extra:
             raise WeightsError(
                 f"year {t}: the regions of series and of w differ: regions in w but not in the "
