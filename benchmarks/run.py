@@ -272,6 +272,13 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per run (default 600)")
     p.add_argument("--csv", type=Path, default=HERE / "results.csv")
     p.add_argument("--plot", type=Path, default=HERE / "time_vs_n.png")
+    p.add_argument(
+        "--plot-only",
+        type=Path,
+        nargs="+",
+        metavar="CSV",
+        help="only redraw --plot from these result CSVs (e.g. results.csv results_100k.csv)",
+    )
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--graph", choices=GRAPHS, help=argparse.SUPPRESS)
     p.add_argument("--n", type=int, help=argparse.SUPPRESS)
@@ -279,6 +286,16 @@ def main(argv: list[str] | None = None) -> None:
     args = p.parse_args(argv)
     if args.worker:
         worker(args)
+        return
+    if args.plot_only:
+        old: list[dict[str, Any]] = []
+        for path in args.plot_only:
+            with path.open(newline="") as fh:
+                for r in csv.DictReader(fh):
+                    if r["status"] == "ok":
+                        old.append({**r, "n": int(r["n"]), "total_s": float(r["total_s"])})
+        plot(old, args.plot)
+        print(f"wrote {args.plot}")
         return
     rows: list[dict[str, Any]] = []
     fields = [
@@ -340,7 +357,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     styles = {"lattice": "-", "delaunay": "--"}
     colours = {"ours": "C0", "spreg_sar": "C1", "spreg_sdm": "C2", "moran": "C3"}
     for graph in GRAPHS:
-        for tool in TOOLS:
+        for tool in TOOLS[:3]:
             pts = sorted(
                 (r["n"], r["total_s"])
                 for r in rows
