@@ -47,8 +47,9 @@ def _web_copy(source: Path, target: Path) -> None:
         img: Image.Image = opened
         if img.width > WEB_WIDTH:
             height = round(img.height * WEB_WIDTH / img.width)
-            img = img.resize((WEB_WIDTH, height), Image.Resampling.LANCZOS)
-        img.save(target, format="PNG", optimize=True)
+            # reduce by an integer factor first, then LANCZOS: fast and still sharp
+            img = img.resize((WEB_WIDTH, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        img.save(target, format="PNG")
 
 
 def save_figures(
