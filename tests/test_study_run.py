@@ -118,3 +118,20 @@ def test_demo_report_renders_in_chromium(demo_run: Path) -> None:
     assert len(state["images"]) >= 8
     assert all(ok for _, ok in state["images"]), state["images"]
     assert not state["overflow"]
+
+
+def test_unused_columns_are_reported_not_silently_dropped(tmp_path: Path) -> None:
+    from spatialpanel.data.demo import load_demo
+    from spatialpanel.study.config import demo_study_text
+    from spatialpanel.study.stages.data import load
+
+    data = load_demo()
+    data["population"] = 1.0
+    data.to_csv(tmp_path / "data.csv", index=False)
+    study = tmp_path / "study.toml"
+    study.write_text(demo_study_text().replace('file = "demo"', 'file = "data.csv"', 1), "utf-8")
+    ctx, out = load(load_study(study))
+    assert ctx.results["data_source"]["unused_columns"] == ["population"]
+    assert "population" not in ctx.panel.columns
+    assert any("['population']" in note for note in out.tables[0].notes)
+    assert ctx.results["data_source"]["sha256"] is not None
