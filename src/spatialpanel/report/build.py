@@ -130,11 +130,6 @@ def _provenance(saved: SavedResults, lang: str) -> list[tuple[str, str]]:
     ]
     data = saved.data
     versions = saved.versions
-    manifest = saved.root / "manifest.json"
-    if (not data or not versions) and manifest.is_file():
-        stored = json.loads(manifest.read_text(encoding="utf-8"))
-        data = data or stored.get("data", {})
-        versions = versions or stored.get("versions", {})
     if data:
         items.append((label("data_file", lang), str(data.get("path") or data.get("file", ""))))
         items.append((label("data_sha256", lang), str(data.get("sha256", ""))))

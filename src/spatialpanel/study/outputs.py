@@ -273,12 +273,14 @@ def write_results(
         "seed": ctx.seed,
         "lang": ctx.lang,
     }
+    data_info = _jsonable(ctx.results.get("data_source", {}))
+    versions = _versions()
     (out_dir / "stages.json").write_text(
         json.dumps(
             {
                 "study": study_info,
-                "data": _jsonable(ctx.results.get("data_source", {})),
-                "versions": _versions(),
+                "data": data_info,
+                "versions": versions,
                 "stages": described,
             },
             ensure_ascii=False,
@@ -298,9 +300,9 @@ def write_results(
     manifest = {
         "spatialpanel_results": 1,
         "study": study_info,
-        "data": _jsonable(ctx.results.get("data_source", {})),
+        "data": data_info,
         "settings": {s.name: _jsonable(s.settings) for s in stages},
-        "versions": _versions(),
+        "versions": versions,
         "outputs": {str(p.relative_to(out_dir)): sha256_file(p) for p in files},
     }
     manifest_path.write_text(
