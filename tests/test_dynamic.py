@@ -15,7 +15,10 @@ What this file establishes:
   step (Higham 2002; eig.tol = 1e-6, posd.tol = 1e-8 relative to the largest eigenvalue) is
   applied to the averaged information matrix before inverting. That step replaces a genuine
   positive eigenvalue (≈ 0.29, below 1e-6 x 3.6e5) and makes the correction depend on the units
-  of y; spatialpanel inverts the information matrix as it is (see docs/methods.md);
+  of y; spatialpanel's default ``"lee-yu"`` inverts the information matrix as it is, and the
+  replication switch ``bias_correction="lee-yu-sdpdmod"`` reproduces SDPDmod's row from the
+  library (SDPDmod 0.0.5, R/SDPDm.R: ``SIG <- SIG/(n*t)``, ``SIGi <- as.matrix(solve(
+  Matrix::nearPD(SIG)$mat))``, ``bias <- (-SIGi %*% bias1/t)``; see docs/conventions.md);
 - the short- and long-run effects at the reference estimates agree with the reference values.
 """
 
@@ -58,7 +61,7 @@ def _model(**kw: object) -> sp.SpatialPanelModel:
 @pytest.fixture(scope="module")
 def fits() -> dict[str, DynamicPanelResults]:
     m = _model()
-    out = {bc: m.fit(bias_correction=bc) for bc in ("none", "lee-yu")}
+    out = {bc: m.fit(bias_correction=bc) for bc in ("none", "lee-yu", "lee-yu-sdpdmod")}
     assert all(isinstance(r, DynamicPanelResults) for r in out.values())
     return out
 
@@ -180,6 +183,68 @@ def test_reference_row_is_sdpdmod_nearpd_variant() -> None:
     np.testing.assert_allclose(coef, REF_EXACT, atol=1e-5)
     assert s2 == pytest.approx(REF_EXACT_SIGMA2, abs=1e-8)
     np.testing.assert_allclose(coef, REF_PRINTED, atol=5e-3)
+
+
+def test_sdpdmod_switch_reproduces_reference_rows(fits: dict[str, DynamicPanelResults]) -> None:
+    res = fits["lee-yu-sdpdmod"]
+    assert res.bias_correction == "lee-yu-sdpdmod"
+    assert list(res.params.index) == NAMES
+    np.testing.assert_allclose(res.params.to_numpy(), REF_EXACT, atol=1e-5)
+    np.testing.assert_allclose(res.params.to_numpy(), REF_PRINTED, atol=5e-3)
+    assert res.sigma2 == pytest.approx(REF_EXACT_SIGMA2, abs=1e-8)
+    # and the independent by-hand route (nearPD written from the paper) to 1e-7
+    coef, s2 = _lee_yu_by_hand(near_pd=True)
+    np.testing.assert_allclose(res.params.to_numpy(), coef, atol=1e-7)
+    assert res.sigma2 == pytest.approx(s2, rel=1e-6)
+    # same uncorrected start; the summary and repr say which correction was used
+    assert res.params_uncorrected is not None
+    np.testing.assert_allclose(res.params_uncorrected, fits["none"].params, atol=1e-12)
+    assert "nearPD" in dict(res.summary().info)["Bias correction"]
+    assert "nearPD" not in dict(fits["lee-yu"].summary().info)["Bias correction"]
+    assert "lee-yu-sdpdmod" in repr(res)
+
+
+def test_default_lee_yu_is_not_the_sdpdmod_row(fits: dict[str, DynamicPanelResults]) -> None:
+    """The default differs from SDPDmod's row (η by 0.08, ρ by 0.086: the nearPD step)."""
+    got = fits["lee-yu"].params.to_numpy()
+    assert abs(got[1] - REF_EXACT[1]) > 0.05 and abs(got[6] - REF_EXACT[6]) > 0.05
+
+
+def _scaled(scale: float, bc: str) -> DynamicPanelResults:
+    data = cigar_data()
+    data = data.assign(logc=data["logc"] * scale)
+    res = sp.SpatialPanelModel(
+        data, y="logc", x=["logp", "logy"], w=cigar_weights(), model="sdm", effects="twoway",
+        dynamic=True,
+    ).fit(bias_correction=bc)  # fmt: skip
+    assert isinstance(res, DynamicPanelResults)
+    return res
+
+
+@pytest.mark.parametrize("scale", [10.0, 0.1])
+def test_units_of_y_lee_yu_equivariant_sdpdmod_not(
+    fits: dict[str, DynamicPanelResults], scale: float
+) -> None:
+    """y in other units: τ, η, ρ must not change, β, θ scale with y, σ² with its square.
+
+    The default satisfies this (to rounding); the SDPDmod replication does not, because nearPD's
+    tolerances are relative to the largest eigenvalue of the averaged information matrix (the
+    σ² entry, which scales with 1/scale⁴): numbers in docs/conventions.md."""
+    lags_rho = [0, 1, 6]
+    base = fits["lee-yu"]
+    res = _scaled(scale, "lee-yu")
+    np.testing.assert_allclose(res.params.iloc[lags_rho], base.params.iloc[lags_rho], atol=1e-8)
+    np.testing.assert_allclose(res.params.iloc[2:6], scale * base.params.iloc[2:6], rtol=1e-7)
+    assert res.sigma2 == pytest.approx(scale**2 * base.sigma2, rel=1e-8)
+    np.testing.assert_allclose(res.std_errors.iloc[lags_rho], base.std_errors.iloc[lags_rho],
+                               rtol=1e-6)  # fmt: skip
+    other = _scaled(scale, "lee-yu-sdpdmod")
+    ref = fits["lee-yu-sdpdmod"]
+    moved = np.abs(other.params.iloc[lags_rho].to_numpy() - ref.params.iloc[lags_rho].to_numpy())
+    assert moved.max() > 0.05
+    # by the independent implementation too (same data, y x scale, nearPD)
+    coef, _ = _lee_yu_by_hand(scale_y=scale, near_pd=True)
+    np.testing.assert_allclose(other.params.to_numpy(), coef, atol=1e-7)
 
 
 def test_correction_is_unit_free_but_nearpd_is_not(fits: dict[str, DynamicPanelResults]) -> None:
@@ -355,6 +420,11 @@ def test_single_lag_and_other_effects() -> None:
         ({"effects": "pooled"}, {}, "needs fixed effects"),
         ({}, {"bias_correction": "elhorst"}, r"bias_correction='elhorst'"),
         ({"dynamic": False}, {"bias_correction": "lee-yu"}, "dynamic model"),
+        (
+            {"dynamic": False},
+            {"bias_correction": "lee-yu-sdpdmod"},
+            r"bias_correction='lee-yu-sdpdmod' is a correction of the dynamic model",
+        ),
     ],
 )
 def test_option_errors(kw: dict[str, object], fit_kw: dict[str, object], pattern: str) -> None:

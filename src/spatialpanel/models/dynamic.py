@@ -25,7 +25,17 @@ dynamic = TRUE, LYtrans = TRUE)``) implements them, with an exact log-determinan
 
    (S = I - ρW, G = WS⁻¹, A = S⁻¹(τI + ηW), all in the transformed n-dimensional space). With
    time effects only there is no incidental-parameter bias left after the transformation, so
-   ``"lee-yu"`` leaves the estimates unchanged (as SDPDmod does).
+   ``"lee-yu"`` leaves the estimates unchanged (as SDPDmod does);
+5. ``bias_correction="lee-yu-sdpdmod"`` (replication switch): as ``"lee-yu"``, but Σ̂ is first
+   replaced by its nearest positive-definite matrix with R ``Matrix::nearPD``'s defaults
+   (:func:`spatialpanel.linalg.nearpd.near_pd`), as SDPDmod 0.0.5 does (``SDPDm``: ``SIG <-
+   SIG/(n*t)``; ``SIGi <- solve(Matrix::nearPD(SIG)$mat)``; ``bias <- -SIGi %*% bias1/t``).
+   nearPD's tolerances are relative to the largest eigenvalue of Σ̂, so a genuine small
+   eigenvalue is replaced and the corrected estimates then depend on the units of y (see
+   docs/conventions.md); the default ``"lee-yu"`` solves with Σ̂ as it is and is equivariant.
+   SDPDmod's standard errors at the corrected estimates invert Σ̂ without nearPD, as here. Not
+   replicated: SDPDmod's adjustment of the bias for eigenvalues of (I - ρW)⁻¹(τI + ηW) above
+   1 - 1/n (spatial cointegration), where this module warns instead.
 
 Covariance: (Σ̂⁻¹ + Σ̂⁻¹Ω̂Σ̂⁻¹)/(n(T-1)) at the reported estimates (YDL 2008, Theorem 2): Σ̂ the
 information matrix of the transformed likelihood (y_{t-1} and W y_{t-1} treated as regressors),
@@ -45,6 +55,7 @@ from numpy.typing import NDArray
 
 from spatialpanel.errors import ConfigError, DataError, EstimationError, NumericalWarning
 from spatialpanel.linalg.logdet import LogDet, eigenvalues
+from spatialpanel.linalg.nearpd import near_pd
 from spatialpanel.linalg.within import demean, spatial_lag
 from spatialpanel.models.design import PanelArrays, check_design, to_series
 from spatialpanel.models.dynamic_results import DynamicPanelResults, StabilityCheck
@@ -64,9 +75,9 @@ __all__ = [
 ]
 
 DynamicLag = Literal["time", "spacetime"]
-DynamicBiasCorrection = Literal["lee-yu", "none"]
+DynamicBiasCorrection = Literal["lee-yu", "lee-yu-sdpdmod", "none"]
 DYNAMIC_LAGS: tuple[str, ...] = ("time", "spacetime")
-DYNAMIC_BIAS_CORRECTIONS: tuple[str, ...] = ("lee-yu", "none")
+DYNAMIC_BIAS_CORRECTIONS: tuple[str, ...] = ("lee-yu", "lee-yu-sdpdmod", "none")
 
 
 def lag_names(y: str, lags: tuple[str, ...]) -> tuple[str, ...]:
@@ -245,7 +256,7 @@ def fit_dynamic(
     coef, rho, sigma2 = est.coef, float(est.spatial), est.sigma2
     uncorrected = pd.Series(np.append(coef, rho), index=pd.Index([*coef_names, "rho"]))
     nobs_eff = n * t_eff
-    if bias_correction == "lee-yu" and entity_fx:
+    if bias_correction in ("lee-yu", "lee-yu-sdpdmod") and entity_fx:
         tau, eta = taueta(coef)
         radius = stability_check(tau, eta, rho, np.linalg.eigvals(wf)).spectral_radius
         if radius > 1.0 - 1.0 / n:
@@ -262,7 +273,10 @@ def fit_dynamic(
             wf=wf, rho=rho, tau=tau, eta=eta, sigma2=sigma2, pos_tau=pos_tau, pos_eta=pos_eta, k=k
         )
         theta = np.concatenate([coef, [rho, sigma2]])
-        theta_c = theta + np.linalg.solve(info / nobs_eff, b) / t_eff
+        sig_bc = info / nobs_eff
+        if bias_correction == "lee-yu-sdpdmod":  # replication of SDPDmod 0.0.5 (see docstring)
+            sig_bc = near_pd(sig_bc)
+        theta_c = theta + np.linalg.solve(sig_bc, b) / t_eff
         coef, rho, sigma2 = theta_c[:k], float(theta_c[k]), float(theta_c[k + 1])
         lo, hi = ld.bounds
         if not lo < rho < hi or sigma2 <= 0:

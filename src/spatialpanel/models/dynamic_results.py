@@ -16,6 +16,10 @@ __all__ = ["DynamicPanelResults", "StabilityCheck"]
 
 _BC_TEXT = {
     "lee-yu": "Lee-Yu (Yu, de Jong & Lee 2008; Lee & Yu 2010), transformation approach",
+    "lee-yu-sdpdmod": (
+        "Lee-Yu, transformation approach, information matrix through Matrix::nearPD before "
+        "solving (replication of R SDPDmod 0.0.5; depends on the units of y)"
+    ),
     "none": "none (QML of the transformed likelihood)",
 }
 _EFFECTS_TEXT = {
@@ -68,7 +72,9 @@ class DynamicPanelResults(SpatialPanelResults):
     estimates (Yu, de Jong & Lee 2008); ``information`` is the information matrix of the
     transformed likelihood (including σ²) at the reported estimates; ``loglik`` is the transformed
     likelihood evaluated there (for ``"lee-yu"``: at the corrected estimates, as SDPDmod's
-    ``likl1``). ``sigma2`` is e'e/(n(T-1)) (``"none"``) or the corrected σ² (``"lee-yu"``).
+    ``likl1``). ``sigma2`` is e'e/(n(T-1)) (``"none"``) or the corrected σ² (``"lee-yu"``,
+    ``"lee-yu-sdpdmod"``). ``bias_correction`` says which correction was applied (also printed by
+    :meth:`summary`): ``"none"``, ``"lee-yu"`` or the SDPDmod replication ``"lee-yu-sdpdmod"``.
 
     Attributes
     ----------

@@ -185,7 +185,7 @@ class SpatialPanelModel:
     def fit(
         self,
         *,
-        bias_correction: BiasCorrection | Literal["lee-yu"] = "none",
+        bias_correction: BiasCorrection | Literal["lee-yu", "lee-yu-sdpdmod"] = "none",
         logdet_order: int | None = None,
         seed: int = 0,
     ) -> SpatialPanelResults:
@@ -197,7 +197,9 @@ class SpatialPanelModel:
             ``"none"`` (default: the exact ML estimate), ``"elhorst"`` (Elhorst's implementation of
             the Lee & Yu correction for the direct approach) or ``"transformation"`` (the Lee & Yu
             transformation approach). Fixed effects only; printed in every output. Dynamic
-            models: ``"lee-yu"`` (Yu, de Jong & Lee 2008; Lee & Yu 2010) or ``"none"``.
+            models: ``"lee-yu"`` (Yu, de Jong & Lee 2008; Lee & Yu 2010), ``"lee-yu-sdpdmod"``
+            (the same with R SDPDmod's ``Matrix::nearPD`` step, to replicate its numbers) or
+            ``"none"``.
         logdet_order
             Order of the Chebyshev / Monte Carlo log-determinant approximations.
         seed
@@ -210,10 +212,10 @@ class SpatialPanelModel:
             return fit_dynamic(
                 self._arrays, dspec, dld, lags=self._lags, bias_correction=bcd, index=self._index
             )
-        if bias_correction == "lee-yu":
+        if bias_correction in ("lee-yu", "lee-yu-sdpdmod"):
             raise ConfigError(
-                "bias_correction='lee-yu' is the correction of the dynamic model (dynamic=True); "
-                "for a static model use 'transformation' or 'elhorst'."
+                f"bias_correction={bias_correction!r} is a correction of the dynamic model "
+                "(dynamic=True); for a static model use 'transformation' or 'elhorst'."
             )
         bc = _choice(bias_correction, BIAS_CORRECTIONS, "bias_correction")
         spec = self._spec.replace(bias_correction=bc)
