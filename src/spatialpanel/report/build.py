@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from spatialpanel.errors import ConfigError
-from spatialpanel.report.i18n import label, stage_title
+from spatialpanel.report.i18n import label, localized, stage_title, translate_text
 from spatialpanel.report.results_io import SavedResults, load_results, numbering, ordered_stages
 from spatialpanel.report.tables import MAX_ROWS, html_table
 
@@ -131,7 +131,8 @@ def _provenance(saved: SavedResults, lang: str) -> list[tuple[str, str]]:
     data = saved.data
     versions = saved.versions
     if data:
-        items.append((label("data_file", lang), str(data.get("path") or data.get("file", ""))))
+        source = str(data.get("path") or data.get("file", ""))
+        items.append((label("data_file", lang), translate_text(source, lang)))
         items.append((label("data_sha256", lang), str(data.get("sha256", ""))))
     items.append((label("synthetic", lang), yes if study.get("synthetic") else no))
     items.append((label("seed", lang), str(study.get("seed", ""))))
@@ -159,7 +160,11 @@ def _figure_src(saved: SavedResults, files: list[str]) -> str | None:
 
 
 def render_html(saved: SavedResults, *, lang: str = "en") -> str:
-    """The self-contained HTML report (figures embedded as data URIs, no network needed)."""
+    """The self-contained HTML report (figures embedded as data URIs, no network needed).
+
+    In Chinese every sentence, title, note, caption and convention is rendered through the
+    templates of :mod:`spatialpanel.report.i18n_zh` (:func:`~spatialpanel.report.i18n.localized`).
+    """
     from importlib import metadata
 
     from jinja2 import Environment, PackageLoader, select_autoescape
@@ -169,6 +174,7 @@ def render_html(saved: SavedResults, *, lang: str = "en") -> str:
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
     )
+    saved = localized(saved, lang)
     num = numbering(saved)
     stages: list[dict[str, Any]] = []
     for stage in ordered_stages(saved):
@@ -228,12 +234,14 @@ def render_html(saved: SavedResults, *, lang: str = "en") -> str:
     template = env.get_template("report.html.j2")
     return template.render(
         lang=lang,
-        title=saved.study.get("title") or label("report", lang),
+        title=translate_text(str(saved.study.get("title") or ""), lang) or label("report", lang),
         reference=saved.study.get("reference", ""),
         synthetic=bool(saved.study.get("synthetic")),
         version=metadata.version("spatialpanel"),
         stages=stages,
-        conventions=conventions(saved),
+        conventions=[
+            (translate_text(k, lang), translate_text(v, lang)) for k, v in conventions(saved)
+        ],
         provenance=_provenance(saved, lang),
         settings=_stage_settings(saved),
         notices=notices,

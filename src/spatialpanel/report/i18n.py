@@ -1,16 +1,40 @@
 """Report labels in English and Chinese: headings, fixed labels, stage titles, province names.
 
-Stages write their titles, tables and sentences in English; the report translates what it can do
-reliably at render time (fixed labels, the titles of the known stages, the headers of common table
-columns and the names of China's provinces and regions) and leaves everything else as written.
+Stages write their titles, tables, notes and sentences in English; that text is the single source
+of every decision (which years are significant, the sign of ρ, the verdicts). The report renders
+the Chinese report from it at render time: fixed labels, stage titles, column headers and province
+names by lookup, and every sentence, table title, note and caption through the bilingual templates
+of :mod:`spatialpanel.report.i18n_zh` (:func:`translate_text`, :func:`localized`). A template
+names its parameters once, e.g. ``"ρ = {rho} (z = {z}, {p}): {verdict}."`` beside
+``"ρ = {rho}（z = {z}，{p}）：{verdict}。"``; the parameters are read back from the English text and
+put into the Chinese one unchanged (numbers stay exactly as printed) or, when they are words,
+translated in turn (terms, phrases, province names). Text that no template matches is left as
+written, and the tests require every text of the demo study to be matched.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable
+import re
+import string
+from collections.abc import Hashable, Iterable
+from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import TYPE_CHECKING, Any
 
-__all__ = ["COLUMNS_ZH", "LABELS", "STAGE_TITLES_ZH", "label", "stage_title", "translate_cell"]
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.report.results_io import SavedResults
+
+__all__ = [
+    "COLUMNS_ZH",
+    "LABELS",
+    "STAGE_TITLES_ZH",
+    "Template",
+    "label",
+    "localized",
+    "stage_title",
+    "translate_cell",
+    "translate_text",
+]
 
 LABELS: dict[str, dict[str, str]] = {
     "en": {
@@ -50,6 +74,7 @@ LABELS: dict[str, dict[str, str]] = {
         "sentences_en": "",
         "appendix": "Appendix: long tables",
         "appendix_see": "in the appendix (also in tables.xlsx).",
+        "md_synthetic": "**Synthetic data** — generated demonstration panel, not real figures.",
     },
     "zh": {
         "report": "研究报告",
@@ -84,9 +109,10 @@ LABELS: dict[str, dict[str, str]] = {
             "未检测到中文（CJK）字体，图中文字以英文绘制。请安装中文字体（例如 "
             "`sudo apt-get install fonts-noto-cjk`）后以 --lang zh 重新运行研究。"
         ),
-        "sentences_en": "结果解读语句由各步骤以英文生成，依据单元格见方括号。",
+        "sentences_en": "方括号内为各句所依据的表格单元格。",
         "appendix": "附录：长表",
         "appendix_see": "见附录（亦见 tables.xlsx）。",
+        "md_synthetic": "**合成数据**——生成的演示面板，并非真实数据。",
     },
 }
 
@@ -218,6 +244,193 @@ def translate_cell(value: Hashable, lang: str, *, header: bool = False) -> str:
     parts = text.split(", ")
     if len(parts) > 1 and all(part in names for part in parts):
         return "、".join(names[part] for part in parts)
-    if header or text in ("supported", "not supported"):
-        return COLUMNS_ZH.get(text, text)
-    return text
+    if header and text in COLUMNS_ZH:
+        return COLUMNS_ZH[text]
+    return _cell_zh(text)
+
+
+_NUMERIC = re.compile(r"[-+−\d.,eE%*()\[\] ]*")
+
+
+@lru_cache(maxsize=8192)
+def _cell_zh(text: str) -> str:
+    """A text cell in Chinese: cell terms and templates, then the sentence/note templates.
+
+    User-chosen names (weights, variables) stay as written, so cells agree with the sentences.
+    """
+    if _NUMERIC.fullmatch(text):
+        return text
+    from spatialpanel.report.i18n_zh import CELL_TERMS, CELLS
+
+    if text in CELL_TERMS:
+        return CELL_TERMS[text]
+    if text in ("supported", "not supported"):
+        return COLUMNS_ZH[text]
+    done = _apply(CELLS, text)
+    return translate_text(text, "zh") if done is None else done
+
+
+# --------------------------------------------------------------------------- bilingual templates
+
+_FIELD_SPECS = ("", "list", "rank", "raw")
+
+
+@dataclass(frozen=True)
+class Template:
+    """One English text pattern and its Chinese rendering.
+
+    Attributes
+    ----------
+    en
+        The English text with ``{name}`` placeholders (``str.format`` syntax; ``{{`` for a brace).
+        A placeholder may carry a kind: ``{name:list}`` (items separated by ``", "``, joined by
+        ``"、"`` in Chinese), ``{name:rank}`` (items separated by ``" > "``) or ``{name:raw}`` (an
+        identifier, copied as is). Plain placeholders are copied, or translated when they are a
+        known term, phrase or province name. A name used twice must hold the same text twice.
+    zh
+        The Chinese text with the same placeholders (without kinds).
+    strict
+        Match only when every translatable placeholder was translated (for catch-all shapes such
+        as ``"{a:raw}: {la}."``, which must not half-translate an unknown English note).
+    """
+
+    en: str
+    zh: str
+    strict: bool = False
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """Placeholder name -> kind, in the order of the English text."""
+        return {
+            name: spec or ""
+            for _, name, spec, _ in string.Formatter().parse(self.en)
+            if name is not None
+        }
+
+    @property
+    def zh_fields(self) -> set[str]:
+        """The placeholder names of the Chinese text."""
+        return {name for _, name, _, _ in string.Formatter().parse(self.zh) if name is not None}
+
+
+@lru_cache(maxsize=4096)
+def _pattern(en: str) -> re.Pattern[str]:
+    parts: list[str] = []
+    seen: set[str] = set()
+    for literal, name, _, _ in string.Formatter().parse(en):
+        parts.append(re.escape(literal))
+        if name is None:
+            continue
+        parts.append(f"(?P={name})" if name in seen else f"(?P<{name}>.+?)")
+        seen.add(name)
+    return re.compile("".join(parts), re.DOTALL)
+
+
+def _apply(rules: Iterable[Template], text: str) -> str | None:
+    """The Chinese rendering of ``text`` by the first template that matches all of it."""
+    for rule in rules:
+        m = _pattern(rule.en).fullmatch(text)
+        if m is None:
+            continue
+        fields = rule.fields
+        values = {name: _field(m.group(name), fields[name]) for name in fields}
+        if rule.strict and any(
+            values[name] == m.group(name) for name, kind in fields.items() if kind != "raw"
+        ):
+            continue
+        return rule.zh.format(**values)
+    return None
+
+
+_PAREN = re.compile(r"(?P<head>.+?) \((?P<tail>[^()]*)\)")
+
+
+def _field(value: str, kind: str) -> str:
+    """A placeholder's text in Chinese (numbers and identifiers unchanged)."""
+    if kind == "raw":
+        return value
+    if kind == "list":
+        items = value.split(", ")
+        items[-1:] = items[-1].split(" and ")
+        return "、".join(_phrase(item) for item in items)
+    if kind == "rank":
+        return " > ".join(_phrase(item) for item in value.split(" > "))
+    return _phrase(value)
+
+
+def _phrase(value: str) -> str:
+    """A word, phrase, province name or ``"name (number)"`` item in Chinese, else ``value``."""
+    from spatialpanel.report.i18n_zh import PHRASES, TERMS
+
+    if value in TERMS:
+        return TERMS[value]
+    names = _names_zh()
+    if value in names:
+        return names[value]
+    done = _apply(PHRASES, value)
+    if done is not None:
+        return done
+    m = _PAREN.fullmatch(value)
+    if m is not None and (m["head"] in TERMS or m["head"] in names):
+        return f"{_phrase(m['head'])}（{_phrase(m['tail'])}）"
+    return value
+
+
+_TABLE_NO = re.compile(r"^(\s*Table\s+\d+\s*[.:]\s*)")
+
+
+def translate_text(text: str, lang: str) -> str:
+    """A sentence, table title, note or caption of the study in ``lang``.
+
+    English text is returned unchanged. In Chinese, the first template of
+    :mod:`spatialpanel.report.i18n_zh` that matches the whole text renders it; a leading
+    ``"Table 4. "`` (the paper's table number) is kept for the report's numbering. Text that no
+    template matches is returned as written.
+    """
+    if lang != "zh" or not text:
+        return text
+    from spatialpanel.report.i18n_zh import TEXTS
+
+    m = _TABLE_NO.match(text)
+    prefix, body = (m.group(1), text[m.end() :]) if m else ("", text)
+    done = _apply(TEXTS, body)
+    if done is None:
+        done = _phrase(body)
+    return prefix + done
+
+
+def localized(saved: SavedResults, lang: str) -> SavedResults:
+    """A copy of ``saved`` whose sentences, titles, notes and captions are in ``lang``.
+
+    The caller's object is not changed; English returns ``saved`` itself. Translating twice is
+    harmless (Chinese text matches no English template).
+    """
+    if lang != "zh":
+        return saved
+
+    def tr(text: Any) -> str:
+        return translate_text(str(text), lang)
+
+    def notes(items: Iterable[Any]) -> list[str]:
+        return [tr(n) for n in items]
+
+    stages = []
+    for stage in saved.stages:
+        new = dict(stage)
+        new["sentences"] = [
+            {**s, "text": tr(s.get("text", ""))} for s in stage.get("sentences", [])
+        ]
+        new["tables"] = [
+            {**t, "title": tr(t["title"]), "notes": notes(t.get("notes", []))}
+            for t in stage.get("tables", [])
+        ]
+        new["figures"] = [
+            {**f, "title": tr(f["title"]), "notes": notes(f.get("notes", []))}
+            for f in stage.get("figures", [])
+        ]
+        stages.append(new)
+    tables = {
+        key: replace(t, title=tr(t.title), notes=tuple(notes(t.notes)))
+        for key, t in saved.tables.items()
+    }
+    return replace(saved, stages=stages, tables=tables)

@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 
 from spatialpanel.report.formatting import fmt_number, formatted
-from spatialpanel.report.i18n import translate_cell
+from spatialpanel.report.i18n import label, localized, translate_cell
 from spatialpanel.report.results_io import SavedResults, SavedTable, numbering, ordered_stages
 
 __all__ = [
@@ -224,9 +224,10 @@ def _numbered_tables(saved: SavedResults, lang: str) -> Iterator[tuple[SavedTabl
 
 def write_markdown(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
     """Every table of a run as Markdown, numbered as in the report, with titles and notes."""
+    saved = localized(saved, lang)
     parts = []
     if saved.study.get("synthetic"):
-        parts.append("> **Synthetic data** — generated demonstration panel, not real figures.\n")
+        parts.append(f"> {label('md_synthetic', lang)}\n")
     for table, title in _numbered_tables(saved, lang):
         if len(table.frame) > MAX_ROWS:
             parts.append(f"### {title}\n\n{_too_long(table.key, len(table.frame))}\n")
@@ -378,6 +379,7 @@ def write_latex(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
         "% Tables written by spatialpanel. Requires \\usepackage{booktabs} and "
         "\\usepackage{longtable}."
     ]
+    saved = localized(saved, lang)
     if lang == "zh":
         parts.append("% Chinese labels: compile with xelatex and \\usepackage{xeCJK}.")
     if saved.study.get("synthetic"):
@@ -447,14 +449,16 @@ def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
     from docx import Document
     from docx.shared import Inches
 
-    from spatialpanel.report.i18n import label, stage_title
+    from spatialpanel.report.i18n import stage_title, translate_text
     from spatialpanel.study.outputs import normalise_zip
 
+    saved = localized(saved, lang)
     doc = Document()
     doc.core_properties.created = dt.datetime(2000, 1, 1)
     doc.core_properties.modified = dt.datetime(2000, 1, 1)
     doc.core_properties.author = "spatialpanel"
-    doc.add_heading(saved.study.get("title") or label("report", lang), level=0)
+    title = translate_text(str(saved.study.get("title") or ""), lang)
+    doc.add_heading(title or label("report", lang), level=0)
     if saved.study.get("synthetic"):
         p = doc.add_paragraph()
         run = p.add_run(label("synthetic_banner", lang))
@@ -464,8 +468,8 @@ def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
     doc.add_heading(label("provenance", lang), level=1)
     for name, text in conventions(saved):
         para = doc.add_paragraph()
-        para.add_run(f"{name}. ").bold = True
-        para.add_run(text)
+        para.add_run(f"{name}. " if lang == "en" else f"{translate_text(name, lang)}：").bold = True
+        para.add_run(translate_text(text, lang))
     num = numbering(saved)
     long: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = []
     for i, stage in enumerate(ordered_stages(saved), start=1):
