@@ -45,6 +45,8 @@ _EXPORTS: dict[str, str] = {
     "geary": "spatialpanel.autocorr.moran",
     # models and inference
     "SpatialPanelModel": "spatialpanel.models.model",
+    "ChunkedPanelModel": "spatialpanel.models.chunked",
+    "fit_parquet": "spatialpanel.models.chunked",
     "lm_tests": "spatialpanel.inference.lm",
     # study
     "StudyConfig": "spatialpanel.study.config",

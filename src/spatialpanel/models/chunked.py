@@ -300,7 +300,7 @@ class ChunkedPanelModel:
         for _, vals in self._periods(scan, log):
             yt, wyt, zt, wzt = tr(vals)
             m = np.column_stack([zt, yt, wyt, wzt])
-            r = np.linalg.qr(np.vstack([r, m]), mode="r")
+            r = np.asarray(np.linalg.qr(np.vstack([r, m]), mode="r"), dtype=float)
             sum_y += float(yt.sum())
             sum_z += zt.sum(axis=0)
             if nd:

@@ -199,7 +199,7 @@ def _keys(batch: Any, name: str, arg: str) -> NDArray[Any]:
 
 
 def _positions(ids: pd.Index, keys: NDArray[Any], entity: str) -> NDArray[np.intp]:
-    pos = np.asarray(ids.get_indexer(keys), dtype=np.intp)
+    pos = np.asarray(ids.get_indexer(pd.Index(keys)), dtype=np.intp)
     if (pos < 0).any():
         unknown = [_py(v) for v in pd.unique(keys[pos < 0])[:10]]
         hint = did_you_mean(str(unknown[0]), [str(i) for i in ids])
@@ -280,7 +280,7 @@ def scan_panel(
             f"the weights' ids do not match the file's regions: regions in w but not in column "
             f"{entity!r}: {absent}. Build w for the same regions (or add their rows)."
         )
-    periods = pd.Index(sorted(period_counts), name=time)
+    periods = pd.Index(sorted(period_counts), name=time)  # type: ignore[type-var]
     t = len(periods)
     scan = PanelScan(
         ids=ids,

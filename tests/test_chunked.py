@@ -1,0 +1,416 @@
+"""The chunked Parquet estimator (spatialpanel.models.chunked) against the in-memory engine.
+
+Reference: ``SpatialPanelModel(...).fit()`` on the same data, whose numbers are themselves checked
+against R splm 1.6-5 / plm 2.6-2, J. P. Elhorst's MATLAB routines (Octave 7.3.0) and spreg 1.9.0 in
+``tests/test_models_cigar.py`` (provenance: /work/shared/reference/benchmarks.md). The two-way SDM
+is also checked directly against the published numbers of benchmarks.md below.
+
+Tolerances: with the exact eigenvalue log-determinant the engine polishes ρ by a root search on
+the analytic derivative, so both paths reach the same optimum and agree to 1e-8 (observed
+~1e-13). With the LU / Chebyshev / Monte Carlo log-determinants the engine has no derivative and
+bounded Brent on function values locates ρ only to about √ε·(scale) ≈ 1e-8: both paths are equally
+accurate there, and they agree to that resolution (2e-7 asserted, ~2e-8 observed).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tracemalloc
+from functools import cache
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import scipy.sparse as sps
+
+import spatialpanel as sp
+from spatialpanel.errors import ConfigError, DataError, EstimationError, WeightsError
+from spatialpanel.models.chunked import ChunkedPanelModel, fit_parquet
+from spatialpanel.models.results import SpatialPanelResults
+from tests.cigar import N, T, cigar_data, cigar_weights
+
+pq = pytest.importorskip("pyarrow.parquet")
+pa = pytest.importorskip("pyarrow")
+
+X = ["logp", "logy"]
+
+
+def write(frame: pd.DataFrame, path: Path, *, row_group: int, shuffle: int | None = None) -> Path:
+    """Write a long panel (index reset) to Parquet, optionally in a shuffled row order."""
+    long = frame.reset_index()
+    if shuffle is not None:
+        long = long.sample(frac=1.0, random_state=shuffle).reset_index(drop=True)
+    pq.write_table(pa.Table.from_pandas(long, preserve_index=False), path, row_group_size=row_group)
+    return path
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The cigarette panel sorted by (year, state) with one period per row group, and shuffled
+    with small row groups (60 rows, 23 groups)."""
+    d = tmp_path_factory.mktemp("cigar")
+    data = cigar_data()
+    return {
+        "sorted": write(data, d / "sorted.parquet", row_group=N),
+        "shuffled": write(data, d / "shuffled.parquet", row_group=60, shuffle=3),
+    }
+
+
+@cache
+def in_memory(
+    model: str, effects: str, bc: str = "none", logdet: str = "auto"
+) -> SpatialPanelResults:
+    m = sp.SpatialPanelModel(
+        cigar_data(),
+        y="logc",
+        x=X,
+        w=cigar_weights(),
+        model=model,  # type: ignore[arg-type]
+        effects=effects,  # type: ignore[arg-type]
+        logdet=logdet,  # type: ignore[arg-type]
+    )
+    return m.fit(bias_correction=bc)  # type: ignore[arg-type]
+
+
+def chunked(path: Path, model: str, effects: str, bc: str = "none", **kw: object) -> object:
+    m = ChunkedPanelModel(
+        path,
+        y="logc",
+        x=X,
+        w=cigar_weights(),
+        entity="state",
+        time="year",
+        model=model,  # type: ignore[arg-type]
+        effects=effects,  # type: ignore[arg-type]
+        **kw,  # type: ignore[arg-type]
+    )
+    return m.fit(bias_correction=bc)  # type: ignore[arg-type]
+
+
+def assert_same(ours: object, ref: SpatialPanelResults, *, tol: float = 1e-8) -> None:
+    """Every number of the fit and of the delta-method effects table, to ``tol``."""
+    o = ours
+    pd.testing.assert_series_equal(o.params, ref.params, rtol=tol, atol=tol)  # type: ignore[attr-defined]
+    pd.testing.assert_series_equal(o.std_errors, ref.std_errors, rtol=tol, atol=tol)  # type: ignore[attr-defined]
+    pd.testing.assert_series_equal(o.zvalues, ref.zvalues, rtol=tol * 100, atol=tol)  # type: ignore[attr-defined]
+    pd.testing.assert_series_equal(o.pvalues, ref.pvalues, rtol=tol * 100, atol=tol)  # type: ignore[attr-defined]
+    pd.testing.assert_frame_equal(o.information, ref.information, rtol=tol, atol=tol)  # type: ignore[attr-defined]
+    for name in ("sigma2", "loglik", "r2", "r2_within", "aic", "bic"):
+        assert getattr(o, name) == pytest.approx(getattr(ref, name), rel=tol, abs=tol), name
+    assert (o.nobs, o.n_entities, o.n_periods) == (ref.nobs, ref.n_entities, ref.n_periods)  # type: ignore[attr-defined]
+    assert o.logdet_method == ref.logdet_method  # type: ignore[attr-defined]
+    assert o.bias_correction == ref.bias_correction  # type: ignore[attr-defined]
+    assert o.spec == ref.spec  # type: ignore[attr-defined]
+    ia, ib = o.impacts(method="delta"), ref.impacts(method="delta")  # type: ignore[attr-defined]
+    # z = estimate/se can be large (hundreds): compare it relative
+    pd.testing.assert_frame_equal(ia, ib, rtol=tol * 100, atol=tol)
+    est = [c for c in ia.columns if c[1] in ("estimate", "se")]
+    pd.testing.assert_frame_equal(ia[est], ib[est], rtol=tol, atol=tol)
+
+
+# ------------------------------------------------------------------ the published two-way SDM
+def test_sdm_twoway_against_benchmarks(files: dict[str, Path]) -> None:
+    """benchmarks.md: exact ML two-way SDM on the cigarette panel (R splm 1.6-5 / Octave 7.3.0
+    with Elhorst's sar_panel_FE, info.bc = 0; t-values printed to 3 decimals)."""
+    res = chunked(files["sorted"], "sdm", "twoway", batch_rows=64)
+    ref = [-1.002451, 0.600653, 0.056462, -0.294995, 0.229200]
+    np.testing.assert_allclose(res.params.to_numpy(), ref, atol=1e-5)  # type: ignore[attr-defined]
+    assert res.sigma2 == pytest.approx(0.0049754, abs=1e-7)  # type: ignore[attr-defined]
+    assert res.loglik == pytest.approx(1691.5383, abs=1e-4)  # type: ignore[attr-defined]
+    t_ref = [-25.018, 10.506, 0.700, -3.777, 7.008]
+    np.testing.assert_allclose(res.zvalues.to_numpy(), t_ref, atol=6e-4)  # type: ignore[attr-defined]
+
+
+# ------------------------------------------------------------------ identical to the engine
+CASES = [
+    ("sdm", "twoway", "none"),
+    ("sar", "twoway", "none"),
+    ("slx", "twoway", "none"),
+    ("sem", "twoway", "none"),
+    ("sdem", "twoway", "none"),
+    ("sdm", "entity", "none"),
+    ("sdm", "time", "none"),
+    ("sar", "pooled", "none"),
+    ("sdm", "twoway", "elhorst"),
+    ("sar", "entity", "elhorst"),
+    ("sem", "time", "elhorst"),
+    ("sdm", "twoway", "transformation"),
+    ("sar", "time", "transformation"),
+    ("sem", "twoway", "transformation"),
+]
+
+
+@pytest.mark.parametrize(("model", "effects", "bc"), CASES)
+def test_sorted_file_equals_in_memory(
+    files: dict[str, Path], model: str, effects: str, bc: str
+) -> None:
+    res = chunked(files["sorted"], model, effects, bc, batch_rows=100)
+    assert_same(res, in_memory(model, effects, bc))
+    assert res.reads.contiguous  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize(
+    ("model", "effects", "bc"),
+    [("sdm", "twoway", "none"), ("sem", "entity", "none"), ("sar", "twoway", "elhorst")],
+)
+def test_shuffled_file_small_row_groups_equals_in_memory(
+    files: dict[str, Path], model: str, effects: str, bc: str
+) -> None:
+    res = chunked(files["shuffled"], model, effects, bc, batch_rows=40)
+    assert_same(res, in_memory(model, effects, bc))
+    info = res.reads  # type: ignore[attr-defined]
+    assert not info.contiguous
+    # one scan for pass 1, then one filtered scan per period for each later pass
+    g_passes = {"sdm": 1, "sar": 2, "sem": 0}[model]  # Elhorst's two-way correction moves ρ
+    assert info.scans == 1 + T * (1 + g_passes)
+
+
+def test_demeaned_convention_and_partial_durbin(files: dict[str, Path]) -> None:
+    ref = sp.SpatialPanelModel(
+        cigar_data(),
+        y="logc",
+        x=X,
+        w=cigar_weights(),
+        model="sdm",
+        effects="twoway",
+        durbin=["logy"],
+        lag_convention="demeaned",
+    ).fit()
+    res = chunked(files["sorted"], "sdm", "twoway", durbin=["logy"], lag_convention="demeaned")
+    assert_same(res, ref)
+
+
+@pytest.mark.parametrize(("model", "logdet"), [("sdm", "lu"), ("sem", "chebyshev")])
+def test_logdet_without_derivative_agrees_to_optimiser_resolution(
+    files: dict[str, Path], model: str, logdet: str
+) -> None:
+    """See the module docstring: Brent on function values, ~1e-8 in ρ on both paths."""
+    res = chunked(files["sorted"], model, "twoway", logdet=logdet)
+    assert_same(res, in_memory(model, "twoway", "none", logdet), tol=2e-7)
+
+
+def test_fit_parquet_and_summary(files: dict[str, Path]) -> None:
+    a = fit_parquet(files["sorted"], y="logc", x=X, w=cigar_weights(), entity="state", time="year")
+    b = chunked(files["sorted"], "sdm", "twoway")
+    pd.testing.assert_series_equal(a.params, b.params)  # type: ignore[attr-defined]
+    assert a.reads.scans == 3 and a.reads.batches == 3 * T  # one row group per period
+    ref = in_memory("sdm", "twoway")
+    mine, theirs = a.summary(), ref.summary()
+    pd.testing.assert_frame_equal(mine.table, theirs.table, rtol=1e-8)
+    assert mine.info == theirs.info  # every printed fit statistic, digit for digit
+    assert mine.as_text() == theirs.as_text()
+    pd.testing.assert_frame_equal(a.to_frame(), ref.to_frame(), rtol=1e-8)
+    assert sp.fit_parquet is fit_parquet and sp.ChunkedPanelModel is ChunkedPanelModel
+
+
+def test_hive_partitioned_directory(tmp_path: Path) -> None:
+    long = cigar_data().reset_index()
+    pq.write_to_dataset(
+        pa.Table.from_pandas(long, preserve_index=False), tmp_path / "ds", partition_cols=["year"]
+    )
+    res = chunked(tmp_path / "ds", "sar", "twoway")
+    assert_same(res, in_memory("sar", "twoway"))
+
+
+# ------------------------------------------------------------------ memory: one period at a time
+def test_never_more_than_one_period(files: dict[str, Path]) -> None:
+    for key, batch in (("sorted", 7), ("shuffled", 25)):
+        info = chunked(files[key], "sdm", "twoway", batch_rows=batch).reads  # type: ignore[attr-defined]
+        assert info.max_period_rows == N
+        assert info.max_batch_rows <= batch
+
+
+def _panel(n: int, t: int, seed: int) -> tuple[pd.DataFrame, sp.SpatialWeights]:
+    """A generated SDM panel on an n = rows x cols rook lattice (known DGP, two-way effects)."""
+    rows = int(np.sqrt(n))
+    while n % rows:
+        rows -= 1
+    cols = n // rows
+    idx = np.arange(n).reshape(rows, cols)
+    i = np.concatenate([idx[:, :-1].ravel(), idx[:-1, :].ravel()])
+    j = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
+    a = sps.coo_array((np.ones(i.size), (i, j)), shape=(n, n))
+    ids = [f"r{k:05d}" for k in range(n)]
+    w = sp.SpatialWeights.from_sparse(sps.csr_array(a + a.T), ids=ids, transform="row")
+    rng = np.random.default_rng(seed)
+    x = rng.standard_normal((t, n, 2))
+    mu, tau = rng.standard_normal(n), rng.standard_normal(t)
+    wm = w.sparse
+    lu = sps.linalg.splu(sps.csc_array(sps.eye_array(n) - 0.4 * wm))
+    y = np.empty((t, n))
+    for s in range(t):
+        rhs = x[s] @ [1.0, -0.5] + (wm @ x[s]) @ [0.3, 0.2] + mu + tau[s]
+        y[s] = lu.solve(rhs + rng.standard_normal(n))
+    frame = pd.DataFrame(
+        {
+            "region": np.tile(ids, t),
+            "year": np.repeat(np.arange(2000, 2000 + t), n),
+            "y": y.ravel(),
+            "x1": x[:, :, 0].ravel(),
+            "x2": x[:, :, 1].ravel(),
+        }
+    ).set_index(["region", "year"])
+    return frame, w
+
+
+def test_peak_memory_does_not_grow_with_t(tmp_path: Path) -> None:
+    """tracemalloc (numpy arrays included) over a fit of the same N with T = 4 and T = 200: the
+    peak must not grow with T (the values of the T = 200 panel alone are 480 kB)."""
+    peaks = {}
+    for t in (4, 200):
+        frame, w = _panel(100, t, seed=t)
+        path = write(frame, tmp_path / f"t{t}.parquet", row_group=1000)
+        whole = frame.to_numpy().nbytes
+        tracemalloc.start()
+        res = fit_parquet(path, y="y", x=["x1", "x2"], w=w, entity="region", time="year")
+        peaks[t] = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert res.reads.max_period_rows == 100
+    assert whole == 200 * 100 * 3 * 8  # the values of the T = 200 panel
+    assert peaks[200] < peaks[4] + whole / 4, peaks
+
+
+@pytest.mark.slow
+def test_generated_n2000_equals_in_memory(tmp_path: Path) -> None:
+    """N = 2,000 rook lattice, T = 2, shuffled rows: exact eigenvalue log-determinant on both
+    sides (see the module docstring; ~4 s on a quiet 2-core machine, two dense eigenproblems)."""
+    frame, w = _panel(2000, 2, seed=11)
+    path = write(frame, tmp_path / "n2000.parquet", row_group=1500, shuffle=5)
+    kw = {"y": "y", "x": ["x1", "x2"], "w": w, "model": "sdm", "effects": "twoway"}
+    ref = sp.SpatialPanelModel(frame, logdet="eigen", **kw).fit()  # type: ignore[arg-type]
+    res = ChunkedPanelModel(
+        path,
+        entity="region",
+        time="year",
+        logdet="eigen",
+        batch_rows=700,
+        **kw,  # type: ignore[arg-type]
+    ).fit()
+    pd.testing.assert_series_equal(res.params, ref.params, rtol=1e-8, atol=1e-8)
+    pd.testing.assert_series_equal(res.std_errors, ref.std_errors, rtol=1e-8, atol=1e-10)
+    assert res.loglik == pytest.approx(ref.loglik, rel=1e-12)
+    assert res.r2_within == pytest.approx(ref.r2_within, rel=1e-8)
+    # effects with the stochastic traces (seeded, the same on both sides; no dense eigenproblem)
+    ia = res.impacts(traces="stochastic", probes=20)
+    ib = ref.impacts(traces="stochastic", probes=20)
+    pd.testing.assert_frame_equal(ia, ib, rtol=1e-8, atol=1e-9)
+    assert res.reads.max_period_rows == 2000 and res.reads.max_batch_rows <= 700
+
+
+# ------------------------------------------------------------------ errors
+def _model(path: Path, **kw: object) -> ChunkedPanelModel:
+    base: dict[str, object] = {
+        "y": "logc",
+        "x": X,
+        "w": cigar_weights(),
+        "entity": "state",
+        "time": "year",
+    }
+    base.update(kw)
+    return ChunkedPanelModel(path, **base)  # type: ignore[arg-type]
+
+
+def test_unbalanced_names_region_and_year(tmp_path: Path) -> None:
+    data = cigar_data().drop(index=(9, 1975))
+    path = write(data, tmp_path / "u.parquet", row_group=100)
+    with pytest.raises(DataError, match=r"unbalanced.*year 1975.*\(9, 1975\)"):
+        _model(path).fit()
+
+
+def test_duplicates_hidden_by_matching_counts(tmp_path: Path) -> None:
+    """Region 1 has 1963 twice and no 1964, region 3 has 1964 twice and no 1963: every region
+    has T rows and every year N rows, but the panel is not balanced."""
+    long = cigar_data().reset_index()
+    a = long.index[(long.state == 1) & (long.year == 1964)]
+    b = long.index[(long.state == 3) & (long.year == 1963)]
+    long.loc[a, "year"] = 1963
+    long.loc[b, "year"] = 1964
+    path = write(long.set_index(["state", "year"]), tmp_path / "d.parquet", row_group=100)
+    with pytest.raises(DataError, match=r"duplicate \(region, year\) rows: \[\(1, 1963\)\]"):
+        _model(path).fit()
+
+
+def test_unknown_ids_with_suggestion(tmp_path: Path) -> None:
+    ids = [f"s{i:02d}" for i in cigar_weights().ids]
+    w = sp.SpatialWeights.from_sparse(cigar_weights().original, ids=ids, transform="row")
+    long = cigar_data().reset_index()
+    long["state"] = [f"s{i:02d}" for i in long.state]
+    long.loc[long.state == "s09", "state"] = "s09x"
+    path = write(long.set_index(["state", "year"]), tmp_path / "i.parquet", row_group=200)
+    with pytest.raises(WeightsError, match=r"not ids of w: \['s09x'\]\. Did you mean 's09'"):
+        _model(path, w=w).fit()
+
+
+def test_region_of_w_absent_from_file(tmp_path: Path) -> None:
+    data = cigar_data().drop(index=9, level="state")
+    path = write(data, tmp_path / "a.parquet", row_group=200)
+    with pytest.raises(WeightsError, match=r"regions in w but not in column 'state': \[9\]"):
+        _model(path).fit()
+
+
+def test_missing_columns_and_options(files: dict[str, Path]) -> None:
+    with pytest.raises(ConfigError, match=r"x: column 'logpp' is not in .*Did you mean 'logp'"):
+        _model(files["sorted"], x=["logpp"])
+    with pytest.raises(ConfigError, match=r"time: column 'yr' is not in"):
+        _model(files["sorted"], time="yr")
+    with pytest.raises(ConfigError, match="effects='random' is not available"):
+        _model(files["sorted"], effects="random")
+    with pytest.raises(ConfigError, match="model='sdn' is not known.*Did you mean 'sdm'"):
+        _model(files["sorted"], model="sdn")
+    with pytest.raises(ConfigError, match="batch_rows=0"):
+        _model(files["sorted"], batch_rows=0)
+    with pytest.raises(DataError, match="no such file"):
+        _model(files["sorted"].with_name("nope.parquet"))
+    with pytest.raises(ConfigError, match="bias_correction='elhorst' applies to fixed effects"):
+        _model(files["sorted"], effects="pooled").fit(bias_correction="elhorst")
+
+
+def test_bad_values(tmp_path: Path) -> None:
+    data = cigar_data()
+    data.loc[(5, 1970), "logy"] = np.inf
+    path = write(data, tmp_path / "inf.parquet", row_group=200)
+    with pytest.raises(DataError, match=r"region 5, year 1970, column 'logy'"):
+        _model(path).fit()
+    data = cigar_data()
+    data.loc[(5, 1970), "logy"] = np.nan  # written as a Parquet null
+    path = write(data, tmp_path / "nan.parquet", row_group=200)
+    with pytest.raises(DataError, match=r"missing values.*region 5, year 1970"):
+        _model(path).fit()
+    data = cigar_data().assign(logp="a")
+    path = write(data, tmp_path / "str.parquet", row_group=200)
+    with pytest.raises(DataError, match="'logp'.* is not numeric"):
+        _model(path)
+
+
+def test_absorbed_regressor(tmp_path: Path) -> None:
+    data = cigar_data()
+    data["trend"] = data.index.get_level_values("year").astype(float)
+    path = write(data, tmp_path / "tr.parquet", row_group=200)
+    with pytest.raises(EstimationError, match="'trend' is absorbed by the two-way fixed effects"):
+        _model(path, x=["logp", "trend"]).fit()
+
+
+def test_pyarrow_is_lazy_and_its_absence_is_explained(files: dict[str, Path]) -> None:
+    """``import spatialpanel`` does not load pyarrow, the chunked modules import without it (they
+    load it inside the functions), and a fit without it says how to install it."""
+    code = "import sys, spatialpanel; print('pyarrow' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
+    code = (
+        "import sys; sys.modules['pyarrow'] = None\n"
+        "from spatialpanel.models.chunked import fit_parquet\n"
+        "from spatialpanel.weights.core import SpatialWeights\n"
+        "try:\n"
+        f"    fit_parquet({str(files['sorted'])!r}, y='logc', x=['logp'], w=SpatialWeights.from_array("
+        "[[0, 1], [1, 0]]), entity='state', time='year')\n"
+        "except Exception as e:\n"
+        "    print(type(e).__name__, e)\n"
+    )
+    root = Path(__file__).parents[1]
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=root
+    )
+    assert out.stdout.startswith("ConfigError")
+    assert "pip install 'spatialpanel[parquet]'" in out.stdout
