@@ -46,6 +46,7 @@ when time effects are removed) and μ₄ the fourth moment of the innovations in
 from __future__ import annotations
 
 import warnings
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -54,16 +55,27 @@ import scipy.sparse as sps
 from numpy.typing import NDArray
 
 from spatialpanel.errors import ConfigError, DataError, EstimationError, NumericalWarning
-from spatialpanel.linalg.logdet import LogDet, eigenvalues
+from spatialpanel.linalg.logdet import LogDet, eigenvalues, symmetric_scale
 from spatialpanel.linalg.nearpd import near_pd
-from spatialpanel.linalg.within import demean, spatial_lag
+from spatialpanel.linalg.within import Effects, demean, spatial_lag
 from spatialpanel.models.design import PanelArrays, check_design, to_series
 from spatialpanel.models.dynamic_results import DynamicPanelResults, StabilityCheck
+from spatialpanel.models.dynamic_sparse import (
+    EXACT_TRACE_LIMIT,
+    PROBES,
+    GProbes,
+    bias_traces,
+    information_sparse,
+    omega_sums,
+    real_extremes,
+    reduced_form,
+)
 from spatialpanel.models.engine import Dimensions, FEData, fit_fe
 from spatialpanel.models.information import covariance_from_information, information_matrix
 from spatialpanel.models.spec import ModelSpec
 
 __all__ = [
+    "DENSE_LIMIT",
     "DYNAMIC_BIAS_CORRECTIONS",
     "DYNAMIC_LAGS",
     "DynamicBiasCorrection",
@@ -78,6 +90,9 @@ DynamicLag = Literal["time", "spacetime"]
 DynamicBiasCorrection = Literal["lee-yu", "lee-yu-sdpdmod", "none"]
 DYNAMIC_LAGS: tuple[str, ...] = ("time", "spacetime")
 DYNAMIC_BIAS_CORRECTIONS: tuple[str, ...] = ("lee-yu", "lee-yu-sdpdmod", "none")
+DENSE_LIMIT = 1000
+"""Up to this N: the Helmert basis and dense F'WF (the exact reference); above, the N-region
+space with sparse W (:mod:`spatialpanel.models.dynamic_sparse`)."""
 
 
 def lag_names(y: str, lags: tuple[str, ...]) -> tuple[str, ...]:
@@ -149,30 +164,54 @@ def _bias_vector(
 
 
 def _omega(
-    *, w: NDArray[np.float64], rho: float, sigma2: float, mu4: float, k: int, n: int,
-    time_fx: bool,
-) -> NDArray[np.float64]:  # fmt: skip
+    sums: tuple[float, float, float], *, sigma2: float, mu4: float, k: int, n: int
+) -> NDArray[np.float64]:
     """The non-normality term Ω of YDL (2008) for (coef, ρ, σ²), free of the choice of basis.
 
     The scores of ρ and σ² are quadratic forms V_t'A V_t in the original innovations, with
     A = J G J and J (J = I - ιι'/N when time effects are removed by F_N, since
     F_N G_f F_N' = J G J; else J = I). Their fourth-moment part is (μ₄ - 3σ⁴) Σ_i A_ii B_ii,
-    whatever orthonormal basis is used. Normalised by n(T-1) like Σ̂.
+    whatever orthonormal basis is used. ``sums`` = (Σ A_ii², Σ A_ii J_ii, Σ J_ii²)
+    (:func:`~spatialpanel.models.dynamic_sparse.omega_sums`). Normalised by n(T-1) like Σ̂.
     """
-    size = w.shape[0]
-    g = np.linalg.solve(np.eye(size) - rho * w, w)
-    if time_fx:
-        g = g - g.mean(axis=0, keepdims=True)
-        g = g - g.mean(axis=1, keepdims=True)
-        jd = np.full(size, 1.0 - 1.0 / size)
-    else:
-        jd = np.ones(size)
-    dg = np.diag(g)
     out = np.zeros((k + 2, k + 2))
-    out[k, k] = float(dg @ dg) / n
-    out[k, k + 1] = out[k + 1, k] = float(dg @ jd) / (2.0 * sigma2 * n)
-    out[k + 1, k + 1] = float(jd @ jd) / (4.0 * sigma2**2 * n)
+    out[k, k] = sums[0] / n
+    out[k, k + 1] = out[k + 1, k] = sums[1] / (2.0 * sigma2 * n)
+    out[k + 1, k + 1] = sums[2] / (4.0 * sigma2**2 * n)
     return (mu4 - 3.0 * sigma2**2) / sigma2**2 * out
+
+
+@dataclass(frozen=True, eq=False)
+class _Space:
+    """The transformed space: the Helmert basis with dense W_f (``f``/``wf`` set, small N) or the
+    N regions with the cross-sectional demeaning and sparse W (large N)."""
+
+    n: int
+    f: NDArray[np.float64] | None
+    wf: NDArray[np.float64] | None
+    entity_fx: bool
+    time_fx: bool
+
+    @property
+    def dense(self) -> bool:
+        return self.wf is not None
+
+    def transform(self, a: NDArray[np.float64]) -> NDArray[np.float64]:
+        """(T', N[, k]) → (T'·rows, k) in this space."""
+        if self.dense:
+            return _transform(a, self.f, self.entity_fx)
+        eff: Effects = ("twoway" if self.time_fx else "entity") if self.entity_fx else "time"
+        out = demean(a, eff)
+        return out.reshape(out.shape[0] * out.shape[1], -1)
+
+    def to_regions(self, e2: NDArray[np.float64]) -> NDArray[np.float64]:
+        """(T', rows) → (T', N): Q_N = F F' (the cross-sectional demeaning), basis-free."""
+        return e2 @ self.f.T if self.f is not None else e2
+
+
+def _eig_without_unit(eig: NDArray[np.complex128]) -> NDArray[np.complex128]:
+    """The eigenvalues of W_f: those of W without one unit eigenvalue."""
+    return np.delete(eig, int(np.argmin(np.abs(eig - 1.0))))
 
 
 def fit_dynamic(
@@ -183,11 +222,13 @@ def fit_dynamic(
     lags: tuple[str, ...],
     bias_correction: str,
     index: pd.Index,
+    seed: int = 0,
 ) -> DynamicPanelResults:
     """Estimate the dynamic model (see the module docstring).
 
     ``arrays`` are the full panel's arrays (``z`` holds x and W·x of all T periods); ``spec`` is
-    the static specification with ``bias_correction`` set; ``ld`` the log-determinant of W.
+    the static specification with ``bias_correction`` set; ``ld`` the log-determinant of W;
+    ``seed`` seeds the probes of the stochastic traces (N > ``EXACT_TRACE_LIMIT`` only).
     """
     eff = spec.effects
     if eff not in ("entity", "time", "twoway"):
@@ -210,7 +251,6 @@ def fit_dynamic(
             "effects='entity'."
         )
     wmat = arrays.wmat
-    wd = wmat.toarray()
     y_all = arrays.y
     names = lag_names(spec.y, lags)
     lag_cols = []
@@ -225,27 +265,47 @@ def fit_dynamic(
     k = z.shape[2]
     zw = demean(z, eff)  # type: ignore[arg-type]
     check_design(z.reshape(-1, k), zw.reshape(-1, k), coef_names, eff)
-    f = helmert_basis(n_full) if time_fx else None
-    wf = f.T @ wd @ f if f is not None else wd
-    n = wf.shape[0]
+    n = n_full - 1 if time_fx else n_full
+    if n_full <= DENSE_LIMIT:
+        f = helmert_basis(n_full) if time_fx else None
+        wd = wmat.toarray()
+        space = _Space(n, f, f.T @ wd @ f if f is not None else wd, entity_fx, time_fx)
+    else:
+        space = _Space(n, None, None, entity_fx, time_fx)
+    exact = n_full <= EXACT_TRACE_LIMIT
+    eig_w = eigenvalues(wmat) if exact else None
     wy = spatial_lag(wmat, y)
+    ztr = space.transform(z)
     data = FEData(
-        y=_transform(y, f, entity_fx).ravel(),
-        wy=_transform(wy, f, entity_fx).ravel(),
-        z=_transform(z, f, entity_fx),
-        wz=np.zeros((n * t_eff, k)),
+        y=space.transform(y).ravel(),
+        wy=space.transform(wy).ravel(),
+        z=ztr,
+        wz=np.zeros_like(ztr),
     )
     dims = Dimensions(n * t_eff, t_eff, time_fx)
     est = fit_fe(data, spec, ld, dims, row_standardised=rowstd)
-    assert est.spatial is not None  # a lag model always has ρ
+    if est.spatial is None:  # pragma: no cover - a lag model always has ρ
+        raise EstimationError("the dynamic model lost its spatial parameter; please report this.")
     pos_tau = 0 if "time" in lags else None
     pos_eta = (1 if "time" in lags else 0) if "spacetime" in lags else None
-    wf_sparse = sps.csr_array(wf)
+    w_info = sps.csr_array(space.wf) if space.wf is not None else wmat
+    symlike = (symmetric_scale(wmat) is not None) if not space.dense else False
+    probes: dict[float, GProbes] = {}
+
+    def probes_at(r: float) -> GProbes:
+        if r not in probes:
+            probes[r] = GProbes(wmat, r, symlike=symlike, probes=PROBES, seed=seed)
+        return probes[r]
 
     def info_at(c: NDArray[np.float64], r: float, s2: float) -> NDArray[np.float64]:
+        if not exact:
+            return information_sparse(
+                probes_at(r), z=data.z, coef=c, sigma2=s2, t_eff=t_eff, n_eff=n * t_eff,
+                time_fx=time_fx,
+            )  # fmt: skip
         return information_matrix(
-            kind="lag", z=data.z, coef=c, delta=r, sigma2=s2, w=wf_sparse, n_periods=t_eff,
-            n_eff=n * t_eff, t_eff=t_eff, time_adjust=False,
+            kind="lag", z=data.z, coef=c, delta=r, sigma2=s2, w=w_info, n_periods=t_eff,
+            n_eff=n * t_eff, t_eff=t_eff, time_adjust=not space.dense and time_fx,
         )  # fmt: skip
 
     def taueta(c: NDArray[np.float64]) -> tuple[float, float]:
@@ -253,12 +313,28 @@ def fit_dynamic(
         eta = float(c[pos_eta]) if pos_eta is not None else 0.0
         return tau, eta
 
+    def extremes(second: bool) -> NDArray[np.complex128]:
+        if ld.method in ("eigen", "lu") and not second:
+            lo = 1.0 / ld.bounds[0] if ld.bounds[0] < 0 else -1.0
+            return np.array([lo, 1.0 / ld.bounds[1]], dtype=complex)
+        return np.array(real_extremes(wmat, second=second), dtype=complex)
+
     coef, rho, sigma2 = est.coef, float(est.spatial), est.sigma2
     uncorrected = pd.Series(np.append(coef, rho), index=pd.Index([*coef_names, "rho"]))
     nobs_eff = n * t_eff
+    trace_method = "exact (eigenvalues of W)" if exact else ""
+    mc_se: pd.Series | None = None
     if bias_correction in ("lee-yu", "lee-yu-sdpdmod") and entity_fx:
         tau, eta = taueta(coef)
-        radius = stability_check(tau, eta, rho, np.linalg.eigvals(wf)).spectral_radius
+        if space.wf is not None:
+            eig_f = np.asarray(np.linalg.eigvals(space.wf), dtype=complex)
+        elif eig_w is not None:
+            eig_f = _eig_without_unit(eig_w) if time_fx else eig_w
+        else:  # the extremes of W (an upper bound); without ω = 1 only when that bound is high
+            eig_f = extremes(second=False)
+            if time_fx and stability_check(tau, eta, rho, eig_f).spectral_radius > 1 - 1 / n:
+                eig_f = extremes(second=True)
+        radius = stability_check(tau, eta, rho, eig_f).spectral_radius
         if radius > 1.0 - 1.0 / n:
             warnings.warn(
                 f"at the uncorrected estimates (I - ρW)⁻¹(τI + ηW) has spectral radius "
@@ -269,14 +345,33 @@ def fit_dynamic(
                 stacklevel=3,
             )
         info = info_at(coef, rho, sigma2)
-        b = _bias_vector(
-            wf=wf, rho=rho, tau=tau, eta=eta, sigma2=sigma2, pos_tau=pos_tau, pos_eta=pos_eta, k=k
-        )
-        theta = np.concatenate([coef, [rho, sigma2]])
         sig_bc = info / nobs_eff
         if bias_correction == "lee-yu-sdpdmod":  # replication of SDPDmod 0.0.5 (see docstring)
             sig_bc = near_pd(sig_bc)
-        theta_c = theta + np.linalg.solve(sig_bc, b) / t_eff
+        theta = np.concatenate([coef, [rho, sigma2]])
+        if space.wf is not None:
+            b = _bias_vector(
+                wf=space.wf, rho=rho, tau=tau, eta=eta, sigma2=sigma2, pos_tau=pos_tau,
+                pos_eta=pos_eta, k=k,
+            )  # fmt: skip
+            theta_c = theta + np.linalg.solve(sig_bc, b) / t_eff
+        else:
+            gp = None if exact else probes_at(rho)
+            tr = bias_traces(wmat, rho=rho, tau=tau, eta=eta, time_fx=time_fx, eig=eig_w, gp=gp)
+            trace_method = tr.method
+            per = tr.values[:, None] if tr.per_probe is None else tr.per_probe
+            bm = np.zeros((k + 2, per.shape[1]))
+            if pos_tau is not None:
+                bm[pos_tau] = per[0] / n
+            if pos_eta is not None:
+                bm[pos_eta] = per[1] / n
+            bm[k] = (tau * per[2] + eta * per[3] + per[4]) / n
+            bm[k + 1] = 1.0 / (2.0 * sigma2)
+            steps = np.linalg.solve(sig_bc, bm) / t_eff
+            theta_c = theta + steps.mean(axis=1)
+            if tr.per_probe is not None:
+                mc = steps[: k + 1].std(axis=1, ddof=1) / np.sqrt(steps.shape[1])
+                mc_se = pd.Series(mc, index=pd.Index([*coef_names, "rho"]), name="mc_se")
         coef, rho, sigma2 = theta_c[:k], float(theta_c[k]), float(theta_c[k + 1])
         lo, hi = ld.bounds
         if not lo < rho < hi or sigma2 <= 0:
@@ -293,16 +388,16 @@ def fit_dynamic(
     )
     info = info_at(coef, rho, sigma2)
     # μ₄ from the innovations in the data's N regions (Q_N ε, basis-free)
-    e_regions = e.reshape(t_eff, n) @ f.T if f is not None else e.reshape(t_eff, n)
+    e_regions = space.to_regions(e.reshape(t_eff, -1))
     mu4 = float(np.mean(e_regions**4))
     sig = info / nobs_eff
     full_names = (*coef_names, "rho", "sigma2")
     sig_inv = covariance_from_information(sig, full_names)
-    omega = _omega(w=wd, rho=rho, sigma2=sigma2, mu4=mu4, k=k, n=n, time_fx=time_fx)
+    sums = omega_sums(wmat, rho=rho, time_fx=time_fx, gp=None if exact else probes_at(rho))
+    omega = _omega(sums, sigma2=sigma2, mu4=mu4, k=k, n=n)
     cov_full = (sig_inv + sig_inv @ omega @ sig_inv) / nobs_eff
     tau, eta = taueta(coef)
-    eig = eigenvalues(wmat)
-    stab = stability_check(tau, eta, rho, eig)
+    stab = stability_check(tau, eta, rho, eig_w if eig_w is not None else extremes(second=False))
     if not stab.stable:
         warnings.warn(
             f"the estimated dynamic model is not stable: τ + ρ + η = {stab.sum:.4f} and the "
@@ -311,10 +406,21 @@ def fit_dynamic(
             NumericalWarning,
             stacklevel=3,
         )
+    # the fitted reduced form (I - ρW)⁻¹Z*β in the transformed space
+    zb = (data.z @ coef).reshape(t_eff, -1)
+    if space.wf is not None:
+        pred = np.asarray(np.linalg.solve(np.eye(n) - rho * space.wf, zb.T).T, dtype=float)
+    else:
+        pred = reduced_form(probes_at(rho), zb, time_fx=time_fx)
+    if not exact:
+        trace_method = (trace_method or "no correction") + (
+            f"; Ω's diag(G): Hutchinson ({PROBES} probes, seed {seed})"
+        )
     return _results(
         arrays, spec, index=index, lags=lags, coef_names=coef_names, coef=coef, rho=rho,
-        sigma2=sigma2, loglik=loglik, info=info, cov_full=cov_full, e=e, f=f, y=y, z=z,
-        entity_fx=entity_fx, ld=ld, stab=stab, uncorrected=uncorrected, wf=wf,
+        sigma2=sigma2, loglik=loglik, info=info, cov_full=cov_full, e=e, space=space, y=y, z=z,
+        ytr=data.y, pred=pred.ravel(), ld=ld, stab=stab, uncorrected=uncorrected,
+        trace_method=trace_method, mc_se=mc_se,
     )  # fmt: skip
 
 
@@ -332,17 +438,18 @@ def _results(
     info: NDArray[np.float64],
     cov_full: NDArray[np.float64],
     e: NDArray[np.float64],
-    f: NDArray[np.float64] | None,
+    space: _Space,
     y: NDArray[np.float64],
     z: NDArray[np.float64],
-    entity_fx: bool,
+    ytr: NDArray[np.float64],
+    pred: NDArray[np.float64],
     ld: LogDet,
     stab: StabilityCheck,
     uncorrected: pd.Series,
-    wf: NDArray[np.float64],
+    trace_method: str,
+    mc_se: pd.Series | None,
 ) -> DynamicPanelResults:
     n_full, t_eff = arrays.n, y.shape[0]
-    n = wf.shape[0]
     p = len(coef_names) + 1
     pnames = pd.Index([*coef_names, "rho"])
     params = pd.Series(np.append(coef, rho), index=pnames, name="params")
@@ -351,14 +458,11 @@ def _results(
     information = pd.DataFrame(info, index=full, columns=full)
     # innovations in the data's N regions: Q_N ε with Q_N = F F' (= the cross-sectional
     # demeaning when time effects are removed); same sum of squares as the transformed ones
-    e2 = e.reshape(t_eff, n)
-    e_n = e2 @ f.T if f is not None else e2
-    ytr = _transform(y, f, entity_fx).ravel()
-    ztr = _transform(z, f, entity_fx)
-    pred = np.linalg.solve(np.eye(n) - rho * wf, (ztr @ coef).reshape(t_eff, n).T).T.ravel()
-    yc, pc = ytr - ytr.mean(), pred - ytr.mean()
-    denom = float(yc @ yc) * float(pc @ pc)
-    r2w = float((yc @ pc) ** 2 / denom) if denom > 0 else 0.0
+    e_n = space.to_regions(e.reshape(t_eff, -1))
+    # R² within: squared (uncentred) correlation of the transformed y and (I - ρW)⁻¹Z*β, both
+    # of mean zero in the N regions; inner products do not depend on the basis
+    denom = float(ytr @ ytr) * float(pred @ pred)
+    r2w = float((ytr @ pred) ** 2 / denom) if denom > 0 else 0.0
     tss = float(np.sum((y - y.mean()) ** 2))
     r2 = 1.0 - float(e @ e) / tss
     later = arrays.periods[1:]
@@ -394,5 +498,7 @@ def _results(
         dropped_period=arrays.periods[0],
         stability=stab,
         params_uncorrected=uncorrected.rename("params_uncorrected"),
-        n_effective=n,
+        n_effective=space.n,
+        trace_method=trace_method,
+        correction_mc_se=mc_se,
     )

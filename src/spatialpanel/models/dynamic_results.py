@@ -90,6 +90,12 @@ class DynamicPanelResults(SpatialPanelResults):
         The QML estimates before the bias correction (equal to ``params`` when none was applied).
     n_effective
         Effective cross-sections of the likelihood: N - 1 with time effects, else N.
+    trace_method
+        How the traces of the bias (and the diagonal of G in Ω) were computed: exactly from the
+        eigenvalues of W (N ≤ 1000) or by seeded Hutchinson estimates (larger N).
+    correction_mc_se
+        Monte Carlo standard error of the bias-corrected estimates due to the stochastic traces
+        (None when they are exact or no correction was applied).
     """
 
     lags: tuple[str, ...] = ()
@@ -98,6 +104,8 @@ class DynamicPanelResults(SpatialPanelResults):
     stability: StabilityCheck | None = None
     params_uncorrected: pd.Series | None = None
     n_effective: int = 0
+    trace_method: str = "exact (eigenvalues of W)"
+    correction_mc_se: pd.Series | None = None
 
     @property
     def tau(self) -> float:
@@ -147,6 +155,13 @@ class DynamicPanelResults(SpatialPanelResults):
             ("N regions / T periods / obs.", f"{self.n_entities} / {self.n_periods} / {self.nobs}"),
             ("Sample", self.note),
         ]
+        if not self.trace_method.startswith("exact"):
+            traces = self.trace_method
+            if self.correction_mc_se is not None:
+                traces += (
+                    f"; Monte Carlo error of the correction ≤ {self.correction_mc_se.max():.2g}"
+                )
+            info.append(("Traces", traces))
         if self.stability is not None:
             info.append(("Stability", self.stability.text()))
         model = {"sar": "SAR", "sdm": "SDM"}.get(sp.model, sp.model.upper())

@@ -210,7 +210,13 @@ class SpatialPanelModel:
             dspec = self._spec.replace(bias_correction=bcd)
             dld = logdet(self._arrays.wmat, method=dspec.logdet, order=logdet_order, seed=seed)  # type: ignore[arg-type]
             return fit_dynamic(
-                self._arrays, dspec, dld, lags=self._lags, bias_correction=bcd, index=self._index
+                self._arrays,
+                dspec,
+                dld,
+                lags=self._lags,
+                bias_correction=bcd,
+                index=self._index,
+                seed=seed,
             )
         if bias_correction in ("lee-yu", "lee-yu-sdpdmod"):
             raise ConfigError(
