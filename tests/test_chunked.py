@@ -28,6 +28,7 @@ import scipy.sparse as sps
 import spatialpanel as sp
 from spatialpanel.errors import ConfigError, DataError, EstimationError, WeightsError
 from spatialpanel.models.chunked import ChunkedPanelModel, fit_parquet
+from spatialpanel.models.chunked_results import ChunkedPanelResults
 from spatialpanel.models.results import SpatialPanelResults
 from tests.cigar import N, T, cigar_data, cigar_weights
 
@@ -67,14 +68,16 @@ def in_memory(
         y="logc",
         x=X,
         w=cigar_weights(),
-        model=model,  # type: ignore[arg-type]
-        effects=effects,  # type: ignore[arg-type]
-        logdet=logdet,  # type: ignore[arg-type]
+        model=model,
+        effects=effects,
+        logdet=logdet,
     )
-    return m.fit(bias_correction=bc)  # type: ignore[arg-type]
+    return m.fit(bias_correction=bc)
 
 
-def chunked(path: Path, model: str, effects: str, bc: str = "none", **kw: object) -> object:
+def chunked(
+    path: Path, model: str, effects: str, bc: str = "none", **kw: object
+) -> ChunkedPanelResults:
     m = ChunkedPanelModel(
         path,
         y="logc",
@@ -82,28 +85,28 @@ def chunked(path: Path, model: str, effects: str, bc: str = "none", **kw: object
         w=cigar_weights(),
         entity="state",
         time="year",
-        model=model,  # type: ignore[arg-type]
-        effects=effects,  # type: ignore[arg-type]
-        **kw,  # type: ignore[arg-type]
+        model=model,
+        effects=effects,
+        **kw,
     )
-    return m.fit(bias_correction=bc)  # type: ignore[arg-type]
+    return m.fit(bias_correction=bc)
 
 
-def assert_same(ours: object, ref: SpatialPanelResults, *, tol: float = 1e-8) -> None:
+def assert_same(ours: ChunkedPanelResults, ref: SpatialPanelResults, *, tol: float = 1e-8) -> None:
     """Every number of the fit and of the delta-method effects table, to ``tol``."""
     o = ours
-    pd.testing.assert_series_equal(o.params, ref.params, rtol=tol, atol=tol)  # type: ignore[attr-defined]
-    pd.testing.assert_series_equal(o.std_errors, ref.std_errors, rtol=tol, atol=tol)  # type: ignore[attr-defined]
-    pd.testing.assert_series_equal(o.zvalues, ref.zvalues, rtol=tol * 100, atol=tol)  # type: ignore[attr-defined]
-    pd.testing.assert_series_equal(o.pvalues, ref.pvalues, rtol=tol * 100, atol=tol)  # type: ignore[attr-defined]
-    pd.testing.assert_frame_equal(o.information, ref.information, rtol=tol, atol=tol)  # type: ignore[attr-defined]
+    pd.testing.assert_series_equal(o.params, ref.params, rtol=tol, atol=tol)
+    pd.testing.assert_series_equal(o.std_errors, ref.std_errors, rtol=tol, atol=tol)
+    pd.testing.assert_series_equal(o.zvalues, ref.zvalues, rtol=tol * 100, atol=tol)
+    pd.testing.assert_series_equal(o.pvalues, ref.pvalues, rtol=tol * 100, atol=tol)
+    pd.testing.assert_frame_equal(o.information, ref.information, rtol=tol, atol=tol)
     for name in ("sigma2", "loglik", "r2", "r2_within", "aic", "bic"):
         assert getattr(o, name) == pytest.approx(getattr(ref, name), rel=tol, abs=tol), name
-    assert (o.nobs, o.n_entities, o.n_periods) == (ref.nobs, ref.n_entities, ref.n_periods)  # type: ignore[attr-defined]
-    assert o.logdet_method == ref.logdet_method  # type: ignore[attr-defined]
-    assert o.bias_correction == ref.bias_correction  # type: ignore[attr-defined]
-    assert o.spec == ref.spec  # type: ignore[attr-defined]
-    ia, ib = o.impacts(method="delta"), ref.impacts(method="delta")  # type: ignore[attr-defined]
+    assert (o.nobs, o.n_entities, o.n_periods) == (ref.nobs, ref.n_entities, ref.n_periods)
+    assert o.logdet_method == ref.logdet_method
+    assert o.bias_correction == ref.bias_correction
+    assert o.spec == ref.spec
+    ia, ib = o.impacts(method="delta"), ref.impacts(method="delta")
     # z = estimate/se can be large (hundreds): compare it relative
     pd.testing.assert_frame_equal(ia, ib, rtol=tol * 100, atol=tol)
     est = [c for c in ia.columns if c[1] in ("estimate", "se")]
@@ -116,11 +119,11 @@ def test_sdm_twoway_against_benchmarks(files: dict[str, Path]) -> None:
     with Elhorst's sar_panel_FE, info.bc = 0; t-values printed to 3 decimals)."""
     res = chunked(files["sorted"], "sdm", "twoway", batch_rows=64)
     ref = [-1.002451, 0.600653, 0.056462, -0.294995, 0.229200]
-    np.testing.assert_allclose(res.params.to_numpy(), ref, atol=1e-5)  # type: ignore[attr-defined]
-    assert res.sigma2 == pytest.approx(0.0049754, abs=1e-7)  # type: ignore[attr-defined]
-    assert res.loglik == pytest.approx(1691.5383, abs=1e-4)  # type: ignore[attr-defined]
+    np.testing.assert_allclose(res.params.to_numpy(), ref, atol=1e-5)
+    assert res.sigma2 == pytest.approx(0.0049754, abs=1e-7)
+    assert res.loglik == pytest.approx(1691.5383, abs=1e-4)
     t_ref = [-25.018, 10.506, 0.700, -3.777, 7.008]
-    np.testing.assert_allclose(res.zvalues.to_numpy(), t_ref, atol=6e-4)  # type: ignore[attr-defined]
+    np.testing.assert_allclose(res.zvalues.to_numpy(), t_ref, atol=6e-4)
 
 
 # ------------------------------------------------------------------ identical to the engine
@@ -148,7 +151,7 @@ def test_sorted_file_equals_in_memory(
 ) -> None:
     res = chunked(files["sorted"], model, effects, bc, batch_rows=100)
     assert_same(res, in_memory(model, effects, bc))
-    assert res.reads.contiguous  # type: ignore[attr-defined]
+    assert res.reads.contiguous
 
 
 @pytest.mark.parametrize(
@@ -160,7 +163,7 @@ def test_shuffled_file_small_row_groups_equals_in_memory(
 ) -> None:
     res = chunked(files["shuffled"], model, effects, bc, batch_rows=40)
     assert_same(res, in_memory(model, effects, bc))
-    info = res.reads  # type: ignore[attr-defined]
+    info = res.reads
     assert not info.contiguous
     # one scan for pass 1, then one filtered scan per period for each later pass
     g_passes = {"sdm": 1, "sar": 2, "sem": 0}[model]  # Elhorst's two-way correction moves ρ
@@ -194,7 +197,7 @@ def test_logdet_without_derivative_agrees_to_optimiser_resolution(
 def test_fit_parquet_and_summary(files: dict[str, Path]) -> None:
     a = fit_parquet(files["sorted"], y="logc", x=X, w=cigar_weights(), entity="state", time="year")
     b = chunked(files["sorted"], "sdm", "twoway")
-    pd.testing.assert_series_equal(a.params, b.params)  # type: ignore[attr-defined]
+    pd.testing.assert_series_equal(a.params, b.params)
     assert a.reads.scans == 3 and a.reads.batches == 3 * T  # one row group per period
     ref = in_memory("sdm", "twoway")
     mine, theirs = a.summary(), ref.summary()
@@ -217,7 +220,7 @@ def test_hive_partitioned_directory(tmp_path: Path) -> None:
 # ------------------------------------------------------------------ memory: one period at a time
 def test_never_more_than_one_period(files: dict[str, Path]) -> None:
     for key, batch in (("sorted", 7), ("shuffled", 25)):
-        info = chunked(files[key], "sdm", "twoway", batch_rows=batch).reads  # type: ignore[attr-defined]
+        info = chunked(files[key], "sdm", "twoway", batch_rows=batch).reads
         assert info.max_period_rows == N
         assert info.max_batch_rows <= batch
 
@@ -279,14 +282,14 @@ def test_generated_n2000_equals_in_memory(tmp_path: Path) -> None:
     frame, w = _panel(2000, 2, seed=11)
     path = write(frame, tmp_path / "n2000.parquet", row_group=1500, shuffle=5)
     kw = {"y": "y", "x": ["x1", "x2"], "w": w, "model": "sdm", "effects": "twoway"}
-    ref = sp.SpatialPanelModel(frame, logdet="eigen", **kw).fit()  # type: ignore[arg-type]
+    ref = sp.SpatialPanelModel(frame, logdet="eigen", **kw).fit()
     res = ChunkedPanelModel(
         path,
         entity="region",
         time="year",
         logdet="eigen",
         batch_rows=700,
-        **kw,  # type: ignore[arg-type]
+        **kw,
     ).fit()
     pd.testing.assert_series_equal(res.params, ref.params, rtol=1e-8, atol=1e-8)
     pd.testing.assert_series_equal(res.std_errors, ref.std_errors, rtol=1e-8, atol=1e-10)
@@ -309,7 +312,7 @@ def _model(path: Path, **kw: object) -> ChunkedPanelModel:
         "time": "year",
     }
     base.update(kw)
-    return ChunkedPanelModel(path, **base)  # type: ignore[arg-type]
+    return ChunkedPanelModel(path, **base)
 
 
 def test_unbalanced_names_region_and_year(tmp_path: Path) -> None:
@@ -357,7 +360,7 @@ def test_missing_columns_and_options(files: dict[str, Path]) -> None:
         _model(files["sorted"], time="yr")
     with pytest.raises(ConfigError, match="effects='random' is not available"):
         _model(files["sorted"], effects="random")
-    with pytest.raises(ConfigError, match="model='sdn' is not known.*Did you mean 'sdm'"):
+    with pytest.raises(ConfigError, match=r"model='sdn' is not known.*Did you mean 'sdm'"):
         _model(files["sorted"], model="sdn")
     with pytest.raises(ConfigError, match="batch_rows=0"):
         _model(files["sorted"], batch_rows=0)
@@ -380,7 +383,7 @@ def test_bad_values(tmp_path: Path) -> None:
         _model(path).fit()
     data = cigar_data().assign(logp="a")
     path = write(data, tmp_path / "str.parquet", row_group=200)
-    with pytest.raises(DataError, match="'logp'.* is not numeric"):
+    with pytest.raises(DataError, match=r"'logp'.* is not numeric"):
         _model(path)
 
 
@@ -403,8 +406,8 @@ def test_pyarrow_is_lazy_and_its_absence_is_explained(files: dict[str, Path]) ->
         "from spatialpanel.models.chunked import fit_parquet\n"
         "from spatialpanel.weights.core import SpatialWeights\n"
         "try:\n"
-        f"    fit_parquet({str(files['sorted'])!r}, y='logc', x=['logp'], w=SpatialWeights.from_array("
-        "[[0, 1], [1, 0]]), entity='state', time='year')\n"
+        f"    fit_parquet({str(files['sorted'])!r}, y='logc', x=['logp'],"
+        " w=SpatialWeights.from_array([[0, 1], [1, 0]]), entity='state', time='year')\n"
         "except Exception as e:\n"
         "    print(type(e).__name__, e)\n"
     )
