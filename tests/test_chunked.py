@@ -152,6 +152,8 @@ def test_sorted_file_equals_in_memory(
     res = chunked(files["sorted"], model, effects, bc, batch_rows=100)
     assert_same(res, in_memory(model, effects, bc))
     assert res.reads.contiguous
+    # memory: never more than one period's rows, never a batch above batch_rows
+    assert res.reads.max_period_rows == N and res.reads.max_batch_rows <= 100
 
 
 @pytest.mark.parametrize(
@@ -165,6 +167,7 @@ def test_shuffled_file_small_row_groups_equals_in_memory(
     assert_same(res, in_memory(model, effects, bc))
     info = res.reads
     assert not info.contiguous
+    assert info.max_period_rows == N and info.max_batch_rows <= 40
     # one scan for pass 1, then one filtered scan per period for each later pass
     g_passes = {"sdm": 1, "sar": 2, "sem": 0}[model]  # Elhorst's two-way correction moves ρ
     assert info.scans == 1 + T * (1 + g_passes)
@@ -218,13 +221,6 @@ def test_hive_partitioned_directory(tmp_path: Path) -> None:
 
 
 # ------------------------------------------------------------------ memory: one period at a time
-def test_never_more_than_one_period(files: dict[str, Path]) -> None:
-    for key, batch in (("sorted", 7), ("shuffled", 25)):
-        info = chunked(files[key], "sdm", "twoway", batch_rows=batch).reads
-        assert info.max_period_rows == N
-        assert info.max_batch_rows <= batch
-
-
 def _panel(n: int, t: int, seed: int) -> tuple[pd.DataFrame, sp.SpatialWeights]:
     """A generated SDM panel on an n = rows x cols rook lattice (known DGP, two-way effects)."""
     rows = int(np.sqrt(n))
