@@ -24,6 +24,7 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sps
 from numpy.typing import NDArray
 from scipy import stats
 from scipy.sparse.csgraph import connected_components
@@ -313,7 +314,8 @@ class SpatialMarkov:
         return pd.concat(frames, names=["neighbours", "from"])
 
 
-def _lag_matrix(w: SpatialWeights, entities: pd.Index) -> NDArray[np.float64]:
+def _lag_matrix(w: SpatialWeights, entities: pd.Index) -> sps.csr_array:
+    """Row-standardised W in the order of ``entities``, sparse (no N x N dense matrix)."""
     if not isinstance(w, SpatialWeights):
         raise WeightsError(f"w must be a SpatialWeights object; got {type(w).__name__}.")
     wr = w.reordered(entities).transformed("row")
@@ -322,7 +324,7 @@ def _lag_matrix(w: SpatialWeights, entities: pd.Index) -> NDArray[np.float64]:
             f"regions {list(wr.islands)[:10]} have no neighbours, so their neighbours' class is "
             "undefined. Link them (e.g. Hainan to Guangdong) or use distance-based weights."
         )
-    return wr.dense
+    return sps.csr_array(wr.sparse)
 
 
 def spatial_markov(
@@ -363,7 +365,7 @@ def spatial_markov(
     wide = balanced_wide(check_panel(values), name="values")
     years = list(wide.columns)
     y = wide.to_numpy()
-    lag = _lag_matrix(w, wide.index) @ y
+    lag = np.asarray(_lag_matrix(w, wide.index) @ y, dtype=float)
     ids, cuts = _classes(y, k=k, scheme=classes, cutoffs=None, years=years)
     if neighbour_classes == "own_quantiles":
         _check_options(m, classes)

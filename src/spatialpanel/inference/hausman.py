@@ -26,7 +26,7 @@ from spatialpanel.errors import ConfigError
 from spatialpanel.inference._panel import panel_arrays
 from spatialpanel.inference._protocols import Fitted
 from spatialpanel.inference.hypotheses import TestResult, wald_test
-from spatialpanel.linalg.within import demean
+from spatialpanel.linalg.within import demean, spatial_lag
 
 __all__ = ["HausmanResult", "hausman", "mundlak_test"]
 
@@ -169,20 +169,20 @@ def _mundlak_fit(fe: Fitted, data: pd.DataFrame) -> tuple[pd.Series, pd.DataFram
     x = list(spec.x)
     durbin = [n[2:] for n in fe.params.index if str(n).startswith("W*")]
     panel = panel_arrays(data, y=spec.y, x=x, w=fe.w)
-    wd = fe.w.dense
+    mat = fe.w.sparse  # W·v by sparse products: no dense N x N matrix
     t, n = panel.y.shape
     regs = [panel.x[:, :, j] for j in range(len(x))]
     names = list(x)
     for dname in durbin:
-        regs.append(panel.x[:, :, x.index(dname)] @ wd.T)
+        regs.append(spatial_lag(mat, panel.x[:, :, x.index(dname)]))
         names.append(f"W*{dname}")
     y = panel.y
     if "rho" in fe.params.index:
-        y = y - float(fe.params["rho"]) * (y @ wd.T)
+        y = y - float(fe.params["rho"]) * spatial_lag(mat, y)
     elif "lambda" in fe.params.index:
         lam = float(fe.params["lambda"])
-        y = y - lam * (y @ wd.T)
-        regs = [r - lam * (r @ wd.T) for r in regs]
+        y = y - lam * spatial_lag(mat, y)
+        regs = [r - lam * spatial_lag(mat, r) for r in regs]
     z = np.stack(regs, axis=2)  # (T, N, k)
     means = np.broadcast_to(z.mean(axis=0, keepdims=True), z.shape)
     full = np.concatenate([z, means], axis=2)

@@ -28,7 +28,7 @@ from scipy import stats
 
 from spatialpanel.errors import EstimationError, check_option
 from spatialpanel.inference._panel import panel_arrays
-from spatialpanel.linalg.within import demean
+from spatialpanel.linalg.within import demean, spatial_lag
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["OLSFit", "ResidualMoran", "bsk_tests", "lm_tests", "ols_fit", "residual_moran"]
@@ -97,10 +97,13 @@ def ols_fit(
 
 
 def _lag(mat: sps.csr_array, a: NDArray[np.float64]) -> NDArray[np.float64]:
-    """``(I_T ⊗ W) a`` for a time-major ``(T, N[, k])`` array."""
-    if a.ndim == 2:
-        return np.asarray((mat @ a.T).T)
-    return np.einsum("ij,tjk->tik", mat.toarray(), a)
+    """``(I_T ⊗ W) a`` for a time-major ``(T, N[, k])`` array (sparse products only)."""
+    return spatial_lag(mat, a)
+
+
+def _tr_product(a: sps.csr_array, b: sps.csr_array) -> float:
+    """``tr(AB) = Σ_ij A_ij B_ji``, exact from the sparse entries (no N x N product)."""
+    return float(a.multiply(b.T).sum())
 
 
 def lm_tests(
@@ -153,8 +156,7 @@ def lm_tests(
     # M (W X b): residual of W X b regressed on X
     coef, *_ = np.linalg.lstsq(xm, wxb, rcond=None)
     m_wxb = wxb - xm @ coef
-    dense = mat.toarray()
-    tw = t * float(np.sum(dense * dense) + np.sum(dense * dense.T))  # T·tr(W'W + WW)
+    tw = t * (_tr_product(mat.T, mat) + _tr_product(mat, mat))  # T·tr(W'W + WW), exact
     j = (m_wxb @ m_wxb + tw * s2) / s2
     lag_score = float(e @ wy) / s2
     err_score = float(e @ we) / s2
@@ -187,13 +189,26 @@ class ResidualMoran:
     pvalue_two_sided: float
 
 
-def _q_factors(effects: str, t: int, n: int) -> tuple[float, NDArray[np.float64]]:
-    """``Q = A ⊗ B``: return ``tr(A)`` and the dense ``B`` (N x N)."""
+def _q_traces(effects: str, t: int, mat: sps.csr_array) -> tuple[float, float, float, float]:
+    """``Q = A ⊗ B``: ``tr(A)`` and the exact traces ``tr(BW)``, ``tr(BWBW')``, ``tr(BWBW)``.
+
+    ``B`` is ``I_N`` or, with time effects, ``I_N − J_N/N``; with ``r = W1``, ``c = W'1``,
+    ``s = 1'W1``: ``tr(BW) = tr W − s/N``, ``tr(BWBW') = tr(WW') − (r'r + c'c)/N + s²/N²``,
+    ``tr(BWBW) = tr(W²) − 2·1'W²1/N + s²/N²`` — sparse products and vectors only.
+    """
+    n = mat.shape[0]
     tr_a = float(t - 1) if effects in ("entity", "twoway") else float(t)
-    b = np.eye(n)
+    tr_w = float(mat.diagonal().sum())
+    tr_wwt = float(mat.multiply(mat).sum())
+    tr_ww = _tr_product(mat, mat)
     if effects in ("time", "twoway"):
-        b = b - np.full((n, n), 1.0 / n)
-    return tr_a, b
+        ones = np.ones(n)
+        r, c = mat @ ones, mat.T @ ones
+        s = float(r.sum())
+        tr_w -= s / n
+        tr_wwt += -(float(r @ r) + float(c @ c)) / n + s * s / (n * n)
+        tr_ww += -2.0 * float(c @ r) / n + s * s / (n * n)
+    return tr_a, tr_w, tr_wwt, tr_ww
 
 
 def residual_moran(
@@ -215,40 +230,35 @@ def residual_moran(
     """
     fit = ols_fit(data, y=y, x=x, w=w, effects=effects)
     mat = sps.csr_array(w.sparse)
-    wd = mat.toarray()
     t, n = fit.y.shape
     k = fit.x.shape[2]
-    c = n / float(wd.sum())
+    c = n / float(mat.sum())
     e = fit.resid.ravel()
     stat = c * float(e @ _lag(mat, fit.resid).ravel()) / float(e @ e)
     # Q = A ⊗ B; M = Q - H, H = Z G Z', Z = demeaned regressors (already in the range of Q)
-    tr_a, b = _q_factors(fit.effects, t, n)
+    tr_a, tr_bw, tr_bwbwt, tr_bwbw = _q_traces(fit.effects, t, mat)
     z = fit.x.reshape(-1, k)
     g = np.linalg.inv(z.T @ z)
-    m = tr_a * np.trace(b) - k
+    m = tr_a * (n - 1 if fit.effects in ("time", "twoway") else n) - k
     zz = fit.x
     wz = _lag(mat, zz).reshape(-1, k)
-    wtz = _lag(sps.csr_array(wd.T), zz).reshape(-1, k)
+    wtz = _lag(sps.csr_array(mat.T), zz).reshape(-1, k)
     a_wz = g @ (z.T @ wz)  # G Z'WZ
     a_wtz = g @ (z.T @ wtz)  # G Z'W'Z
 
     def q_apply(v: NDArray[np.float64]) -> NDArray[np.float64]:
         return demean(v.reshape(t, n, -1), fit.effects).reshape(-1, v.shape[1])
 
-    tr_mw = tr_a * np.trace(b @ wd) - np.trace(a_wz)
+    tr_mw = tr_a * tr_bw - np.trace(a_wz)
     # tr(MWMW') = tr(QWQW') - tr(G Z'W'QWZ) - tr(G Z'WQW'Z) + tr(G Z'WZ G Z'W'Z)
     tr_mwmwt = (
-        tr_a * np.trace(b @ wd @ b @ wd.T)
+        tr_a * tr_bwbwt
         - np.trace(g @ (wz.T @ q_apply(wz)))
         - np.trace(g @ (wtz.T @ q_apply(wtz)))
         + np.trace(a_wz @ a_wtz)
     )
     # tr(MWMW) = tr(QWQW) - 2 tr(G Z'WQWZ) + tr((G Z'WZ)^2)
-    tr_mwmw = (
-        tr_a * np.trace(b @ wd @ b @ wd)
-        - 2.0 * np.trace(g @ (wtz.T @ q_apply(wz)))
-        + np.trace(a_wz @ a_wz)
-    )
+    tr_mwmw = tr_a * tr_bwbw - 2.0 * np.trace(g @ (wtz.T @ q_apply(wz))) + np.trace(a_wz @ a_wz)
     expected = c * tr_mw / m
     variance = c**2 * (tr_mwmwt + tr_mwmw + tr_mw**2) / (m * (m + 2.0)) - expected**2
     zval = (stat - expected) / np.sqrt(variance)
@@ -276,14 +286,14 @@ def bsk_tests(data: pd.DataFrame, *, y: str, x: Sequence[str], w: SpatialWeights
     (LM_λ|μ, LM_μ|λ), which need ML under the null, are not implemented.
     """
     fit = ols_fit(data, y=y, x=x, w=w, effects="pooled")
-    wd = sps.csr_array(w.sparse).toarray()
+    mat = sps.csr_array(w.sparse)
     t, n = fit.y.shape
     e = fit.resid
     ee = float(np.sum(e * e))
     g_ = float(np.sum(e.sum(axis=0) ** 2)) / ee - 1.0
-    ws = (wd + wd.T) / 2.0
-    h_ = float(np.sum(e * (e @ ws.T))) / ee
-    b_ = float(np.trace((wd + wd.T) @ (wd + wd.T))) / 2.0
+    ws = sps.csr_array(mat + mat.T)
+    h_ = 0.5 * float(np.sum(e * _lag(ws, e))) / ee
+    b_ = float(ws.multiply(ws).sum()) / 2.0  # tr((W + W')²)/2, W + W' symmetric
     lm_mu = np.sqrt(n * t / (2.0 * (t - 1))) * g_
     lm_lam = np.sqrt(n * n * t / b_) * h_
     joint = lm_mu**2 + lm_lam**2

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import minimize_scalar
+from scipy.optimize import brentq, minimize_scalar
 
 from spatialpanel.errors import EstimationError, NumericalWarning
 from spatialpanel.linalg.logdet import LogDet
@@ -52,8 +52,55 @@ def _transform(a: NDArray[np.float64], theta: float) -> NDArray[np.float64]:
     return np.asarray(a - (1.0 - theta) * a.mean(axis=0, keepdims=True), dtype=float)
 
 
+class _Moments:
+    """Cross products of the θ-transformed ``[y, (Wy,) Z]`` as an affine function of θ².
+
+    With ``P_θ a = a − (1−θ)ā`` (ā the regions' time means, repeated over t),
+    ``Σ_t (P_θ a)_t'(P_θ b)_t = a'b − (1 − θ²)·T ā'b̄``: two ``(m, m)`` matrices computed once
+    make every evaluation of the profile likelihood O(m³), free of N (no LU, no data pass).
+    """
+
+    def __init__(self, cols: NDArray[np.float64]) -> None:
+        t = cols.shape[0]
+        m = cols.shape[2]
+        flat = cols.reshape(-1, m)
+        bar = cols.mean(axis=0)
+        self.full = flat.T @ flat
+        self.bar = t * (bar.T @ bar)
+
+    def at(self, theta: float) -> NDArray[np.float64]:
+        """The cross products of the transformed columns."""
+        return np.asarray(self.full - (1.0 - theta * theta) * self.bar, dtype=float)
+
+
+def _ssr(
+    s: NDArray[np.float64], rho: float, lag: bool
+) -> tuple[float, NDArray[np.float64], NDArray[np.float64]]:
+    """Minimum over β of ``‖u − Zβ‖²`` (u = y − ρWy) from the cross products ``s`` of
+    ``[y, (Wy,) Z]``; returns (SSR, β, v) with ``v`` the combination (1, −ρ, −β)."""
+    if lag:
+        c = np.array([1.0, -rho])
+        suu = float(c @ s[:2, :2] @ c)
+        suz = c @ s[:2, 2:]
+        szz = s[2:, 2:]
+    else:
+        c = np.array([1.0])
+        suu, suz, szz = float(s[0, 0]), s[0, 1:], s[1:, 1:]
+    beta = np.asarray(np.linalg.solve(szz, suz), dtype=float)
+    return max(suu - float(suz @ beta), 1e-300), beta, np.concatenate([c, -beta])
+
+
 def fit_random(arrays: PanelArrays, spec: ModelSpec, ld: LogDet | None) -> REEstimate:
-    """Maximum likelihood of the random-effects model (lag or no spatial parameter)."""
+    """Maximum likelihood of the random-effects model (lag or no spatial parameter).
+
+    The likelihood is profiled in θ inside the search over ρ (the same joint maximum as
+    profiling ρ inside θ): θ is found by bounded Brent (xatol 1e-10) on cross products that
+    are affine in θ² (:class:`_Moments`) and polished by a root search on the exact score;
+    ρ by the engine's verified search (:func:`concentrated_max`, with the exact derivative
+    and the secant bound of the exact LU log-determinants). Only ``ρ ↦ ln|I − ρW|`` touches
+    W, once per ρ: no N x N matrix, memory linear in N·T. β and σ² come from least squares
+    on the transformed data at (θ̂, ρ̂).
+    """
     t, n, k = arrays.z.shape
     nt = n * t
     y, z = arrays.y, arrays.z
@@ -61,52 +108,68 @@ def fit_random(arrays: PanelArrays, spec: ModelSpec, ld: LogDet | None) -> REEst
     check_design(z.reshape(-1, k), z.reshape(-1, k), spec.coef_names, "random")
     c0 = -0.5 * nt * (np.log(2.0 * np.pi) + 1.0)
     lag = spec.spatial == "lag"
+    parts = [y[:, :, None], wy[:, :, None], z] if lag else [y[:, :, None], z]
+    mom = _Moments(np.concatenate(parts, axis=2))
 
-    def pieces(theta: float) -> tuple[NDArray[np.float64], ...]:
-        ys = _transform(y, theta).ravel()
-        zs = _transform(z, theta).reshape(-1, k)
-        ws = _transform(wy, theta).ravel()
-        return ys, zs, ws
+    def g(theta: float, rho: float) -> float:
+        """The log-likelihood without ``T ln|I − ρW|``, β and σ² concentrated out."""
+        ssr = _ssr(mom.at(theta), rho, lag)[0]
+        return float(c0 - 0.5 * nt * np.log(ssr / nt) + n * np.log(theta))
 
-    def profile(theta: float, *, final: bool = False) -> tuple[float, float, NDArray[np.float64]]:
-        ys, zs, ws = pieces(theta)
-        b0, *_ = np.linalg.lstsq(zs, ys, rcond=None)
-        e0 = ys - zs @ b0
-        if not lag:
-            s = float(e0 @ e0)
-            val0 = float(c0 - 0.5 * nt * np.log(s / nt) + n * np.log(theta))
-            return val0, 0.0, np.asarray(b0, dtype=float)
-        assert ld is not None
-        bd, *_ = np.linalg.lstsq(zs, ws, rcond=None)
-        ed = ws - zs @ bd
-        s00, s0d, sdd = float(e0 @ e0), float(e0 @ ed), float(ed @ ed)
+    def dg_dtheta(theta: float, rho: float) -> float:
+        ssr, _, v = _ssr(mom.at(theta), rho, lag)
+        return float(-0.5 * nt * (2.0 * theta * float(v @ mom.bar @ v)) / ssr + n / theta)
+
+    cache: dict[float, tuple[float, float]] = {}
+
+    def best_theta(rho: float) -> tuple[float, float]:
+        """(θ̂(ρ), max_θ g): each ρ profiled once."""
+        if rho not in cache:
+            cache[rho] = _best_theta(rho)
+        return cache[rho]
+
+    def _best_theta(rho: float) -> tuple[float, float]:
+        res = minimize_scalar(
+            lambda th: -g(th, rho), bounds=(1e-8, 1.0), method="bounded", options={"xatol": 1e-10}
+        )
+        if not res.success:
+            raise EstimationError(
+                f"the random-effects likelihood in theta did not converge: {res.message}"
+            )
+        th, val = float(res.x), float(-res.fun)
+        lo, hi = max(th - 1e-6, 1e-8), min(th + 1e-6, 1.0)
+        d_lo, d_hi = dg_dtheta(lo, rho), dg_dtheta(hi, rho)
+        if d_lo > 0 > d_hi:  # an interior maximum: polish on the exact score
+            root = float(brentq(lambda v: dg_dtheta(v, rho), lo, hi, xtol=1e-15))
+            v = g(root, rho)
+            if v >= val - 1e-9 * max(1.0, abs(val)):
+                th, val = root, v
+        return th, val
+
+    rho = 0.0
+    if lag:
+        if ld is None:
+            raise EstimationError("a log-determinant is needed for a model with a spatial lag")
 
         def conc(r: float) -> float:
-            s = s00 - 2.0 * r * s0d + r * r * sdd
-            return float(c0 - 0.5 * nt * np.log(s / nt) + t * ld(r) + n * np.log(theta))
+            return best_theta(r)[1] + t * ld(r)
 
-        if final:
-            rho, val = concentrated_max(conc, ld.bounds, what="rho")
-        else:
-            lo, hi = ld.bounds
-            wd = hi - lo
-            res = minimize_scalar(
-                lambda r: -conc(r),
-                bounds=(lo + 1e-9 * wd, hi - 1e-9 * wd),
-                method="bounded",
-                options={"xatol": 1e-10},
-            )
-            rho, val = float(res.x), float(-res.fun)
-        return val, rho, np.asarray(b0 - rho * bd, dtype=float)
+        def dconc(r: float) -> float | None:
+            dld = ld.derivative(r)
+            if dld is None:
+                return None
+            th = best_theta(r)[0]
+            ssr, _, v = _ssr(mom.at(th), r, lag)
+            # envelope theorem: d/dρ of the profile = ∂/∂ρ at θ̂(ρ); ∂SSR/∂ρ = 2 v'S[:, Wy]
+            ds = 2.0 * float(v @ mom.at(th)[:, 1])
+            return float(-0.5 * nt * ds / ssr + t * dld)
 
-    res = minimize_scalar(
-        lambda th: -profile(th)[0], bounds=(1e-8, 1.0), method="bounded", options={"xatol": 1e-10}
-    )
-    if not res.success:
-        raise EstimationError(
-            f"the random-effects likelihood in theta did not converge: {res.message}"
-        )
-    theta = float(res.x)
+        def upper(r: float) -> float:
+            ub = ld.upper_bound(r)
+            return best_theta(r)[1] + t * ub if np.isfinite(ub) else np.inf
+
+        rho, _ = concentrated_max(conc, ld.bounds, what="rho", deriv=dconc, upper=upper)
+    theta = best_theta(rho)[0]
     if theta > 1.0 - 1e-6:
         warnings.warn(
             "the random-effects variance σ²_μ is estimated at zero (θ = 1): the model reduces to "
@@ -114,10 +177,15 @@ def fit_random(arrays: PanelArrays, spec: ModelSpec, ld: LogDet | None) -> REEst
             NumericalWarning,
             stacklevel=3,
         )
-    val, rho, coef = profile(theta, final=True)
-    ys, zs, ws = pieces(theta)
-    e = ys - rho * ws - zs @ coef
+    ys = _transform(y, theta).ravel()
+    zs = _transform(z, theta).reshape(-1, k)
+    us = ys - rho * _transform(wy, theta).ravel() if lag else ys
+    coef = np.asarray(np.linalg.lstsq(zs, us, rcond=None)[0], dtype=float)
+    e = us - zs @ coef
     sigma2 = float(e @ e) / nt
+    val = c0 - 0.5 * nt * np.log(sigma2) + n * np.log(theta)
+    if lag and ld is not None:
+        val += t * ld(rho)
     if not np.isfinite(val):
         raise EstimationError("the random-effects log-likelihood is not finite at the optimum.")
     return REEstimate(coef, rho if lag else None, theta, sigma2, float(val), e, zs)

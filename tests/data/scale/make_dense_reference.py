@@ -15,11 +15,12 @@ import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[3]))
 
-import spatialpanel as sp  # noqa: E402
-from spatialpanel.inference.hausman import hausman  # noqa: E402
-from spatialpanel.inference.lm import bsk_tests, lm_tests, residual_moran  # noqa: E402
-from tests.cigar import cigar_data, cigar_weights  # noqa: E402
-from tests.test_scale_reference import medium_panel  # noqa: E402
+from tests.cigar import cigar_data, cigar_weights
+from tests.test_scale_reference import medium_panel
+
+import spatialpanel as sp
+from spatialpanel.inference.hausman import hausman
+from spatialpanel.inference.lm import bsk_tests, lm_tests, residual_moran
 
 OUT = Path(__file__).with_name("dense_reference.npz")
 
@@ -40,9 +41,7 @@ def main() -> None:
             yv = yerr if kind in ("sem", "sdem") else ylag
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                res = sp.SpatialPanelModel(
-                    data, y=yv, x=x, w=w, model=kind, effects="random"
-                ).fit()
+                res = sp.SpatialPanelModel(data, y=yv, x=x, w=w, model=kind, effects="random").fit()
             fits[kind] = res
             key = f"{name}/re_{kind}"
             out[f"{key}/params"] = res.params.to_numpy()
