@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = [
     "COLUMNS_ZH",
+    "FIELD_KINDS",
     "LABELS",
     "STAGE_TITLES_ZH",
     "Template",
@@ -272,7 +273,8 @@ def _cell_zh(text: str) -> str:
 
 # --------------------------------------------------------------------------- bilingual templates
 
-_FIELD_SPECS = ("", "list", "rank", "raw")
+#: The kinds a placeholder may carry (see :class:`Template`).
+FIELD_KINDS: tuple[str, ...] = ("", "list", "names", "rank", "raw")
 
 
 @dataclass(frozen=True)
@@ -284,8 +286,9 @@ class Template:
     en
         The English text with ``{name}`` placeholders (``str.format`` syntax; ``{{`` for a brace).
         A placeholder may carry a kind: ``{name:list}`` (items separated by ``", "``, joined by
-        ``"、"`` in Chinese), ``{name:rank}`` (items separated by ``" > "``) or ``{name:raw}`` (an
-        identifier, copied as is). Plain placeholders are copied, or translated when they are a
+        ``"、"`` in Chinese), ``{name:names}`` (the same for identifiers, copied as they are),
+        ``{name:rank}`` (items separated by ``" > "``) or ``{name:raw}`` (an identifier, copied as
+        is). Plain placeholders are copied, or translated when they are a
         known term, phrase or province name. A name used twice must hold the same text twice.
     zh
         The Chinese text with the same placeholders (without kinds).
@@ -349,10 +352,10 @@ def _field(value: str, kind: str) -> str:
     """A placeholder's text in Chinese (numbers and identifiers unchanged)."""
     if kind == "raw":
         return value
-    if kind == "list":
+    if kind in ("list", "names"):
         items = value.split(", ")
         items[-1:] = items[-1].split(" and ")
-        return "、".join(_phrase(item) for item in items)
+        return "、".join(_phrase(item) if kind == "list" else item for item in items)
     if kind == "rank":
         return " > ".join(_phrase(item) for item in value.split(" > "))
     return _phrase(value)
@@ -385,17 +388,18 @@ def translate_text(text: str, lang: str) -> str:
     English text is returned unchanged. In Chinese, the first template of
     :mod:`spatialpanel.report.i18n_zh` that matches the whole text renders it; a leading
     ``"Table 4. "`` (the paper's table number) is kept for the report's numbering. Text that no
-    template matches is returned as written.
+    template matches is returned as written (or by its exact Chinese term, e.g. the demo study's
+    title).
     """
     if lang != "zh" or not text:
         return text
-    from spatialpanel.report.i18n_zh import TEXTS
+    from spatialpanel.report.i18n_zh import TERMS, TEXTS
 
     m = _TABLE_NO.match(text)
     prefix, body = (m.group(1), text[m.end() :]) if m else ("", text)
     done = _apply(TEXTS, body)
     if done is None:
-        done = _phrase(body)
+        done = TERMS.get(body) or _names_zh().get(body, body)
     return prefix + done
 
 

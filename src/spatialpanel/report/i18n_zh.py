@@ -41,8 +41,8 @@ TERMS: dict[str, str] = (
         "negative": "负",
         "supported": "支持",
         "not supported": "不支持",
-        "rejected": "拒绝",
-        "not rejected": "不能拒绝",
+        "rejected": "被拒绝",
+        "not rejected": "不能被拒绝",
         "stable": "稳定",
         "NOT stable": "不稳定",
         "right": "右",
@@ -135,10 +135,6 @@ PHRASES: tuple[Tpl, ...] = (
     Tpl("{label} index", "{label}指数"),
     Tpl("{a} index and {b} index", "{a}指数与{b}指数"),
     Tpl("{k} of {n} years ({years:list})", "在 {n} 个年份中的 {k} 个年份（{years}）"),
-    Tpl("{sign} and significant at {level}", "为{sign}且在 {level} 水平上显著"),
-    Tpl("{sign} but not significant at {level}", "为{sign}但在 {level} 水平上不显著"),
-    Tpl("significant at {level}", "在 {level} 水平上显著"),
-    Tpl("not significant at {level}", "在 {level} 水平上不显著"),
     Tpl("direct effect of {core:raw} > 0", "{core} 的直接效应 > 0"),
     Tpl("indirect (spillover) effect of {core:raw} > 0", "{core} 的间接效应（溢出效应）> 0"),
     Tpl("spatial autoregressive coefficient ρ > 0", "空间自回归系数 ρ > 0"),
@@ -148,18 +144,26 @@ PHRASES: tuple[Tpl, ...] = (
     ),
     Tpl(
         "is {sign} and {sig} with the study's {ref:raw} weights, but changes sign under "
-        "{a:list} and changes significance under {b:list}",
+        "{a:names} and changes significance under {b:names}",
         "在本研究的 {ref} 权重矩阵下为{sign}且{sig}，但在 {a} 下符号改变，在 {b} 下显著性改变",
     ),
     Tpl(
-        "is {sign} and {sig} with the study's {ref:raw} weights, but changes sign under {a:list}",
+        "is {sign} and {sig} with the study's {ref:raw} weights, but changes sign under {a:names}",
         "在本研究的 {ref} 权重矩阵下为{sign}且{sig}，但在 {a} 下符号改变",
     ),
     Tpl(
         "is {sign} and {sig} with the study's {ref:raw} weights, but changes significance "
-        "under {b:list}",
+        "under {b:names}",
         "在本研究的 {ref} 权重矩阵下为{sign}且{sig}，但在 {b} 下显著性改变",
     ),
+    Tpl("{sign} and significant at {level:raw}", "为{sign}且在 {level} 水平上显著", strict=True),
+    Tpl(
+        "{sign} but not significant at {level:raw}",
+        "为{sign}但在 {level} 水平上不显著",
+        strict=True,
+    ),
+    Tpl("significant at {level:raw}", "在 {level} 水平上显著"),
+    Tpl("not significant at {level:raw}", "在 {level} 水平上不显著"),
     Tpl(
         "a convergence speed of {speed} per year and a half-life of {half} years",
         "收敛速度为每年 {speed}，半衰期为 {half} 年",
@@ -171,7 +175,7 @@ PHRASES: tuple[Tpl, ...] = (
     Tpl("one-sided {p}", "单侧 {p}"),
     Tpl("at α = {alpha}", "在 α = {alpha} 水平上"),
     # generic: last
-    Tpl("{a} and {b}", "{a}与{b}"),
+    Tpl("{a} and {b}", "{a}与{b}", strict=True),
 )
 
 #: The interpretation sentences of the stages.
@@ -361,7 +365,7 @@ SENTENCES: tuple[Tpl, ...] = (
     Tpl(
         "That transitions of {var:raw} do not depend on the neighbours' class is {v} at the 5% "
         "level (LR = {a}, Q = {b}, df = {df}, {p}).",
-        "“{var} 的状态转移与邻域等级无关”的原假设在 5% 水平上被{v}（LR = {a}，Q = {b}，"
+        "“{var} 的状态转移与邻域等级无关”的原假设在 5% 水平上{v}（LR = {a}，Q = {b}，"
         "df = {df}，{p}）。",
     ),
     Tpl(

@@ -29,7 +29,9 @@ __all__ = [
 MAX_ROWS = 60
 
 
-def _too_long(key: str, n: int) -> str:
+def _too_long(key: str, n: int, lang: str = "en") -> str:
+    if lang == "zh":
+        return f"（共 {n} 行：见 tables.xlsx 的工作表 {key[:31]} 或 tables/{key}.csv。）"
     return f"({n} rows: see tables.xlsx, sheet {key[:31]}, or tables/{key}.csv.)"
 
 
@@ -230,7 +232,7 @@ def write_markdown(saved: SavedResults, path: Path, *, lang: str = "en") -> None
         parts.append(f"> {label('md_synthetic', lang)}\n")
     for table, title in _numbered_tables(saved, lang):
         if len(table.frame) > MAX_ROWS:
-            parts.append(f"### {title}\n\n{_too_long(table.key, len(table.frame))}\n")
+            parts.append(f"### {title}\n\n{_too_long(table.key, len(table.frame), lang)}\n")
             continue
         parts.append(f"### {title}\n\n{markdown_table(table.frame, lang=lang)}\n")
         if table.notes:
@@ -386,7 +388,7 @@ def write_latex(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
         parts.append("% SYNTHETIC DATA: generated demonstration panel, not real figures.")
     for table, title in _numbered_tables(saved, lang):
         if len(table.frame) > MAX_ROWS:
-            parts.append(f"% {_tex(title)}: {_too_long(table.key, len(table.frame))}")
+            parts.append(f"% {_tex(title)}: {_too_long(table.key, len(table.frame), lang)}")
             continue
         parts.append(latex_table(table.frame, title=title, notes=table.notes, lang=lang))
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
