@@ -358,6 +358,7 @@ def iter_periods(
     if scan.contiguous and only is None:
         log.scans += 1
         pieces: list[tuple[NDArray[Any], NDArray[np.float64]]] = []
+        done: set[object] = set()
         held = 0
         current: object = None
         for batch in dataset.to_batches(columns=cols, batch_size=batch_rows):
@@ -374,7 +375,13 @@ def iter_periods(
                 if pieces and v != current:
                     log.max_period_rows = max(log.max_period_rows, held)
                     yield where[current], _assemble(pieces, current, scan, entity)
+                    done.add(current)
                     pieces, held = [], 0
+                if v in done:
+                    raise DataError(
+                        f"time: the rows of year {_py(v)!r} are no longer contiguous in the "
+                        "file (was it changed while fitting?); fit again."
+                    )
                 current = v
                 pieces.append((keys[a:b], vals[a:b]))
                 held += b - a
