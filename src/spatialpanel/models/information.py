@@ -31,34 +31,62 @@ from numpy.typing import NDArray
 
 from spatialpanel.errors import NumericalWarning
 
-__all__ = ["GOperator", "covariance_from_information", "information_matrix"]
+__all__ = [
+    "DENSE_LIMIT",
+    "GOperator",
+    "covariance_from_information",
+    "information_matrix",
+    "trace_method",
+]
 
 DENSE_LIMIT = 3000
-"""Above this N, G is applied through a sparse LU factorisation and its traces are estimated."""
+"""Up to this N the traces are exact; above, G is applied through a sparse LU factorisation and
+its traces are estimated."""
+_PROBES = 200
+
+
+def trace_method(w: sps.sparray | sps.spmatrix) -> str:
+    """How :class:`GOperator` obtains ``tr G``, ``tr G²``, ``tr G'G`` for this W (as printed)."""
+    from spatialpanel.linalg.logdet import symmetric_scale
+
+    return _method(int(w.shape[0]), symmetric_scale(w) is not None)
+
+
+def _method(n: int, symmetric_like: bool) -> str:
+    if n > DENSE_LIMIT:
+        return f"stochastic (Hutchinson, {_PROBES} Rademacher probes, seed 0)"
+    return "exact (selected inversion)" if symmetric_like else "exact (dense inverse)"
 
 
 class GOperator:
     """``G = W(I - δW)⁻¹`` (= ``(I - δW)⁻¹W``) and the traces the information matrix needs.
 
-    Exact and dense for N ≤ ``DENSE_LIMIT``; above, products use a sparse LU factorisation of
-    ``I - δW`` and ``tr G``, ``tr G²``, ``tr G'G`` are Hutchinson estimates with 200 seeded
-    Rademacher probes (seed 0).
+    For N ≤ ``DENSE_LIMIT`` the traces are exact: by selected inversion of two sparse
+    symmetric positive-definite matrices (:class:`spatialpanel.linalg.selinv.ExactTraces`) when
+    W is similar to a symmetric matrix through a diagonal scaling (row-standardised symmetric
+    weights), else from the dense G. Products with G use a sparse LU factorisation of
+    ``I - δW`` (except on the dense path). Above ``DENSE_LIMIT``, ``tr G``, ``tr G²``,
+    ``tr G'G`` are Hutchinson estimates with 200 seeded Rademacher probes (seed 0).
+    :attr:`method` says which was used.
     """
 
     def __init__(self, w: sps.csr_array, delta: float) -> None:
+        from spatialpanel.linalg.logdet import sparse_lu, symmetric_scale
+
         n = int(w.shape[0])
         self.n = n
         self.delta = float(delta)
         self._w = sps.csr_array(w)
         self._dense: NDArray[np.float64] | None = None
-        if n <= DENSE_LIMIT:
+        scale = symmetric_scale(self._w)
+        self._scale = scale if n <= DENSE_LIMIT else None
+        self.method = _method(n, scale is not None)
+        if n <= DENSE_LIMIT and scale is None:
             wd = self._w.toarray()
             self._dense = np.asarray(np.linalg.solve(np.eye(n) - delta * wd, wd), dtype=float)
         else:
-            from spatialpanel.linalg.logdet import sparse_lu, symmetric_scale
-
-            symlike = symmetric_scale(self._w) is not None
-            self._lu = sparse_lu(sps.eye_array(n) - delta * self._w, symmetric_like=symlike)
+            eye = sps.eye_array(n)
+            self._lu = sparse_lu(eye - delta * self._w, symmetric_like=scale is not None)
 
     def solve(self, rhs: NDArray[np.float64]) -> NDArray[np.float64]:
         """``(I - δW)⁻¹ rhs`` for an ``(N,)`` or ``(N, m)`` array."""
@@ -81,11 +109,22 @@ class GOperator:
 
     def traces(self) -> tuple[float, float, float]:
         """``(tr G, tr G², tr G'G)``."""
+        if self._scale is not None:
+            from spatialpanel.linalg.selinv import ExactTraces
+
+            exact = ExactTraces.at(self._w, self.delta, self._scale)
+            if exact is not None:
+                return exact.tr_g, exact.tr_gg, exact.tr_gtg
+            # not positive definite at this δ (outside the stationarity interval): dense
+            wd = self._w.toarray()
+            self._dense = np.asarray(
+                np.linalg.solve(np.eye(self.n) - self.delta * wd, wd), dtype=float
+            )
         if self._dense is not None:
             g = self._dense
             return float(np.trace(g)), float(np.sum(g * g.T)), float(np.sum(g * g))
         rng = np.random.default_rng(0)
-        z = rng.choice([-1.0, 1.0], size=(self.n, 200))
+        z = rng.choice([-1.0, 1.0], size=(self.n, _PROBES))
         gz = self.apply(z)
         ggz = self.apply(gz)
         m = z.shape[1]
