@@ -46,19 +46,24 @@ when time effects are removed) and μ₄ the fourth moment of the innovations in
 from __future__ import annotations
 
 import warnings
-from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sps
 from numpy.typing import NDArray
 
 from spatialpanel.errors import ConfigError, DataError, EstimationError, NumericalWarning
 from spatialpanel.linalg.logdet import LogDet, eigenvalues, symmetric_scale
 from spatialpanel.linalg.nearpd import near_pd
-from spatialpanel.linalg.within import Effects, demean, spatial_lag
+from spatialpanel.linalg.within import demean, spatial_lag
 from spatialpanel.models.design import PanelArrays, check_design, to_series
+from spatialpanel.models.dynamic_dense import (
+    Space,
+    bias_vector,
+    eig_without_unit,
+    helmert_basis,
+    information_dense,
+)
 from spatialpanel.models.dynamic_results import DynamicPanelResults, StabilityCheck
 from spatialpanel.models.dynamic_sparse import (
     EXACT_TRACE_LIMIT,
@@ -105,19 +110,6 @@ def lag_names(y: str, lags: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(out)
 
 
-def helmert_basis(n: int) -> NDArray[np.float64]:
-    """The N x (N-1) Helmert basis F_N: orthonormal columns, all orthogonal to ι.
-
-    Column k (k = 1..N-1) is ``(1, …, 1, -k, 0, …, 0)/√(k(k+1))`` with k ones.
-    """
-    f = np.zeros((n, n - 1))
-    for k in range(1, n):
-        f[:k, k - 1] = 1.0
-        f[k, k - 1] = -float(k)
-        f[:, k - 1] /= np.sqrt(k * (k + 1.0))
-    return f
-
-
 def stability_check(
     tau: float, eta: float, rho: float, eig: NDArray[np.complex128]
 ) -> StabilityCheck:
@@ -129,38 +121,6 @@ def stability_check(
         tau=tau, eta=eta, rho=rho, sum=total, spectral_radius=radius,
         stable=bool(total < 1.0 and radius < 1.0),
     )  # fmt: skip
-
-
-def _transform(a: NDArray[np.float64], f: NDArray[np.float64] | None, entity: bool) -> NDArray:
-    """(T', N[, k]) → flattened (T'·n, k) in the transformed space: F_N' per period (if ``f``),
-    then demeaning over time (if ``entity``)."""
-    out = demean(a, "entity") if entity else np.array(a, dtype=float, copy=True)
-    if f is not None:
-        out = np.einsum("ni,tn...->ti...", f, out)
-    return out.reshape(out.shape[0] * out.shape[1], -1)
-
-
-def _bias_vector(
-    *, wf: NDArray[np.float64], rho: float, tau: float, eta: float, sigma2: float,
-    pos_tau: int | None, pos_eta: int | None, k: int,
-) -> NDArray[np.float64]:  # fmt: skip
-    """The leading bias b̂ (length k + 2: coefficients, ρ, σ²) of YDL (2008), in the
-    transformed n-dimensional space (``wf`` = W or F'WF)."""
-    n = wf.shape[0]
-    eye = np.eye(n)
-    s_inv = np.linalg.inv(eye - rho * wf)
-    g = wf @ s_inv
-    a = s_inv @ (tau * eye + eta * wf)
-    m = np.linalg.solve(eye - a, s_inv)  # (I - A)⁻¹S⁻¹
-    b = np.zeros(k + 2)
-    if pos_tau is not None:
-        b[pos_tau] = np.trace(m) / n
-    if pos_eta is not None:
-        b[pos_eta] = np.trace(wf @ m) / n
-    gm = g @ m
-    b[k] = (tau * np.trace(gm) + eta * np.trace(g @ wf @ m) + np.trace(g)) / n
-    b[k + 1] = 1.0 / (2.0 * sigma2)
-    return b
 
 
 def _omega(
@@ -179,39 +139,6 @@ def _omega(
     out[k, k + 1] = out[k + 1, k] = sums[1] / (2.0 * sigma2 * n)
     out[k + 1, k + 1] = sums[2] / (4.0 * sigma2**2 * n)
     return (mu4 - 3.0 * sigma2**2) / sigma2**2 * out
-
-
-@dataclass(frozen=True, eq=False)
-class _Space:
-    """The transformed space: the Helmert basis with dense W_f (``f``/``wf`` set, small N) or the
-    N regions with the cross-sectional demeaning and sparse W (large N)."""
-
-    n: int
-    f: NDArray[np.float64] | None
-    wf: NDArray[np.float64] | None
-    entity_fx: bool
-    time_fx: bool
-
-    @property
-    def dense(self) -> bool:
-        return self.wf is not None
-
-    def transform(self, a: NDArray[np.float64]) -> NDArray[np.float64]:
-        """(T', N[, k]) → (T'·rows, k) in this space."""
-        if self.dense:
-            return _transform(a, self.f, self.entity_fx)
-        eff: Effects = ("twoway" if self.time_fx else "entity") if self.entity_fx else "time"
-        out = demean(a, eff)
-        return out.reshape(out.shape[0] * out.shape[1], -1)
-
-    def to_regions(self, e2: NDArray[np.float64]) -> NDArray[np.float64]:
-        """(T', rows) → (T', N): Q_N = F F' (the cross-sectional demeaning), basis-free."""
-        return e2 @ self.f.T if self.f is not None else e2
-
-
-def _eig_without_unit(eig: NDArray[np.complex128]) -> NDArray[np.complex128]:
-    """The eigenvalues of W_f: those of W without one unit eigenvalue."""
-    return np.delete(eig, int(np.argmin(np.abs(eig - 1.0))))
 
 
 def fit_dynamic(
@@ -269,9 +196,9 @@ def fit_dynamic(
     if n_full <= DENSE_LIMIT:
         f = helmert_basis(n_full) if time_fx else None
         wd = wmat.toarray()
-        space = _Space(n, f, f.T @ wd @ f if f is not None else wd, entity_fx, time_fx)
+        space = Space(n, f, f.T @ wd @ f if f is not None else wd, entity_fx, time_fx)
     else:
-        space = _Space(n, None, None, entity_fx, time_fx)
+        space = Space(n, None, None, entity_fx, time_fx)
     exact = n_full <= EXACT_TRACE_LIMIT
     eig_w = eigenvalues(wmat) if exact else None
     wy = spatial_lag(wmat, y)
@@ -288,7 +215,6 @@ def fit_dynamic(
         raise EstimationError("the dynamic model lost its spatial parameter; please report this.")
     pos_tau = 0 if "time" in lags else None
     pos_eta = (1 if "time" in lags else 0) if "spacetime" in lags else None
-    w_info = sps.csr_array(space.wf) if space.wf is not None else wmat
     symlike = (symmetric_scale(wmat) is not None) if not space.dense else False
     probes: dict[float, GProbes] = {}
 
@@ -298,14 +224,16 @@ def fit_dynamic(
         return probes[r]
 
     def info_at(c: NDArray[np.float64], r: float, s2: float) -> NDArray[np.float64]:
+        if space.wf is not None:
+            return information_dense(z=data.z, coef=c, rho=r, sigma2=s2, wf=space.wf, t_eff=t_eff)
         if not exact:
             return information_sparse(
                 probes_at(r), z=data.z, coef=c, sigma2=s2, t_eff=t_eff, n_eff=n * t_eff,
                 time_fx=time_fx,
             )  # fmt: skip
         return information_matrix(
-            kind="lag", z=data.z, coef=c, delta=r, sigma2=s2, w=w_info, n_periods=t_eff,
-            n_eff=n * t_eff, t_eff=t_eff, time_adjust=not space.dense and time_fx,
+            kind="lag", z=data.z, coef=c, delta=r, sigma2=s2, w=wmat, n_periods=t_eff,
+            n_eff=n * t_eff, t_eff=t_eff, time_adjust=time_fx,
         )  # fmt: skip
 
     def taueta(c: NDArray[np.float64]) -> tuple[float, float]:
@@ -329,7 +257,7 @@ def fit_dynamic(
         if space.wf is not None:
             eig_f = np.asarray(np.linalg.eigvals(space.wf), dtype=complex)
         elif eig_w is not None:
-            eig_f = _eig_without_unit(eig_w) if time_fx else eig_w
+            eig_f = eig_without_unit(eig_w) if time_fx else eig_w
         else:  # the extremes of W (an upper bound); without ω = 1 only when that bound is high
             eig_f = extremes(second=False)
             if time_fx and stability_check(tau, eta, rho, eig_f).spectral_radius > 1 - 1 / n:
@@ -350,7 +278,7 @@ def fit_dynamic(
             sig_bc = near_pd(sig_bc)
         theta = np.concatenate([coef, [rho, sigma2]])
         if space.wf is not None:
-            b = _bias_vector(
+            b = bias_vector(
                 wf=space.wf, rho=rho, tau=tau, eta=eta, sigma2=sigma2, pos_tau=pos_tau,
                 pos_eta=pos_eta, k=k,
             )  # fmt: skip
@@ -438,7 +366,7 @@ def _results(
     info: NDArray[np.float64],
     cov_full: NDArray[np.float64],
     e: NDArray[np.float64],
-    space: _Space,
+    space: Space,
     y: NDArray[np.float64],
     z: NDArray[np.float64],
     ytr: NDArray[np.float64],
