@@ -182,7 +182,9 @@ def test_bsk_tests_brute_force(data: pd.DataFrame, w: SpatialWeights) -> None:
 def test_lm_errors_name_the_argument(data: pd.DataFrame, w: SpatialWeights) -> None:
     with pytest.raises(ConfigError, match="Did you mean 'twoway'"):
         lm_tests(data, y="logc", x=X, w=w, effects="twoways")  # type: ignore[arg-type]
-    with pytest.raises(DataError, match="'logq'"):
+    with pytest.raises(
+        ConfigError, match=r"x: column 'logq' is not in data.*Did you mean .*'logp'"
+    ):
         lm_tests(data, y="logc", x=["logq"], w=w)
     with pytest.raises(DataError, match="balanced"):
         lm_tests(data.iloc[1:], y="logc", x=X, w=w)

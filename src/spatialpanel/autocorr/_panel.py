@@ -1,9 +1,19 @@
-"""Shared input handling of the autocorrelation statistics: panel series → cross-sections."""
+"""Shared input handling: the one converter from a labelled panel to time-major arrays.
+
+:func:`panel_block` is the single place where an (entity, time)-indexed panel is validated and
+turned into a ``(T, N, c)`` array (time-major, periods sorted): the estimation engine
+(:func:`spatialpanel.models.design.panel_arrays`), the tests on data (LM, Mundlak) and the
+per-year cross-sections of the autocorrelation statistics (:func:`cross_sections`) all use it, so
+every caller gives the same messages, each naming the argument, the region and year, and the fix.
+It lives here, upstream of the models and the tests, because the autocorrelation statistics may
+not depend on the models.
+"""
 
 from __future__ import annotations
 
 import zlib
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable, Mapping, Sequence
+from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
@@ -11,18 +21,165 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
-from spatialpanel.errors import DataError, WeightsError, check_option
-from spatialpanel.weights.core import SpatialWeights
+from spatialpanel.errors import ConfigError, DataError, WeightsError, check_option, did_you_mean
+from spatialpanel.weights.core import SpatialWeights, check_ids_match
 
-__all__ = ["Alternative", "analytic_p", "cross_sections", "permutation_p", "year_rng"]
+__all__ = [
+    "Alternative",
+    "PanelBlock",
+    "analytic_p",
+    "check_panel_index",
+    "cross_sections",
+    "panel_block",
+    "permutation_p",
+    "year_rng",
+]
 
 Alternative = Literal["two-sided", "greater", "less"]
 _ALTERNATIVES: tuple[str, ...] = ("two-sided", "greater", "less")
+RegionOrder = Literal["data", "weights", "sorted"]
 
 
 def check_alternative(alternative: str, options: tuple[str, ...] = _ALTERNATIVES) -> None:
     """Refuse an unknown ``alternative``, suggesting the closest option."""
     check_option("alternative", alternative, options)
+
+
+def _py(value: object) -> object:
+    """numpy scalars as plain Python values (for readable messages)."""
+    item = getattr(value, "item", None)
+    return item() if callable(item) else value
+
+
+def check_panel_index(obj: object, *, argument: str) -> None:
+    """Refuse anything but a pandas object with a unique two-level (entity, time) MultiIndex."""
+    index = getattr(obj, "index", None)
+    if not isinstance(obj, pd.DataFrame | pd.Series) or not isinstance(index, pd.MultiIndex):
+        raise DataError(
+            f"{argument} must be a pandas object with a two-level (entity, time) MultiIndex; "
+            f"got {type(obj).__name__} without one. Set it with "
+            f"{argument}.set_index(['region', 'year'])."
+        )
+    if index.nlevels != 2:
+        raise DataError(
+            f"{argument} must have a two-level (entity, time) MultiIndex; it has "
+            f"{index.nlevels} levels. Set it with {argument}.set_index(['region', 'year'])."
+        )
+    if index.has_duplicates:
+        dup = [tuple(_py(v) for v in d) for d in index[index.duplicated()].unique().tolist()]
+        raise DataError(
+            f"{argument} has duplicate (region, year) rows: {dup[:10]}; keep one row each."
+        )
+
+
+@dataclass(frozen=True, eq=False)
+class PanelBlock:
+    """Columns of a balanced panel as one time-major array ``values`` of shape ``(T, N, c)``."""
+
+    values: NDArray[np.float64]
+    columns: tuple[str, ...]
+    entities: pd.Index
+    periods: pd.Index
+
+
+def panel_block(
+    data: pd.DataFrame,
+    *,
+    columns: Mapping[str, Sequence[str]],
+    w: SpatialWeights | None = None,
+    order: RegionOrder = "data",
+    argument: str = "data",
+) -> PanelBlock:
+    """Validate ``data`` and return the named columns as a time-major array.
+
+    Parameters
+    ----------
+    data
+        DataFrame with an (entity, time) MultiIndex, one row per region-year.
+    columns
+        The columns by the argument that named them, e.g. ``{"y": ["logc"], "x": [...]}``
+        (messages name the argument).
+    w
+        Weights whose ids must be the data's regions.
+    order
+        Region order of the arrays: ``"data"`` (first appearance), ``"weights"`` (``w.ids``)
+        or ``"sorted"``.
+    argument
+        The name of ``data`` in messages.
+
+    Raises
+    ------
+    ConfigError
+        A named column is missing (with the closest names) or named twice.
+    DataError
+        Not a panel, duplicate rows, a non-numeric column, an unbalanced panel (the missing
+        region-years), missing or infinite values (region, year and column of each).
+    WeightsError
+        The data's regions are not the ids of ``w`` (the missing and extra regions).
+    """
+    if not isinstance(data, pd.DataFrame):
+        raise DataError(
+            f"{argument} must be a pandas DataFrame with an (entity, time) MultiIndex; got "
+            f"{type(data).__name__}."
+        )
+    check_panel_index(data, argument=argument)
+    names = [str(c) for c in data.columns]
+    cols: list[str] = []
+    for role, wanted in columns.items():
+        for name in wanted:
+            if name not in data.columns:
+                raise ConfigError(
+                    f"{role}: column {name!r} is not in {argument} (columns: {names[:20]})."
+                    + did_you_mean(str(name), names)
+                )
+            cols.append(name)
+    if len(set(cols)) != len(cols):
+        twice = sorted({c for c in cols if cols.count(c) > 1})
+        raise ConfigError(
+            f"{', '.join(columns)} name the column(s) {twice} more than once; list each once."
+        )
+    values = data[cols]
+    for col in cols:
+        if not pd.api.types.is_numeric_dtype(values[col]):
+            raise DataError(
+                f"column {col!r} of {argument} is not numeric; convert it first "
+                "(e.g. pd.to_numeric)."
+            )
+    ent = data.index.get_level_values(0)
+    entities = pd.Index(pd.unique(ent), name=data.index.names[0])
+    periods = pd.Index(sorted(pd.unique(data.index.get_level_values(1))), name=data.index.names[1])
+    n, t = len(entities), len(periods)
+    if len(data) != n * t:
+        full = pd.MultiIndex.from_product([entities, periods])
+        missing = [tuple(_py(v) for v in m) for m in full.difference(data.index).tolist()]
+        raise DataError(
+            f"{argument} is unbalanced: {len(missing)} region-years are missing, e.g. "
+            f"{missing[:10]}. Fill them (spatialpanel.fill_missing) or drop those regions."
+        )
+    if w is not None:
+        check_ids_match(w.ids, entities, what=f"the regions of {argument}")
+    if order == "weights" and w is not None:
+        entities = pd.Index(w.ids, name=entities.name)
+    elif order == "sorted":
+        entities = entities.sort_values()
+    ordered = values.reindex(pd.MultiIndex.from_product([periods, entities]).swaplevel(0, 1))
+    arr = ordered.to_numpy(dtype=float).reshape(t, n, len(cols))
+    bad = ~np.isfinite(arr)
+    if bad.any():
+        ti, ni, ci = np.nonzero(bad)
+        by_year: dict[object, list[object]] = {}
+        for s_, i in zip(ti, ni, strict=True):
+            by_year.setdefault(_py(periods[s_]), []).append(_py(entities[i]))
+        years = "; ".join(f"year {y}: regions {r[:10]}" for y, r in list(by_year.items())[:5])
+        where = [
+            f"region {_py(entities[i])!r}, year {_py(periods[s_])!r}, column {cols[c]!r}"
+            for s_, i, c in zip(ti[:10], ni[:10], ci[:10], strict=True)
+        ]
+        raise DataError(
+            f"{argument} has {int(bad.sum())} missing or infinite values ({years}): "
+            f"{'; '.join(where)}. Fill them (spatialpanel.fill_missing) or drop those regions."
+        )
+    return PanelBlock(arr, tuple(cols), entities, periods)
 
 
 def cross_sections(
@@ -33,9 +190,9 @@ def cross_sections(
 ) -> dict[Hashable, NDArray[np.float64]]:
     """Split a panel series into one array per year, each in the order of ``w.ids``.
 
-    Raises a :class:`DataError` naming the region and year of a missing value, and a
-    :class:`WeightsError` naming the missing and extra regions of a year whose regions are not
-    those of ``w``.
+    Only the selected ``years`` need to be complete. Raises a :class:`WeightsError` naming the
+    missing and extra regions of a year whose regions are not those of ``w``, and the
+    :func:`panel_block` errors (a missing value by region and year).
     """
     if isinstance(series, pd.DataFrame):
         raise DataError(
@@ -44,14 +201,7 @@ def cross_sections(
         )
     if not isinstance(series, pd.Series):
         raise DataError(f"series must be a pandas Series; got {type(series).__name__}.")
-    if not isinstance(series.index, pd.MultiIndex) or series.index.nlevels != 2:
-        raise DataError(
-            "series must have an (entity, time) MultiIndex with two levels; set it with "
-            "frame.set_index(['province', 'year'])[column]."
-        )
-    if series.index.has_duplicates:
-        dup = series.index[series.index.duplicated()][:5].tolist()
-        raise DataError(f"series has duplicated (entity, time) pairs: {dup}.")
+    check_panel_index(series, argument="series")
     try:
         values = series.astype(float)
     except (TypeError, ValueError) as exc:
@@ -63,28 +213,25 @@ def cross_sections(
         if unknown:
             raise DataError(f"years={unknown} are not in the data; its years are {times.tolist()}.")
         times = pd.Index(wanted)
-    out: dict[Hashable, NDArray[np.float64]] = {}
+        values = values[values.index.get_level_values(1).isin(wanted)]
+    w_set = set(w.ids)  # built once: O(N), not O(N²)
     for t in times:
-        cross = values.xs(t, level=1)
-        cross_set, w_set = set(cross.index), set(w.ids)  # built once: O(N), not O(N²)
+        cross = values.xs(t, level=1).index
+        cross_set = set(cross)
         missing = [i for i in w.ids if i not in cross_set]
-        extra = [i for i in cross.index if i not in w_set]
+        extra = [i for i in cross if i not in w_set]
         if missing or extra:
             raise WeightsError(
                 f"year {t}: the regions of series and of w differ: regions in w but not in the "
                 f"data {missing[:10]}; regions in the data but not in w {extra[:10]}. Build w for "
                 "the panel's regions (or subset the data) so every year has the same regions."
             )
-        arr: NDArray[np.float64] = np.asarray(cross.loc[w.ids].to_numpy(), dtype=np.float64)
-        bad = ~np.isfinite(arr)
-        if bad.any():
-            regions = w.ids[bad].tolist()
-            raise DataError(
-                f"series has missing or infinite values in year {t} for regions {regions[:10]}; "
-                "fill or drop them first (spatialpanel.fill_missing)."
-            )
-        out[t] = arr
-    return out
+    name = str(series.name) if series.name is not None else "series"
+    block = panel_block(
+        values.to_frame(name), columns={"series": [name]}, w=w, order="weights", argument="series"
+    )
+    position = {p: k for k, p in enumerate(block.periods)}
+    return {t: np.ascontiguousarray(block.values[position[t], :, 0]) for t in times}
 
 
 def year_rng(seed: int, t: Hashable) -> np.random.Generator:

@@ -1,8 +1,10 @@
 """From a labelled panel to the engine's arrays — the one place where names become positions.
 
-Validation happens here, once: the (entity, time) MultiIndex, balance, missing values, the match
-between the data's regions and the weights' ids. Arrays are time-major: a variable is ``(T, N)``,
-regions in the order in which they first appear in the data, periods sorted.
+Validation happens here, once, through the one panel converter
+(:func:`spatialpanel.autocorr._panel.panel_block`: the (entity, time) MultiIndex, balance,
+missing values, the match between the data's regions and the weights' ids). Arrays are
+time-major: a variable is ``(T, N)``, regions in the order in which they first appear in the
+data, periods sorted.
 """
 
 from __future__ import annotations
@@ -15,17 +17,11 @@ import pandas as pd
 import scipy.sparse as sps
 from numpy.typing import NDArray
 
-from spatialpanel.errors import (
-    ConfigError,
-    DataError,
-    EstimationError,
-    NumericalWarning,
-    WeightsError,
-    did_you_mean,
-)
+from spatialpanel.autocorr._panel import panel_block
+from spatialpanel.errors import DataError, EstimationError, NumericalWarning, WeightsError
 from spatialpanel.linalg.within import demean, spatial_lag
 from spatialpanel.models.spec import ModelSpec
-from spatialpanel.weights.core import SpatialWeights, check_ids_match
+from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["PanelArrays", "check_design", "panel_arrays", "to_series"]
 
@@ -61,49 +57,15 @@ class PanelArrays:
         return self.w.sparse
 
 
-def _py(value: object) -> object:
-    """numpy scalars as plain Python values (for readable messages)."""
-    item = getattr(value, "item", None)
-    return item() if callable(item) else value
-
-
-def _check_columns(data: pd.DataFrame, names: list[str], arg: str) -> None:
-    cols = [str(c) for c in data.columns]
-    for name in names:
-        if name not in data.columns:
-            raise ConfigError(
-                f"{arg}: column {name!r} is not in data (columns: {cols[:20]})."
-                + did_you_mean(name, cols)
-            )
-
-
 def panel_arrays(data: pd.DataFrame, w: SpatialWeights, spec: ModelSpec) -> PanelArrays:
-    """Validate ``data`` and turn it into time-major arrays (see :class:`PanelArrays`)."""
-    if not isinstance(data, pd.DataFrame):
-        raise DataError(f"data must be a pandas DataFrame; got {type(data).__name__}.")
-    if not isinstance(data.index, pd.MultiIndex) or data.index.nlevels != 2:
-        raise DataError(
-            "data must have a two-level (entity, time) MultiIndex; use "
-            "data.set_index(['region', 'year'])."
-        )
-    _check_columns(data, [spec.y], "y")
-    _check_columns(data, list(spec.x), "x")
-    if data.index.has_duplicates:
-        dup = data.index[data.index.duplicated()].unique().tolist()
-        raise DataError(f"data has duplicate (region, year) rows: {dup[:10]}; keep one row each.")
-    ent = data.index.get_level_values(0)
-    tim = data.index.get_level_values(1)
-    entities = pd.Index(pd.unique(ent), name=data.index.names[0])
-    periods = pd.Index(sorted(pd.unique(tim)), name=data.index.names[1])
-    n, t = len(entities), len(periods)
-    if len(data) != n * t:
-        full = pd.MultiIndex.from_product([entities, periods])
-        missing = [tuple(_py(v) for v in m) for m in full.difference(data.index).tolist()]
-        raise DataError(
-            f"the panel is unbalanced: {len(missing)} region-years are missing, e.g. "
-            f"{missing[:10]}. Fill them (spatialpanel.fill_missing) or drop those regions."
-        )
-    check_ids_match(w.ids, entities, what="the data's regions")
+    """Validate ``data`` and turn it into time-major arrays (see :class:`PanelArrays`).
+
+    The validation and the messages are those of the one panel converter,
+    :func:`spatialpanel.autocorr._panel.panel_block`; regions in the data's order.
+    """
+    block = panel_block(data, columns={"y": [spec.y], "x": list(spec.x)}, w=w, order="data")
+    entities, periods = block.entities, block.periods
+    t, n = len(periods), len(entities)
     if w.transform == "row" and w.islands:
         raise WeightsError(
             f"w has zero rows (regions {list(w.islands)[:10]} without neighbours) under "
@@ -112,25 +74,8 @@ def panel_arrays(data: pd.DataFrame, w: SpatialWeights, spec: ModelSpec) -> Pane
     if t < 2 and spec.effects in ("entity", "twoway", "random"):
         raise DataError(f"effects={spec.effects!r} needs at least two periods; got T = {t}.")
     wo = w.reordered(entities)
-    cols = [spec.y, *spec.x]
-    values = data[cols]
-    for col in cols:
-        if not pd.api.types.is_numeric_dtype(values[col]):
-            raise DataError(f"column {col!r} is not numeric; convert it before estimating.")
-    ordered = values.reindex(pd.MultiIndex.from_product([periods, entities]).swaplevel(0, 1))
-    arr = ordered.to_numpy(dtype=float).reshape(t, n, len(cols))
-    bad = ~np.isfinite(arr)
-    if bad.any():
-        ti, ni, ci = np.nonzero(bad)
-        where = [
-            f"region {_py(entities[i])!r}, year {_py(periods[s])!r}, column {cols[c]!r}"
-            for s, i, c in zip(ti[:10], ni[:10], ci[:10], strict=True)
-        ]
-        raise DataError(
-            f"data has {int(bad.sum())} missing or infinite values: {'; '.join(where)}. Fill them "
-            "(spatialpanel.fill_missing) or drop those regions."
-        )
-    _check_scaling(arr.reshape(-1, len(cols)), cols)
+    arr = block.values
+    _check_scaling(arr.reshape(-1, arr.shape[2]), list(block.columns))
     y = np.ascontiguousarray(arr[:, :, 0])
     x = arr[:, :, 1:]
     parts = []
