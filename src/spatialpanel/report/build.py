@@ -125,7 +125,7 @@ def _provenance(saved: SavedResults, lang: str) -> list[tuple[str, str]]:
     study = saved.study
     yes, no = label("yes", lang), label("no", lang)
     items = [
-        (label("study_file", lang), str(study.get("study_file", ""))),
+        (label("study_file", lang), translate_text(str(study.get("study_file", "")), lang)),
         (label("study_sha256", lang), str(study.get("study_sha256", ""))),
     ]
     data = saved.data

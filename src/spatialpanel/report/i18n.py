@@ -346,6 +346,7 @@ def _apply(rules: Iterable[Template], text: str) -> str | None:
 
 
 _PAREN = re.compile(r"(?P<head>.+?) \((?P<tail>[^()]*)\)")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
 def _field(value: str, kind: str) -> str:
@@ -374,7 +375,7 @@ def _phrase(value: str) -> str:
     if done is not None:
         return done
     m = _PAREN.fullmatch(value)
-    if m is not None and (m["head"] in TERMS or m["head"] in names):
+    if m is not None and (m["head"] in TERMS or m["head"] in names or _HAN.search(m["head"])):
         return f"{_phrase(m['head'])}（{_phrase(m['tail'])}）"
     return value
 

@@ -94,6 +94,7 @@ TERMS: dict[str, str] = (
         # the data and the demo study's labels
         "synthetic demonstration data": "合成演示数据",
         "bundled synthetic demo panel": "spatialpanel 自带的合成演示面板",
+        "bundled demo study": "spatialpanel 自带的演示研究",
         "Urban-rural integration and common prosperity in China's provinces": (
             "中国省域城乡融合与共同富裕"
         ),
@@ -239,7 +240,7 @@ SENTENCES: tuple[Tpl, ...] = (
     Tpl(
         "The {name:raw} matrix ({kind}) gives each region between {a} and {b} neighbours ({m} on "
         "average).",
-        "{name} 矩阵（{kind}）下，各地区的邻居数介于 {a} 至 {b} 个之间（平均 {m} 个）。",
+        "{name} 权重矩阵（{kind}）下，各地区的邻居数介于 {a} 至 {b} 个之间（平均 {m} 个）。",
     ),
     # autocorrelation
     Tpl(
