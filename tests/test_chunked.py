@@ -360,19 +360,19 @@ def test_peak_memory_does_not_grow_with_t(tmp_path: Path) -> None:
 @pytest.mark.slow
 def test_generated_n2000_equals_in_memory(tmp_path: Path) -> None:
     """N = 2,000 rook lattice, T = 2, shuffled rows: exact eigenvalue log-determinant on both
-    sides (see the module docstring; ~4 s on a quiet 2-core machine, two dense eigenproblems)."""
+    sides (see the module docstring). Two dense 2,000 x 2,000 eigenproblems: BLAS is held to one
+    thread, which costs ~2 s each on any machine, where a multi-threaded BLAS on a loaded 2-core
+    machine took ~17 s each."""
+    from threadpoolctl import threadpool_limits
+
     frame, w = _panel(2000, 2, seed=11)
     path = write(frame, tmp_path / "n2000.parquet", row_group=1500, shuffle=5)
     kw = {"y": "y", "x": ["x1", "x2"], "w": w, "model": "sdm", "effects": "twoway"}
-    ref = sp.SpatialPanelModel(frame, logdet="eigen", **kw).fit()
-    res = ChunkedPanelModel(
-        path,
-        entity="region",
-        time="year",
-        logdet="eigen",
-        batch_rows=700,
-        **kw,
-    ).fit()
+    with threadpool_limits(limits=1, user_api="blas"):
+        ref = sp.SpatialPanelModel(frame, logdet="eigen", **kw).fit()
+        res = ChunkedPanelModel(
+            path, entity="region", time="year", logdet="eigen", batch_rows=700, **kw
+        ).fit()
     pd.testing.assert_series_equal(res.params, ref.params, rtol=1e-8, atol=1e-8)
     pd.testing.assert_series_equal(res.std_errors, ref.std_errors, rtol=1e-8, atol=1e-10)
     assert res.loglik == pytest.approx(ref.loglik, rel=1e-12)
