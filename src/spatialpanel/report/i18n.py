@@ -233,8 +233,9 @@ def translate_cell(value: Hashable, lang: str, *, header: bool = False) -> str:
     """A table label or text cell in ``lang``.
 
     In Chinese, English province and region names become Chinese names; with ``header=True`` the
-    recurring column labels of :data:`COLUMNS_ZH` are translated too. Everything else (numbers,
-    variable names, free text) is returned unchanged.
+    recurring column labels of :data:`COLUMNS_ZH` are translated too; text cells the report's
+    stages write (test names, outcomes, claims, audit details, coordination levels) go through the
+    cell catalogue. Numbers and names chosen by the user (variables, weights) stay as written.
     """
     text = str(value)
     if lang != "zh":
@@ -255,7 +256,7 @@ _NUMERIC = re.compile(r"[-+−\d.,eE%*()\[\] ]*")
 
 @lru_cache(maxsize=8192)
 def _cell_zh(text: str) -> str:
-    """A text cell in Chinese: cell terms and templates, then the sentence/note templates.
+    """A text cell in Chinese by the cell catalogue of :mod:`spatialpanel.report.i18n_zh_cells`.
 
     User-chosen names (weights, variables) stay as written, so cells agree with the sentences.
     """
@@ -268,7 +269,7 @@ def _cell_zh(text: str) -> str:
     if text in ("supported", "not supported"):
         return COLUMNS_ZH[text]
     done = _apply(CELLS, text)
-    return translate_text(text, "zh") if done is None else done
+    return text if done is None else done
 
 
 # --------------------------------------------------------------------------- bilingual templates
@@ -288,8 +289,8 @@ class Template:
         A placeholder may carry a kind: ``{name:list}`` (items separated by ``", "``, joined by
         ``"、"`` in Chinese), ``{name:names}`` (the same for identifiers, copied as they are),
         ``{name:rank}`` (items separated by ``" > "``) or ``{name:raw}`` (an identifier, copied as
-        is). Plain placeholders are copied, or translated when they are a
-        known term, phrase or province name. A name used twice must hold the same text twice.
+        is). Plain placeholders are copied, or translated when they are a known term, phrase or
+        province name. A name used twice must hold the same text twice.
     zh
         The Chinese text with the same placeholders (without kinds).
     strict
