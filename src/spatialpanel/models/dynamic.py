@@ -41,6 +41,12 @@ Covariance: (Σ̂⁻¹ + Σ̂⁻¹Ω̂Σ̂⁻¹)/(n(T-1)) at the reported estima
 information matrix of the transformed likelihood (y_{t-1} and W y_{t-1} treated as regressors),
 Ω̂ its non-normality term, written with the basis-free quadratic forms V'JGJV (J = I - ιι'/N
 when time effects are removed) and μ₄ the fourth moment of the innovations in the N regions.
+
+Large N: above :data:`DENSE_LIMIT` regions the same quantities are computed in the N regions with
+the cross-sectional demeaning and sparse W, without any dense N x N matrix, with exact traces up to
+:data:`~spatialpanel.models.dynamic_sparse.EXACT_TRACE_LIMIT` and seeded Hutchinson estimates
+(and their Monte Carlo error on the corrected estimates) above
+(:mod:`spatialpanel.models.dynamic_sparse`; equal to the dense path to 1e-8 with exact traces).
 """
 
 from __future__ import annotations
@@ -243,8 +249,9 @@ def fit_dynamic(
 
     def extremes(second: bool) -> NDArray[np.complex128]:
         if ld.method in ("eigen", "lu") and not second:
-            lo = 1.0 / ld.bounds[0] if ld.bounds[0] < 0 else -1.0
-            return np.array([lo, 1.0 / ld.bounds[1]], dtype=complex)
+            # bounds = (1/ω_min, 1/ω_max) (or ∓1/r without a real eigenvalue of that sign: a
+            # conservative stand-in)
+            return np.array([1.0 / ld.bounds[0], 1.0 / ld.bounds[1]], dtype=complex)
         return np.array(real_extremes(wmat, second=second), dtype=complex)
 
     coef, rho, sigma2 = est.coef, float(est.spatial), est.sigma2
@@ -301,6 +308,7 @@ def fit_dynamic(
                 mc = steps[: k + 1].std(axis=1, ddof=1) / np.sqrt(steps.shape[1])
                 mc_se = pd.Series(mc, index=pd.Index([*coef_names, "rho"]), name="mc_se")
         coef, rho, sigma2 = theta_c[:k], float(theta_c[k]), float(theta_c[k + 1])
+        probes.clear()  # the probes at the uncorrected ρ are not needed again (memory at large N)
         lo, hi = ld.bounds
         if not lo < rho < hi or sigma2 <= 0:
             raise EstimationError(
