@@ -14,6 +14,7 @@ accurate there, and they agree to that resolution (2e-7 asserted, ~2e-8 observed
 
 from __future__ import annotations
 
+import dataclasses
 import subprocess
 import sys
 import tracemalloc
@@ -284,7 +285,12 @@ def test_logdet_without_derivative_agrees_to_optimiser_resolution(
 
 
 def test_fit_parquet_and_summary(files: dict[str, Path]) -> None:
-    a = fit_parquet(files["sorted"], y="logc", x=X, w=cigar_weights(), entity="state", time="year")
+    w = cigar_weights()
+    before = w.sparse.copy()
+    a = fit_parquet(files["sorted"], y="logc", x=X, w=w, entity="state", time="year")
+    assert (w.sparse != before).nnz == 0 and w.transform == "row"  # the caller's w untouched
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        a.sigma2 = 1.0
     b = chunked(files["sorted"], "sdm", "twoway")
     pd.testing.assert_series_equal(a.params, b.params)
     assert a.reads.scans == 3 and a.reads.batches == 3 * T  # one row group per period
