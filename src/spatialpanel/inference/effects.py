@@ -39,6 +39,7 @@ from scipy import stats
 
 from spatialpanel.errors import ConfigError, EstimationError, NumericalWarning, did_you_mean
 from spatialpanel.inference._protocols import Fitted
+from spatialpanel.linalg.selinv import PointTerms
 from spatialpanel.linalg.traces import SeriesTraces
 
 __all__ = [
@@ -232,7 +233,7 @@ def effects_at(
     beta: NDArray[np.float64],
     theta: NDArray[np.float64],
     rho: NDArray[np.float64],
-    spectrum: WeightsSpectrum | SeriesTraces,
+    spectrum: WeightsSpectrum | SeriesTraces | PointTerms,
 ) -> NDArray[np.float64]:
     """Effects ``(D, 3, k)`` (direct, indirect, total) for parameter draws.
 
@@ -252,7 +253,7 @@ def _delta(
     has_rho: bool,
     wpos: list[int | None],
     cov: NDArray[np.float64],
-    spectrum: WeightsSpectrum | SeriesTraces,
+    spectrum: WeightsSpectrum | SeriesTraces | PointTerms,
 ) -> NDArray[np.float64]:
     """Delta-method standard errors ``(3, k)``."""
     val, der = spectrum.terms(np.array([rho]))
@@ -371,12 +372,14 @@ def impacts(
     wmat = results.w.sparse
     n_regions = int(wmat.shape[0])
     stochastic = traces == "stochastic" or (traces == "auto" and n_regions > EXACT_TRACES_LIMIT)
-    spectrum: WeightsSpectrum | SeriesTraces = (
-        _series(wmat, int(probes), seed) if stochastic else WeightsSpectrum.of(wmat)
-    )
     has_rho = rho_name is not None
+    spectrum = _spectrum(wmat, stochastic, method == "delta" and not long_run, probes, seed)
     k = len(x_names)
-    lo, hi = spectrum.stable_interval if has_rho else (-np.inf, np.inf)
+    lo, hi = (
+        spectrum.stable_interval
+        if has_rho and not isinstance(spectrum, PointTerms)
+        else (-np.inf, np.inf)
+    )
     if stochastic and has_rho:
         rho_hat = float(est_full[order.index(str(rho_name))])
         if not lo < rho_hat < hi:
@@ -458,9 +461,27 @@ def impacts(
         out.attrs["trace_error"] = pd.DataFrame(
             err.T, index=pd.Index(x_names, name="variable"), columns=list(_KINDS)
         )
+    elif isinstance(spectrum, PointTerms):
+        out.attrs["traces"] = "exact (selected inversion)"
     else:
         out.attrs["traces"] = "exact (eigenvalues)"
     return out
+
+
+def _spectrum(
+    w: sps.csr_array, stochastic: bool, one_point: bool, probes: int, seed: int
+) -> WeightsSpectrum | SeriesTraces | PointTerms:
+    """The trace source: the power series (stochastic), exact traces at the estimate by
+    selected inversion (delta method, short run, W similar to a symmetric matrix: no O(N³)
+    step) or the eigenvalues of W (every other exact case, e.g. the simulation's many ρ)."""
+    from spatialpanel.linalg.logdet import symmetric_scale
+
+    if stochastic:
+        return _series(w, int(probes), seed)
+    scale = symmetric_scale(w) if one_point else None
+    if scale is not None:
+        return PointTerms(sps.csr_array(w, dtype=float), scale)
+    return WeightsSpectrum.of(w)
 
 
 def _series(w: sps.csr_array, probes: int, seed: int) -> SeriesTraces:

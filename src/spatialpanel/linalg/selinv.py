@@ -30,14 +30,14 @@ thousand (``spatialpanel.models.information.DENSE_LIMIT``). It knows nothing of 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
-__all__ = ["ExactTraces", "SelectedInverse", "selected_inverse"]
+__all__ = ["ExactTraces", "PointTerms", "SelectedInverse", "selected_inverse"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -87,12 +87,43 @@ def selected_inverse(y: sps.sparray | sps.spmatrix) -> SelectedInverse | None:
     low = sps.csc_array(lu.L)
     low.sort_indices()
     z = _takahashi(low, pivots)
-    if z is None:
-        return None
+    if z is None:  # entries of the factor that came out exactly zero were dropped: restore them
+        low = _closed(low)
+        z = _takahashi(low, pivots)
+        if z is None:
+            return None
     ones = sps.csr_array((np.ones(low.nnz), low.indices, low.indptr), shape=low.shape)
     pattern = sps.csr_array(((ones + ones.T) > 0).astype(float))
     # SuperLU: Pr Y Pc = LU, where original index i sits at row perm_c[i] (= perm_r[i])
     return SelectedInverse(z, pattern, np.asarray(lu.perm_c, dtype=np.int64))
+
+
+def _closed(low: sps.csc_array) -> sps.csc_array:
+    """``low`` on the pattern of the symbolic Cholesky factor (explicit zeros added).
+
+    The structure of column j is closed under the elimination tree: ``struct(j)`` minus j and p
+    lies in ``struct(p)``, p (its parent) the smallest row of ``struct(j)`` below j; rebuilt in
+    increasing column order.
+    """
+    n = int(low.shape[0])
+    indptr, indices = low.indptr, low.indices
+    pending: list[list[NDArray[np.int32]]] = [[] for _ in range(n)]
+    structs: list[NDArray[np.int32]] = []
+    for j in range(n):
+        rows = np.unique(np.concatenate([indices[indptr[j] : indptr[j + 1]], *pending[j]]))
+        pending[j] = []
+        structs.append(rows)
+        below = rows[rows > j]
+        if below.size > 1:
+            pending[int(below[0])].append(below[1:])
+    cols = np.repeat(np.arange(n), [r.size for r in structs])
+    coo = sps.coo_array(low)
+    rows = np.concatenate([*structs, coo.row])
+    data = np.concatenate([np.zeros(cols.size), coo.data])
+    # the COO -> CSC conversion sums duplicates and keeps explicit zeros (no arithmetic pruning)
+    out = sps.csc_array((data, (rows, np.concatenate([cols, coo.col]))), shape=low.shape)
+    out.sort_indices()
+    return out
 
 
 def _supernodes(indptr: NDArray[np.int32], indices: NDArray[np.int32]) -> list[int]:
@@ -233,3 +264,50 @@ def _same(a: sps.csr_array, b: sps.csr_array) -> bool:
     """Whether two sparse matrices are equal (W already symmetric: S = W, M = B²)."""
     diff = a - b
     return bool(diff.nnz == 0 or float(np.max(np.abs(diff.data))) == 0.0)
+
+
+@dataclass(frozen=True, eq=False)
+class PointTerms:
+    """Exact ``(t0, t1, s0, s1)`` of ``A = (I − ρW)⁻¹`` and their ρ-derivatives at given ρ.
+
+    The interface of :meth:`spatialpanel.inference.effects.WeightsSpectrum.terms` for the few ρ
+    that the delta method needs (each new ρ costs one :meth:`ExactTraces.at` and one sparse
+    LU): ``t0 = tr A``, ``t1 = tr(AW)``, ``s0 = 1'A1``, ``s1 = 1'AW1``; derivatives
+    ``tr(AWA)``, ``tr(AWAW)``, ``1'AWA1``, ``1'AWAW1``. W must be similar to a symmetric matrix
+    (``scale`` from :func:`spatialpanel.linalg.logdet.symmetric_scale`).
+    """
+
+    w: sps.csr_array
+    scale: NDArray[np.float64]
+    _cache: dict[float, tuple[NDArray[np.float64], NDArray[np.float64]]] = field(
+        default_factory=dict, repr=False
+    )
+
+    @property
+    def n(self) -> int:
+        """Number of regions."""
+        return int(self.w.shape[0])
+
+    def terms(self, rho: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """Values ``(D, 4)`` of (t0, t1, s0, s1) and their ρ-derivatives ``(D, 4)``."""
+        rho = np.atleast_1d(np.asarray(rho, dtype=float))
+        pairs = [self._at(float(r)) for r in rho]
+        return np.array([p[0] for p in pairs]), np.array([p[1] for p in pairs])
+
+    def _at(self, rho: float) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        if rho not in self._cache:
+            from spatialpanel.linalg.logdet import sparse_lu
+
+            tr = ExactTraces.at(self.w, rho, self.scale)
+            if tr is None:
+                raise ValueError(f"I - ρW is not positive definite at ρ = {rho:.6g}")
+            k = sparse_lu(sps.eye_array(self.n) - rho * self.w, symmetric_like=True)
+            ones = np.ones(self.n)
+            w1 = self.w @ ones
+            u = k.solve(ones)  # A1
+            v = k.solve(ones, trans="T")  # A'1
+            aw1 = k.solve(w1)  # AW1
+            val = np.array([tr.tr_a, tr.tr_g, u.sum(), v @ w1])
+            der = np.array([tr.tr_awa, tr.tr_gg, v @ (self.w @ u), v @ (self.w @ aw1)])
+            self._cache[rho] = (val, der)
+        return self._cache[rho]
