@@ -257,7 +257,12 @@ def fit_dynamic(
     coef, rho, sigma2 = est.coef, float(est.spatial), est.sigma2
     uncorrected = pd.Series(np.append(coef, rho), index=pd.Index([*coef_names, "rho"]))
     nobs_eff = n * t_eff
-    trace_method = "exact (eigenvalues of W)" if exact else ""
+    trace_method = (
+        "exact (eigenvalues of W)"
+        if exact
+        else f"Hutchinson ({PROBES} Rademacher probes, seed {seed}; control variates I, W, W²) "
+        "for the traces of the bias and the information matrix and for diag(G) in Ω"
+    )
     mc_se: pd.Series | None = None
     if bias_correction in ("lee-yu", "lee-yu-sdpdmod") and entity_fx:
         tau, eta = taueta(coef)
@@ -293,7 +298,6 @@ def fit_dynamic(
         else:
             gp = None if exact else probes_at(rho)
             tr = bias_traces(wmat, rho=rho, tau=tau, eta=eta, time_fx=time_fx, eig=eig_w, gp=gp)
-            trace_method = tr.method
             per = tr.values[:, None] if tr.per_probe is None else tr.per_probe
             bm = np.zeros((k + 2, per.shape[1]))
             if pos_tau is not None:
@@ -348,10 +352,6 @@ def fit_dynamic(
         pred = np.asarray(np.linalg.solve(np.eye(n) - rho * space.wf, zb.T).T, dtype=float)
     else:
         pred = reduced_form(probes_at(rho), zb, time_fx=time_fx)
-    if not exact:
-        trace_method = (trace_method or "no correction") + (
-            f"; Ω's diag(G): Hutchinson ({PROBES} probes, seed {seed})"
-        )
     return _results(
         arrays, spec, index=index, lags=lags, coef_names=coef_names, coef=coef, rho=rho,
         sigma2=sigma2, loglik=loglik, info=info, cov_full=cov_full, e=e, space=space, y=y, z=z,
