@@ -434,6 +434,16 @@ def test_unknown_ids_with_suggestion(tmp_path: Path) -> None:
         _model(path, w=w).fit()
 
 
+def test_ids_of_another_type(tmp_path: Path) -> None:
+    w = cigar_weights()
+    w_text = sp.SpatialWeights.from_sparse(w.original, ids=[str(i) for i in w.ids])
+    path = write(cigar_data(), tmp_path / "t.parquet", row_group=200)
+    with pytest.raises(
+        WeightsError, match=r"match as text: column 'state' holds int values, w.ids str"
+    ):
+        _model(path, w=w_text).fit()
+
+
 def test_region_of_w_absent_from_file(tmp_path: Path) -> None:
     data = cigar_data().drop(index=9, level="state")
     path = write(data, tmp_path / "a.parquet", row_group=200)

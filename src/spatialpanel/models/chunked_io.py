@@ -202,7 +202,15 @@ def _positions(ids: pd.Index, keys: NDArray[Any], entity: str) -> NDArray[np.int
     pos = np.asarray(ids.get_indexer(pd.Index(keys)), dtype=np.intp)
     if (pos < 0).any():
         unknown = [_py(v) for v in pd.unique(keys[pos < 0])[:10]]
-        hint = did_you_mean(str(unknown[0]), [str(i) for i in ids])
+        as_text = [str(i) for i in ids]
+        if str(unknown[0]) in set(as_text):
+            hint = (
+                f" The values match as text: column {entity!r} holds "
+                f"{type(unknown[0]).__name__} values, w.ids {type(_py(ids[0])).__name__}; "
+                "convert one of them."
+            )
+        else:
+            hint = did_you_mean(str(unknown[0]), as_text)
         raise WeightsError(
             f"entity: column {entity!r} has regions that are not ids of w: {unknown}."
             + hint
