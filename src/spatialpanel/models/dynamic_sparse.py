@@ -18,10 +18,11 @@ exact from the eigenvalues of W for N ≤ :data:`EXACT_TRACE_LIMIT`; above, Hutc
 with seeded Rademacher probes and the first three Taylor terms (I, W, W², whose traces are exact)
 as control variates, so that only the remainder ``h(W) - c₀I - c₁W - c₂W²`` is estimated; the
 spread over the probes gives the Monte Carlo standard error, which is carried to the corrected
-estimates. Products with h(W) use sparse LU factorisations of I - ρW and (1-τ)I - (ρ+η)W. The
-diagonal of G (for the non-normality term Ω) is estimated the same way (exact diag of W and W²
-plus a probe estimate of the remainder; two independent halves of the probes give an unbiased
-Σ_i G_ii²).
+estimates (it covers the traces of the bias, not those of the information matrix, which are
+estimated from the same probes; the tests check the total error against four stated errors).
+Products with h(W) use sparse LU factorisations of I - ρW and (1-τ)I - (ρ+η)W. The diagonal
+of G (for the non-normality term Ω) is estimated the same way (exact diag of W and W² plus a
+probe estimate of the remainder; two independent halves of the probes give an unbiased Σ_i G_ii²).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
+from spatialpanel.errors import ConfigError
 from spatialpanel.linalg.logdet import sparse_lu, symmetric_scale
 
 __all__ = [
@@ -182,7 +184,7 @@ def bias_traces(
         )
         return BiasTraces(vals - unit, None, "exact (eigenvalues of W)")
     if gp is None:
-        raise ValueError("bias_traces needs eig or gp")  # internal misuse
+        raise ConfigError("bias_traces: pass eig (exact traces) or gp (probes); got neither.")
     n = gp.n
     eye = sps.eye_array(n, format="csr")
     m_lu = _lu(sps.csr_array((1.0 - tau) * eye - (rho + eta) * w), gp.symlike)
