@@ -1,7 +1,11 @@
 """Drawing primitives of the China maps: projected geometry, inset, north arrow, scale bar.
 
 Private helpers of :mod:`spatialpanel.report.maps`; the projected boundaries and the layout of the
-main map and of the South China Sea inset are computed once per session and cached.
+main map and of the South China Sea inset are computed once per session and cached, and so are the
+matplotlib paths of each view: the main map and the inset draw only the polygons that reach into
+their view (the South China Sea islands are outside the main map, most provinces outside the
+inset). Parts wholly outside a view are clipped away by the axes anyway, so the pictures are the
+same; the files are smaller and faster to write (the SVG no longer carries invisible rings).
 """
 
 from __future__ import annotations
@@ -52,31 +56,72 @@ TEXT: dict[str, dict[str, str]] = {
 
 
 # ----------------------------------------------------------------------------- geometry
+Box = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class MapView:
+    """What one view (the main map or the inset) draws: only the parts that reach into it."""
+
+    paths: tuple[Any, ...]  # per region (order of MapGeometry.codes): a Path, or None if outside
+    outline: tuple[np.ndarray, ...]  # national outline rings reaching into the view
+
+
 @dataclass(frozen=True)
 class MapGeometry:
     codes: pd.Index  # region codes, in the order of ``paths``
     paths: tuple[Any, ...]  # one matplotlib Path per region (projected, holes kept)
     outline: tuple[np.ndarray, ...]  # national outline rings
     line: tuple[np.ndarray, ...]  # South China Sea line dashes
-    main: tuple[float, float, float, float]
-    inset_src: tuple[float, float, float, float]
-    inset_dst: tuple[float, float, float, float]
+    main: Box
+    inset_src: Box
+    inset_dst: Box
+    main_view: MapView
+    inset_view: MapView
+
+
+def _polygons(geom: Any) -> list[list[np.ndarray]]:
+    """Rings of each polygon of ``geom``: exterior (counter-clockwise) first, then the holes."""
+    import shapely
+
+    return [
+        [np.asarray(poly.exterior.coords), *(np.asarray(r.coords) for r in poly.interiors)]
+        for poly in shapely.get_parts(shapely.orient_polygons(geom))
+    ]
 
 
 def _rings(geom: Any) -> list[np.ndarray]:
-    import shapely
-
-    rings = []
-    for poly in shapely.get_parts(shapely.orient_polygons(geom)):
-        rings.append(np.asarray(poly.exterior.coords))
-        rings.extend(np.asarray(r.coords) for r in poly.interiors)
-    return rings
+    return [ring for poly in _polygons(geom) for ring in poly]
 
 
-def _path(geom: Any) -> Any:
+def _compound(rings: list[np.ndarray]) -> Any:
     from matplotlib.path import Path
 
-    return Path.make_compound_path(*(Path(r, closed=True) for r in _rings(geom)))
+    return Path.make_compound_path(*(Path(r, closed=True) for r in rings))
+
+
+def _reaches(ring: np.ndarray, box: Box) -> bool:
+    """Whether the bounding box of ``ring`` meets ``box`` (then the ring may be visible)."""
+    x0, y0, x1, y1 = box
+    xs, ys = ring[:, 0], ring[:, 1]
+    return bool(xs.max() >= x0 and xs.min() <= x1 and ys.max() >= y0 and ys.min() <= y1)
+
+
+def _view(geoms: Any, outline: tuple[np.ndarray, ...], box: Box) -> MapView:
+    """The paths of ``geoms`` and the outline rings that reach into ``box`` (padded by 2 %).
+
+    A polygon is kept whole (with its holes) when its exterior's bounding box meets the padded
+    box; a polygon wholly outside cannot be seen (the axes clip at ``box``, and the pad is far
+    wider than any line), so dropping it changes no pixel.
+    """
+    x0, y0, x1, y1 = box
+    px, py = 0.02 * (x1 - x0), 0.02 * (y1 - y0)
+    padded = (x0 - px, y0 - py, x1 + px, y1 + py)
+    paths = []
+    for geom in geoms:
+        rings = [r for poly in _polygons(geom) if _reaches(poly[0], padded) for r in poly]
+        paths.append(_compound(rings) if rings else None)
+    return MapView(paths=tuple(paths), outline=tuple(r for r in outline if _reaches(r, padded)))
 
 
 @cache
@@ -108,14 +153,18 @@ def map_geometry() -> MapGeometry:
     x1 = max(x1, taiwan_east + 0.02 * (x1 - x0) + w)
     dst = (x1 - w, y0, x1, y0 + h)
     dashes = tuple(np.asarray(part.coords) for part in shapely.get_parts(line.to_numpy()))
+    rings = tuple(_rings(outline))
+    main, inset_src = (x0, y0, x1, y1), (sx0, sy0, sx1, sy1)
     return MapGeometry(
         codes=pd.Index(regions.index),
-        paths=tuple(_path(g) for g in regions.geometry),
-        outline=tuple(_rings(outline)),
+        paths=tuple(_compound(_rings(g)) for g in regions.geometry),
+        outline=rings,
         line=dashes,
-        main=(x0, y0, x1, y1),
-        inset_src=(sx0, sy0, sx1, sy1),
+        main=main,
+        inset_src=inset_src,
         inset_dst=dst,
+        main_view=_view(regions.geometry, rings, main),
+        inset_view=_view(regions.geometry, rings, inset_src),
     )
 
 
@@ -134,15 +183,17 @@ def draw_map(
 
     geo = map_geometry()
     has = geo.codes.isin(colors.index)
-    filled = [p for p, h in zip(geo.paths, has, strict=True) if h]
-    empty = [p for p, h in zip(geo.paths, has, strict=True) if not h]
     for target, inset in ((ax, False), (_inset(ax, geo, lang, small=small), True)):
+        view = geo.inset_view if inset else geo.main_view
+        shown = np.array([p is not None for p in view.paths])
+        filled = [p for p, h, s in zip(view.paths, has, shown, strict=True) if h and s]
+        empty = [p for p, h, s in zip(view.paths, has, shown, strict=True) if s and not h]
         width = 0.25 if inset or small else 0.35
         if filled:
             target.add_collection(
                 PathCollection(
                     filled,
-                    facecolors=colors.reindex(geo.codes[has]).to_list(),
+                    facecolors=colors.reindex(geo.codes[has & shown]).to_list(),
                     edgecolors=EDGE,
                     linewidths=width,
                 )
@@ -157,7 +208,7 @@ def draw_map(
                     linewidths=width,
                 )
             )
-        target.add_collection(LineCollection(geo.outline, colors=OUTLINE, linewidths=1.6 * width))
+        target.add_collection(LineCollection(view.outline, colors=OUTLINE, linewidths=1.6 * width))
         if inset:
             target.add_collection(LineCollection(geo.line, colors="#404040", linewidths=0.8))
     x0, y0, x1, y1 = geo.main

@@ -70,7 +70,8 @@ def _label_offsets(
 
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
-    fig.canvas.draw()
+    # the layout and the transforms as a draw leaves them, without rasterising anything
+    fig.draw_without_rendering()
     scale = fig.dpi / 72.0
     pts = ax.transData.transform(np.column_stack([x, y])) / scale  # in points
     height = fontsize * 1.15

@@ -1,0 +1,178 @@
+"""Saving figures once per layout: the files equal matplotlib's own ``bbox_inches="tight"`` output.
+
+References (independent of :mod:`spatialpanel.study.figures_io`):
+
+- PNG: ``Figure.savefig(path, dpi=..., bbox_inches="tight")`` of matplotlib (the version installed;
+  3.11.2 when written) on an identical copy of the figure: same pixel size, same pixels, same
+  bytes (the laid-out-once path draws exactly what ``savefig`` draws for the PNG).
+- SVG: the same ``savefig`` call with ``format="svg"``. matplotlib lays the figure out at 72 dpi
+  for an SVG and at the output dpi for a PNG; we lay it out once at the output dpi, so the SVG
+  may differ from matplotlib's by the rounding of text extents: the canvas size is compared to
+  0.02 in (about 1.5 pt), the drawn elements exactly (same counts of paths and texts).
+- web copy: Pillow's ``Image.resize(..., LANCZOS, reducing_gap=2.0)`` of the PNG file read back.
+"""
+
+from __future__ import annotations
+
+import pickle
+import re
+from pathlib import Path
+
+import matplotlib
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+from PIL import Image
+
+from spatialpanel.study.artifacts import FigureArtifact
+from spatialpanel.study.figures_io import WEB_WIDTH, save_figure, save_figures
+
+matplotlib.use("Agg")
+
+DPI = 100
+
+
+def _constrained_figure(seed: int = 0) -> Figure:
+    """A small figure with constrained layout, a legend, a suptitle and rotated tick labels."""
+    rng = np.random.default_rng(seed)
+    fig = Figure(figsize=(6.0, 3.2), layout="constrained")
+    axes = fig.subplots(1, 2)
+    years = np.arange(2014, 2024)
+    for k in range(4):
+        axes[0].plot(years, rng.normal(size=years.size).cumsum(), marker="o", label=f"region {k}")
+    axes[0].legend(fontsize=7, ncol=2)
+    axes[0].set_xticks(years)
+    axes[0].tick_params(axis="x", labelrotation=45)
+    axes[1].scatter(rng.normal(size=31), rng.normal(size=31), s=12)
+    axes[1].annotate(
+        "Beijing",
+        (0.1, 0.2),
+        xytext=(8, 12),
+        textcoords="offset points",
+        arrowprops={"arrowstyle": "-", "lw": 0.4},
+    )
+    axes[1].set_title("Moran scatter")
+    fig.suptitle("A figure laid out once")
+    return fig
+
+
+def _plain_figure() -> Figure:
+    """No layout engine, an inset axes and a text outside the axes (as the maps have)."""
+    fig = Figure(figsize=(4.0, 3.0))
+    ax = fig.add_axes((0.05, 0.1, 0.7, 0.8))
+    ax.fill([0, 1, 1, 0], [0, 0, 1, 1], hatch="////", facecolor="#C4C4C4")
+    inset = ax.inset_axes((0.6, 0.0, 0.4, 0.4))
+    inset.plot([0, 1], [1, 0])
+    fig.text(0.99, 0.01, "Synthetic data", ha="right", fontsize=6)
+    return fig
+
+
+def _copy(fig: Figure) -> Figure:
+    out: Figure = pickle.loads(pickle.dumps(fig))
+    return out
+
+
+def _pixels(path: Path) -> np.ndarray:
+    with Image.open(path) as img:
+        return np.asarray(img.convert("RGBA"))
+
+
+@pytest.mark.parametrize("make", [_constrained_figure, _plain_figure])
+def test_png_equals_matplotlib_tight_savefig(make, tmp_path: Path) -> None:
+    fig = make()
+    reference = tmp_path / "reference.png"
+    _copy(fig).savefig(reference, dpi=DPI, bbox_inches="tight")
+    written = save_figure(_copy(fig), tmp_path, "ours", formats=["png", "svg"], dpi=DPI)
+    assert written == [tmp_path / "ours.png", tmp_path / "ours.svg", tmp_path / "web/ours.png"]
+    ours = _pixels(tmp_path / "ours.png")
+    assert ours.shape == _pixels(reference).shape
+    np.testing.assert_array_equal(ours, _pixels(reference))
+    assert (tmp_path / "ours.png").read_bytes() == reference.read_bytes()
+
+
+def _svg_size(path: Path) -> tuple[float, float]:
+    head = path.read_text(encoding="utf-8")[:2000]
+    width = re.search(r'width="([0-9.]+)pt"', head)
+    height = re.search(r'height="([0-9.]+)pt"', head)
+    assert width and height
+    return float(width.group(1)) / 72, float(height.group(1)) / 72
+
+
+def _svg_counts(path: Path) -> dict[str, int]:
+    text = path.read_text(encoding="utf-8")
+    return {tag: len(re.findall(rf"<{tag}[ >]", text)) for tag in ("path", "use", "g", "text")}
+
+
+@pytest.mark.parametrize("make", [_constrained_figure, _plain_figure])
+def test_svg_matches_matplotlib_and_has_no_date(make, tmp_path: Path) -> None:
+    fig = make()
+    reference = tmp_path / "reference.svg"
+    with matplotlib.rc_context({"svg.hashsalt": "spatialpanel"}):
+        _copy(fig).savefig(reference, dpi=DPI, bbox_inches="tight", metadata={"Date": None})
+    save_figure(_copy(fig), tmp_path, "ours", formats=["svg"], dpi=DPI)
+    ours = tmp_path / "ours.svg"
+    np.testing.assert_allclose(_svg_size(ours), _svg_size(reference), atol=0.02)
+    assert _svg_counts(ours) == _svg_counts(reference)
+    text = ours.read_text(encoding="utf-8")
+    assert "<dc:date>" not in text
+    # no web copy without a PNG
+    assert not (tmp_path / "web" / "ours.png").exists()
+
+
+def test_web_copy_is_the_resized_png(tmp_path: Path) -> None:
+    fig = Figure(figsize=(6.0, 2.0))  # 1800 px wide at 300 dpi: resized to WEB_WIDTH
+    fig.add_subplot().plot([0, 1, 2], [2, 0, 1], lw=3)
+    save_figure(fig, tmp_path, "wide", formats=["png"], dpi=300)
+    with Image.open(tmp_path / "wide.png") as full:
+        assert full.width > WEB_WIDTH
+        height = round(full.height * WEB_WIDTH / full.width)
+        expected = full.resize((WEB_WIDTH, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    with Image.open(tmp_path / "web" / "wide.png") as web:
+        assert web.size == (WEB_WIDTH, height)
+        np.testing.assert_array_equal(np.asarray(web), np.asarray(expected))
+
+    small = Figure(figsize=(2.0, 1.5))
+    small.add_subplot().plot([0, 1], [0, 1])
+    save_figure(small, tmp_path, "small", formats=["png"], dpi=100)  # narrower: kept as is
+    np.testing.assert_array_equal(
+        _pixels(tmp_path / "web" / "small.png"), _pixels(tmp_path / "small.png")
+    )
+
+
+def _artifacts() -> list[FigureArtifact]:
+    return [
+        FigureArtifact(key="constrained", title="c", figure=_constrained_figure(1)),
+        FigureArtifact(key="plain", title="p", figure=_plain_figure()),
+        FigureArtifact(key="second", title="s", figure=_constrained_figure(2)),
+    ]
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_save_figures_same_bytes_serial_and_forked(tmp_path: Path) -> None:
+    # two runs (one in this process, one in two forked workers) give the same bytes
+    figures = _artifacts()
+    state = [(f.figure.dpi, f.figure.get_layout_engine(), f.figure.canvas) for f in figures]
+    files = save_figures(figures, tmp_path / "one", formats=["png", "svg"], dpi=DPI, workers=1)
+    assert files == {f.key: [f"figures/{f.key}.png", f"figures/{f.key}.svg"] for f in figures}
+    save_figures(figures, tmp_path / "two", formats=["png", "svg"], dpi=DPI, workers=2)
+    one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    assert sorted(one) == sorted(
+        [f"{k}.{e}" for k in ("constrained", "plain", "second") for e in ("png", "svg")]
+        + [f"web/{k}.png" for k in ("constrained", "plain", "second")]
+    )
+    assert one == two
+    # the caller's figures are not changed (dpi, layout engine, canvas)
+    assert [(f.figure.dpi, f.figure.get_layout_engine(), f.figure.canvas) for f in figures] == state
+
+
+def test_worker_error_reaches_the_caller(tmp_path: Path) -> None:
+    bad = Figure(figsize=(2.0, 2.0))
+    bad.text(0.5, 0.5, r"$\frac{$")  # unparsable mathtext: fails when drawn, in the worker
+    figures = [FigureArtifact(key="bad", title="b", figure=bad), *_artifacts()]
+    with pytest.raises(ValueError, match="frac"):
+        save_figures(figures, tmp_path, formats=["png"], dpi=DPI, workers=2)
