@@ -258,7 +258,7 @@ def fit_dynamic(
     uncorrected = pd.Series(np.append(coef, rho), index=pd.Index([*coef_names, "rho"]))
     nobs_eff = n * t_eff
     trace_method = (
-        "exact (eigenvalues of W)"
+        ("exact (dense W_f in the Helmert basis)" if space.dense else "exact (eigenvalues of W)")
         if exact
         else f"Hutchinson ({PROBES} Rademacher probes, seed {seed}; control variates I, W, W²) "
         "for the traces of the bias and the information matrix and for diag(G) in Ω"

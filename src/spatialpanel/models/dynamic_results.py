@@ -91,8 +91,9 @@ class DynamicPanelResults(SpatialPanelResults):
     n_effective
         Effective cross-sections of the likelihood: N - 1 with time effects, else N.
     trace_method
-        How the traces of the bias (and the diagonal of G in Ω) were computed: exactly from the
-        eigenvalues of W (N ≤ 1000) or by seeded Hutchinson estimates (larger N).
+        How the traces of the bias and the information matrix (and the diagonal of G in Ω) were
+        computed: exactly (dense matrices in the Helmert basis, or the eigenvalues of W; N ≤ 1000)
+        or by seeded Hutchinson estimates (larger N). Printed in the summary when not exact.
     correction_mc_se
         Monte Carlo standard error of the bias-corrected estimates due to the stochastic traces
         (None when they are exact or no correction was applied).
@@ -104,7 +105,7 @@ class DynamicPanelResults(SpatialPanelResults):
     stability: StabilityCheck | None = None
     params_uncorrected: pd.Series | None = None
     n_effective: int = 0
-    trace_method: str = "exact (eigenvalues of W)"
+    trace_method: str = "exact"
     correction_mc_se: pd.Series | None = None
 
     @property
