@@ -19,25 +19,28 @@ import scipy.sparse as sps
 from spatialpanel.weights.core import SpatialWeights
 
 
-def lattice(side: int) -> sps.csr_array:
-    """Binary rook contiguity of a ``side`` x ``side`` lattice (row-major cells)."""
-    n = side * side
-    idx = np.arange(n).reshape(side, side)
-    rows = np.concatenate([idx[:, :-1].ravel(), idx[:-1, :].ravel()])
-    cols = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
-    a = sps.coo_array((np.ones(rows.size), (rows, cols)), shape=(n, n))
+def lattice(side: int, cols: int | None = None) -> sps.csr_array:
+    """Binary rook contiguity of a ``side`` x ``cols`` lattice (square by default; row-major)."""
+    cols = side if cols is None else cols
+    n = side * cols
+    idx = np.arange(n).reshape(side, cols)
+    src = np.concatenate([idx[:, :-1].ravel(), idx[:-1, :].ravel()])
+    dst = np.concatenate([idx[:, 1:].ravel(), idx[1:, :].ravel()])
+    a = sps.coo_array((np.ones(src.size), (src, dst)), shape=(n, n))
     return sps.csr_array(a + a.T)
 
 
-def medium_panel(side: int = 20, t: int = 5, seed: int = 20261128) -> tuple[pd.DataFrame, SpatialWeights]:
+def medium_panel(
+    side: int = 20, t: int = 5, seed: int = 20261128, *, cols: int | None = None
+) -> tuple[pd.DataFrame, SpatialWeights]:
     """A seeded spatial panel with random entity effects correlated with x1 (for Hausman).
 
     ``y_lag = (I - 0.4W)⁻¹(1 + x1 - 0.5 x2 + 0.2 W x1 + μ + ε)`` and
     ``y_err = 1 + x1 - 0.5 x2 + μ + (I - 0.5W)⁻¹ε``, μ ~ N(0, 0.5²) + 0.3·mean(x1),
     ε ~ N(0, 1); regions ``r0000``... in lattice order, periods 1..T.
     """
-    n = side * side
-    w = SpatialWeights.from_sparse(lattice(side), ids=[f"r{i:04d}" for i in range(n)])
+    n = side * (side if cols is None else cols)
+    w = SpatialWeights.from_sparse(lattice(side, cols), ids=[f"r{i:04d}" for i in range(n)])
     wm = w.sparse
     rng = np.random.default_rng(seed)
     x1 = rng.standard_normal((t, n)) + rng.standard_normal(n)[None, :]

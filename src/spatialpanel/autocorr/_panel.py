@@ -156,7 +156,8 @@ def panel_block(
             f"{argument} is unbalanced: {len(missing)} region-years are missing, e.g. "
             f"{missing[:10]}. Fill them (spatialpanel.fill_missing) or drop those regions."
         )
-    if w is not None:
+    # the same regions (w's ids are unique): a hash look-up, O(N); else name the differences
+    if w is not None and (len(w.ids) != n or bool((entities.get_indexer(w.ids) < 0).any())):
         check_ids_match(w.ids, entities, what=f"the regions of {argument}")
     if order == "weights" and w is not None:
         entities = pd.Index(w.ids, name=entities.name)
