@@ -70,6 +70,7 @@ def selected_inverse(y: sps.sparray | sps.spmatrix) -> SelectedInverse | None:
     row and column permutations, or a non-positive pivot): the caller then uses a dense path.
     """
     csc = sps.csc_array(y, dtype=float)
+    csc.sort_indices()
     try:
         lu = spla.splu(
             csc,
@@ -84,49 +85,93 @@ def selected_inverse(y: sps.sparray | sps.spmatrix) -> SelectedInverse | None:
     pivots = lu.U.diagonal()
     if not np.all(pivots > 0):
         return None
-    low = sps.csc_array(lu.L)
-    low.sort_indices()
-    z = _takahashi(low, pivots)
-    if z is None:  # entries of the factor that came out exactly zero were dropped: restore them
-        low = _closed(low)
-        z = _takahashi(low, pivots)
-        if z is None:
-            return None
-    ones = sps.csr_array((np.ones(low.nnz), low.indices, low.indptr), shape=low.shape)
-    pattern = sps.csr_array(((ones + ones.T) > 0).astype(float))
     # SuperLU: Pr Y Pc = LU, where original index i sits at row perm_c[i] (= perm_r[i])
-    return SelectedInverse(z, pattern, np.asarray(lu.perm_c, dtype=np.int64))
+    position = np.asarray(lu.perm_c, dtype=np.int64)
+    sym = _symbolic(csc, position)
+    data = sym.values_of(sps.csc_array(lu.L))
+    if data is None:
+        return None
+    return SelectedInverse(_takahashi(sym, data, pivots), sym.pattern, position)
 
 
-def _closed(low: sps.csc_array) -> sps.csc_array:
-    """``low`` on the pattern of the symbolic Cholesky factor (explicit zeros added).
+@dataclass(frozen=True, eq=False)
+class _Symbolic:
+    """The symbolic Cholesky factor of ``PYP'`` (sorted CSC, unit diagonal included), its
+    fundamental supernodes and the symmetric pattern ``L + L'``; a function of the pattern of
+    Y and of P only, so it is cached across δ and across the fit and the effects."""
 
-    The structure of column j is closed under the elimination tree: ``struct(j)`` minus j and p
-    lies in ``struct(p)``, p (its parent) the smallest row of ``struct(j)`` below j; rebuilt in
-    increasing column order.
+    indptr: NDArray[np.int64]
+    indices: NDArray[np.int64]
+    starts: list[int]
+    pattern: sps.csr_array
+    keys: NDArray[np.int64]  # col * n + row of every entry, increasing
+
+    def values_of(self, low: sps.csc_array) -> NDArray[np.float64] | None:
+        """The values of a numeric factor on this pattern (zeros where the factor has none);
+        None if the factor has an entry outside it."""
+        n = int(low.shape[0])
+        coo = sps.coo_array(low)
+        keys = coo.col.astype(np.int64) * n + coo.row
+        pos = np.searchsorted(self.keys, keys)
+        pos = np.minimum(pos, self.keys.size - 1)
+        if not np.array_equal(self.keys[pos], keys):
+            return None
+        data = np.zeros(self.keys.size)
+        data[pos] = coo.data
+        return data
+
+
+_SYMBOLIC: dict[bytes, _Symbolic] = {}
+_CACHE_SIZE = 8
+
+
+def _symbolic(y: sps.csc_array, position: NDArray[np.int64]) -> _Symbolic:
+    """Symbolic factorisation of ``y`` (sorted CSC) in the order ``position``, cached.
+
+    The structure of column j of the factor is that of column j of ``tril(PYP')`` joined with
+    those of its children in the elimination tree (each child's structure below the child's
+    parent, which is the smallest row below the child): built in increasing column order.
     """
-    n = int(low.shape[0])
-    indptr, indices = low.indptr, low.indices
-    pending: list[list[NDArray[np.int32]]] = [[] for _ in range(n)]
-    structs: list[NDArray[np.int32]] = []
+    import hashlib
+
+    n = int(y.shape[0])
+    digest = hashlib.blake2b(digest_size=20)
+    for arr in (y.indptr, y.indices, position):
+        digest.update(np.ascontiguousarray(arr, dtype=np.int64).tobytes())
+    key = digest.digest()
+    if key in _SYMBOLIC:
+        return _SYMBOLIC[key]
+    coo = sps.coo_array(y)
+    r, c = position[coo.row], position[coo.col]
+    low = r >= c
+    start = sps.csc_array(
+        (np.ones(int(low.sum())), (r[low], c[low])), shape=(n, n)
+    )  # duplicates are summed: the pattern is what counts
+    start.sort_indices()
+    ip, ix = start.indptr, start.indices
+    pending: list[list[NDArray[np.int64]]] = [[] for _ in range(n)]
+    structs: list[NDArray[np.int64]] = []
     for j in range(n):
-        rows = np.unique(np.concatenate([indices[indptr[j] : indptr[j + 1]], *pending[j]]))
+        own = ix[ip[j] : ip[j + 1]].astype(np.int64)
+        rows = np.unique(np.concatenate([own, *pending[j]])) if pending[j] else own
         pending[j] = []
         structs.append(rows)
-        below = rows[rows > j]
-        if below.size > 1:
-            pending[int(below[0])].append(below[1:])
-    cols = np.repeat(np.arange(n), [r.size for r in structs])
-    coo = sps.coo_array(low)
-    rows = np.concatenate([*structs, coo.row])
-    data = np.concatenate([np.zeros(cols.size), coo.data])
-    # the COO -> CSC conversion sums duplicates and keeps explicit zeros (no arithmetic pruning)
-    out = sps.csc_array((data, (rows, np.concatenate([cols, coo.col]))), shape=low.shape)
-    out.sort_indices()
+        if rows.size > 2:  # rows[0] == j, rows[1] the parent
+            pending[int(rows[1])].append(rows[2:])
+    counts = np.array([rr.size for rr in structs], dtype=np.int64)
+    indptr = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+    indices = np.concatenate(structs)
+    cols = np.repeat(np.arange(n, dtype=np.int64), counts)
+    ones = sps.csr_array((np.ones(indices.size), (indices, cols)), shape=(n, n))
+    pattern = sps.csr_array(((ones + ones.T) > 0).astype(float))
+    out = _Symbolic(indptr, indices, _supernodes(indptr, indices), pattern, cols * n + indices)
+    if len(_SYMBOLIC) >= _CACHE_SIZE:
+        _SYMBOLIC.pop(next(iter(_SYMBOLIC)))
+    _SYMBOLIC[key] = out
     return out
 
 
-def _supernodes(indptr: NDArray[np.int32], indices: NDArray[np.int32]) -> list[int]:
+def _supernodes(indptr: NDArray[np.int64], indices: NDArray[np.int64]) -> list[int]:
     """First columns of the fundamental supernodes (consecutive columns j, j + 1 with
     struct(j) = {j} ∪ struct(j + 1)), plus n at the end."""
     n = indptr.size - 1
@@ -151,39 +196,33 @@ def _unit_lower_inverse(ell: NDArray[np.float64]) -> NDArray[np.float64]:
     return inv
 
 
-def _takahashi(low: sps.csc_array, pivots: NDArray[np.float64]) -> NDArray[np.float64] | None:
-    """Entries of ``(LDL')⁻¹`` on the pattern of L (unit lower, sorted indices), by supernodes.
+def _takahashi(
+    sym: _Symbolic, data: NDArray[np.float64], pivots: NDArray[np.float64]
+) -> NDArray[np.float64]:
+    """Entries of ``(LDL')⁻¹`` on the symbolic pattern of L (values ``data``), by supernodes.
 
     For a supernode J with rows R below it: ``Z_RJ = −Z_RR L_RJ L_JJ⁻¹`` and
-    ``Z_JJ = L_JJ⁻ᵀ (D_J⁻¹ L_JJ⁻¹ − L_RJ' Z_RJ)`` (both from ``L'Z = D⁻¹L⁻¹``). ``Z_RR`` is
-    available when the pattern is that of a Cholesky factor (R without its first element lies
-    in the pattern of that element's column); this is checked, and None returned if it fails.
+    ``Z_JJ = L_JJ⁻ᵀ (D_J⁻¹ L_JJ⁻¹ − L_RJ' Z_RJ)`` (both from ``L'Z = D⁻¹L⁻¹``). ``Z_RR`` was
+    computed before, because the symbolic pattern is closed under the elimination tree.
     """
-    n = int(low.shape[0])
-    indptr, indices, data = low.indptr, low.indices, low.data
+    indptr, indices, starts = sym.indptr, sym.indices, sym.starts
+    n = indptr.size - 1
     z = np.empty((n, n))
-    starts = _supernodes(indptr, indices)
     for a in range(len(starts) - 2, -1, -1):
         f, e = starts[a], starts[a + 1]  # columns f .. e-1
         m = e - f
-        lo, hi = indptr[e - 1], indptr[e]
-        rows = indices[lo + 1 : hi]  # R: the structure below the supernode
+        rows = indices[indptr[e - 1] + 1 : indptr[e]]  # R: the structure below the supernode
         block = np.zeros((m + rows.size, m))  # [L_JJ; L_RJ]
         for c in range(m):
-            clo, chi = indptr[f + c], indptr[f + c + 1]
-            block[c:, c] = data[clo:chi]
+            block[c:, c] = data[indptr[f + c] : indptr[f + c + 1]]
         ljj, lrj = block[:m], block[m:]
         ljj_inv = _unit_lower_inverse(ljj)
         zjj = ljj_inv.T @ (ljj_inv / pivots[f:e, None])
         if rows.size:
-            first = int(rows[0])
-            parent = indices[indptr[first] : indptr[first + 1]]
-            if not np.all(np.isin(rows[1:], parent, assume_unique=True)):
-                return None
             zrj = -(z[np.ix_(rows, rows)] @ lrj) @ ljj_inv
             zjj -= ljj_inv.T @ (lrj.T @ zrj)
-            z[np.ix_(rows, np.arange(f, e))] = zrj
-            z[np.ix_(np.arange(f, e), rows)] = zrj.T
+            z[rows, f:e] = zrj
+            z[f:e, rows] = zrj.T
         z[f:e, f:e] = 0.5 * (zjj + zjj.T)
     return z
 
@@ -211,6 +250,17 @@ class ExactTraces:
         (:func:`spatialpanel.linalg.logdet.symmetric_scale`). None when a factorisation is not
         symmetric positive definite (δ outside the stationarity interval): use a dense path."""
         mat = sps.csr_array(w, dtype=float)
+        key = (_fingerprint(mat), float(delta))
+        if key not in _TRACES:
+            if len(_TRACES) >= _CACHE_SIZE:
+                _TRACES.pop(next(iter(_TRACES)))
+            _TRACES[key] = cls._compute(mat, float(delta), scale)
+        return _TRACES[key]
+
+    @classmethod
+    def _compute(
+        cls, mat: sps.csr_array, delta: float, scale: NDArray[np.float64]
+    ) -> ExactTraces | None:
         n = int(mat.shape[0])
         sd = np.sqrt(np.asarray(scale, dtype=float))
         s = sps.csr_array(sps.diags_array(sd) @ mat @ sps.diags_array(1.0 / sd))
@@ -247,6 +297,22 @@ class ExactTraces:
             )
         except ValueError:
             return None
+
+
+_TRACES: dict[tuple[bytes, float], ExactTraces | None] = {}
+
+
+def _fingerprint(mat: sps.csr_array) -> bytes:
+    """A digest of W (pattern and values): the fit, its standard errors and the effects ask
+    for the traces at the same (W, δ), which are computed once."""
+    import hashlib
+
+    digest = hashlib.blake2b(digest_size=20)
+    digest.update(np.asarray(mat.shape, dtype=np.int64).tobytes())
+    for arr in (mat.indptr, mat.indices):
+        digest.update(np.ascontiguousarray(arr, dtype=np.int64).tobytes())
+    digest.update(np.ascontiguousarray(mat.data, dtype=float).tobytes())
+    return digest.digest()
 
 
 def _combine(terms: list[tuple[float, sps.sparray]]) -> sps.csc_array:
