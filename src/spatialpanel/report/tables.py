@@ -483,7 +483,8 @@ def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
             title = num.table_title(table.key, table.title, lang=lang)
             if len(table.frame) > MAX_ROWS:
                 long.append((title, table.frame, table.notes))
-                doc.add_paragraph(f"{title}: {label('appendix_see', lang)}", style="Caption")
+                see = f"{': ' if lang == 'en' else '：'}{label('appendix_see', lang)}"
+                doc.add_paragraph(f"{title}{see}", style="Caption")
                 continue
             _docx_table(doc, title, _flat(table.frame, lang=lang), table.notes)
         for f in stage["figures"]:
