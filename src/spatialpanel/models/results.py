@@ -144,6 +144,21 @@ class SpatialPanelResults:
         """-2 logL + k ln(NT)."""
         return float(-2.0 * self.loglik + self.n_params * np.log(self.nobs))
 
+    @cached_property
+    def trace_method(self) -> str:
+        """How ``tr G``, ``tr G²``, ``tr G'G`` (G = W(I − δW)⁻¹) of the information matrix
+        were obtained: ``"exact (selected inversion)"``, ``"exact (dense inverse)"`` or
+        ``"stochastic (...)"`` (:func:`spatialpanel.models.information.trace_method`);
+        ``"none"`` without a spatial parameter; for the random-effects error models, whose
+        observed information is a central-difference Hessian, ``"none (numerical Hessian)"``."""
+        if self.spec.spatial is None:
+            return "none"
+        if self.spec.effects == "random" and self.spec.spatial == "error":
+            return "none (numerical Hessian)"
+        from spatialpanel.models.information import trace_method
+
+        return trace_method(self.w.sparse)
+
     # ------------------------------------------------------------------ output
     def to_frame(self) -> pd.DataFrame:
         """The coefficient table: ``coef``, ``std_error``, ``z``, ``p`` indexed by parameter."""
@@ -164,6 +179,7 @@ class SpatialPanelResults:
             "bias_correction": self.bias_correction,
             "lag_convention": self.spec.lag_convention,
             "logdet_method": self.logdet_method,
+            "trace_method": self.trace_method,
             "sigma2": self.sigma2,
             "loglik": self.loglik,
             "r2": self.r2,

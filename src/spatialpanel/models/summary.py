@@ -106,6 +106,7 @@ class Summary:
             ("Effects", _EFFECT_NAMES[sp.effects]),
             ("Bias correction", _BC_NAMES[res.bias_correction]),
             ("Log-determinant", res.logdet_method),
+            ("Traces (information matrix)", res.trace_method),
             (f"σ² ({_sigma2_rule(res)})", f"{res.sigma2:.6g}"),
             (
                 "Log-likelihood (uncorrected ML)"
