@@ -303,6 +303,13 @@ def test_fit_parquet_and_summary(files: dict[str, Path]) -> None:
     assert mine.info == theirs.info  # every printed fit statistic, digit for digit
     assert mine.as_text() == theirs.as_text()
     pd.testing.assert_frame_equal(a.to_frame(), ref.to_frame(), rtol=1e-8)
+    mine_stats, ref_stats = a.fit_stats(), ref.fit_stats()
+    assert list(mine_stats) == list(ref_stats)
+    for key, value in ref_stats.items():
+        if isinstance(value, float):
+            assert mine_stats[key] == pytest.approx(value, rel=1e-8), key
+        else:
+            assert mine_stats[key] == value, key
     assert sp.fit_parquet is fit_parquet and sp.ChunkedPanelModel is ChunkedPanelModel
 
 

@@ -159,6 +159,39 @@ class ChunkedPanelResults:
         """-2 logL + k ln(NT)."""
         return float(-2.0 * self.loglik + self.n_params * np.log(self.nobs))
 
+    @cached_property
+    def trace_method(self) -> str:
+        """How ``tr G``, ``tr G²``, ``tr G'G`` of the information matrix were obtained, as for
+        the in-memory results (:func:`spatialpanel.models.information.trace_method`); ``"none"``
+        without a spatial parameter."""
+        if self.spec.spatial is None:
+            return "none"
+        from spatialpanel.models.information import trace_method
+
+        return trace_method(self.w.sparse)
+
+    def fit_stats(self) -> dict[str, float | int | str | None]:
+        """Plain, serialisable fit statistics and conventions (the in-memory results' keys)."""
+        return {
+            "model": self.spec.model,
+            "effects": self.spec.effects,
+            "bias_correction": self.bias_correction,
+            "lag_convention": self.spec.lag_convention,
+            "logdet_method": self.logdet_method,
+            "trace_method": self.trace_method,
+            "sigma2": self.sigma2,
+            "loglik": self.loglik,
+            "r2": self.r2,
+            "r2_within": self.r2_within,
+            "aic": self.aic,
+            "bic": self.bic,
+            "nobs": self.nobs,
+            "n_entities": self.n_entities,
+            "n_periods": self.n_periods,
+            "df_model": self.df_model,
+            "phi": self.phi,
+        }
+
     def to_frame(self) -> pd.DataFrame:
         """The coefficient table: ``coef``, ``std_error``, ``z``, ``p`` indexed by parameter."""
         return pd.DataFrame(
