@@ -303,6 +303,9 @@ def test_fit_parquet_and_summary(files: dict[str, Path]) -> None:
     assert mine.info == theirs.info  # every printed fit statistic, digit for digit
     assert mine.as_text() == theirs.as_text()
     pd.testing.assert_frame_equal(a.to_frame(), ref.to_frame(), rtol=1e-8)
+    sim_a = a.impacts(method="simulation", draws=200, seed=4)
+    sim_ref = ref.impacts(method="simulation", draws=200, seed=4)
+    pd.testing.assert_frame_equal(sim_a, sim_ref, rtol=1e-7, atol=1e-9)
     mine_stats, ref_stats = a.fit_stats(), ref.fit_stats()
     assert list(mine_stats) == list(ref_stats)
     for key, value in ref_stats.items():
