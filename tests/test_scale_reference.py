@@ -69,3 +69,200 @@ def medium_panel(
     ).swaplevel(0, 1)
     frame.index = frame.index.set_names(["region", "year"])
     return frame, w
+
+
+# ----------------------------------------------------------------------------------- the tests
+import warnings  # noqa: E402
+from functools import cache  # noqa: E402
+from pathlib import Path  # noqa: E402
+from typing import Any  # noqa: E402
+
+import pytest  # noqa: E402
+
+import spatialpanel as sp  # noqa: E402
+from spatialpanel.inference.hausman import hausman, mundlak_test  # noqa: E402
+from spatialpanel.inference.lm import bsk_tests, lm_tests, residual_moran  # noqa: E402
+from spatialpanel.linalg.logdet import logdet  # noqa: E402
+from spatialpanel.models.design import panel_arrays  # noqa: E402
+from spatialpanel.models.random_error import _Likelihood, fit_random_error  # noqa: E402
+from tests.cigar import cigar_data, cigar_weights  # noqa: E402
+
+REF = np.load(Path(__file__).parent / "data" / "scale" / "dense_reference.npz")
+EFFECTS = ("pooled", "entity", "time", "twoway")
+
+
+@cache
+def panel(name: str) -> tuple[pd.DataFrame, SpatialWeights, str, str, list[str]]:
+    """(data, w, y for lag models, y for error models, x) as in make_dense_reference.py."""
+    if name == "cigar":
+        return cigar_data(), cigar_weights(), "logc", "logc", ["logp", "logy"]
+    med, w = medium_panel()
+    return med, w, "y_lag", "y_err", ["x1", "x2"]
+
+
+@cache
+def fit(name: str, kind: str, effects: str = "random") -> Any:
+    data, w, ylag, yerr, x = panel(name)
+    y = yerr if kind in ("sem", "sdem") else ylag
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # none expected; the reference was written the same way
+        return sp.SpatialPanelModel(data, y=y, x=x, w=w, model=kind, effects=effects).fit()
+
+
+@pytest.mark.parametrize("name", ["cigar", "medium"])
+def test_lm_moran_bsk_equal_the_dense_implementation(name: str) -> None:
+    """Exact sparse traces (T·tr(W'W + WW), tr(BWBW') ... by sparse products) give the dense
+    numbers to rounding."""
+    data, w, y, _, x = panel(name)
+    for eff in EFFECTS:
+        lm = lm_tests(data, y=y, x=x, w=w, effects=eff)
+        np.testing.assert_allclose(
+            lm[["statistic", "pvalue"]].to_numpy(), REF[f"{name}/lm_{eff}"], rtol=1e-10
+        )
+        rm = residual_moran(data, y=y, x=x, w=w, effects=eff)
+        got = [rm.statistic, rm.expected, rm.variance, rm.z, rm.pvalue, rm.pvalue_two_sided]
+        np.testing.assert_allclose(got, REF[f"{name}/moran_{eff}"], rtol=1e-10)
+    bsk = bsk_tests(data, y=y, x=x, w=w)[["statistic", "pvalue"]].to_numpy()
+    np.testing.assert_allclose(bsk, REF[f"{name}/bsk"], rtol=1e-10)
+
+
+@pytest.mark.parametrize("name", ["cigar", "medium"])
+@pytest.mark.parametrize("kind", ["sar", "sdm", "slx"])
+def test_random_effects_lag_models_equal_the_dense_implementation(name: str, kind: str) -> None:
+    """RE SAR/SDM/SLX: θ is now profiled on cross products and polished on its exact score, ρ
+    polished on the exact derivative. The dense implementation stopped its Brent searches at
+    function values (about √ε in θ and ρ): the two optima differ by up to 2e-8 in θ and ρ
+    (see test_random_effects_theta_score), hence the tolerances."""
+    res = fit(name, kind)
+    key = f"{name}/re_{kind}"
+    np.testing.assert_allclose(res.params.to_numpy(), REF[f"{key}/params"], rtol=0, atol=5e-8)
+    np.testing.assert_allclose(res.std_errors.to_numpy(), REF[f"{key}/se"], rtol=1e-6)
+    sigma2, loglik, phi, theta = REF[f"{key}/scalars"]
+    assert res.sigma2 == pytest.approx(sigma2, rel=1e-7)
+    assert res.loglik == pytest.approx(loglik, abs=1e-8)
+    assert res.theta == pytest.approx(theta, abs=5e-8)
+    assert res.phi == pytest.approx(phi, rel=1e-6)
+    np.testing.assert_allclose(res.information.to_numpy(), REF[f"{key}/information"], rtol=1e-6)
+    np.testing.assert_allclose(res.resid.to_numpy(), REF[f"{key}/resid"], rtol=0, atol=1e-7)
+
+
+def test_random_effects_theta_score() -> None:
+    """At our θ̂ the score of the exact profile likelihood (central differences of a dense
+    brute-force profile written here) vanishes; at the dense implementation's θ̂ it was -3.0e-5
+    (cigarette SLX, where θ is the only search parameter)."""
+    res = fit("cigar", "slx")
+    data, w, y, _, x = panel("cigar")
+    n, t = 46, 30
+    wd = w.dense
+    yy = data[y].to_numpy().reshape(t, n)
+    xx = data[x].to_numpy().reshape(t, n, 2)
+    z = np.concatenate([np.ones((t, n, 1)), xx, np.einsum("ij,tjk->tik", wd, xx)], axis=2)
+
+    def profile(theta: float) -> float:
+        tr = lambda a: a - (1 - theta) * a.mean(axis=0, keepdims=True)  # noqa: E731
+        ys, zs = tr(yy).ravel(), tr(z).reshape(-1, z.shape[2])
+        e = ys - zs @ np.linalg.lstsq(zs, ys, rcond=None)[0]
+        return float(-n * t / 2 * np.log(e @ e / (n * t)) + n * np.log(theta))
+
+    h = 1e-5
+    score = (profile(res.theta + h) - profile(res.theta - h)) / (2 * h)
+    old = REF["cigar/re_slx/scalars"][3]
+    score_old = (profile(old + h) - profile(old - h)) / (2 * h)
+    assert abs(score) < 5e-6 < abs(score_old)
+
+
+@pytest.mark.parametrize(("name", "kind"), [("cigar", "sem"), ("cigar", "sdem"), ("medium", "sem")])
+def test_random_effects_error_models_equal_the_dense_implementation(name: str, kind: str) -> None:
+    """RE SEM/SDEM: the cigarette panel (N = 46) takes the eigen-decomposition path, the
+    generated panel (N = 400 > DENSE_LIMIT) the sparse LU path. Tolerances: the Brent searches
+    locate (λ, φ) to about 1e-8 (rounding changes their path), and the covariance is the inverse
+    of a central-difference Hessian, accurate to about 1e-6 relative."""
+    res = fit(name, kind)
+    key = f"{name}/re_{kind}"
+    np.testing.assert_allclose(res.params.to_numpy(), REF[f"{key}/params"], rtol=0, atol=1e-7)
+    np.testing.assert_allclose(res.std_errors.to_numpy(), REF[f"{key}/se"], rtol=1e-5)
+    sigma2, loglik, phi, _ = REF[f"{key}/scalars"]
+    assert res.sigma2 == pytest.approx(sigma2, rel=1e-7)
+    assert res.loglik == pytest.approx(loglik, abs=1e-8)
+    assert res.phi == pytest.approx(phi, rel=1e-6)
+    np.testing.assert_allclose(res.resid.to_numpy(), REF[f"{key}/resid"], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(res.fitted.to_numpy(), REF[f"{key}/fitted"], rtol=0, atol=1e-6)
+
+
+def _knn_weights(n: int, k: int, seed: int) -> SpatialWeights:
+    """Row-standardised k-nearest-neighbour weights: not similar to a symmetric matrix."""
+    pts = np.random.default_rng(seed).random((n, 2))
+    d = np.linalg.norm(pts[:, None] - pts[None, :], axis=2)
+    np.fill_diagonal(d, np.inf)
+    a = np.zeros((n, n))
+    rows = np.repeat(np.arange(n), k)
+    a[rows, np.argsort(d, axis=1)[:, :k].ravel()] = 1.0
+    return SpatialWeights.from_array(a, ids=[f"k{i}" for i in range(n)])
+
+
+@pytest.mark.parametrize("weights", ["contiguity", "knn"])
+def test_sparse_between_part_equals_eigen_decomposition(weights: str) -> None:
+    """The likelihood pieces of the sparse path (LU of I + TφB'B; Lanczos for the residuals'
+    square root) against the eigen-decomposition path at several (λ, φ), for a W similar to a
+    symmetric matrix (cigarette contiguity) and one that is not (k-nearest neighbours)."""
+    data = cigar_data()
+    data = data[data.index.get_level_values("year") < 1968]  # T = 5
+    w = cigar_weights()
+    if weights == "knn":
+        w = _knn_weights(46, 4, 3)
+        data = data.rename(index=dict(zip(cigar_weights().ids, w.ids, strict=True)), level=0)
+    model = sp.SpatialPanelModel(
+        data, y="logc", x=["logp", "logy"], w=w, model="sdem", effects="random"
+    )
+    arr = panel_arrays(data, model.w, model.spec)
+    ld = logdet(arr.wmat)
+    dense, sparse = _Likelihood(arr, ld, dense=True), _Likelihood(arr, ld, dense=False)
+    beta = np.array([4.0, -0.8, 0.5, 0.1, -0.2])
+    for lam, phi in [(0.0, 0.0), (0.3, 0.5), (-0.4, 2.0), (0.8, 10.0)]:
+        a, b = dense.concentrated(lam, phi), sparse.concentrated(lam, phi)
+        assert b[0] == pytest.approx(a[0], abs=1e-9)
+        np.testing.assert_allclose(b[1], a[1], rtol=1e-9)
+        p = np.concatenate([beta, [lam, phi, 0.01]])
+        assert sparse.full(p) == pytest.approx(dense.full(p), rel=1e-12)
+        np.testing.assert_allclose(
+            sparse.resid(lam, phi, beta), dense.resid(lam, phi, beta), rtol=0, atol=1e-10
+        )
+
+
+def test_forced_sparse_fit_equals_dense_fit() -> None:
+    """A whole RE SEM fit through each path (cigarette 1963-1967, N·T = 230). The log-likelihoods
+    agree to 1e-12; λ, located by Brent from function values on a flat likelihood (about
+    √(ε|ln L|/|∂²ln L/∂λ²|) ≈ 2e-7 here), and with it β and φ, agree to that precision."""
+    data = cigar_data()
+    data = data[data.index.get_level_values("year") < 1968]
+    model = sp.SpatialPanelModel(
+        data, y="logc", x=["logp", "logy"], w=cigar_weights(), model="sem", effects="random"
+    )
+    arr = panel_arrays(data, model.w, model.spec)
+    ld = logdet(arr.wmat)
+    a = fit_random_error(arr, model.spec, ld, dense=True)
+    b = fit_random_error(arr, model.spec, ld, dense=False)
+    np.testing.assert_allclose(b.coef, a.coef, rtol=0, atol=2e-7)
+    assert b.lam == pytest.approx(a.lam, abs=5e-7)
+    assert b.phi == pytest.approx(a.phi, rel=1e-6)
+    assert b.loglik == pytest.approx(a.loglik, abs=1e-10)
+    np.testing.assert_allclose(b.resid, a.resid, rtol=0, atol=2e-7)
+
+
+@pytest.mark.parametrize(("name", "kind"), [("cigar", "sdm"), ("medium", "sar"), ("medium", "sem")])
+def test_hausman_and_mundlak_equal_the_dense_implementation(name: str, kind: str) -> None:
+    data = panel(name)[0]
+    fe, re = fit(name, kind, "entity"), fit(name, kind)
+    h = hausman(fe, re, data=data)
+    classic_stat, classic_p, valid, gen_stat, gen_df = REF[f"{name}/hausman_{kind}"]
+    assert h.classic.valid == bool(valid)
+    if h.classic.valid:
+        assert h.classic.statistic == pytest.approx(classic_stat, rel=1e-5)
+        assert h.classic.pvalue == pytest.approx(classic_p, rel=1e-4, abs=1e-12)
+    else:
+        assert h.generalized is not None and h.generalized.df == gen_df
+        assert h.generalized.statistic == pytest.approx(gen_stat, rel=1e-5)
+    mk = mundlak_test(fe, data)
+    np.testing.assert_allclose(
+        [mk.statistic, mk.df, mk.pvalue], REF[f"{name}/mundlak_{kind}"], rtol=1e-9
+    )
