@@ -83,7 +83,7 @@ def test_png_equals_matplotlib_tight_savefig(make, tmp_path: Path) -> None:
     reference = tmp_path / "reference.png"
     _copy(fig).savefig(reference, dpi=DPI, bbox_inches="tight")
     written = save_figure(_copy(fig), tmp_path, "ours", formats=["png", "svg"], dpi=DPI)
-    assert written == [tmp_path / "ours.png", tmp_path / "ours.svg", tmp_path / "web/ours.png"]
+    assert written == [tmp_path / "ours.png", tmp_path / "web/ours.png", tmp_path / "ours.svg"]
     ours = _pixels(tmp_path / "ours.png")
     assert ours.shape == _pixels(reference).shape
     np.testing.assert_array_equal(ours, _pixels(reference))
@@ -153,14 +153,32 @@ def _tree(root: Path) -> dict[str, bytes]:
     }
 
 
-def test_save_figures_same_bytes_serial_and_forked(tmp_path: Path) -> None:
-    # two runs (one in this process, one in two forked workers) give the same bytes
+def test_worker_error_reaches_the_caller(tmp_path: Path) -> None:
+    bad = Figure(figsize=(2.0, 2.0))
+    bad.text(0.5, 0.5, r"$\frac{$")  # unparsable mathtext: fails when drawn, in the worker
+    figures = [FigureArtifact(key="bad", title="b", figure=bad), *_artifacts()]
+    with pytest.raises(ValueError, match="frac"):
+        save_figures(figures, tmp_path, formats=["png"], dpi=DPI, workers=2)
+
+
+def test_figure_jobs_write_the_pngs_first(tmp_path: Path) -> None:
+    # one run in this process, one in two forked workers: the same files, the same bytes
+    from spatialpanel.study.figures_io import FigureJobs
+
     figures = _artifacts()
     state = [(f.figure.dpi, f.figure.get_layout_engine(), f.figure.canvas) for f in figures]
-    files = save_figures(figures, tmp_path / "one", formats=["png", "svg"], dpi=DPI, workers=1)
-    assert files == {f.key: [f"figures/{f.key}.png", f"figures/{f.key}.svg"] for f in figures}
-    save_figures(figures, tmp_path / "two", formats=["png", "svg"], dpi=DPI, workers=2)
-    one, two = _tree(tmp_path / "one"), _tree(tmp_path / "two")
+    for workers in (1, 2):
+        out = tmp_path / f"w{workers}"
+        jobs = FigureJobs(figures, out, formats=["svg", "png"], dpi=DPI, workers=workers)
+        assert jobs.files["plain"] == ["figures/plain.svg", "figures/plain.png"]
+        jobs.wait_raster()
+        for key in ("constrained", "plain", "second"):
+            with Image.open(out / f"{key}.png") as img:  # complete files, readable
+                img.load()
+            with Image.open(out / "web" / f"{key}.png") as img:
+                img.load()
+        assert jobs.wait_all() == jobs.files
+    one, two = _tree(tmp_path / "w1"), _tree(tmp_path / "w2")
     assert sorted(one) == sorted(
         [f"{k}.{e}" for k in ("constrained", "plain", "second") for e in ("png", "svg")]
         + [f"web/{k}.png" for k in ("constrained", "plain", "second")]
@@ -168,11 +186,3 @@ def test_save_figures_same_bytes_serial_and_forked(tmp_path: Path) -> None:
     assert one == two
     # the caller's figures are not changed (dpi, layout engine, canvas)
     assert [(f.figure.dpi, f.figure.get_layout_engine(), f.figure.canvas) for f in figures] == state
-
-
-def test_worker_error_reaches_the_caller(tmp_path: Path) -> None:
-    bad = Figure(figsize=(2.0, 2.0))
-    bad.text(0.5, 0.5, r"$\frac{$")  # unparsable mathtext: fails when drawn, in the worker
-    figures = [FigureArtifact(key="bad", title="b", figure=bad), *_artifacts()]
-    with pytest.raises(ValueError, match="frac"):
-        save_figures(figures, tmp_path, formats=["png"], dpi=DPI, workers=2)

@@ -3,18 +3,22 @@
 Each figure is laid out once and every format is written from that one layout:
 
 1. one layout pass (the figure's layout engine, e.g. constrained layout, runs once, on an Agg
-   renderer at the study's dpi, as ``savefig(..., bbox_inches="tight")`` would run it for the PNG);
+   renderer at the study's dpi, as ``savefig(..., bbox_inches="tight")`` runs it for the PNG);
 2. one tight bounding box (plus matplotlib's ``savefig.pad_inches``), shared by all formats;
 3. one draw per format, with the layout frozen (``savefig`` with an explicit ``Bbox`` does not
    lay the figure out again);
 4. the web copy is resized from the PNG's pixels still in memory (no second draw, no decoding).
 
-``savefig(..., bbox_inches="tight")`` per format did the layout and the tight box once per
-format and drew every figure twice per format; this is what made the demo study's output step
-slow. Figures are drawn in up to two forked worker processes on Linux (which inherit the figures:
-nothing is pickled), elsewhere in this process on a copy. The bytes written do not depend on the
-number of workers or on the order in which the figures are drawn: each file comes from the same
-figure by the same code, and the SVG's ids and the PNG's metadata are fixed.
+``savefig(..., bbox_inches="tight")`` per format laid the figure out and measured it once per
+format and drew it twice per format. The PNGs are byte for byte those of
+``savefig(..., bbox_inches="tight")``; the SVGs differ from it only in that their layout was
+computed at the study's dpi instead of 72 dpi.
+
+:class:`FigureJobs` runs this in up to two forked worker processes on Linux (which inherit the
+figures: nothing is pickled): the PNGs and web copies first, largest figures first, then the
+vector files, which the caller can let run while it builds the report from the PNGs. The bytes
+written do not depend on the number of workers or on the order in which the figures are drawn:
+each file comes from the same figure by the same code, and the SVG ids and metadata are fixed.
 """
 
 from __future__ import annotations
@@ -22,8 +26,8 @@ from __future__ import annotations
 import os
 import pickle
 import sys
+import weakref
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -33,15 +37,12 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
     from PIL import Image
 
-__all__ = ["WEB_WIDTH", "save_figure", "save_figures"]
+__all__ = ["WEB_WIDTH", "FigureJobs", "save_figure", "save_figures"]
 
 #: Width in pixels of the copy embedded in the HTML report (the 300-dpi PNG stays full size).
 WEB_WIDTH = 1400
 #: ``svg.hashsalt``: the SVG's element ids are hashes salted with this, not random.
 _SVG_SALT = "spatialpanel"
-
-# the figures a forked worker draws (set by the pool's initializer in the worker only)
-_WORKER_FIGURES: tuple[Figure, ...] = ()
 
 
 def save_figure(
@@ -68,35 +69,54 @@ def save_figure(
     Returns
     -------
     list of Path
-        The files written, in the order of ``formats`` (the web copy last).
+        The files written: the PNG and its web copy first, then the vector formats.
     """
-    import matplotlib as mpl
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    laid_out = _LaidOut(figure, dpi=dpi)
+    return laid_out.write(fig_dir, key, formats, raster=True) + laid_out.write(
+        fig_dir, key, formats, raster=False
+    )
 
-    canvas = FigureCanvasAgg(figure)
-    figure.set_dpi(dpi)
-    written: list[Path] = []
-    with mpl.rc_context({"svg.hashsalt": _SVG_SALT}):
+
+class _LaidOut:
+    """A figure laid out once (steps 1-3 of the module docstring), ready to be written."""
+
+    def __init__(self, figure: Figure, *, dpi: int) -> None:
+        import matplotlib as mpl
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        self.figure, self.dpi = figure, dpi
+        self.canvas = FigureCanvasAgg(figure)
+        figure.set_dpi(dpi)
         # 1. the layout engine runs once, at the output dpi (what savefig does for the PNG)
         figure.draw_without_rendering()
         # 2. the tight box of that layout, shared by every format
-        renderer = canvas.get_renderer()
-        bbox = figure.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
+        renderer = self.canvas.get_renderer()
+        self.bbox = figure.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
         # 3. freeze the layout: savefig with an explicit box then draws once per format
         figure.set_layout_engine(None)
-        for fmt in formats:
-            path = fig_dir / f"{key}.{fmt}"
-            meta: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
-            figure.savefig(path, format=fmt, dpi=dpi, bbox_inches=bbox, metadata=meta)
-            written.append(path)
-            if fmt == "png":
-                # 4. the pixels of the PNG just written are still in the Agg canvas
-                web = fig_dir / "web" / f"{key}.png"
-                web.parent.mkdir(parents=True, exist_ok=True)
-                _web_copy(_canvas_image(canvas), web)
-    if "png" in formats:
-        written.append(fig_dir / "web" / f"{key}.png")
-    return written
+
+    def write(self, fig_dir: Path, key: str, formats: Sequence[str], *, raster: bool) -> list[Path]:
+        """Write the PNG and its web copy (``raster=True``) or the vector formats (``False``)."""
+        import matplotlib as mpl
+
+        written: list[Path] = []
+        with mpl.rc_context({"svg.hashsalt": _SVG_SALT}):
+            for fmt in formats:
+                if (fmt == "png") != raster:
+                    continue
+                path = fig_dir / f"{key}.{fmt}"
+                meta: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
+                self.figure.savefig(
+                    path, format=fmt, dpi=self.dpi, bbox_inches=self.bbox, metadata=meta
+                )
+                written.append(path)
+                if fmt == "png":
+                    # 4. the pixels of the PNG just written are still in the Agg canvas
+                    web = fig_dir / "web" / f"{key}.png"
+                    web.parent.mkdir(parents=True, exist_ok=True)
+                    _web_copy(_canvas_image(self.canvas), web)
+                    written.append(web)
+        return written
 
 
 def _canvas_image(canvas: Any) -> Image.Image:
@@ -116,18 +136,177 @@ def _web_copy(img: Image.Image, target: Path) -> None:
     img.save(target, format="PNG")
 
 
-def _init_worker(figures: tuple[Figure, ...]) -> None:
-    global _WORKER_FIGURES
-    _WORKER_FIGURES = figures
+class FigureJobs:
+    """The figures of a run being written, in forked worker processes on Linux.
+
+    Every worker takes the next figure (largest first), lays it out and writes its PNG and web
+    copy; when no figure is left it writes the SVG/PDF files of the figures it laid out. So the
+    PNGs, which the report reads, are ready early (:meth:`wait_raster`) and the vector files are
+    written while the report is built (:meth:`wait_all`). With one worker (or off Linux)
+    everything happens in this process, in the same order, on copies of the figures.
+
+    Parameters
+    ----------
+    figures
+        The figures (not changed: forked workers own copies of them, the serial path copies).
+    fig_dir
+        Folder of the files (created, with its ``web`` subfolder).
+    formats, dpi
+        As in :func:`save_figure`.
+    workers
+        Number of processes; default ``min(2, os.cpu_count())``.
+    """
+
+    def __init__(
+        self,
+        figures: Sequence[FigureArtifact],
+        fig_dir: Path,
+        *,
+        formats: Sequence[str],
+        dpi: int,
+        workers: int | None = None,
+    ) -> None:
+        import matplotlib.pyplot as plt
+
+        (fig_dir / "web").mkdir(parents=True, exist_ok=True)
+        self._figures, self._dir = tuple(figures), fig_dir
+        self._formats, self._dpi = tuple(formats), dpi
+        n = workers if workers is not None else min(2, os.cpu_count() or 1)
+        if not sys.platform.startswith("linux"):
+            n = 1  # worker processes are forked, which only Linux does safely
+        for f in self._figures:
+            plt.close(f.figure)  # released from pyplot, if it manages them
+        self._laid_out: list[tuple[int, _LaidOut]] = []
+        self._workers: list[tuple[Any, Any]] = []  # (process, connection)
+        self._stage = "started"
+        if n > 1 and len(self._figures) > 1:
+            self._start(n)
+
+    @property
+    def files(self) -> dict[str, list[str]]:
+        """Key -> files relative to the results folder (``figures/KEY.png``, ...)."""
+        return {f.key: [f"figures/{f.key}.{fmt}" for fmt in self._formats] for f in self._figures}
+
+    def _start(self, n: int) -> None:
+        import multiprocessing as mp
+
+        ctx = mp.get_context("fork")
+        counter = ctx.Value("i", 0)
+        order = _largest_first(self._figures)
+        for _ in range(min(n, len(order))):
+            receive, send = ctx.Pipe(duplex=False)
+            args = (self._figures, order, counter, self._dir, self._formats, self._dpi, send)
+            process = ctx.Process(target=_work, args=args, daemon=True)
+            process.start()
+            send.close()
+            self._workers.append((process, receive))
+        weakref.finalize(self, _stop, list(self._workers))
+
+    def wait_raster(self) -> None:
+        """Return when every PNG and web copy is written."""
+        if self._stage != "started":
+            return
+        if self._workers:
+            self._expect("raster")
+        else:
+            for i, f in enumerate(self._figures):
+                laid = _LaidOut(pickle.loads(pickle.dumps(f.figure)), dpi=self._dpi)
+                _write(laid, self._dir, f.key, self._formats, raster=True)
+                self._laid_out.append((i, laid))
+        self._stage = "raster"
+
+    def wait_all(self) -> dict[str, list[str]]:
+        """Return :attr:`files` when every file is written."""
+        self.wait_raster()
+        if self._stage == "raster":
+            if self._workers:
+                self._expect("done")
+                for process, conn in self._workers:
+                    process.join()
+                    conn.close()
+            else:
+                for i, laid in self._laid_out:
+                    _write(laid, self._dir, self._figures[i].key, self._formats, raster=False)
+                self._laid_out.clear()
+            self._stage = "done"
+        return self.files
+
+    def _expect(self, what: str) -> None:
+        for process, conn in self._workers:
+            try:
+                kind, payload = conn.recv()
+            except EOFError:
+                process.join()
+                _stop(self._workers)
+                raise RuntimeError(
+                    f"a figure worker ended (exit code {process.exitcode}) before writing "
+                    "its figures; run with workers=1 to see the error"
+                ) from None
+            if kind == "error":
+                _stop(self._workers)
+                raise payload
+            if kind != what:  # pragma: no cover - protocol error
+                raise RuntimeError(f"figure worker said {kind!r}, expected {what!r}")
 
 
-def _save_in_worker(i: int, key: str, fig_dir: str, formats: tuple[str, ...], dpi: int) -> None:
+def _write(
+    laid: _LaidOut, fig_dir: Path, key: str, formats: Sequence[str], *, raster: bool
+) -> None:
+    try:
+        laid.write(fig_dir, key, formats, raster=raster)
+    except Exception as exc:
+        exc.add_note(f"while writing figure {key!r}")
+        raise
+
+
+def _work(
+    figures: tuple[FigureArtifact, ...],
+    order: list[int],
+    counter: Any,
+    fig_dir: Path,
+    formats: tuple[str, ...],
+    dpi: int,
+    conn: Any,
+) -> None:
+    """A forked worker: PNGs of the next figures while any is left, then their vector files."""
     import matplotlib
 
     matplotlib.use("Agg")
-    # a forked worker owns its copy of the figure (copy-on-write): drawing it changes nothing in
-    # the parent
-    save_figure(_WORKER_FIGURES[i], Path(fig_dir), key, formats=formats, dpi=dpi)
+    try:
+        mine: list[tuple[int, _LaidOut]] = []
+        while True:
+            with counter.get_lock():
+                k = counter.value
+                counter.value += 1
+            if k >= len(order):
+                break
+            i = order[k]
+            try:
+                # the worker owns its copy of the figure (copy-on-write): the parent's is intact
+                laid = _LaidOut(figures[i].figure, dpi=dpi)
+            except Exception as exc:
+                exc.add_note(f"while laying out figure {figures[i].key!r}")
+                raise
+            _write(laid, fig_dir, figures[i].key, formats, raster=True)
+            mine.append((i, laid))
+        conn.send(("raster", None))
+        for i, laid in mine:
+            _write(laid, fig_dir, figures[i].key, formats, raster=False)
+        conn.send(("done", None))
+    except BaseException as exc:
+        try:
+            conn.send(("error", exc))
+        except Exception:  # an exception that does not pickle
+            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
+    finally:
+        conn.close()
+
+
+def _stop(workers: list[tuple[Any, Any]]) -> None:
+    for process, _ in workers:
+        if process.is_alive():
+            process.terminate()
+        process.join()
 
 
 def save_figures(
@@ -141,41 +320,13 @@ def save_figures(
     """Save every figure; return key -> relative file paths (``figures/KEY.png``, ...).
 
     ``workers`` defaults to ``min(2, os.cpu_count())``; 1 saves in this process. The figures
-    are closed (released from pyplot, if it manages them) and not changed.
+    are closed (released from pyplot, if it manages them) and not changed. To build something
+    from the PNGs while the vector files are written, use :class:`FigureJobs`.
     """
-    import matplotlib.pyplot as plt
-
-    (fig_dir / "web").mkdir(parents=True, exist_ok=True)
-    fmts = tuple(formats)
-    n = workers if workers is not None else min(2, os.cpu_count() or 1)
-    if not sys.platform.startswith("linux"):
-        n = 1  # worker processes are forked, which only Linux does safely
-    for f in figures:
-        plt.close(f.figure)
-    if n <= 1 or len(figures) <= 1:
-        for f in figures:
-            copy = pickle.loads(pickle.dumps(f.figure))  # the caller's figure stays as it is
-            save_figure(copy, fig_dir, f.key, formats=fmts, dpi=dpi)
-    else:
-        import multiprocessing as mp
-
-        order = _largest_first(figures)
-        with ProcessPoolExecutor(
-            max_workers=n,
-            mp_context=mp.get_context("fork"),
-            initializer=_init_worker,
-            initargs=(tuple(f.figure for f in figures),),
-        ) as pool:
-            futures = [
-                pool.submit(_save_in_worker, i, figures[i].key, str(fig_dir), fmts, dpi)
-                for i in order
-            ]
-            for fut in futures:
-                fut.result()
-    return {f.key: [f"figures/{f.key}.{fmt}" for fmt in fmts] for f in figures}
+    return FigureJobs(figures, fig_dir, formats=formats, dpi=dpi, workers=workers).wait_all()
 
 
-def _largest_first(figures: list[FigureArtifact]) -> list[int]:
+def _largest_first(figures: Sequence[FigureArtifact]) -> list[int]:
     """Drawing order for the workers: the figures with the most pixels and artists first, so
     that no worker is left with a large figure at the end while the other waits."""
 

@@ -227,10 +227,13 @@ def write_results(
     outputs_cfg = config.section("outputs")
     formats = [f for f in outputs_cfg["figure_formats"] if f in ("png", "svg", "pdf")] or ["png"]
 
-    from spatialpanel.study.figures_io import save_figures
+    from spatialpanel.study.figures_io import FigureJobs
 
+    # the figures are written in worker processes while the tables are written here; the PNGs
+    # (which the report reads) come first, the SVG/PDF files while the report is built
     all_figures = [fig for stage in stages for fig in stage.figures]
-    saved = save_figures(all_figures, fig_dir, formats=formats, dpi=int(outputs_cfg["dpi"]))
+    figure_jobs = FigureJobs(all_figures, fig_dir, formats=formats, dpi=int(outputs_cfg["dpi"]))
+    saved = figure_jobs.files
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
     for stage in stages:
@@ -291,10 +294,12 @@ def write_results(
         encoding="utf-8",
     )
     report_path = None
+    figure_jobs.wait_raster()
     if report:
         from spatialpanel.report.build import build_report
 
         report_path = build_report(out_dir, lang=ctx.lang)
+    figure_jobs.wait_all()
     manifest_path = out_dir / "manifest.json"
     files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != "manifest.json")
     manifest = {
