@@ -6,9 +6,12 @@ Model: y_t = ρWy_t + Z_tβ + μ + ε_t with μ ~ (0, σ²_μ I_N), ε_t ~ (0, �
 
     ln L = -NT/2 ln(2πσ²) + T ln|I - ρW| + N ln θ - e'e/(2σ²),   e = P(y - ρWy - Zβ),
 
-as in Elhorst (2014, §3.4; his ``sar_panel_RE``). β and σ² are concentrated out; ρ is profiled
-inside a bounded Brent search over θ ∈ (0, 1] (θ = 1: no random effect). Unlike Elhorst's code,
-which alternates between θ and (β, ρ) with TolX = 0.005, both searches use xatol = 1e-10.
+as in Elhorst (2014, §3.4; his ``sar_panel_RE``). β and σ² are concentrated out; θ ∈ (0, 1]
+(θ = 1: no random effect) is profiled inside the engine's verified search over ρ, by bounded
+Brent on cross products that are affine in θ² and a root search on the exact score; ρ is polished
+on the exact derivative when the log-determinant has one (eigenvalues). Unlike Elhorst's code,
+which alternates between θ and (β, ρ) with TolX = 0.005, both searches use xatol = 1e-10. Only
+``ln|I − ρW|`` touches W (once per ρ, sparse LU at large N): no N x N matrix in the estimation.
 
 The analytic information matrix for (β, ρ, θ, σ²) (derived as Elhorst's FE blocks with the
 transformed regressors Z• = PZ, plus I_θθ = 2N/θ², I_θρ = -2 tr(G)/θ, I_θσ² = -N/(θσ²),
