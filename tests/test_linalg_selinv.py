@@ -46,7 +46,7 @@ def _dense_traces(w: NDArray[np.float64], delta: float) -> list[float]:
 @pytest.mark.parametrize("delta", [-0.8, -0.3, 0.0, 0.4, 0.93])
 def test_exact_traces_match_dense_inverse(case: str, delta: float) -> None:
     w = W_CASES[case]()
-    tr = ExactTraces.at(w, delta, symmetric_scale(w))  # type: ignore[arg-type]
+    tr = ExactTraces.at(w, delta, symmetric_scale(w))
     assert tr is not None
     got = [tr.tr_a, tr.tr_g, tr.tr_gg, tr.tr_gtg, tr.tr_awa]
     ref = _dense_traces(w.toarray(), delta)
@@ -95,7 +95,7 @@ def test_factor_entries_that_are_exactly_zero_are_restored() -> None:
 @pytest.mark.parametrize("case", ["delaunay_row", "invdist_row"])
 def test_point_terms_match_the_eigenvalue_spectrum(case: str) -> None:
     w = W_CASES[case]()
-    point = PointTerms(w, symmetric_scale(w))  # type: ignore[arg-type]
+    point = PointTerms(w, symmetric_scale(w))
     spec = WeightsSpectrum.of(w)
     rho = np.array([-0.5, 0.0, 0.37, 0.9])
     v1, d1 = point.terms(rho)

@@ -92,7 +92,7 @@ def fit_case(name: str) -> Any:
     build, transform, t, model, effects, bc = CASES[name]
     a = build()
     n = a.shape[0]
-    ws = SpatialWeights.from_sparse(a, ids=pd.RangeIndex(n), transform=transform)  # type: ignore[arg-type]
+    ws = SpatialWeights.from_sparse(a, ids=pd.RangeIndex(n), transform=transform)
     w = ws.sparse.toarray()
     rng = np.random.default_rng(20261128)
     x = rng.standard_normal((t, n, 2))
@@ -119,9 +119,9 @@ def fit_case(name: str) -> Any:
         x=["x1", "x2"],
         w=ws,
         model=model,
-        effects=effects,  # type: ignore[arg-type]
+        effects=effects,
     )
-    return mod.fit(bias_correction=bc)  # type: ignore[arg-type]
+    return mod.fit(bias_correction=bc)
 
 
 def snapshot(res: Any) -> dict[str, list[float]]:
