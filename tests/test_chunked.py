@@ -19,6 +19,7 @@ import subprocess
 import sys
 import tempfile
 import tracemalloc
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -359,21 +360,46 @@ def _panel(n: int, t: int, seed: int) -> tuple[pd.DataFrame, sp.SpatialWeights]:
     return frame, w
 
 
-def test_peak_memory_does_not_grow_with_t(tmp_path: Path) -> None:
-    """tracemalloc (numpy arrays included) over a fit of the same N with T = 4 and T = 200: the
-    peak must not grow with T (the values of the T = 200 panel alone are 480 kB)."""
-    peaks = {}
-    for t in (4, 200):
-        frame, w = _panel(100, t, seed=t)
-        path = write(frame, tmp_path / f"t{t}.parquet", row_group=1000)
-        whole = frame.to_numpy().nbytes
-        tracemalloc.start()
-        res = fit_parquet(path, y="y", x=["x1", "x2"], w=w, entity="region", time="year")
-        peaks[t] = tracemalloc.get_traced_memory()[1]
+def _peak(func: Callable[[], object]) -> int:
+    """Peak traced memory (Python objects and numpy arrays) of one call."""
+    tracemalloc.start()
+    try:
+        func()
+        return tracemalloc.get_traced_memory()[1]
+    finally:
         tracemalloc.stop()
-        assert res.reads.max_period_rows == 100
-    assert whole == 200 * 100 * 3 * 8  # the values of the T = 200 panel
+
+
+def test_peak_memory_does_not_grow_with_t(tmp_path: Path) -> None:
+    """tracemalloc (numpy arrays included) over fits of the same N = 100 and W with T = 4 and
+    T = 200, record batches of at most 400 rows (all of the T = 4 file), each file fitted once
+    before measuring (first-use imports and caches): the peak must not grow with T. Observed:
+    ~251 kB for both (the only O(T) state is a few per-year dictionary entries); the values of
+    the T = 200 panel alone are 480 kB, and the in-memory engine on the same file peaks at ~4 MB
+    (checked below, so the bound can fail)."""
+    paths = {}
+    w = None
+    for t in (4, 200):
+        frame, w_t = _panel(100, t, seed=t)
+        w = w if w is not None else w_t  # one W object for both (the same lattice)
+        paths[t] = write(frame, tmp_path / f"t{t}.parquet", row_group=1000)
+    assert w is not None
+    whole = 200 * 100 * 3 * 8
+
+    def chunked_fit(t: int) -> object:
+        kw = {"y": "y", "x": ["x1", "x2"], "w": w, "entity": "region", "time": "year"}
+        return fit_parquet(paths[t], batch_rows=400, **kw)
+
+    def in_memory_fit(t: int) -> object:
+        frame = pd.read_parquet(paths[t]).set_index(["region", "year"])
+        return sp.SpatialPanelModel(frame, y="y", x=["x1", "x2"], w=w).fit()
+
+    for t in (4, 200):
+        chunked_fit(t)  # warm-up
+    peaks = {t: _peak(lambda t=t: chunked_fit(t)) for t in (4, 200)}
     assert peaks[200] < peaks[4] + whole / 4, peaks
+    in_memory_fit(4)
+    assert _peak(lambda: in_memory_fit(200)) > peaks[4] + whole / 4
 
 
 @pytest.mark.slow
