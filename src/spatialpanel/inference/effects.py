@@ -9,8 +9,10 @@ a row-standardised W: with the eigendecomposition ``W = V Λ V⁻¹`` (computed 
 - ``1'(I − ρW)⁻¹1 = Σ c_i/(1 − ρλ_i)``, ``1'(I − ρW)⁻¹W1 = Σ c_i λ_i/(1 − ρλ_i)`` with
   ``c_i = (1'V)_i (V⁻¹1)_i``,
 
-in complex arithmetic (real part kept), vectorised over simulation draws. When the eigenvector
-matrix is ill-conditioned (W defective or nearly so) a dense-inverse fallback is used.
+in complex arithmetic (real part kept), vectorised over simulation draws. The delta method's
+short-run effects with W similar to a symmetric matrix need these only at ρ̂: they come exactly
+from a selected inversion and one sparse LU instead (``spatialpanel.linalg.selinv``). When the
+eigenvector matrix is ill-conditioned (W defective or nearly so) a dense-inverse fallback is used.
 
 Inference: the delta method uses the analytic gradient with respect to ``(β_k, θ_k, ρ)`` and the
 full covariance of the estimates (including the ρ–β block); the simulation draws the parameters
@@ -306,9 +308,11 @@ def impacts(
     level
         Coverage of the percentile interval reported by the simulation.
     traces
-        How ``tr (I − ρW)⁻¹`` and ``tr (I − ρW)⁻¹W`` are obtained: ``"exact"`` (eigenvalues of
-        W, dense, O(N³)), ``"stochastic"`` (power series with ``probes`` seeded Hutchinson
-        moments, :class:`spatialpanel.linalg.traces.SeriesTraces`; no N x N matrix) or
+        How ``tr (I − ρW)⁻¹`` and ``tr (I − ρW)⁻¹W`` are obtained: ``"exact"`` (for the delta
+        method's short-run effects with W similar to a symmetric matrix, by selected inversion
+        at ρ̂, :class:`spatialpanel.linalg.selinv.PointTerms`, no O(N³) step; otherwise the
+        eigenvalues of W, dense, O(N³)), ``"stochastic"`` (power series with ``probes`` seeded
+        Hutchinson moments, :class:`spatialpanel.linalg.traces.SeriesTraces`; no N x N matrix) or
         ``"auto"`` (exact for N ≤ :data:`EXACT_TRACES_LIMIT`, stochastic above). The method and,
         for ``"stochastic"``, the Monte Carlo standard error of each point estimate are in
         ``out.attrs["traces"]`` and ``out.attrs["trace_error"]`` (a DataFrame like the
