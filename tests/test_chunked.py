@@ -15,12 +15,12 @@ accurate there, and they agree to that resolution (2e-7 asserted, ~2e-8 observed
 from __future__ import annotations
 
 import dataclasses
+import functools
 import subprocess
 import sys
 import tempfile
 import tracemalloc
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 
 import numpy as np
@@ -64,7 +64,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     }
 
 
-@cache
+@functools.cache
 def in_memory(
     model: str, effects: str, bc: str = "none", logdet: str = "auto"
 ) -> SpatialPanelResults:
@@ -396,7 +396,7 @@ def test_peak_memory_does_not_grow_with_t(tmp_path: Path) -> None:
 
     for t in (4, 200):
         chunked_fit(t)  # warm-up
-    peaks = {t: _peak(lambda t=t: chunked_fit(t)) for t in (4, 200)}
+    peaks = {t: _peak(functools.partial(chunked_fit, t)) for t in (4, 200)}
     assert peaks[200] < peaks[4] + whole / 4, peaks
     in_memory_fit(4)
     assert _peak(lambda: in_memory_fit(200)) > peaks[4] + whole / 4
