@@ -7,7 +7,9 @@ Each figure is laid out once and every format is written from that one layout:
 2. one tight bounding box (plus matplotlib's ``savefig.pad_inches``), shared by all formats;
 3. one draw per format, with the layout frozen (``savefig`` with an explicit ``Bbox`` does not
    lay the figure out again);
-4. the web copy is resized from the PNG's pixels still in memory (no second draw, no decoding).
+4. the PNG's pixels are drawn once; the web copy is resized from them in memory (no second
+   draw, no decoding), and the PNG file is those pixels encoded by the ``matplotlib.image.imsave``
+   call of matplotlib's own PNG writer, possibly later (see :class:`FigureJobs`).
 
 ``savefig(..., bbox_inches="tight")`` per format laid the figure out and measured it once per
 format and drew it twice per format. The PNGs are byte for byte those of
@@ -15,14 +17,16 @@ format and drew it twice per format. The PNGs are byte for byte those of
 computed at the study's dpi instead of 72 dpi.
 
 :class:`FigureJobs` runs this in up to two forked worker processes on Linux (which inherit the
-figures: nothing is pickled): the PNGs and web copies first, largest figures first, then the
-vector files, which the caller can let run while it builds the report from the PNGs. The bytes
+figures: nothing is pickled): the web copies first, largest figures first, then the PNG files
+and the vector files, which the caller can let run while it builds the report from the web
+copies. The bytes
 written do not depend on the number of workers or on the order in which the figures are drawn:
 each file comes from the same figure by the same code, and the SVG ids and metadata are fixed.
 """
 
 from __future__ import annotations
 
+import io
 import os
 import pickle
 import sys
@@ -30,6 +34,8 @@ import weakref
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+import numpy as np
 
 from spatialpanel.study.artifacts import FigureArtifact
 
@@ -43,6 +49,9 @@ __all__ = ["WEB_WIDTH", "FigureJobs", "save_figure", "save_figures"]
 WEB_WIDTH = 1400
 #: ``svg.hashsalt``: the SVG's element ids are hashes salted with this, not random.
 _SVG_SALT = "spatialpanel"
+#: Bytes of PNG pixels a process may hold to encode after the report's figures are written
+#: (the demo study holds about 200 MB per worker); beyond, PNGs are encoded at once.
+_HOLD = 1 << 30
 
 
 def save_figure(
@@ -69,7 +78,7 @@ def save_figure(
     Returns
     -------
     list of Path
-        The files written: the PNG and its web copy first, then the vector formats.
+        The files written: the web copy and the PNG first, then the vector formats.
     """
     laid_out = _LaidOut(figure, dpi=dpi)
     return laid_out.write(fig_dir, key, formats, raster=True) + laid_out.write(
@@ -94,35 +103,75 @@ class _LaidOut:
         self.bbox = figure.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
         # 3. freeze the layout: savefig with an explicit box then draws once per format
         figure.set_layout_engine(None)
+        self._pixels: np.ndarray | None = None
 
-    def write(self, fig_dir: Path, key: str, formats: Sequence[str], *, raster: bool) -> list[Path]:
-        """Write the PNG and its web copy (``raster=True``) or the vector formats (``False``)."""
+    def write(
+        self,
+        fig_dir: Path,
+        key: str,
+        formats: Sequence[str],
+        *,
+        raster: bool,
+        hold: bool = False,
+    ) -> list[Path]:
+        """Write what the report reads (``raster=True``), or the rest (``raster=False``).
+
+        ``raster=True`` draws the PNG's pixels and writes the web copy, and the PNG unless
+        ``hold``: then its pixels are kept and the PNG is encoded by the ``raster=False`` call
+        (its bytes are those of ``savefig``: the same pixels, encoded by the same
+        ``matplotlib.image.imsave`` call). ``raster=False`` writes the vector formats.
+        """
         import matplotlib as mpl
 
         written: list[Path] = []
-        with mpl.rc_context({"svg.hashsalt": _SVG_SALT}):
-            for fmt in formats:
-                if (fmt == "png") != raster:
-                    continue
-                path = fig_dir / f"{key}.{fmt}"
-                meta: dict[str, Any] = {"Date": None} if fmt in ("svg", "pdf") else {}
-                self.figure.savefig(
-                    path, format=fmt, dpi=self.dpi, bbox_inches=self.bbox, metadata=meta
-                )
-                written.append(path)
-                if fmt == "png":
-                    # 4. the pixels of the PNG just written are still in the Agg canvas
-                    web = fig_dir / "web" / f"{key}.png"
-                    web.parent.mkdir(parents=True, exist_ok=True)
-                    _web_copy(_canvas_image(self.canvas), web)
-                    written.append(web)
+        if raster and "png" in formats:
+            # 4. draw the PNG's pixels once; the web copy is resized from them
+            self.figure.savefig(io.BytesIO(), format="rgba", dpi=self.dpi, bbox_inches=self.bbox)
+            pixels = np.asarray(self.canvas.buffer_rgba())
+            web = fig_dir / "web" / f"{key}.png"
+            web.parent.mkdir(parents=True, exist_ok=True)
+            _web_copy(_image(pixels), web)
+            written.append(web)
+            self._pixels = pixels  # the figure's own canvas: nothing else draws into it
+            if not hold:
+                written.append(self._write_png(fig_dir / f"{key}.png"))
+        if not raster:
+            if self._pixels is not None:
+                written.append(self._write_png(fig_dir / f"{key}.png"))
+            with mpl.rc_context({"svg.hashsalt": _SVG_SALT}):
+                for fmt in formats:
+                    if fmt == "png":
+                        continue
+                    path = fig_dir / f"{key}.{fmt}"
+                    self.figure.savefig(
+                        path,
+                        format=fmt,
+                        dpi=self.dpi,
+                        bbox_inches=self.bbox,
+                        metadata={"Date": None},
+                    )
+                    written.append(path)
         return written
 
+    @property
+    def held(self) -> int:
+        """Bytes of PNG pixels held for the ``raster=False`` call."""
+        return 0 if self._pixels is None else int(self._pixels.nbytes)
 
-def _canvas_image(canvas: Any) -> Image.Image:
+    def _write_png(self, path: Path) -> Path:
+        import matplotlib as mpl
+
+        # what FigureCanvasAgg.print_png does with the pixels it has drawn
+        pixels, self._pixels = self._pixels, None
+        if pixels is None:  # pragma: no cover - only called with pixels held
+            raise RuntimeError("no PNG pixels drawn")
+        mpl.image.imsave(path, pixels, format="png", origin="upper", dpi=self.dpi, metadata={})
+        return path
+
+
+def _image(rgba: np.ndarray) -> Image.Image:
     from PIL import Image
 
-    rgba = canvas.buffer_rgba()
     return Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
 
 
@@ -139,11 +188,13 @@ def _web_copy(img: Image.Image, target: Path) -> None:
 class FigureJobs:
     """The figures of a run being written, in forked worker processes on Linux.
 
-    Every worker takes the next figure (largest first), lays it out and writes its PNG and web
-    copy; when no figure is left it writes the SVG/PDF files of the figures it laid out. So the
-    PNGs, which the report reads, are ready early (:meth:`wait_raster`) and the vector files are
-    written while the report is built (:meth:`wait_all`). With one worker (or off Linux)
-    everything happens in this process, in the same order, on copies of the figures.
+    Every worker takes the next figure (largest first), lays it out, draws its PNG pixels and
+    writes the web copy; when no figure is left it encodes the PNGs and writes the SVG/PDF files
+    of the figures it laid out. So the web copies, which the report reads, are ready early
+    (:meth:`wait_raster`) and the rest is written while the report is built (:meth:`wait_all`).
+    A process holds at most about 1 GiB of drawn pixels; beyond that it writes PNGs at once.
+    With one worker (or off Linux) everything happens in this process, in the same order, on
+    copies of the figures.
 
     Parameters
     ----------
@@ -203,15 +254,18 @@ class FigureJobs:
         weakref.finalize(self, _stop, list(self._workers))
 
     def wait_raster(self) -> None:
-        """Return when every PNG and web copy is written."""
+        """Return when every web copy is written (the report reads those); the PNGs' pixels are
+        drawn, and each PNG is written by now or encoded with the vector files."""
         if self._stage != "started":
             return
         if self._workers:
             self._expect("raster")
         else:
+            held = 0
             for i, f in enumerate(self._figures):
                 laid = _LaidOut(pickle.loads(pickle.dumps(f.figure)), dpi=self._dpi)
-                _write(laid, self._dir, f.key, self._formats, raster=True)
+                _write(laid, self._dir, f.key, self._formats, raster=True, hold=held < _HOLD)
+                held += laid.held
                 self._laid_out.append((i, laid))
         self._stage = "raster"
 
@@ -250,10 +304,16 @@ class FigureJobs:
 
 
 def _write(
-    laid: _LaidOut, fig_dir: Path, key: str, formats: Sequence[str], *, raster: bool
+    laid: _LaidOut,
+    fig_dir: Path,
+    key: str,
+    formats: Sequence[str],
+    *,
+    raster: bool,
+    hold: bool = False,
 ) -> None:
     try:
-        laid.write(fig_dir, key, formats, raster=raster)
+        laid.write(fig_dir, key, formats, raster=raster, hold=hold)
     except Exception as exc:
         exc.add_note(f"while writing figure {key!r}")
         raise
@@ -274,6 +334,7 @@ def _work(
     matplotlib.use("Agg")
     try:
         mine: list[tuple[int, _LaidOut]] = []
+        held = 0
         while True:
             with counter.get_lock():
                 k = counter.value
@@ -287,7 +348,8 @@ def _work(
             except Exception as exc:
                 exc.add_note(f"while laying out figure {figures[i].key!r}")
                 raise
-            _write(laid, fig_dir, figures[i].key, formats, raster=True)
+            _write(laid, fig_dir, figures[i].key, formats, raster=True, hold=held < _HOLD)
+            held += laid.held
             mine.append((i, laid))
         conn.send(("raster", None))
         for i, laid in mine:

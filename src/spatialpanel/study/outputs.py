@@ -229,8 +229,8 @@ def write_results(
 
     from spatialpanel.study.figures_io import FigureJobs
 
-    # the figures are written in worker processes while the tables are written here; the PNGs
-    # (which the report reads) come first, the SVG/PDF files while the report is built
+    # the figures are written in worker processes while the tables are written here; the web
+    # copies (which the report reads) come first, the PNG/SVG/PDF files while the report is built
     all_figures = [fig for stage in stages for fig in stage.figures]
     figure_jobs = FigureJobs(all_figures, fig_dir, formats=formats, dpi=int(outputs_cfg["dpi"]))
     saved = figure_jobs.files
