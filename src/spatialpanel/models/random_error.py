@@ -82,21 +82,21 @@ def _lanczos_apply(
     if beta0 == 0.0:
         return np.zeros_like(v), 0.0
     n = v.size
-    q = np.empty((min(maxiter, n) + 1, n))
-    q[0] = v / beta0
+    basis = [v / beta0]  # grows with the iterations: memory (steps x N), never N x N
     alpha: list[float] = []
     beta: list[float] = []
     prev: NDArray[np.float64] | None = None
+    out = np.zeros_like(v)
     change = np.inf
-    for j in range(min(maxiter, n)):
-        w = matvec(q[j])
-        alpha.append(float(q[j] @ w))
+    for _ in range(min(maxiter, n)):
+        q = np.asarray(basis)
+        w = matvec(q[-1])
+        alpha.append(float(q[-1] @ w))
         for _ in range(2):  # full reorthogonalisation, twice is enough
-            w -= q[: j + 1].T @ (q[: j + 1] @ w)
+            w -= q.T @ (q @ w)
         b = float(np.linalg.norm(w))
         vals, vecs = np.linalg.eigh(np.diag(alpha) + np.diag(beta, 1) + np.diag(beta, -1))
-        coef = beta0 * (vecs @ (f(vals) * vecs[0]))
-        out = q[: j + 1].T @ coef
+        out = q.T @ (beta0 * (vecs @ (f(vals) * vecs[0])))
         if prev is not None:
             change = float(np.linalg.norm(out - prev)) / max(float(np.linalg.norm(out)), 1e-300)
         if b <= 1e-14 * max(1.0, abs(alpha[-1])):
@@ -105,7 +105,7 @@ def _lanczos_apply(
             return out, change
         prev = out
         beta.append(b)
-        q[j + 1] = w / b
+        basis.append(w / b)
     return out, change
 
 
