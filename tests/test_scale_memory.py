@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import time
 import tracemalloc
-from dataclasses import dataclass
+from types import SimpleNamespace
 from typing import Any
 
 import numpy as np
@@ -55,15 +55,11 @@ def district_panel(blocks: int, t: int, seed: int = 7) -> tuple[pd.DataFrame, Sp
     return frame, w
 
 
-@dataclass(frozen=True)
-class _Fit:
-    """The part of a fitted model that :func:`hausman` and :func:`mundlak_test` read."""
-
-    params: pd.Series
-    cov: pd.DataFrame
-    spec: Any
-    w: SpatialWeights
-    loglik: float = 0.0
+def _stub(params: list[float], variances: list[float], spec: Any, w: SpatialWeights) -> Any:
+    """What :func:`hausman` and :func:`mundlak_test` read from a fit (params, cov, spec, w)."""
+    names = pd.Index(["x1", "x2", "rho"])
+    cov = pd.DataFrame(np.diag(variances), index=names, columns=names)
+    return SimpleNamespace(params=pd.Series(params, index=names), cov=cov, spec=spec, w=w)
 
 
 def _peak(fn: Any) -> tuple[Any, float, float]:
@@ -109,19 +105,8 @@ def test_lm_tests_and_mundlak_at_n_20000(big: tuple[pd.DataFrame, SpatialWeights
     N = 20,000 by sparse products and exact sparse traces only."""
     data, w = big
     spec = sp.SpatialPanelModel(data, y="y_lag", x=X, w=w, model="sar", effects="entity").spec
-    names = pd.Index(["x1", "x2", "rho"])
-    fe = _Fit(
-        pd.Series([1.0, -0.5, 0.4], index=names),
-        pd.DataFrame(np.diag([1e-4, 1e-4, 1e-5]), index=names, columns=names),
-        spec,
-        w,
-    )
-    re = _Fit(
-        pd.Series([1.01, -0.5, 0.41], index=names),
-        pd.DataFrame(np.diag([2e-4, 1e-4, 1e-5]), index=names, columns=names),
-        spec,
-        w,
-    )
+    fe = _stub([1.0, -0.5, 0.4], [1e-4, 1e-4, 1e-5], spec, w)
+    re = _stub([1.01, -0.5, 0.41], [2e-4, 1e-4, 1e-5], spec, w)
 
     def run() -> Any:
         lm = {

@@ -144,7 +144,7 @@ class _Likelihood:
             b = np.eye(self.n) - lam * self.w
             m, v = np.linalg.eigh(b.T @ b)
             hit = (np.maximum(m, 0.0), v)
-            if len(self._cache) > 256:
+            if len(self._cache) > 32:  # N ≤ DENSE_LIMIT: at most 32 x 0.3 MB
                 self._cache.clear()
             self._cache[lam] = hit
         return hit
