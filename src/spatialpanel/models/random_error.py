@@ -178,6 +178,12 @@ class _Likelihood:
         within = self.aa - lam * (self.aw + self.aw.T) + lam * lam * self.ww
         return logs, within + between
 
+    def within_ssr(self, lam: float) -> float:
+        """``min_β Σ_t ‖B(u_t − ū)‖²``: the within part alone (a lower bound of SSR)."""
+        cw = self.aa - lam * (self.aw + self.aw.T) + lam * lam * self.ww
+        beta = np.linalg.lstsq(cw[1:, 1:], cw[1:, 0], rcond=None)[0]
+        return max(float(cw[0, 0] - cw[1:, 0] @ beta), 1e-300)
+
     def concentrated(self, lam: float, phi: float) -> tuple[float, NDArray[np.float64], float]:
         """(ln L, β, σ²) with β and σ² concentrated out (from (k+1)² cross products)."""
         logs, cross = self.cross(lam, phi)
@@ -309,7 +315,19 @@ def fit_random_error(
         profiles[lam] = (float(res.x), float(-res.fun))
         return profiles[lam]
 
-    lam, _ = concentrated_max(lambda r: best_s(r)[1], ld.bounds, what="lambda")
+    def upper(lam: float) -> float:
+        """A cheap upper bound of max_φ ln L(λ, φ): the between part of SSR and ln|I + TφM|
+        are ≥ 0, so SSR ≥ SSR_within(λ) and ln L ≤ its value at SSR_within with φ = 0.
+        Lets the grid check skip λ whose bound cannot beat the optimum (no inner search)."""
+        if lik.dense:
+            return np.inf  # the inner search is cheap there
+        ssr_w = lik.within_ssr(lam) * (1.0 - 1e-10)  # margin for rounding
+        ub = ld.upper_bound(lam)
+        ldv = ub if np.isfinite(ub) else ld(lam)
+        nt = lik.n * t
+        return float(-0.5 * nt * (np.log(2 * np.pi * ssr_w / nt) + 1.0) + t * ldv)
+
+    lam, _ = concentrated_max(lambda r: best_s(r)[1], ld.bounds, what="lambda", upper=upper)
     s_hat = best_s(lam)[0]
     phi = phi_of(s_hat)
     if s_hat > 1.0 - 1e-6:
