@@ -1,11 +1,15 @@
 """Store the numbers of the exact linear-algebra paths before they were replaced (issue 7).
 
-Run once, from the repository root, on commit be47b68 (dense ``G = W(I - δW)⁻¹`` by
-``numpy.linalg.solve`` in ``models/information.py``; effects traces from the eigenvalues of W in
-``inference/effects.py``) plus only the seeded ARPACK start vector of ``linalg/logdet.py``
-(without it ρ̂ of the LU path moved by ~1e-8 between runs)::
+Run once, from the root of a git worktree of commit 0ffa94d in which
+``models/information.py`` and ``inference/effects.py`` were restored to commit f68c530 (dense
+``G = W(I - δW)⁻¹`` by ``numpy.linalg.solve``; effects traces from the eigenvalues of W; the
+seeded ARPACK start vector of ``linalg/logdet.py`` already in, without which ρ̂ of the LU path
+moved by ~1e-8 between runs)::
 
-    /work/venv/bin/python tests/data/perf/make_baseline.py
+    git worktree add /tmp/wt 0ffa94d && cd /tmp/wt
+    git checkout f68c530 -- src/spatialpanel/models/information.py \
+        src/spatialpanel/inference/effects.py
+    PYTHONPATH=/tmp/wt/src:/tmp/wt /work/venv/bin/python tests/data/perf/make_baseline.py
 
 It writes ``tests/data/perf/baseline.json``: for every case of ``tests/test_perf_exact.py`` the
 estimates, standard errors, information matrix, log-likelihood and delta-method / simulated
