@@ -12,11 +12,24 @@ rewrite. The panels: Baltagi's cigarette data (``tests/cigar.py``) and the gener
 
 from __future__ import annotations
 
+import warnings
+from functools import cache
+from pathlib import Path
+from typing import Any
+
 import numpy as np
 import pandas as pd
+import pytest
 import scipy.sparse as sps
 
+import spatialpanel as sp
+from spatialpanel.inference.hausman import hausman, mundlak_test
+from spatialpanel.inference.lm import bsk_tests, lm_tests, residual_moran
+from spatialpanel.linalg.logdet import logdet
+from spatialpanel.models.design import panel_arrays
+from spatialpanel.models.random_error import _Likelihood, fit_random_error
 from spatialpanel.weights.core import SpatialWeights
+from tests.cigar import cigar_data, cigar_weights
 
 
 def lattice(side: int, cols: int | None = None) -> sps.csr_array:
@@ -72,22 +85,13 @@ def medium_panel(
 
 
 # ----------------------------------------------------------------------------------- the tests
-import warnings  # noqa: E402
-from functools import cache  # noqa: E402
-from pathlib import Path  # noqa: E402
-from typing import Any  # noqa: E402
+@cache
+def ref() -> Any:
+    """The stored dense numbers (loaded on first use, so that the script can import this module
+    before the file exists)."""
+    return np.load(Path(__file__).parent / "data" / "scale" / "dense_reference.npz")
 
-import pytest  # noqa: E402
 
-import spatialpanel as sp  # noqa: E402
-from spatialpanel.inference.hausman import hausman, mundlak_test  # noqa: E402
-from spatialpanel.inference.lm import bsk_tests, lm_tests, residual_moran  # noqa: E402
-from spatialpanel.linalg.logdet import logdet  # noqa: E402
-from spatialpanel.models.design import panel_arrays  # noqa: E402
-from spatialpanel.models.random_error import _Likelihood, fit_random_error  # noqa: E402
-from tests.cigar import cigar_data, cigar_weights  # noqa: E402
-
-REF = np.load(Path(__file__).parent / "data" / "scale" / "dense_reference.npz")
 EFFECTS = ("pooled", "entity", "time", "twoway")
 
 
@@ -114,10 +118,10 @@ def _check_fit(name: str, kind: str, *, params_atol: float, se_rtol: float) -> t
     res = fit(name, kind)
     key = f"{name}/re_{kind}"
     np.testing.assert_allclose(
-        res.params.to_numpy(), REF[f"{key}/params"], rtol=0, atol=params_atol
+        res.params.to_numpy(), ref()[f"{key}/params"], rtol=0, atol=params_atol
     )
-    np.testing.assert_allclose(res.std_errors.to_numpy(), REF[f"{key}/se"], rtol=se_rtol)
-    sigma2, loglik, phi, _ = REF[f"{key}/scalars"]
+    np.testing.assert_allclose(res.std_errors.to_numpy(), ref()[f"{key}/se"], rtol=se_rtol)
+    sigma2, loglik, phi, _ = ref()[f"{key}/scalars"]
     assert res.sigma2 == pytest.approx(sigma2, rel=1e-7)
     assert res.loglik == pytest.approx(loglik, abs=1e-8)
     assert res.phi == pytest.approx(phi, rel=1e-6)
@@ -132,13 +136,13 @@ def test_lm_moran_bsk_equal_the_dense_implementation(name: str) -> None:
     for eff in EFFECTS:
         lm = lm_tests(data, y=y, x=x, w=w, effects=eff)
         np.testing.assert_allclose(
-            lm[["statistic", "pvalue"]].to_numpy(), REF[f"{name}/lm_{eff}"], rtol=1e-10
+            lm[["statistic", "pvalue"]].to_numpy(), ref()[f"{name}/lm_{eff}"], rtol=1e-10
         )
         rm = residual_moran(data, y=y, x=x, w=w, effects=eff)
         got = [rm.statistic, rm.expected, rm.variance, rm.z, rm.pvalue, rm.pvalue_two_sided]
-        np.testing.assert_allclose(got, REF[f"{name}/moran_{eff}"], rtol=1e-10)
+        np.testing.assert_allclose(got, ref()[f"{name}/moran_{eff}"], rtol=1e-10)
     bsk = bsk_tests(data, y=y, x=x, w=w)[["statistic", "pvalue"]].to_numpy()
-    np.testing.assert_allclose(bsk, REF[f"{name}/bsk"], rtol=1e-10)
+    np.testing.assert_allclose(bsk, ref()[f"{name}/bsk"], rtol=1e-10)
 
 
 @pytest.mark.parametrize("name", ["cigar", "medium"])
@@ -149,9 +153,9 @@ def test_random_effects_lag_models_equal_the_dense_implementation(name: str, kin
     function values (about √ε in θ and ρ): the two optima differ by up to 2e-8 in θ and ρ
     (see test_random_effects_theta_score), hence the tolerances."""
     res, key = _check_fit(name, kind, params_atol=5e-8, se_rtol=1e-6)
-    assert res.theta == pytest.approx(REF[f"{key}/scalars"][3], abs=5e-8)
-    np.testing.assert_allclose(res.information.to_numpy(), REF[f"{key}/information"], rtol=1e-6)
-    np.testing.assert_allclose(res.resid.to_numpy(), REF[f"{key}/resid"], rtol=0, atol=1e-7)
+    assert res.theta == pytest.approx(ref()[f"{key}/scalars"][3], abs=5e-8)
+    np.testing.assert_allclose(res.information.to_numpy(), ref()[f"{key}/information"], rtol=1e-6)
+    np.testing.assert_allclose(res.resid.to_numpy(), ref()[f"{key}/resid"], rtol=0, atol=1e-7)
 
 
 def test_random_effects_theta_score() -> None:
@@ -174,7 +178,7 @@ def test_random_effects_theta_score() -> None:
 
     h = 1e-5
     score = (profile(res.theta + h) - profile(res.theta - h)) / (2 * h)
-    old = REF["cigar/re_slx/scalars"][3]
+    old = ref()["cigar/re_slx/scalars"][3]
     score_old = (profile(old + h) - profile(old - h)) / (2 * h)
     assert abs(score) < 5e-6 < abs(score_old)
 
@@ -186,8 +190,8 @@ def test_random_effects_error_models_equal_the_dense_implementation(name: str, k
     locate (λ, φ) to about 1e-8 (rounding changes their path), and the covariance is the inverse
     of a central-difference Hessian, accurate to about 1e-6 relative."""
     res, key = _check_fit(name, kind, params_atol=1e-7, se_rtol=1e-5)
-    np.testing.assert_allclose(res.resid.to_numpy(), REF[f"{key}/resid"], rtol=0, atol=1e-6)
-    np.testing.assert_allclose(res.fitted.to_numpy(), REF[f"{key}/fitted"], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(res.resid.to_numpy(), ref()[f"{key}/resid"], rtol=0, atol=1e-6)
+    np.testing.assert_allclose(res.fitted.to_numpy(), ref()[f"{key}/fitted"], rtol=0, atol=1e-6)
 
 
 def _knn_weights(n: int, k: int, seed: int) -> SpatialWeights:
@@ -255,7 +259,7 @@ def test_hausman_and_mundlak_equal_the_dense_implementation(name: str, kind: str
     data = panel(name)[0]
     fe, re = fit(name, kind, "entity"), fit(name, kind)
     h = hausman(fe, re, data=data)
-    classic_stat, classic_p, valid, gen_stat, gen_df = REF[f"{name}/hausman_{kind}"]
+    classic_stat, classic_p, valid, gen_stat, gen_df = ref()[f"{name}/hausman_{kind}"]
     assert h.classic.valid == bool(valid)
     if h.classic.valid:
         assert h.classic.statistic == pytest.approx(classic_stat, rel=1e-5)
@@ -265,5 +269,5 @@ def test_hausman_and_mundlak_equal_the_dense_implementation(name: str, kind: str
         assert h.generalized.statistic == pytest.approx(gen_stat, rel=1e-5)
     mk = mundlak_test(fe, data)
     np.testing.assert_allclose(
-        [mk.statistic, mk.df, mk.pvalue], REF[f"{name}/mundlak_{kind}"], rtol=1e-9
+        [mk.statistic, mk.df, mk.pvalue], ref()[f"{name}/mundlak_{kind}"], rtol=1e-9
     )
