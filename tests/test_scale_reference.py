@@ -24,7 +24,7 @@ import scipy.sparse as sps
 
 import spatialpanel as sp
 from spatialpanel.inference.hausman import hausman, mundlak_test
-from spatialpanel.inference.lm import bsk_tests, lm_tests, residual_moran
+from spatialpanel.inference.lm import LMEffects, bsk_tests, lm_tests, residual_moran
 from spatialpanel.linalg.logdet import logdet
 from spatialpanel.models.design import panel_arrays
 from spatialpanel.models.random_error import _Likelihood, fit_random_error
@@ -92,7 +92,7 @@ def ref() -> Any:
     return np.load(Path(__file__).parent / "data" / "scale" / "dense_reference.npz")
 
 
-EFFECTS = ("pooled", "entity", "time", "twoway")
+EFFECTS: tuple[LMEffects, ...] = ("pooled", "entity", "time", "twoway")
 
 
 @cache
