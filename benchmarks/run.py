@@ -146,6 +146,7 @@ def run_ours(panel: dict[str, Any]) -> dict[str, Any]:
         "indirect_x1": float(eff[("indirect", "estimate")]["x1"]),
         "indirect_x1_se": float(eff[("indirect", "se")]["x1"]),
         "logdet": res.logdet_method,
+        "traces": f"information: {res.trace_method}; effects: {eff.attrs['traces']}",
     }
 
 
@@ -301,7 +302,7 @@ def main(argv: list[str] | None = None) -> None:
     fields = [
         "graph", "n", "t", "tool", "status", "total_s", "setup_s", "fit_se_s", "effects_s",
         "peak_rss_mb", "work_rss_mb", "rho", "rho_se", "beta1", "indirect_x1", "indirect_x1_se",
-        "logdet", "ratio_spreg_sar_over_ours",
+        "logdet", "traces", "load1", "ratio_spreg_sar_over_ours",
     ]  # fmt: skip
     load = os.getloadavg()[0]
     print(f"T = {args.t}, seed = {args.seed}, {os.cpu_count()} CPUs, load {load:.1f}")
@@ -316,7 +317,9 @@ def main(argv: list[str] | None = None) -> None:
                         f"O(N^3)); N > --spreg-max={args.spreg_max}"
                     }
                 else:
+                    load1 = os.getloadavg()[0]
                     res = spawn(graph, n, args.t, tool, args.seed, args.timeout)
+                    res["load1"] = load1
                 if res.get("status") == "ok":
                     res["work_rss_mb"] = res["peak_rss_mb"] - res["rss_base_mb"]
                 res.update(graph=graph, n=n, t=args.t, tool=tool)
@@ -326,7 +329,7 @@ def main(argv: list[str] | None = None) -> None:
                     line += (
                         f"{res['total_s']:9.3f} s  peak {res['peak_rss_mb']:8.0f} MB "
                         f"(+{res['work_rss_mb']:.0f})  rho {res['rho']:.4f} "
-                        f"({res['rho_se']:.4f})"
+                        f"({res['rho_se']:.4f})  load {res['load1']:.1f}"
                     )
                 else:
                     line += res["status"]
