@@ -239,7 +239,7 @@ def test_chinese_markdown_and_latex_have_no_english_sentence_left(
     write_latex(demo_saved, tmp_path / "tables.tex", lang="zh")
     md = (tmp_path / "tables.md").read_text(encoding="utf-8")
     assert [r for line in md.splitlines() for r in english_runs(line)] == []
-    assert "### 表 24 双向固定效应空间杜宾模型（SDM）估计结果 (对应论文表 7)" in md
+    assert "### 表 24 双向固定效应空间杜宾模型（SDM）估计结果（对应论文表 7）" in md
     tex = (tmp_path / "tables.tex").read_text(encoding="utf-8")
     prose = [line for line in tex.splitlines() if not line.lstrip().startswith(("%", "\\begin"))]
     assert [r for line in prose for r in english_runs(re.sub(r"\\\w+", " ", line))] == []

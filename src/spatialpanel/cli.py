@@ -81,9 +81,12 @@ def run(
     console.print(f"Wrote {n_tables} tables and {n_figs} figures to [bold]{result.out_dir}[/]")
     if result.report is not None:
         console.print(f"Report: [bold]{result.report}[/]")
+    from spatialpanel.report.i18n import translate_text
+
     for stage in result.stages:
         for sentence in stage.sentences[:2]:
-            console.print(f"  • {escape(sentence.text)}", highlight=False)
+            text = translate_text(sentence.text, result.lang)
+            console.print(f"  • {escape(text)}", highlight=False)
 
 
 @app.command()

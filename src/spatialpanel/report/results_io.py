@@ -113,7 +113,12 @@ class Numbering:
 
         match = _PAPER_TABLE.match(title)
         rest = title[match.end() :] if match else title
-        paper = f" ({label('paper_table', lang)} {match.group(1)})" if match else ""
+        if not match:
+            paper = ""
+        elif lang == "zh":
+            paper = f"（{label('paper_table', lang)} {match.group(1)}）"
+        else:
+            paper = f" ({label('paper_table', lang)} {match.group(1)})"
         sep = ". " if lang == "en" else " "
         return f"{label('table', lang)} {self.tables[key]}{sep}{rest}{paper}"
 

@@ -83,6 +83,7 @@ class StudyRun:
     stages: tuple[StageOutput, ...]
     manifest: Path
     report: Path | None
+    lang: str = "en"
 
 
 def planned_stages(config: StudyConfig) -> list[StageSpec]:
@@ -143,7 +144,9 @@ def run_study(
         target, config=config, ctx=ctx, stages=tuple(results), report=do_report
     )
     tick("Done", total)
-    return StudyRun(out_dir=target, stages=tuple(results), manifest=manifest, report=report_path)
+    return StudyRun(
+        out_dir=target, stages=tuple(results), manifest=manifest, report=report_path, lang=language
+    )
 
 
 def _run_stage(spec: StageSpec, ctx: StudyContext) -> StageOutput:
