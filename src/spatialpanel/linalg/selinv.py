@@ -25,7 +25,10 @@ ordering of ``Y' + Y``, diagonal pivots), checked to be symmetric (row and colum
 equal, positive pivots) and to have the closed pattern of a Cholesky factor; the recursion runs
 over supernodes (columns sharing their structure). ``Z`` is held in a dense N x N array of which
 only the pattern is written (and checked on use), so this module is meant for N up to a few
-thousand (``spatialpanel.models.information.DENSE_LIMIT``). It knows nothing of pandas or names.
+thousand (``spatialpanel.models.information.DENSE_LIMIT``). Two small module-level caches (eight
+entries each, keyed by digests of the arrays) keep the symbolic factorisation of a pattern and
+the traces at a (W, δ), so that the fit, its standard errors and the effects at ρ̂ compute them
+once; they hold no N x N array. It knows nothing of pandas or names.
 """
 
 from __future__ import annotations
