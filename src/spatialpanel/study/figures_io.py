@@ -101,8 +101,10 @@ class _LaidOut:
         # 2. the tight box of that layout, shared by every format
         renderer = self.canvas.get_renderer()
         self.bbox = figure.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])
-        # 3. freeze the layout: savefig with an explicit box then draws once per format
-        figure.set_layout_engine(None)
+        # 3. freeze the layout: savefig with an explicit box then draws once per format (None
+        # means no engine only while the rc settings below do not ask for one)
+        with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
+            figure.set_layout_engine(None)
         self._pixels: np.ndarray | None = None
 
     def write(
