@@ -52,6 +52,8 @@ _SVG_SALT = "spatialpanel"
 #: Bytes of PNG pixels a process may hold to encode after the report's figures are written
 #: (the demo study holds about 200 MB per worker); beyond, PNGs are encoded at once.
 _HOLD = 1 << 30
+#: Niceness a worker adds once the web copies are written (the caller's report comes first).
+_NICE = 5
 
 
 def save_figure(
@@ -354,6 +356,8 @@ def _work(
             held += laid.held
             mine.append((i, laid))
         conn.send(("raster", None))
+        # the rest runs beside the caller's report, which waits for nothing: let it go first
+        os.nice(_NICE)
         for i, laid in mine:
             _write(laid, fig_dir, figures[i].key, formats, raster=False)
         conn.send(("done", None))
