@@ -8,18 +8,13 @@ without the N·T residual and fitted series, which the chunked estimator never h
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cached_property
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
-import numpy as np
 import pandas as pd
-from scipy import stats
 
+from spatialpanel.models.results import FitSurface
 from spatialpanel.models.spec import ModelSpec
 from spatialpanel.weights.core import SpatialWeights
-
-if TYPE_CHECKING:  # pragma: no cover
-    from spatialpanel.models.summary import Summary
 
 __all__ = ["ChunkedPanelResults", "ReadInfo"]
 
@@ -57,7 +52,7 @@ class ReadInfo:
 
 
 @dataclass(frozen=True, eq=False)
-class ChunkedPanelResults:
+class ChunkedPanelResults(FitSurface):
     """Results of :meth:`spatialpanel.models.chunked.ChunkedPanelModel.fit`.
 
     Attributes
@@ -118,96 +113,6 @@ class ChunkedPanelResults:
 
     phi: None = None
     """No random effects in the chunked estimator (kept for the regression tables)."""
-
-    @cached_property
-    def std_errors(self) -> pd.Series:
-        """Standard errors: square roots of the diagonal of ``cov``."""
-        return pd.Series(
-            np.sqrt(np.diag(self.cov.to_numpy())), index=self.params.index, name="std_error"
-        )
-
-    @cached_property
-    def zvalues(self) -> pd.Series:
-        """params / std_errors (asymptotically standard normal)."""
-        return (self.params / self.std_errors).rename("z")
-
-    @cached_property
-    def pvalues(self) -> pd.Series:
-        """Two-sided p-values from the standard normal distribution."""
-        return pd.Series(
-            2.0 * stats.norm.sf(np.abs(self.zvalues.to_numpy())), index=self.params.index, name="p"
-        )
-
-    @property
-    def spatial_param(self) -> float | None:
-        """ρ or λ, or ``None`` for SLX."""
-        name = self.spec.spatial_name
-        return float(self.params[name]) if name else None
-
-    @property
-    def n_params(self) -> int:
-        """Parameters counted in AIC/BIC: ``params`` plus σ²."""
-        return self.df_model + 1
-
-    @property
-    def aic(self) -> float:
-        """-2 logL + 2 k (k = ``n_params``; fixed effects not counted)."""
-        return float(-2.0 * self.loglik + 2.0 * self.n_params)
-
-    @property
-    def bic(self) -> float:
-        """-2 logL + k ln(NT)."""
-        return float(-2.0 * self.loglik + self.n_params * np.log(self.nobs))
-
-    @cached_property
-    def trace_method(self) -> str:
-        """How ``tr G``, ``tr G²``, ``tr G'G`` of the information matrix were obtained, as for
-        the in-memory results (:func:`spatialpanel.models.information.trace_method`); ``"none"``
-        without a spatial parameter."""
-        if self.spec.spatial is None:
-            return "none"
-        from spatialpanel.models.information import trace_method
-
-        return trace_method(self.w.sparse)
-
-    def fit_stats(self) -> dict[str, float | int | str | None]:
-        """Plain, serialisable fit statistics and conventions (the in-memory results' keys)."""
-        return {
-            "model": self.spec.model,
-            "effects": self.spec.effects,
-            "bias_correction": self.bias_correction,
-            "lag_convention": self.spec.lag_convention,
-            "logdet_method": self.logdet_method,
-            "trace_method": self.trace_method,
-            "sigma2": self.sigma2,
-            "loglik": self.loglik,
-            "r2": self.r2,
-            "r2_within": self.r2_within,
-            "aic": self.aic,
-            "bic": self.bic,
-            "nobs": self.nobs,
-            "n_entities": self.n_entities,
-            "n_periods": self.n_periods,
-            "df_model": self.df_model,
-            "phi": self.phi,
-        }
-
-    def to_frame(self) -> pd.DataFrame:
-        """The coefficient table: ``coef``, ``std_error``, ``z``, ``p`` indexed by parameter."""
-        return pd.DataFrame(
-            {
-                "coef": self.params,
-                "std_error": self.std_errors,
-                "z": self.zvalues,
-                "p": self.pvalues,
-            }
-        )
-
-    def summary(self, *, title: str | None = None) -> Summary:
-        """Regression table (coef, se, z, p, stars) and fit statistics."""
-        from spatialpanel.models.summary import Summary
-
-        return Summary.from_results(self, title=title)  # type: ignore[arg-type]
 
     def impacts(
         self,

@@ -16,82 +16,29 @@ from spatialpanel.weights.core import SpatialWeights
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.models.summary import Summary
 
-__all__ = ["SpatialPanelResults"]
+__all__ = ["FitSurface", "SpatialPanelResults"]
 
 
-@dataclass(frozen=True, eq=False)
-class SpatialPanelResults:
-    """Results of :meth:`spatialpanel.SpatialPanelModel.fit`.
-
-    Attributes
-    ----------
-    spec
-        What was estimated (model, effects, y, x, durbin, bias_correction, lag_convention).
-    params
-        Coefficients (``const`` for pooled/random effects, x, ``W*x``) and ``rho`` or ``lambda``.
-    cov
-        Covariance of ``params``: the inverse of the full analytic information matrix (including
-        σ² and the ρ–β block), restricted to the ``params`` index. Random effects: the analytic
-        information of (β, ρ, θ, σ²) for SAR/SDM/SLX; for SEM/SDEM the observed information of
-        (β, λ, φ, σ²) (central-difference Hessian of the exact log-likelihood).
-    information
-        The full information matrix (``params`` plus ``sigma2`` and, for random effects, ``theta``
-        (SAR/SDM/SLX) or ``phi`` (SEM/SDEM)).
-    sigma2
-        σ² = e'e/NT (direct approach; bias-corrected under ``"elhorst"``) or e'e/n_eff under
-        ``"transformation"``.
-    loglik
-        The maximised log-likelihood (for ``"elhorst"``: the maximum before the correction, as
-        Elhorst reports; for ``"transformation"``: the maximised transformed likelihood).
-    nobs
-        Number of observations N·T.
-    n_entities, n_periods
-        N and T.
-    w
-        The weights, in the data's region order.
-    resid
-        Innovations ε̂ (within-transformed for fixed effects; spatially filtered for SEM/SDEM),
-        with the data's MultiIndex.
-    fitted
-        ``y - resid``.
-    r2
-        1 - e'e / Σ(y - ȳ)² (fit including the effects, Elhorst's ``rsqr``).
-    r2_within
-        Squared correlation between the within-transformed y and its prediction from the
-        regressors (Elhorst's ``corr2``; for SAR/SDM the reduced form (I-ρW)⁻¹Z*β).
-    df_model
-        Number of estimated coefficients in ``params`` (fixed effects and σ² not counted).
-    bias_correction
-        ``"none"``, ``"elhorst"`` or ``"transformation"``.
-    logdet_method
-        Log-determinant method used (``"eigen"``, ``"lu"``, ``"chebyshev"``, ``"mc"``).
-    spatial_bounds
-        Stationarity interval searched for ρ/λ.
-    phi
-        Random effects only: σ²_μ/σ² (else ``None``); ``theta`` is Elhorst's θ with
-        θ² = 1/(1 + Tφ).
-    """
+class FitSurface:
+    """The inference and output surface shared by the in-memory and the chunked results:
+    standard errors, z and p, AIC/BIC, the trace method, the coefficient table, fit statistics
+    and the summary. Subclasses are frozen dataclasses with the attributes declared here."""
 
     spec: ModelSpec
     params: pd.Series
     cov: pd.DataFrame
-    information: pd.DataFrame
     sigma2: float
     loglik: float
     nobs: int
     n_entities: int
     n_periods: int
     w: SpatialWeights
-    resid: pd.Series
-    fitted: pd.Series
     r2: float
     r2_within: float
     df_model: int
     bias_correction: str
     logdet_method: str
-    spatial_bounds: tuple[float, float] | None = None
-    phi: float | None = None
-    theta: float | None = None
+    phi: float | None
 
     # ------------------------------------------------------------------ inference
     @cached_property
@@ -112,16 +59,6 @@ class SpatialPanelResults:
         return pd.Series(
             2.0 * stats.norm.sf(np.abs(self.zvalues.to_numpy())), index=self.params.index, name="p"
         )
-
-    @property
-    def tvalues(self) -> pd.Series:
-        """Alias of ``zvalues``."""
-        return self.zvalues
-
-    @property
-    def constant(self) -> float | None:
-        """The intercept (pooled and random effects), else ``None``."""
-        return float(self.params["const"]) if "const" in self.params.index else None
 
     @property
     def spatial_param(self) -> float | None:
@@ -197,7 +134,92 @@ class SpatialPanelResults:
         """Regression table (coef, se, z, p, stars; Main and W·x blocks) and fit statistics."""
         from spatialpanel.models.summary import Summary
 
-        return Summary.from_results(self, title=title)
+        return Summary.from_results(self, title=title)  # type: ignore[arg-type]
+
+
+@dataclass(frozen=True, eq=False)
+class SpatialPanelResults(FitSurface):
+    """Results of :meth:`spatialpanel.SpatialPanelModel.fit`.
+
+    Attributes
+    ----------
+    spec
+        What was estimated (model, effects, y, x, durbin, bias_correction, lag_convention).
+    params
+        Coefficients (``const`` for pooled/random effects, x, ``W*x``) and ``rho`` or ``lambda``.
+    cov
+        Covariance of ``params``: the inverse of the full analytic information matrix (including
+        σ² and the ρ–β block), restricted to the ``params`` index. Random effects: the analytic
+        information of (β, ρ, θ, σ²) for SAR/SDM/SLX; for SEM/SDEM the observed information of
+        (β, λ, φ, σ²) (central-difference Hessian of the exact log-likelihood).
+    information
+        The full information matrix (``params`` plus ``sigma2`` and, for random effects, ``theta``
+        (SAR/SDM/SLX) or ``phi`` (SEM/SDEM)).
+    sigma2
+        σ² = e'e/NT (direct approach; bias-corrected under ``"elhorst"``) or e'e/n_eff under
+        ``"transformation"``.
+    loglik
+        The maximised log-likelihood (for ``"elhorst"``: the maximum before the correction, as
+        Elhorst reports; for ``"transformation"``: the maximised transformed likelihood).
+    nobs
+        Number of observations N·T.
+    n_entities, n_periods
+        N and T.
+    w
+        The weights, in the data's region order.
+    resid
+        Innovations ε̂ (within-transformed for fixed effects; spatially filtered for SEM/SDEM),
+        with the data's MultiIndex.
+    fitted
+        ``y - resid``.
+    r2
+        1 - e'e / Σ(y - ȳ)² (fit including the effects, Elhorst's ``rsqr``).
+    r2_within
+        Squared correlation between the within-transformed y and its prediction from the
+        regressors (Elhorst's ``corr2``; for SAR/SDM the reduced form (I-ρW)⁻¹Z*β).
+    df_model
+        Number of estimated coefficients in ``params`` (fixed effects and σ² not counted).
+    bias_correction
+        ``"none"``, ``"elhorst"`` or ``"transformation"``.
+    logdet_method
+        Log-determinant method used (``"eigen"``, ``"lu"``, ``"chebyshev"``, ``"mc"``).
+    spatial_bounds
+        Stationarity interval searched for ρ/λ.
+    phi
+        Random effects only: σ²_μ/σ² (else ``None``); ``theta`` is Elhorst's θ with
+        θ² = 1/(1 + Tφ).
+    """
+
+    spec: ModelSpec
+    params: pd.Series
+    cov: pd.DataFrame
+    information: pd.DataFrame
+    sigma2: float
+    loglik: float
+    nobs: int
+    n_entities: int
+    n_periods: int
+    w: SpatialWeights
+    resid: pd.Series
+    fitted: pd.Series
+    r2: float
+    r2_within: float
+    df_model: int
+    bias_correction: str
+    logdet_method: str
+    spatial_bounds: tuple[float, float] | None = None
+    phi: float | None = None
+    theta: float | None = None
+
+    @property
+    def tvalues(self) -> pd.Series:
+        """Alias of ``zvalues``."""
+        return self.zvalues
+
+    @property
+    def constant(self) -> float | None:
+        """The intercept (pooled and random effects), else ``None``."""
+        return float(self.params["const"]) if "const" in self.params.index else None
 
     def impacts(
         self,
