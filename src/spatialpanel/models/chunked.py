@@ -44,7 +44,6 @@ from spatialpanel.errors import (
     EstimationError,
     WeightsError,
     check_option,
-    did_you_mean,
 )
 from spatialpanel.linalg.logdet import LogDetMethod, logdet
 from spatialpanel.models.bias import elhorst_correction
@@ -76,6 +75,8 @@ from spatialpanel.models.spec import (
     LagConvention,
     ModelKind,
     ModelSpec,
+    regressors,
+    require_weights,
 )
 from spatialpanel.weights.core import SpatialWeights
 
@@ -153,35 +154,10 @@ class ChunkedPanelModel:
         check_option("effects", effects, _EFFECTS)
         check_option("lag_convention", lag_convention, LAG_CONVENTIONS)
         check_option("logdet", logdet, _LOGDETS)
-        if not isinstance(w, SpatialWeights):
-            raise WeightsError(
-                f"w must be a spatialpanel SpatialWeights; got {type(w).__name__}. Build it with "
-                "SpatialWeights.from_array(matrix, ids=ids)."
-            )
+        require_weights(w)
         if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
             raise ConfigError(f"batch_rows={batch_rows!r}; use a positive integer, e.g. 131072.")
-        xs = (str(x),) if isinstance(x, str) else tuple(str(v) for v in x)
-        if not xs and model not in ("sar", "sem"):
-            raise ConfigError(f"x is empty; model={model!r} needs at least one regressor.")
-        if len(set(xs)) != len(xs) or y in xs:
-            raise ConfigError(f"x={list(xs)} repeats a name or contains y={y!r}; list each once.")
-        if model in ("sar", "sem"):
-            if durbin:
-                raise ConfigError(
-                    f"durbin={list(durbin)} is given but model={model!r} has no W·x terms; use "
-                    "model='sdm' or 'sdem', or drop durbin."
-                )
-            dur: tuple[str, ...] = ()
-        else:
-            dur = xs if durbin is None else tuple(str(d) for d in durbin)
-            for d in dur:
-                if d not in xs:
-                    raise ConfigError(
-                        f"durbin contains {d!r}, which is not in x={list(xs)}."
-                        + did_you_mean(d, xs)
-                    )
-            if model == "slx" and not dur:
-                raise ConfigError("model='slx' needs at least one W·x term; durbin is empty.")
+        xs, dur = regressors(y=y, x=x, durbin=durbin, model=model)
         if entity == time:
             raise ConfigError(f"entity and time name the same column {entity!r}; give two columns.")
         self._spec = ModelSpec(

@@ -17,9 +17,7 @@ import scipy.sparse as sps
 from spatialpanel.errors import (
     ConfigError,
     EstimationError,
-    WeightsError,
     check_option,
-    did_you_mean,
 )
 from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet, sparse_lu
 from spatialpanel.models.bias import elhorst_correction
@@ -44,6 +42,8 @@ from spatialpanel.models.spec import (
     LagConvention,
     ModelKind,
     ModelSpec,
+    regressors,
+    require_weights,
 )
 from spatialpanel.weights.core import SpatialWeights
 
@@ -137,35 +137,8 @@ class SpatialPanelModel:
                 )
         self._dynamic = bool(dynamic)
         self._lags = tuple(v for v in DYNAMIC_LAGS if v in lag_set)
-        if not isinstance(w, SpatialWeights):
-            raise WeightsError(
-                f"w must be a spatialpanel SpatialWeights; got {type(w).__name__}. Build it with "
-                "SpatialWeights.from_array(matrix, ids=ids)."
-            )
-        if isinstance(x, str):
-            x = [x]
-        xs = tuple(str(v) for v in x)
-        if not xs and kind != "sar" and kind != "sem":
-            raise ConfigError(f"x is empty; model={kind!r} needs at least one regressor.")
-        if len(set(xs)) != len(xs) or y in xs:
-            raise ConfigError(f"x={list(xs)} repeats a name or contains y={y!r}; list each once.")
-        if kind in ("sar", "sem"):
-            if durbin:
-                raise ConfigError(
-                    f"durbin={list(durbin)} is given but model={kind!r} has no W·x terms; use "
-                    "model='sdm' or 'sdem', or drop durbin."
-                )
-            dur: tuple[str, ...] = ()
-        else:
-            dur = xs if durbin is None else tuple(str(d) for d in durbin)
-            for d in dur:
-                if d not in xs:
-                    raise ConfigError(
-                        f"durbin contains {d!r}, which is not in x={list(xs)}."
-                        + did_you_mean(d, xs)
-                    )
-            if kind == "slx" and not dur:
-                raise ConfigError("model='slx' needs at least one W·x term; durbin is empty.")
+        require_weights(w)
+        xs, dur = regressors(y=y, x=x, durbin=durbin, model=kind)
         self._spec = ModelSpec(
             model=kind, effects=eff, y=str(y), x=xs, durbin=dur, lag_convention=conv, logdet=ldm
         )

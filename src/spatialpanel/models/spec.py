@@ -7,8 +7,11 @@ of y (ρ: ``"sar"``, ``"sdm"``), a spatial error (λ: ``"sem"``, ``"sdem"``) or 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
+
+from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
 
 __all__ = [
     "BiasCorrection",
@@ -16,6 +19,8 @@ __all__ = [
     "LagConvention",
     "ModelKind",
     "ModelSpec",
+    "regressors",
+    "require_weights",
 ]
 
 ModelKind = Literal["sar", "sem", "sdm", "sdem", "slx"]
@@ -100,3 +105,42 @@ class ModelSpec:
         from dataclasses import replace
 
         return replace(self, **changes)  # type: ignore[arg-type]
+
+
+def require_weights(w: object) -> None:
+    """Refuse anything but a :class:`~spatialpanel.weights.core.SpatialWeights` as ``w``."""
+    from spatialpanel.weights.core import SpatialWeights
+
+    if not isinstance(w, SpatialWeights):
+        raise WeightsError(
+            f"w must be a spatialpanel SpatialWeights; got {type(w).__name__}. Build it with "
+            "SpatialWeights.from_array(matrix, ids=ids)."
+        )
+
+
+def regressors(
+    *, y: str, x: str | Sequence[str], durbin: Sequence[str] | None, model: str
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The validated regressor names and W·x names of a ``model`` (``durbin=None``: all of x
+    for SDM/SDEM/SLX, none for SAR/SEM)."""
+    xs = (str(x),) if isinstance(x, str) else tuple(str(v) for v in x)
+    if not xs and model not in ("sar", "sem"):
+        raise ConfigError(f"x is empty; model={model!r} needs at least one regressor.")
+    if len(set(xs)) != len(xs) or y in xs:
+        raise ConfigError(f"x={list(xs)} repeats a name or contains y={y!r}; list each once.")
+    if model in ("sar", "sem"):
+        if durbin:
+            raise ConfigError(
+                f"durbin={list(durbin)} is given but model={model!r} has no W·x terms; use "
+                "model='sdm' or 'sdem', or drop durbin."
+            )
+        return xs, ()
+    dur = xs if durbin is None else tuple(str(d) for d in durbin)
+    for d in dur:
+        if d not in xs:
+            raise ConfigError(
+                f"durbin contains {d!r}, which is not in x={list(xs)}." + did_you_mean(d, xs)
+            )
+    if model == "slx" and not dur:
+        raise ConfigError("model='slx' needs at least one W·x term; durbin is empty.")
+    return xs, dur
