@@ -17,8 +17,9 @@ import numpy as np
 import scipy.sparse as sps
 from numpy.typing import NDArray
 
-from spatialpanel.errors import EstimationError, NumericalWarning
+from spatialpanel.errors import NumericalWarning
 from spatialpanel.models.chunked_io import PanelScan
+from spatialpanel.models.design import check_columns
 from spatialpanel.models.information import GOperator
 from spatialpanel.models.spec import ModelSpec
 
@@ -249,33 +250,4 @@ def check_design(
     """The engine's design check (:func:`spatialpanel.models.design.check_design`) on the
     triangular factor: column norms, singular values and regressions of one column on the others
     are those of Z*, because R is an orthogonal transform of it."""
-    absorbed_by = {
-        "entity": "the entity fixed effects (it does not vary over time within regions)",
-        "time": "the time fixed effects (it does not vary across regions within periods)",
-        "twoway": "the two-way fixed effects (it varies only by region or only by period)",
-    }
-    norm = np.sqrt(np.sum(rz**2, axis=0))
-    for j, name in enumerate(names):
-        if norm[j] <= 1e-10 * max(scale[j], 1e-300):
-            why = absorbed_by.get(effects, "a constant")
-            raise EstimationError(
-                f"regressor {name!r} is absorbed by {why}; drop it from x (or durbin) or change "
-                "effects."
-            )
-    zs = rz / norm
-    sv = np.linalg.svd(zs, compute_uv=False)
-    cond = float(sv[0] / sv[-1]) if sv[-1] > 0 else np.inf
-    if cond > 1e10:
-        culprits = []
-        for j, name in enumerate(names):
-            others = np.delete(zs, j, axis=1)
-            if others.shape[1] == 0:
-                continue
-            c, *_ = np.linalg.lstsq(others, zs[:, j], rcond=None)
-            res = zs[:, j] - others @ c
-            if float(res @ res) < 1e-16:
-                culprits.append(name)
-        raise EstimationError(
-            f"the regressors are (nearly) collinear after the {effects} transformation "
-            f"(condition number {cond:.3g}); involved: {culprits or list(names)}. Drop one of them."
-        )
+    check_columns(rz, scale, names, effects)

@@ -23,7 +23,7 @@ from spatialpanel.linalg.within import demean, spatial_lag
 from spatialpanel.models.spec import ModelSpec
 from spatialpanel.weights.core import SpatialWeights
 
-__all__ = ["PanelArrays", "check_design", "panel_arrays", "to_series"]
+__all__ = ["PanelArrays", "check_columns", "check_design", "panel_arrays", "to_series"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -129,13 +129,23 @@ def check_design(
     ``raw`` and ``transformed`` are ``(n, k)``: the regressors before and after the within
     transformation.
     """
+    scale = np.sqrt(np.sum((raw - raw.mean(axis=0)) ** 2, axis=0)) + np.abs(raw).max(axis=0)
+    check_columns(transformed, scale, names, effects)
+
+
+def check_columns(
+    z: NDArray[np.float64], scale: NDArray[np.float64], names: tuple[str, ...], effects: str
+) -> None:
+    """The checks of :func:`check_design` on any matrix with the column space geometry of the
+    transformed design (the design itself, or a triangular factor of it): a column whose norm
+    is below 1e-10 of its raw ``scale`` is absorbed by the effects; a condition number above
+    1e10 names the columns that the others reproduce."""
     absorbed_by = {
         "entity": "the entity fixed effects (it does not vary over time within regions)",
         "time": "the time fixed effects (it does not vary across regions within periods)",
         "twoway": "the two-way fixed effects (it varies only by region or only by period)",
     }
-    scale = np.sqrt(np.sum((raw - raw.mean(axis=0)) ** 2, axis=0)) + np.abs(raw).max(axis=0)
-    norm = np.sqrt(np.sum(transformed**2, axis=0))
+    norm = np.sqrt(np.sum(z**2, axis=0))
     for j, name in enumerate(names):
         if norm[j] <= 1e-10 * max(scale[j], 1e-300):
             why = absorbed_by.get(effects, "a constant")
@@ -143,7 +153,7 @@ def check_design(
                 f"regressor {name!r} is absorbed by {why}; drop it from x (or durbin) or change "
                 "effects."
             )
-    zs = transformed / norm
+    zs = z / norm
     sv = np.linalg.svd(zs, compute_uv=False)
     cond = float(sv[0] / sv[-1]) if sv[-1] > 0 else np.inf
     if cond > 1e10:
