@@ -75,6 +75,7 @@ from spatialpanel.models.spec import (
     LagConvention,
     ModelKind,
     ModelSpec,
+    check_degrees_of_freedom,
     regressors,
     require_weights,
 )
@@ -250,6 +251,7 @@ class ChunkedPanelModel:
             log=log,
         )
         n, t = scan.n, scan.t
+        check_degrees_of_freedom(spec, n=n, t=t, argument="source")
         if t < 2 and spec.effects in ("entity", "twoway"):
             raise DataError(f"effects={spec.effects!r} needs at least two periods; got T = {t}.")
         check_scaling(scan, names)

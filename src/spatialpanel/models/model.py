@@ -42,6 +42,7 @@ from spatialpanel.models.spec import (
     LagConvention,
     ModelKind,
     ModelSpec,
+    check_degrees_of_freedom,
     regressors,
     require_weights,
 )
@@ -144,6 +145,9 @@ class SpatialPanelModel:
         )
         self._index = data.index if isinstance(data, pd.DataFrame) else pd.Index([])
         self._arrays: PanelArrays = panel_arrays(data, w, self._spec)
+        check_degrees_of_freedom(
+            self._spec, n=self._arrays.n, t=self._arrays.t, dynamic=self._dynamic
+        )
 
     @property
     def spec(self) -> ModelSpec:

@@ -19,6 +19,7 @@ __all__ = [
     "LagConvention",
     "ModelKind",
     "ModelSpec",
+    "check_degrees_of_freedom",
     "regressors",
     "require_weights",
 ]
@@ -144,3 +145,25 @@ def regressors(
     if model == "slx" and not dur:
         raise ConfigError("model='slx' needs at least one W·x term; durbin is empty.")
     return xs, dur
+
+
+def check_degrees_of_freedom(
+    spec: ModelSpec, *, n: int, t: int, dynamic: bool = False, argument: str = "data"
+) -> None:
+    """Refuse a panel too small for the model: the observations must exceed the fixed effects
+    absorbed plus the estimated coefficients and the spatial parameter (else σ² has no degrees
+    of freedom and the likelihood is degenerate)."""
+    periods = t - 1 if dynamic else t
+    if periods < (2 if spec.effects in ("entity", "twoway") else 1):
+        return  # the estimators name this case themselves ("needs at least two periods")
+    nobs = n * periods
+    absorbed = {"entity": n, "time": periods, "twoway": n + periods - 1}.get(spec.effects, 0)
+    lags = 2 if dynamic else 0
+    k = len(spec.coef_names) + lags + (1 if spec.spatial else 0)
+    if nobs - absorbed - k < 1:
+        raise ConfigError(
+            f"{argument} has N = {n} regions × T = {periods} periods = {nobs} observations, but "
+            f"model={spec.model!r} with effects={spec.effects!r} uses {absorbed} fixed effects and "
+            f"{k} parameters, which leaves {nobs - absorbed - k} degrees of freedom. Use more "
+            "periods or regions, fewer regressors (x, durbin), or fewer fixed effects."
+        )
