@@ -339,7 +339,7 @@ def _same(a: sps.csr_array, b: sps.csr_array) -> bool:
 class PointTerms:
     """Exact ``(t0, t1, s0, s1)`` of ``A = (I − ρW)⁻¹`` and their ρ-derivatives at given ρ.
 
-    The interface of :meth:`spatialpanel.inference.effects.WeightsSpectrum.terms` for the few ρ
+    The interface of :meth:`spatialpanel.linalg.spectrum.WeightsSpectrum.terms` for the few ρ
     that the delta method needs (each new ρ costs one :meth:`ExactTraces.at` and one sparse
     LU): ``t0 = tr A``, ``t1 = tr(AW)``, ``s0 = 1'A1``, ``s1 = 1'AW1``; derivatives
     ``tr(AWA)``, ``tr(AWAW)``, ``1'AWA1``, ``1'AWAW1``. W must be similar to a symmetric matrix

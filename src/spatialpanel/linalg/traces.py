@@ -48,7 +48,7 @@ class SeriesTraces:
     """Power-series traces of ``(I − ρW)⁻¹`` with Hutchinson moments (see the module docstring).
 
     Build with :meth:`of`; :meth:`terms` has the interface of
-    :meth:`spatialpanel.inference.effects.WeightsSpectrum.terms`. The moments are extended lazily
+    :meth:`spatialpanel.linalg.spectrum.WeightsSpectrum.terms`. The moments are extended lazily
     to the order the requested ρ need.
     """
 
