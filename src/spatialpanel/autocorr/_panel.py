@@ -14,7 +14,7 @@ from __future__ import annotations
 import zlib
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, cast
 
 import numpy as np
 import pandas as pd
@@ -147,11 +147,14 @@ def panel_block(
             )
     ent = data.index.get_level_values(0)
     entities = pd.Index(pd.unique(ent), name=data.index.names[0])
-    periods = pd.Index(sorted(pd.unique(data.index.get_level_values(1))), name=data.index.names[1])
+    periods = _ordered_periods(data.index.get_level_values(1), argument=argument)
     n, t = len(entities), len(periods)
     if len(data) != n * t:
         full = pd.MultiIndex.from_product([entities, periods])
-        missing = [tuple(_py(v) for v in m) for m in full.difference(data.index).tolist()]
+        missing = [
+            tuple(_py(v) for v in m)
+            for m in full.difference(cast(pd.MultiIndex, data.index)).tolist()
+        ]
         raise DataError(
             f"{argument} is unbalanced: {len(missing)} region-years are missing, e.g. "
             f"{missing[:10]}. Fill them (spatialpanel.fill_missing) or drop those regions."
@@ -170,7 +173,7 @@ def panel_block(
         ti, ni, ci = np.nonzero(bad)
         by_year: dict[object, list[object]] = {}
         for s_, i in zip(ti, ni, strict=True):
-            by_year.setdefault(_py(periods[s_]), []).append(_py(entities[i]))
+            by_year.setdefault(_py(periods[int(s_)]), []).append(_py(entities[int(i)]))
         years = "; ".join(f"year {y}: regions {r[:10]}" for y, r in list(by_year.items())[:5])
         where = [
             f"region {_py(entities[i])!r}, year {_py(periods[s_])!r}, column {cols[c]!r}"
@@ -273,3 +276,33 @@ def permutation_p(observed: float, sims: NDArray[np.float64], alternative: str) 
     if alternative == "less":
         return float(less)
     return float(min(1.0, 2.0 * min(greater, less)))
+
+
+def _ordered_periods(labels: pd.Index, *, argument: str) -> pd.Index:
+    """The distinct period labels in time order.
+
+    Numbers, dates and pandas Periods sort as such; text labels that are all integers or
+    decimals (``"1"``, ``"2"``, …, ``"10"``) sort by their value, not as text (``"10"`` before
+    ``"2"`` would silently scramble the time order of lags); other text sorts as text (ISO
+    dates such as ``"2014-03"`` or ``"2014Q1"`` are then in time order). Labels of mixed types
+    are refused.
+    """
+    uniq = pd.Index(pd.unique(labels), name=labels.name)
+    kinds = {type(v) for v in uniq}
+    if len(kinds) > 1 and not all(issubclass(k, (int, float, np.number)) for k in kinds):
+        shown = [f"{_py(v)!r} ({type(v).__name__})" for v in uniq[:6]]
+        raise DataError(
+            f"the time labels of {argument} ({labels.name!r}) mix types: {shown}; make them "
+            "all numbers (e.g. data.rename(index=int, level=1)) or all text."
+        )
+    if len(uniq) and all(isinstance(v, str) for v in uniq):
+        as_num = pd.to_numeric(pd.Series(list(uniq)), errors="coerce")
+        if as_num.notna().all():
+            return uniq[np.argsort(as_num.to_numpy(), kind="stable")]
+    try:
+        return uniq.sort_values()
+    except TypeError as exc:  # e.g. unorderable objects
+        raise DataError(
+            f"the time labels of {argument} ({labels.name!r}) cannot be put in order ({exc}); "
+            "use numbers, dates or text."
+        ) from exc

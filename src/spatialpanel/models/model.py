@@ -42,6 +42,7 @@ from spatialpanel.models.spec import (
     LagConvention,
     ModelKind,
     ModelSpec,
+    check_consecutive_periods,
     check_degrees_of_freedom,
     regressors,
     require_weights,
@@ -145,9 +146,10 @@ class SpatialPanelModel:
         )
         self._index = data.index if isinstance(data, pd.DataFrame) else pd.Index([])
         self._arrays: PanelArrays = panel_arrays(data, w, self._spec)
-        check_degrees_of_freedom(
-            self._spec, n=self._arrays.n, t=self._arrays.t, dynamic=self._dynamic
-        )
+        n_lags = len(self._lags) if self._dynamic else 0
+        check_degrees_of_freedom(self._spec, n=self._arrays.n, t=self._arrays.t, n_lags=n_lags)
+        if self._dynamic:
+            check_consecutive_periods(list(self._arrays.periods))
 
     @property
     def spec(self) -> ModelSpec:

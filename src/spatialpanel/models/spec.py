@@ -19,6 +19,7 @@ __all__ = [
     "LagConvention",
     "ModelKind",
     "ModelSpec",
+    "check_consecutive_periods",
     "check_degrees_of_freedom",
     "regressors",
     "require_weights",
@@ -148,22 +149,64 @@ def regressors(
 
 
 def check_degrees_of_freedom(
-    spec: ModelSpec, *, n: int, t: int, dynamic: bool = False, argument: str = "data"
+    spec: ModelSpec, *, n: int, t: int, n_lags: int = 0, argument: str = "data"
 ) -> None:
     """Refuse a panel too small for the model: the observations must exceed the fixed effects
     absorbed plus the estimated coefficients and the spatial parameter (else σ² has no degrees
-    of freedom and the likelihood is degenerate)."""
+    of freedom and the likelihood is degenerate). ``n_lags``: the time lags of a dynamic model
+    (which also lose the first period)."""
+    dynamic = n_lags > 0
     periods = t - 1 if dynamic else t
     if periods < (2 if spec.effects in ("entity", "twoway") else 1):
         return  # the estimators name this case themselves ("needs at least two periods")
     nobs = n * periods
     absorbed = {"entity": n, "time": periods, "twoway": n + periods - 1}.get(spec.effects, 0)
-    lags = 2 if dynamic else 0
-    k = len(spec.coef_names) + lags + (1 if spec.spatial else 0)
+    k = len(spec.coef_names) + n_lags + (1 if spec.spatial else 0)
     if nobs - absorbed - k < 1:
         raise ConfigError(
             f"{argument} has N = {n} regions × T = {periods} periods = {nobs} observations, but "
             f"model={spec.model!r} with effects={spec.effects!r} uses {absorbed} fixed effects and "
             f"{k} parameters, which leaves {nobs - absorbed - k} degrees of freedom. Use more "
             "periods or regions, fewer regressors (x, durbin), or fewer fixed effects."
+        )
+
+
+def check_consecutive_periods(periods: Sequence[object], *, argument: str = "data") -> None:
+    """A dynamic model lags y by one period: refuse period labels whose spacing cannot be
+    checked (text that is not a number) or is uneven (a missing year), naming the gap."""
+    import numpy as np
+    import pandas as pd
+
+    from spatialpanel.errors import DataError
+
+    idx = pd.Index(list(periods))
+    if len(idx) < 2:
+        return
+    if isinstance(idx, pd.PeriodIndex) or all(isinstance(p, pd.Period) for p in idx):
+        steps = np.diff([p.ordinal for p in idx])
+    elif isinstance(idx, pd.DatetimeIndex):
+        if pd.infer_freq(idx) is None and len(idx) >= 3:
+            raise DataError(
+                f"dynamic=True lags y by one period, but the dates of {argument} are not evenly "
+                f"spaced ({[str(v.date()) for v in idx[:8]]}); fill the missing periods "
+                "(spatialpanel.fill_missing) or use integer years."
+            )
+        return
+    else:
+        num = pd.to_numeric(pd.Series(list(idx)), errors="coerce")
+        if num.isna().any():
+            raise DataError(
+                f"dynamic=True lags y by one period, but the time labels of {argument} "
+                f"({list(idx[:5])} …) are text whose order and spacing cannot be checked; use "
+                "integer years or dates."
+            )
+        steps = np.diff(num.to_numpy(dtype=float))
+    if len(steps) and not np.allclose(steps, steps[0]):
+        j = int(np.argmax(~np.isclose(steps, steps[0])))
+        before, after = (v.item() if isinstance(v, np.generic) else v for v in idx[j : j + 2])
+        raise DataError(
+            f"dynamic=True lags y by one period, but the periods of {argument} are not evenly "
+            f"spaced: {before!r} is followed by {after!r} (step {steps[j]:g}, elsewhere "
+            f"{steps[0]:g}). The lag would reach across the gap; fill the missing period "
+            "(spatialpanel.fill_missing) or drop the earlier years."
         )
