@@ -163,8 +163,9 @@ def fit_random(arrays: PanelArrays, spec: ModelSpec, ld: LogDet | None) -> REEst
                 return None
             th = best_theta(r)[0]
             ssr, _, v = _ssr(mom.at(th), r, lag)
-            # envelope theorem: d/dρ of the profile = ∂/∂ρ at θ̂(ρ); ∂SSR/∂ρ = 2 v'S[:, Wy]
-            ds = 2.0 * float(v @ mom.at(th)[:, 1])
+            # envelope theorem: d/dρ of the profile = ∂/∂ρ at θ̂(ρ); v = (1, -ρ, -β), so
+            # ∂SSR/∂ρ = 2 v'S ∂v/∂ρ = -2 v'S[:, Wy]
+            ds = -2.0 * float(v @ mom.at(th)[:, 1])
             return float(-0.5 * nt * ds / ssr + t * dld)
 
         def upper(r: float) -> float:
