@@ -374,10 +374,16 @@ SENTENCES: tuple[Tpl, ...] = (
         "its neighbours changed quadrant of the Moran scatterplot).",
         "{var} 的逐年 LISA 转移中有 {s} 属于类型 0（本省及其邻域在莫兰散点图中的象限均未改变）。",
     ),
-    Tpl(
-        "The national {what} of {var:raw} went from {a} in {t0} to {b} in {t1}, {conv} over the "
-        "period.",
-        "全国层面 {var} 的{what}由 {t0} 年的 {a} 变为 {t1} 年的 {b}，样本期内{conv}。",
+    *(
+        Tpl(
+            f"The national {en} of {{var:raw}} went from {{a}} in {{t0}} to {{b}} in {{t1}}, "
+            "{conv} over the period.",
+            f"全国层面 {{var}} 的{zh}由 {{t0}} 年的 {{a}} 变为 {{t1}} 年的 {{b}}，"
+            "样本期内{conv}。",
+        )
+        # the measure is listed, not a placeholder: "coefficient of variation of x" would split
+        # at its first " of "
+        for en, zh in (("standard deviation", "标准差"), ("coefficient of variation", "变异系数"))
     ),
     Tpl(
         "With region and year fixed effects, β = {b} ({p}) for {var:raw}, implying {tail}.",
