@@ -156,11 +156,24 @@ class ChunkedPanelModel:
         check_option("lag_convention", lag_convention, LAG_CONVENTIONS)
         check_option("logdet", logdet, _LOGDETS)
         require_weights(w)
-        if isinstance(batch_rows, bool) or not isinstance(batch_rows, int) or batch_rows < 1:
+        if isinstance(batch_rows, (bool, np.bool_)) or not isinstance(
+            batch_rows, (int, np.integer)
+        ):
+            raise ConfigError(f"batch_rows={batch_rows!r}; use a positive integer, e.g. 131072.")
+        batch_rows = int(batch_rows)
+        if batch_rows < 1:
             raise ConfigError(f"batch_rows={batch_rows!r}; use a positive integer, e.g. 131072.")
         xs, dur = regressors(y=y, x=x, durbin=durbin, model=model)
         if entity == time:
             raise ConfigError(f"entity and time name the same column {entity!r}; give two columns.")
+        for arg, names in (("y", [y]), ("x", list(xs))):
+            for name in names:
+                if name in (entity, time):
+                    raise ConfigError(
+                        f"{arg} names {name!r}, the {'entity' if name == entity else 'time'} "
+                        "column of the panel; it cannot also be a variable of the model. Copy "
+                        "it to a column of another name if you want it as a regressor."
+                    )
         self._spec = ModelSpec(
             model=str(model),
             effects=str(effects),
