@@ -26,7 +26,7 @@ import scipy.sparse as sps
 from numpy.typing import NDArray
 from scipy import stats
 
-from spatialpanel.errors import EstimationError, check_option
+from spatialpanel.errors import DataError, EstimationError, check_option
 from spatialpanel.inference._panel import panel_arrays
 from spatialpanel.linalg.within import demean, spatial_lag
 from spatialpanel.weights.core import SpatialWeights
@@ -75,6 +75,11 @@ def ols_fit(
     """OLS of ``y`` on ``x`` after removing the fixed ``effects`` (intercept when pooled)."""
     check_option("effects", effects, _EFFECTS)
     panel = panel_arrays(data, y=y, x=x, w=w)
+    if effects in ("entity", "twoway") and panel.y.shape[0] < 2:
+        raise DataError(
+            f"effects={effects!r} needs at least two periods; data has one "
+            f"({panel.times[0]!r}). Use effects='pooled' or 'time', or add periods."
+        )
     yd = demean(panel.y, effects)
     xd = demean(panel.x, effects)
     names = list(panel.x_names)
@@ -288,6 +293,11 @@ def bsk_tests(data: pd.DataFrame, *, y: str, x: Sequence[str], w: SpatialWeights
     fit = ols_fit(data, y=y, x=x, w=w, effects="pooled")
     mat = sps.csr_array(w.sparse)
     t, n = fit.y.shape
+    if t < 2:
+        raise DataError(
+            "the Baltagi-Song-Koh tests need at least two periods (LM_mu tests for random "
+            "entity effects across periods); data has one. Use lm_tests(..., effects='pooled')."
+        )
     e = fit.resid
     ee = float(np.sum(e * e))
     g_ = float(np.sum(e.sum(axis=0) ** 2)) / ee - 1.0
