@@ -139,6 +139,22 @@ CELLS: tuple[Tpl, ...] = (
         "w_ij = 1/d_ij^2，d 为省会城市间的大圆距离（千米，R = {r}）",
     ),
     Tpl(
+        "w_ij = 1/d_ij, d = great-circle km between capitals (R = {r}), 0 beyond {c} km",
+        "w_ij = 1/d_ij，d 为省会城市间的大圆距离（千米，R = {r}），超过 {c} 千米时为 0",
+    ),
+    Tpl(
+        "w_ij = 1/d_ij^{p}, d = great-circle km between capitals (R = {r}), 0 beyond {c} km",
+        "w_ij = 1/d_ij^{p}，d 为省会城市间的大圆距离（千米，R = {r}），超过 {c} 千米时为 0",
+    ),
+    Tpl(
+        "w_ij = 1/d_ij^{p}, d = great-circle km between capitals (R = {r})",
+        "w_ij = 1/d_ij^{p}，d 为省会城市间的大圆距离（千米，R = {r}）",
+    ),
+    Tpl(
+        "w_ij = 1 if j is one of the {k} capitals nearest to i",
+        "j 为距 i 最近的 {k} 个省会城市之一时 w_ij = 1",
+    ),
+    Tpl(
         "w_ij = 1/|g_i − g_j|, g_i = mean of {v:raw} in {span}",
         "w_ij = 1/|g_i − g_j|，g_i 为 {v} 在 {span} 年的均值",
     ),

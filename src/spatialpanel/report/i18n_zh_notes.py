@@ -323,6 +323,14 @@ NOTES: tuple[Tpl, ...] = (
         "Dagum（1997）分解，不加权（每个地区计一次）；分组：{g}。",
     ),
     Tpl(
+        "Dagum (1997) decomposition, population-weighted; groups: {g:raw}.",
+        "Dagum（1997）分解，按人口加权；分组：{g}。",
+    ),
+    Tpl(
+        "Spatial β skipped: no weights named {w:raw}.",
+        "未估计空间 β 收敛：没有名为 {w} 的权重矩阵。",
+    ),
+    Tpl(
         "G = G_w + G_nb + G_t; shares in percent of G. Pairs take the higher-mean group first.",
         "G = G_w + G_nb + G_t；贡献率为占 G 的百分比。组对中均值较高的组列在前。",
     ),
