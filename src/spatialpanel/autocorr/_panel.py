@@ -65,6 +65,14 @@ def check_panel_index(obj: object, *, argument: str) -> None:
             f"{argument} must have a two-level (entity, time) MultiIndex; it has "
             f"{index.nlevels} levels. Set it with {argument}.set_index(['region', 'year'])."
         )
+    for level, role in ((0, "region"), (1, "year")):
+        labels = index.get_level_values(level)
+        if labels.hasnans:
+            where = [tuple(_py(v) for v in r) for r in index[labels.isna()].tolist()[:5]]
+            raise DataError(
+                f"{argument} has rows without a {role} label ({index.names[level]!r} is missing), "
+                f"e.g. {where}; fill or drop them before the analysis."
+            )
     if index.has_duplicates:
         dup = [tuple(_py(v) for v in d) for d in index[index.duplicated()].unique().tolist()]
         raise DataError(

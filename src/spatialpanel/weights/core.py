@@ -357,8 +357,15 @@ def check_ids_match(w_ids: pd.Index, data_ids: pd.Index, *, what: str = "the dat
     missing = [i for i in data_ids if i not in w_set]
     extra = [i for i in w_ids if i not in data_set]
     if missing or extra or len(w_ids) != len(data_ids):
+        as_text = {str(i) for i in w_ids} == {str(i) for i in data_ids}
+        hint = (
+            f" They match only as text: w's ids are {type(w_ids[0]).__name__}, the data's "
+            f"{type(data_ids[0]).__name__}; convert one of them (e.g. ids=[str(i) for i in ids])."
+            if as_text and len(w_ids) and len(data_ids)
+            else ""
+        )
         raise WeightsError(
             f"the weights' ids do not match {what}: regions in the data but not in w: "
             f"{missing[:10]}; regions in w but not in the data: {extra[:10]}. Build w for the "
-            "same regions (or subset the data) so both have the same ids."
+            "same regions (or subset the data) so both have the same ids." + hint
         )
