@@ -9,7 +9,6 @@ and collinear regressors), each from the moments only.
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -17,9 +16,8 @@ import numpy as np
 import scipy.sparse as sps
 from numpy.typing import NDArray
 
-from spatialpanel.errors import NumericalWarning
 from spatialpanel.models.chunked_io import PanelScan
-from spatialpanel.models.design import check_columns
+from spatialpanel.models.design import check_columns, warn_scaling
 from spatialpanel.models.information import GOperator
 from spatialpanel.models.spec import ModelSpec
 
@@ -227,21 +225,7 @@ def r2_within(
 def check_scaling(scan: PanelScan, names: list[str]) -> None:
     """The in-memory engine's scaling warning (standard deviations more than 1e6 apart, or
     magnitudes above 1e9), from the scan's column statistics."""
-    sd = np.sqrt(scan.m2 / (scan.n * scan.t))
-    big = scan.maxabs
-    ok = sd > 0
-    if ok.sum() < 2 and not np.any(big > 1e9):
-        return
-    hi = int(np.argmax(np.where(ok, sd, -np.inf)))
-    lo = int(np.argmin(np.where(ok, sd, np.inf)))
-    if sd[hi] / sd[lo] > 1e6 or np.any(big > 1e9):
-        warnings.warn(
-            f"the variables are on very different scales: {names[hi]!r} has standard deviation "
-            f"{sd[hi]:.3g}, {names[lo]!r} {sd[lo]:.3g} (largest magnitude {big.max():.3g}). "
-            "Rescale them (e.g. thousands instead of units, or logs) to keep numerical precision.",
-            NumericalWarning,
-            stacklevel=4,
-        )
+    warn_scaling(np.sqrt(scan.m2 / (scan.n * scan.t)), scan.maxabs, names)
 
 
 def check_design(

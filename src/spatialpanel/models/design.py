@@ -10,6 +10,7 @@ data, periods sorted.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -104,8 +105,12 @@ def to_series(
 def _check_scaling(values: NDArray[np.float64], names: list[str]) -> None:
     """Warn when y and the regressors live on very different scales (ratio of standard deviations
     above 1e6, or magnitudes above 1e9): the estimates stay correct, but digits are lost."""
-    sd = values.std(axis=0)
-    big = np.abs(values).max(axis=0)
+    warn_scaling(values.std(axis=0), np.abs(values).max(axis=0), names)
+
+
+def warn_scaling(sd: NDArray[np.float64], big: NDArray[np.float64], names: Sequence[str]) -> None:
+    """The scaling warning from each column's standard deviation ``sd`` and largest magnitude
+    ``big`` (shared by the in-memory and the chunked estimators)."""
     ok = sd > 0
     if ok.sum() < 2 and not np.any(big > 1e9):
         return
@@ -117,7 +122,7 @@ def _check_scaling(values: NDArray[np.float64], names: list[str]) -> None:
             f"{sd[hi]:.3g}, {names[lo]!r} {sd[lo]:.3g} (largest magnitude {big.max():.3g}). "
             "Rescale them (e.g. thousands instead of units, or logs) to keep numerical precision.",
             NumericalWarning,
-            stacklevel=4,
+            stacklevel=5,
         )
 
 
