@@ -52,3 +52,17 @@ def test_disparity_notes_of_the_other_options() -> None:
         translate_text("Spatial β skipped: no weights named 'inv'.", "zh")
         == "未估计空间 β 收敛：没有名为 'inv' 的权重矩阵。"
     )
+
+
+@pytest.mark.parametrize(("label", "zh"), [("time", "time"), ("total", "total"), ("cp", "cp")])
+def test_user_labels_that_equal_a_generic_term_stay_as_written(label: str, zh: str) -> None:
+    en = (
+        f"With the contiguity weights, Moran's I of {label} is significant at the 5% level "
+        "(two-sided) in every year; it ranges from 0.100 (2014) to 0.200 (2020)."
+    )
+    assert translate_text(en, "zh").startswith(f"在 contiguity 权重矩阵下，{zh}的全局莫兰指数")
+
+
+def test_demo_labels_are_still_translated() -> None:
+    en = "Global Moran's I of Common prosperity (contiguity weights)"
+    assert translate_text(en, "zh") == "共同富裕的全局莫兰指数（contiguity 权重矩阵）"

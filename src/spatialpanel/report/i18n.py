@@ -337,7 +337,7 @@ def _apply(rules: Iterable[Template], text: str) -> str | None:
         if m is None:
             continue
         fields = rule.fields
-        values = {name: _field(m.group(name), fields[name]) for name in fields}
+        values = {name: _field(m.group(name), _kind(name, fields[name])) for name in fields}
         if rule.strict and any(
             values[name] == m.group(name) for name, kind in fields.items() if kind != "raw"
         ):
@@ -350,10 +350,26 @@ _PAREN = re.compile(r"(?P<head>.+?) \((?P<tail>[^()]*)\)")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
 
 
+def _kind(name: str, kind: str) -> str:
+    """A plain placeholder named ``label`` holds a user's label or variable name: it is
+    translated only as a known phrase or place (the demo's index labels), never as a generic
+    term (a variable called ``time`` or ``total`` stays as written)."""
+    return "label" if name == "label" and not kind else kind
+
+
 def _field(value: str, kind: str) -> str:
     """A placeholder's text in Chinese (numbers and identifiers unchanged)."""
     if kind == "raw":
         return value
+    if kind == "label":
+        from spatialpanel.report.i18n_zh import GLOSSARY, PHRASES
+
+        names = _names_zh() | GLOSSARY
+        if value in names:
+            return names[value]
+
+        done = _apply(PHRASES, value)
+        return value if done is None else done
     if kind in ("list", "names"):
         items = value.split(", ")
         items[-1:] = items[-1].split(" and ")

@@ -24,6 +24,7 @@ __all__ = [
     "CELLS",
     "CELL_TERMS",
     "CONVENTIONS",
+    "GLOSSARY",
     "NOTES",
     "PHRASES",
     "SENTENCES",
@@ -33,9 +34,22 @@ __all__ = [
 ]
 
 
+#: The demo study's index and dimension labels (a placeholder that holds a user's label is
+#: translated only through these, the province names and :data:`PHRASES`).
+GLOSSARY: dict[str, str] = {
+    "Urban-rural integration": "城乡融合",
+    "Common prosperity": "共同富裕",
+    "Economic integration": "经济融合",
+    "Factor integration": "要素融合",
+    "Spatial environment integration": "空间环境融合",
+    "Sharing degree": "共享程度",
+    "Affluence level": "富裕程度",
+}
+
 #: Words and fixed phrases that fill placeholders (exact match).
 TERMS: dict[str, str] = (
-    {
+    GLOSSARY
+    | {
         # signs, verdicts, directions
         "positive": "正",
         "negative": "负",
@@ -99,13 +113,6 @@ TERMS: dict[str, str] = (
             "中国省域城乡融合与共同富裕"
         ),
         "data": "数据",
-        "Urban-rural integration": "城乡融合",
-        "Common prosperity": "共同富裕",
-        "Economic integration": "经济融合",
-        "Factor integration": "要素融合",
-        "Spatial environment integration": "空间环境融合",
-        "Sharing degree": "共享程度",
-        "Affluence level": "富裕程度",
         "standard deviation": "标准差",
         "coefficient of variation": "变异系数",
         "σ convergence": "存在 σ 收敛",
