@@ -30,5 +30,6 @@ def test_a_missing_region_label_is_refused() -> None:
 
 def test_ids_that_match_only_as_text_are_named_as_such() -> None:
     data = _data(["1", "2", "3", "4"])
-    with pytest.raises(WeightsError, match=r"match only as text: w's ids are int64, the data's str"):
+    msg = r"match only as text: w's ids are int64, the data's str"
+    with pytest.raises(WeightsError, match=msg):
         sp.SpatialPanelModel(data, y="y", x=["x"], w=_w([1, 2, 3, 4]), model="sar")
