@@ -11,32 +11,13 @@ import numpy as np
 import pandas as pd
 import pytest
 import scipy.sparse as sps
-from scipy.spatial import Delaunay
 
 from spatialpanel.inference.effects import WeightsSpectrum
 from spatialpanel.linalg.logdet import logdet, symmetric_scale
 from spatialpanel.linalg.traces import SeriesTraces, series_order
 from spatialpanel.models.information import DENSE_LIMIT, GOperator
-
-
-def _lattice(n: int) -> sps.csr_array:
-    cols = int(np.ceil(np.sqrt(n)))
-    idx = np.arange(n)
-    right = idx[(idx % cols + 1 < cols) & (idx + 1 < n)]
-    down = idx[idx + cols < n]
-    rows = np.concatenate([right, down])
-    nbrs = np.concatenate([right + 1, down + cols])
-    a = sps.coo_array((np.ones(rows.size), (rows, nbrs)), shape=(n, n))
-    return sps.csr_array(((a + a.T) > 0).astype(float))
-
-
-def _delaunay(n: int, seed: int = 3) -> sps.csr_array:
-    pts = np.random.default_rng(seed).random((n, 2))
-    s = Delaunay(pts).simplices
-    rows = np.concatenate([s[:, 0], s[:, 1], s[:, 2]])
-    nbrs = np.concatenate([s[:, 1], s[:, 2], s[:, 0]])
-    a = sps.coo_array((np.ones(rows.size), (rows, nbrs)), shape=(n, n))
-    return sps.csr_array(((a + a.T) > 0).astype(float))
+from tests.graphs import delaunay as _delaunay
+from tests.graphs import lattice as _lattice
 
 
 def _rowstd(a: sps.csr_array) -> sps.csr_array:

@@ -20,29 +20,8 @@ import pandas as pd
 import pytest
 import scipy.sparse as sps
 import scipy.sparse.linalg as spla
-from scipy.spatial import Delaunay
 
-
-def lattice(n: int) -> sps.csr_array:
-    """Binary rook contiguity of the first ``n`` cells (row-major) of a square-ish lattice."""
-    cols = int(np.ceil(np.sqrt(n)))
-    idx = np.arange(n)
-    right = idx[(idx % cols + 1 < cols) & (idx + 1 < n)]
-    down = idx[idx + cols < n]
-    rows = np.concatenate([right, down])
-    nbrs = np.concatenate([right + 1, down + cols])
-    a = sps.coo_array((np.ones(rows.size), (rows, nbrs)), shape=(n, n))
-    return sps.csr_array(((a + a.T) > 0).astype(float))
-
-
-def delaunay(n: int, seed: int = 3) -> sps.csr_array:
-    """Binary Delaunay neighbours of ``n`` seeded uniform points."""
-    pts = np.random.default_rng(seed).random((n, 2))
-    s = Delaunay(pts).simplices
-    rows = np.concatenate([s[:, 0], s[:, 1], s[:, 2]])
-    nbrs = np.concatenate([s[:, 1], s[:, 2], s[:, 0]])
-    a = sps.coo_array((np.ones(rows.size), (rows, nbrs)), shape=(n, n))
-    return sps.csr_array(((a + a.T) > 0).astype(float))
+from tests.graphs import delaunay, lattice
 
 
 def inverse_distance(n: int, seed: int = 7) -> sps.csr_array:

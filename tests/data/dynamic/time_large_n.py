@@ -14,43 +14,15 @@ from __future__ import annotations
 import resource
 import sys
 import time
+from pathlib import Path
 
-import numpy as np
 import pandas as pd
-import scipy.sparse as sps
-import scipy.sparse.linalg as spla
 
 import spatialpanel as sp
 
-
-def lattice(rows: int, cols: int) -> sps.csr_array:
-    idx = np.arange(rows * cols).reshape(rows, cols)
-    pairs = [(idx[:-1, :], idx[1:, :]), (idx[:, :-1], idx[:, 1:])]
-    i = np.concatenate([np.concatenate([a.ravel(), b.ravel()]) for a, b in pairs])
-    j = np.concatenate([np.concatenate([b.ravel(), a.ravel()]) for a, b in pairs])
-    n = rows * cols
-    return sps.csr_array((np.ones(i.size), (i, j)), shape=(n, n))
-
-
-def simulate(a: sps.csr_array, periods: int, seed: int, burn: int = 20) -> pd.DataFrame:
-    w = sps.csr_array(a / a.sum(axis=1)[:, None])
-    n = w.shape[0]
-    rng = np.random.default_rng(seed)
-    lu = spla.splu(sps.csc_array(sps.eye_array(n) - 0.3 * w))
-    mu = rng.standard_normal(n)
-    y = np.zeros(n)
-    ys, xs = [], []
-    for t in range(burn + periods):
-        x = rng.standard_normal(n) + 0.5 * mu
-        shock = mu + rng.standard_normal() + 0.5 * rng.standard_normal(n)
-        y = lu.solve(0.5 * y + 0.1 * (w @ y) + x + 0.5 * (w @ x) + shock)
-        if t >= burn:
-            ys.append(y)
-            xs.append(x)
-    index = pd.MultiIndex.from_product(
-        [range(periods), range(n)], names=["year", "region"]
-    ).swaplevel()
-    return pd.DataFrame({"y": np.concatenate(ys), "x": np.concatenate(xs)}, index=index)
+sys.path.insert(0, str(Path(__file__).resolve().parents[3]))  # the repository root
+from tests.graphs import rook_grid as lattice
+from tests.graphs import simulate_dynamic as simulate
 
 
 def main(rows: int, cols: int, periods: int) -> None:
