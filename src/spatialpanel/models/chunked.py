@@ -156,13 +156,12 @@ class ChunkedPanelModel:
         check_option("lag_convention", lag_convention, LAG_CONVENTIONS)
         check_option("logdet", logdet, _LOGDETS)
         require_weights(w)
-        if isinstance(batch_rows, (bool, np.bool_)) or not isinstance(
-            batch_rows, (int, np.integer)
-        ):
+        integral = isinstance(batch_rows, int | np.integer) and not isinstance(
+            batch_rows, bool | np.bool_
+        )
+        if not integral or batch_rows < 1:
             raise ConfigError(f"batch_rows={batch_rows!r}; use a positive integer, e.g. 131072.")
         batch_rows = int(batch_rows)
-        if batch_rows < 1:
-            raise ConfigError(f"batch_rows={batch_rows!r}; use a positive integer, e.g. 131072.")
         xs, dur = regressors(y=y, x=x, durbin=durbin, model=model)
         if entity == time:
             raise ConfigError(f"entity and time name the same column {entity!r}; give two columns.")

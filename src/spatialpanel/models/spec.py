@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
+from spatialpanel.errors import ConfigError, DataError, WeightsError, did_you_mean
 
 __all__ = [
     "BiasCorrection",
@@ -176,8 +176,6 @@ def check_consecutive_periods(periods: Sequence[object], *, argument: str = "dat
     checked (text that is not a number) or is uneven (a missing year), naming the gap."""
     import numpy as np
     import pandas as pd
-
-    from spatialpanel.errors import DataError
 
     idx = pd.Index(list(periods))
     if len(idx) < 2:
