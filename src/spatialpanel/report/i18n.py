@@ -275,7 +275,7 @@ def _cell_zh(text: str) -> str:
 # --------------------------------------------------------------------------- bilingual templates
 
 #: The kinds a placeholder may carry (see :class:`Template`).
-FIELD_KINDS: tuple[str, ...] = ("", "list", "names", "rank", "raw")
+FIELD_KINDS: tuple[str, ...] = ("", "label", "list", "names", "rank", "raw")
 
 
 @dataclass(frozen=True)
@@ -289,8 +289,10 @@ class Template:
         A placeholder may carry a kind: ``{name:list}`` (items separated by ``", "``, joined by
         ``"、"`` in Chinese), ``{name:names}`` (the same for identifiers, copied as they are),
         ``{name:rank}`` (items separated by ``" > "``) or ``{name:raw}`` (an identifier, copied as
-        is). Plain placeholders are copied, or translated when they are a known term, phrase or
-        province name. A name used twice must hold the same text twice.
+        is), ``{name:label}`` (a user's label or variable name: translated only through the demo
+        glossary, province names and phrases, never as a generic term such as "time"). Plain
+        placeholders are copied, or translated when they are a known term, phrase or province
+        name. A name used twice must hold the same text twice.
     zh
         The Chinese text with the same placeholders (without kinds).
     strict
@@ -337,7 +339,7 @@ def _apply(rules: Iterable[Template], text: str) -> str | None:
         if m is None:
             continue
         fields = rule.fields
-        values = {name: _field(m.group(name), _kind(name, fields[name])) for name in fields}
+        values = {name: _field(m.group(name), fields[name]) for name in fields}
         if rule.strict and any(
             values[name] == m.group(name) for name, kind in fields.items() if kind != "raw"
         ):
@@ -348,13 +350,6 @@ def _apply(rules: Iterable[Template], text: str) -> str | None:
 
 _PAREN = re.compile(r"(?P<head>.+?) \((?P<tail>[^()]*)\)")
 _HAN = re.compile(r"[\u4e00-\u9fff]")
-
-
-def _kind(name: str, kind: str) -> str:
-    """A plain placeholder named ``label`` holds a user's label or variable name: it is
-    translated only as a known phrase or place (the demo's index labels), never as a generic
-    term (a variable called ``time`` or ``total`` stays as written)."""
-    return "label" if name == "label" and not kind else kind
 
 
 def _field(value: str, kind: str) -> str:

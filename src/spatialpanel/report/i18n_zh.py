@@ -140,7 +140,7 @@ TERMS: dict[str, str] = (
 
 #: Phrases inside sentences (a placeholder's text, matched in full).
 PHRASES: tuple[Tpl, ...] = (
-    Tpl("{label} index", "{label}指数"),
+    Tpl("{label:label} index", "{label}指数"),
     Tpl("{a} index and {b} index", "{a}指数与{b}指数"),
     Tpl("{k} of {n} years ({years:list})", "在 {n} 个年份中的 {k} 个年份（{years}）"),
     Tpl("direct effect of {core:raw} > 0", "{core} 的直接效应 > 0"),
@@ -251,7 +251,7 @@ SENTENCES: tuple[Tpl, ...] = (
     ),
     # autocorrelation
     Tpl(
-        "With the {w:raw} weights, Moran's I of {label} is significant at the 5% level "
+        "With the {w:raw} weights, Moran's I of {label:label} is significant at the 5% level "
         "(two-sided) in {when}; it ranges from {lo} ({tlo}) to {hi} ({thi}).",
         "在 {w} 权重矩阵下，{label}的全局莫兰指数{when}在 5% 水平上显著（双侧检验）；"
         "其取值介于 {lo}（{tlo} 年）与 {hi}（{thi} 年）之间。",

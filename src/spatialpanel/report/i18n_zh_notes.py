@@ -15,30 +15,42 @@ TITLES: tuple[Tpl, ...] = (
     # data and indices
     Tpl("Descriptive statistics", "描述性统计"),
     Tpl("Audit of every fill, conversion and drop", "数据填补、转换与删除审计"),
-    Tpl("Indicator system of {label} with {method} weights", "{label}评价指标体系及{method}权重"),
-    Tpl("{label}: dimension sub-indices by province and year", "{label}：各省份历年分维度指数"),
+    Tpl(
+        "Indicator system of {label:label} with {method} weights",
+        "{label}评价指标体系及{method}权重",
+    ),
+    Tpl(
+        "{label:label}: dimension sub-indices by province and year",
+        "{label}：各省份历年分维度指数",
+    ),
     Tpl("{name} by province and year", "各省份历年{name}"),
     # evolution
-    Tpl("{label}: growth by province", "{label}：各省份增长情况"),
-    Tpl("{label}: regional means and growth", "{label}：四大地区均值与增长"),
+    Tpl("{label:label}: growth by province", "{label}：各省份增长情况"),
+    Tpl("{label:label}: regional means and growth", "{label}：四大地区均值与增长"),
     Tpl("{name} of selected provinces", "部分省份的{name}"),
     Tpl("{name} by region (means)", "四大地区{name}（均值）"),
     # weights and autocorrelation
     Tpl("Spatial weight matrices", "空间权重矩阵"),
-    Tpl("Global Moran's I of {label} ({w:raw} weights)", "{label}的全局莫兰指数（{w} 权重矩阵）"),
-    Tpl("Geary's C of {label}", "{label}的吉尔里指数（Geary's C）"),
-    Tpl("Local Moran's I of {label} ({w:raw} weights)", "{label}的局部莫兰指数（{w} 权重矩阵）"),
     Tpl(
-        "Provinces by Moran scatter-plot quadrant, {label} ({w:raw} weights)",
+        "Global Moran's I of {label:label} ({w:raw} weights)",
+        "{label}的全局莫兰指数（{w} 权重矩阵）",
+    ),
+    Tpl("Geary's C of {label:label}", "{label}的吉尔里指数（Geary's C）"),
+    Tpl(
+        "Local Moran's I of {label:label} ({w:raw} weights)",
+        "{label}的局部莫兰指数（{w} 权重矩阵）",
+    ),
+    Tpl(
+        "Provinces by Moran scatter-plot quadrant, {label:label} ({w:raw} weights)",
         "{label}莫兰散点图各象限的省份（{w} 权重矩阵）",
     ),
     Tpl(
-        "Moran scatter plot of {label}, {year} ({w:raw} weights)",
+        "Moran scatter plot of {label:label}, {year} ({w:raw} weights)",
         "{label}莫兰散点图，{year} 年（{w} 权重矩阵）",
     ),
     # maps
-    Tpl("LISA cluster maps of {label} ({w:raw} W)", "{label}的 LISA 集聚图（{w} 权重矩阵）"),
-    Tpl("LISA cluster maps of {label}", "{label}的 LISA 集聚图"),
+    Tpl("LISA cluster maps of {label:label} ({w:raw} W)", "{label}的 LISA 集聚图（{w} 权重矩阵）"),
+    Tpl("LISA cluster maps of {label:label}", "{label}的 LISA 集聚图"),
     # model
     Tpl("LM tests on the OLS residuals", "基于 OLS 残差的 LM 检验"),
     Tpl("LR tests of the fixed effects", "固定效应的似然比（LR）检验"),
@@ -92,10 +104,10 @@ TITLES: tuple[Tpl, ...] = (
         "Coupling coordination degree D of {labels}, by province",
         "各省份{labels}的耦合协调度 D",
     ),
-    Tpl("{label}: obstacle degree of each dimension (%)", "{label}：各维度障碍度（%）"),
-    Tpl("{label}: main obstacles by province, {t}", "{label}：各省份主要障碍因子（{t} 年）"),
+    Tpl("{label:label}: obstacle degree of each dimension (%)", "{label}：各维度障碍度（%）"),
+    Tpl("{label:label}: main obstacles by province, {t}", "{label}：各省份主要障碍因子（{t} 年）"),
     # generic: last
-    Tpl("{label} by province, {years:list}", "{label}的省域空间分布（{years} 年）"),
+    Tpl("{label:label} by province, {years:list}", "{label}的省域空间分布（{years} 年）"),
 )
 
 _SYNTHETIC = "合成数据。"
