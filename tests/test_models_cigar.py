@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import warnings
 from functools import cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -391,10 +392,46 @@ def test_pooled_sar_sem_against_spreg_ml_full() -> None:
             d, y="logc", x=X, w=cigar_weights(), model=kind, effects="pooled"
         ).fit()
         assert res.params.index[0] == "const"
-        np.testing.assert_allclose(res.params.to_numpy(), ref.betas.ravel(), atol=tol)
+        want = ref.betas.ravel()
+        if kind == "sem":
+            want = _spreg_error_optimum(ref, y, x, wl)
+        np.testing.assert_allclose(res.params.to_numpy(), want, atol=tol)
         np.testing.assert_allclose(res.std_errors.to_numpy(), ref.std_err, rtol=1e-5)
         assert res.loglik == pytest.approx(float(ref.logll), abs=1e-6)
         assert res.sigma2 == pytest.approx(float(np.squeeze(ref.sig2)), rel=1e-6)
+
+
+def _spreg_error_optimum(ref: Any, y: np.ndarray, x: np.ndarray, wl: Any) -> np.ndarray:
+    """spreg's ML_Error estimates with λ taken to the optimum of spreg's own concentrated
+    log-likelihood (``spreg.ml_error.err_c_loglik``).
+
+    This likelihood is flat in λ (curvature ≈ 2.6 per unit λ²): spreg's bounded search stops
+    where BLAS rounding of the dense objective hides the slope, which with numpy 2.4 /
+    OpenBLAS 0.3.31 is 3.2e-6 from the optimum (err_c_loglik -804.26187963864 at spreg's λ,
+    -804.26187962670 at ours). Here λ is refined on spreg's own objective from a bracket
+    of ±1e-4 around spreg's λ, and β is spreg's GLS formula at that λ; the test then asks our
+    estimates to match spreg's model, not the stopping point of its search.
+    """
+    from libpysal import weights as lw
+    from scipy.optimize import minimize_scalar
+    from spreg.ml_error import err_c_loglik
+
+    n = len(y)
+    xc = np.column_stack([np.ones(n), x])
+    ylag, xlag = lw.lag_spatial(wl, y), lw.lag_spatial(wl, xc)
+    dense = wl.full()[0]
+    lam0 = float(np.squeeze(ref.lam))
+    best = minimize_scalar(
+        lambda lam: float(err_c_loglik(lam, n, y, ylag, xc, xlag, dense)),
+        bounds=(lam0 - 1e-4, lam0 + 1e-4),
+        method="bounded",
+        options={"xatol": 1e-12},
+    )
+    lam = float(best.x)
+    assert best.fun <= float(err_c_loglik(lam0, n, y, ylag, xc, xlag, dense)) + 1e-12
+    ys, xs = y - lam * ylag, xc - lam * xlag
+    beta = np.linalg.lstsq(xs, ys, rcond=None)[0].ravel()
+    return np.concatenate([beta, [lam]])
 
 
 def test_random_effects_information_against_numerical_hessian() -> None:
