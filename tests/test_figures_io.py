@@ -1,5 +1,8 @@
 """Saving figures once per layout: the files equal matplotlib's own ``bbox_inches="tight"`` output.
 
+(The figures of a run are specifications drawn where they are saved; these tests save ready
+matplotlib figures, which the same machinery accepts, and specifications in ``test_figspec``.)
+
 References (independent of :mod:`spatialpanel.study.figures_io`):
 
 - PNG: ``Figure.savefig(path, dpi=..., bbox_inches="tight")`` of matplotlib (the version installed;
@@ -24,8 +27,7 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from spatialpanel.study.artifacts import FigureArtifact
-from spatialpanel.study.figures_io import WEB_WIDTH, save_figure, save_figures
+from spatialpanel.report.figure_files import WEB_WIDTH, save_figure, save_figures
 
 matplotlib.use("Agg")
 
@@ -139,11 +141,11 @@ def test_web_copy_is_the_resized_png(tmp_path: Path) -> None:
     )
 
 
-def _artifacts() -> list[FigureArtifact]:
+def _artifacts() -> list[tuple[str, Figure]]:
     return [
-        FigureArtifact(key="constrained", title="c", figure=_constrained_figure(1)),
-        FigureArtifact(key="plain", title="p", figure=_plain_figure()),
-        FigureArtifact(key="second", title="s", figure=_constrained_figure(2)),
+        ("constrained", _constrained_figure(1)),
+        ("plain", _plain_figure()),
+        ("second", _constrained_figure(2)),
     ]
 
 
@@ -156,17 +158,17 @@ def _tree(root: Path) -> dict[str, bytes]:
 def test_worker_error_reaches_the_caller(tmp_path: Path) -> None:
     bad = Figure(figsize=(2.0, 2.0))
     bad.text(0.5, 0.5, r"$\frac{$")  # unparsable mathtext: fails when drawn, in the worker
-    figures = [FigureArtifact(key="bad", title="b", figure=bad), *_artifacts()]
+    figures = [("bad", bad), *_artifacts()]
     with pytest.raises(ValueError, match="frac"):
         save_figures(figures, tmp_path, formats=["png"], dpi=DPI, workers=2)
 
 
 def test_figure_jobs_write_the_pngs_first(tmp_path: Path) -> None:
     # one run in this process, one in two forked workers: the same files, the same bytes
-    from spatialpanel.study.figures_io import FigureJobs
+    from spatialpanel.report.figure_files import FigureJobs
 
     figures = _artifacts()
-    state = [(f.figure.dpi, f.figure.get_layout_engine(), f.figure.canvas) for f in figures]
+    state = [(f.dpi, f.get_layout_engine(), f.canvas) for _, f in figures]
     for workers in (1, 2):
         out = tmp_path / f"w{workers}"
         jobs = FigureJobs(figures, out, formats=["svg", "png"], dpi=DPI, workers=workers)
@@ -183,4 +185,4 @@ def test_figure_jobs_write_the_pngs_first(tmp_path: Path) -> None:
     )
     assert one == two
     # the caller's figures are not changed (dpi, layout engine, canvas)
-    assert [(f.figure.dpi, f.figure.get_layout_engine(), f.figure.canvas) for f in figures] == state
+    assert [(f.dpi, f.get_layout_engine(), f.canvas) for _, f in figures] == state

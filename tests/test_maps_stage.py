@@ -78,13 +78,13 @@ def test_choropleths_per_index_and_cluster_maps(tmp_path: Path):
     first = out.figures[0]
     assert first.title == "Common prosperity by province, 2014, 2017, 2020 and 2023"
     assert any("Synthetic" in n for n in first.notes)
-    titles = [ax.get_title() for ax in first.figure.axes if ax.get_title()]
+    titles = [ax.get_title() for ax in first.draw().axes if ax.get_title()]
     assert titles == ["2014", "2017", "2020", "2023"]
     for fig in out.figures:
-        fig.figure.savefig(tmp_path / f"{fig.key}.png", dpi=120)
+        fig.draw().savefig(tmp_path / f"{fig.key}.png", dpi=120)
 
     # the 2020 cluster panel shows the quadrant of significant regions, grey otherwise
-    cluster = out.figures[2].figure
+    cluster = out.figures[2].draw()
     ax2020 = next(ax for ax in cluster.axes if ax.get_title() == "2020")
     drawn = [c for c in _mapdraw.map_geometry().codes if c in set(CODES)]
     colours = ax2020.collections[0].get_facecolors()
@@ -137,8 +137,9 @@ def test_reads_the_output_of_the_local_moran_function(tmp_path: Path):
     figure = out.figures[-1]
     assert figure.key == "lisa_map_cp"
     assert "significant at α = 0.05" in figure.notes[-1]
-    figure.figure.savefig(tmp_path / "lisa_from_local_moran.png", dpi=120)
-    ax2023 = next(ax for ax in figure.figure.axes if ax.get_title() == "2023")
+    drawn = figure.draw()
+    drawn.savefig(tmp_path / "lisa_from_local_moran.png", dpi=120)
+    ax2023 = next(ax for ax in drawn.axes if ax.get_title() == "2023")
     rows = lisa[lisa["year"] == 2023].set_index("province")
     drawn = [c for c in _mapdraw.map_geometry().codes if c in set(CODES)]
     colours = ax2023.collections[0].get_facecolors()

@@ -50,12 +50,20 @@ from spatialpanel.report.tables import write_docx, write_latex, write_markdown
 from spatialpanel.study.artifacts import StageOutput
 from spatialpanel.study.stages import dynamic as dyn_stage
 from spatialpanel.study.stages import robustness as rob_stage
+from spatialpanel.text import to_json
 from tests.test_report_sentences import _autocorr, _growth, _model_sentences, _sentence, _spatial
 
 _WORD = r"[A-Za-z][\w'’\-]*"
 _RUN = re.compile(rf"{_WORD}(?:[ ,;:]+{_WORD}){{3,}}")
 _NUMBER = re.compile(r"(?<![\w.])-?\d+(?:\.\d+)?")
 _CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+
+
+def _zh(text: Any) -> str:
+    """A stage's text in Chinese: a message from the catalogue, English text via the templates."""
+    from spatialpanel.text import Message, render
+
+    return render(text, "zh") if isinstance(text, Message) else translate_text(text, "zh")
 
 
 def english_runs(text: str) -> list[str]:
@@ -129,7 +137,7 @@ def demo_outputs(tmp_path_factory: pytest.TempPathFactory) -> tuple[StageOutput,
     return tuple(outputs)
 
 
-def _texts(outputs: tuple[StageOutput, ...]) -> Iterator[tuple[str, str]]:
+def _texts(outputs: tuple[StageOutput, ...]) -> Iterator[tuple[str, Any]]:
     """(what, English text) for every sentence, title, note and caption of a run."""
     for stage in outputs:
         for s in stage.sentences:
@@ -147,7 +155,8 @@ def _texts(outputs: tuple[StageOutput, ...]) -> Iterator[tuple[str, str]]:
 def test_every_text_of_the_demo_study_is_in_chinese(demo_outputs: tuple[StageOutput, ...]) -> None:
     missing = []
     for what, text in _texts(demo_outputs):
-        zh = translate_text(text, "zh")
+        zh = _zh(text)
+        text = str(text)
         left = english_runs(zh.removeprefix("Table ")) if zh != text else english_runs(text)
         if left or (zh == text and english_runs(text)):
             missing.append(f"{what}: {text!r} -> {zh!r}")
@@ -157,7 +166,8 @@ def test_every_text_of_the_demo_study_is_in_chinese(demo_outputs: tuple[StageOut
 def test_numbers_are_the_same_in_both_languages(demo_outputs: tuple[StageOutput, ...]) -> None:
     n = 0
     for what, text in _texts(demo_outputs):
-        zh = translate_text(text, "zh")
+        zh = _zh(text)
+        text = str(text)
         assert numbers(zh) == numbers(text), f"{what}: {text!r} -> {zh!r}"
         n += bool(numbers(text))
     assert n > 100  # the check ran over the numbered texts, not over nothing
@@ -177,7 +187,13 @@ def demo_saved(demo_outputs: tuple[StageOutput, ...]) -> SavedResults:
             "settings": _jsonable(s.settings),
             "tables": [{"key": t.key, "title": t.title, "notes": list(t.notes)} for t in s.tables],
             "figures": [
-                {"key": f.key, "title": f.title, "notes": list(f.notes), "files": []}
+                {
+                    "key": f.key,
+                    "title": f.title,
+                    "notes": [str(n) for n in f.notes],
+                    "files": [],
+                    "texts": {"notes": [to_json(n) for n in f.notes]},
+                }
                 for f in s.figures
             ],
             "sentences": [{"text": x.text, "sources": list(x.sources)} for x in s.sentences],

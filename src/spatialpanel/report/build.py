@@ -25,6 +25,17 @@ def build_report(results_dir: str | Path, *, lang: str = "en") -> Path:
         raise ConfigError(f"lang={lang!r}; use 'en' or 'zh'.")
     saved = load_results(results_dir)
     root = saved.root
+    from spatialpanel.report.figure_files import draw_saved_figures
+    from spatialpanel.text import Labels
+
+    # the figures in the report's language, drawn from their saved data where not drawn yet
+    draw_saved_figures(
+        root,
+        saved.stages,
+        lang=lang,
+        labels=Labels.from_json(saved.labels),
+        output=saved.figure_output,
+    )
     html = render_html(saved, lang=lang)
     out = root / "report.html"
     out.write_text(html, encoding="utf-8")
@@ -150,12 +161,12 @@ def _stage_settings(saved: SavedResults) -> list[tuple[str, str]]:
     return items
 
 
-def _figure_src(saved: SavedResults, files: list[str]) -> str | None:
-    png = next((p for p in files if p.endswith(".png")), None)
-    if png is None:
+def _figure_src(saved: SavedResults, entry: dict[str, Any], lang: str) -> str | None:
+    from spatialpanel.report.figure_files import figure_picture
+
+    source = figure_picture(saved.root, entry, lang)
+    if source is None:
         return None
-    web = saved.root / "figures" / "web" / Path(png).name
-    source = web if web.is_file() else saved.root / png
     return "data:image/png;base64," + base64.b64encode(source.read_bytes()).decode("ascii")
 
 
@@ -193,7 +204,7 @@ def render_html(saved: SavedResults, *, lang: str = "en") -> str:
             )
         figures = []
         for f in stage["figures"]:
-            src = _figure_src(saved, f["files"])
+            src = _figure_src(saved, f, lang)
             if src is None:
                 continue
             figures.append(

@@ -431,6 +431,19 @@ def localized(saved: SavedResults, lang: str) -> SavedResults:
     def notes(items: Iterable[Any]) -> list[str]:
         return [tr(n) for n in items]
 
+    from spatialpanel.text import Labels, from_json, render
+
+    labels = Labels.from_json(saved.labels)
+
+    def figure_notes(entry: dict[str, Any]) -> list[str]:
+        # notes emitted as messages (stages.json "texts") render from the catalogue
+        emitted = (entry.get("texts") or {}).get("notes")
+        if emitted is None:
+            return notes(entry.get("notes", []))
+        return [
+            tr(n) if isinstance(n, str) else render(from_json(n), lang, labels) for n in emitted
+        ]
+
     stages = []
     for stage in saved.stages:
         new = dict(stage)
@@ -442,7 +455,7 @@ def localized(saved: SavedResults, lang: str) -> SavedResults:
             for t in stage.get("tables", [])
         ]
         new["figures"] = [
-            {**f, "title": tr(f["title"]), "notes": notes(f.get("notes", []))}
+            {**f, "title": tr(f["title"]), "notes": figure_notes(f)}
             for f in stage.get("figures", [])
         ]
         stages.append(new)

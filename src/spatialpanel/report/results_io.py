@@ -43,6 +43,8 @@ class SavedResults:
     tables: dict[str, SavedTable]
     data: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
+    labels: dict[str, Any] = field(default_factory=dict)  # the study's labels (Labels.to_json)
+    figure_output: dict[str, Any] = field(default_factory=dict)  # figure formats and dpi
 
 
 def load_results(root: str | Path) -> SavedResults:
@@ -72,6 +74,8 @@ def load_results(root: str | Path) -> SavedResults:
         tables=tables,
         data=dict(data.get("data") or {}),
         versions={str(k): str(v) for k, v in (data.get("versions") or {}).items()},
+        labels=dict(data.get("labels") or {}),
+        figure_output=dict(data.get("figure_output") or {}),
     )
 
 

@@ -33,6 +33,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "missing"): ("linear", "nearest", "mean", "none"),
     ("data", "layout"): ("auto", "long", "wide", "tidy"),
     ("data", "entity_kind"): ("china", "generic"),
+    ("data", "provenance"): ("synthetic", "real_reduced", "real"),
     ("study", "lang"): ("en", "zh"),
     ("model", "kind"): ("sar", "sem", "sdm", "sdem", "slx"),
     ("model", "effects"): ("pooled", "entity", "time", "twoway", "random"),

@@ -30,6 +30,7 @@ class StudyContext:
         ``entity``, ``time``, ``variable``, ``old``, ``new``, ``detail``).
     synthetic
         True when the data is the bundled synthetic demonstration panel.
+
     scores
         Composite index name -> DataFrame with (entity, time) MultiIndex; column ``score`` is the
         index, further columns are the dimension sub-indices.
@@ -48,6 +49,16 @@ class StudyContext:
     scores: dict[str, pd.DataFrame] = field(default_factory=dict)
     weights: dict[str, SpatialWeights] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def provenance(self) -> str:
+        """The data provenance that chooses the mark of figures, sheets and the results folder
+        (:mod:`spatialpanel.report.marks`): ``[data] provenance`` of the study file when given,
+        else ``"synthetic"`` for the bundled demonstration panel and ``"real"`` otherwise."""
+        given = self.config.section("data").get("provenance")
+        if given:
+            return str(given)
+        return "synthetic" if self.synthetic else "real"
 
     def variable(self, name: str) -> pd.Series:
         """A raw panel column or a composite index score, by name."""

@@ -5,9 +5,12 @@ Layout::
     OUT/
       manifest.json        study, data hash, versions, conventions, seed, outputs + hashes
       stages.json          each stage: title, settings, tables, figures, sentences (rebuilds report)
+      README.txt           what the folder holds, and the data-provenance mark
       tables/KEY.csv       one CSV per table (UTF-8 with BOM so Excel shows Chinese correctly)
-      tables.xlsx          every table, a sheet each
-      figures/KEY.png/svg  every figure
+      tables.xlsx          a README sheet, then every table, a sheet each
+      figures/KEY.png      every figure (SVG/PDF too when [outputs] figure_formats asks)
+      figures/web/KEY.png  smaller copies embedded in the reports
+      figures/data/KEY.json  every figure's data (drawn again in another language by `report`)
       report.html, report.docx, tables.tex, tables.md   (see spatialpanel.report)
 
 Everything is deterministic: the same data, study and seed give byte-identical files.
@@ -90,14 +93,42 @@ def _excel_sheet_name(key: str, used: set[str]) -> str:
     return name
 
 
-def _write_workbook(tables: list[TableArtifact], path: Path) -> None:
+def _write_workbook(
+    tables: list[TableArtifact], path: Path, *, title: str = "", mark: str | None = None
+) -> None:
+    """Every table a sheet, after a first sheet "README" listing them; with a provenance
+    ``mark``, every sheet says it in its first row (the table starts on the third) and in its
+    printed header."""
     import datetime as dt
 
+    from openpyxl.styles import Font
+
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        used: set[str] = set()
-        for table in tables:
-            sheet = _excel_sheet_name(table.key, used)
-            table.frame.to_excel(writer, sheet_name=sheet)
+        used: set[str] = {"README"}
+        names = [_excel_sheet_name(table.key, used) for table in tables]
+        readme = writer.book.create_sheet("README")
+        rows: list[tuple[str, str]] = [(title or "spatialpanel results", "")]
+        if mark:
+            rows.append((mark, ""))
+        rows += [("", ""), ("Sheet", "Table")]
+        rows += [(name, str(table.title)) for name, table in zip(names, tables, strict=True)]
+        for row in rows:
+            readme.append(list(row))
+        readme["A1"].font = Font(bold=True)
+        if mark:
+            readme["A2"].font = Font(bold=True, color="C00000")
+        readme.column_dimensions["A"].width = 34
+        readme.column_dimensions["B"].width = 90
+        for table, sheet in zip(tables, names, strict=True):
+            table.frame.to_excel(writer, sheet_name=sheet, startrow=2 if mark else 0)
+            if mark:
+                ws = writer.sheets[sheet]
+                ws["A1"] = mark
+                ws["A1"].font = Font(italic=True, color="C00000")
+                ws.oddHeader.center.text = mark
+                ws.oddFooter.center.text = mark
+        if mark:
+            readme.oddHeader.center.text = mark
         fixed = dt.datetime(2000, 1, 1)
         writer.book.properties.created = fixed
         writer.book.properties.modified = fixed
@@ -225,14 +256,24 @@ def write_results(
     tab_dir.mkdir(exist_ok=True)
     fig_dir.mkdir(exist_ok=True)
     outputs_cfg = config.section("outputs")
-    formats = [f for f in outputs_cfg["figure_formats"] if f in ("png", "svg", "pdf")] or ["png"]
+    dpi = int(outputs_cfg["dpi"])
 
-    from spatialpanel.study.figures_io import FigureJobs
+    from spatialpanel.report.figspec import data_file
+    from spatialpanel.report.marks import provenance_mark
+    from spatialpanel.study.figure_output import (
+        figure_formats,
+        start_figures,
+        study_labels,
+        write_readme,
+    )
+    from spatialpanel.text import render, to_json
 
-    # the figures are written in worker processes while the tables are written here; the web
-    # copies (which the report reads) come first, the PNG/SVG/PDF files while the report is built
+    # the figures' data are saved and the figures drawn in worker processes while the tables are
+    # written here; the web copies (which the report reads) come first, the PNG/SVG/PDF files
+    # while the report is built
     all_figures = [fig for stage in stages for fig in stage.figures]
-    figure_jobs = FigureJobs(all_figures, fig_dir, formats=formats, dpi=int(outputs_cfg["dpi"]))
+    figure_jobs = start_figures(out_dir, all_figures, ctx=ctx, dpi=dpi)
+    labels = study_labels(ctx)
     saved = figure_jobs.files
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
@@ -245,13 +286,20 @@ def write_results(
                 {
                     "key": table.key,
                     "title": table.title,
-                    "notes": list(table.notes),
+                    "notes": [str(n) for n in table.notes],
                     "file": f"tables/{table.key}.csv",
                     **shape,
                 }
             )
         figures = [
-            {"key": f.key, "title": f.title, "notes": list(f.notes), "files": saved[f.key]}
+            {
+                "key": f.key,
+                "title": f.title,
+                "notes": [render(n, "en", labels) for n in f.notes],
+                "files": saved[f.key],
+                "data": data_file(f.key),
+                "texts": {"notes": [to_json(n) for n in f.notes]},
+            }
             for f in stage.figures
         ]
         described.append(
@@ -266,13 +314,20 @@ def write_results(
                 ],
             }
         )
-    _write_workbook(all_tables, out_dir / "tables.xlsx")
+    mark = provenance_mark(ctx.provenance)
+    _write_workbook(
+        all_tables,
+        out_dir / "tables.xlsx",
+        title=str(config.section("study").get("title", "")),
+        mark=render(mark, ctx.lang) if mark is not None else None,
+    )
     study_info = {
         "title": config.section("study").get("title", ""),
         "reference": config.section("study").get("reference", ""),
         "study_file": str(config.path) if config.path else "bundled demo study",
         "study_sha256": config.text_hash,
         "synthetic": ctx.synthetic,
+        "provenance": ctx.provenance,
         "seed": ctx.seed,
         "lang": ctx.lang,
     }
@@ -284,6 +339,8 @@ def write_results(
                 "study": study_info,
                 "data": data_info,
                 "versions": versions,
+                "labels": labels.to_json(),
+                "figure_output": {"formats": figure_formats(config), "dpi": dpi},
                 "stages": described,
             },
             ensure_ascii=False,
@@ -293,6 +350,7 @@ def write_results(
         + "\n",
         encoding="utf-8",
     )
+    write_readme(out_dir, ctx=ctx, dpi=dpi, report=report)
     report_path = None
     figure_jobs.wait_raster()
     if report:

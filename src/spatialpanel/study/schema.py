@@ -32,6 +32,7 @@ SECTIONS: dict[str, Spec] = {
         "encoding": ((str,), "auto"),
         "entity_kind": ((str,), "china"),
         "bounds": ((dict,), {}),
+        "provenance": ((str,), None),
     },
     "evolution": {
         "provinces": ((list,), []),
@@ -78,10 +79,11 @@ SECTIONS: dict[str, Spec] = {
         "coupling_systems": ((list,), ["uri", "cp"]),
         "coupling_form": ((str,), "classic"),
         "obstacle_top": ((int,), 3),
+        "kde_min_group_size": ((int,), 5),
     },
     "outputs": {
         "dir": ((str,), "spatialpanel-results"),
-        "figure_formats": ((list,), ["png", "svg"]),
+        "figure_formats": ((list,), ["png"]),
         "dpi": ((int,), 300),
         "report": ((bool,), True),
     },
@@ -90,6 +92,7 @@ SECTIONS: dict[str, Spec] = {
 NAMED_SECTIONS: dict[str, Spec] = {
     "indices": {
         "label": ((str,), None),
+        "label_zh": ((str,), None),
         "method": ((str,), "entropy"),
         "variant": ((str,), "panel"),
         "shift": ((float, int), 0.0001),

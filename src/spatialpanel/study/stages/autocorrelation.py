@@ -78,7 +78,8 @@ def _years_list(years: Sequence[Hashable]) -> str:
 
 def run(ctx: StudyContext) -> StageOutput:
     """Compute the global and local statistics and their tables, figures and sentences."""
-    from spatialpanel.report.moran_plots import moran_scatter
+    from spatialpanel.report.moran_plots import lag_shift_note, moran_spec
+    from spatialpanel.text import Label
 
     cfg = ctx.config.section("autocorrelation")
     variable = str(cfg["variable"])
@@ -100,7 +101,7 @@ def run(ctx: StudyContext) -> StageOutput:
         )
     years = wanted or all_years
     label = str(ctx.config.section("indices").get(variable, {}).get("label", variable))
-    from spatialpanel.report.fonts import cjk_font, figure_fonts
+    from spatialpanel.report.fonts import cjk_font
 
     # Chinese names only when a CJK font can draw them in the figures
     lang = "zh" if ctx.lang == "zh" and cjk_font() is not None else "en"
@@ -244,14 +245,18 @@ def run(ctx: StudyContext) -> StageOutput:
         )
         for year in years:
             title = f"Moran scatter plot of {label}, {year} ({local_name} weights)"
-            with figure_fonts(lang):
-                fig = moran_scatter(series, w, year=year, labels=labels, variable=label)
+            spec = moran_spec(series, w, year=year, variable=Label("variable", variable))
+            shift = lag_shift_note(spec, w, Label("weights", local_name))
             figures.append(
                 FigureArtifact(
                     f"moran_scatter_{year}",
                     title,
-                    fig,
-                    ("Slope of the line = Moran's I (row-standardised weights).", *synthetic),
+                    spec,
+                    (
+                        "Slope of the line = Moran's I (row-standardised weights).",
+                        *((shift,) if shift is not None else ()),
+                        *synthetic,
+                    ),
                 )
             )
         stay: dict[str, list[str]] = {"HH": [], "LL": []}

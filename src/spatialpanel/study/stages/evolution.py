@@ -17,21 +17,17 @@ import pandas as pd
 
 from spatialpanel.data.china import provinces, region_of
 from spatialpanel.errors import ConfigError, did_you_mean
-from spatialpanel.indices.growth import growth_summary
-from spatialpanel.report.evolution_plots import province_trends, region_trends
+from spatialpanel.indices.growth import group_means, growth_summary
+from spatialpanel.report.evolution_plots import trends_spec
+from spatialpanel.report.style import REGION_COLOURS
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages.indices import entity_names, index_name
+from spatialpanel.text import Label, msg
 
 __all__ = ["run", "select_provinces"]
 
 _ALL = "All provinces"
-_REGION_ZH: dict[Hashable, str] = {
-    "east": "东部",
-    "central": "中部",
-    "west": "西部",
-    "northeast": "东北",
-}
 _DIVISIONS: tuple[str, ...] = ("region_4", "region_3belt", "region_3belt_1986")
 
 
@@ -112,19 +108,17 @@ def run(ctx: StudyContext) -> StageOutput:
                 if cfg.get("provinces")
                 else _extremes(score)
             )
-            fig = province_trends(
-                score,
-                entities=selected,
-                names=names,
-                ylabel=index_name(label),
-                synthetic=ctx.synthetic,
-                lang=lang,
+            wide = score.unstack(level=1).loc[selected]
+            spec = trends_spec(
+                wide,
+                names={str(e): Label("region", str(e)) for e in selected},
+                ylabel=Label("variable", name),
             )
             figures.append(
                 FigureArtifact(
                     f"{name}_trend_provinces"[:31],
                     f"{index_name(label)} of selected provinces",
-                    fig,
+                    spec,
                     notes,
                 )
             )
@@ -152,18 +146,20 @@ def run(ctx: StudyContext) -> StageOutput:
                     (*notes, "Unweighted means of the provinces of each region."),
                 )
             )
+            means = group_means(score, groups=groups)
+            spec = trends_spec(
+                means,
+                names={str(g): Label("group", str(g)) for g in means.index},
+                ylabel=Label("variable", name),
+                reference=score.groupby(level=1).mean(),
+                reference_label=msg("All provinces (mean)"),
+                colours={str(g): c for g, c in REGION_COLOURS.items() if g in set(means.index)},
+            )
             figures.append(
                 FigureArtifact(
                     f"{name}_trend_regions"[:31],
                     f"{index_name(label)} by region (means)",
-                    region_trends(
-                        score,
-                        groups=groups,
-                        ylabel=index_name(label),
-                        synthetic=ctx.synthetic,
-                        lang=lang,
-                        group_names=_REGION_ZH if lang == "zh" else None,
-                    ),
+                    spec,
                     notes,
                 )
             )

@@ -19,9 +19,10 @@ import pandas as pd
 from spatialpanel.data.geometry import boundaries
 from spatialpanel.errors import DataError
 from spatialpanel.report.fonts import cjk_font
-from spatialpanel.report.maps import small_multiples
+from spatialpanel.report.maps import map_spec
 from spatialpanel.study.artifacts import FigureArtifact, StageOutput
 from spatialpanel.study.context import StudyContext
+from spatialpanel.text import Label
 
 __all__ = ["run"]
 
@@ -66,21 +67,12 @@ def run(ctx: StudyContext) -> StageOutput:
             if lang == "zh"
             else f"{label} by province, {_years_text(years)}"
         )
-        fig = small_multiples(
-            panels,
-            kind="choropleth",
-            title=title,
-            legend_label=label,
-            cmap="YlOrRd",
-            lang=lang,
-            synthetic=ctx.synthetic,
-            ncols=2 if len(panels) > 1 else 1,
-        )
+        spec = map_spec(panels, kind="choropleth", legend=Label("variable", name), cmap="YlOrRd")
         figures.append(
             FigureArtifact(
                 f"map_{name}",
                 title,
-                fig,
+                spec,
                 (*notes, "One colour scale for all years (pooled minimum to maximum)."),
             )
         )
@@ -117,14 +109,7 @@ def _cluster_figure(
         title = f"{label} LISA 聚类图" + (f"（{w_name} 权重矩阵）" if w_name else "")
     else:
         title = f"LISA cluster maps of {label}" + (f" ({w_name} W)" if w_name else "")
-    fig = small_multiples(
-        panels,
-        kind="cluster",
-        title=title,
-        lang=lang,
-        synthetic=ctx.synthetic,
-        ncols=2 if len(panels) > 1 else 1,
-    )
+    spec = map_spec(panels, kind="cluster")
     key = f"lisa_map_{variable}" if variable else "lisa_map"
     alpha, fdr = lisa.attrs.get("alpha"), lisa.attrs.get("fdr")
     level = f"at α = {alpha}" if alpha is not None else "at the level of the local Moran stage"
@@ -134,7 +119,7 @@ def _cluster_figure(
         + (" after the Benjamini–Hochberg false-discovery-rate correction" if fdr else "")
         + " (conditional permutation p-values)."
     )
-    return FigureArtifact(key, title, fig, (*notes, note))
+    return FigureArtifact(key, title, spec, (*notes, note))
 
 
 def _id_columns(lisa: pd.DataFrame) -> tuple[str, str]:

@@ -1,0 +1,131 @@
+"""The figures of a run: their data saved, their drawing started, the folder's README.
+
+Each figure's specification is written to ``figures/data/KEY.json`` (with the provenance mark of
+the study's data), then drawn in the run's language by
+:class:`~spatialpanel.report.figure_files.FigureJobs` while the tables and the report are written.
+``spatialpanel report DIR --lang zh`` draws the same data in Chinese.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from spatialpanel.report.figspec import data_file, figure_file, write_spec
+from spatialpanel.report.marks import provenance_mark
+from spatialpanel.text import Labels, default_label, render
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.report.figure_files import FigureJobs
+    from spatialpanel.study.artifacts import FigureArtifact
+    from spatialpanel.study.config import StudyConfig
+    from spatialpanel.study.context import StudyContext
+
+__all__ = ["figure_formats", "start_figures", "study_labels", "write_readme"]
+
+
+def study_labels(ctx: StudyContext) -> Labels:
+    """The study's labels: ``ctx.labels`` when the context carries them, else the indices'
+    ``label`` / ``label_zh`` of the study file."""
+    given = getattr(ctx, "labels", None)
+    if isinstance(given, Labels):
+        return given
+    variables: dict[str, dict[str, str]] = {}
+    for name, body in ctx.config.section("indices").items():
+        entry = {"en": str(body.get("label") or default_label(name))}
+        if body.get("label_zh"):
+            entry["zh"] = str(body["label_zh"])
+        variables[str(name)] = entry
+    return Labels({"variable": variables})
+
+
+def figure_formats(config: StudyConfig) -> list[str]:
+    """The figure formats asked for (``[outputs] figure_formats``; PNG when none is known)."""
+    asked = config.section("outputs").get("figure_formats", ["png"])
+    return [f for f in asked if f in ("png", "svg", "pdf")] or ["png"]
+
+
+def start_figures(
+    out_dir: Path, figures: Sequence[FigureArtifact], *, ctx: StudyContext, dpi: int
+) -> FigureJobs:
+    """Write every figure's data and start drawing the figures in the run's language."""
+    from spatialpanel.report.figure_files import FigureJobs, figure_language
+
+    mark = provenance_mark(ctx.provenance)
+    specs = []
+    for figure in figures:
+        spec = replace(figure.spec, mark=mark)
+        write_spec(spec, out_dir / data_file(figure.key))
+        specs.append((figure.key, spec))
+    return FigureJobs(
+        specs,
+        out_dir / "figures",
+        formats=figure_formats(ctx.config),
+        dpi=dpi,
+        lang=figure_language(ctx.lang),
+        labels=study_labels(ctx),
+    )
+
+
+_FOLDER = (
+    ("report.html", "the report: sentences, tables and figures (one file, figures embedded)"),
+    ("report.docx", "the report for Word"),
+    ("tables.tex", "every table for LaTeX"),
+    ("tables.md", "every table in Markdown"),
+    ("tables.xlsx", "every table, a sheet each (the first sheet says what the others hold)"),
+    ("tables/KEY.csv", "every table as CSV (UTF-8 with BOM, machine-readable identifiers)"),
+    ("figures/KEY.png", "every figure as PNG at {dpi} dpi{vector}"),
+    ("figures/web/KEY.png", "smaller copies of the figures, embedded in the reports"),
+    (
+        "figures/data/KEY.json",
+        "the data of every figure: `spatialpanel report DIR --lang zh` "
+        "draws the Chinese figures (figures/KEY.zh.png) from it without refitting",
+    ),
+    ("stages.json", "what every stage computed: titles, notes, sentences, settings"),
+    ("manifest.json", "study, data, software versions and the SHA-256 of every file"),
+)
+
+
+def write_readme(out_dir: Path, *, ctx: StudyContext, dpi: int, report: bool) -> Path:
+    """Write ``README.txt``: what the folder holds and where its numbers come from."""
+    from importlib import metadata
+
+    study = ctx.config.section("study")
+    mark = provenance_mark(ctx.provenance)
+    formats = figure_formats(ctx.config)
+    vector = [f.upper() for f in formats if f != "png"]
+    lines = [f"spatialpanel results: {study.get('title', '')}".rstrip(), ""]
+    if mark is not None:
+        lines += [
+            f"*** {render(mark, 'en')} ***",
+            f"*** {render(mark, 'zh')} ***",
+            "",
+        ]
+        if ctx.provenance == "synthetic":
+            lines += [
+                "Every number in this folder comes from the bundled SYNTHETIC demonstration panel:",
+                "it shows the workflow and must not be cited as a finding about China's provinces.",
+                "",
+            ]
+    lines.append("What this folder holds")
+    for name, what in _FOLDER:
+        if not report and name.startswith(("report.", "tables.tex", "tables.md")):
+            continue
+        text = what.format(
+            dpi=dpi,
+            vector=f" (and {', '.join(vector)})"
+            if vector
+            else " (add 'svg' or 'pdf' to [outputs] figure_formats for vector files)",
+        )
+        lines.append(f"  {name:<24} {text}")
+    lines += [
+        "",
+        "Files in another language carry it before the extension "
+        f"({figure_file('KEY', 'png', 'zh')}).",
+        f"Made by spatialpanel {metadata.version('spatialpanel')}; seed {ctx.seed}.",
+    ]
+    path = out_dir / "README.txt"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
