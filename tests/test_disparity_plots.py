@@ -41,8 +41,8 @@ def test_dagum_figure(panel: pd.Series) -> None:
     # readers' words for the components, the symbol in brackets (mathtext), in the one style
     assert [t.get_text() for t in ax_a.get_legend().get_texts()] == [
         "Overall Gini ($G$)",
-        "Within-group contribution ($G_w$)",
-        "Net between-group contribution ($G_{nb}$)",
+        "Within-group ($G_w$)",
+        "Net between-group ($G_{nb}$)",
         "Transvariation ($G_t$)",
     ]
     assert not ax_a.spines["top"].get_visible() and not ax_a.spines["right"].get_visible()

@@ -12,7 +12,8 @@ References (independent of :mod:`spatialpanel.study.figures_io`):
   for an SVG and at the output dpi for a PNG; we lay it out once at the output dpi, so the SVG
   may differ from matplotlib's by the rounding of text extents: the canvas size is compared to
   0.02 in (about 1.5 pt), the drawn elements exactly (same counts of paths and texts).
-- web copy: Pillow's ``Image.resize(..., LANCZOS, reducing_gap=2.0)`` of the PNG file read back.
+- web copy: Pillow's ``Image.reduce(k)`` of the PNG file read back (the mean of k x k pixels, k
+  the smallest integer that brings the width to at most ``WEB_WIDTH``).
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from spatialpanel.report.figure_files import WEB_WIDTH, save_figure, save_figures
+from spatialpanel.report.figure_files import WEB_WIDTH, save_figure
+from spatialpanel.report.figure_jobs import save_figures
 
 matplotlib.use("Agg")
 
@@ -126,12 +128,13 @@ def test_web_copy_is_the_resized_png(tmp_path: Path) -> None:
     fig.add_subplot().plot([0, 1, 2], [2, 0, 1], lw=3)
     save_figure(fig, tmp_path, "wide", formats=["png"], dpi=300)
     with Image.open(tmp_path / "wide.png") as full:
-        assert full.width > WEB_WIDTH
-        height = round(full.height * WEB_WIDTH / full.width)
-        expected = full.resize((WEB_WIDTH, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        assert WEB_WIDTH < full.width <= 2 * WEB_WIDTH  # reduced by 2: the mean of 2 x 2 blocks
+        expected = full.reduce(2)
+        block = np.asarray(full.convert("RGBA"), dtype=float)[:2, :2].mean(axis=(0, 1))
     with Image.open(tmp_path / "web" / "wide.png") as web:
-        assert web.size == (WEB_WIDTH, height)
+        assert web.size == expected.size == (-(-full.width // 2), -(-full.height // 2))
         np.testing.assert_array_equal(np.asarray(web), np.asarray(expected))
+        np.testing.assert_allclose(np.asarray(web.convert("RGBA"))[0, 0], block, atol=0.5)
 
     small = Figure(figsize=(2.0, 1.5))
     small.add_subplot().plot([0, 1], [0, 1])
@@ -165,7 +168,7 @@ def test_worker_error_reaches_the_caller(tmp_path: Path) -> None:
 
 def test_figure_jobs_write_the_pngs_first(tmp_path: Path) -> None:
     # one run in this process, one in two forked workers: the same files, the same bytes
-    from spatialpanel.report.figure_files import FigureJobs
+    from spatialpanel.report.figure_jobs import FigureJobs
 
     figures = _artifacts()
     state = [(f.dpi, f.get_layout_engine(), f.canvas) for _, f in figures]

@@ -6,9 +6,9 @@ style of :mod:`spatialpanel.report.style`; group names, the variable and every w
 rendered in the figure's language. ``plot_dagum``, ``plot_kde_2d``, ``plot_kde_3d`` and
 ``plot_sigma`` do both at once and return a new matplotlib figure (never shown or saved).
 
-Readers see words, not symbols: the Dagum components are "Within-group contribution (G_w)",
-"Net between-group contribution (G_nb)", "Transvariation (G_t)", with the symbol in brackets
-as the papers write them.
+Readers see words, not bare symbols: the Dagum components are "Within-group (G_w)", "Net
+between-group (G_nb)", "Transvariation (G_t)", with the symbol in brackets as the papers write
+them.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from spatialpanel.disparity.dagum import DagumGiniPanel
 from spatialpanel.disparity.kde import ALL, KernelDensity
 from spatialpanel.errors import ConfigError
 from spatialpanel.report.figspec import FigureSpec, FigureText
+from spatialpanel.report.style import FULL_WIDTH, panel_height
 from spatialpanel.text import Message, msg, numbers
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -49,8 +50,8 @@ _YEAR = msg("Year")
 _ALL_REGIONS = msg("All regions")
 _COMPONENTS: tuple[tuple[str, Message], ...] = (
     ("G", msg("Overall Gini ($G$)")),
-    ("G_w", msg("Within-group contribution ($G_w$)")),
-    ("G_nb", msg("Net between-group contribution ($G_{{nb}}$)")),
+    ("G_w", msg("Within-group ($G_w$)")),
+    ("G_nb", msg("Net between-group ($G_{{nb}}$)")),
     ("G_t", msg("Transvariation ($G_t$)")),
 )
 _SHARES: tuple[tuple[str, Message], ...] = (
@@ -122,15 +123,15 @@ def draw_dagum_spec(spec: FigureSpec, words: Words) -> Figure:
     names = words.by_name(spec.texts.get("groups"))
     years = np.asarray(table.index)
     mark = _marker(years)
-    fig = Figure(figsize=(11, 8), layout="constrained")
+    fig = Figure(figsize=(FULL_WIDTH, 5.8), layout="constrained")
     axes = fig.subplots(2, 2)
     ax = axes[0, 0]
     for key, text in _COMPONENTS:
         ax.plot(years, table[key], marker=mark, label=words(text))
     ax.set_title(words(msg("(a) Gini coefficient and its contributions")))
     ax.set_ylabel(words(msg("Gini coefficient")))
-    ax.set_ylim(bottom=0)
-    ax.legend(loc="best", frameon=True, framealpha=0.9, edgecolor="none")
+    ax.set_ylim(0, 1.55 * float(np.nanmax(table[[k for k, _ in _COMPONENTS]].to_numpy())))
+    ax.legend(loc="upper center", ncol=2, fontsize=7, handlelength=1.5, columnspacing=1.0)
     ax = axes[0, 1]
     shares = table[[k for k, _ in _SHARES]].to_numpy().T
     ax.stackplot(
@@ -139,14 +140,15 @@ def draw_dagum_spec(spec: FigureSpec, words: Words) -> Figure:
     ax.set_ylim(0, 100)
     ax.set_title(words(msg("(b) Contribution rates")))
     ax.set_ylabel(words(msg("Contribution (%)")))
-    ax.legend(loc="lower left", frameon=True, framealpha=0.9, edgecolor="none")
+    ax.legend(loc="lower left", frameon=True, framealpha=0.9, edgecolor="none", fontsize=7.5)
     ax = axes[1, 0]
     for k, col in enumerate(within.columns):
         colour = REGION_COLOURS.get(str(col), PALETTE[k % len(PALETTE)])
         ax.plot(years, within[col], marker=mark, color=colour, label=names.get(str(col), str(col)))
     ax.set_title(words(msg("(c) Within-group Gini coefficients")))
     ax.set_ylabel(words(msg("Gini coefficient")))
-    ax.legend()
+    ax.set_ylim(0, 1.35 * float(np.nanmax(within.to_numpy())) if within.size else 1.0)
+    ax.legend(loc="upper center", ncol=4, fontsize=7, handlelength=1.5, columnspacing=1.0)
     ax = axes[1, 1]
     for column in between.columns:
         a, b = (str(v) for v in column)
@@ -154,10 +156,12 @@ def draw_dagum_spec(spec: FigureSpec, words: Words) -> Figure:
         ax.plot(years, between[column], marker=mark, markersize=3.5, label=pair)
     ax.set_title(words(msg("(d) Between-group Gini coefficients")))
     ax.set_ylabel(words(msg("Gini coefficient")))
-    ax.legend(ncol=2, fontsize=7.5)
+    top = float(np.nanmax(between.to_numpy())) if between.size else 1.0
+    ax.set_ylim(0, 1.45 * top)
+    ax.legend(loc="upper center", ncol=2, fontsize=7, handlelength=1.5, columnspacing=1.0)
     for a in axes.ravel():
         a.set_xlabel(words(_YEAR))
-        year_axis(a, years)
+        year_axis(a, years, max_labels=6)
     return fig
 
 
@@ -324,25 +328,39 @@ def draw_kde_curves_spec(spec: FigureSpec, words: Words) -> Figure:
     chosen, nrow, ncol, curves = _kde_panels(spec)
     names = words.by_name(spec.texts.get("scopes"))
     grid = np.asarray(curves.index, dtype=float)
-    fig = Figure(figsize=(4.2 * ncol, 3.3 * nrow + 0.3), layout="constrained")
+    fig = Figure(figsize=(FULL_WIDTH, panel_height(ncol, 0.8) * nrow + 0.3), layout="constrained")
     axes = np.atleast_1d(fig.subplots(nrow, ncol, squeeze=False)).ravel()
     wanted = spec.options.get("years")
     xlabel = words(spec.texts.get("variable"))
+    handles: list[Any] = []
     for ax, scope in zip(axes, chosen, strict=False):
         dens = curves.xs(scope, axis=1, level=0)
         cols = list(dens.columns) if wanted is None else [y for y in wanted if y in dens.columns]
         cmap = colormaps["viridis"]
         colours = [cmap(v) for v in np.linspace(0.0, 0.9, max(len(cols), 1))]
         part = _support(dens.to_numpy())
-        for colour, year in zip(colours, cols, strict=False):
-            ax.plot(grid[part], dens[year].to_numpy()[part], color=colour, label=str(year), lw=1.2)
+        lines = [
+            ax.plot(grid[part], dens[year].to_numpy()[part], color=colour, label=str(year), lw=1.2)[
+                0
+            ]
+            for colour, year in zip(colours, cols, strict=False)
+        ]
+        handles = handles if len(handles) >= len(lines) else lines
         ax.set_title(names.get(scope, scope))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(words(msg("Density")))
         ax.set_ylim(bottom=0)
-        ax.legend(fontsize=6.5, ncol=2, handlelength=1.5)
     for ax in axes[len(chosen) :]:
         ax.set_visible(False)
+    # one legend of the years for every panel (the colours are the same in each)
+    fig.legend(
+        handles=handles,
+        loc="outside upper center",
+        ncols=min(len(handles), 10),
+        fontsize=7.5,
+        handlelength=1.4,
+        columnspacing=1.0,
+    )
     _footnote(fig, words, spec)
     return fig
 
@@ -350,25 +368,33 @@ def draw_kde_curves_spec(spec: FigureSpec, words: Words) -> Figure:
 def draw_kde_surface_spec(spec: FigureSpec, words: Words) -> Figure:
     """The drawer of :func:`kde_spec` (surface)."""
     from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
 
     chosen, nrow, ncol, curves = _kde_panels(spec)
     names = words.by_name(spec.texts.get("scopes"))
     grid = np.asarray(curves.index, dtype=float)
-    fig = Figure(figsize=(5.0 * ncol, 4.3 * nrow + 0.3), layout="constrained")
+    # fixed margins, no layout engine: constrained layout's first pass can give a 3D axes a
+    # degenerate box (its projection then overflows); the saved file is cut to the tight box
+    height = panel_height(ncol, 0.9) * nrow + 0.3
+    fig = Figure(figsize=(FULL_WIDTH, height))
+    fig.subplots_adjust(left=0.0, right=0.94, bottom=0.45 / height, top=0.96, wspace=0.05)
     for i, scope in enumerate(chosen, start=1):
         ax = fig.add_subplot(nrow, ncol, i, projection="3d")
         dens = curves.xs(scope, axis=1, level=0)
         part = _support(dens.to_numpy())
         years = np.asarray(dens.columns, dtype=float)
-        xx, yy = np.meshgrid(grid[part], years)
-        zz = dens.to_numpy()[part].T
+        # at most 96 columns, every polygon a quad (strides 1): no ragged, NaN-padded polygons
+        cols = np.unique(np.linspace(0, len(grid[part]) - 1, min(len(grid[part]), 96)).round())
+        take = cols.astype(int)
+        xx, yy = np.meshgrid(grid[part][take], years)
+        zz = dens.to_numpy()[part][take].T
         ax.plot_surface(
             xx,
             yy,
             zz,
             cmap="viridis",
-            rcount=len(years),
-            ccount=min(zz.shape[1], 96),
+            rstride=1,
+            cstride=1,
             linewidth=0.2,
             edgecolor="0.3",
             antialiased=True,
@@ -380,6 +406,7 @@ def draw_kde_surface_spec(spec: FigureSpec, words: Words) -> Figure:
         ax.set_zlabel(words(msg("Density")), fontsize=8)
         ax.set_title(names.get(scope, scope))
         ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.view_init(elev=28, azim=-60)
     _footnote(fig, words, spec)
     return fig
@@ -431,7 +458,7 @@ def draw_sigma_spec(spec: FigureSpec, words: Words) -> Figure:
     table = spec.data["table"]
     assert isinstance(table, pd.DataFrame)
     names = words.by_name(spec.texts.get("scopes"))
-    fig = Figure(figsize=(7, 4.2), layout="constrained")
+    fig = Figure(figsize=(FULL_WIDTH, 4.2), layout="constrained")
     ax = fig.subplots()
     years = np.asarray(table.index)
     k = 0

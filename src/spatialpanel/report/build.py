@@ -25,7 +25,7 @@ def build_report(results_dir: str | Path, *, lang: str = "en") -> Path:
         raise ConfigError(f"lang={lang!r}; use 'en' or 'zh'.")
     saved = load_results(results_dir)
     root = saved.root
-    from spatialpanel.report.figure_files import draw_saved_figures
+    from spatialpanel.report.figure_jobs import draw_saved_figures
     from spatialpanel.text import Labels
 
     # the figures in the report's language, drawn from their saved data where not drawn yet
@@ -162,7 +162,7 @@ def _stage_settings(saved: SavedResults) -> list[tuple[str, str]]:
 
 
 def _figure_src(saved: SavedResults, entry: dict[str, Any], lang: str) -> str | None:
-    from spatialpanel.report.figure_files import figure_picture
+    from spatialpanel.report.figure_jobs import figure_picture
 
     source = figure_picture(saved.root, entry, lang)
     if source is None:

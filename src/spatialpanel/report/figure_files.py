@@ -1,84 +1,48 @@
-"""Drawing and saving figures: PNG (the study's dpi), SVG/PDF when asked, and a small web copy
-for the HTML and Word reports.
+"""Saving one figure: PNG (the study's dpi), SVG/PDF when asked, and a small web copy for the
+HTML and Word reports. (Drawing many, in worker processes: :mod:`spatialpanel.report.figure_jobs`.)
 
-Figures arrive as specifications (:class:`~spatialpanel.report.figspec.FigureSpec`) and are drawn
-in the requested language where they are saved, in the worker processes; a ready matplotlib
-figure is saved as it is. File names come from
-:func:`~spatialpanel.report.figspec.figure_file` (``KEY.png`` in English, ``KEY.zh.png`` in
-Chinese).
-
-Each figure is laid out once and every format is written from that one layout:
+File names come from :func:`~spatialpanel.report.figspec.figure_file` (``KEY.png`` in English,
+``KEY.zh.png`` in Chinese). Each figure is laid out once and every format is written from that
+one layout:
 
 1. one layout pass (the figure's layout engine, e.g. constrained layout, runs once, on an Agg
    renderer at the study's dpi, as ``savefig(..., bbox_inches="tight")`` runs it for the PNG);
 2. one tight bounding box (plus matplotlib's ``savefig.pad_inches``), shared by all formats;
 3. one draw per format, with the layout frozen (``savefig`` with an explicit ``Bbox`` does not
    lay the figure out again);
-4. the PNG's pixels are drawn once; the web copy is resized from them in memory (no second
-   draw, no decoding), and the PNG file is those pixels encoded by the ``matplotlib.image.imsave``
-   call of matplotlib's own PNG writer, possibly later (see :class:`FigureJobs`).
+4. the PNG's pixels are drawn once; the PNG file is those pixels encoded by the
+   ``matplotlib.image.imsave`` call of matplotlib's own PNG writer, and the web copy is reduced
+   from them in memory by an integer factor (a box filter: every web pixel the mean of k × k
+   PNG pixels; no second draw, no decoding) to at most :data:`WEB_WIDTH` pixels across.
 
 ``savefig(..., bbox_inches="tight")`` per format laid the figure out and measured it once per
 format and drew it twice per format. The PNGs are byte for byte those of
 ``savefig(..., bbox_inches="tight")``; the SVGs differ from it only in that their layout was
 computed at the study's dpi instead of 72 dpi.
-
-:class:`FigureJobs` runs this in up to two forked worker processes on Linux (which inherit the
-specifications: nothing is pickled), drawing each figure there: the web copies first, largest
-figures first, then the PNG files and the vector files, which the caller can let run while it
-builds the report from the web copies. Workers are started only when they pay: two or more
-figures and two or more CPUs. The bytes written do not depend on the number of workers or on the
-order in which the figures are drawn: each file comes from the same specification by the same
-code, and the SVG ids and metadata are fixed.
-
-:func:`render_figures` draws the figures of a saved results folder (``figures/data/*.json``) in
-another language, for ``spatialpanel report DIR --lang zh``.
 """
 
 from __future__ import annotations
 
 import io
-import os
-import pickle
-import sys
-import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING
 
 import numpy as np
 
-from spatialpanel.report.figspec import FigureSpec, figure_file
+from spatialpanel.report.figspec import figure_file
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
     from PIL import Image
 
-    from spatialpanel.text import Labels
+__all__ = ["WEB_WIDTH", "LaidOut", "save_figure", "web_factor"]
 
-__all__ = [
-    "WEB_WIDTH",
-    "FigureJobs",
-    "draw_saved_figures",
-    "figure_language",
-    "figure_picture",
-    "render_figures",
-    "save_figure",
-    "save_figures",
-]
-
-#: What is saved: a specification (drawn where it is saved) or a ready matplotlib figure.
-Drawable: TypeAlias = "FigureSpec | Figure"
-
-#: Width in pixels of the copy embedded in the HTML report (the 300-dpi PNG stays full size).
+#: Greatest width in pixels of the copy embedded in the HTML and Word reports (the 300-dpi PNG
+#: stays full size).
 WEB_WIDTH = 1400
 #: ``svg.hashsalt``: the SVG's element ids are hashes salted with this, not random.
 _SVG_SALT = "spatialpanel"
-#: Bytes of PNG pixels a process may hold to encode after the report's figures are written
-#: (the demo study holds about 200 MB per worker); beyond, PNGs are encoded at once.
-_HOLD = 1 << 30
-#: Niceness a worker adds once the web copies are written (the caller's report comes first).
-_NICE = 5
 
 
 def save_figure(
@@ -115,10 +79,7 @@ def save_figure(
     list of Path
         The files written: the web copy and the PNG first, then the vector formats.
     """
-    laid_out = _LaidOut(figure, dpi=dpi)
-    return laid_out.write(fig_dir, key, formats, raster=True, lang=lang) + laid_out.write(
-        fig_dir, key, formats, raster=False, lang=lang
-    )
+    return LaidOut(figure, dpi=dpi).write(fig_dir, key, formats, lang=lang)
 
 
 def _name(key: str, fmt: str, lang: str) -> str:
@@ -126,7 +87,7 @@ def _name(key: str, fmt: str, lang: str) -> str:
     return Path(figure_file(key, fmt, lang)).name
 
 
-class _LaidOut:
+class LaidOut:
     """A figure laid out once (steps 1-3 of the module docstring), ready to be written."""
 
     def __init__(self, figure: Figure, *, dpi: int) -> None:
@@ -145,71 +106,35 @@ class _LaidOut:
         # means no engine only while the rc settings below do not ask for one)
         with mpl.rc_context({"figure.autolayout": False, "figure.constrained_layout.use": False}):
             figure.set_layout_engine(None)
-        self._pixels: np.ndarray | None = None
 
     def write(
-        self,
-        fig_dir: Path,
-        key: str,
-        formats: Sequence[str],
-        *,
-        raster: bool,
-        hold: bool = False,
-        lang: str = "en",
+        self, fig_dir: Path, key: str, formats: Sequence[str], *, lang: str = "en"
     ) -> list[Path]:
-        """Write what the report reads (``raster=True``), or the rest (``raster=False``).
-
-        ``raster=True`` draws the PNG's pixels and writes the web copy, and the PNG unless
-        ``hold``: then its pixels are kept and the PNG is encoded by the ``raster=False`` call
-        (its bytes are those of ``savefig``: the same pixels, encoded by the same
-        ``matplotlib.image.imsave`` call). ``raster=False`` writes the vector formats.
-        """
+        """Write the web copy and the PNG (when ``"png"`` is a format), then the vector files."""
         import matplotlib as mpl
 
         written: list[Path] = []
-        if raster and "png" in formats:
-            # 4. draw the PNG's pixels once; the web copy is resized from them
+        if "png" in formats:
+            # 4. draw the PNG's pixels once; the web copy is reduced from them
             self.figure.savefig(io.BytesIO(), format="rgba", dpi=self.dpi, bbox_inches=self.bbox)
             pixels = np.asarray(self.canvas.buffer_rgba())
             web = fig_dir / "web" / _name(key, "png", lang)
             web.parent.mkdir(parents=True, exist_ok=True)
             _web_copy(_image(pixels), web)
-            written.append(web)
-            self._pixels = pixels  # the figure's own canvas: nothing else draws into it
-            if not hold:
-                written.append(self._write_png(fig_dir / _name(key, "png", lang)))
-        if not raster:
-            if self._pixels is not None:
-                written.append(self._write_png(fig_dir / _name(key, "png", lang)))
-            with mpl.rc_context({"svg.hashsalt": _SVG_SALT}):
-                for fmt in formats:
-                    if fmt == "png":
-                        continue
-                    path = fig_dir / _name(key, fmt, lang)
-                    self.figure.savefig(
-                        path,
-                        format=fmt,
-                        dpi=self.dpi,
-                        bbox_inches=self.bbox,
-                        metadata={"Date": None},
-                    )
-                    written.append(path)
+            png = fig_dir / _name(key, "png", lang)
+            # what FigureCanvasAgg.print_png does with the pixels it has drawn
+            mpl.image.imsave(png, pixels, format="png", origin="upper", dpi=self.dpi, metadata={})
+            written += [web, png]
+        with mpl.rc_context({"svg.hashsalt": _SVG_SALT}):
+            for fmt in formats:
+                if fmt == "png":
+                    continue
+                path = fig_dir / _name(key, fmt, lang)
+                self.figure.savefig(
+                    path, format=fmt, dpi=self.dpi, bbox_inches=self.bbox, metadata={"Date": None}
+                )
+                written.append(path)
         return written
-
-    @property
-    def held(self) -> int:
-        """Bytes of PNG pixels held for the ``raster=False`` call."""
-        return 0 if self._pixels is None else int(self._pixels.nbytes)
-
-    def _write_png(self, path: Path) -> Path:
-        import matplotlib as mpl
-
-        # what FigureCanvasAgg.print_png does with the pixels it has drawn
-        pixels, self._pixels = self._pixels, None
-        if pixels is None:  # pragma: no cover - only called with pixels held
-            raise RuntimeError("no PNG pixels drawn")
-        mpl.image.imsave(path, pixels, format="png", origin="upper", dpi=self.dpi, metadata={})
-        return path
 
 
 def _image(rgba: np.ndarray) -> Image.Image:
@@ -218,413 +143,13 @@ def _image(rgba: np.ndarray) -> Image.Image:
     return Image.frombuffer("RGBA", (rgba.shape[1], rgba.shape[0]), rgba, "raw", "RGBA", 0, 1)
 
 
+def web_factor(width: int) -> int:
+    """The integer factor that reduces ``width`` pixels to at most :data:`WEB_WIDTH`."""
+    return max(1, -(-int(width) // WEB_WIDTH))
+
+
 def _web_copy(img: Image.Image, target: Path) -> None:
-    from PIL import Image
-
-    if img.width > WEB_WIDTH:
-        height = round(img.height * WEB_WIDTH / img.width)
-        # reduce by an integer factor first, then LANCZOS: fast and still sharp
-        img = img.resize((WEB_WIDTH, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
+    factor = web_factor(img.width)
+    if factor > 1:
+        img = img.reduce(factor)  # the mean of factor x factor pixels: fast, no ringing
     img.save(target, format="PNG")
-
-
-class FigureJobs:
-    """The figures of a run being drawn and written, in forked worker processes on Linux.
-
-    Every worker takes the next figure (largest first), draws it (a specification, in the
-    language asked for), lays it out, draws its PNG pixels and writes the web copy; when no
-    figure is left it encodes the PNGs and writes the SVG/PDF files of the figures it laid out.
-    So the web copies, which the report reads, are ready early (:meth:`wait_raster`) and the rest
-    is written while the report is built (:meth:`wait_all`). A process holds at most about 1 GiB
-    of drawn pixels; beyond that it writes PNGs at once. With one worker (or off Linux)
-    everything happens in this process, in the same order.
-
-    Parameters
-    ----------
-    figures
-        ``(key, what)`` pairs: ``what`` a :class:`~spatialpanel.report.figspec.FigureSpec`
-        (drawn in ``lang`` with ``labels``) or a matplotlib figure (saved as it is; not changed:
-        workers own copies of it, the serial path copies it).
-    fig_dir
-        Folder of the files (created, with its ``web`` subfolder).
-    formats, dpi
-        As in :func:`save_figure`.
-    lang, labels
-        The language of the figures (and of their file names) and the study's labels.
-    workers
-        Number of processes; default ``min(2, os.cpu_count())``, one for a single figure.
-    """
-
-    def __init__(
-        self,
-        figures: Sequence[tuple[str, Drawable]],
-        fig_dir: Path,
-        *,
-        formats: Sequence[str],
-        dpi: int,
-        lang: str = "en",
-        labels: Labels | None = None,
-        workers: int | None = None,
-    ) -> None:
-        (fig_dir / "web").mkdir(parents=True, exist_ok=True)
-        self._figures = tuple((str(k), f) for k, f in figures)
-        self._dir = fig_dir
-        self._formats, self._dpi = tuple(formats), dpi
-        self._lang, self._labels = lang, labels
-        n = workers if workers is not None else min(2, os.cpu_count() or 1)
-        if not sys.platform.startswith("linux"):
-            n = 1  # worker processes are forked, which only Linux does safely
-        if any(not isinstance(f, FigureSpec) for _, f in self._figures):
-            import matplotlib.pyplot as plt
-
-            for _, f in self._figures:
-                if not isinstance(f, FigureSpec):
-                    plt.close(f)  # released from pyplot, if it manages them
-        self._laid_out: list[tuple[int, _LaidOut]] = []
-        self._workers: list[tuple[Any, Any]] = []  # (process, connection)
-        self._stage = "started"
-        if n > 1 and len(self._figures) > 1:
-            self._start(n)
-
-    @property
-    def files(self) -> dict[str, list[str]]:
-        """Key -> files relative to the results folder (``figures/KEY.png``, ...)."""
-        return {
-            key: [figure_file(key, fmt, self._lang) for fmt in self._formats]
-            for key, _ in self._figures
-        }
-
-    def _start(self, n: int) -> None:
-        import multiprocessing as mp
-
-        _prepare(self._figures, self._lang)
-        ctx = mp.get_context("fork")
-        counter = ctx.Value("i", 0)
-        order = _largest_first(self._figures)
-        for _ in range(min(n, len(order))):
-            receive, send = ctx.Pipe(duplex=False)
-            job = _Job(self._figures, self._dir, self._formats, self._dpi, self._lang, self._labels)
-            process = ctx.Process(target=_work, args=(job, order, counter, send), daemon=True)
-            process.start()
-            send.close()
-            self._workers.append((process, receive))
-        weakref.finalize(self, _stop, list(self._workers))
-
-    def wait_raster(self) -> None:
-        """Return when every web copy is written (the report reads those); the PNGs' pixels are
-        drawn, and each PNG is written by now or encoded with the vector files."""
-        if self._stage != "started":
-            return
-        if self._workers:
-            self._expect("raster")
-        else:
-            job = _Job(self._figures, self._dir, self._formats, self._dpi, self._lang, self._labels)
-            held = 0
-            for i in range(len(self._figures)):
-                laid = job.lay_out(i, copy=True)
-                job.write(laid, i, raster=True, hold=held < _HOLD)
-                held += laid.held
-                self._laid_out.append((i, laid))
-        self._stage = "raster"
-
-    def wait_all(self) -> dict[str, list[str]]:
-        """Return :attr:`files` when every file is written."""
-        self.wait_raster()
-        if self._stage == "raster":
-            if self._workers:
-                self._expect("done")
-                for process, conn in self._workers:
-                    process.join()
-                    conn.close()
-            else:
-                job = _Job(
-                    self._figures, self._dir, self._formats, self._dpi, self._lang, self._labels
-                )
-                for i, laid in self._laid_out:
-                    job.write(laid, i, raster=False)
-                self._laid_out.clear()
-            self._stage = "done"
-        return self.files
-
-    def _expect(self, what: str) -> None:
-        for process, conn in self._workers:
-            try:
-                kind, payload = conn.recv()
-            except EOFError:
-                process.join()
-                _stop(self._workers)
-                raise RuntimeError(
-                    f"a figure worker ended (exit code {process.exitcode}) before writing "
-                    "its figures; run with workers=1 to see the error"
-                ) from None
-            if kind == "error":
-                _stop(self._workers)
-                raise payload
-            if kind != what:  # pragma: no cover - protocol error
-                raise RuntimeError(f"figure worker said {kind!r}, expected {what!r}")
-
-
-class _Job:
-    """What every worker (or the serial path) needs: the figures and how to write them."""
-
-    def __init__(
-        self,
-        figures: tuple[tuple[str, Drawable], ...],
-        fig_dir: Path,
-        formats: tuple[str, ...],
-        dpi: int,
-        lang: str,
-        labels: Labels | None,
-    ) -> None:
-        self.figures, self.fig_dir, self.formats = figures, fig_dir, formats
-        self.dpi, self.lang, self.labels = dpi, lang, labels
-
-    def lay_out(self, i: int, *, copy: bool) -> _LaidOut:
-        """Figure ``i`` drawn (a specification) or copied (a figure, if ``copy``), laid out."""
-        key, what = self.figures[i]
-        try:
-            if isinstance(what, FigureSpec):
-                from spatialpanel.report.drawers import draw
-
-                figure = draw(what, self.lang, self.labels)
-            else:
-                figure = pickle.loads(pickle.dumps(what)) if copy else what
-            return _LaidOut(figure, dpi=self.dpi)
-        except Exception as exc:
-            exc.add_note(f"while drawing figure {key!r}")
-            raise
-
-    def write(self, laid: _LaidOut, i: int, *, raster: bool, hold: bool = False) -> None:
-        _write(
-            laid,
-            self.fig_dir,
-            self.figures[i][0],
-            self.formats,
-            raster=raster,
-            hold=hold,
-            lang=self.lang,
-        )
-
-
-def _prepare(figures: Sequence[tuple[str, Drawable]], lang: str) -> None:
-    """What every worker would otherwise do twice, done once before forking: import the
-    drawers, resolve the fonts and project the map geometry."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.figure
-
-    from spatialpanel.report.drawers import get_drawer
-
-    if lang == "zh":
-        from spatialpanel.report.fonts import cjk_font
-
-        cjk_font()
-    for name in {f.drawer for _, f in figures if isinstance(f, FigureSpec)}:
-        get_drawer(name)
-        if name == "map":
-            from spatialpanel.report._mapdraw import map_geometry
-
-            map_geometry()
-
-
-def _write(
-    laid: _LaidOut,
-    fig_dir: Path,
-    key: str,
-    formats: Sequence[str],
-    *,
-    raster: bool,
-    hold: bool = False,
-    lang: str = "en",
-) -> None:
-    try:
-        laid.write(fig_dir, key, formats, raster=raster, hold=hold, lang=lang)
-    except Exception as exc:
-        exc.add_note(f"while writing figure {key!r}")
-        raise
-
-
-def _work(job: _Job, order: list[int], counter: Any, conn: Any) -> None:
-    """A forked worker: PNGs of the next figures while any is left, then their vector files."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    try:
-        mine: list[tuple[int, _LaidOut]] = []
-        held = 0
-        while True:
-            with counter.get_lock():
-                k = counter.value
-                counter.value += 1
-            if k >= len(order):
-                break
-            i = order[k]
-            # the worker owns its copy of a ready figure (copy-on-write): the parent's is intact
-            laid = job.lay_out(i, copy=False)
-            job.write(laid, i, raster=True, hold=held < _HOLD)
-            held += laid.held
-            mine.append((i, laid))
-        conn.send(("raster", None))
-        # the rest runs beside the caller's report, which waits for nothing: let it go first
-        os.nice(_NICE)
-        for i, laid in mine:
-            job.write(laid, i, raster=False)
-        conn.send(("done", None))
-    except BaseException as exc:
-        try:
-            conn.send(("error", exc))
-        except Exception:  # an exception that does not pickle
-            conn.send(("error", RuntimeError(f"{type(exc).__name__}: {exc}")))
-    finally:
-        conn.close()
-
-
-def _stop(workers: list[tuple[Any, Any]]) -> None:
-    for process, _ in workers:
-        if process.is_alive():
-            process.terminate()
-        process.join()
-
-
-def save_figures(
-    figures: Sequence[tuple[str, Drawable]],
-    fig_dir: Path,
-    *,
-    formats: Sequence[str],
-    dpi: int,
-    lang: str = "en",
-    labels: Labels | None = None,
-    workers: int | None = None,
-) -> dict[str, list[str]]:
-    """Draw and save every figure; return key -> relative file paths (``figures/KEY.png``, ...).
-
-    ``workers`` defaults to ``min(2, os.cpu_count())``; 1 saves in this process. Ready figures
-    are closed (released from pyplot, if it manages them) and not changed. To build something
-    from the PNGs while the vector files are written, use :class:`FigureJobs`.
-    """
-    return FigureJobs(
-        figures, fig_dir, formats=formats, dpi=dpi, lang=lang, labels=labels, workers=workers
-    ).wait_all()
-
-
-#: Relative drawing cost of each drawer (a map panel, a 3D surface panel, ...): workers take the
-#: most expensive figures first so that none is left with a large one at the end.
-_COST: dict[str, float] = {
-    "map": 12.0,
-    "kde_surface": 10.0,
-    "dagum": 5.0,
-    "moran_scatter": 4.0,
-    "kde_curves": 4.0,
-    "trends": 1.5,
-    "sigma": 1.0,
-}
-
-
-def _largest_first(figures: Sequence[tuple[str, Drawable]]) -> list[int]:
-    """Drawing order for the workers: the figures with the most pixels and artists first."""
-
-    def cost(i: int) -> float:
-        what = figures[i][1]
-        if isinstance(what, FigureSpec):
-            panels = max((len(getattr(v, "columns", [])) for v in what.data.values()), default=1)
-            per_panel = what.drawer in ("map", "kde_surface")
-            return _COST.get(what.drawer, 2.0) * (min(panels, 6) if per_panel else 1.0)
-        w, h = what.get_size_inches()
-        artists = sum(len(ax.get_children()) for ax in what.axes)
-        return float(w * h) * (1.0 + len(what.axes)) + 0.05 * artists
-
-    return sorted(range(len(figures)), key=lambda i: (-cost(i), i))
-
-
-def render_figures(
-    root: Path,
-    keys: Sequence[str],
-    *,
-    lang: str,
-    labels: Labels | None = None,
-    formats: Sequence[str] = ("png",),
-    dpi: int = 300,
-    workers: int | None = None,
-) -> dict[str, list[str]]:
-    """Draw the saved figures ``keys`` of the results folder ``root`` in ``lang``.
-
-    Reads each figure's data (``figures/data/KEY.json``) and writes ``figures/KEY.LANG.FMT`` and
-    ``figures/web/KEY.LANG.png`` (plain ``KEY.FMT`` for English). Figures already drawn in
-    ``lang`` (their web copy exists) are not drawn again. Returns key -> the files of every
-    figure (relative to ``root``), the web copies included.
-    """
-    from spatialpanel.report.figspec import data_file, read_spec
-
-    todo = []
-    for key in keys:
-        web = root / figure_file(key, "png", lang, web=True)
-        if not web.is_file():
-            todo.append((key, read_spec(root / data_file(key))))
-    if todo:
-        save_figures(
-            todo,
-            root / "figures",
-            formats=formats,
-            dpi=dpi,
-            lang=lang,
-            labels=labels,
-            workers=workers,
-        )
-    return {
-        key: [figure_file(key, fmt, lang) for fmt in formats]
-        + [figure_file(key, "png", lang, web=True)]
-        for key in keys
-    }
-
-
-def figure_language(lang: str) -> str:
-    """The language figures are drawn in for a report in ``lang``: English for Chinese when no
-    CJK font is installed (the report says so), else ``lang``."""
-    if lang == "zh":
-        from spatialpanel.report.fonts import cjk_font
-
-        return "zh" if cjk_font() is not None else "en"
-    return lang
-
-
-def figure_picture(root: Path, entry: Mapping[str, Any], lang: str) -> Path | None:
-    """The picture of a saved figure (an entry of ``stages.json``) for a report in ``lang``: its
-    web copy in that language, else the run's PNG (``None`` when no PNG was written)."""
-    own = root / figure_file(str(entry["key"]), "png", figure_language(lang), web=True)
-    if own.is_file():
-        return own
-    png = next((p for p in entry.get("files", []) if str(p).endswith(".png")), None)
-    if png is None:
-        return None
-    web = root / "figures" / "web" / Path(png).name
-    return web if web.is_file() else root / png
-
-
-def draw_saved_figures(
-    root: Path,
-    stages: Sequence[Mapping[str, Any]],
-    *,
-    lang: str,
-    labels: Labels | None = None,
-    output: Mapping[str, Any] | None = None,
-) -> dict[str, list[str]]:
-    """Draw the figures of a saved run in ``lang`` where they are not drawn yet (for the report
-    in another language); returns key -> files as :func:`render_figures`."""
-    keys = [
-        str(f["key"])
-        for stage in stages
-        for f in stage.get("figures", [])
-        if f.get("data") and (root / str(f["data"])).is_file()
-    ]
-    if not keys:
-        return {}
-    out = dict(output or {})
-    return render_figures(
-        root,
-        keys,
-        lang=figure_language(lang),
-        labels=labels,
-        formats=tuple(out.get("formats", ("png",))),
-        dpi=int(out.get("dpi", 300)),
-    )

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
 __all__ = [
+    "FULL_WIDTH",
     "GRID",
     "MARKERS",
     "MARK_COLOUR",
@@ -34,6 +35,7 @@ __all__ = [
     "SIZES",
     "add_mark",
     "figure_style",
+    "panel_height",
     "style_rc",
     "year_axis",
 ]
@@ -63,6 +65,9 @@ MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
 #: Light grid and the provenance mark's grey.
 GRID = "#dddddd"
 MARK_COLOUR = "#666666"
+#: Width of a full-width figure in inches (a journal's two-column width, 178 mm); figures are
+#: drawn at the size they are printed, so 9-point text stays 9 points on the page.
+FULL_WIDTH = 7.0
 #: Font sizes in points.
 SIZES: dict[str, float] = {
     "text": 9.0,
@@ -73,6 +78,12 @@ SIZES: dict[str, float] = {
     "small": 7.0,
     "mark": 6.5,
 }
+
+
+def panel_height(ncols: int, aspect: float = 0.8) -> float:
+    """Height in inches of one row of ``ncols`` panels across :data:`FULL_WIDTH` (each panel
+    ``aspect`` times as high as wide)."""
+    return FULL_WIDTH / max(ncols, 1) * aspect
 
 
 def style_rc(lang: str = "en") -> dict[str, Any]:
@@ -158,18 +169,27 @@ def add_mark(fig: Figure, text: str | None) -> None:
     )
 
 
-def year_axis(ax: Axes, years: Iterable[Any], *, rotate: bool | None = None) -> None:
-    """Year ticks: every year for up to 15 years (rotated beyond 10), integer ticks beyond."""
+def year_axis(
+    ax: Axes, years: Iterable[Any], *, rotate: bool | None = None, max_labels: int = 12
+) -> None:
+    """Year ticks: a tick every year for up to 15 years, labelled every year or, beyond
+    ``max_labels`` (narrow panels), every second or third year; integer ticks beyond 15 years."""
     years = list(years)
     values = [float(y) for y in years]
     if len(values) <= 15:
+        step = -(-len(values) // max(max_labels, 1))
         ax.set_xticks(values)
-        ax.set_xticklabels([f"{int(y)}" if float(y).is_integer() else str(y) for y in years])
+        ax.set_xticklabels(
+            [
+                (f"{int(y)}" if float(y).is_integer() else str(y)) if i % step == 0 else ""
+                for i, y in enumerate(years)
+            ]
+        )
     else:
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
-    if rotate if rotate is not None else len(values) > 10:
+    if rotate:
         ax.tick_params(axis="x", labelrotation=45)
     if values:
         ax.set_xlim(min(values) - 0.3, max(values) + 0.3)

@@ -517,7 +517,7 @@ def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
                 continue
             _docx_table(doc, title, _flat(table.frame, lang=lang), table.notes)
         for f in stage["figures"]:
-            from spatialpanel.report.figure_files import figure_picture
+            from spatialpanel.report.figure_jobs import figure_picture
 
             # the web copy (1400 px across 6 in, about 230 dpi) keeps the .docx small and
             # quick to write; the full 300-dpi PNG stays in figures/

@@ -1,14 +1,20 @@
-"""The figures of a run: their data saved, their drawing started, the folder's README.
+"""The figures of a run: their data saved, their drawing started early, the folder's README.
 
-Each figure's specification is written to ``figures/data/KEY.json`` (with the provenance mark of
-the study's data), then drawn in the run's language by
-:class:`~spatialpanel.report.figure_files.FigureJobs` while the tables and the report are written.
-``spatialpanel report DIR --lang zh`` draws the same data in Chinese.
+A :class:`FigureWriter` is opened when the data are read: each stage's figures are handed to it
+as the stage ends, their specifications written as ``figures/data/KEY.json`` (with the provenance
+mark of the study's data) and drawn in the run's language by
+:class:`~spatialpanel.report.figure_jobs.FigureJobs` in worker processes while the later stages
+compute. The files go to a hidden staging folder of the results folder and are moved into
+``figures/`` only when the run is written (:meth:`FigureWriter.finish`); a run that fails leaves
+no figure behind (:meth:`FigureWriter.abort`). ``spatialpanel report DIR --lang zh`` draws the
+same data in Chinese.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import os
+import shutil
+from collections.abc import Iterable
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,12 +24,14 @@ from spatialpanel.report.marks import provenance_mark
 from spatialpanel.text import Labels, default_label, render
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spatialpanel.report.figure_files import FigureJobs
     from spatialpanel.study.artifacts import FigureArtifact
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.study.context import StudyContext
 
-__all__ = ["figure_formats", "start_figures", "study_labels", "write_readme"]
+__all__ = ["FigureWriter", "figure_formats", "study_labels", "write_readme"]
+
+#: The staging folder (inside the results folder) of the figures of a run being written.
+STAGING = ".figures-partial"
 
 
 def study_labels(ctx: StudyContext) -> Labels:
@@ -47,26 +55,70 @@ def figure_formats(config: StudyConfig) -> list[str]:
     return [f for f in asked if f in ("png", "svg", "pdf")] or ["png"]
 
 
-def start_figures(
-    out_dir: Path, figures: Sequence[FigureArtifact], *, ctx: StudyContext, dpi: int
-) -> FigureJobs:
-    """Write every figure's data and start drawing the figures in the run's language."""
-    from spatialpanel.report.figure_files import FigureJobs, figure_language
+class FigureWriter:
+    """The figures of a run: saved as data and drawn as each stage hands them over.
 
-    mark = provenance_mark(ctx.provenance)
-    specs = []
-    for figure in figures:
-        spec = replace(figure.spec, mark=mark)
-        write_spec(spec, out_dir / data_file(figure.key))
-        specs.append((figure.key, spec))
-    return FigureJobs(
-        specs,
-        out_dir / "figures",
-        formats=figure_formats(ctx.config),
-        dpi=dpi,
-        lang=figure_language(ctx.lang),
-        labels=study_labels(ctx),
-    )
+    Parameters
+    ----------
+    out_dir
+        The results folder (a hidden staging folder is made in it).
+    ctx
+        The study context: language, labels, provenance, output settings.
+    workers
+        Drawing processes (see :class:`~spatialpanel.report.figure_jobs.FigureJobs`).
+    """
+
+    def __init__(self, out_dir: Path, ctx: StudyContext, *, workers: int | None = None) -> None:
+        from spatialpanel.report.figure_jobs import FigureJobs, figure_language
+
+        self.out_dir = out_dir
+        self.staging = out_dir / STAGING
+        if self.staging.exists():
+            shutil.rmtree(self.staging)
+        self.mark = provenance_mark(ctx.provenance)
+        self.dpi = int(ctx.config.section("outputs").get("dpi", 300))
+        self.formats = figure_formats(ctx.config)
+        self.jobs = FigureJobs(
+            (),
+            self.staging / "figures",
+            formats=self.formats,
+            dpi=self.dpi,
+            lang=figure_language(ctx.lang),
+            labels=study_labels(ctx),
+            workers=workers,
+            stream=True,
+        )
+
+    def add(self, figures: Iterable[FigureArtifact]) -> None:
+        """Save these figures' data and start drawing them."""
+        specs = []
+        for figure in figures:
+            spec = replace(figure.spec, mark=self.mark)
+            write_spec(spec, self.staging / data_file(figure.key))
+            specs.append((figure.key, spec))
+        self.jobs.submit(specs)
+
+    @property
+    def files(self) -> dict[str, list[str]]:
+        """Key -> figure files relative to the results folder."""
+        return self.jobs.files
+
+    def finish(self) -> dict[str, list[str]]:
+        """Wait for every figure and move the files into ``figures/``; return :attr:`files`."""
+        files = self.jobs.wait_all()
+        source = self.staging / "figures"
+        for path in sorted(source.rglob("*")):
+            if path.is_file():
+                target = self.out_dir / "figures" / path.relative_to(source)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(path, target)
+        shutil.rmtree(self.staging, ignore_errors=True)
+        return files
+
+    def abort(self) -> None:
+        """Stop drawing and remove what was drawn (a stage failed)."""
+        self.jobs.cancel()
+        shutil.rmtree(self.staging, ignore_errors=True)
 
 
 _FOLDER = (

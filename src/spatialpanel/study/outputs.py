@@ -35,6 +35,7 @@ from spatialpanel.study.artifacts import StageOutput, TableArtifact
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.study.context import StudyContext
+    from spatialpanel.study.figure_output import FigureWriter
 
 __all__ = ["check_finite", "normalise_zip", "sha256_file", "write_results", "write_table_csv"]
 
@@ -245,8 +246,14 @@ def write_results(
     ctx: StudyContext,
     stages: tuple[StageOutput, ...],
     report: bool = True,
+    figures: FigureWriter | None = None,
 ) -> tuple[Path, Path | None]:
-    """Write every table, figure and description of a run; return (manifest, report) paths."""
+    """Write every table, figure and description of a run; return (manifest, report) paths.
+
+    ``figures`` is the run's :class:`~spatialpanel.study.figure_output.FigureWriter` when the
+    pipeline started drawing the figures while the stages ran; without it every stage's figures
+    are handed to a new one here.
+    """
     for stage in stages:
         for table in stage.tables:
             check_finite(table)  # before anything is written
@@ -261,20 +268,20 @@ def write_results(
     from spatialpanel.report.figspec import data_file
     from spatialpanel.report.marks import provenance_mark
     from spatialpanel.study.figure_output import (
+        FigureWriter,
         figure_formats,
-        start_figures,
         study_labels,
         write_readme,
     )
     from spatialpanel.text import render, to_json
 
-    # the figures' data are saved and the figures drawn in worker processes while the tables are
-    # written here; the web copies (which the report reads) come first, the PNG/SVG/PDF files
-    # while the report is built
-    all_figures = [fig for stage in stages for fig in stage.figures]
-    figure_jobs = start_figures(out_dir, all_figures, ctx=ctx, dpi=dpi)
+    # the figures are drawn in worker processes (since their stage ended, when the pipeline
+    # started the writer) while the tables are written here
+    if figures is None:
+        figures = FigureWriter(out_dir, ctx)
+        figures.add(fig for stage in stages for fig in stage.figures)
     labels = study_labels(ctx)
-    saved = figure_jobs.files
+    saved = figures.files
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
     for stage in stages:
@@ -291,7 +298,7 @@ def write_results(
                     **shape,
                 }
             )
-        figures = [
+        described_figures = [
             {
                 "key": f.key,
                 "title": f.title,
@@ -308,7 +315,7 @@ def write_results(
                 "title": stage.title,
                 "settings": _jsonable(stage.settings),
                 "tables": tables,
-                "figures": figures,
+                "figures": described_figures,
                 "sentences": [
                     {"text": s.text, "sources": list(s.sources)} for s in stage.sentences
                 ],
@@ -352,12 +359,11 @@ def write_results(
     )
     write_readme(out_dir, ctx=ctx, dpi=dpi, report=report)
     report_path = None
-    figure_jobs.wait_raster()
+    figures.finish()  # every figure in figures/: the report embeds them
     if report:
         from spatialpanel.report.build import build_report
 
         report_path = build_report(out_dir, lang=ctx.lang)
-    figure_jobs.wait_all()
     manifest_path = out_dir / "manifest.json"
     files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != "manifest.json")
     manifest = {
