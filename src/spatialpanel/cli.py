@@ -81,11 +81,11 @@ def run(
     console.print(f"Wrote {n_tables} tables and {n_figs} figures to [bold]{result.out_dir}[/]")
     if result.report is not None:
         console.print(f"Report: [bold]{result.report}[/]")
-    from spatialpanel.report.i18n import translate_text
+    from spatialpanel.text import render
 
     for stage in result.stages:
         for sentence in stage.sentences[:2]:
-            text = translate_text(sentence.text, result.lang)
+            text = render(sentence.text, result.lang, result.labels)
             console.print(f"  • {escape(text)}", highlight=False)
 
 

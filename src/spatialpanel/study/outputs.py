@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,16 +26,19 @@ import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import EstimationError
+from spatialpanel.report.archive import normalise_zip
 from spatialpanel.study.artifacts import StageOutput, TableArtifact
+from spatialpanel.text import Labels, render, to_json
+from spatialpanel.text.frames import split_cells
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.study.context import StudyContext
 
+# normalise_zip lives in spatialpanel.report.archive (the report writes zip containers too)
 __all__ = ["check_finite", "normalise_zip", "sha256_file", "write_results", "write_table_csv"]
 
 _PACKAGES = ("numpy", "scipy", "pandas", "libpysal", "matplotlib", "shapely", "geopandas")
-_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def sha256_file(path: Path) -> str:
@@ -48,35 +50,20 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_table_csv(table: TableArtifact, path: Path) -> dict[str, int]:
-    """Write a table as CSV and return how to read it back (index and header depth)."""
-    frame = table.frame
+def write_table_csv(
+    table: TableArtifact, path: Path, *, labels: Labels | None = None
+) -> dict[str, Any]:
+    """Write a table as CSV and return how to read it back (index and header depth, and the
+    positions of its message cells, which the CSV holds in English)."""
+    frame, cells = split_cells(table.frame, labels)
     frame.to_csv(path, encoding="utf-8-sig", lineterminator="\n")
-    return {"index_cols": frame.index.nlevels, "header_rows": frame.columns.nlevels}
-
-
-def normalise_zip(path: Path) -> None:
-    """Rewrite a zip container (xlsx, docx) with fixed timestamps so its bytes are reproducible.
-
-    Both the zip entries' dates and the document's created/modified properties are fixed.
-    """
-    import re
-
-    with zipfile.ZipFile(path) as zin:
-        items = [(info, zin.read(info.filename)) for info in zin.infolist()]
-    stamp = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-    items = [
-        (info, stamp.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data))
-        if info.filename == "docProps/core.xml"
-        else (info, data)
-        for info, data in items
-    ]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-        for info, data in items:
-            new = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            new.compress_type = zipfile.ZIP_DEFLATED
-            new.external_attr = 0o600 << 16
-            zout.writestr(new, data)
+    shape: dict[str, Any] = {
+        "index_cols": frame.index.nlevels,
+        "header_rows": frame.columns.nlevels,
+    }
+    if cells:
+        shape["cells"] = cells
+    return shape
 
 
 def _excel_sheet_name(key: str, used: set[str]) -> str:
@@ -90,14 +77,14 @@ def _excel_sheet_name(key: str, used: set[str]) -> str:
     return name
 
 
-def _write_workbook(tables: list[TableArtifact], path: Path) -> None:
+def _write_workbook(tables: list[TableArtifact], path: Path, labels: Labels) -> None:
     import datetime as dt
 
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         used: set[str] = set()
         for table in tables:
             sheet = _excel_sheet_name(table.key, used)
-            table.frame.to_excel(writer, sheet_name=sheet)
+            split_cells(table.frame, labels)[0].to_excel(writer, sheet_name=sheet)
         fixed = dt.datetime(2000, 1, 1)
         writer.book.properties.created = fixed
         writer.book.properties.modified = fixed
@@ -200,7 +187,8 @@ def _invalid_rows(frame: pd.DataFrame) -> set[int]:
 def _refuse(table: TableArtifact, i: int, col: object, why: str) -> None:
     row = table.frame.index[i]
     raise EstimationError(
-        f"table {table.key!r} ({table.title}): row {row!r}, column {col!r} {why}. No table may "
+        f"table {table.key!r} ({render(table.title, 'en')}): row {row!r}, column {col!r} {why}. "
+        "No table may "
         "hold NaN or inf; look at the stage's warnings (collinear regressors, a spatial "
         "parameter on its boundary, an information matrix that is not positive definite) and "
         "fix the data or the model."
@@ -236,39 +224,56 @@ def write_results(
     saved = figure_jobs.files
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
+    labels = ctx.labels
     for stage in stages:
         tables = []
         for table in stage.tables:
-            shape = write_table_csv(table, tab_dir / f"{table.key}.csv")
+            shape = write_table_csv(table, tab_dir / f"{table.key}.csv", labels=labels)
             all_tables.append(table)
             tables.append(
                 {
                     "key": table.key,
-                    "title": table.title,
-                    "notes": list(table.notes),
+                    "title": to_json(table.title),
+                    "notes": [to_json(n) for n in table.notes],
+                    **({"paper": table.paper} if table.paper is not None else {}),
                     "file": f"tables/{table.key}.csv",
                     **shape,
                 }
             )
         figures = [
-            {"key": f.key, "title": f.title, "notes": list(f.notes), "files": saved[f.key]}
+            {
+                "key": f.key,
+                "title": to_json(f.title),
+                "notes": [to_json(n) for n in f.notes],
+                "files": saved[f.key],
+            }
             for f in stage.figures
         ]
         described.append(
             {
                 "name": stage.name,
-                "title": stage.title,
+                "title": to_json(stage.title),
                 "settings": _jsonable(stage.settings),
                 "tables": tables,
                 "figures": figures,
                 "sentences": [
-                    {"text": s.text, "sources": list(s.sources)} for s in stage.sentences
+                    {
+                        "text": render(s.text, "en", labels),
+                        "message": to_json(s.text),
+                        "sources": list(s.sources),
+                    }
+                    for s in stage.sentences
                 ],
             }
         )
-    _write_workbook(all_tables, out_dir / "tables.xlsx")
+    _write_workbook(all_tables, out_dir / "tables.xlsx", labels)
+    study_cfg = config.section("study")
     study_info = {
-        "title": config.section("study").get("title", ""),
+        "title": study_cfg.get("title", ""),
+        "titles": {
+            "en": study_cfg.get("title", ""),
+            **{k.removeprefix("title_"): v for k, v in study_cfg.items() if k.startswith("title_")},
+        },
         "reference": config.section("study").get("reference", ""),
         "study_file": str(config.path) if config.path else "bundled demo study",
         "study_sha256": config.text_hash,
@@ -284,6 +289,7 @@ def write_results(
                 "study": study_info,
                 "data": data_info,
                 "versions": versions,
+                "labels": labels.to_json(),
                 "stages": described,
             },
             ensure_ascii=False,

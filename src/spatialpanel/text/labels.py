@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["STUDY_KINDS", "Labels", "default_label", "region_name"]
+__all__ = ["STUDY_KINDS", "Labels", "default_label", "is_region", "region_name"]
 
 #: The kinds of labels a study gives (anything else is looked up elsewhere, see the module).
 STUDY_KINDS: tuple[str, ...] = ("variable", "dimension", "weights")
@@ -126,3 +126,8 @@ def region_name(key: str, lang: str) -> str:
     if names is None:
         return str(key)
     return names.get(lang) or names.get("en") or str(key)
+
+
+def is_region(key: str) -> bool:
+    """Whether ``key`` names a bundled region (a province's code or English name)."""
+    return str(key) in _provinces()
