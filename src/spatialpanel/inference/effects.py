@@ -327,6 +327,7 @@ def impacts(
                 from spatialpanel.text import msg
 
                 dropped, bounds = int((~keep).sum()), (f"{lo:.4g}", f"{hi:.4g}")
+                quantity = msg("(ρ + η)/(1 − τ) (with τ < 1)") if long_run else "ρ"
                 warnings.warn(
                     NumericalWarning(
                         f"{dropped} of {draws} simulated {what} fell outside the stable "
@@ -336,7 +337,7 @@ def impacts(
                             "({lo}, {hi}) and were discarded.",
                             k=dropped,
                             n=int(draws),
-                            what=what,
+                            what=quantity,
                             lo=bounds[0],
                             hi=bounds[1],
                         ),

@@ -117,7 +117,7 @@ def conventions(saved: SavedResults) -> list[tuple[Message, Message]]:
                 msg(
                     "Global Moran's I: p two-sided, randomisation assumption (normal "
                     "approximation); the permutation pseudo p-value is twice the smaller "
-                    "one-sided (#{{as extreme}} + 1)/(P + 1). Local Moran: one-sided in the "
+                    "one-sided (k + 1)/(P + 1), k permutations at least as extreme. Local Moran: one-sided in the "
                     "direction of the observed I_i (conditional permutation, as esda and GeoDa)."
                 ),
             )

@@ -41,7 +41,7 @@ __all__ = ["run"]
 #: The p-values of the global Moran tables (the conventions section states it once more).
 SIDES = msg(
     "{p}: two-sided, randomisation assumption (normal approximation); {p_perm}: two-sided "
-    "permutation pseudo p-value, twice the smaller one-sided (#{{as extreme}} + 1)/(P + 1).",
+    "permutation pseudo p-value, twice the smaller one-sided (k + 1)/(P + 1), k permutations at least as extreme.",
     p=pmsg("column", "p"),
     p_perm=pmsg("column", "p_perm"),
 )

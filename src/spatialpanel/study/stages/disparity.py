@@ -363,16 +363,16 @@ def _markov(
     table = chain.table()
     table.loc["steady state"] = [np.nan, *chain.steady_state.to_numpy()]
     cut_note = (
-        ", ".join(f"{c:.4f}" for c in chain.cutoffs.iloc[0])
+        TextList(tuple(numbers.fixed(c, 4) for c in chain.cutoffs.iloc[0]), "series")
         if s["markov_scheme"] == "pooled"
-        else "per year"
+        else pmsg("markov scheme", "per year")
     )
     notes = (
         msg(
             "{k} quantile classes ({scheme}); cut-offs: {cuts}.",
             k=k,
             scheme=pmsg("markov scheme", str(s["markov_scheme"])),
-            cuts=cut_note if s["markov_scheme"] == "pooled" else pmsg("markov scheme", "per year"),
+            cuts=cut_note,
         ),
     )
     out.tables.append(
@@ -557,6 +557,9 @@ def _convergence(
     )
     years = list(sig.table.index)
     d0, d1 = sig.table["all"].iloc[0], sig.table["all"].iloc[-1]
+    converged = (
+        pmsg("convergence", "σ convergence") if d1 < d0 else pmsg("convergence", "no σ convergence")
+    )
     out.sentences.append(
         Sentence(
             msg(
@@ -568,11 +571,7 @@ def _convergence(
                 t0=str(years[0]),
                 b=numbers.fixed(d1, 4),
                 t1=str(years[-1]),
-                verdict=(
-                    pmsg("convergence", "σ convergence")
-                    if d1 < d0
-                    else pmsg("convergence", "no σ convergence")
-                ),
+                verdict=converged,
             ),
             (f"{key}:{years[0]}:all", f"{key}:{years[-1]}:all"),
         )

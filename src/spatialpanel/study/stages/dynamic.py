@@ -53,11 +53,12 @@ def _sample_note(res: Any) -> Message:
 
 def _stability(check: Any) -> Message:
     """τ + ρ + η and the spectral radius at the estimates, with the verdict."""
+    verdict = pmsg("stability", "stable") if check.stable else pmsg("stability", "NOT stable")
     return msg(
         "τ + ρ + η = {s}; spectral radius of (I - ρW)⁻¹(τI + ηW) = {r} ({verdict})",
         s=numbers.fixed(check.sum, 4),
         r=numbers.fixed(check.spectral_radius, 4),
-        verdict=(pmsg("stability", "stable") if check.stable else pmsg("stability", "NOT stable")),
+        verdict=verdict,
     )
 
 
