@@ -41,7 +41,7 @@ def study_labels(config: StudyConfig) -> Labels:
     for name, body in config.section("indices").items():
         if entry := _entry(body):
             variables[name] = entry
-        for col, spec in body["indicators"].items():
+        for col, spec in body.get("indicators", {}).items():
             if entry := _entry(spec):
                 variables.setdefault(col, entry)
         for dim, spec in body.get("dimensions", {}).items():
@@ -57,7 +57,7 @@ def variable_info(config: StudyConfig) -> dict[str, dict[str, Any]]:
     """Unit, direction and source of each data column the study describes (for templates)."""
     out: dict[str, dict[str, Any]] = {}
     for body in config.section("indices").values():
-        for col, spec in body["indicators"].items():
+        for col, spec in body.get("indicators", {}).items():
             out[col] = {k: spec.get(k) for k in ("unit", "direction", "source")}
     for name, body in config.section("variables").items():
         out.setdefault(name, {}).update(
