@@ -22,9 +22,9 @@ from spatialpanel.indices.composite import composite_index
 from spatialpanel.indices.growth import group_means, growth_summary
 from spatialpanel.report.evolution_plots import REGION_COLOURS, province_trends, region_trends
 from spatialpanel.study.context import StudyContext
+from spatialpanel.study.labels import study_labels
 from spatialpanel.study.stages import evolution as evolution_stage
 from spatialpanel.study.stages import indices as indices_stage
-from spatialpanel.study.labels import study_labels
 from spatialpanel.text import Labels, default_label
 from tests.texts import english
 

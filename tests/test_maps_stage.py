@@ -16,8 +16,8 @@ from spatialpanel.report import _mapdraw
 from spatialpanel.report.maps import CLUSTER_COLORS
 from spatialpanel.study.config import StudyConfig
 from spatialpanel.study.context import StudyContext
-from spatialpanel.study.stages import maps as stage
 from spatialpanel.study.labels import study_labels
+from spatialpanel.study.stages import maps as stage
 from spatialpanel.text import Labels
 from tests.texts import english
 

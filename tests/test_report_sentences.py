@@ -30,8 +30,8 @@ from spatialpanel.study.stages import evolution as evo_stage
 from spatialpanel.study.stages import model as model_stage
 from spatialpanel.study.stages import robustness as rob_stage
 from spatialpanel.study.stages import weights as w_stage
-from tests.test_autocorr_stages import make_ctx
 from spatialpanel.text import Labels
+from tests.test_autocorr_stages import make_ctx
 from tests.texts import english
 
 YEARS = list(range(2014, 2024))

@@ -51,10 +51,11 @@ def split_cells(
 def apply_cells(
     frame: pd.DataFrame, cells: Sequence[Any], lang: str, labels: Labels | None = None
 ) -> pd.DataFrame:
-    """A copy of ``frame`` with the message cells of :func:`split_cells` rendered in ``lang``."""
-    if not cells:
-        return frame
+    """A copy of ``frame`` with the message cells of :func:`split_cells` rendered in ``lang``
+    (``frame`` itself is not changed)."""
     out = frame.copy()
+    if not cells:
+        return out
     for j in sorted({int(c[1]) for c in cells}):
         out.isetitem(j, out.iloc[:, j].astype(object))
     for i, j, data in cells:

@@ -204,10 +204,11 @@ def _province_sentences(
     name: str, labels: Labels, growth: pd.DataFrame, key: str
 ) -> list[Sentence]:
     g = growth.dropna(subset=["aagr_pct"]).sort_values("aagr_pct", ascending=False)
-    if g.empty:
+    if len(g) < 2:
         return []
     t0, t1 = int(growth["first_year"].iloc[0]), int(growth["last_year"].iloc[0])
-    top = [str(p) for p in g.index[:3]]
+    # the three fastest (fewer with four provinces or less: the slowest is named apart)
+    top = [str(p) for p in g.index[: min(3, len(g) - 1)]]
     slow = str(g.index[-1])
     rising = int((growth["change"] > 0).sum())
     aagr = {str(k): float(v) for k, v in g["aagr_pct"].items()}
