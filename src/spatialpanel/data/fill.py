@@ -18,7 +18,7 @@ interpolate or extrapolate from) and is reported as an error naming the variable
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -157,7 +157,7 @@ def _estimate(
         i, j = t_obs.size - 2, t_obs.size - 1
     t0, t1, v0, v1 = int(t_obs[i]), int(t_obs[j]), float(v_obs[i]), float(v_obs[j])
     value = v0 + (v1 - v0) * (t - t0) / (t1 - t0)
-    args = {"t0": t0, "t1": t1, "v0": f"{v0:.10g}", "v1": f"{v1:.10g}"}
+    args: dict[str, Any] = {"t0": t0, "t1": t1, "v0": f"{v0:.10g}", "v1": f"{v1:.10g}"}
     if after == 0:
         return value, msg("linear extrapolation backward from {t0} ({v0}) and {t1} ({v1})", **args)
     if after == t_obs.size:

@@ -117,8 +117,9 @@ def conventions(saved: SavedResults) -> list[tuple[Message, Message]]:
                 msg(
                     "Global Moran's I: p two-sided, randomisation assumption (normal "
                     "approximation); the permutation pseudo p-value is twice the smaller "
-                    "one-sided (k + 1)/(P + 1), k permutations at least as extreme. Local Moran: one-sided in the "
-                    "direction of the observed I_i (conditional permutation, as esda and GeoDa)."
+                    "one-sided (k + 1)/(P + 1), k permutations at least as extreme. Local "
+                    "Moran: one-sided in the direction of the observed I_i (conditional "
+                    "permutation, as esda and GeoDa)."
                 ),
             )
         )

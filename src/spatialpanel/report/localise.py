@@ -207,13 +207,13 @@ def localise_frame(
         column = out.iloc[:, j]
         if not pd.api.types.is_numeric_dtype(column.dtype) or column.dtype == bool:
             values = [v if (i, j) in done else texts.cell(v) for i, v in enumerate(column.tolist())]
-            out.isetitem(j, pd.Series(values, index=out.index, dtype=object))
+            out.isetitem(j, pd.Series(values, index=out.index, dtype=object).to_numpy())
     out.index = _index(out.index, texts)
     out.columns = _index(out.columns, texts)
     return out
 
 
-def _special_columns(frame: pd.DataFrame, localised: pd.DataFrame) -> dict[str, tuple[object, ...]]:
+def _special_columns(frame: pd.DataFrame, localised: pd.DataFrame) -> dict[str, Any]:
     def last(col: Hashable) -> str:
         return str(col[-1] if isinstance(col, tuple) else col)
 

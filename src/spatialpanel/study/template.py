@@ -106,7 +106,8 @@ def study_template_text() -> str:
     out = [
         "# Study file written by `spatialpanel init`.",
         "# Type your data into data.xlsx (sheet 'data'; the sheet 'definitions' describes each",
-        "# variable), then run `spatialpanel validate study.toml` and `spatialpanel run study.toml`.",
+        "# variable), then run `spatialpanel validate study.toml` and",
+        "# `spatialpanel run study.toml`.",
         "# Every key is described in docs/user-guide.md; labels (label, label_zh) are what readers",
         "# see in tables, figures and sentences instead of the identifiers.",
     ]

@@ -44,7 +44,7 @@ def split_cells(
         for i in hits:
             cells.append([i, j, to_json(values[i])])
             values[i] = render(values[i], "en", labels)
-        out.isetitem(j, pd.Series(values, index=frame.index, dtype=object))
+        out.isetitem(j, pd.Series(values, index=frame.index, dtype=object).to_numpy())
     return out, cells
 
 
@@ -57,7 +57,7 @@ def apply_cells(
     if not cells:
         return out
     for j in sorted({int(c[1]) for c in cells}):
-        out.isetitem(j, out.iloc[:, j].astype(object))
+        out.isetitem(j, out.iloc[:, j].astype(object).to_numpy())
     for i, j, data in cells:
         out.iat[int(i), int(j)] = render(from_json(data), lang, labels)
     return out

@@ -41,7 +41,8 @@ __all__ = ["run"]
 #: The p-values of the global Moran tables (the conventions section states it once more).
 SIDES = msg(
     "{p}: two-sided, randomisation assumption (normal approximation); {p_perm}: two-sided "
-    "permutation pseudo p-value, twice the smaller one-sided (k + 1)/(P + 1), k permutations at least as extreme.",
+    "permutation pseudo p-value, twice the smaller one-sided (k + 1)/(P + 1), k permutations at "
+    "least as extreme.",
     p=pmsg("column", "p"),
     p_perm=pmsg("column", "p_perm"),
 )
@@ -300,12 +301,23 @@ def run(ctx: StudyContext) -> StageOutput:
                 lisa_notes,
             )
         )
-        members = quadrant_membership(local[local[time_col].isin(years)], labels=names_en)
-        for lab in ("HH", "LH", "LL", "HL"):
-            members[lab] = [
-                TextList(tuple(Label("region", n) for n in str(v).split(", ") if n), "series")
-                for v in members[lab]
+        shown_local = local[local[time_col].isin(years)]
+        members = quadrant_membership(shown_local, labels=names_en)
+        for lab in ("HH", "LH", "LL", "HL"):  # the region lists as messages (named per language)
+            lists: list[Any] = [
+                TextList(
+                    tuple(
+                        Label("region", str(e))
+                        for e in shown_local.loc[
+                            (shown_local[time_col] == t) & (shown_local["label"] == lab),
+                            entity_col,
+                        ]
+                    ),
+                    "series",
+                )
+                for t in members.index
             ]
+            members[lab] = pd.Series(lists, index=members.index, dtype=object)
         counts = quadrant_counts(local[local[time_col].isin(years)])
         for lab in ("HH", "LH", "LL", "HL"):
             members[f"n_{lab}"] = counts[lab]

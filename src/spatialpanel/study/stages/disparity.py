@@ -307,7 +307,7 @@ def _kde(
     p0, p1 = peaks.loc[first], peaks.loc[last]
     right = p1["peak_at"] > p0["peak_at"]
     rose = p1["peak_height"] > p0["peak_height"]
-    peak = {
+    peak: dict[str, Any] = {
         "var": _var(var),
         "a": numbers.fixed(p0["peak_at"], 4),
         "t0": str(first),

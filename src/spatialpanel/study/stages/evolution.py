@@ -266,9 +266,9 @@ def _region_sentences(
         t1=t1,
         index=index_name(name, labels),
         ranking=ranking,
-        a=numbers.fixed(nat["first"], 4),
+        a=numbers.fixed(float(str(nat["first"])), 4),
         t0=t0,
-        b=numbers.fixed(nat["last"], 4),
+        b=numbers.fixed(float(str(nat["last"])), 4),
         fastest=Label("group", fastest.lower()),
         g=numbers.percent(aagr[fastest], 2),
     )

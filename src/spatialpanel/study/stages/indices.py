@@ -178,7 +178,7 @@ def _sentences(
     low: tuple[str, str] = w.idxmin()  # type: ignore[assignment]
     dims = system.groupby(level="dimension", sort=False)["dimension_weight"].first()
     dim_top = str(dims.idxmax())
-    common = {
+    common: dict[str, Any] = {
         "index": index_name(name, labels),
         "indicators": nmsg("{n} indicator", "{n} indicators", n=len(w)),
         "dimensions": nmsg("{n} dimension", "{n} dimensions", n=len(dims)),
@@ -197,7 +197,7 @@ def _sentences(
             f"{key_sys}:{dim_top}:dimension_weight",
         )
     else:
-        extremes = {
+        extremes: dict[str, Any] = {
             "top": Label("variable", str(top[1])),
             "wt": numbers.fixed(w[top], 4),
             "low": Label("variable", str(low[1])),

@@ -220,7 +220,7 @@ def _sentences(
     )
     cfg_kind, cfg_eff = str(res.spec.model), str(res.spec.effects)
     agree = rep.model == cfg_kind and rep.recommended_effects == cfg_eff
-    terms = {
+    terms: dict[str, Any] = {
         "m1": model_term(rep.model),
         "e1": effects_term(str(rep.recommended_effects)),
         "m2": model_term(cfg_kind),
@@ -345,11 +345,11 @@ def _decisions(rep: SelectionReport) -> pd.DataFrame:
         n=n,
         v=f"{values[0]:.3g}",
     )
-    frame = frame.astype({"outcome": object})
+    outcomes: list[Any] = list(frame["outcome"])
     for i, (_step, test) in enumerate(frame.index):
         if test == "Hausman" and not bool(frame.iloc[i]["valid"]):
-            frame.iat[i, frame.columns.get_loc("outcome")] = outcome
-    return frame
+            outcomes[i] = outcome
+    return frame.assign(outcome=pd.Series(outcomes, index=frame.index, dtype=object))
 
 
 def run(ctx: StudyContext) -> StageOutput:

@@ -101,7 +101,7 @@ def robustness_sentence(
             "keeps its sign ({sign}) and its significance ({sig})", sign=sign_word, sig=sig_word
         )
     else:
-        common = {"sign": sign_word, "sig": sig_word, "ref": Label("weights", ref)}
+        common: dict[str, Any] = {"sign": sign_word, "sig": sig_word, "ref": Label("weights", ref)}
         if other_sign and other_sig:
             verdict = msg(
                 "is {sign} and {sig} with the study's {ref} weights, but changes sign under "

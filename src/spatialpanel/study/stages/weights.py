@@ -65,7 +65,10 @@ def formula(spec: dict[str, Any], ctx: StudyContext) -> Message:
         )
     if kind == "knn":
         return msg("w_ij = 1 if j is one of the {k} capitals nearest to i", k=int(spec.get("k", 4)))
-    g = {"variable": Label("variable", str(spec.get("variable"))), "years": _years_text(ctx)}
+    g: dict[str, Any] = {
+        "variable": Label("variable", str(spec.get("variable"))),
+        "years": _years_text(ctx),
+    }
     if kind == "economic":
         return msg("w_ij = 1/|g_i − g_j|, g_i = mean of {variable} in {years}", **g)
     if kind == "economic_geographic":
@@ -181,7 +184,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 "islands": ", ".join(str(i) for i in islands) if islands else "none",
             }
         )
-        lo, hi = int(d["neighbours_min"]), int(d["neighbours_max"])
+        lo, hi = int(str(d["neighbours_min"])), int(str(d["neighbours_max"]))
         sentences.append(
             Sentence(
                 msg(
@@ -191,7 +194,7 @@ def run(ctx: StudyContext) -> StageOutput:
                     kind=pmsg("weights kind", str(spec["kind"])),
                     lo=lo,
                     hi=hi,
-                    mean=numbers.fixed(d["neighbours_mean"], 1),
+                    mean=numbers.fixed(float(str(d["neighbours_mean"])), 1),
                     case="equal" if lo == hi else None,
                 ),
                 (
