@@ -144,9 +144,9 @@ def _output(
         )
     audit_table = audit_table.reset_index(drop=True)
     what = (
-        pmsg("data", "the synthetic demonstration data")
+        pmsg("data", "The synthetic demonstration data")
         if ctx.synthetic
-        else pmsg("data", "the data")
+        else pmsg("data", "The data")
     )
     method_name = pmsg("fill", method)
     if n_filled == 0:
