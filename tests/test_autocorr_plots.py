@@ -98,7 +98,7 @@ def test_scatter_under_the_product_form_matrix(tmp_path: Path) -> None:
     a line through the origin would pass about 0.4 below the cloud's centre."""
     import esda
 
-    from spatialpanel.report.moran_plots import lag_shift_note, moran_spec
+    from spatialpanel.report.moran_plots import fitted_line_note, moran_spec
     from spatialpanel.weights.builders import economic_geographic
 
     raw = pd.read_csv(RD_PATH)
@@ -121,14 +121,14 @@ def test_scatter_under_the_product_form_matrix(tmp_path: Path) -> None:
     assert lag.mean() > 0.3  # the shift a line through the origin would miss
     spec = moran_spec(series, w, year=2020)
     assert spec.options["shifted"] is True
-    note = lag_shift_note(spec, w, "nested")
-    assert note is not None and "not symmetric" in str(note)
+    note = fitted_line_note(spec)
+    assert note is not None and f"lag, {lag.mean():.3f}, is dotted" in str(note)
     legend = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
     assert legend[1] == f"Mean spatial lag ({lag.mean():.3f})"
     fig.savefig(tmp_path / "moran_scatter_product_w.png", dpi=120)
     # a symmetric contiguity W: lags not shifted, no note
     contiguity = sp.SpatialWeights.china_contiguity()
-    assert lag_shift_note(moran_spec(series, contiguity, year=2020), contiguity, "c") is None
+    assert fitted_line_note(moran_spec(series, contiguity, year=2020)) is None
 
 
 def test_scatter_slope_without_row_standardisation() -> None:

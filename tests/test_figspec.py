@@ -278,7 +278,16 @@ def _write(tmp_path: Path, *, formats: list[str], provenance: str | None = None)
         ),
     )
     panel = pd.DataFrame({"x": [1.0]}, index=pd.MultiIndex.from_tuples([(110000, 2014)]))
-    ctx = StudyContext(config=config, panel=panel, audit=pd.DataFrame(), synthetic=True, seed=1)
+    from spatialpanel.study.labels import study_labels
+
+    ctx = StudyContext(
+        config=config,
+        panel=panel,
+        audit=pd.DataFrame(),
+        synthetic=True,
+        seed=1,
+        labels=study_labels(config),
+    )
     out = tmp_path / "results"
     write_results(out, config=config, ctx=ctx, stages=(stage,), report=True)
     return out

@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from spatialpanel.report.localise import localise, localise_frame
 from spatialpanel.report.results_io import load_results, numbering
 from spatialpanel.report.tables import MAX_ROWS, html_table, latex_table, markdown_table
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
@@ -47,7 +48,9 @@ def test_markdown_snapshot() -> None:
 
 
 def test_markdown_snapshot_in_chinese() -> None:
-    assert markdown_table(_effects(), lang="zh") == (
+    # localisation turns identifiers into reader text (catalogue headers, province names);
+    # the writer formats the numbers
+    assert markdown_table(localise_frame(_effects(), "zh")) == (
         "| 省份 | 直接效应 估计值 | 直接效应 p 值 | 间接效应 估计值 | 间接效应 p 值 |\n"
         "|---|---:|---:|---:|---:|\n"
         "| 北京 | 0.2368 | 0.0001 | -0.4582 | 0.0653 |\n"
@@ -127,7 +130,7 @@ def _stages() -> tuple[StageOutput, ...]:
         name="model",
         title="Model selection and the spatial Durbin model",
         tables=(
-            TableArtifact("table7_sdm", "Table 7. SDM with twoway effects", effects, ("ρ ≥ 0",)),
+            TableArtifact("table7_sdm", "SDM with two-way effects", effects, ("ρ ≥ 0",), paper=7),
             TableArtifact("long", "A long table", long),
         ),
         sentences=(Sentence("ρ = 0.482.", ("table7_sdm:rho:coef",)),),
@@ -155,13 +158,18 @@ def test_numbering_follows_the_papers_order(results: Path) -> None:
     saved = load_results(results)
     num = numbering(saved)
     assert num.tables == {"descriptives": 1, "medium": 2, "table7_sdm": 3, "long": 4}
-    assert (
-        num.table_title("table7_sdm", "Table 7. SDM with twoway effects")
-        == "Table 3. SDM with twoway effects (paper's Table 7)"
+    tables = {t.key: t for s in localise(saved, "en").sections for t in s.tables}
+    assert (tables["table7_sdm"].number, tables["table7_sdm"].title) == (
+        3,
+        "SDM with two-way effects (paper's Table 7)",
     )
-    assert num.table_title("long", "A long table", lang="zh") == "表 4 A long table"
+    zh = {t.key: t for s in localise(saved, "zh").sections for t in s.tables}
+    assert zh["table7_sdm"].title == "SDM with two-way effects（对应论文表 7）"
     html = (results / "report.html").read_text(encoding="utf-8")
-    assert html.index('id="provenance"') < html.index('id="data"') < html.index('id="model"')
+    assert html.index('id="data"') < html.index('id="model"') < html.index('id="provenance"')
+    # contents numbered as the headings
+    assert '<li value="1"><a href="#data">Data</a></li>' in html
+    assert "<h2>1. Data</h2>" in html and "<h2>2. Model selection" in html
     assert "Missing values" in html and "3 cells filled" in html
 
 
@@ -172,11 +180,11 @@ def test_docx_holds_every_table_with_three_rules(results: Path) -> None:
     assert len(doc.tables) == 4  # the long table goes to the appendix, not dropped
     first, _, second, appendix = doc.tables
     assert [c.text for c in first.rows[0].cells] == [
-        "province",
-        "direct estimate",
-        "direct p",
-        "indirect estimate",
-        "indirect p",
+        "Province",
+        "Direct Estimate",
+        "Direct p",
+        "Indirect Estimate",
+        "Indirect p",
     ]
     assert [c.text for c in second.rows[1].cells] == [
         "Beijing",
@@ -191,7 +199,7 @@ def test_docx_holds_every_table_with_three_rules(results: Path) -> None:
     assert '<w:top w:val="single" w:sz="12"' in xml and '<w:bottom w:val="single" w:sz="12"' in xml
     captions = [p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Caption"]
     assert "Table 1. Descriptive statistics" in captions
-    assert "Table 3. SDM with twoway effects (paper's Table 7)" in captions
+    assert "Table 3. SDM with two-way effects (paper's Table 7)" in captions
 
 
 def test_latex_compiles(results: Path, tmp_path: Path) -> None:

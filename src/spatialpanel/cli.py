@@ -32,7 +32,9 @@ def run(
         Path | None, typer.Argument(help="STUDY.toml; omit it to run the bundled demo study.")
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Results folder.")] = None,
-    lang: Annotated[str | None, typer.Option(help="Report language: en or zh.")] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="Report language: en, zh or any language with a catalogue.")
+    ] = None,
     report: Annotated[bool, typer.Option(help="Write the report.")] = True,
 ) -> None:
     """Run a study end to end and write its results folder and report."""
@@ -81,11 +83,11 @@ def run(
     console.print(f"Wrote {n_tables} tables and {n_figs} figures to [bold]{result.out_dir}[/]")
     if result.report is not None:
         console.print(f"Report: [bold]{result.report}[/]")
-    from spatialpanel.report.i18n import translate_text
+    from spatialpanel.text import render
 
     for stage in result.stages:
         for sentence in stage.sentences[:2]:
-            text = translate_text(sentence.text, result.lang)
+            text = render(sentence.text, result.lang, result.labels)
             console.print(f"  • {escape(text)}", highlight=False)
 
 
@@ -143,7 +145,9 @@ def init(
 @app.command()
 def report(
     results_dir: Annotated[Path, typer.Argument(help="A results folder written by `run`.")],
-    lang: Annotated[str, typer.Option(help="Report language: en or zh.")] = "en",
+    lang: Annotated[
+        str, typer.Option(help="Report language: en, zh or any language with a catalogue.")
+    ] = "en",
 ) -> None:
     """Rebuild the report from a saved results folder without refitting."""
     from rich.console import Console

@@ -39,7 +39,7 @@ __all__ = [
     "FigureJobs",
     "draw_saved_figures",
     "figure_language",
-    "figure_picture",
+    "figure_png",
     "render_figures",
     "save_figures",
 ]
@@ -342,17 +342,14 @@ def figure_language(lang: str) -> str:
     return lang
 
 
-def figure_picture(root: Path, entry: Mapping[str, Any], lang: str) -> Path | None:
-    """The picture of a saved figure (an entry of ``stages.json``) for a report in ``lang``: its
-    web copy in that language, else the run's PNG (``None`` when no PNG was written)."""
-    own = root / figure_file(str(entry["key"]), "png", figure_language(lang), web=True)
-    if own.is_file():
+def figure_png(root: Path, entry: Mapping[str, Any], lang: str) -> str | None:
+    """The PNG of a saved figure (an entry of ``stages.json``) for a report in ``lang``, relative
+    to the results folder: the figure drawn in that language when it exists, else the run's PNG
+    (``None`` when no PNG was written). Its web copy is ``figures/web/`` + the same name."""
+    own = figure_file(str(entry["key"]), "png", figure_language(lang))
+    if (root / own).is_file():
         return own
-    png = next((p for p in entry.get("files", []) if str(p).endswith(".png")), None)
-    if png is None:
-        return None
-    web = root / "figures" / "web" / Path(png).name
-    return web if web.is_file() else root / png
+    return next((str(p) for p in entry.get("files", []) if str(p).endswith(".png")), None)
 
 
 def draw_saved_figures(

@@ -12,7 +12,7 @@ that is not symmetric, such as the product-form economic–geographic matrix
 ``W_d diag(g_i / g_mean)`` row-standardised, gives high-value regions more weight in every
 neighbour's lag: the lags of the standardised values average far from 0, every point is shifted
 and a line through the origin would miss the cloud. The figure then draws the mean lag as a
-dotted line, and :func:`lag_shift_note` says why.
+dotted line and :func:`fitted_line_note` says so (the study's note says why the lags shift).
 
 Figures are drawn from a :class:`~spatialpanel.report.figspec.FigureSpec` (:func:`moran_spec`,
 the drawer :func:`draw_moran_spec`); :func:`moran_scatter` does both for a series and a W.
@@ -40,7 +40,7 @@ __all__ = [
     "QUADRANT_COLOURS",
     "SHIFT_RATIO",
     "draw_moran_spec",
-    "lag_shift_note",
+    "fitted_line_note",
     "moran_scatter",
     "moran_spec",
 ]
@@ -204,29 +204,16 @@ def moran_spec(
     )
 
 
-def lag_shift_note(spec: FigureSpec, w: SpatialWeights, weights: FigureText) -> Message | None:
-    """The figure note that explains shifted lags (``None`` when they are not shifted).
-
-    ``weights`` is the matrix's label (e.g. ``Label("weights", "nested")``).
-    """
+def fitted_line_note(spec: FigureSpec) -> Message | None:
+    """The figure note on the fitted line when the lags are shifted (``None`` otherwise): it
+    passes through the means of the points, not the origin, and the mean lag is dotted."""
     if not spec.options.get("shifted"):
         return None
-    colsums = np.asarray(w.sparse.sum(axis=0)).ravel()
-    points = spec.data["points"]
-    low_low = int(((points["z"] < 0) & (points["lag"] < 0)).sum())
-    note = msg(
-        "Every spatial lag is shifted: the {w} weights matrix is not symmetric (its column sums "
-        "range from {lo} to {hi}), so the lags W·z of the standardised values average {mean}, "
-        "not 0. The fitted line passes through the means of the points with slope Moran's I; "
-        "quadrants are read against 0, as in the LISA table.",
-        w=weights,
-        lo=numbers.fixed(float(colsums.min()), 2),
-        hi=numbers.fixed(float(colsums.max()), 2),
+    return msg(
+        "The fitted line passes through the means of the points, not the origin (the mean spatial "
+        "lag, {mean}, is dotted); its slope is Moran's I.",
         mean=numbers.fixed(float(spec.options["mean_lag"]), 3),
     )
-    if low_low:
-        return note
-    return msg("{note} No region is in the low–low quadrant.", note=note)
 
 
 def _line_text(spec: FigureSpec) -> Message:

@@ -1,4 +1,9 @@
-"""Tables in the formats papers use: Markdown, LaTeX (booktabs) and Word (three-line tables)."""
+"""Tables in the formats papers use: Markdown, LaTeX (booktabs) and Word (three-line tables).
+
+The writers take a :class:`~spatialpanel.report.document.ReportDocument`: every label and text
+cell of its tables is already reader text in the document's language; numbers are formatted
+here.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +16,9 @@ from xml.sax.saxutils import escape as xml_escape
 
 import pandas as pd
 
+from spatialpanel.report.document import ReportDocument, ReportTable
 from spatialpanel.report.formatting import fmt_number, formatted
-from spatialpanel.report.i18n import label, localized, translate_cell
-from spatialpanel.report.results_io import SavedResults, SavedTable, numbering, ordered_stages
+from spatialpanel.report.localise import MAX_ROWS
 
 __all__ = [
     "LONGTABLE_ROWS",
@@ -26,14 +31,13 @@ __all__ = [
     "write_markdown",
 ]
 
-#: Tables longer than this go to Excel/CSV only; the paper formats say where to find them.
-MAX_ROWS = 60
+
+def _too_long(doc: ReportDocument, table: ReportTable) -> str:
+    return doc.labels["too_long"].format(n=len(table.frame), sheet=table.key[:31], key=table.key)
 
 
-def _too_long(key: str, n: int, lang: str = "en") -> str:
-    if lang == "zh":
-        return f"（共 {n} 行：见 tables.xlsx 的工作表 {key[:31]} 或 tables/{key}.csv。）"
-    return f"({n} rows: see tables.xlsx, sheet {key[:31]}, or tables/{key}.csv.)"
+def _caption(doc: ReportDocument, table: ReportTable) -> str:
+    return doc.labels["table_caption"].format(number=table.number, title=table.title)
 
 
 def _blank(label: object) -> bool:
@@ -43,23 +47,21 @@ def _blank(label: object) -> bool:
     return str(label).startswith("Unnamed:") or str(label) == ""
 
 
-def _label(value: object, lang: str, *, header: bool = False) -> str:
+def _label(value: object) -> str:
+    """An index or column label (already reader text; numbers formatted)."""
     if _blank(value):
         return ""
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         return fmt_number(value)
-    return translate_cell(str(value), lang, header=header)
+    return str(value)
 
 
-def _cells(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """Formatted text cells, province/region names and verdicts translated for ``lang``."""
-    out = formatted(frame)
-    if lang != "en":
-        out = out.apply(lambda col: col.map(lambda v: translate_cell(v, lang)))
-    return out
+def _cells(frame: pd.DataFrame) -> pd.DataFrame:
+    """Formatted cells of a localised frame (text cells are already reader text)."""
+    return formatted(frame)
 
 
-def _index_rows(index: pd.Index, lang: str) -> list[list[str]]:
+def _index_rows(index: pd.Index) -> list[list[str]]:
     """Index labels per row, repeated outer levels blanked (as printed tables do)."""
     rows: list[list[str]] = []
     prev: tuple[object, ...] | None = None
@@ -69,13 +71,13 @@ def _index_rows(index: pd.Index, lang: str) -> list[list[str]]:
         for level, v in enumerate(tup):
             same = prev is not None and prev[: level + 1] == tup[: level + 1]
             inner = level == len(tup) - 1
-            shown.append("" if same and not inner else _label(v, lang))
+            shown.append("" if same and not inner else _label(v))
         rows.append(shown)
         prev = tup
     return rows
 
 
-def _header_rows(columns: pd.Index, lang: str) -> list[list[tuple[str, int]]]:
+def _header_rows(columns: pd.Index) -> list[list[tuple[str, int]]]:
     """Column header rows as (label, colspan) runs; equal neighbouring groups are merged."""
     tuples = [c if isinstance(c, tuple) else (c,) for c in columns]
     depth = max((len(t) for t in tuples), default=1)
@@ -89,7 +91,7 @@ def _header_rows(columns: pd.Index, lang: str) -> list[list[tuple[str, int]]]:
                 text, span = runs[-1]
                 runs[-1] = (text, span + 1)
             else:
-                runs.append((_label(t[level], lang, header=True), 1))
+                runs.append((_label(t[level]), 1))
             prev = key
         rows.append(runs)
     return [r for r in rows if any(text for text, _ in r)] or rows[-1:]
@@ -105,24 +107,24 @@ def _row_counter(index: pd.Index) -> bool:
         return False
 
 
-def _index_part(frame: pd.DataFrame, lang: str) -> tuple[list[str], list[list[str]]]:
+def _index_part(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
     """Header labels and per-row labels of the index (none for a bare row counter)."""
     if _row_counter(frame.index):
         return [], [[] for _ in range(len(frame))]
-    names = [_label(n, lang, header=True) for n in frame.index.names]
-    return names, _index_rows(frame.index, lang)
+    names = [_label(n) for n in frame.index.names]
+    return names, _index_rows(frame.index)
 
 
-def _flat(frame: pd.DataFrame, *, lang: str = "en") -> pd.DataFrame:
+def _flat(frame: pd.DataFrame) -> pd.DataFrame:
     """Index as leading columns and multi-level column labels joined, for flat formats."""
-    out = _cells(frame, lang)
+    out = _cells(frame)
     heads = [
-        " ".join(_label(c, lang, header=True) for c in col if not _blank(c)).strip()
+        " ".join(_label(c) for c in col if not _blank(c)).strip()
         if isinstance(col, tuple)
-        else _label(col, lang, header=True)
+        else _label(col)
         for col in out.columns
     ]
-    names, index = _index_part(out, lang)
+    names, index = _index_part(out)
     body = [[*idx, *row] for idx, row in zip(index, out.itertuples(index=False), strict=True)]
     return pd.DataFrame(body, columns=pd.Index([*names, *heads]), dtype=object)
 
@@ -162,16 +164,16 @@ def _td(value: str, *, numeric: bool, starred: bool) -> str:
     return f'<td class="num">{esc(value)}</td>'
 
 
-def html_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
+def html_table(frame: pd.DataFrame) -> str:
     """An HTML table: index names in the header row, grouped column headers, no blank rows.
 
     Numbers are formatted by :func:`formatted` and right-aligned (class ``num``); text cells
     and the row labels are left-aligned. Everything is HTML-escaped.
     """
-    cells = _cells(frame, lang)
-    names, index = _index_part(frame, lang)
+    cells = _cells(frame)
+    names, index = _index_part(frame)
     n_idx = len(names)
-    heads = _header_rows(frame.columns, lang)
+    heads = _header_rows(frame.columns)
     numeric = _numeric_columns(cells)
     starred = [any(str(v).endswith("*") for v in cells.iloc[:, j]) for j in range(cells.shape[1])]
     lines = ['<table class="tbl">', "<thead>"]
@@ -202,10 +204,10 @@ def html_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
     return "\n".join(lines)
 
 
-def markdown_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
+def markdown_table(frame: pd.DataFrame) -> str:
     """A GitHub-flavoured Markdown pipe table of ``frame`` (formatted numbers)."""
-    flat = _flat(frame, lang=lang)
-    n_idx = len(_index_part(frame, lang)[0])
+    flat = _flat(frame)
+    n_idx = len(_index_part(frame)[0])
 
     def md(s: object) -> str:
         return str(s).replace("|", "\\|")
@@ -216,26 +218,23 @@ def markdown_table(frame: pd.DataFrame, *, lang: str = "en") -> str:
     return "\n".join([header, rule, *rows])
 
 
-def _numbered_tables(saved: SavedResults, lang: str) -> Iterator[tuple[SavedTable, str]]:
-    """Every table of a run in report order, with its numbered title."""
-    num = numbering(saved)
-    for stage in ordered_stages(saved):
-        for t in stage["tables"]:
-            table = saved.tables[t["key"]]
-            yield table, num.table_title(table.key, table.title, lang=lang)
+def _tables(doc: ReportDocument) -> Iterator[ReportTable]:
+    """Every table of the document in report order."""
+    for section in doc.sections:
+        yield from section.tables
 
 
-def write_markdown(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
-    """Every table of a run as Markdown, numbered as in the report, with titles and notes."""
-    saved = localized(saved, lang)
+def write_markdown(doc: ReportDocument, path: Path) -> None:
+    """Every table of a report as Markdown, numbered as in the report, with titles and notes."""
     parts = []
-    if saved.study.get("synthetic"):
-        parts.append(f"> {label('md_synthetic', lang)}\n")
-    for table, title in _numbered_tables(saved, lang):
-        if len(table.frame) > MAX_ROWS:
-            parts.append(f"### {title}\n\n{_too_long(table.key, len(table.frame), lang)}\n")
+    if doc.synthetic:
+        parts.append(f"> {doc.labels['md_synthetic']}\n")
+    for table in _tables(doc):
+        title = _caption(doc, table)
+        if table.long:
+            parts.append(f"### {title}\n\n{_too_long(doc, table)}\n")
             continue
-        parts.append(f"### {title}\n\n{markdown_table(table.frame, lang=lang)}\n")
+        parts.append(f"### {title}\n\n{markdown_table(table.frame)}\n")
         if table.notes:
             parts.append("*" + " ".join(table.notes) + "*\n")
     path.write_text("\n".join(parts), encoding="utf-8")
@@ -301,10 +300,10 @@ def _tex(s: object) -> str:
 LONGTABLE_ROWS = 30
 
 
-def _latex_head(frame: pd.DataFrame, flat: pd.DataFrame, lang: str) -> list[str]:
-    names = _index_part(frame, lang)[0]
+def _latex_head(frame: pd.DataFrame, flat: pd.DataFrame) -> list[str]:
+    names = _index_part(frame)[0]
     n_idx = len(names)
-    heads = _header_rows(frame.columns, lang)
+    heads = _header_rows(frame.columns)
     if len(heads) == 1:
         return [" & ".join(_tex(c) for c in flat.columns) + r" \\"]
     lines = []
@@ -325,18 +324,16 @@ def _latex_head(frame: pd.DataFrame, flat: pd.DataFrame, lang: str) -> list[str]
     return lines
 
 
-def latex_table(
-    frame: pd.DataFrame, *, title: str, notes: tuple[str, ...] = (), lang: str = "en"
-) -> str:
+def latex_table(frame: pd.DataFrame, *, title: str, notes: tuple[str, ...] = ()) -> str:
     """A booktabs LaTeX table (needs ``\\usepackage{booktabs}``).
 
     Tables longer than :data:`LONGTABLE_ROWS` rows are set as a ``longtable`` (needs
     ``\\usepackage{longtable}``) whose header repeats on every page.
     """
-    flat = _flat(frame, lang=lang)
-    n_idx = len(_index_part(frame, lang)[0])
+    flat = _flat(frame)
+    n_idx = len(_index_part(frame)[0])
     spec = "l" * n_idx + "r" * (len(flat.columns) - n_idx)
-    head = _latex_head(frame, flat, lang)
+    head = _latex_head(frame, flat)
     body = [" & ".join(_tex(v) for v in row) + r" \\" for row in flat.itertuples(index=False)]
     note = [rf"\par\smallskip\footnotesize {_tex(' '.join(notes))}"] if notes else []
     if len(flat) > LONGTABLE_ROWS:
@@ -376,22 +373,22 @@ def latex_table(
     return "\n".join(lines)
 
 
-def write_latex(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
+def write_latex(doc: ReportDocument, path: Path) -> None:
     """Every table as a booktabs LaTeX fragment (\\input it; needs booktabs)."""
     parts = [
         "% Tables written by spatialpanel. Requires \\usepackage{booktabs} and "
         "\\usepackage{longtable}."
     ]
-    saved = localized(saved, lang)
-    if lang == "zh":
-        parts.append("% Chinese labels: compile with xelatex and \\usepackage{xeCJK}.")
-    if saved.study.get("synthetic"):
-        parts.append("% SYNTHETIC DATA: generated demonstration panel, not real figures.")
-    for table, title in _numbered_tables(saved, lang):
-        if len(table.frame) > MAX_ROWS:
-            parts.append(f"% {_tex(title)}: {_too_long(table.key, len(table.frame), lang)}")
+    if doc.lang in ("zh", "ja", "ko"):
+        parts.append("% CJK text: compile with xelatex and \\usepackage{xeCJK}.")
+    if doc.synthetic:
+        parts.append(f"% {doc.labels['tex_synthetic']}")
+    for table in _tables(doc):
+        title = _caption(doc, table)
+        if table.long:
+            parts.append(f"% {_tex(title)}: {_too_long(doc, table)}")
             continue
-        parts.append(latex_table(table.frame, title=title, notes=table.notes, lang=lang))
+        parts.append(latex_table(table.frame, title=title, notes=table.notes))
     path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
 
 
@@ -473,62 +470,66 @@ def _docx_table(doc: object, title: str, flat: pd.DataFrame, notes: tuple[str, .
             run.font.size = Pt(8)
 
 
-def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
-    """The report as a Word document: headings, sentences, three-line tables and figures."""
+def write_docx(doc: ReportDocument, path: Path, *, root: Path | None = None) -> None:
+    """The report as a Word document: headings, sentences, three-line tables and figures.
+
+    ``root`` is the results folder the figures' paths are relative to.
+    """
     import datetime as dt
 
     from docx import Document
     from docx.shared import Inches
 
-    from spatialpanel.report.i18n import stage_title, translate_text
-    from spatialpanel.study.outputs import normalise_zip
+    from spatialpanel.report.archive import normalise_zip
 
-    saved = localized(saved, lang)
-    doc = Document()
-    doc.core_properties.created = dt.datetime(2000, 1, 1)
-    doc.core_properties.modified = dt.datetime(2000, 1, 1)
-    doc.core_properties.author = "spatialpanel"
-    title = translate_text(str(saved.study.get("title") or ""), lang)
-    doc.add_heading(title or label("report", lang), level=0)
-    if saved.study.get("synthetic"):
-        p = doc.add_paragraph()
-        run = p.add_run(label("synthetic_banner", lang))
+    word = Document()
+    word.core_properties.created = dt.datetime(2000, 1, 1)
+    word.core_properties.modified = dt.datetime(2000, 1, 1)
+    word.core_properties.author = "spatialpanel"
+    word.add_heading(doc.title, level=0)
+    if doc.banner:
+        p = word.add_paragraph()
+        run = p.add_run(doc.banner)
         run.bold = True
-    from spatialpanel.report.build import conventions
-
-    doc.add_heading(label("provenance", lang), level=1)
-    for name, text in conventions(saved):
-        para = doc.add_paragraph()
-        para.add_run(f"{name}. " if lang == "en" else f"{translate_text(name, lang)}：").bold = True
-        para.add_run(translate_text(text, lang))
-    num = numbering(saved)
     long: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = []
-    for i, stage in enumerate(ordered_stages(saved), start=1):
-        doc.add_heading(f"{i}. {stage_title(stage['name'], stage['title'], lang)}", level=1)
-        for sent in stage["sentences"]:
-            doc.add_paragraph(sent["text"], style="List Bullet")
-        for t in stage["tables"]:
-            table = saved.tables[t["key"]]
-            title = num.table_title(table.key, table.title, lang=lang)
-            if len(table.frame) > MAX_ROWS:
+    for section in doc.sections:
+        heading = doc.labels["section_heading"].format(number=section.number, title=section.title)
+        word.add_heading(heading, level=1)
+        for sentence in section.sentences:
+            word.add_paragraph(sentence, style="List Bullet")
+        for table in section.tables:
+            title = _caption(doc, table)
+            if table.long:
                 long.append((title, table.frame, table.notes))
-                see = f"{': ' if lang == 'en' else '：'}{label('appendix_see', lang)}"
-                doc.add_paragraph(f"{title}{see}", style="Caption")
+                see = doc.labels["term"].format(term=title, text=doc.labels["appendix_see"])
+                word.add_paragraph(see, style="Caption")
                 continue
-            _docx_table(doc, title, _flat(table.frame, lang=lang), table.notes)
-        for f in stage["figures"]:
-            from spatialpanel.report.figure_jobs import figure_picture
-
+            _docx_table(word, title, _flat(table.frame), table.notes)
+        for f in section.figures:
+            if f.png is None or root is None:
+                continue
             # the web copy (1400 px across 6 in, about 230 dpi) keeps the .docx small and
             # quick to write; the full 300-dpi PNG stays in figures/
-            picture = figure_picture(saved.root, f, lang)
-            if picture is not None:
-                doc.add_picture(str(picture), width=Inches(6))
-                title = num.figure_title(f["key"], f["title"], lang=lang)
-                doc.add_paragraph(title, style="Caption")
+            web = root / "figures" / "web" / Path(f.png).name
+            picture = web if web.is_file() else root / f.png
+            if not picture.is_file():
+                continue
+            word.add_picture(str(picture), width=Inches(6))
+            caption = doc.labels["figure_caption"].format(number=f.number, title=f.title)
+            word.add_paragraph(caption, style="Caption")
     if long:
-        doc.add_heading(label("appendix", lang), level=1)
+        word.add_heading(doc.labels["appendix"], level=1)
         for title, frame, notes in long:
-            _docx_table(doc, title, _flat(frame, lang=lang), notes)
-    doc.save(str(path))
+            _docx_table(word, title, _flat(frame), notes)
+    word.add_heading(doc.labels["provenance"], level=1)
+    for name, text in doc.conventions:
+        para = word.add_paragraph()
+        term, rest = (
+            doc.labels["term"].split("{text}", 1)
+            if "{text}" in doc.labels["term"]
+            else ("{term}. ", "")
+        )
+        para.add_run(term.format(term=name)).bold = True
+        para.add_run(text + rest)
+    word.save(str(path))
     normalise_zip(path)

@@ -4,6 +4,11 @@ Every stage of the study returns a :class:`StageOutput`. The pipeline writes its
 Excel workbook), its figures (their data as ``figures/data/KEY.json``, drawn as PNG, and SVG/PDF
 when asked) and a JSON description of everything (``stages.json``) to the results folder, so the
 report can be rebuilt from disk, in any language, without refitting.
+
+Reader text — stage titles, table titles and notes, figure captions and notes, sentences — is a
+:class:`~spatialpanel.text.Message` (or a plain string, shown as it is in every language): the
+report renders it in the language it is asked for (see :mod:`spatialpanel.text`). A table cell
+may hold a message too (a verdict, a formula with numbers); the CSV keeps its English text.
 """
 
 from __future__ import annotations
@@ -13,11 +18,13 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from spatialpanel.text import Text
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure as MplFigure
 
     from spatialpanel.report.figspec import FigureSpec
-    from spatialpanel.text import Labels, Text
+    from spatialpanel.text import Labels
 
 __all__ = ["FigureArtifact", "Sentence", "StageOutput", "TableArtifact"]
 
@@ -31,17 +38,22 @@ class TableArtifact:
     key
         File stem and sheet name (letters, digits, ``_``; at most 31 characters for Excel).
     title
-        Caption, e.g. ``"Table 3. Global Moran's I of common prosperity (nested W)"``.
+        Caption (a message), e.g. "Global Moran's I of {label} ({w} weights)".
     frame
-        The table itself. Numbers stay numbers; formatting happens in the report.
+        The table itself. Numbers stay numbers; formatting happens in the report. Identifiers
+        (variables, weights, dimensions) stay identifiers; the report shows their labels.
     notes
         Table notes (conventions, significance codes, "synthetic data").
+    paper
+        The number of the table in the paper the study reproduces (the report says "paper's
+        Table 4"), or ``None``.
     """
 
     key: str
-    title: str
+    title: Text
     frame: pd.DataFrame
-    notes: tuple[str, ...] = ()
+    notes: tuple[Text, ...] = ()
+    paper: int | None = None
 
 
 @dataclass(frozen=True)
@@ -61,7 +73,7 @@ class FigureArtifact:
     """
 
     key: str
-    title: str
+    title: Text
     spec: FigureSpec
     notes: tuple[Text, ...] = ()
 
@@ -76,7 +88,7 @@ class FigureArtifact:
 class Sentence:
     """An interpretation sentence generated from numbers, with the table cells it rests on."""
 
-    text: str
+    text: Text
     sources: tuple[str, ...] = ()  # e.g. ("table7_sdm:uri:coef",)
 
 
@@ -85,7 +97,7 @@ class StageOutput:
     """Everything one stage produced."""
 
     name: str
-    title: str
+    title: Text
     tables: tuple[TableArtifact, ...] = ()
     figures: tuple[FigureArtifact, ...] = ()
     sentences: tuple[Sentence, ...] = ()

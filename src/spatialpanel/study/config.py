@@ -18,10 +18,13 @@ from typing import Any
 
 from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.study.schema import (
+    DIMENSION_KEYS,
     INDICATOR_KEYS,
+    LABEL_KEY,
     NAMED_SECTIONS,
     REQUIRED_SECTIONS,
     SECTIONS,
+    TITLE_KEY,
     Spec,
 )
 
@@ -34,7 +37,6 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "layout"): ("auto", "long", "wide", "tidy"),
     ("data", "entity_kind"): ("china", "generic"),
     ("data", "provenance"): ("synthetic", "real_reduced", "real"),
-    ("study", "lang"): ("en", "zh"),
     ("model", "kind"): ("sar", "sem", "sdm", "sdem", "slx"),
     ("model", "effects"): ("pooled", "entity", "time", "twoway", "random"),
     ("model", "bias_correction"): ("none", "elhorst", "transformation"),
@@ -58,6 +60,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("weights", "hainan"): ("guangdong", "guangdong+guangxi", "none"),
     ("weights", "transform"): ("row", "binary", "spectral", "minmax", "none"),
     ("indicator", "direction"): ("positive", "negative"),
+    ("variables", "direction"): ("positive", "negative"),
 }
 
 
@@ -171,6 +174,9 @@ def validate(data: dict[str, Any], *, where: str = "the study") -> dict[str, Any
                     items[item]["indicators"] = _check_indicators(
                         items[item]["indicators"], where=where, label=label
                     )
+                    items[item]["dimensions"] = _check_dimensions(
+                        items[item], where=where, label=label
+                    )
                     if items[item]["label"] is None:
                         items[item]["label"] = item
             out[name] = items
@@ -183,6 +189,16 @@ def _check_table(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in body:
+        if ("label" in spec and LABEL_KEY.match(str(key))) or (
+            "title" in spec and TITLE_KEY.match(str(key))
+        ):
+            if not isinstance(body[key], str):
+                raise ConfigError(
+                    f"{where}: {label} {key} = {body[key]!r} must be a string, "
+                    f"not {type(body[key]).__name__}."
+                )
+            out[key] = body[key]
+            continue
         if key not in spec:
             raise ConfigError(
                 f"{where}: unknown key {key!r} in {label}."
@@ -233,11 +249,40 @@ def _check_indicators(body: dict[str, Any], *, where: str, label: str) -> dict[s
     return out
 
 
+def _check_dimensions(index: dict[str, Any], *, where: str, label: str) -> dict[str, Any]:
+    """``[indices.NAME.dimensions]``: labels of the dimensions that the indicators name."""
+    used = list(dict.fromkeys(str(v["dimension"]) for v in index["indicators"].values()))
+    out: dict[str, Any] = {}
+    for dim, spec in index["dimensions"].items():
+        if dim not in used:
+            raise ConfigError(
+                f"{where}: {label} dimensions names {dim!r}, which no indicator of the index "
+                f"has as its dimension." + did_you_mean(str(dim), used) + f" Dimensions: {used}."
+            )
+        if not isinstance(spec, dict):
+            raise ConfigError(
+                f"{where}: {label} dimension {dim!r} must be a table like "
+                '{ label = "Economic integration", label_zh = "经济融合" }.'
+            )
+        out[dim] = _check_table(
+            spec, DIMENSION_KEYS, where=where, label=f"{label} dimension {dim!r}", choice_key="dim"
+        )
+    return out
+
+
 def _cross_check(cfg: dict[str, Any], *, where: str) -> None:
     """References between sections: weights and variables named elsewhere must exist."""
     weights = cfg.get("weights", {})
     indices = cfg.get("indices", {})
     data = cfg["data"]
+    lang = cfg.get("study", {}).get("lang", "en")
+    from spatialpanel.text import languages
+
+    if lang not in languages():
+        raise ConfigError(
+            f"{where}: [study] lang = {lang!r} has no catalogue; use one of "
+            f"{', '.join(languages())}." + did_you_mean(str(lang), languages())
+        )
     if data.get("years") is not None:
         years = data["years"]
         if len(years) != 2 or not all(isinstance(y, int) for y in years) or years[0] > years[1]:

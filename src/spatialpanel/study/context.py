@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
+from spatialpanel.text import Labels
+
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.weights.core import SpatialWeights
@@ -38,6 +40,8 @@ class StudyContext:
         Name from the study's ``[weights.NAME]`` sections -> SpatialWeights in panel entity order.
     results
         Free-form results that later stages read (e.g. ``"sdm"`` -> the fitted results object).
+    labels
+        The study's labels (variables, indices, dimensions, weights), for the stages' messages.
     """
 
     config: StudyConfig
@@ -49,6 +53,7 @@ class StudyContext:
     scores: dict[str, pd.DataFrame] = field(default_factory=dict)
     weights: dict[str, SpatialWeights] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
+    labels: Labels = field(default_factory=Labels)
 
     @property
     def provenance(self) -> str:

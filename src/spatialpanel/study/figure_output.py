@@ -21,32 +21,17 @@ from typing import TYPE_CHECKING
 
 from spatialpanel.report.figspec import data_file, figure_file, write_spec
 from spatialpanel.report.marks import provenance_mark
-from spatialpanel.text import Labels, default_label, render
+from spatialpanel.text import render
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.artifacts import FigureArtifact
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.study.context import StudyContext
 
-__all__ = ["FigureWriter", "figure_formats", "study_labels", "write_readme"]
+__all__ = ["FigureWriter", "figure_formats", "write_readme"]
 
 #: The staging folder (inside the results folder) of the figures of a run being written.
 STAGING = ".figures-partial"
-
-
-def study_labels(ctx: StudyContext) -> Labels:
-    """The study's labels: ``ctx.labels`` when the context carries them, else the indices'
-    ``label`` / ``label_zh`` of the study file."""
-    given = getattr(ctx, "labels", None)
-    if isinstance(given, Labels):
-        return given
-    variables: dict[str, dict[str, str]] = {}
-    for name, body in ctx.config.section("indices").items():
-        entry = {"en": str(body.get("label") or default_label(name))}
-        if body.get("label_zh"):
-            entry["zh"] = str(body["label_zh"])
-        variables[str(name)] = entry
-    return Labels({"variable": variables})
 
 
 def figure_formats(config: StudyConfig) -> list[str]:
@@ -84,7 +69,7 @@ class FigureWriter:
             formats=self.formats,
             dpi=self.dpi,
             lang=figure_language(ctx.lang),
-            labels=study_labels(ctx),
+            labels=ctx.labels,
             workers=workers,
             stream=True,
         )

@@ -21,7 +21,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,17 +29,20 @@ import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import EstimationError
+from spatialpanel.report.archive import normalise_zip
 from spatialpanel.study.artifacts import StageOutput, TableArtifact
+from spatialpanel.text import Labels, render, to_json
+from spatialpanel.text.frames import split_cells
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.study.context import StudyContext
     from spatialpanel.study.figure_output import FigureWriter
 
+# normalise_zip lives in spatialpanel.report.archive (the report writes zip containers too)
 __all__ = ["check_finite", "normalise_zip", "sha256_file", "write_results", "write_table_csv"]
 
 _PACKAGES = ("numpy", "scipy", "pandas", "libpysal", "matplotlib", "shapely", "geopandas")
-_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def sha256_file(path: Path) -> str:
@@ -52,35 +54,20 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
-def write_table_csv(table: TableArtifact, path: Path) -> dict[str, int]:
-    """Write a table as CSV and return how to read it back (index and header depth)."""
-    frame = table.frame
+def write_table_csv(
+    table: TableArtifact, path: Path, *, labels: Labels | None = None
+) -> dict[str, Any]:
+    """Write a table as CSV and return how to read it back (index and header depth, and the
+    positions of its message cells, which the CSV holds in English)."""
+    frame, cells = split_cells(table.frame, labels)
     frame.to_csv(path, encoding="utf-8-sig", lineterminator="\n")
-    return {"index_cols": frame.index.nlevels, "header_rows": frame.columns.nlevels}
-
-
-def normalise_zip(path: Path) -> None:
-    """Rewrite a zip container (xlsx, docx) with fixed timestamps so its bytes are reproducible.
-
-    Both the zip entries' dates and the document's created/modified properties are fixed.
-    """
-    import re
-
-    with zipfile.ZipFile(path) as zin:
-        items = [(info, zin.read(info.filename)) for info in zin.infolist()]
-    stamp = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-    items = [
-        (info, stamp.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data))
-        if info.filename == "docProps/core.xml"
-        else (info, data)
-        for info, data in items
-    ]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-        for info, data in items:
-            new = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            new.compress_type = zipfile.ZIP_DEFLATED
-            new.external_attr = 0o600 << 16
-            zout.writestr(new, data)
+    shape: dict[str, Any] = {
+        "index_cols": frame.index.nlevels,
+        "header_rows": frame.columns.nlevels,
+    }
+    if cells:
+        shape["cells"] = cells
+    return shape
 
 
 def _excel_sheet_name(key: str, used: set[str]) -> str:
@@ -95,11 +82,17 @@ def _excel_sheet_name(key: str, used: set[str]) -> str:
 
 
 def _write_workbook(
-    tables: list[TableArtifact], path: Path, *, title: str = "", mark: str | None = None
+    tables: list[TableArtifact],
+    path: Path,
+    labels: Labels,
+    *,
+    lang: str = "en",
+    title: str = "",
+    mark: str | None = None,
 ) -> None:
-    """Every table a sheet, after a first sheet "README" listing them; with a provenance
-    ``mark``, every sheet says it in its first row (the table starts on the third) and in its
-    printed header."""
+    """Every table a sheet, after a first sheet "README" listing them (titles in ``lang``); with
+    a provenance ``mark``, every sheet says it in its first row (the table starts on the third)
+    and in its printed header."""
     import datetime as dt
 
     from openpyxl.styles import Font
@@ -112,7 +105,10 @@ def _write_workbook(
         if mark:
             rows.append((mark, ""))
         rows += [("", ""), ("Sheet", "Table")]
-        rows += [(name, str(table.title)) for name, table in zip(names, tables, strict=True)]
+        rows += [
+            (name, render(table.title, lang, labels))
+            for name, table in zip(names, tables, strict=True)
+        ]
         for row in rows:
             readme.append(list(row))
         readme["A1"].font = Font(bold=True)
@@ -121,7 +117,8 @@ def _write_workbook(
         readme.column_dimensions["A"].width = 34
         readme.column_dimensions["B"].width = 90
         for table, sheet in zip(tables, names, strict=True):
-            table.frame.to_excel(writer, sheet_name=sheet, startrow=2 if mark else 0)
+            frame = split_cells(table.frame, labels)[0]
+            frame.to_excel(writer, sheet_name=sheet, startrow=2 if mark else 0)
             if mark:
                 ws = writer.sheets[sheet]
                 ws["A1"] = mark
@@ -232,7 +229,8 @@ def _invalid_rows(frame: pd.DataFrame) -> set[int]:
 def _refuse(table: TableArtifact, i: int, col: object, why: str) -> None:
     row = table.frame.index[i]
     raise EstimationError(
-        f"table {table.key!r} ({table.title}): row {row!r}, column {col!r} {why}. No table may "
+        f"table {table.key!r} ({render(table.title, 'en')}): row {row!r}, column {col!r} {why}. "
+        "No table may "
         "hold NaN or inf; look at the stage's warnings (collinear regressors, a spatial "
         "parameter on its boundary, an information matrix that is not positive definite) and "
         "fix the data or the model."
@@ -267,33 +265,28 @@ def write_results(
 
     from spatialpanel.report.figspec import data_file
     from spatialpanel.report.marks import provenance_mark
-    from spatialpanel.study.figure_output import (
-        FigureWriter,
-        figure_formats,
-        study_labels,
-        write_readme,
-    )
-    from spatialpanel.text import render, to_json
+    from spatialpanel.study.figure_output import FigureWriter, figure_formats, write_readme
 
     # the figures are drawn in worker processes (since their stage ended, when the pipeline
     # started the writer) while the tables are written here
     if figures is None:
         figures = FigureWriter(out_dir, ctx)
         figures.add(fig for stage in stages for fig in stage.figures)
-    labels = study_labels(ctx)
     saved = figures.files
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
+    labels = ctx.labels
     for stage in stages:
         tables = []
         for table in stage.tables:
-            shape = write_table_csv(table, tab_dir / f"{table.key}.csv")
+            shape = write_table_csv(table, tab_dir / f"{table.key}.csv", labels=labels)
             all_tables.append(table)
             tables.append(
                 {
                     "key": table.key,
-                    "title": table.title,
-                    "notes": [str(n) for n in table.notes],
+                    "title": to_json(table.title),
+                    "notes": [to_json(n) for n in table.notes],
+                    **({"paper": table.paper} if table.paper is not None else {}),
                     "file": f"tables/{table.key}.csv",
                     **shape,
                 }
@@ -301,35 +294,46 @@ def write_results(
         described_figures = [
             {
                 "key": f.key,
-                "title": f.title,
-                "notes": [render(n, "en", labels) for n in f.notes],
+                "title": to_json(f.title),
+                "notes": [to_json(n) for n in f.notes],
                 "files": saved[f.key],
                 "data": data_file(f.key),
-                "texts": {"notes": [to_json(n) for n in f.notes]},
             }
             for f in stage.figures
         ]
         described.append(
             {
                 "name": stage.name,
-                "title": stage.title,
+                "title": to_json(stage.title),
                 "settings": _jsonable(stage.settings),
                 "tables": tables,
                 "figures": described_figures,
                 "sentences": [
-                    {"text": s.text, "sources": list(s.sources)} for s in stage.sentences
+                    {
+                        "text": render(s.text, "en", labels),
+                        "message": to_json(s.text),
+                        "sources": list(s.sources),
+                    }
+                    for s in stage.sentences
                 ],
             }
         )
     mark = provenance_mark(ctx.provenance)
+    study_cfg = config.section("study")
     _write_workbook(
         all_tables,
         out_dir / "tables.xlsx",
-        title=str(config.section("study").get("title", "")),
+        labels,
+        lang=ctx.lang,
+        title=str(study_cfg.get(f"title_{ctx.lang}") or study_cfg.get("title", "")),
         mark=render(mark, ctx.lang) if mark is not None else None,
     )
     study_info = {
-        "title": config.section("study").get("title", ""),
+        "title": study_cfg.get("title", ""),
+        "titles": {
+            "en": study_cfg.get("title", ""),
+            **{k.removeprefix("title_"): v for k, v in study_cfg.items() if k.startswith("title_")},
+        },
         "reference": config.section("study").get("reference", ""),
         "study_file": str(config.path) if config.path else "bundled demo study",
         "study_sha256": config.text_hash,

@@ -19,20 +19,24 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-__all__ = ["STUDY_KINDS", "Labels", "default_label", "region_name"]
+__all__ = ["STUDY_KINDS", "Labels", "default_label", "is_region", "region_name"]
 
 #: The kinds of labels a study gives (anything else is looked up elsewhere, see the module).
 STUDY_KINDS: tuple[str, ...] = ("variable", "dimension", "weights")
 
 
-def default_label(key: str) -> str:
+def default_label(key: str, kind: str = "variable") -> str:
     """A readable label derived mechanically from an identifier.
 
     ``"gov_intervention"`` -> ``"Gov intervention"``, ``"gdp_per_capita"`` -> ``"Gdp per
     capita"``; identifiers that already read as text (``"Economic integration"``) are kept.
+    Weights matrices are named mid-sentence ("the inverse distance weights"), so their
+    default keeps its case: ``"inverse_distance"`` -> ``"inverse distance"``.
     """
     text = re.sub(r"[_\s]+", " ", str(key)).strip()
-    return text[:1].upper() + text[1:] if text else str(key)
+    if not text:
+        return str(key)
+    return text if kind == "weights" else text[:1].upper() + text[1:]
 
 
 @dataclass(frozen=True)
@@ -52,9 +56,9 @@ class Labels:
             return region_name(key, lang)
         entry = self.table.get(kind, {}).get(key)
         if entry is not None:
-            return entry.get(lang) or entry.get("en") or default_label(key)
+            return entry.get(lang) or entry.get("en") or default_label(key, kind)
         if kind in STUDY_KINDS:
-            return default_label(key)
+            return default_label(key, kind)
         from spatialpanel.text.message import Message
         from spatialpanel.text.render import render
 
@@ -126,3 +130,8 @@ def region_name(key: str, lang: str) -> str:
     if names is None:
         return str(key)
     return names.get(lang) or names.get("en") or str(key)
+
+
+def is_region(key: str) -> bool:
+    """Whether ``key`` names a bundled region (a province's code or English name)."""
+    return str(key) in _provinces()

@@ -19,20 +19,19 @@ from spatialpanel.indices.composite import IndexResult, composite_index
 from spatialpanel.indices.coupling import CoordinationLevels, CouplingForm, coupling_coordination
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+from spatialpanel.text import Label, Labels, Message, Text, TextList, msg, nmsg, numbers, pmsg
 
 __all__ = ["coupling_artifacts", "entity_names", "index_name", "obstacle_artifacts", "run"]
 
-_METHOD_WORDS = {
-    "entropy": "entropy-method",
-    "critic": "CRITIC",
-    "cv": "coefficient-of-variation",
-    "equal": "equal",
-    "topsis": "entropy (TOPSIS)",
-}
+_SYNTHETIC = msg("Synthetic data.")
 
 
 def entity_names(entities: pd.Index | list[Hashable], *, lang: str = "en") -> dict[Hashable, str]:
-    """Display names of the entities: province names for GB/T 2260 codes, else the entity."""
+    """Names of the entities: province names for GB/T 2260 codes, else the entity.
+
+    Tables keep the English names (identifiers a reader recognises; the report shows the names
+    of its language); figures drawn by the stages use ``lang``.
+    """
     from spatialpanel.data.china import provinces
 
     column = "name_zh" if lang == "zh" else "name_en"
@@ -53,7 +52,10 @@ def run(ctx: StudyContext) -> StageOutput:
     for name, body in sections.items():
         result = composite_index(
             ctx.panel,
-            indicators=body["indicators"],
+            indicators={
+                col: {"dimension": spec["dimension"], "direction": spec["direction"]}
+                for col, spec in body["indicators"].items()
+            },
             method=body.get("method", "entropy"),
             variant=body.get("variant", "panel"),
             shift=body.get("shift", 1e-4),
@@ -61,14 +63,18 @@ def run(ctx: StudyContext) -> StageOutput:
         )
         ctx.scores[name] = result.scores
         store[name] = result
-        label = str(body.get("label") or name)
-        notes = result.notes + (("Synthetic data.",) if ctx.synthetic else ())
+        label = Label("variable", name)
+        notes: tuple[Text, ...] = result.notes + ((_SYNTHETIC,) if ctx.synthetic else ())
         system = system_table(result)
         key_sys, key_scores, key_dims = f"{name}_system", f"{name}_scores", f"{name}_dimensions"
         tables.append(
             TableArtifact(
                 key_sys[:31],
-                f"Indicator system of {label} with {_METHOD_WORDS[result.method]} weights",
+                msg(
+                    "Indicator system of {label} with {method} weights",
+                    label=label,
+                    method=pmsg("weighting", result.method),
+                ),
                 system,
                 notes,
             )
@@ -76,20 +82,20 @@ def run(ctx: StudyContext) -> StageOutput:
         tables.append(
             TableArtifact(
                 key_scores[:31],
-                f"{index_name(label)} by province and year",
-                score_table(result.scores["score"], lang=ctx.lang),
+                msg("{index} by province and year", index=index_name(name, ctx.labels)),
+                score_table(result.scores["score"]),
                 notes,
             )
         )
         tables.append(
             TableArtifact(
                 key_dims[:31],
-                f"{label}: dimension sub-indices by province and year",
-                dimension_table(result, lang=ctx.lang),
+                msg("{label}: dimension sub-indices by province and year", label=label),
+                dimension_table(result),
                 notes,
             )
         )
-        sentences.extend(_sentences(label, result, system, key_sys[:31]))
+        sentences.extend(_sentences(name, ctx.labels, result, system, key_sys[:31]))
         settings[name] = {
             "method": result.method,
             "variant": result.variant,
@@ -100,7 +106,7 @@ def run(ctx: StudyContext) -> StageOutput:
         }
     return StageOutput(
         name="indices",
-        title="Composite indices",
+        title=msg("Composite indices"),
         tables=tuple(tables),
         sentences=tuple(sentences),
         settings=settings,
@@ -161,7 +167,8 @@ def dimension_table(result: IndexResult, *, lang: str = "en") -> pd.DataFrame:
 
 
 def _sentences(
-    label: str,
+    name: str,
+    labels: Labels,
     result: IndexResult,
     system: pd.DataFrame,
     key_sys: str,
@@ -171,23 +178,47 @@ def _sentences(
     low: tuple[str, str] = w.idxmin()  # type: ignore[assignment]
     dims = system.groupby(level="dimension", sort=False)["dimension_weight"].first()
     dim_top = str(dims.idxmax())
-    name = index_name(label)
-    dim_text = f"the dimension {dim_top} carries {dims[dim_top]:.4f} of the total weight."
+    common: dict[str, Any] = {
+        "index": index_name(name, labels),
+        "indicators": nmsg("{n} indicator", "{n} indicators", n=len(w)),
+        "dimensions": nmsg("{n} dimension", "{n} dimensions", n=len(dims)),
+        "dim": Label("dimension", dim_top),
+        "share": numbers.fixed(dims[dim_top], 4),
+    }
     if float(w.max() - w.min()) < 1e-12:
-        text = (
-            f"In the {name} ({len(w)} indicators, {len(dims)} dimensions), every indicator "
-            f"weighs {w[top]:.4f}; {dim_text}"
+        text = msg(
+            "In the {index} ({indicators}, {dimensions}), every indicator weighs {w}; the "
+            "dimension {dim} carries {share} of the total weight.",
+            w=numbers.fixed(w[top], 4),
+            **common,
         )
         sources: tuple[str, ...] = (
             f"{key_sys}:*:weight",
             f"{key_sys}:{dim_top}:dimension_weight",
         )
     else:
-        text = (
-            f"In the {name} ({len(w)} indicators, {len(dims)} dimensions), the largest "
-            f"{'mean ' if result.variant == 'year' else ''}weight goes to {top[1]} "
-            f"({w[top]:.4f}) and the smallest to {low[1]} ({w[low]:.4f}); {dim_text}"
-        )
+        extremes: dict[str, Any] = {
+            "top": Label("variable", str(top[1])),
+            "wt": numbers.fixed(w[top], 4),
+            "low": Label("variable", str(low[1])),
+            "wl": numbers.fixed(w[low], 4),
+        }
+        if result.variant == "year":
+            text = msg(
+                "In the {index} ({indicators}, {dimensions}), the largest mean weight goes to "
+                "{top} ({wt}) and the smallest to {low} ({wl}); the dimension {dim} carries "
+                "{share} of the total weight.",
+                **extremes,
+                **common,
+            )
+        else:
+            text = msg(
+                "In the {index} ({indicators}, {dimensions}), the largest weight goes to {top} "
+                "({wt}) and the smallest to {low} ({wl}); the dimension {dim} carries {share} of "
+                "the total weight.",
+                **extremes,
+                **common,
+            )
         sources = (
             f"{key_sys}:{top[0]}|{top[1]}:weight",
             f"{key_sys}:{low[0]}|{low[1]}:weight",
@@ -196,9 +227,11 @@ def _sentences(
     return [Sentence(text, sources)]
 
 
-def index_name(label: str) -> str:
-    """``"Common prosperity"`` -> ``"Common prosperity index"`` (unchanged if it ends in index)."""
-    return label if label.lower().rstrip().endswith("index") else f"{label} index"
+def index_name(name: str, labels: Labels) -> Message:
+    """``"Common prosperity index"``: the index's label followed by "index" (the edge form
+    ``"named"`` when the English label already ends in "index", e.g. "Test index")."""
+    named = labels.get("variable", name, "en").lower().rstrip().endswith("index")
+    return msg("{label} index", label=Label("variable", name), case="named" if named else None)
 
 
 # ------------------------------------------------------------------ optional genre add-ons
@@ -212,28 +245,33 @@ def obstacle_artifacts(
     the obstacle degree as an optional tool (issue 9).
     """
     result: IndexResult = ctx.results["indices"][name]
-    label = str(ctx.config.section("indices").get(name, {}).get("label") or name)
+    label = Label("variable", name)
     obstacles = result.obstacles()
     times = obstacles.indicator.index.get_level_values(1)
     t = int(times.max()) if year is None else int(year)
-    names = entity_names(
-        list(pd.unique(obstacles.indicator.index.get_level_values(0))), lang=ctx.lang
-    )
+    names = entity_names(list(pd.unique(obstacles.indicator.index.get_level_values(0))))
     dims = obstacles.dimension.copy()
     dims.index = pd.MultiIndex.from_arrays(
         [[names[e] for e in dims.index.get_level_values(0)], times], names=["province", "year"]
     )
     tops = obstacles.top(top, time=t)
     tops.index = pd.Index([names[e] for e in tops.index], name="province")
-    notes = (
-        "Obstacle degree O = w (1 - z) / sum w (1 - z) x 100 %, with the index weights w and the "
-        "min-max standardised indicators z; a dimension's degree is the sum of its indicators'.",
-        *(("Synthetic data.",) if ctx.synthetic else ()),
+    notes: tuple[Text, ...] = (
+        msg(
+            "Obstacle degree O = w (1 - z) / sum w (1 - z) x 100 %, with the index weights w and "
+            "the min-max standardised indicators z; a dimension's degree is the sum of its "
+            "indicators'."
+        ),
+        *((_SYNTHETIC,) if ctx.synthetic else ()),
     )
     key_dim, key_top = f"{name}_obstacle_dim"[:31], f"{name}_obstacle_top"[:31]
     tables = [
-        TableArtifact(key_dim, f"{label}: obstacle degree of each dimension (%)", dims, notes),
-        TableArtifact(key_top, f"{label}: main obstacles by province, {t}", tops, notes),
+        TableArtifact(
+            key_dim, msg("{label}: obstacle degree of each dimension (%)", label=label), dims, notes
+        ),
+        TableArtifact(
+            key_top, msg("{label}: main obstacles by province, {t}", label=label, t=t), tops, notes
+        ),
     ]
     first = tops["obstacle_1"].value_counts()
     main = str(first.index[0])
@@ -241,9 +279,19 @@ def obstacle_artifacts(
     dim_mean = {str(k): float(v) for k, v in last_year.mean(axis=0).items()}
     dim_top = max(dim_mean, key=lambda d: dim_mean[d])
     sentence = Sentence(
-        f"In {t} the most frequent main obstacle to the {index_name(label)} is {main} (the first "
-        f"obstacle in {int(first.iloc[0])} of {len(tops)} provinces); across provinces the "
-        f"dimension {dim_top} has the largest mean obstacle degree ({dim_mean[dim_top]:.2f}%).",
+        msg(
+            "In {t} the most frequent main obstacle to the {index} is {main} (the first obstacle "
+            "in {k} of {n} provinces); across provinces the dimension {dim} has the largest mean "
+            "obstacle degree ({pct}).",
+            t=t,
+            index=index_name(name, ctx.labels),
+            main=Label("variable", main),
+            k=int(first.iloc[0]),
+            n=len(tops),
+            dim=Label("dimension", dim_top),
+            pct=numbers.percent(dim_mean[dim_top], 2),
+            case="all" if int(first.iloc[0]) == len(tops) else None,
+        ),
         (f"{key_top}:*:obstacle_1", f"{key_dim}:*|{t}:{dim_top}"),
     )
     return tables, [sentence]
@@ -265,29 +313,40 @@ def coupling_artifacts(
     frame = pd.concat({s: ctx.scores[s]["score"] for s in systems}, axis=1)
     res = coupling_coordination(frame, form=form, weights=weights, levels=levels)
     table = pd.concat([frame, res.table], axis=1)
-    names = entity_names(list(pd.unique(table.index.get_level_values(0))), lang=ctx.lang)
+    names = entity_names(list(pd.unique(table.index.get_level_values(0))))
     table.index = pd.MultiIndex.from_arrays(
         [[names[e] for e in table.index.get_level_values(0)], table.index.get_level_values(1)],
         names=["province", "year"],
     )
-    notes = (*res.notes, *(("Synthetic data.",) if ctx.synthetic else ()))
+    notes: tuple[Text, ...] = (*res.notes, *((_SYNTHETIC,) if ctx.synthetic else ()))
     key = ("coupling_" + "_".join(systems))[:31]
     key_levels = "coupling_levels"
-    sections = ctx.config.section("indices")
-    labels = " and ".join(index_name(str(sections.get(s, {}).get("label") or s)) for s in systems)
+    labels = TextList(tuple(index_name(s, ctx.labels) for s in systems))
     by_year = table.groupby(level="year")["D"].mean()
     t0, t1 = int(by_year.index.min()), int(by_year.index.max())
     mean_level = res.levels.labels[int(res.levels.classify(np.array([by_year[t1]]))[0]) - 1]
     last = table.xs(t1, level="year")
     counts = last["label"].value_counts()
     sentence = Sentence(
-        f"The mean coupling coordination degree D of the {labels} moved from "
-        f"{by_year[t0]:.4f} in {t0} to {by_year[t1]:.4f} in {t1} ({mean_level.lower()}); in "
-        f"{t1} the most common level is '{counts.index[0]}' ({int(counts.iloc[0])} of "
-        f"{len(last)} provinces).",
+        msg(
+            "The mean coupling coordination degree D of the {labels} moved from {d0} in {t0} to "
+            "{d1} in {t1} ({level}); in {t1} the most common level is {common} ({k} of {n} "
+            "provinces).",
+            labels=labels,
+            d0=numbers.fixed(by_year[t0], 4),
+            t0=t0,
+            d1=numbers.fixed(by_year[t1], 4),
+            t1=t1,
+            level=pmsg("coordination", str(mean_level)),
+            common=pmsg("coordination", str(counts.index[0])),
+            k=int(counts.iloc[0]),
+            n=len(last),
+        ),
         (f"{key}:*|{t0}:D", f"{key}:*|{t1}:D", f"{key}:*|{t1}:label"),
     )
     return [
-        TableArtifact(key, f"Coupling coordination of {labels}", table, notes),
-        TableArtifact(key_levels, "Coordination levels", res.levels.table(), notes[1:2]),
+        TableArtifact(key, msg("Coupling coordination of {labels}", labels=labels), table, notes),
+        TableArtifact(
+            key_levels, msg("Coordination levels"), res.levels.table(), tuple(notes[1:2])
+        ),
     ], [sentence]

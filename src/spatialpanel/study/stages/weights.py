@@ -24,6 +24,7 @@ import pandas as pd
 from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+from spatialpanel.text import Label, Message, msg, numbers, pmsg
 from spatialpanel.weights import builders, io
 from spatialpanel.weights.core import SpatialWeights
 
@@ -37,32 +38,63 @@ def _years_text(ctx: StudyContext) -> str:
     return f"{years.min()}–{years.max()}"
 
 
-def formula(spec: dict[str, Any], ctx: StudyContext) -> str:
-    """A one-line description of a configured matrix (its formula and options)."""
+def formula(spec: dict[str, Any], ctx: StudyContext) -> Message:
+    """A one-line description of a configured matrix (its formula and options), as a message."""
     kind = spec["kind"]
     if kind == "contiguity":
-        return f"w_ij = 1 if i and j share a border (Hainan linked to: {spec.get('hainan')})"
+        hainan = str(spec.get("hainan"))
+        return msg(
+            "w_ij = 1 if i and j share a border (Hainan linked to: {hainan})",
+            hainan=pmsg("hainan", hainan),
+        )
+    power = spec.get("power", 1)
+    exp = "" if power == 1 else f"^{power:g}"
     if kind == "inverse_distance":
-        power = spec.get("power", 1)
-        band = f", 0 beyond {spec['cutoff_km']:g} km" if spec.get("cutoff_km") else ""
-        exp = "" if power == 1 else f"^{power:g}"
-        return f"w_ij = 1/d_ij{exp}, d = great-circle km between capitals (R = 6371.0088){band}"
-    if kind == "knn":
-        return f"w_ij = 1 if j is one of the {spec.get('k', 4)} capitals nearest to i"
-    if kind == "economic":
-        return f"w_ij = 1/|g_i − g_j|, g_i = mean of {spec.get('variable')} in {_years_text(ctx)}"
-    if kind == "economic_geographic":
-        g = f"g_i = mean of {spec.get('variable')} in {_years_text(ctx)}"
-        power = spec.get("power", 1)
-        band = f", 0 beyond {spec['cutoff_km']:g} km" if spec.get("cutoff_km") else ""
-        wd = f"W_d = 1/d_ij{'' if power == 1 else f'^{power:g}'} (great-circle km{band})"
-        if spec.get("form", "product") == "mix":
-            return (
-                f"W = φ·W_d + (1 − φ)·W_e, φ = {spec.get('phi', 0.5):g}; {wd} and "
-                f"W_e = 1/|g_i − g_j| each row-standardised first; {g}"
+        if spec.get("cutoff_km"):
+            return msg(
+                "w_ij = 1/d_ij{exp}, d = great-circle km between capitals (R = {r}), 0 beyond "
+                "{cutoff} km",
+                exp=exp,
+                r="6371.0088",
+                cutoff=f"{spec['cutoff_km']:g}",
             )
-        return f"W = W_d·diag(g_i/ḡ), {wd}, raw; {g}, ḡ = mean of g_i"
-    return f"read from {spec.get('file')}"
+        return msg(
+            "w_ij = 1/d_ij{exp}, d = great-circle km between capitals (R = {r})",
+            exp=exp,
+            r="6371.0088",
+        )
+    if kind == "knn":
+        return msg("w_ij = 1 if j is one of the {k} capitals nearest to i", k=int(spec.get("k", 4)))
+    g: dict[str, Any] = {
+        "variable": Label("variable", str(spec.get("variable"))),
+        "years": _years_text(ctx),
+    }
+    if kind == "economic":
+        return msg("w_ij = 1/|g_i − g_j|, g_i = mean of {variable} in {years}", **g)
+    if kind == "economic_geographic":
+        band = (
+            msg(", 0 beyond {cutoff} km", cutoff=f"{spec['cutoff_km']:g}")
+            if spec.get("cutoff_km")
+            else ""
+        )
+        if spec.get("form", "product") == "mix":
+            return msg(
+                "W = φ·W_d + (1 − φ)·W_e, φ = {phi}; W_d = 1/d_ij{exp} (great-circle km{band}) "
+                "and W_e = 1/|g_i − g_j| each row-standardised first; g_i = mean of {variable} "
+                "in {years}",
+                phi=f"{spec.get('phi', 0.5):g}",
+                exp=exp,
+                band=band,
+                **g,
+            )
+        return msg(
+            "W = W_d·diag(g_i/ḡ), W_d = 1/d_ij{exp} (great-circle km{band}), raw; g_i = mean of "
+            "{variable} in {years}, ḡ = mean of g_i",
+            exp=exp,
+            band=band,
+            **g,
+        )
+    return msg("read from {file}", file=str(spec.get("file")))
 
 
 def _variable(ctx: StudyContext, name: str, spec_name: str) -> pd.Series:
@@ -152,11 +184,19 @@ def run(ctx: StudyContext) -> StageOutput:
                 "islands": ", ".join(str(i) for i in islands) if islands else "none",
             }
         )
+        lo, hi = int(str(d["neighbours_min"])), int(str(d["neighbours_max"]))
         sentences.append(
             Sentence(
-                f"The {name} matrix ({spec['kind']}) gives each region between "
-                f"{d['neighbours_min']} and {d['neighbours_max']} neighbours "
-                f"({d['neighbours_mean']:.1f} on average).",
+                msg(
+                    "The {name} matrix ({kind}) gives each region between {lo} and {hi} "
+                    "neighbours ({mean} on average).",
+                    name=Label("weights", name),
+                    kind=pmsg("weights kind", str(spec["kind"])),
+                    lo=lo,
+                    hi=hi,
+                    mean=numbers.fixed(float(str(d["neighbours_mean"])), 1),
+                    case="equal" if lo == hi else None,
+                ),
                 (
                     f"weights:{name}:neighbours_min",
                     f"weights:{name}:neighbours_max",
@@ -166,13 +206,16 @@ def run(ctx: StudyContext) -> StageOutput:
         )
     frame = pd.DataFrame(rows).set_index("weights") if rows else pd.DataFrame()
     notes = (
-        "Transforms are applied last, to the whole matrix ('row': each row divided by its sum).",
-        "Neighbours: non-zero weights per row. symmetric_raw: the raw (untransformed) weights.",
+        msg("Transforms are applied last, to the whole matrix (row: each row divided by its sum)."),
+        msg(
+            "Neighbours: non-zero weights per row. Symmetric: whether the raw (untransformed) "
+            "weights are symmetric."
+        ),
     )
-    table = TableArtifact("weights", "Spatial weight matrices", frame, notes)
+    table = TableArtifact("weights", msg("Spatial weight matrices"), frame, notes)
     return StageOutput(
         name="weights",
-        title="Spatial weights",
+        title=msg("Spatial weights"),
         tables=(table,),
         sentences=tuple(sentences),
         settings={"weights": specs, "order": "panel entity order"},
