@@ -342,3 +342,24 @@ def test_marks_readme_and_workbook(tmp_path: Path) -> None:
     assert "***" not in (real / "README.txt").read_text("utf-8")
     assert load_workbook(real / "tables.xlsx")["t"]["A1"].value is None
     assert read_spec(real / "figures/data/trend.json").mark is None
+
+
+def test_a_failed_run_leaves_no_figure_behind(tmp_path: Path) -> None:
+    """A drawing error reaches the caller (with the figure's key) and abort() removes the
+    staging folder: nothing is left beside or in the results folder."""
+    from spatialpanel.study.artifacts import FigureArtifact
+    from spatialpanel.study.config import load_study
+    from spatialpanel.study.context import StudyContext
+    from spatialpanel.study.figure_output import FigureWriter
+
+    panel = pd.DataFrame({"x": [1.0]}, index=pd.MultiIndex.from_tuples([(110000, 2014)]))
+    ctx = StudyContext(
+        config=load_study(), panel=panel, audit=pd.DataFrame(), synthetic=True, seed=1
+    )
+    writer = FigureWriter(tmp_path / "results", ctx, workers=2)
+    writer.add([FigureArtifact("bad", "A figure", FigureSpec("no_such_drawer"))])
+    with pytest.raises(ConfigError, match="no_such_drawer") as info:
+        writer.finish()
+    assert "while drawing figure 'bad'" in "".join(getattr(info.value, "__notes__", []))
+    writer.abort()
+    assert sorted(p.name for p in tmp_path.iterdir()) == []

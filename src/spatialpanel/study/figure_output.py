@@ -4,10 +4,11 @@ A :class:`FigureWriter` is opened when the data are read: each stage's figures a
 as the stage ends, their specifications written as ``figures/data/KEY.json`` (with the provenance
 mark of the study's data) and drawn in the run's language by
 :class:`~spatialpanel.report.figure_jobs.FigureJobs` in worker processes while the later stages
-compute. The files go to a hidden staging folder of the results folder and are moved into
-``figures/`` only when the run is written (:meth:`FigureWriter.finish`); a run that fails leaves
-no figure behind (:meth:`FigureWriter.abort`). ``spatialpanel report DIR --lang zh`` draws the
-same data in Chinese.
+compute. The files go to a hidden staging folder beside the results folder and are moved into
+the results' ``figures/`` only when the run is written (:meth:`FigureWriter.finish`, which takes
+the folder being written: the results folder itself, or a staged copy of it); a run that fails
+leaves no figure behind (:meth:`FigureWriter.abort`). ``spatialpanel report DIR --lang zh``
+draws the same data in Chinese.
 """
 
 from __future__ import annotations
@@ -30,8 +31,8 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["FigureWriter", "figure_formats", "write_readme"]
 
-#: The staging folder (inside the results folder) of the figures of a run being written.
-STAGING = ".figures-partial"
+#: Prefix of the staging folder (beside the results folder) of the figures of a run.
+STAGING = ".spatialpanel-figures-"
 
 
 def figure_formats(config: StudyConfig) -> list[str]:
@@ -54,12 +55,17 @@ class FigureWriter:
     """
 
     def __init__(self, out_dir: Path, ctx: StudyContext, *, workers: int | None = None) -> None:
+        import tempfile
+
         from spatialpanel.report.figure_jobs import FigureJobs, figure_language
 
-        self.out_dir = out_dir
-        self.staging = out_dir / STAGING
-        if self.staging.exists():
-            shutil.rmtree(self.staging)
+        self.out_dir = Path(out_dir)
+        self.out_dir.resolve().parent.mkdir(parents=True, exist_ok=True)
+        self.staging = Path(
+            tempfile.mkdtemp(
+                prefix=f"{STAGING}{self.out_dir.name}-", dir=self.out_dir.resolve().parent
+            )
+        )
         self.mark = provenance_mark(ctx.provenance)
         self.dpi = int(ctx.config.section("outputs").get("dpi", 300))
         self.formats = figure_formats(ctx.config)
@@ -88,13 +94,15 @@ class FigureWriter:
         """Key -> figure files relative to the results folder."""
         return self.jobs.files
 
-    def finish(self) -> dict[str, list[str]]:
-        """Wait for every figure and move the files into ``figures/``; return :attr:`files`."""
+    def finish(self, root: Path | None = None) -> dict[str, list[str]]:
+        """Wait for every figure and move the files into ``ROOT/figures/`` (``root``: the folder
+        being written, by default the results folder); return :attr:`files`."""
         files = self.jobs.wait_all()
         source = self.staging / "figures"
+        target_root = Path(root) if root is not None else self.out_dir
         for path in sorted(source.rglob("*")):
             if path.is_file():
-                target = self.out_dir / "figures" / path.relative_to(source)
+                target = target_root / "figures" / path.relative_to(source)
                 target.parent.mkdir(parents=True, exist_ok=True)
                 os.replace(path, target)
         shutil.rmtree(self.staging, ignore_errors=True)

@@ -140,7 +140,6 @@ def run_study(
     from spatialpanel.study.figure_output import FigureWriter
 
     # each stage's figures are drawn (in worker processes) while the later stages compute
-    target.mkdir(parents=True, exist_ok=True)
     figures = FigureWriter(target, ctx)
     try:
         for i, spec in enumerate(stages, start=1):
