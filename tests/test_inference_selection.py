@@ -23,6 +23,7 @@ from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages import model as stage
 from spatialpanel.weights.core import SpatialWeights
 from tests.cigar import cigar_data, cigar_weights
+from tests.texts import english
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
@@ -141,8 +142,13 @@ def test_stage_tables_and_results(stage_run: tuple[StudyContext, Any]) -> None:
     assert t7.loc["gov", ("W·x", "coef")] == res.params["W*gov"]
     assert t7.loc["rho", ("Main", "coef")] == res.params["rho"]
     assert t7.loc["rho", ("Main", "p")] == res.pvalues["rho"]
-    notes = next(t.notes for t in out.tables if t.key == "table7_sdm")
-    assert "uri: Urban-rural integration." in notes
+    # the table keeps identifiers; the report shows the labels instead (no "uri: ..." legend)
+    from spatialpanel.report.localise import localise_frame
+    from spatialpanel.study.labels import study_labels
+
+    shown = localise_frame(t7, "en", study_labels(ctx.config))
+    assert "Urban-rural integration" in list(shown.index)
+    assert "W·x" in shown.columns.get_level_values(0)
     eff = tables["effects"]
     pd.testing.assert_frame_equal(eff, res.impacts(method="delta"))
     t4 = tables["table4_lm"]
@@ -202,8 +208,10 @@ def test_stage_sentences_cite_existing_tables(stage_run: tuple[StudyContext, Any
     assert out.sentences
     for s in out.sentences:
         assert s.sources and all(src.split(":")[0] in keys for src in s.sources)
-    rho_sentence = next(s for s in out.sentences if s.text.startswith("ρ = "))
-    assert "significant at 5%" in rho_sentence.text
+    rho_sentence = next(
+        english(s.text) for s in out.sentences if english(s.text).startswith("ρ = ")
+    )
+    assert "significant at 5%" in rho_sentence
 
 
 def test_stage_unknown_weights_name() -> None:

@@ -401,3 +401,24 @@ def test_a_third_language_is_only_a_catalogue(
     assert "<h2>Sommaire</h2>" in html and "Statistiques descriptives" in html
     assert "Est (0.6" in html  # the regional ranking names the group in the toy language
     assert "What the numbers say" in html  # what the toy catalogue lacks falls back to English
+
+
+def test_report_and_text_do_not_import_the_study_package() -> None:
+    import ast
+
+    for package, banned in (
+        ("report", ("spatialpanel.study",)),
+        ("text", ("spatialpanel.study", "spatialpanel.report")),
+    ):
+        for path in (SRC / package).rglob("*.py"):
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            for node in ast.walk(tree):
+                names = (
+                    [a.name for a in node.names]
+                    if isinstance(node, ast.Import)
+                    else [node.module or ""]
+                    if isinstance(node, ast.ImportFrom)
+                    else []
+                )
+                for name in names:
+                    assert not name.startswith(banned), f"{path.name} imports {name}"
