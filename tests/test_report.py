@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spatialpanel.errors import ConfigError
+from spatialpanel.errors import ConfigError, ResultsError
 from spatialpanel.report.build import build_report
 from spatialpanel.report.formatting import fmt_number, stars
 from spatialpanel.report.results_io import load_results
@@ -110,12 +110,13 @@ def test_docx_holds_every_table(results_dir: Path) -> None:
 
 def test_report_can_be_rebuilt_in_chinese(results_dir: Path) -> None:
     build_report(results_dir, lang="zh")
-    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    html = (results_dir / "report.zh.html").read_text(encoding="utf-8")
     assert "合成数据" in html
+    assert "合成数据" not in (results_dir / "report.html").read_text(encoding="utf-8")
     build_report(results_dir, lang="en")
     with pytest.raises(ConfigError, match="lang='fr'"):
         build_report(results_dir, lang="fr")
-    with pytest.raises(ConfigError, match="not a spatialpanel results folder"):
+    with pytest.raises(ResultsError, match="not a spatialpanel results folder"):
         build_report(results_dir / "tables")
 
 
@@ -156,11 +157,11 @@ def test_chinese_report_says_when_no_cjk_font(
 
     monkeypatch.setattr(fonts, "cjk_font", lambda: None)
     build_report(results_dir, lang="zh")
-    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    html = (results_dir / "report.zh.html").read_text(encoding="utf-8")
     assert "未检测到中文（CJK）字体" in html and "fonts-noto-cjk" in html
     monkeypatch.setattr(fonts, "cjk_font", lambda: "Noto Sans CJK SC")
     build_report(results_dir, lang="zh")
-    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    html = (results_dir / "report.zh.html").read_text(encoding="utf-8")
     assert "未检测到中文（CJK）字体" not in html
     assert "设置与数据来源" in html and "目录" in html
     build_report(results_dir, lang="en")

@@ -13,6 +13,7 @@ __all__ = [
     "DataError",
     "EstimationError",
     "NumericalWarning",
+    "ResultsError",
     "SpatialPanelError",
     "SpatialPanelWarning",
     "WeightsError",
@@ -38,6 +39,11 @@ class WeightsError(SpatialPanelError, ValueError):
 
 class EstimationError(SpatialPanelError, RuntimeError):
     """An estimator cannot produce a result it can stand behind (singular design, ...)."""
+
+
+class ResultsError(SpatialPanelError, ValueError):
+    """A results folder that cannot be written where asked, or that is not as it was written
+    (incomplete, files changed or added since its manifest, a path leading outside it)."""
 
 
 class SpatialPanelWarning(UserWarning):

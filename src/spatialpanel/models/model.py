@@ -20,10 +20,17 @@ from spatialpanel.errors import (
     check_option,
 )
 from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet, sparse_lu
+from spatialpanel.linalg.within import spatial_lag
 from spatialpanel.models.bias import elhorst_correction
-from spatialpanel.models.design import PanelArrays, panel_arrays, to_series
+from spatialpanel.models.design import (
+    PanelArrays,
+    check_identified,
+    check_residual_variance,
+    panel_arrays,
+    to_series,
+)
 from spatialpanel.models.dynamic import DYNAMIC_BIAS_CORRECTIONS, DYNAMIC_LAGS, fit_dynamic
-from spatialpanel.models.engine import dimensions, fe_data, fit_fe
+from spatialpanel.models.engine import FEData, dimensions, fe_data, fit_fe
 from spatialpanel.models.information import (
     GOperator,
     covariance_from_information,
@@ -57,6 +64,16 @@ _LOGDETS: tuple[str, ...] = ("auto", "eigen", "lu", "chebyshev", "mc")
 def _choice(value: object, options: tuple[str, ...], arg: str) -> str:
     check_option(arg, value, options)
     return str(value)
+
+
+def _check_identified(fd: FEData, spec: ModelSpec) -> None:
+    """ρ/λ must not fit the transformed data exactly (see :func:`check_identified`)."""
+    if spec.spatial is None:
+        return
+    lag = fd.wy[:, None] if spec.spatial == "lag" else np.column_stack([fd.wy, fd.wz])
+    basis = np.column_stack([fd.y, fd.z])
+    param = "rho" if spec.spatial == "lag" else "lambda"
+    check_identified(lag, basis, param=param, y=spec.y, effects=spec.effects)
 
 
 class SpatialPanelModel:
@@ -222,6 +239,7 @@ class SpatialPanelModel:
         if spec.effects == "random":
             return self._fit_random(spec, ld)
         fd = fe_data(arr, spec)
+        _check_identified(fd, spec)
         dims = dimensions(n, t, spec.effects, bc == "transformation")
         rowstd = bool(np.allclose(arr.w.row_sums, 1.0))
         est = fit_fe(fd, spec, ld, dims, row_standardised=rowstd)
@@ -277,6 +295,12 @@ class SpatialPanelModel:
 
     def _fit_random(self, spec: ModelSpec, ld: LogDet | None) -> SpatialPanelResults:
         arr = self._arrays
+        if spec.spatial is not None:
+            k = arr.z.shape[2]
+            wy = spatial_lag(arr.wmat, arr.y).reshape(-1, 1)
+            wz = spatial_lag(arr.wmat, arr.z).reshape(-1, k)
+            fd = FEData(y=arr.y.reshape(-1), wy=wy[:, 0], z=arr.z.reshape(-1, k), wz=wz)
+            _check_identified(fd, spec)
         if spec.spatial == "error":
             assert ld is not None
             ere = fit_random_error(arr, spec, ld)
@@ -368,12 +392,7 @@ class SpatialPanelModel:
         res2 = resid.reshape(t, n)
         ys = arr.y
         tss = float(np.sum((ys - ys.mean()) ** 2))
-        if not float(resid @ resid) > 1e-20 * max(tss, 1e-300):
-            raise EstimationError(
-                f"the {spec.model} model fits {spec.y!r} perfectly (σ² ≈ {sigma2:.3g}): y is an "
-                "exact function of the regressors and the effects, so the likelihood is unbounded. "
-                "Check that y is not built from x."
-            )
+        check_residual_variance(resid, ytrans, model=f"{spec.model.upper()} fit", name=spec.y)
         r2 = 1.0 - float(resid @ resid) / tss
         yc = ytrans - ytrans.mean()
         pc = pred - ytrans.mean()

@@ -11,28 +11,75 @@ from spatialpanel.errors import ConfigError
 from spatialpanel.report.i18n import label, localized, stage_title, translate_text
 from spatialpanel.report.results_io import SavedResults, load_results, numbering, ordered_stages
 from spatialpanel.report.tables import MAX_ROWS, html_table
+from spatialpanel.results_folder import folder_hashes, staged_additions, verify
 
-__all__ = ["build_report", "conventions", "render_html"]
+__all__ = ["LANGS", "build_report", "conventions", "render_html", "report_files", "write_report"]
+
+#: Report languages.
+LANGS = ("en", "zh")
+
+
+def report_files(lang: str) -> dict[str, str]:
+    """The report's file names in ``lang``: English plain, other languages with ``.LANG``
+    before the extension (``report.zh.html``, ``report.zh.docx``, ``tables.zh.tex``,
+    ``tables.zh.md``), so languages never overwrite one another."""
+    if lang not in LANGS:
+        raise ConfigError(f"lang={lang!r} is not a report language; use one of {', '.join(LANGS)}.")
+    tag = "" if lang == "en" else f".{lang}"
+    return {
+        "html": f"report{tag}.html",
+        "docx": f"report{tag}.docx",
+        "tex": f"tables{tag}.tex",
+        "md": f"tables{tag}.md",
+    }
 
 
 def build_report(results_dir: str | Path, *, lang: str = "en") -> Path:
-    """Write ``report.html``, ``report.docx``, ``tables.tex`` and ``tables.md``; return the HTML.
+    """Rebuild the report of a saved results folder in ``lang``; return the HTML file.
+
+    The folder is verified against its manifest first (refused, naming the files, when it is
+    incomplete or its files changed); the report is written into a staged copy whose manifest
+    is updated, which then replaces the folder whole (:mod:`spatialpanel.results_folder`), so
+    an interrupted rebuild leaves the folder as it was. Only the report files of ``lang``
+    (:func:`report_files`) and files new to the folder may differ afterwards: rebuilding in
+    Chinese leaves every English file byte-identical.
 
     The report is rebuilt from ``stages.json``, the CSV tables and the PNG figures alone, so it
     can be regenerated (e.g. in another language) without refitting anything.
     """
-    if lang not in ("en", "zh"):
-        raise ConfigError(f"lang={lang!r}; use 'en' or 'zh'.")
-    saved = load_results(results_dir)
-    root = saved.root
+    names = report_files(lang)
+    root = Path(results_dir)
+    manifest = verify(root)
+    before = manifest["outputs"]
+    with staged_additions(root, manifest) as stage:
+        write_report(root, lang=lang, into=stage)
+        written = folder_hashes(stage)
+        touched = [rel for rel in written if rel in before and rel not in names.values()]
+        if touched or folder_hashes(root) != before:  # a bug, not the user's doing
+            raise RuntimeError(
+                f"rebuilding the {lang} report would change other files ({touched[:10]}) or "
+                "wrote into the results folder itself; every report file must be written "
+                "into write_report's `into` folder"
+            )
+    return root / names["html"]
+
+
+def write_report(root: str | Path, *, lang: str = "en", into: str | Path | None = None) -> Path:
+    """Write the report files of ``lang`` (:func:`report_files`) from the results folder
+    ``root`` into ``into`` (default: ``root``); return the HTML file. The folder's manifest is
+    not updated: this is the step that :func:`build_report` and ``spatialpanel run`` stage and
+    commit."""
+    names = report_files(lang)
+    saved = load_results(root)
+    target = saved.root if into is None else Path(into)
     html = render_html(saved, lang=lang)
-    out = root / "report.html"
+    out = target / names["html"]
     out.write_text(html, encoding="utf-8")
     from spatialpanel.report.tables import write_docx, write_latex, write_markdown
 
-    write_markdown(saved, root / "tables.md", lang=lang)
-    write_latex(saved, root / "tables.tex", lang=lang)
-    write_docx(saved, root / "report.docx", lang=lang)
+    write_markdown(saved, target / names["md"], lang=lang)
+    write_latex(saved, target / names["tex"], lang=lang)
+    write_docx(saved, target / names["docx"], lang=lang)
     return out
 
 
@@ -151,11 +198,9 @@ def _stage_settings(saved: SavedResults) -> list[tuple[str, str]]:
 
 
 def _figure_src(saved: SavedResults, files: list[str]) -> str | None:
-    png = next((p for p in files if p.endswith(".png")), None)
-    if png is None:
+    source = saved.figure_file(files)
+    if source is None:
         return None
-    web = saved.root / "figures" / "web" / Path(png).name
-    source = web if web.is_file() else saved.root / png
     return "data:image/png;base64," + base64.b64encode(source.read_bytes()).decode("ascii")
 
 

@@ -10,7 +10,9 @@ from typing import Any
 
 import pandas as pd
 
-from spatialpanel.errors import ConfigError
+from spatialpanel.errors import ResultsError
+from spatialpanel.results_folder import inside
+from spatialpanel.spreadsheet_cells import map_text_cells, unspreadsheet_text
 
 __all__ = [
     "STAGE_ORDER",
@@ -44,35 +46,78 @@ class SavedResults:
     data: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
 
+    def figure_file(self, files: list[str]) -> Path | None:
+        """The PNG that shows a figure: its web copy (``figures/web/KEY.png``) when written,
+        else its PNG; ``None`` without a PNG. Paths are checked to stay inside the folder."""
+        png = next((p for p in files if isinstance(p, str) and p.endswith(".png")), None)
+        if png is None:
+            return None
+        source = inside(self.root, png, what="figure file")
+        web = inside(self.root, f"figures/web/{source.name}", what="figure file")
+        return web if web.is_file() else source
+
+
+_MAX_LEVELS = 16  # index columns / header rows of a saved table (ours have at most 3)
+
 
 def load_results(root: str | Path) -> SavedResults:
-    """Load ``stages.json`` and every table of a results folder."""
+    """Load ``stages.json`` and every table of a results folder.
+
+    Every path read from ``stages.json`` is resolved and checked to stay inside the folder
+    (:func:`spatialpanel.results_folder.inside`).
+
+    Raises
+    ------
+    ResultsError
+        When ``stages.json`` is missing, unreadable or not as ``spatialpanel run`` writes it,
+        or names a file outside the folder.
+    """
     root = Path(root)
     desc = root / "stages.json"
     if not desc.is_file():
-        raise ConfigError(
+        raise ResultsError(
             f"{root} is not a spatialpanel results folder (no stages.json). Pass the folder that "
             "`spatialpanel run --out DIR` wrote."
         )
-    data = json.loads(desc.read_text(encoding="utf-8"))
-    tables: dict[str, SavedTable] = {}
-    for stage in data["stages"]:
-        for t in stage["tables"]:
-            frame = pd.read_csv(
-                root / t["file"],
-                index_col=list(range(t["index_cols"])),
-                header=list(range(t["header_rows"])),
-                encoding="utf-8-sig",
-            )
-            tables[t["key"]] = SavedTable(t["key"], t["title"], frame, tuple(t["notes"]))
-    return SavedResults(
-        root=root,
-        study=data["study"],
-        stages=data["stages"],
-        tables=tables,
-        data=dict(data.get("data") or {}),
-        versions={str(k): str(v) for k, v in (data.get("versions") or {}).items()},
-    )
+    try:
+        data = json.loads(desc.read_text(encoding="utf-8"))
+        tables: dict[str, SavedTable] = {}
+        for stage in data["stages"]:
+            for t in stage["tables"]:
+                levels = (t["index_cols"], t["header_rows"])
+                if not all(isinstance(v, int) and 0 < v <= _MAX_LEVELS for v in levels):
+                    raise ValueError(f"table {t['key']!r}: bad index_cols/header_rows {levels}")
+                frame = pd.read_csv(
+                    inside(root, t["file"], what=f"file of table {t['key']!r}"),
+                    index_col=list(range(t["index_cols"])),
+                    header=list(range(t["header_rows"])),
+                    encoding="utf-8-sig",
+                )
+                tables[t["key"]] = SavedTable(
+                    t["key"], t["title"], _unescaped(frame), tuple(t["notes"])
+                )
+        return SavedResults(
+            root=root,
+            study=data["study"],
+            stages=data["stages"],
+            tables=tables,
+            data=dict(data.get("data") or {}),
+            versions={str(k): str(v) for k, v in (data.get("versions") or {}).items()},
+        )
+    except (KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
+        if isinstance(exc, ResultsError):
+            raise
+        raise ResultsError(
+            f"{desc} is not as `spatialpanel run` writes it ({type(exc).__name__}: {exc}). "
+            "Rerun `spatialpanel run STUDY --out DIR`."
+        ) from None
+
+
+def _unescaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo the spreadsheet-safety prefix of text cells and labels (see
+    :func:`spatialpanel.spreadsheet_cells.spreadsheet_text`)."""
+    out: pd.DataFrame = map_text_cells(frame, unspreadsheet_text)
+    return out
 
 
 #: The paper's order of the study's sections; stages not listed follow, in the order of the run.

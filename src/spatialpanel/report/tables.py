@@ -481,7 +481,7 @@ def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
     from docx.shared import Inches
 
     from spatialpanel.report.i18n import stage_title, translate_text
-    from spatialpanel.study.outputs import normalise_zip
+    from spatialpanel.results_folder import normalise_zip
 
     saved = localized(saved, lang)
     doc = Document()
@@ -517,12 +517,10 @@ def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
                 continue
             _docx_table(doc, title, _flat(table.frame, lang=lang), table.notes)
         for f in stage["figures"]:
-            png = next((p for p in f["files"] if p.endswith(".png")), None)
-            if png is not None:
-                # the web copy (1400 px across 6 in, about 230 dpi) keeps the .docx small and
-                # quick to write; the full 300-dpi PNG stays in figures/
-                web = saved.root / "figures" / "web" / Path(png).name
-                picture = web if web.is_file() else saved.root / png
+            # the web copy (1400 px across 6 in, about 230 dpi) keeps the .docx small and
+            # quick to write; the full 300-dpi PNG stays in figures/
+            picture = saved.figure_file(f["files"])
+            if picture is not None:
                 doc.add_picture(str(picture), width=Inches(6))
                 title = num.figure_title(f["key"], f["title"], lang=lang)
                 doc.add_paragraph(title, style="Caption")

@@ -11,14 +11,19 @@ Layout::
       report.html, report.docx, tables.tex, tables.md   (see spatialpanel.report)
 
 Everything is deterministic: the same data, study and seed give byte-identical files.
+
+The folder is written as one unit (:mod:`spatialpanel.results_folder`): into a hidden sibling,
+moved into place only when complete (manifest last), replacing an earlier results folder whole;
+a failed or interrupted run leaves the earlier folder untouched. Text cells that a spreadsheet
+would evaluate (first character ``= + - @``, tab or carriage return) are stored as text in the
+workbook and prefixed with ``'`` in the CSV files (:mod:`spatialpanel.spreadsheet_cells`);
+numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
-import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +32,15 @@ import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import EstimationError
+from spatialpanel.results_folder import (
+    MANIFEST,
+    check_target,
+    normalise_zip,
+    sha256_file,
+    staged,
+    write_manifest,
+)
+from spatialpanel.spreadsheet_cells import spreadsheet_frame
 from spatialpanel.study.artifacts import StageOutput, TableArtifact
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,47 +50,17 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["check_finite", "normalise_zip", "sha256_file", "write_results", "write_table_csv"]
 
 _PACKAGES = ("numpy", "scipy", "pandas", "libpysal", "matplotlib", "shapely", "geopandas")
-_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def write_table_csv(table: TableArtifact, path: Path) -> dict[str, int]:
-    """Write a table as CSV and return how to read it back (index and header depth)."""
-    frame = table.frame
-    frame.to_csv(path, encoding="utf-8-sig", lineterminator="\n")
-    return {"index_cols": frame.index.nlevels, "header_rows": frame.columns.nlevels}
+    """Write a table as CSV and return how to read it back (index and header depth).
 
-
-def normalise_zip(path: Path) -> None:
-    """Rewrite a zip container (xlsx, docx) with fixed timestamps so its bytes are reproducible.
-
-    Both the zip entries' dates and the document's created/modified properties are fixed.
+    Text cells, index labels and headers that a spreadsheet would evaluate get a leading ``'``
+    (:func:`~spatialpanel.spreadsheet_cells.spreadsheet_frame`); numbers are written as numbers.
     """
-    import re
-
-    with zipfile.ZipFile(path) as zin:
-        items = [(info, zin.read(info.filename)) for info in zin.infolist()]
-    stamp = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-    items = [
-        (info, stamp.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data))
-        if info.filename == "docProps/core.xml"
-        else (info, data)
-        for info, data in items
-    ]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-        for info, data in items:
-            new = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            new.compress_type = zipfile.ZIP_DEFLATED
-            new.external_attr = 0o600 << 16
-            zout.writestr(new, data)
+    frame = table.frame
+    spreadsheet_frame(frame).to_csv(path, encoding="utf-8-sig", lineterminator="\n")
+    return {"index_cols": frame.index.nlevels, "header_rows": frame.columns.nlevels}
 
 
 def _excel_sheet_name(key: str, used: set[str]) -> str:
@@ -98,11 +82,25 @@ def _write_workbook(tables: list[TableArtifact], path: Path) -> None:
         for table in tables:
             sheet = _excel_sheet_name(table.key, used)
             table.frame.to_excel(writer, sheet_name=sheet)
+        for worksheet in writer.book.worksheets:
+            _cells_as_text(worksheet)
         fixed = dt.datetime(2000, 1, 1)
         writer.book.properties.created = fixed
         writer.book.properties.modified = fixed
         writer.book.properties.creator = "spatialpanel"
     normalise_zip(path)
+
+
+def _cells_as_text(worksheet: Any) -> None:
+    """Store every text cell as text: openpyxl turns a string starting with ``=`` into a
+    formula (we write none), and Excel evaluates ``+ - @`` on editing; such cells get the
+    ``quotePrefix`` style (Excel's leading apostrophe) as well."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                cell.quotePrefix = True
 
 
 def _versions() -> dict[str, str]:
@@ -215,17 +213,47 @@ def write_results(
     stages: tuple[StageOutput, ...],
     report: bool = True,
 ) -> tuple[Path, Path | None]:
-    """Write every table, figure and description of a run; return (manifest, report) paths."""
+    """Write every table, figure and description of a run; return (manifest, report) paths.
+
+    The folder is checked first (:func:`~spatialpanel.results_folder.check_target`: never an
+    input of the study, an existing file or a folder of the user's files), then written whole
+    into a hidden sibling and moved into place, replacing an earlier results folder; on any
+    failure or interruption the earlier folder is left as it was (see
+    :mod:`spatialpanel.results_folder`).
+
+    Raises
+    ------
+    EstimationError
+        A table holding NaN or inf (before anything is written).
+    ResultsError
+        An unusable ``out_dir``.
+    """
     for stage in stages:
         for table in stage.tables:
             check_finite(table)  # before anything is written
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tab_dir = out_dir / "tables"
-    fig_dir = out_dir / "figures"
-    tab_dir.mkdir(exist_ok=True)
-    fig_dir.mkdir(exist_ok=True)
+    out_dir = Path(out_dir)
+    check_target(out_dir, config.input_files())
+    with staged(out_dir) as root:
+        report_name = _write_folder(root, config=config, ctx=ctx, stages=stages, report=report)
+    return out_dir / MANIFEST, (out_dir / report_name if report_name else None)
+
+
+def _write_folder(
+    root: Path,
+    *,
+    config: StudyConfig,
+    ctx: StudyContext,
+    stages: tuple[StageOutput, ...],
+    report: bool,
+) -> str | None:
+    """Write the results into the (empty, staged) folder ``root``; the manifest last. Returns
+    the report's file name."""
+    tab_dir = root / "tables"
+    fig_dir = root / "figures"
+    tab_dir.mkdir()
+    fig_dir.mkdir()
     outputs_cfg = config.section("outputs")
-    formats = [f for f in outputs_cfg["figure_formats"] if f in ("png", "svg", "pdf")] or ["png"]
+    formats = list(outputs_cfg["figure_formats"])
 
     from spatialpanel.study.figures_io import FigureJobs
 
@@ -233,13 +261,38 @@ def write_results(
     # copies (which the report reads) come first, the PNG/SVG/PDF files while the report is built
     all_figures = [fig for stage in stages for fig in stage.figures]
     figure_jobs = FigureJobs(all_figures, fig_dir, formats=formats, dpi=int(outputs_cfg["dpi"]))
-    saved = figure_jobs.files
+    try:
+        header = _write_described(root, config=config, ctx=ctx, stages=stages, figures=figure_jobs)
+        report_name = None
+        figure_jobs.wait_raster()
+        if report:
+            from spatialpanel.report.build import write_report
+
+            report_name = write_report(root, lang=ctx.lang).name
+        figure_jobs.wait_all()
+    except BaseException:
+        figure_jobs.cancel()  # no worker may write into the folder while it is deleted
+        raise
+    write_manifest(root, header)
+    return report_name
+
+
+def _write_described(
+    root: Path,
+    *,
+    config: StudyConfig,
+    ctx: StudyContext,
+    stages: tuple[StageOutput, ...],
+    figures: Any,
+) -> dict[str, Any]:
+    """Tables (CSV, workbook) and ``stages.json``; returns the manifest's header."""
+    saved = figures.files
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
     for stage in stages:
         tables = []
         for table in stage.tables:
-            shape = write_table_csv(table, tab_dir / f"{table.key}.csv")
+            shape = write_table_csv(table, root / "tables" / f"{table.key}.csv")
             all_tables.append(table)
             tables.append(
                 {
@@ -250,7 +303,7 @@ def write_results(
                     **shape,
                 }
             )
-        figures = [
+        figures_desc = [
             {"key": f.key, "title": f.title, "notes": list(f.notes), "files": saved[f.key]}
             for f in stage.figures
         ]
@@ -260,13 +313,13 @@ def write_results(
                 "title": stage.title,
                 "settings": _jsonable(stage.settings),
                 "tables": tables,
-                "figures": figures,
+                "figures": figures_desc,
                 "sentences": [
                     {"text": s.text, "sources": list(s.sources)} for s in stage.sentences
                 ],
             }
         )
-    _write_workbook(all_tables, out_dir / "tables.xlsx")
+    _write_workbook(all_tables, root / "tables.xlsx")
     study_info = {
         "title": config.section("study").get("title", ""),
         "reference": config.section("study").get("reference", ""),
@@ -278,7 +331,7 @@ def write_results(
     }
     data_info = _jsonable(ctx.results.get("data_source", {}))
     versions = _versions()
-    (out_dir / "stages.json").write_text(
+    (root / "stages.json").write_text(
         json.dumps(
             {
                 "study": study_info,
@@ -293,27 +346,12 @@ def write_results(
         + "\n",
         encoding="utf-8",
     )
-    report_path = None
-    figure_jobs.wait_raster()
-    if report:
-        from spatialpanel.report.build import build_report
-
-        report_path = build_report(out_dir, lang=ctx.lang)
-    figure_jobs.wait_all()
-    manifest_path = out_dir / "manifest.json"
-    files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != "manifest.json")
-    manifest = {
-        "spatialpanel_results": 1,
+    return {
         "study": study_info,
         "data": data_info,
         "settings": {s.name: _jsonable(s.settings) for s in stages},
         "versions": versions,
-        "outputs": {str(p.relative_to(out_dir)): sha256_file(p) for p in files},
     }
-    manifest_path.write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    return manifest_path, report_path
 
 
 def _jsonable(value: Any) -> Any:

@@ -32,6 +32,7 @@ SECTIONS: dict[str, Spec] = {
         "encoding": ((str,), "auto"),
         "entity_kind": ((str,), "china"),
         "bounds": ((dict,), {}),
+        "extra_years": ((str,), "error"),
     },
     "evolution": {
         "provinces": ((list,), []),
@@ -108,6 +109,7 @@ NAMED_SECTIONS: dict[str, Spec] = {
         "phi": ((float, int), 0.5),
         "transform": ((str,), "row"),
         "file": ((str,), None),
+        "islands": ((str,), "raise"),
     },
 }
 

@@ -64,6 +64,7 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         encoding=data_cfg["encoding"],
         entity_kind=data_cfg["entity_kind"],
         bounds=bounds or None,
+        extra_years=data_cfg["extra_years"],
     )
     frame = panel.frame
     needed = required_variables(config)
@@ -78,7 +79,9 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
     unused = [c for c in frame.columns if c not in needed]  # reported in the manifest and notes
     frame = frame[needed]
     filled, fill_audit = fill_missing(frame, method=data_cfg["missing"], bounds=bounds or None)
-    audit = pd.concat([panel.audit, fill_audit], ignore_index=True)
+    absent = _absent_regions(frame, data_cfg["entity_kind"])
+    parts = [panel.audit, fill_audit, *([_absent_audit(absent)] if absent else [])]
+    audit = pd.concat(parts, ignore_index=True)
     seed = int(config.section("study").get("seed", 12345))
     ctx = StudyContext(
         config=config, panel=filled, audit=audit, synthetic=synthetic, seed=seed, lang=lang
@@ -88,12 +91,46 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         **dataclasses.asdict(panel.source),
         "synthetic": synthetic,
         "unused_columns": unused,
+        "absent_regions": [code for code, _ in absent],
     }
-    return ctx, _output(ctx, frame, audit, data_cfg["missing"], unused)
+    return ctx, _output(ctx, frame, audit, data_cfg["missing"], unused, absent)
+
+
+def _absent_regions(frame: pd.DataFrame, entity_kind: str) -> list[tuple[int, str]]:
+    """China's provinces that have no row in the data: (code, English name), in code order."""
+    if entity_kind != "china":
+        return []
+    from spatialpanel.data.china import provinces
+
+    prov = provinces()
+    present = set(frame.index.get_level_values(0))
+    return [
+        (int(code), str(prov.loc[code, "name_en"])) for code in prov.index if code not in present
+    ]
+
+
+def _absent_audit(absent: list[tuple[int, str]]) -> pd.DataFrame:
+    rows = [
+        {
+            "step": "absent",
+            "entity": code,
+            "detail": f"{name} ({code}) has no row in the data: it is left out of every table, "
+            "map and model of the study (and drawn as 'no data' on maps).",
+        }
+        for code, name in absent
+    ]
+    return pd.DataFrame(
+        rows, columns=["step", "entity", "time", "variable", "old", "new", "detail"]
+    )
 
 
 def _output(
-    ctx: StudyContext, raw: pd.DataFrame, audit: pd.DataFrame, method: str, unused: list[str]
+    ctx: StudyContext,
+    raw: pd.DataFrame,
+    audit: pd.DataFrame,
+    method: str,
+    unused: list[str],
+    absent: list[tuple[int, str]],
 ) -> StageOutput:
     frame = ctx.panel
     entities = frame.index.get_level_values(0).unique()
@@ -132,6 +169,15 @@ def _output(
             ("descriptives:filled",),
         )
     ]
+    if absent:
+        names = ", ".join(f"{name} ({code})" for code, name in absent)
+        sentences.append(
+            Sentence(
+                f"The data lack {len(absent)} of China's 31 provinces: {names}; they are left "
+                "out of every table, map and model (each is one row of the audit table).",
+                ("audit:absent",),
+            )
+        )
     return StageOutput(
         name="data",
         title="Data",

@@ -80,10 +80,14 @@ def build(name: str, spec: dict[str, Any], ctx: StudyContext) -> SpatialWeights:
     ids = pd.Index(ctx.panel.index.get_level_values(0).unique())
     kind = spec.get("kind")
     transform = spec.get("transform", "row")
+    islands = spec.get("islands", "raise")
     try:
         if kind == "contiguity":
             return builders.china_contiguity(
-                hainan=spec.get("hainan", "guangdong"), ids=ids, transform=transform
+                hainan=spec.get("hainan", "guangdong"),
+                ids=ids,
+                transform=transform,
+                islands=islands,
             )
         if kind == "inverse_distance":
             return builders.inverse_distance(
@@ -91,6 +95,7 @@ def build(name: str, spec: dict[str, Any], ctx: StudyContext) -> SpatialWeights:
                 power=float(spec.get("power", 1)),
                 cutoff_km=spec.get("cutoff_km"),
                 transform=transform,
+                islands=islands,
             )
         if kind == "knn":
             return builders.knn(ids=ids, k=int(spec.get("k", 4)), transform=transform)
@@ -117,7 +122,7 @@ def build(name: str, spec: dict[str, Any], ctx: StudyContext) -> SpatialWeights:
             if not spec.get("file"):
                 raise ConfigError(f"[weights.{name}] kind = 'file' needs file = 'matrix.csv'.")
             path = ctx.config.base_dir / str(spec["file"])
-            return io.read_matrix(path, transform=transform).reordered(ids)
+            return io.read_matrix(path, transform=transform, islands=islands).reordered(ids)
     except WeightsError as exc:
         raise WeightsError(f"[weights.{name}]: {exc}") from exc
     raise ConfigError(
