@@ -33,6 +33,19 @@ SECTIONS: dict[str, Spec] = {
         "entity_kind": ((str,), "china"),
         "bounds": ((dict,), {}),
     },
+    "geography": {
+        "bundled": ((str,), None),
+        "file": ((str,), None),
+        "id": ((str,), None),
+        "layer": ((str,), None),
+        "crs": ((str,), None),
+        "label_en": ((str,), None),
+        "label_zh": ((str,), None),
+        "aliases": ((list,), []),
+        "points": ((str,), None),
+        "points_columns": ((list,), None),
+        "points_id": ((str,), None),
+    },
     "evolution": {
         "provinces": ((list,), []),
         "division": ((str,), "region_4"),
@@ -100,6 +113,8 @@ NAMED_SECTIONS: dict[str, Spec] = {
     "weights": {
         "kind": ((str,), ...),
         "hainan": ((str,), "guangdong"),
+        "rook": ((bool,), False),
+        "islands": ((str,), "raise"),
         "power": ((int, float), 1),
         "cutoff_km": ((int, float), None),
         "k": ((int,), 4),

@@ -41,8 +41,12 @@ def _short_zh(name: str) -> str:
 
 
 def _labels(ctx: StudyContext, lang: str) -> dict[Hashable, str]:
-    """Province display names in ``lang``; ids for other regions."""
+    """Province display names in ``lang``; the region set's labels or ids for other regions."""
     from spatialpanel.data.china import provinces
+
+    if ctx.regions is not None and ctx.regions.name != "china_provinces":
+        labels = ctx.regions.labels(lang=lang)
+        return {i: str(labels.get(i, i)) for i in ctx.panel.index.get_level_values(0).unique()}
 
     prov = provinces()
     column = "name_zh" if lang == "zh" else "name_en"
