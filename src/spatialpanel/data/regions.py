@@ -39,6 +39,7 @@ __all__ = [
     "china_cities",
     "china_provinces",
     "equal_area_crs",
+    "nearest_links",
     "read_regions",
     "region_set",
 ]
@@ -182,6 +183,23 @@ def area_centroids(geoms: gpd.GeoSeries) -> pd.DataFrame:
     projected = geoms.to_crs(crs)
     points = gpd.GeoSeries(projected.centroid, crs=crs).to_crs("EPSG:4326")
     return pd.DataFrame({"lon": points.x, "lat": points.y}, index=geoms.index)
+
+
+def nearest_links(geoms: gpd.GeoSeries, islands: list[int]) -> list[tuple[int, int, float]]:
+    """For each island (position), the position of the nearest other region and the distance (km).
+
+    Distances are between boundaries in the Lambert azimuthal equal-area projection of
+    :func:`equal_area_crs` (true at its centre, off by a few per cent at the edges of a country:
+    enough to pick the nearest region); ties go to the first region in order.
+    """
+    projected = geoms.to_crs(equal_area_crs(geoms)).reset_index(drop=True)
+    out = []
+    for i in islands:
+        dist = np.array(projected.distance(projected.iloc[i]), dtype=float)
+        dist[i] = np.inf
+        j = int(np.argmin(dist))
+        out.append((i, j, float(dist[j]) / 1000.0))
+    return out
 
 
 # ---------------------------------------------------------------------------------- bundled

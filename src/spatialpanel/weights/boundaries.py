@@ -15,38 +15,16 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sps
 
+from spatialpanel.data.regions import nearest_links
 from spatialpanel.errors import WeightsError
 from spatialpanel.weights.core import SpatialWeights, Transform
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
 
-__all__ = ["ContiguityIslands", "contiguity", "nearest_links"]
+__all__ = ["ContiguityIslands", "contiguity"]
 
 ContiguityIslands = Literal["raise", "allow", "nearest"]
-
-
-def nearest_links(geoms: gpd.GeoSeries, islands: list[int]) -> list[tuple[int, int, float]]:
-    """For each island (position), the position of the nearest other region and the distance (km).
-
-    Distances are between boundaries in the Lambert azimuthal equal-area projection of
-    :func:`spatialpanel.data.regions.equal_area_crs` (exact at its centre, within about 1 % over
-    a country); ties go to the first region in order.
-    """
-    from spatialpanel.data.regions import equal_area_crs
-
-    if geoms.crs is None:
-        raise WeightsError(
-            "islands='nearest' needs boundaries with a CRS (set it with geodata.set_crs(...))."
-        )
-    projected = geoms.to_crs(equal_area_crs(geoms)).reset_index(drop=True)
-    out = []
-    for i in islands:
-        dist = projected.distance(projected.iloc[i]).to_numpy(dtype=float)
-        dist[i] = np.inf
-        j = int(np.argmin(dist))
-        out.append((i, j, float(dist[j]) / 1000.0))
-    return out
 
 
 def contiguity(
@@ -101,6 +79,10 @@ def contiguity(
     source = f"contiguity({kind})"
     lonely = [int(i) for i in np.flatnonzero(np.diff(raw.indptr) == 0)]
     if islands == "nearest" and lonely:
+        if geoms.crs is None:
+            raise WeightsError(
+                "islands='nearest' needs boundaries with a CRS (set it with geodata.set_crs(...))."
+            )
         links = nearest_links(geoms, lonely)
         lil = raw.tolil()
         for i, j, _ in links:
