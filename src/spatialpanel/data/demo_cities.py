@@ -89,7 +89,7 @@ def _links(codes: list[int]) -> tuple[np.ndarray, list[tuple[int, int, float]]]:
 
     pos = {c: k for k, c in enumerate(codes)}
     a = np.zeros((len(codes), len(codes)))
-    for i, j in city_contiguity_reference()["pairs"]:  # type: ignore[union-attr]
+    for i, j in city_contiguity_reference()["pairs"]:
         if i in pos and j in pos:
             a[pos[i], pos[j]] = a[pos[j], pos[i]] = 1.0
     lonely = [int(k) for k in np.flatnonzero(a.sum(axis=1) == 0)]

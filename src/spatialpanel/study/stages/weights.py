@@ -42,7 +42,9 @@ def _years_text(ctx: StudyContext) -> str:
 
 def _provinces(ctx: StudyContext) -> bool:
     """Whether the study's regions are China's provinces (bundled border list and capitals)."""
-    return ctx.regions is None or ctx.regions.name == "china_provinces"
+    if ctx.regions is None:
+        return bool(ctx.config.section("data").get("entity_kind", "china") == "china")
+    return ctx.regions.name == "china_provinces"
 
 
 def _points(ctx: StudyContext) -> str:
