@@ -41,7 +41,7 @@ def _short_zh(name: str) -> str:
 
 
 #: Moran scatter plots of more regions than this label only the most extreme ones.
-_MAX_LABELS = 40
+_MAX_LABELS = 30
 
 
 def _labels(ctx: StudyContext, lang: str) -> dict[Hashable, str]:
