@@ -10,7 +10,8 @@ What changes from the provinces (:func:`city_geography`):
 
 - ``W``: row-standardised queen contiguity of the cities (the stored reference pairs of
   ``china_cities_contiguity.json``), a city without a neighbour among them linked to the city
-  with the nearest boundary (Haikou, Sanya and Danzhou on Hainan; the links are in the metadata);
+  with the nearest boundary (Haikou, Sanya and Danzhou on Hainan, Karamay; the links are in the
+  metadata);
 - points: the cities' area centroids;
 - development tier: the tier of the city's province (:data:`~spatialpanel.data.demo_latent.TIER`)
   plus 0.5 for the provincial capitals; the policy bonus of a province goes to its cities;
