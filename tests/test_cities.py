@@ -243,7 +243,12 @@ def test_example_files_are_what_the_generator_makes(tmp_path: Path) -> None:
         assert path.read_bytes() == (EXAMPLE / path.name).read_bytes(), path.name
     meta = json.loads((EXAMPLE / "city_panel.meta.json").read_text("utf-8"))
     assert meta["synthetic"] is True and "SYNTHETIC" in meta["note"]
-    assert meta["cities"] == 296
+    assert meta["cities"] == 296 and meta["entity"] == "city"
+    from spatialpanel.data.demo import read_demo_csv
+    from spatialpanel.data.demo_cities import generate_city_panel
+
+    frame = read_demo_csv(EXAMPLE / "city_panel.csv", entity="city")
+    pd.testing.assert_frame_equal(frame, generate_city_panel().data)
 
 
 def test_example_geography(regions) -> None:

@@ -315,16 +315,17 @@ def write_demo(directory: str | Path, *, seed: int = DEMO_SEED) -> tuple[Path, P
     return csv_path, meta_path
 
 
-def read_demo_csv(source: Any) -> pd.DataFrame:
+def read_demo_csv(source: Any, *, entity: str = "province") -> pd.DataFrame:
     """Parse demo-panel CSV text (a path or a file object) exactly.
 
     Every number is converted by Python's correctly rounded ``float()``, so reading the text
-    written by :func:`format_demo_csv` gives back the generator's values bit for bit.
+    written by :func:`format_demo_csv` gives back the generator's values bit for bit. ``entity``
+    names the region column (``"city"`` for the city example).
     """
     raw = pd.read_csv(source, dtype=str, keep_default_na=False)
     out = pd.DataFrame(
         {
-            "province": raw["province"].astype("int64").to_numpy(),
+            entity: raw[entity].astype("int64").to_numpy(),
             "year": raw["year"].astype("int64").to_numpy(),
         }
     )
