@@ -40,8 +40,8 @@ def _short_zh(name: str) -> str:
     return name[:-1] if name.endswith(("省", "市")) else name
 
 
-#: Moran scatter plots of more regions than this label only the most extreme ones.
-_MAX_LABELS = 30
+#: Moran scatter plots of more than _LABEL_ALL regions label only the _MAX_LABELS most extreme.
+_LABEL_ALL, _MAX_LABELS = 60, 30
 
 
 def _labels(ctx: StudyContext, lang: str) -> dict[Hashable, str]:
@@ -250,7 +250,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 ),
             )
         )
-        crowded = w.n > _MAX_LABELS
+        crowded = w.n > _LABEL_ALL
         for year in years:
             title = f"Moran scatter plot of {label}, {year} ({local_name} weights)"
             with figure_fonts(lang):
