@@ -440,6 +440,8 @@ def test_any_option_value_is_accepted_or_refused_by_name(
     key (never another exception)."""
     section, key = where
     study = copy.deepcopy(DEMO)
+    if section not in study:  # an optional section the demo study does not use
+        study[section] = {}
     target = study[section] if section in SECTIONS else next(iter(study[section].values()))
     target[key] = value
     try:

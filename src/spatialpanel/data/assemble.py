@@ -37,6 +37,7 @@ from spatialpanel.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.data.readers import PanelData, SourceInfo
+    from spatialpanel.data.regions import RegionSet
 
 __all__ = ["assemble"]
 
@@ -61,6 +62,7 @@ def assemble(
     log: AuditLog,
     source: SourceInfo,
     make: type[PanelData],
+    regions: RegionSet | None = None,
 ) -> PanelData:
     """Check the records of all sheets and build the :class:`PanelData`."""
     records = [r for t in tables for r in t.records]
@@ -85,7 +87,7 @@ def assemble(
                 "provinces' rows."
             )
     records = _years(records, study_years, extra_years, log)
-    ids = _entities(records, entity_kind, log)
+    ids = _entities(records, entity_kind, log, regions)
     if entity_kind == "china":
         _check_pairs(pairs)
     cells, places = _cells(records, ids, log)
@@ -212,8 +214,12 @@ def _total_or_blank(value: object) -> bool:
     )
 
 
-def _entities(records: list[Record], kind: str, log: AuditLog) -> dict[int, Hashable]:
+def _entities(
+    records: list[Record], kind: str, log: AuditLog, regions: RegionSet | None = None
+) -> dict[int, Hashable]:
     """Record position -> entity id; region labels mapped, each mapping audited once."""
+    if regions is not None:
+        return _set_entities(records, regions, log)
     cache: dict[tuple[type, object], Hashable] = {}
     ids: dict[int, Hashable] = {}
     generic = [] if kind == "china" else [_generic_id(r.entity) for r in records]
@@ -237,6 +243,27 @@ def _entities(records: list[Record], kind: str, log: AuditLog) -> dict[int, Hash
                     old=r.entity,
                     new=code,
                     detail=f"region label {r.entity!r} read as {region_label(code)}",
+                )
+        ids[i] = cache[key]
+    return ids
+
+
+def _set_entities(records: list[Record], regions: RegionSet, log: AuditLog) -> dict[int, Hashable]:
+    """Region labels resolved against a region set's spellings, each mapping audited once."""
+    cache: dict[tuple[type, object], Hashable] = {}
+    ids: dict[int, Hashable] = {}
+    for i, r in enumerate(records):
+        key = (type(r.entity), r.entity)
+        if key not in cache:
+            ident = regions.resolve(r.entity, where=_row_only(r.where).describe())
+            cache[key] = ident
+            if normalize_label(r.entity) != str(ident):
+                log.add(
+                    "region",
+                    entity=ident,
+                    old=r.entity,
+                    new=ident,
+                    detail=f"region label {r.entity!r} read as {regions.describe(ident)}",
                 )
         ids[i] = cache[key]
     return ids

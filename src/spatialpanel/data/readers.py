@@ -22,7 +22,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -34,6 +34,9 @@ from spatialpanel.data.layouts import Layout, NoTableError, SheetTable, parse_gr
 from spatialpanel.data.validate import Bounds
 from spatialpanel.data.writers import write_panel
 from spatialpanel.errors import ConfigError, DataError, check_option, did_you_mean
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.data.regions import RegionSet
 
 __all__ = ["EntityKind", "PanelData", "SourceInfo", "read_panel", "write_panel"]
 
@@ -125,6 +128,7 @@ def read_panel(
     nonnegative: Iterable[str] = (),
     extra_years: Literal["error", "drop"] = "error",
     totals: Literal["drop", "error"] = "drop",
+    regions: RegionSet | None = None,
 ) -> PanelData:
     """Read and validate a region-by-year panel.
 
@@ -171,6 +175,11 @@ def read_panel(
         ``"drop"`` (default): national-total rows (全国, 合计, 全国合计, National, Total, code
         100000 or 000000), common at the top of yearbook tables, are dropped, one audit row
         (step ``"drop"``) each. ``"error"``: they are refused. Applies to China data only.
+    regions
+        A region set (:func:`spatialpanel.data.regions.read_regions`, or the bundled
+        ``region_set("china_cities")``): every region label is resolved against its spellings
+        (ids, codes, names, aliases; with the same audit and did-you-mean errors as province
+        names) and stored as the set's id. Use with ``entity_kind="generic"``.
 
     Returns
     -------
@@ -241,6 +250,7 @@ def read_panel(
         log=log,
         source=info,
         make=PanelData,
+        regions=regions,
     )
 
 

@@ -284,6 +284,7 @@ def _cross_check(cfg: dict[str, Any], *, where: str) -> None:
     """References between sections: weights and variables named elsewhere must exist."""
     weights = cfg.get("weights", {})
     indices = cfg.get("indices", {})
+    _check_geography(cfg, where=where)
     ac = cfg.get("autocorrelation")
     if ac is not None:
         for name in [*ac["weights"], *([ac["local_weights"]] if ac["local_weights"] else [])]:
@@ -387,6 +388,43 @@ def _cross_rules(cfg: dict[str, Any], *, where: str) -> None:
                 f'{where}: [weights.{name}] kind = "file" needs file = "matrix.csv" (the '
                 "matrix file, relative to the study file)."
             )
+
+
+def _check_geography(cfg: dict[str, Any], *, where: str) -> None:
+    """[geography]: one of file (with id) or bundled; consistent with [data] entity_kind."""
+    geo = cfg.get("geography")
+    if geo is None:
+        return
+    if (geo["file"] is None) == (geo["bundled"] is None):
+        raise ConfigError(
+            f'{where}: [geography] needs either file = "BOUNDARIES.geojson" (with id = '
+            '"COLUMN") or bundled = "china_cities", not both or neither.'
+        )
+    if geo["file"] is not None and geo["id"] is None:
+        raise ConfigError(
+            f'{where}: [geography] file = {geo["file"]!r} needs id = "COLUMN", the column '
+            "holding the region ids that the panel uses."
+        )
+    if geo["file"] is None:
+        extra = [k for k in ("id", "layer", "crs", "label_en", "label_zh", "points") if geo[k]]
+        if extra or geo["aliases"] or geo["points_columns"] or geo["points_id"]:
+            raise ConfigError(
+                f"{where}: [geography] bundled = {geo['bundled']!r} takes no other keys; remove "
+                f"{extra or ['aliases/points_columns/points_id']}."
+            )
+    columns = geo["points_columns"]
+    if columns is not None and (len(columns) != 2 or not all(isinstance(c, str) for c in columns)):
+        raise ConfigError(
+            f"{where}: [geography] points_columns = {columns!r} must name two columns, "
+            '["LON", "LAT"].'
+        )
+    kind = cfg["data"]["entity_kind"]
+    if kind == "china" and geo["bundled"] != "china_provinces":
+        raise ConfigError(
+            f'{where}: [data] entity_kind = "china" reads China\'s province names; with '
+            '[geography] set entity_kind = "generic" (the region labels are then matched to '
+            "the geography's ids and names)."
+        )
 
 
 def _names(types: tuple[type, ...]) -> str:

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.data.regions import RegionSet
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.weights.core import SpatialWeights
 
@@ -37,6 +38,9 @@ class StudyContext:
         Name from the study's ``[weights.NAME]`` sections -> SpatialWeights in panel entity order.
     results
         Free-form results that later stages read (e.g. ``"sdm"`` -> the fitted results object).
+    regions
+        The study's region set (``[geography]``, or China's provinces); ``None`` for generic ids
+        without boundaries.
     """
 
     config: StudyConfig
@@ -48,6 +52,7 @@ class StudyContext:
     scores: dict[str, pd.DataFrame] = field(default_factory=dict)
     weights: dict[str, SpatialWeights] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
+    regions: RegionSet | None = None
 
     def variable(self, name: str) -> pd.Series:
         """A raw panel column or a composite index score, by name."""

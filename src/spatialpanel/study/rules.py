@@ -48,7 +48,8 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
         "file",
     ),
     ("weights", "form"): ("product", "mix"),
-    ("weights", "islands"): ("raise", "allow"),
+    ("weights", "islands"): ("raise", "allow", "nearest"),
+    ("geography", "bundled"): ("china_cities", "china_provinces"),
     ("disparity", "division"): ("region_4", "region_3belt", "region_3belt_1986"),
     ("disparity", "markov_scheme"): ("pooled", "per_year"),
     ("disparity", "neighbour_classes"): ("own_quantiles", "variable_cutoffs"),
@@ -149,6 +150,22 @@ RULES: dict[tuple[str, str], Rule] = {
         lambda v: isinstance(v, list) and all(_text(x) or _int_in(1, 10**9)(x) for x in v),
         [1.5],
     ),
+    ("geography", "file"): Rule("a boundary file (GeoJSON, GeoPackage, Shapefile)", _text, " "),
+    ("geography", "id"): Rule("a column name of the boundary file (not empty)", _text, ""),
+    ("geography", "layer"): Rule("a layer name of the boundary file (not empty)", _text, ""),
+    ("geography", "crs"): Rule('a coordinate reference system, e.g. "EPSG:4326"', _text, ""),
+    ("geography", "aliases"): Rule(
+        "a list of column names holding other spellings of the region names",
+        lambda v: _texts(v, empty=True),
+        [""],
+    ),
+    ("geography", "points"): Rule("a points file (capitals or centroids)", _text, " "),
+    ("geography", "points_columns"): Rule(
+        '["LON", "LAT"], two column names',
+        lambda v: _texts(v) and len(v) == 2,
+        ["lon"],
+    ),
+    ("geography", "points_id"): Rule("a column name of the points file (not empty)", _text, ""),
     ("autocorrelation", "weights"): Rule("a non-empty list of [weights.NAME] names", _texts, []),
     ("autocorrelation", "years"): Rule(
         "a list of years (integers)",
@@ -243,6 +260,7 @@ FREE: frozenset[tuple[str, str]] = frozenset(
         ("dynamic", "enabled"),
         ("disparity", "sigma_log"),
         ("outputs", "report"),
+        ("weights", "rook"),
     }
 )
 

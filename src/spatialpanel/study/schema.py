@@ -34,6 +34,19 @@ SECTIONS: dict[str, Spec] = {
         "bounds": ((dict,), {}),
         "extra_years": ((str,), "error"),
     },
+    "geography": {
+        "bundled": ((str,), None),
+        "file": ((str,), None),
+        "id": ((str,), None),
+        "layer": ((str,), None),
+        "crs": ((str,), None),
+        "label_en": ((str,), None),
+        "label_zh": ((str,), None),
+        "aliases": ((list,), []),
+        "points": ((str,), None),
+        "points_columns": ((list,), None),
+        "points_id": ((str,), None),
+    },
     "evolution": {
         "provinces": ((list,), []),
         "division": ((str,), "region_4"),
@@ -101,6 +114,8 @@ NAMED_SECTIONS: dict[str, Spec] = {
     "weights": {
         "kind": ((str,), ...),
         "hainan": ((str,), "guangdong"),
+        "rook": ((bool,), False),
+        "islands": ((str,), "raise"),
         "power": ((int, float), 1),
         "cutoff_km": ((int, float), None),
         "k": ((int,), 4),
@@ -109,7 +124,6 @@ NAMED_SECTIONS: dict[str, Spec] = {
         "phi": ((float, int), 0.5),
         "transform": ((str,), "row"),
         "file": ((str,), None),
-        "islands": ((str,), "raise"),
     },
 }
 

@@ -40,9 +40,17 @@ def _short_zh(name: str) -> str:
     return name[:-1] if name.endswith(("省", "市")) else name
 
 
+#: Moran scatter plots of more than _LABEL_ALL regions label only the _MAX_LABELS most extreme.
+_LABEL_ALL, _MAX_LABELS = 60, 30
+
+
 def _labels(ctx: StudyContext, lang: str) -> dict[Hashable, str]:
-    """Province display names in ``lang``; ids for other regions."""
+    """Province display names in ``lang``; the region set's labels or ids for other regions."""
     from spatialpanel.data.china import provinces
+
+    if ctx.regions is not None and ctx.regions.name != "china_provinces":
+        labels = ctx.regions.labels(lang=lang)
+        return {i: str(labels.get(i, i)) for i in ctx.panel.index.get_level_values(0).unique()}
 
     prov = provinces()
     column = "name_zh" if lang == "zh" else "name_en"
@@ -242,16 +250,35 @@ def run(ctx: StudyContext) -> StageOutput:
                 ),
             )
         )
+        crowded = w.n > _LABEL_ALL
         for year in years:
             title = f"Moran scatter plot of {label}, {year} ({local_name} weights)"
             with figure_fonts(lang):
-                fig = moran_scatter(series, w, year=year, labels=labels, variable=label)
+                fig = moran_scatter(
+                    series,
+                    w,
+                    year=year,
+                    labels=labels,
+                    variable=label,
+                    max_labels=_MAX_LABELS if crowded else None,
+                )
             figures.append(
                 FigureArtifact(
                     f"moran_scatter_{year}",
                     title,
                     fig,
-                    ("Slope of the line = Moran's I (row-standardised weights).", *synthetic),
+                    (
+                        "Slope of the line = Moran's I (row-standardised weights).",
+                        *(
+                            (
+                                f"Labels: the {_MAX_LABELS} regions farthest from the origin "
+                                f"(of {w.n}).",
+                            )
+                            if crowded
+                            else ()
+                        ),
+                        *synthetic,
+                    ),
                 )
             )
         stay: dict[str, list[str]] = {"HH": [], "LL": []}

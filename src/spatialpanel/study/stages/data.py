@@ -42,6 +42,7 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
     """Read, validate and fill the study's data; return the context and the stage output."""
     from spatialpanel.data.fill import fill_missing
     from spatialpanel.data.readers import read_panel
+    from spatialpanel.study.geography import load_regions
 
     data_cfg = config.section("data")
     years = tuple(data_cfg["years"]) if data_cfg["years"] else None
@@ -52,8 +53,10 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         synthetic = True
     else:
         source = config.data_path()
-        synthetic = False
+        synthetic = _marked_synthetic(source)
     bounds = {k: tuple(v) for k, v in data_cfg["bounds"].items()}
+    regions = load_regions(config)
+    matched = regions if config.has("geography") else None
     panel = read_panel(
         source,
         entity=data_cfg["entity"],
@@ -65,6 +68,7 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         entity_kind=data_cfg["entity_kind"],
         bounds=bounds or None,
         extra_years=data_cfg["extra_years"],
+        regions=matched,
     )
     frame = panel.frame
     needed = required_variables(config)
@@ -84,10 +88,16 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
     audit = pd.concat(parts, ignore_index=True)
     seed = int(config.section("study").get("seed", 12345))
     ctx = StudyContext(
-        config=config, panel=filled, audit=audit, synthetic=synthetic, seed=seed, lang=lang
+        config=config,
+        panel=filled,
+        audit=audit,
+        synthetic=synthetic,
+        seed=seed,
+        lang=lang,
+        regions=regions,
     )
     ctx.results["data_source"] = {
-        "file": "bundled synthetic demo panel" if synthetic else str(config.data_path()),
+        "file": "bundled synthetic demo panel" if config.is_demo else str(config.data_path()),
         **dataclasses.asdict(panel.source),
         "synthetic": synthetic,
         "unused_columns": unused,
@@ -122,6 +132,20 @@ def _absent_audit(absent: list[tuple[int, str]]) -> pd.DataFrame:
     return pd.DataFrame(
         rows, columns=["step", "entity", "time", "variable", "old", "new", "detail"]
     )
+
+
+def _marked_synthetic(path: Path) -> bool:
+    """Whether ``NAME.meta.json`` beside the data says ``"synthetic": true`` (as the bundled
+    generators of synthetic example data write it)."""
+    import json
+
+    meta = path.with_suffix(".meta.json")
+    if not meta.is_file():
+        return False
+    try:
+        return bool(json.loads(meta.read_text("utf-8")).get("synthetic", False))
+    except (ValueError, AttributeError):
+        return False
 
 
 def _output(

@@ -66,6 +66,18 @@ class _Collector:
         self.results.setdefault(var, {})[name] = obj
 
 
+def _groups(ctx: StudyContext, s: dict[str, Any]) -> str | pd.Series:
+    """The division: a name of China's divisions, or a column of the study's region set
+    (for cities ``region_4`` etc. through their province; for the user's boundaries any of its
+    columns)."""
+    regions, division = ctx.regions, str(s["division"])
+    if regions is None or regions.name == "china_provinces":
+        return division
+    if division not in regions.table.columns:
+        return division  # resolve_groups names the problem
+    return regions.groups(division)
+
+
 def _settings(ctx: StudyContext) -> dict[str, Any]:
     cfg = ctx.config.section("disparity")
     s = {
@@ -132,7 +144,7 @@ def _dagum(
     pop = None
     if s["population"]:
         pop = _variable(ctx, str(s["population"]))
-    res = dagum_gini_panel(series, groups=s["division"], weights=pop)
+    res = dagum_gini_panel(series, groups=_groups(ctx, s), weights=pop)
     out.store(var, "dagum", res)
     table = res.table
     key = _key("dagum", var)
@@ -216,7 +228,7 @@ def _dagum_detail(res: Any) -> pd.DataFrame:
 def _kde(
     ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
 ) -> None:
-    kd = kernel_density(series, bandwidth_rule=s["bandwidth"], groups=s["division"])
+    kd = kernel_density(series, bandwidth_rule=s["bandwidth"], groups=_groups(ctx, s))
     out.store(var, "kde", kd)
     table = kd.bandwidths.join(kd.peaks)
     key = _key("kde", var)
@@ -386,7 +398,7 @@ def _convergence(
     ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
 ) -> None:
     sig = sigma_convergence(
-        series, measure=s["sigma_measure"], log=s["sigma_log"], groups=s["division"]
+        series, measure=s["sigma_measure"], log=s["sigma_log"], groups=_groups(ctx, s)
     )
     out.store(var, "sigma", sig)
     key = _key("sigma", var)

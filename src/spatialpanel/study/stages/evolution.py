@@ -76,7 +76,7 @@ def run(ctx: StudyContext) -> StageOutput:
             settings["skipped"].append("Chinese labels: no CJK font installed; drawn in English")
     entities = list(pd.unique(ctx.panel.index.get_level_values(0)))
     china = set(entities) <= set(provinces().index)
-    names = entity_names(entities, lang=lang)
+    names = entity_names(entities, lang=lang, regions=ctx.regions)
     tables: list[TableArtifact] = []
     figures: list[FigureArtifact] = []
     sentences: list[Sentence] = []

@@ -10,7 +10,7 @@ sub-indices, with sentences generated from the weights.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -19,6 +19,9 @@ from spatialpanel.indices.composite import IndexResult, composite_index
 from spatialpanel.indices.coupling import CoordinationLevels, CouplingForm, coupling_coordination
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.data.regions import RegionSet
 
 __all__ = ["coupling_artifacts", "entity_names", "index_name", "obstacle_artifacts", "run"]
 
@@ -31,9 +34,16 @@ _METHOD_WORDS = {
 }
 
 
-def entity_names(entities: pd.Index | list[Hashable], *, lang: str = "en") -> dict[Hashable, str]:
-    """Display names of the entities: province names for GB/T 2260 codes, else the entity."""
+def entity_names(
+    entities: pd.Index | list[Hashable], *, lang: str = "en", regions: RegionSet | None = None
+) -> dict[Hashable, str]:
+    """Display names of the entities: the region set's labels (``regions``, other than China's
+    provinces), province names for GB/T 2260 codes, else the entity."""
     from spatialpanel.data.china import provinces
+
+    if regions is not None and regions.name != "china_provinces":
+        labels = regions.labels(lang=lang)
+        return {e: str(labels.get(e, e)) for e in entities}
 
     column = "name_zh" if lang == "zh" else "name_en"
     by_code: dict[Any, str] = {c: str(n) for c, n in provinces()[column].to_dict().items()}
@@ -77,7 +87,7 @@ def run(ctx: StudyContext) -> StageOutput:
             TableArtifact(
                 key_scores[:31],
                 f"{index_name(label)} by province and year",
-                score_table(result.scores["score"], lang=ctx.lang),
+                score_table(result.scores["score"], lang=ctx.lang, regions=ctx.regions),
                 notes,
             )
         )
@@ -85,7 +95,7 @@ def run(ctx: StudyContext) -> StageOutput:
             TableArtifact(
                 key_dims[:31],
                 f"{label}: dimension sub-indices by province and year",
-                dimension_table(result, lang=ctx.lang),
+                dimension_table(result, lang=ctx.lang, regions=ctx.regions),
                 notes,
             )
         )
@@ -138,20 +148,24 @@ def system_table(result: IndexResult) -> pd.DataFrame:
     return frame.set_index(["dimension", "indicator"])
 
 
-def score_table(score: pd.Series, *, lang: str = "en") -> pd.DataFrame:
+def score_table(
+    score: pd.Series, *, lang: str = "en", regions: RegionSet | None = None
+) -> pd.DataFrame:
     """Provinces (by name) in rows, years in columns."""
     wide = score.unstack(level=1)
     wide = wide.reindex(sorted(wide.columns), axis=1)
-    names = entity_names(wide.index, lang=lang)
+    names = entity_names(wide.index, lang=lang, regions=regions)
     wide.index = pd.Index([names[e] for e in wide.index], name="province")
     wide.columns = [str(c) for c in wide.columns]
     return wide
 
 
-def dimension_table(result: IndexResult, *, lang: str = "en") -> pd.DataFrame:
+def dimension_table(
+    result: IndexResult, *, lang: str = "en", regions: RegionSet | None = None
+) -> pd.DataFrame:
     """Score and dimension sub-indices, one row per province and year."""
     frame = result.scores.copy()
-    names = entity_names(frame.index.get_level_values(0).unique(), lang=lang)
+    names = entity_names(frame.index.get_level_values(0).unique(), lang=lang, regions=regions)
     entities = frame.index.get_level_values(0)
     frame.index = pd.MultiIndex.from_arrays(
         [[names[e] for e in entities], frame.index.get_level_values(1)],
@@ -217,7 +231,9 @@ def obstacle_artifacts(
     times = obstacles.indicator.index.get_level_values(1)
     t = int(times.max()) if year is None else int(year)
     names = entity_names(
-        list(pd.unique(obstacles.indicator.index.get_level_values(0))), lang=ctx.lang
+        list(pd.unique(obstacles.indicator.index.get_level_values(0))),
+        lang=ctx.lang,
+        regions=ctx.regions,
     )
     dims = obstacles.dimension.copy()
     dims.index = pd.MultiIndex.from_arrays(
@@ -265,7 +281,9 @@ def coupling_artifacts(
     frame = pd.concat({s: ctx.scores[s]["score"] for s in systems}, axis=1)
     res = coupling_coordination(frame, form=form, weights=weights, levels=levels)
     table = pd.concat([frame, res.table], axis=1)
-    names = entity_names(list(pd.unique(table.index.get_level_values(0))), lang=ctx.lang)
+    names = entity_names(
+        list(pd.unique(table.index.get_level_values(0))), lang=ctx.lang, regions=ctx.regions
+    )
     table.index = pd.MultiIndex.from_arrays(
         [[names[e] for e in table.index.get_level_values(0)], table.index.get_level_values(1)],
         names=["province", "year"],

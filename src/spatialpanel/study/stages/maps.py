@@ -46,6 +46,13 @@ def run(ctx: StudyContext) -> StageOutput:
 
     known = set(boundaries(include_no_data=False)["code"])
     entities = set(ctx.panel.index.get_level_values(0))
+    regions = ctx.regions
+    if regions is not None and regions.name != "china_provinces":
+        settings["skipped"].append(
+            f"all maps: maps of the region set {regions.name!r} are not drawn in this version "
+            "(only China's provinces are); every table, weight matrix and model covers it"
+        )
+        return StageOutput(name="maps", title="Maps", settings=settings)
     if not entities <= known:
         settings["skipped"].append(
             "all maps: the regions are not China's provinces (GB/T 2260 codes)"

@@ -3,8 +3,11 @@
 Each matrix goes into ``ctx.weights[NAME]``; the stage's table describes them (kind, formula,
 transform, non-zeros, neighbours per region, islands). Options per kind (``[weights.NAME]``):
 
-- ``contiguity``: ``hainan`` (China's bundled border list);
-- ``inverse_distance``: ``power`` (1 or 2), ``cutoff_km``;
+- ``contiguity``: China's provinces: the bundled border list with ``hainan``; any other region
+  set (``[geography]``): built from the boundaries, queen (``rook = true`` for rook), with
+  ``islands`` = ``raise`` (default) | ``allow`` | ``nearest``;
+- ``inverse_distance``: ``power`` (1 or 2), ``cutoff_km``; great-circle distances between the
+  region set's points (capitals of the provinces; area centroids or the given points otherwise);
 - ``knn``: ``k``;
 - ``economic``: ``variable`` (period mean over the panel's years);
 - ``economic_geographic``: ``variable``, ``form`` (``product`` | ``mix``), ``phi``; its
@@ -37,18 +40,39 @@ def _years_text(ctx: StudyContext) -> str:
     return f"{years.min()}–{years.max()}"
 
 
+def _provinces(ctx: StudyContext) -> bool:
+    """Whether the study's regions are China's provinces (bundled border list and capitals)."""
+    if ctx.regions is None:
+        return bool(ctx.config.section("data").get("entity_kind", "china") == "china")
+    return ctx.regions.name == "china_provinces"
+
+
+def _points(ctx: StudyContext) -> str:
+    return "capitals" if _provinces(ctx) or ctx.regions is None else ctx.regions.points
+
+
 def formula(spec: dict[str, Any], ctx: StudyContext) -> str:
     """A one-line description of a configured matrix (its formula and options)."""
     kind = spec["kind"]
-    if kind == "contiguity":
+    if kind == "contiguity" and _provinces(ctx):
         return f"w_ij = 1 if i and j share a border (Hainan linked to: {spec.get('hainan')})"
+    if kind == "contiguity":
+        share = "a boundary segment (rook)" if spec.get("rook") else "a boundary point (queen)"
+        policy = {
+            "raise": "",
+            "allow": "; regions without neighbours kept with zero rows",
+            "nearest": "; a region without neighbours is linked to the nearest region",
+        }[str(spec.get("islands", "raise"))]
+        return f"w_ij = 1 if the boundaries of i and j share {share}{policy}"
     if kind == "inverse_distance":
         power = spec.get("power", 1)
         band = f", 0 beyond {spec['cutoff_km']:g} km" if spec.get("cutoff_km") else ""
         exp = "" if power == 1 else f"^{power:g}"
-        return f"w_ij = 1/d_ij{exp}, d = great-circle km between capitals (R = 6371.0088){band}"
+        return (
+            f"w_ij = 1/d_ij{exp}, d = great-circle km between {_points(ctx)} (R = 6371.0088){band}"
+        )
     if kind == "knn":
-        return f"w_ij = 1 if j is one of the {spec.get('k', 4)} capitals nearest to i"
+        return f"w_ij = 1 if j is one of the {spec.get('k', 4)} {_points(ctx)} nearest to i"
     if kind == "economic":
         return f"w_ij = 1/|g_i − g_j|, g_i = mean of {spec.get('variable')} in {_years_text(ctx)}"
     if kind == "economic_geographic":
@@ -75,6 +99,46 @@ def _variable(ctx: StudyContext, name: str, spec_name: str) -> pd.Series:
     )
 
 
+def _coords(ctx: StudyContext, name: str, kind: str, ids: pd.Index) -> pd.DataFrame | None:
+    """The points of the panel's regions (``None``: China's bundled capitals)."""
+    if _provinces(ctx):
+        return None
+    if ctx.regions is None:
+        raise ConfigError(
+            f"[weights.{name}] kind = {kind!r} needs the regions' locations: add a [geography] "
+            'section (file = "BOUNDARIES.geojson", id = "COLUMN") or use kind = "file".'
+        )
+    return ctx.regions.coordinates(ids)
+
+
+def _contiguity(
+    name: str, spec: dict[str, Any], ctx: StudyContext, ids: pd.Index
+) -> SpatialWeights:
+    transform = spec.get("transform", "row")
+    islands = spec.get("islands", "raise")
+    if _provinces(ctx):
+        if islands == "nearest":
+            raise ConfigError(
+                f"[weights.{name}] islands = 'nearest' applies to boundaries of a [geography]; "
+                "for China's provinces Hainan's link is set by hainan = 'guangdong', "
+                "'guangdong+guangxi' or 'none' (with islands = 'allow')."
+            )
+        return builders.china_contiguity(
+            hainan=spec.get("hainan", "guangdong"), ids=ids, transform=transform, islands=islands
+        )
+    if ctx.regions is None:
+        raise ConfigError(
+            f"[weights.{name}] kind = 'contiguity' needs boundaries: add a [geography] section "
+            '(file = "BOUNDARIES.geojson", id = "COLUMN") or use kind = "file".'
+        )
+    return builders.contiguity(
+        ctx.regions.boundaries(ids),
+        rook=bool(spec.get("rook", False)),
+        transform=transform,
+        islands=spec.get("islands", "raise"),
+    )
+
+
 def build(name: str, spec: dict[str, Any], ctx: StudyContext) -> SpatialWeights:
     """Build one configured matrix for the panel's regions, in the panel's entity order."""
     ids = pd.Index(ctx.panel.index.get_level_values(0).unique())
@@ -83,14 +147,10 @@ def build(name: str, spec: dict[str, Any], ctx: StudyContext) -> SpatialWeights:
     islands = spec.get("islands", "raise")
     try:
         if kind == "contiguity":
-            return builders.china_contiguity(
-                hainan=spec.get("hainan", "guangdong"),
-                ids=ids,
-                transform=transform,
-                islands=islands,
-            )
+            return _contiguity(name, spec, ctx, ids)
         if kind == "inverse_distance":
             return builders.inverse_distance(
+                _coords(ctx, name, kind, ids),
                 ids=ids,
                 power=float(spec.get("power", 1)),
                 cutoff_km=spec.get("cutoff_km"),
@@ -98,13 +158,16 @@ def build(name: str, spec: dict[str, Any], ctx: StudyContext) -> SpatialWeights:
                 islands=islands,
             )
         if kind == "knn":
-            return builders.knn(ids=ids, k=int(spec.get("k", 4)), transform=transform)
+            return builders.knn(
+                _coords(ctx, name, kind, ids), ids=ids, k=int(spec.get("k", 4)), transform=transform
+            )
         if kind == "economic":
             values = _variable(ctx, spec.get("variable", "gdp_per_capita"), name)
             return builders.economic_distance(values, ids=ids, transform=transform)
         if kind == "economic_geographic":
             values = _variable(ctx, spec.get("variable", "gdp_per_capita"), name)
             geographic = builders.inverse_distance(
+                _coords(ctx, name, kind, ids),
                 ids=ids,
                 power=float(spec.get("power", 1)),
                 cutoff_km=spec.get("cutoff_km"),
@@ -131,6 +194,12 @@ def build(name: str, spec: dict[str, Any], ctx: StudyContext) -> SpatialWeights:
     )
 
 
+def _links(source: str) -> str:
+    """The island links a contiguity builder made (named in the matrix's source), if any."""
+    marker = "islands linked to the nearest region: "
+    return f" ({source.split(marker, 1)[1][:-1]})" if marker in source else ""
+
+
 def run(ctx: StudyContext) -> StageOutput:
     """Build every configured matrix into ``ctx.weights`` and describe them."""
     specs = ctx.config.section("weights")
@@ -145,7 +214,7 @@ def run(ctx: StudyContext) -> StageOutput:
             {
                 "weights": name,
                 "kind": spec["kind"],
-                "formula": formula(spec, ctx),
+                "formula": formula(spec, ctx) + _links(w.source),
                 "transform": w.transform,
                 "n": w.n,
                 "nnz": d["nnz"],
