@@ -29,6 +29,8 @@ _EXPORTS: dict[str, str] = {
     "write_panel": "spatialpanel.data.writers",
     "PanelData": "spatialpanel.data.readers",
     "load_demo": "spatialpanel.data.demo",
+    "load_example": "spatialpanel.data.bundled",
+    "examples": "spatialpanel.data.bundled",
     # indices
     "composite_index": "spatialpanel.indices.composite",
     "entropy_weights": "spatialpanel.indices.weighting",

@@ -20,7 +20,14 @@ from spatialpanel.indices.coupling import CoordinationLevels, CouplingForm, coup
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 
-__all__ = ["coupling_artifacts", "entity_names", "index_name", "obstacle_artifacts", "run"]
+__all__ = [
+    "coupling_artifacts",
+    "entity_names",
+    "index_frame",
+    "index_name",
+    "obstacle_artifacts",
+    "run",
+]
 
 _METHOD_WORDS = {
     "entropy": "entropy-method",
@@ -51,8 +58,9 @@ def run(ctx: StudyContext) -> StageOutput:
     sentences: list[Sentence] = []
     settings: dict[str, Any] = {}
     for name, body in sections.items():
+        frame = index_frame(ctx, body)
         result = composite_index(
-            ctx.panel,
+            frame,
             indicators=body["indicators"],
             method=body.get("method", "entropy"),
             variant=body.get("variant", "panel"),
@@ -62,7 +70,7 @@ def run(ctx: StudyContext) -> StageOutput:
         ctx.scores[name] = result.scores
         store[name] = result
         label = str(body.get("label") or name)
-        notes = result.notes + (("Synthetic data.",) if ctx.synthetic else ())
+        notes = result.notes + ctx.mark_notes
         system = system_table(result)
         key_sys, key_scores, key_dims = f"{name}_system", f"{name}_scores", f"{name}_dimensions"
         tables.append(
@@ -90,6 +98,9 @@ def run(ctx: StudyContext) -> StageOutput:
             )
         )
         sentences.extend(_sentences(label, result, system, key_sys[:31]))
+        diag_tables, diag_sentences = _diagnostics(ctx, name, label, frame, result, notes)
+        tables.extend(diag_tables)
+        sentences.extend(diag_sentences)
         settings[name] = {
             "method": result.method,
             "variant": result.variant,
@@ -105,6 +116,71 @@ def run(ctx: StudyContext) -> StageOutput:
         sentences=tuple(sentences),
         settings=settings,
     )
+
+
+def index_frame(ctx: StudyContext, body: dict[str, Any]) -> pd.DataFrame:
+    """The panel rows an index is built on: all years, or its ``[indices.NAME] years``."""
+    years = body.get("years")
+    if not years:
+        return ctx.panel
+    times = ctx.panel.index.get_level_values(1)
+    return ctx.panel[(times >= years[0]) & (times <= years[1])]
+
+
+def _diagnostics(
+    ctx: StudyContext,
+    name: str,
+    label: str,
+    frame: pd.DataFrame,
+    result: IndexResult,
+    notes: tuple[str, ...],
+) -> tuple[list[TableArtifact], list[Sentence]]:
+    """Weights against jumps and breaks (only when an indicator has any): a table, warnings."""
+    from spatialpanel.indices.diagnostics import detect_jumps, weight_diagnostics
+
+    cols = result.system.columns
+    report = detect_jumps(frame, columns=cols)
+    if not any(report.flagged(c) for c in cols):
+        return [], []
+    diag = weight_diagnostics(frame, result)
+    names = entity_names(list(pd.unique(frame.index.get_level_values(0))), lang=ctx.lang)
+    key = f"{name}_diagnostics"[:31]
+    table = diag.drop(columns="detail").copy()
+    for col in ("jump_years", "break_years"):
+        table[col] = [", ".join(str(y) for y in v) for v in table[col]]
+    m = len(cols)
+    table_notes = (
+        f"vs_equal = weight × {m} (the equal weight is 1/{m}); a jump is a year-on-year change "
+        "more than 10 usual deviations (median absolute deviations) from the indicator's median "
+        "change, a break year one whose median change across regions is more than 4 away.",
+        "weight_spliced = the indicator's weight with its jumps and breaks replaced by its median "
+        "change (series rebuilt back from its latest year), the other indicators unchanged.",
+        "flag = weight at least 1.5 times the equal weight, with jumps or breaks.",
+        *ctx.mark_notes,
+    )
+    sentences = []
+    for col in diag.index[diag["flag"]]:
+        row = diag.loc[col]
+        stands = row["weight_spliced"] >= 1.5 / m
+        verdict = (
+            "its weight stands without them (the regions differ that much), but check the "
+            "series' definition"
+            if stands
+            else "the jumps make its weight; check the series' definition before reading the "
+            "index"
+        )
+        sentences.append(
+            Sentence(
+                f"Warning: {col} takes {row['weight']:.3f} of the weight of the "
+                f"{index_name(label)} ({row['vs_equal']:.2f} times the equal weight) and its "
+                f"year-on-year changes jump: {report.describe(col, names=names)}. With those "
+                f"changes replaced by its usual change it would take {row['weight_spliced']:.3f}: "
+                f"{verdict}.",
+                (f"{key}:{col}:weight", f"{key}:{col}:weight_spliced"),
+            )
+        )
+    title = f"{label}: indicator weights against jumps and breaks"
+    return [TableArtifact(key, title, table, table_notes)], sentences
 
 
 def system_table(result: IndexResult) -> pd.DataFrame:
@@ -228,7 +304,7 @@ def obstacle_artifacts(
     notes = (
         "Obstacle degree O = w (1 - z) / sum w (1 - z) x 100 %, with the index weights w and the "
         "min-max standardised indicators z; a dimension's degree is the sum of its indicators'.",
-        *(("Synthetic data.",) if ctx.synthetic else ()),
+        *ctx.mark_notes,
     )
     key_dim, key_top = f"{name}_obstacle_dim"[:31], f"{name}_obstacle_top"[:31]
     tables = [
@@ -262,7 +338,8 @@ def coupling_artifacts(
     Returns the table of U, C, T, D and the coordination level per province and year, the table
     of levels and a sentence. For a stage that offers coupling coordination as an optional tool.
     """
-    frame = pd.concat({s: ctx.scores[s]["score"] for s in systems}, axis=1)
+    # indices on different years ([indices.NAME] years) are coupled over their common years
+    frame = pd.concat({s: ctx.scores[s]["score"] for s in systems}, axis=1, join="inner")
     res = coupling_coordination(frame, form=form, weights=weights, levels=levels)
     table = pd.concat([frame, res.table], axis=1)
     names = entity_names(list(pd.unique(table.index.get_level_values(0))), lang=ctx.lang)
@@ -270,7 +347,7 @@ def coupling_artifacts(
         [[names[e] for e in table.index.get_level_values(0)], table.index.get_level_values(1)],
         names=["province", "year"],
     )
-    notes = (*res.notes, *(("Synthetic data.",) if ctx.synthetic else ()))
+    notes = (*res.notes, *ctx.mark_notes)
     key = ("coupling_" + "_".join(systems))[:31]
     key_levels = "coupling_levels"
     sections = ctx.config.section("indices")
