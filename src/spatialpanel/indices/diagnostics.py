@@ -11,18 +11,21 @@ can hand an indicator an outsized weight. Two functions find and weigh this:
     break*, e.g. a new definition applied everywhere);
 :func:`weight_diagnostics`
     sets each indicator's weight against the equal weight ``1/m``, lists its jump and break years,
-    and recomputes the weights with the flagged changes replaced by the indicator's usual change
-    (the series *spliced* at its breaks, the latest year kept as published). An indicator is
+    and recomputes the weights with the flagged changes replaced by the region's usual (median)
+    change (the series *spliced* at its breaks, the latest year kept as published). An indicator is
     flagged when its weight is outsized (at least ``outsized / m``) and it has jumps or breaks.
 
 Conventions
 -----------
 The change is ``Δ ln x`` (relative change) when every value of the indicator is positive, else
-``Δ x``; only consecutive observed years count. With ``c`` the median of all changes and ``u``
-their median absolute deviation from ``c`` (the *usual change*), a region-year is a jump when
-``|Δ - c| > threshold · u`` (default 10) and a year is a common break when the median change of
-that year satisfies ``|median_t - c| > year_threshold · u`` (default 4). A normal distribution
-has ``u ≈ 0.674 σ``, so 10 u is about 6.7 standard deviations.
+``Δ x``; only consecutive observed years count. Let ``c`` be the median of all changes of the
+indicator and ``u`` their median absolute deviation from ``c`` (the indicator's *usual change*),
+``c_i`` and ``u_i`` the same over region ``i``'s changes. A region-year is a jump when
+``|Δ_it - c_i| > threshold · max(u, u_i)`` (default 10): far from the region's own path and far
+beyond both the indicator's and the region's usual variation (a lagging region catching up fast
+every year, or a series noisy throughout, is not flagged). A year is a common break when the
+median change of the regions that year satisfies ``|median_t - c| > year_threshold · u``
+(default 4). A normal distribution has ``u ≈ 0.674 σ``, so 10 u is about 6.7 standard deviations.
 """
 
 from __future__ import annotations
@@ -54,7 +57,8 @@ class JumpReport:
         ``break_years`` (sorted lists).
     jumps
         One row per flagged region-year: ``indicator``, ``entity``, ``time``, ``previous``,
-        ``value``, ``change`` and ``ratio`` = ``|change - c| / u``.
+        ``value``, ``change``, ``usual_change`` (the region's median change ``c_i``) and
+        ``ratio`` = ``|change - c_i| / max(u, u_i)``.
     breaks
         One row per flagged common year: ``indicator``, ``time``, ``median_change``, ``ratio``.
     changes
@@ -194,7 +198,10 @@ def detect_jumps(
         jump_years: list[int] = []
         break_years: list[int] = []
         if len(valid) and usual > 0:
-            ratio = dev / usual
+            own = valid.groupby(level=0).transform("median")
+            own_dev = (valid - own).abs()
+            spread = np.maximum(usual, own_dev.groupby(level=0).transform("median"))
+            ratio = own_dev / spread
             flagged = ratio[ratio > threshold]
             prev = frame[col].groupby(level=0).shift(1)
             for key in flagged.index:
@@ -206,6 +213,7 @@ def detect_jumps(
                         "previous": float(prev.loc[key]),
                         "value": float(frame[col].loc[key]),
                         "change": float(valid.loc[key]),
+                        "usual_change": float(own.loc[key]),
                         "ratio": float(ratio.loc[key]),
                     }
                 )
@@ -229,7 +237,16 @@ def detect_jumps(
                 "break_years": break_years,
             }
         )
-    jump_cols = ["indicator", "entity", "time", "previous", "value", "change", "ratio"]
+    jump_cols = [
+        "indicator",
+        "entity",
+        "time",
+        "previous",
+        "value",
+        "change",
+        "usual_change",
+        "ratio",
+    ]
     break_cols = ["indicator", "time", "median_change", "ratio"]
     return JumpReport(
         summary=pd.DataFrame(summary_rows).set_index("indicator"),
@@ -242,7 +259,7 @@ def detect_jumps(
 
 
 def splice(frame: pd.DataFrame, report: JumpReport, indicator: str) -> pd.Series:
-    """The indicator with its flagged changes replaced by its usual change (median ``c``).
+    """The indicator with its flagged changes replaced by each region's median change ``c_i``.
 
     The series of each region is rebuilt backwards from its latest observed year, which keeps
     its published value: earlier years are moved onto the latest definition, the usual practice
@@ -257,7 +274,8 @@ def splice(frame: pd.DataFrame, report: JumpReport, indicator: str) -> pd.Series
     times = change.index.get_level_values(1)
     for t in row["break_years"]:
         flagged |= np.asarray(times == t) & change.notna().to_numpy()
-    change = change.where(~flagged, row["centre"])
+    own = change.groupby(level=0).transform("median")
+    change = change.where(~flagged, own.fillna(row["centre"]))
     log = row["scale"] == "log"
     source = frame[indicator].astype(float)
     out = source.copy()
@@ -301,8 +319,8 @@ def weight_diagnostics(
         One row per indicator (index ``indicator``): ``weight`` (the mean over years in the
         per-year variant), ``vs_equal`` (weight × m), ``jumps``, ``jump_years``,
         ``break_years``, ``weight_spliced`` (its weight when its flagged changes are replaced by
-        its usual change, the other indicators as they are; equal to ``weight`` when nothing is
-        flagged) and ``flag`` (outsized and with jumps or breaks).
+        the region's median change, the other indicators as they are; equal to ``weight`` when
+        nothing is flagged) and ``flag`` (outsized and with jumps or breaks).
     """
     from spatialpanel.indices.composite import IndexResult, composite_index
 

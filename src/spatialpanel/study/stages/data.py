@@ -131,8 +131,8 @@ def _jump_checks(frame: pd.DataFrame) -> pd.DataFrame:
             old=j.previous,
             new=j.value,
             detail=(
-                f"jump: year-on-year change {_change(j.change, info)} against a usual "
-                f"{_change(info['centre'], info)} ({j.ratio:.1f} usual deviations away); check "
+                f"jump: year-on-year change {_change(j.change, info)} against the region's usual "
+                f"{_change(j.usual_change, info)} ({j.ratio:.1f} usual deviations away); check "
                 "for a change of definition. Value used as published."
             ),
         )

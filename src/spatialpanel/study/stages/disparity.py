@@ -423,7 +423,7 @@ def _convergence(
         if not series.index.isin(frame.index).all():  # controls on fewer years ([model] years)
             sub = series[series.index.isin(frame.index)]
             t = sub.index.get_level_values(1)
-            common_note = f" Conditional rows on {t.min()}–{t.max()}, the years the controls cover."
+            common_note = f"Conditional rows on {t.min()}–{t.max()}, the years the controls cover."
         rows["conditional, cross-section"] = beta_convergence(sub, controls=frame)
         rows["conditional, panel (two-way FE)"] = panel_beta_convergence(
             sub, effects="twoway", controls=frame
@@ -458,11 +458,12 @@ def _convergence(
         "Half-life = ln 2 / θ. Conventional standard errors (ML for the spatial model).",
         (
             f"Conditional: controls {', '.join(controls)} (cross-section: start-year values; "
-            f"panel: values of the growth year).{common_note}"
+            "panel: values of the growth year)."
             if controls
             else "No controls configured: absolute convergence only."
         ),
         spatial_note,
+        *((common_note,) if common_note else ()),
     )
     out.tables.append(TableArtifact(bkey, f"β convergence of {var}", table, bnotes))
     fe = rows["absolute, panel (two-way FE)"]

@@ -150,11 +150,14 @@ def _diagnostics(
         table[col] = [", ".join(str(y) for y in v) for v in table[col]]
     m = len(cols)
     table_notes = (
-        f"vs_equal = weight × {m} (the equal weight is 1/{m}); a jump is a year-on-year change "
-        "more than 10 usual deviations (median absolute deviations) from the indicator's median "
-        "change, a break year one whose median change across regions is more than 4 away.",
-        "weight_spliced = the indicator's weight with its jumps and breaks replaced by its median "
-        "change (series rebuilt back from its latest year), the other indicators unchanged.",
+        f"vs_equal = weight × {m} (the equal weight is 1/{m}); a jump is a region's year-on-year "
+        "change more than 10 usual deviations (median absolute deviations, the larger of the "
+        "indicator's and the region's) from the region's median change; a break year is one "
+        "whose median change across regions is more than 4 of the indicator's usual deviations "
+        "from its median change.",
+        "weight_spliced = the indicator's weight with its jumps and breaks replaced by each "
+        "region's median change (series rebuilt back from its latest year), the other "
+        "indicators unchanged.",
         "flag = weight at least 1.5 times the equal weight, with jumps or breaks.",
         *ctx.mark_notes,
     )
@@ -163,24 +166,39 @@ def _diagnostics(
         row = diag.loc[col]
         stands = row["weight_spliced"] >= 1.5 / m
         verdict = (
-            "its weight stands without them (the regions differ that much), but check the "
-            "series' definition"
+            "its weight stands without them (the regions differ that much); check the series' "
+            "definition all the same"
             if stands
-            else "the jumps make its weight; check the series' definition before reading the "
-            "index"
+            else "the jumps make its weight; check the series' definition before reading the index"
         )
         sentences.append(
             Sentence(
                 f"Warning: {col} takes {row['weight']:.3f} of the weight of the "
-                f"{index_name(label)} ({row['vs_equal']:.2f} times the equal weight) and its "
-                f"year-on-year changes jump: {report.describe(col, names=names)}. With those "
-                f"changes replaced by its usual change it would take {row['weight_spliced']:.3f}: "
-                f"{verdict}.",
+                f"{index_name(label)} ({row['vs_equal']:.2f} times the equal weight), and its "
+                f"year-on-year changes jump ({_jump_words(report, col, names)}). With those "
+                f"changes replaced by their usual size it would take "
+                f"{row['weight_spliced']:.3f}: {verdict}.",
                 (f"{key}:{col}:weight", f"{key}:{col}:weight_spliced"),
             )
         )
     title = f"{label}: indicator weights against jumps and breaks"
     return [TableArtifact(key, title, table, table_notes)], sentences
+
+
+def _jump_words(report: Any, col: str, names: dict[Hashable, str]) -> str:
+    """``"a common break in 2016; 11 region-year jumps, the largest in Shanxi in 2016"``."""
+    parts = []
+    breaks = report.summary.loc[col, "break_years"]
+    if breaks:
+        years = ", ".join(str(y) for y in breaks)
+        parts.append(f"a common break in {years}")
+    jumps = report.jumps[report.jumps["indicator"] == col]
+    if len(jumps):
+        top = jumps.sort_values("ratio", ascending=False).iloc[0]
+        who = names.get(top["entity"], str(top["entity"]))
+        many = f"{len(jumps)} region-year jumps, the largest" if len(jumps) > 1 else "one jump,"
+        parts.append(f"{many} in {who} in {int(top['time'])}")
+    return "; ".join(parts)
 
 
 def system_table(result: IndexResult) -> pd.DataFrame:
