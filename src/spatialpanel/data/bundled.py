@@ -191,7 +191,7 @@ def dataset_mark(name: str) -> DataMark | None:
     mark = meta.get("mark", "synthetic" if meta.get("synthetic") else None)
     if mark is not None and mark not in _MARKS:  # pragma: no cover - guarded by the tests
         raise ConfigError(f"dataset {name!r} has the unknown mark {mark!r}; use one of {_MARKS}.")
-    return mark  # type: ignore[no-any-return]
+    return mark
 
 
 @cache

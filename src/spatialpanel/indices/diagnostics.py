@@ -32,6 +32,7 @@ from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -74,9 +75,13 @@ class JumpReport:
     threshold: float
     year_threshold: float
 
+    def info(self, indicator: str) -> dict[str, Any]:
+        """The summary row of ``indicator`` as a dict."""
+        return {str(k): v for k, v in self.summary.loc[indicator].items()}
+
     def flagged(self, indicator: str) -> bool:
         """Whether ``indicator`` has a jump or a common break."""
-        row = self.summary.loc[indicator]
+        row = self.info(indicator)
         return bool(row["jumps"] > 0 or len(row["break_years"]) > 0)
 
     def describe(self, indicator: str, *, names: Mapping[Hashable, str] | None = None) -> str:
@@ -84,29 +89,30 @@ class JumpReport:
 
         ``names`` maps entities to display names (e.g. province names) for the largest jump.
         """
-        row = self.summary.loc[indicator]
+        row = self.info(indicator)
+        log = row["scale"] == "log"
         parts = []
-        breaks = self.breaks[self.breaks["indicator"] == indicator]
-        for _, b in breaks.iterrows():
+        for b in self.breaks[self.breaks["indicator"] == indicator].to_dict("records"):
             parts.append(
-                f"a common break in {b['time']} (median change {_pct(b['median_change'], row)} "
-                f"against a usual {_pct(row['centre'], row)} "
-                f"± {_pct(row['usual'], row, sign=False)})"
+                f"a common break in {b['time']} (median change {_pct(b['median_change'], log)} "
+                f"against a usual {_pct(row['centre'], log)} "
+                f"± {_pct(row['usual'], log, sign=False)})"
             )
         jumps = self.jumps[self.jumps["indicator"] == indicator]
         if len(jumps):
-            top = jumps.sort_values("ratio", ascending=False).iloc[0]
+            top = jumps.sort_values("ratio", ascending=False).to_dict("records")[0]
             who = names.get(top["entity"], str(top["entity"])) if names else top["entity"]
             parts.append(
                 f"{len(jumps)} region-year jump{'s' if len(jumps) > 1 else ''} in "
                 f"{_years(row['jump_years'])} (largest: {who} in {top['time']}, "
-                f"{_pct(top['change'], row)})"
+                f"{_pct(top['change'], log)})"
             )
         return "; ".join(parts)
 
 
-def _pct(value: float, row: pd.Series, *, sign: bool = True) -> str:
-    if row["scale"] == "log":
+def _pct(value: Any, log: bool, *, sign: bool = True) -> str:
+    value = float(value)
+    if log:
         pct = 100.0 * (np.exp(value) - 1.0) if sign else 100.0 * value
         return f"{pct:+.0f}%" if sign else f"{pct:.0f}%"
     return f"{value:+.4g}" if sign else f"{value:.4g}"
@@ -201,10 +207,11 @@ def detect_jumps(
             own = valid.groupby(level=0).transform("median")
             own_dev = (valid - own).abs()
             spread = np.maximum(usual, own_dev.groupby(level=0).transform("median"))
-            ratio = own_dev / spread
-            flagged = ratio[ratio > threshold]
+            ratio: pd.Series = own_dev / spread
+            flagged: pd.Series = ratio[ratio > threshold]
             prev = frame[col].groupby(level=0).shift(1)
-            for key in flagged.index:
+            keys: list[tuple[Any, Any]] = list(flagged.index)
+            for key in keys:
                 jump_rows.append(
                     {
                         "indicator": col,
@@ -217,14 +224,14 @@ def detect_jumps(
                         "ratio": float(ratio.loc[key]),
                     }
                 )
-            jump_years = sorted({int(k[1]) for k in flagged.index})
+            jump_years = sorted({int(k[1]) for k in keys})
             medians = valid.groupby(level=1).median()
-            for t, m in medians.items():
+            for t, m in zip(medians.index.tolist(), medians.tolist(), strict=True):
                 r = abs(float(m) - centre) / usual
                 if r > year_threshold:
-                    break_years.append(int(t))  # type: ignore[arg-type]
+                    break_years.append(int(t))
                     break_rows.append(
-                        {"indicator": col, "time": int(t), "median_change": float(m), "ratio": r}  # type: ignore[arg-type]
+                        {"indicator": col, "time": int(t), "median_change": float(m), "ratio": r}
                     )
         summary_rows.append(
             {
@@ -265,7 +272,7 @@ def splice(frame: pd.DataFrame, report: JumpReport, indicator: str) -> pd.Series
     its published value: earlier years are moved onto the latest definition, the usual practice
     when splicing a series at a break.
     """
-    row = report.summary.loc[indicator]
+    row = report.info(indicator)
     change = report.changes[indicator].copy()
     flagged = pd.Series(False, index=change.index)
     jumps = report.jumps[report.jumps["indicator"] == indicator]
@@ -338,7 +345,7 @@ def weight_diagnostics(
     rows = []
     for col in cols:
         w = float(weights[col])
-        info = report.summary.loc[col]
+        info = report.info(col)
         spliced = w
         if report.flagged(col):
             adjusted = frame[cols].copy()

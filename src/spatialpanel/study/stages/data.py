@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -51,14 +52,14 @@ def variable_years(config: StudyConfig) -> dict[str, Window]:
     uses: dict[str, list[Window]] = {name: [] for name in required_variables(config)}
     indices = config.section("indices")
     for body in indices.values():
-        window = tuple(body["years"]) if body.get("years") else None
+        window: Window = (body["years"][0], body["years"][1]) if body.get("years") else None
         for col in body["indicators"]:
-            uses[col].append(window)  # type: ignore[arg-type]
+            uses[col].append(window)
     model = config.section("model")
-    model_window = tuple(model["years"]) if model.get("years") else None
+    model_window: Window = (model["years"][0], model["years"][1]) if model.get("years") else None
     for col in [model.get("y"), model.get("core"), *model.get("controls", [])]:
         if col and col not in indices:
-            uses[col].append(model_window)  # type: ignore[arg-type]
+            uses[col].append(model_window)
     out: dict[str, Window] = {}
     for name, windows in uses.items():
         if not windows or any(w is None for w in windows):
@@ -107,44 +108,43 @@ def _jump_checks(frame: pd.DataFrame) -> pd.DataFrame:
 
     report = detect_jumps(frame)
     log = AuditLog()
-    for row in report.breaks.itertuples(index=False):
-        info = report.summary.loc[row.indicator]
+    for row in report.breaks.to_dict("records"):
+        info = report.info(str(row["indicator"]))
         log.add(
             "check",
-            time=row.time,
-            variable=row.indicator,
+            time=row["time"],
+            variable=row["indicator"],
             detail=(
-                f"common break: the regions' median change in {row.time} is "
-                f"{_change(row.median_change, info)} against a usual "
-                f"{_change(info['centre'], info)} ({row.ratio:.1f} usual deviations away); "
-                "check for a change of definition or "
-                "coverage. Values used as published."
+                f"common break: the regions' median change in {row['time']} is "
+                f"{_change(row['median_change'], info)} against a usual "
+                f"{_change(info['centre'], info)} ({row['ratio']:.1f} usual deviations away); "
+                "check for a change of definition or coverage. Values used as published."
             ),
         )
-    for j in report.jumps.itertuples(index=False):
-        info = report.summary.loc[j.indicator]
+    for j in report.jumps.to_dict("records"):
+        info = report.info(str(j["indicator"]))
         log.add(
             "check",
-            entity=j.entity,
-            time=j.time,
-            variable=j.indicator,
-            old=j.previous,
-            new=j.value,
+            entity=j["entity"],
+            time=j["time"],
+            variable=j["indicator"],
+            old=j["previous"],
+            new=j["value"],
             detail=(
-                f"jump: year-on-year change {_change(j.change, info)} against the region's usual "
-                f"{_change(j.usual_change, info)} ({j.ratio:.1f} usual deviations away); check "
-                "for a change of definition. Value used as published."
+                f"jump: year-on-year change {_change(j['change'], info)} against the region's "
+                f"usual {_change(j['usual_change'], info)} ({j['ratio']:.1f} usual deviations "
+                "away); check for a change of definition. Value used as published."
             ),
         )
     return log.frame()
 
 
-def _change(value: float, info: pd.Series) -> str:
+def _change(value: Any, info: dict[str, Any]) -> str:
     import math
 
     if info["scale"] == "log":
-        return f"{100 * (math.exp(value) - 1):+.1f}%"
-    return f"{value:+.4g}"
+        return f"{100 * (math.exp(float(value)) - 1):+.1f}%"
+    return f"{float(value):+.4g}"
 
 
 def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageOutput]:

@@ -188,7 +188,7 @@ def _diagnostics(
 def _jump_words(report: Any, col: str, names: dict[Hashable, str]) -> str:
     """``"a common break in 2016; 11 region-year jumps, the largest in Shanxi in 2016"``."""
     parts = []
-    breaks = report.summary.loc[col, "break_years"]
+    breaks = report.info(col)["break_years"]
     if breaks:
         years = ", ".join(str(y) for y in breaks)
         parts.append(f"a common break in {years}")
