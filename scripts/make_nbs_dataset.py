@@ -134,10 +134,7 @@ VARIABLES: tuple[Var, ...] = (
         compute=_ratio("hospital_beds", "population", 1000.0),
         decimals=4,
         inputs=("hospital_beds", "population"),
-        notes=(
-            "Agrees with the published per-1,000 figure to its two decimals (e.g. Beijing "
-            "2022 6.13).",
-        ),
+        notes=("Rounded to two decimals it gives the published figure (e.g. Beijing 2022: 6.13).",),
     ),
     Var(
         "health_technicians_per_1k",
@@ -345,8 +342,8 @@ VARIABLES: tuple[Var, ...] = (
         "China Statistical Yearbook, editions 2015-2024",
         raw="gdp_as_first_published",
         notes=(
-            "Breaks at the 4th economic census (2018 figures revised in 2019: −29 % to +20 % "
-            "against the 2025 revision).",
+            "Not one series: later census revisions are not in it (for 2018 the 2025 revision "
+            "differs from the first-published figure by −29 % to +20 % across provinces).",
         ),
     ),
     Var(
@@ -399,7 +396,7 @@ VARIABLES: tuple[Var, ...] = (
         raw="agri_machinery_total_power",
         notes=(
             "Statistical revision in 2016: the national total falls from 111,728 (2015) to "
-            "97,246 (2016); every province falls.",
+            "97,246 (2016); 20 of 31 provinces fall.",
         ),
     ),
     Var(
