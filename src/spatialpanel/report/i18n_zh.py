@@ -240,10 +240,10 @@ SENTENCES: tuple[Tpl, ...] = (
     ),
     Tpl(
         "{k} year-on-year changes or years are far from their variable's usual change (jumps "
-        "and common breaks, listed as 'check' in the audit table); the values are used as "
-        "published.",
+        "and common breaks, listed as 'check' in the audit table); the values are used "
+        "unchanged.",
         "有 {k} 处逐年变化或年份远离该变量的通常变化（跳变与整体断点，在审计表中标为“check”）；"
-        "数值均按公布值使用。",
+        "数值均未作改动。",
     ),
     # indices
     Tpl(

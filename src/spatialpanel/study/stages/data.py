@@ -118,7 +118,7 @@ def _jump_checks(frame: pd.DataFrame) -> pd.DataFrame:
                 f"common break: the regions' median change in {row['time']} is "
                 f"{_change(row['median_change'], info)} against a usual "
                 f"{_change(info['centre'], info)} ({row['ratio']:.1f} usual deviations away); "
-                "check for a change of definition or coverage. Values used as published."
+                "check for a change of definition or coverage. Values used unchanged."
             ),
         )
     for j in report.jumps.to_dict("records"):
@@ -133,7 +133,7 @@ def _jump_checks(frame: pd.DataFrame) -> pd.DataFrame:
             detail=(
                 f"jump: year-on-year change {_change(j['change'], info)} against the region's "
                 f"usual {_change(j['usual_change'], info)} ({j['ratio']:.1f} usual deviations "
-                "away); check for a change of definition. Value used as published."
+                "away); check for a change of definition. Value used unchanged."
             ),
         )
     return log.frame()
@@ -305,7 +305,7 @@ def _output(
             Sentence(
                 f"{n_checks} year-on-year changes or years are far from their variable's usual "
                 "change (jumps and common breaks, listed as 'check' in the audit table); the "
-                "values are used as published.",
+                "values are used unchanged.",
                 ("audit:*:check",),
             )
         )

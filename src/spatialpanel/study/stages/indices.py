@@ -135,7 +135,8 @@ def _diagnostics(
     result: IndexResult,
     notes: tuple[str, ...],
 ) -> tuple[list[TableArtifact], list[Sentence]]:
-    """Weights against jumps and breaks (only when an indicator has any): a table, warnings."""
+    """Weights against jumps and breaks, when an indicator with jumps weighs outsized: a table
+    and one warning sentence per such indicator (the jumps alone are in the audit table)."""
     from spatialpanel.indices.diagnostics import detect_jumps, weight_diagnostics
 
     cols = result.system.columns
@@ -143,6 +144,8 @@ def _diagnostics(
     if not any(report.flagged(c) for c in cols):
         return [], []
     diag = weight_diagnostics(frame, result)
+    if not diag["flag"].any():
+        return [], []
     names = entity_names(list(pd.unique(frame.index.get_level_values(0))), lang=ctx.lang)
     key = f"{name}_diagnostics"[:31]
     table = diag.drop(columns="detail").copy()
