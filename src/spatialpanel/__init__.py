@@ -32,6 +32,8 @@ _EXPORTS: dict[str, str] = {
     "RegionSet": "spatialpanel.data.regions",
     "read_regions": "spatialpanel.data.regions",
     "region_set": "spatialpanel.data.regions",
+    "load_example": "spatialpanel.data.bundled",
+    "examples": "spatialpanel.data.bundled",
     # indices
     "composite_index": "spatialpanel.indices.composite",
     "entropy_weights": "spatialpanel.indices.weighting",

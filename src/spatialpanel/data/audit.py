@@ -11,8 +11,9 @@ Columns
     instead of the name asked for), ``"region"`` (a region label mapped to its code),
     ``"convert"`` (a cell text turned into a number), ``"missing"`` (a missing-value marker
     read as a missing cell), ``"ignore"`` (a notes or title row, a sheet or a column not read),
-    ``"drop"`` (a row dropped on request, e.g. a year outside the study) or ``"fill"`` (a
-    missing cell filled).
+    ``"drop"`` (a row dropped on request, e.g. a year outside the study), ``"fill"`` (a
+    missing cell filled) or ``"check"`` (nothing changed: a value or a year flagged for the
+    user to check, e.g. a year-on-year jump far above the variable's usual change).
 ``entity``, ``time``, ``variable``
     The region (code for China data), year and column concerned, or missing when the row is
     about something larger than a cell.
@@ -33,7 +34,7 @@ __all__ = ["AUDIT_COLUMNS", "AuditLog", "AuditStep", "empty_audit"]
 
 AUDIT_COLUMNS: tuple[str, ...] = ("step", "entity", "time", "variable", "old", "new", "detail")
 
-AuditStep = Literal["header", "region", "convert", "missing", "ignore", "drop", "fill"]
+AuditStep = Literal["header", "region", "convert", "missing", "ignore", "drop", "fill", "check"]
 
 
 def empty_audit() -> pd.DataFrame:

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from spatialpanel.errors import ConfigError
-from spatialpanel.report.i18n import label, localized, stage_title, translate_text
+from spatialpanel.report.i18n import banner_key, label, localized, stage_title, translate_text
 from spatialpanel.report.results_io import SavedResults, load_results, numbering, ordered_stages
 from spatialpanel.report.tables import MAX_ROWS, html_table
 from spatialpanel.results_folder import folder_hashes, staged_additions, verify
@@ -182,6 +182,8 @@ def _provenance(saved: SavedResults, lang: str) -> list[tuple[str, str]]:
         items.append((label("data_file", lang), translate_text(source, lang)))
         items.append((label("data_sha256", lang), str(data.get("sha256", ""))))
     items.append((label("synthetic", lang), yes if study.get("synthetic") else no))
+    if study.get("data_mark") == "real-reduced":
+        items.append((label("data_kind", lang), label("real-reduced", lang)))
     items.append((label("seed", lang), str(study.get("seed", ""))))
     if versions:
         items.append((label("versions", lang), ", ".join(f"{k} {v}" for k, v in versions.items())))
@@ -282,6 +284,7 @@ def render_html(saved: SavedResults, *, lang: str = "en") -> str:
         title=translate_text(str(saved.study.get("title") or ""), lang) or label("report", lang),
         reference=saved.study.get("reference", ""),
         synthetic=bool(saved.study.get("synthetic")),
+        banner=label(key, lang) if (key := banner_key(saved.study)) else "",
         version=metadata.version("spatialpanel"),
         stages=stages,
         conventions=[

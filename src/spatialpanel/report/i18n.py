@@ -30,6 +30,7 @@ __all__ = [
     "LABELS",
     "STAGE_TITLES_ZH",
     "Template",
+    "banner_key",
     "label",
     "localized",
     "stage_title",
@@ -76,6 +77,18 @@ LABELS: dict[str, dict[str, str]] = {
         "appendix": "Appendix: long tables",
         "appendix_see": "in the appendix (also in tables.xlsx).",
         "md_synthetic": "**Synthetic data** — generated demonstration panel, not real figures.",
+        "real_banner": (
+            "REAL DATA, REDUCED INDICATOR SYSTEM — this report was produced on published "
+            "statistics of the National Bureau of Statistics of China, with only those indicators "
+            "of the seed paper that the statistics provide (see the data card, "
+            "docs/data-china-nbs.md, for what is missing and for the breaks of definition). Cite "
+            "the NBS tables for the figures; the indices and estimates depend on the reduced "
+            "indicator system."
+        ),
+        "md_real": "**Real data, reduced indicator system** — published NBS statistics; see "
+        "docs/data-china-nbs.md.",
+        "data_kind": "Kind of data",
+        "real-reduced": "real data, reduced indicator system",
     },
     "zh": {
         "report": "研究报告",
@@ -114,6 +127,14 @@ LABELS: dict[str, dict[str, str]] = {
         "appendix": "附录：长表",
         "appendix_see": "见附录（亦见 tables.xlsx）。",
         "md_synthetic": "**合成数据**——生成的演示面板，并非真实数据。",
+        "real_banner": (
+            "真实数据，精简指标体系——本报告基于国家统计局公布的统计数据，仅使用原论文指标体系中"
+            "统计数据可提供的指标（缺失的指标与统计口径的变化见数据说明 docs/data-china-nbs.md）。"
+            "引用数据请注明国家统计局原表；指数与估计结果取决于精简后的指标体系。"
+        ),
+        "md_real": "**真实数据，精简指标体系**——国家统计局公布数据；见 docs/data-china-nbs.md。",
+        "data_kind": "数据性质",
+        "real-reduced": "真实数据，精简指标体系",
     },
 }
 
@@ -220,6 +241,13 @@ def _names_zh() -> dict[str, str]:
 def label(key: str, lang: str) -> str:
     """The label ``key`` in ``lang`` (English when missing)."""
     return LABELS.get(lang, LABELS["en"]).get(key, LABELS["en"][key])
+
+
+def banner_key(study: dict[str, Any]) -> str | None:
+    """The label key of the banner a report on these results carries, from their data mark."""
+    if study.get("synthetic"):
+        return "synthetic_banner"
+    return "real_banner" if study.get("data_mark") == "real-reduced" else None
 
 
 def stage_title(name: str, title: str, lang: str) -> str:

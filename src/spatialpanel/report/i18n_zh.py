@@ -44,6 +44,9 @@ GLOSSARY: dict[str, str] = {
     "Spatial environment integration": "空间环境融合",
     "Sharing degree": "共享程度",
     "Affluence level": "富裕程度",
+    # the real-data example (china-provinces-nbs)
+    "Urban-rural integration: income-ratio index": "城乡融合：城乡收入比指数",
+    "Urban-rural integration: reduced entropy index": "城乡融合：精简熵值指数",
 }
 
 #: Words and fixed phrases that fill placeholders (exact match).
@@ -109,6 +112,16 @@ TERMS: dict[str, str] = (
         "synthetic demonstration data": "合成演示数据",
         "bundled synthetic demo panel": "spatialpanel 自带的合成演示面板",
         "bundled demo study": "spatialpanel 自带的演示研究",
+        "real data": "真实数据",
+        "Urban-rural integration and common prosperity in China's provinces: published NBS "
+        "statistics": "中国省域城乡融合与共同富裕：国家统计局公布数据",
+        "its weight stands without them (the regions differ that much); check the series' "
+        "definition all the same": (
+            "不计这些跳变其权重依然如此（地区间差异确实很大），但仍应核查该序列的统计口径"
+        ),
+        "the jumps make its weight; check the series' definition before reading the index": (
+            "其权重由这些跳变造成，解读指数前请核查该序列的统计口径"
+        ),
         "Urban-rural integration and common prosperity in China's provinces": (
             "中国省域城乡融合与共同富裕"
         ),
@@ -141,6 +154,22 @@ TERMS: dict[str, str] = (
 #: Phrases inside sentences (a placeholder's text, matched in full).
 PHRASES: tuple[Tpl, ...] = (
     Tpl("{label:label} index", "{label}指数"),
+    Tpl(
+        "a common break in {years:list}; {n} region-year jumps, the largest in {who} in {t}",
+        "{years} 年出现整体断点；{n} 处地区—年份跳变，最大者为{who} {t} 年",
+    ),
+    Tpl(
+        "a common break in {years:list}; one jump, in {who} in {t}",
+        "{years} 年出现整体断点；{who} {t} 年一处跳变",
+    ),
+    Tpl("a common break in {years:list}", "{years} 年出现整体断点"),
+    Tpl(
+        "{n} region-year jumps, the largest in {who} in {t}",
+        "{n} 处地区—年份跳变，最大者为{who} {t} 年",
+    ),
+    Tpl("one jump, in {who} in {t}", "{who} {t} 年一处跳变"),
+    Tpl("bundled dataset {name:raw}", "spatialpanel 自带数据集 {name}"),
+    Tpl("bundled example {name:raw}", "spatialpanel 自带示例 {name}"),
     Tpl("{a} index and {b} index", "{a}指数与{b}指数"),
     Tpl("{k} of {n} years ({years:list})", "在 {n} 个年份中的 {k} 个年份（{years}）"),
     Tpl("direct effect of {core:raw} > 0", "{core} 的直接效应 > 0"),
@@ -196,7 +225,34 @@ SENTENCES: tuple[Tpl, ...] = (
         "{what}涵盖 {n} 个地区、{t} 个年份（{span}）；{cells} 个数据单元中有 {k} 个（{pct}）"
         "缺失，已采用“{method}”方法填补，每一次填补均列于审计表。",
     ),
+    Tpl(
+        "The {what} cover {n} regions and {t} years ({span}); none of the {cells} cells the "
+        "study uses is missing, so nothing was filled.",
+        "{what}涵盖 {n} 个地区、{t} 个年份（{span}）；研究所用的 {cells} 个数据单元均无缺失，"
+        "未作任何填补。",
+    ),
+    Tpl(
+        "Whole years were missing for every region and were filled by the '{method}' method: "
+        "{years:raw}. These values are the method's, not data: restrict the variable's years "
+        "([indices.NAME] years) or drop it.",
+        "以下变量在某些年份所有地区均缺失，已采用“{method}”方法填补：{years}。这些数值来自填补"
+        "方法而非数据：请限定该变量的使用年份（[indices.NAME] years）或将其剔除。",
+    ),
+    Tpl(
+        "{k} year-on-year changes or years are far from their variable's usual change (jumps "
+        "and common breaks, listed as 'check' in the audit table); the values are used "
+        "unchanged.",
+        "有 {k} 处逐年变化或年份远离该变量的通常变化（跳变与整体断点，在审计表中标为“check”）；"
+        "数值均未作改动。",
+    ),
     # indices
+    Tpl(
+        "Warning: {col:raw} takes {w} of the weight of the {name} ({r} times the equal weight), "
+        "and its year-on-year changes jump ({jumps}). With those changes replaced by their usual "
+        "size it would take {ws}: {verdict}.",
+        "警告：{col} 在{name}中的权重为 {w}（等权重的 {r} 倍），且其逐年变化存在跳变（{jumps}）。"
+        "若将这些变化替换为通常幅度，其权重将为 {ws}：{verdict}。",
+    ),
     Tpl(
         "In the {name} ({n} indicators, {d} dimensions), every indicator weighs {w}; the "
         "dimension {dim} carries {share} of the total weight.",
@@ -399,6 +455,10 @@ SENTENCES: tuple[Tpl, ...] = (
     Tpl(
         "Allowing for spatial spillovers (SDM, ρ = {r}), β = {b} ({p}), {speed}.",
         "考虑空间溢出效应（SDM，ρ = {r}）后，β = {b}（{p}），{speed}。",
+    ),
+    Tpl(
+        "No obstacle degree for {name:raw}: the index has one indicator.",
+        "未计算 {name} 的障碍度：该指数仅含一个指标。",
     ),
     Tpl(
         "No obstacle degree for {name:raw}: it needs the indicator weights of an [indices] "

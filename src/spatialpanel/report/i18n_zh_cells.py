@@ -102,6 +102,19 @@ CELL_TERMS: dict[str, str] = {
 
 #: Text cells with numbers or names in them.
 CELLS: tuple[Tpl, ...] = (
+    Tpl(
+        "common break: the regions' median change in {t} is {c} against a usual {u} ({r} usual "
+        "deviations away); check for a change of definition or coverage. Values used "
+        "unchanged.",
+        "整体断点：{t} 年各地区变化的中位数为 {c}，通常为 {u}（偏离 {r} 个通常离差）；"
+        "请核查统计口径或范围是否变化。数值未作改动。",
+    ),
+    Tpl(
+        "jump: year-on-year change {c} against the region's usual {u} ({r} usual deviations "
+        "away); check for a change of definition. Value used unchanged.",
+        "跳变：逐年变化 {c}，该地区通常为 {u}（偏离 {r} 个通常离差）；请核查统计口径是否变化。"
+        "数值未作改动。",
+    ),
     Tpl("direct effect of {core:raw} > 0", "{core} 的直接效应 > 0"),
     Tpl("indirect (spillover) effect of {core:raw} > 0", "{core} 的间接效应（溢出效应）> 0"),
     Tpl("short run {kind} effect of {core:raw} > 0", "{core} 的短期{kind}效应 > 0"),

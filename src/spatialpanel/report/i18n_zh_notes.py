@@ -105,6 +105,10 @@ TITLES: tuple[Tpl, ...] = (
         "各省份{labels}的耦合协调度 D",
     ),
     Tpl("{label:label}: obstacle degree of each dimension (%)", "{label}：各维度障碍度（%）"),
+    Tpl(
+        "{label:label}: indicator weights against jumps and breaks",
+        "{label}：指标权重与跳变、断点诊断",
+    ),
     Tpl("{label:label}: main obstacles by province, {t}", "{label}：各省份主要障碍因子（{t} 年）"),
     # generic: last
     Tpl("{label:label} by province, {years:list}", "{label}的省域空间分布（{years} 年）"),
@@ -116,6 +120,36 @@ _SYNTHETIC = "合成数据。"
 NOTES: tuple[Tpl, ...] = (
     # shared
     Tpl("Synthetic data.", _SYNTHETIC),
+    Tpl("Real data, reduced indicator system.", "真实数据，精简指标体系。"),
+    Tpl(
+        "Variables used in some years only (the others are not read): {spans:raw}.",
+        "仅在部分年份使用的变量（其余年份不读入）：{spans}。",
+    ),
+    Tpl(
+        "vs_equal = weight × {m} (the equal weight is 1/{m}); a jump is a region's year-on-year "
+        "change more than 10 usual deviations (median absolute deviations, the larger of the "
+        "indicator's and the region's) from the region's median change; a break year is one "
+        "whose median change across regions is more than 4 of the indicator's usual deviations "
+        "from its median change.",
+        "vs_equal = 权重 × {m}（等权重为 1/{m}）；跳变指某地区的逐年变化偏离该地区变化中位数"
+        "超过 10 个通常离差（中位数绝对离差，取指标整体与该地区两者中较大者）；"
+        "断点年份指各地区变化的中位数偏离该指标变化中位数超过 4 个通常离差的年份。",
+    ),
+    Tpl(
+        "weight_spliced = the indicator's weight with its jumps and breaks replaced by each "
+        "region's median change (series rebuilt back from its latest year), the other "
+        "indicators unchanged.",
+        "weight_spliced = 将该指标的跳变与断点替换为各地区变化中位数（自最近年份向前重建序列）后"
+        "的权重，其他指标不变。",
+    ),
+    Tpl(
+        "flag = weight at least 1.5 times the equal weight, with jumps or breaks.",
+        "flag = 权重不低于等权重的 1.5 倍且存在跳变或断点。",
+    ),
+    Tpl(
+        "Conditional rows on {a}–{b}, the years the controls cover.",
+        "条件收敛各行仅使用 {a}–{b} 年（控制变量覆盖的年份）。",
+    ),
     Tpl(
         "Synthetic data: the numbers illustrate the workflow only.",
         "合成数据：数值仅用于演示流程。",

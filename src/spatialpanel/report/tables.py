@@ -12,7 +12,7 @@ from xml.sax.saxutils import escape as xml_escape
 import pandas as pd
 
 from spatialpanel.report.formatting import fmt_number, formatted
-from spatialpanel.report.i18n import label, localized, translate_cell
+from spatialpanel.report.i18n import banner_key, label, localized, translate_cell
 from spatialpanel.report.results_io import SavedResults, SavedTable, numbering, ordered_stages
 
 __all__ = [
@@ -231,6 +231,8 @@ def write_markdown(saved: SavedResults, path: Path, *, lang: str = "en") -> None
     parts = []
     if saved.study.get("synthetic"):
         parts.append(f"> {label('md_synthetic', lang)}\n")
+    elif banner_key(saved.study) == "real_banner":
+        parts.append(f"> {label('md_real', lang)}\n")
     for table, title in _numbered_tables(saved, lang):
         if len(table.frame) > MAX_ROWS:
             parts.append(f"### {title}\n\n{_too_long(table.key, len(table.frame), lang)}\n")
@@ -387,6 +389,8 @@ def write_latex(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
         parts.append("% Chinese labels: compile with xelatex and \\usepackage{xeCJK}.")
     if saved.study.get("synthetic"):
         parts.append("% SYNTHETIC DATA: generated demonstration panel, not real figures.")
+    elif banner_key(saved.study) == "real_banner":
+        parts.append("% REAL DATA (published NBS statistics), REDUCED INDICATOR SYSTEM.")
     for table, title in _numbered_tables(saved, lang):
         if len(table.frame) > MAX_ROWS:
             parts.append(f"% {_tex(title)}: {_too_long(table.key, len(table.frame), lang)}")
@@ -490,9 +494,10 @@ def write_docx(saved: SavedResults, path: Path, *, lang: str = "en") -> None:
     doc.core_properties.author = "spatialpanel"
     title = translate_text(str(saved.study.get("title") or ""), lang)
     doc.add_heading(title or label("report", lang), level=0)
-    if saved.study.get("synthetic"):
+    key = banner_key(saved.study)
+    if key:
         p = doc.add_paragraph()
-        run = p.add_run(label("synthetic_banner", lang))
+        run = p.add_run(label(key, lang))
         run.bold = True
     from spatialpanel.report.build import conventions
 

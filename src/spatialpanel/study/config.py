@@ -29,7 +29,7 @@ from spatialpanel.study.schema import (
     Spec,
 )
 
-__all__ = ["DEMO", "StudyConfig", "load_study"]
+__all__ = ["DEMO", "StudyConfig", "load_example_study", "load_study"]
 
 DEMO = "demo"
 
@@ -48,11 +48,14 @@ class StudyConfig:
         The TOML file it came from (``None`` for the bundled demo study).
     text_hash
         SHA-256 of the TOML text, for the manifest.
+    example
+        The bundled example the study comes from (``spatialpanel run --example NAME``), if any.
     """
 
     raw: dict[str, Any]
     path: Path | None = None
     text_hash: str = ""
+    example: str | None = None
 
     def section(self, name: str) -> dict[str, Any]:
         """A deep copy of one section (defaults filled in); ``{}`` if the study omits it."""
@@ -66,6 +69,23 @@ class StudyConfig:
     def is_demo(self) -> bool:
         """Whether the data is the bundled synthetic demonstration panel."""
         return bool(self.raw["data"]["file"] == DEMO)
+
+    @property
+    def bundled_dataset(self) -> str | None:
+        """The bundled dataset ``[data] file`` names (``"demo"``, ``"china-provinces-nbs"``)."""
+        from spatialpanel.data.bundled import dataset_names
+
+        name = str(self.raw["data"]["file"])
+        return name if name in dataset_names() else None
+
+    @property
+    def source_label(self) -> str:
+        """Where the study came from, for the manifest: its path or the bundled example."""
+        if self.path is not None:
+            return str(self.path)
+        if self.example is None or self.is_demo:
+            return "bundled demo study"
+        return f"bundled example {self.example}"
 
     @property
     def base_dir(self) -> Path:
@@ -101,8 +121,36 @@ def demo_study_text() -> str:
     return resources.files("spatialpanel.study").joinpath("demo_study.toml").read_text("utf-8")
 
 
+def load_example_study(name: str) -> StudyConfig:
+    """The study file of the bundled example ``name`` (see ``spatialpanel examples``), validated.
+
+    Raises
+    ------
+    ConfigError
+        If ``name`` is not a bundled example (the message lists them).
+    """
+    from spatialpanel.data.bundled import get_example
+
+    example = get_example(name)
+    text = resources.files("spatialpanel.study").joinpath(example.study).read_text("utf-8")
+    config = _parse(text, where=f"the bundled example {name!r}")
+    return StudyConfig(raw=config.raw, path=None, text_hash=config.text_hash, example=example.name)
+
+
+def _parse(text: str, *, where: str) -> StudyConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where} is not valid TOML: {exc}.") from None
+    raw = validate(data, where=where)
+    return StudyConfig(raw=raw, text_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
 def load_study(path: str | Path | None = None) -> StudyConfig:
-    """Read and validate a study file; ``None`` loads the bundled demonstration study.
+    """Read and validate a study file; ``None`` loads the default bundled example's study.
+
+    The default example is the synthetic replica of the seed paper (``spatialpanel examples``
+    marks it); :func:`load_example_study` loads any other.
 
     Raises
     ------
@@ -110,27 +158,22 @@ def load_study(path: str | Path | None = None) -> StudyConfig:
         Naming the file, section and key, for any unknown, misspelt, missing or mistyped entry.
     """
     if path is None:
-        text, where, p = demo_study_text(), "the bundled demo study", None
-    else:
-        p = Path(path)
-        if p.is_dir():
-            raise ConfigError(
-                f"study file {str(p)!r} is a folder; pass the STUDY.toml file in it (e.g. "
-                f"{str(p / 'study.toml')!r})."
-            )
-        if not p.is_file():
-            raise ConfigError(
-                f"study file {str(p)!r} does not exist. Create one with "
-                "`spatialpanel init DIR` or pass the path of an existing STUDY.toml."
-            )
-        text, where = _decode(p.read_bytes(), p), str(p)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where} is not valid TOML: {exc}.") from None
-    raw = validate(data, where=where)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return StudyConfig(raw=raw, path=p.resolve() if p else None, text_hash=digest)
+        from spatialpanel.data.bundled import default_example
+
+        return load_example_study(default_example().name)
+    p = Path(path)
+    if p.is_dir():
+        raise ConfigError(
+            f"study file {str(p)!r} is a folder; pass the STUDY.toml file in it (e.g. "
+            f"{str(p / 'study.toml')!r})."
+        )
+    if not p.is_file():
+        raise ConfigError(
+            f"study file {str(p)!r} does not exist. Create one with "
+            "`spatialpanel init DIR` or pass the path of an existing STUDY.toml."
+        )
+    parsed = _parse(_decode(p.read_bytes(), p), where=str(p))
+    return StudyConfig(raw=parsed.raw, path=p.resolve(), text_hash=parsed.text_hash)
 
 
 def _decode(raw: bytes, path: Path) -> str:
@@ -285,6 +328,12 @@ def _cross_check(cfg: dict[str, Any], *, where: str) -> None:
     weights = cfg.get("weights", {})
     indices = cfg.get("indices", {})
     _check_geography(cfg, where=where)
+    data = cfg["data"]
+    _check_years(data.get("years"), where=where, label="[data]", within=None)
+    for name, body in indices.items():
+        _check_years(body["years"], where=where, label=f"[indices.{name}]", within=data["years"])
+    if "model" in cfg:
+        _check_years(cfg["model"]["years"], where=where, label="[model]", within=data["years"])
     ac = cfg.get("autocorrelation")
     if ac is not None:
         for name in [*ac["weights"], *([ac["local_weights"]] if ac["local_weights"] else [])]:
@@ -424,6 +473,21 @@ def _check_geography(cfg: dict[str, Any], *, where: str) -> None:
             f'{where}: [data] entity_kind = "china" reads China\'s province names; with '
             '[geography] set entity_kind = "generic" (the region labels are then matched to '
             "the geography's ids and names)."
+        )
+
+
+def _check_years(years: Any, *, where: str, label: str, within: list[int] | None) -> None:
+    """``years = [first, last]``: two integers in order, inside the study's [data] years."""
+    if years is None:
+        return
+    if len(years) != 2 or not all(type(y) is int for y in years) or years[0] > years[1]:
+        raise ConfigError(
+            f"{where}: {label} years = {years!r} must be [first, last], e.g. [2014, 2023]."
+        )
+    if within is not None and not (within[0] <= years[0] and years[1] <= within[1]):
+        raise ConfigError(
+            f"{where}: {label} years = {years!r} lie outside the study's [data] years "
+            f"{within!r}; choose years within them."
         )
 
 

@@ -323,9 +323,10 @@ def _write_described(
     study_info = {
         "title": config.section("study").get("title", ""),
         "reference": config.section("study").get("reference", ""),
-        "study_file": str(config.path) if config.path else "bundled demo study",
+        "study_file": config.source_label,
         "study_sha256": config.text_hash,
         "synthetic": ctx.synthetic,
+        "data_mark": ctx.data_mark,
         "seed": ctx.seed,
         "lang": ctx.lang,
     }

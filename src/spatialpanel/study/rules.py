@@ -138,6 +138,12 @@ RULES: dict[tuple[str, str], Rule] = {
     ("data", "entity"): Rule("a column name (not empty)", _text, ""),
     ("data", "time"): Rule("a column name (not empty)", _text, ""),
     ("data", "years"): Rule("[first, last], two integers with first <= last", _years, [2020]),
+    ("indices", "years"): Rule(
+        "[first, last], two integers with first <= last, within [data] years", _years, [2020]
+    ),
+    ("model", "years"): Rule(
+        "[first, last], two integers with first <= last, within [data] years", _years, [2020]
+    ),
     ("data", "sheet"): Rule("a sheet name (not empty)", _text, ""),
     ("data", "encoding"): Rule('"auto" or an encoding Python knows (utf-8, gbk, ...)', _codec, "x"),
     ("data", "bounds"): Rule(
@@ -161,7 +167,7 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("geography", "points"): Rule("a points file (capitals or centroids)", _text, " "),
     ("geography", "points_columns"): Rule(
-        '["LON", "LAT"], two column names',
+        'two columns, ["LON", "LAT"]',
         lambda v: _texts(v) and len(v) == 2,
         ["lon"],
     ),

@@ -70,6 +70,7 @@ SECTIONS: dict[str, Spec] = {
         "bias_correction": ((str,), "elhorst"),
         "alpha": ((float, int), 0.05),
         "draws": ((int,), 1000),
+        "years": ((list,), None),
     },
     "dynamic": {
         "enabled": ((bool,), False),
@@ -109,6 +110,7 @@ NAMED_SECTIONS: dict[str, Spec] = {
         "shift": ((float, int), 0.0001),
         "normalisation": ((str,), "minmax"),
         "dimension_scale": ((str,), "contribution"),
+        "years": ((list,), None),
         "indicators": ((dict,), ...),
     },
     "weights": {

@@ -114,7 +114,9 @@ def run(ctx: StudyContext) -> StageOutput:
     lang = "zh" if ctx.lang == "zh" and cjk_font() is not None else "en"
     labels = _labels(ctx, lang)
     synthetic = (
-        ("Synthetic data: the numbers illustrate the workflow only.",) if ctx.synthetic else ()
+        ("Synthetic data: the numbers illustrate the workflow only.",)
+        if ctx.synthetic
+        else ctx.mark_notes
     )
     seed = int(ctx.seed)
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import DataError, did_you_mean
@@ -16,7 +18,9 @@ from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.config import StudyConfig
 from spatialpanel.study.context import StudyContext
 
-__all__ = ["load", "required_variables"]
+__all__ = ["load", "required_variables", "variable_years"]
+
+Window = tuple[int, int] | None
 
 
 def required_variables(config: StudyConfig) -> list[str]:
@@ -38,19 +42,131 @@ def required_variables(config: StudyConfig) -> list[str]:
     return list(dict.fromkeys(names))
 
 
+def variable_years(config: StudyConfig) -> dict[str, Window]:
+    """The years each raw variable is used in (None: all the study's years).
+
+    An indicator of an index with ``[indices.NAME] years`` and a raw model variable under
+    ``[model] years`` are used in those years only; a variable with several uses gets the span
+    of them all. Cells outside a variable's years are neither checked nor filled.
+    """
+    uses: dict[str, list[Window]] = {name: [] for name in required_variables(config)}
+    indices = config.section("indices")
+    for body in indices.values():
+        window: Window = (body["years"][0], body["years"][1]) if body.get("years") else None
+        for col in body["indicators"]:
+            uses[col].append(window)
+    model = config.section("model")
+    model_window: Window = (model["years"][0], model["years"][1]) if model.get("years") else None
+    for col in [model.get("y"), model.get("core"), *model.get("controls", [])]:
+        if col and col not in indices:
+            uses[col].append(model_window)
+    out: dict[str, Window] = {}
+    for name, windows in uses.items():
+        if not windows or any(w is None for w in windows):
+            out[name] = None
+        else:
+            spans = [w for w in windows if w is not None]
+            out[name] = (min(w[0] for w in spans), max(w[1] for w in spans))
+    return out
+
+
+def _fill_by_window(
+    frame: pd.DataFrame,
+    windows: dict[str, Window],
+    method: str,
+    bounds: dict[str, tuple[float, float]],
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Fill each variable within its years; return the frame, the fill audit and the used mask."""
+    from spatialpanel.data.fill import fill_missing
+
+    filled = frame.copy()
+    used = pd.DataFrame(True, index=frame.index, columns=frame.columns)
+    audits = []
+    times = frame.index.get_level_values(1)
+    groups: dict[Window, list[str]] = {}
+    for col in frame.columns:
+        groups.setdefault(windows.get(col), []).append(col)
+    for window, cols in groups.items():
+        rows = (
+            (times >= window[0]) & (times <= window[1])
+            if window is not None
+            else pd.Series(True, index=frame.index).to_numpy()
+        )
+        used.loc[~rows, cols] = False
+        limits = {k: v for k, v in bounds.items() if k in cols}
+        part, audit = fill_missing(frame.loc[rows, cols], method=method, bounds=limits or None)  # type: ignore[arg-type]
+        filled.loc[rows, cols] = part
+        audits.append(audit)
+    audit = pd.concat(audits, ignore_index=True) if len(audits) > 1 else audits[0]
+    return filled, audit, used
+
+
+def _jump_checks(frame: pd.DataFrame) -> pd.DataFrame:
+    """Audit rows (step "check") for year-on-year jumps and common breaks of every variable."""
+    from spatialpanel.data.audit import AuditLog
+    from spatialpanel.indices.diagnostics import detect_jumps
+
+    report = detect_jumps(frame)
+    log = AuditLog()
+    for row in report.breaks.to_dict("records"):
+        info = report.info(str(row["indicator"]))
+        log.add(
+            "check",
+            time=row["time"],
+            variable=row["indicator"],
+            detail=(
+                f"common break: the regions' median change in {row['time']} is "
+                f"{_change(row['median_change'], info)} against a usual "
+                f"{_change(info['centre'], info)} ({row['ratio']:.1f} usual deviations away); "
+                "check for a change of definition or coverage. Values used unchanged."
+            ),
+        )
+    for j in report.jumps.to_dict("records"):
+        info = report.info(str(j["indicator"]))
+        log.add(
+            "check",
+            entity=j["entity"],
+            time=j["time"],
+            variable=j["indicator"],
+            old=j["previous"],
+            new=j["value"],
+            detail=(
+                f"jump: year-on-year change {_change(j['change'], info)} against the region's "
+                f"usual {_change(j['usual_change'], info)} ({j['ratio']:.1f} usual deviations "
+                "away); check for a change of definition. Value used unchanged."
+            ),
+        )
+    return log.frame()
+
+
+def _change(value: Any, info: dict[str, Any]) -> str:
+    import math
+
+    if info["scale"] == "log":
+        return f"{100 * (math.exp(float(value)) - 1):+.1f}%"
+    return f"{float(value):+.4g}"
+
+
 def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageOutput]:
     """Read, validate and fill the study's data; return the context and the stage output."""
-    from spatialpanel.data.fill import fill_missing
     from spatialpanel.data.readers import read_panel
     from spatialpanel.study.geography import load_regions
 
     data_cfg = config.section("data")
     years = tuple(data_cfg["years"]) if data_cfg["years"] else None
+    bundled = config.bundled_dataset
+    mark: str | None = None
     if config.is_demo:
         from spatialpanel.data.demo import load_demo
 
         source: pd.DataFrame | Path = load_demo()
         synthetic = True
+    elif bundled is not None:
+        from spatialpanel.data.bundled import dataset_mark, load_dataset
+
+        source = load_dataset(bundled).reset_index()
+        mark = dataset_mark(bundled)
+        synthetic = mark == "synthetic"
     else:
         source = config.data_path()
         synthetic = _marked_synthetic(source)
@@ -82,10 +198,19 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         )
     unused = [c for c in frame.columns if c not in needed]  # reported in the manifest and notes
     frame = frame[needed]
-    filled, fill_audit = fill_missing(frame, method=data_cfg["missing"], bounds=bounds or None)
+    windows = variable_years(config)
+    filled, fill_audit, used = _fill_by_window(frame, windows, data_cfg["missing"], bounds)
+    checks = _jump_checks(frame.where(used))
     absent = _absent_regions(frame, data_cfg["entity_kind"])
-    parts = [panel.audit, fill_audit, *([_absent_audit(absent)] if absent else [])]
-    audit = pd.concat(parts, ignore_index=True)
+    audit = pd.concat(
+        [
+            a
+            for a in (panel.audit, fill_audit, checks, *([_absent_audit(absent)] if absent else []))
+            if len(a)
+        ]
+        or [panel.audit],
+        ignore_index=True,
+    )
     seed = int(config.section("study").get("seed", 12345))
     ctx = StudyContext(
         config=config,
@@ -95,15 +220,25 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         seed=seed,
         lang=lang,
         regions=regions,
+        data_mark=mark,
+        variable_years={k: w for k, w in windows.items() if w is not None},
     )
+    if config.is_demo:
+        file = "bundled synthetic demo panel"
+    elif bundled is not None:
+        file = f"bundled dataset {bundled}"
+    else:
+        file = str(config.data_path())
     ctx.results["data_source"] = {
-        "file": "bundled synthetic demo panel" if config.is_demo else str(config.data_path()),
+        "file": file,
         **dataclasses.asdict(panel.source),
         "synthetic": synthetic,
+        "data_mark": ctx.data_mark,
         "unused_columns": unused,
         "absent_regions": [code for code, _ in absent],
     }
-    return ctx, _output(ctx, frame, audit, data_cfg["missing"], unused, absent)
+    limited = {k: w for k, w in windows.items() if w is not None}
+    return ctx, _output(ctx, frame, audit, data_cfg["missing"], unused, used, limited, absent)
 
 
 def _absent_regions(frame: pd.DataFrame, entity_kind: str) -> list[tuple[int, str]]:
@@ -154,11 +289,14 @@ def _output(
     audit: pd.DataFrame,
     method: str,
     unused: list[str],
+    used: pd.DataFrame,
+    limited: dict[str, tuple[int, int]],
     absent: list[tuple[int, str]],
 ) -> StageOutput:
-    frame = ctx.panel
+    frame = ctx.panel.where(used)
     entities = frame.index.get_level_values(0).unique()
     times = frame.index.get_level_values(1).unique()
+    was_missing = raw.isna() & used
     desc = pd.DataFrame(
         {
             "n": frame.count(),
@@ -166,30 +304,43 @@ def _output(
             "sd": frame.std(ddof=1),
             "min": frame.min(),
             "max": frame.max(),
-            "filled": raw.isna().sum(),
+            "filled": was_missing.sum(),
         }
     )
     desc.index.name = "variable"
-    n_filled = int(raw.isna().sum().sum())
-    label = "synthetic demonstration data" if ctx.synthetic else "data"
+    n_filled = int(was_missing.to_numpy().sum())
+    n_cells = int(used.to_numpy().sum())
+    label = (
+        "synthetic demonstration data"
+        if ctx.synthetic
+        else ("real data" if ctx.data_mark == "real-reduced" else "data")
+    )
     notes: tuple[str, ...] = (
         f"{len(entities)} regions × {len(times)} years ({times.min()}–{times.max()}).",
     )
+    if limited:
+        spans = "; ".join(f"{k} {a}–{b}" for k, (a, b) in limited.items())
+        notes += (f"Variables used in some years only (the others are not read): {spans}.",)
     if unused:
         notes += (f"Columns in the file that the study does not use (not read): {unused}.",)
     if ctx.synthetic:
         notes += ("SYNTHETIC data generated by spatialpanel; not China Statistical Yearbook.",)
+    else:
+        notes += ctx.mark_notes
     audit_table = audit.copy()
     if audit_table.empty:
         audit_table = pd.DataFrame(
             columns=["step", "entity", "time", "variable", "old", "new", "detail"]
         )
+    span = f"{len(entities)} regions and {len(times)} years ({times.min()}–{times.max()})"
     sentences = [
         Sentence(
-            f"The {label} cover {len(entities)} regions and {len(times)} years "
-            f"({times.min()}–{times.max()}); {n_filled} of {raw.size} cells "
-            f"({100 * n_filled / raw.size:.1f}%) were missing and were filled by the "
-            f"'{method}' method, each fill listed in the audit table.",
+            f"The {label} cover {span}; {n_filled} of {n_cells} cells "
+            f"({100 * n_filled / n_cells:.1f}%) were missing and were filled by the "
+            f"'{method}' method, each fill listed in the audit table."
+            if n_filled
+            else f"The {label} cover {span}; none of the {n_cells} cells the study uses is "
+            "missing, so nothing was filled.",
             ("descriptives:filled",),
         )
     ]
@@ -200,6 +351,27 @@ def _output(
                 f"The data lack {len(absent)} of China's 31 provinces: {names}; they are left "
                 "out of every table, map and model (each is one row of the audit table).",
                 ("audit:absent",),
+            )
+        )
+    whole = _whole_years(raw, used)
+    if whole:
+        years = "; ".join(f"{k} {', '.join(str(y) for y in v)}" for k, v in whole.items())
+        sentences.append(
+            Sentence(
+                f"Whole years were missing for every region and were filled by the '{method}' "
+                f"method: {years}. These values are the method's, not data: restrict the "
+                "variable's years ([indices.NAME] years) or drop it.",
+                ("audit:*:fill",),
+            )
+        )
+    n_checks = int((audit_table["step"] == "check").sum())
+    if n_checks:
+        sentences.append(
+            Sentence(
+                f"{n_checks} year-on-year changes or years are far from their variable's usual "
+                "change (jumps and common breaks, listed as 'check' in the audit table); the "
+                "values are used unchanged.",
+                ("audit:*:check",),
             )
         )
     return StageOutput(
@@ -215,5 +387,26 @@ def _output(
             ),
         ),
         sentences=tuple(sentences),
-        settings={"missing": method, "synthetic": ctx.synthetic, "cells_filled": n_filled},
+        settings={
+            "missing": method,
+            "synthetic": ctx.synthetic,
+            "data_mark": ctx.data_mark,
+            "cells_filled": n_filled,
+            "checks": n_checks,
+        },
     )
+
+
+def _whole_years(raw: pd.DataFrame, used: pd.DataFrame) -> dict[str, list[int]]:
+    """Variables with a year missing for every region (within the years they are used in)."""
+    out: dict[str, list[int]] = {}
+    times = raw.index.get_level_values(1)
+    for col in raw.columns:
+        rows = used[col].to_numpy()
+        missing = raw[col].isna().to_numpy() & rows
+        years = sorted(
+            int(t) for t in pd.unique(times[missing]) if missing[np.asarray(times == t)].all()
+        )
+        if years:
+            out[str(col)] = years
+    return out

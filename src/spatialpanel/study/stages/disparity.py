@@ -428,11 +428,17 @@ def _convergence(
         "absolute, panel (two-way FE)": panel_beta_convergence(series, effects="twoway"),
     }
     controls = [c for c in s["controls"] if c != var]
+    common_note = ""
     if controls:
-        frame = pd.concat([_variable(ctx, c).rename(c) for c in controls], axis=1)
-        rows["conditional, cross-section"] = beta_convergence(series, controls=frame)
+        frame = pd.concat([_variable(ctx, c).rename(c) for c in controls], axis=1, join="inner")
+        sub = series
+        if not series.index.isin(frame.index).all():  # controls on fewer years ([model] years)
+            sub = series[series.index.isin(frame.index)]
+            t = sub.index.get_level_values(1)
+            common_note = f"Conditional rows on {t.min()}–{t.max()}, the years the controls cover."
+        rows["conditional, cross-section"] = beta_convergence(sub, controls=frame)
         rows["conditional, panel (two-way FE)"] = panel_beta_convergence(
-            series, effects="twoway", controls=frame
+            sub, effects="twoway", controls=frame
         )
     table = pd.DataFrame({name: r.summary() for name, r in rows.items()}).T
     w = ctx.weights.get(s["weights"])
@@ -469,6 +475,7 @@ def _convergence(
             else "No controls configured: absolute convergence only."
         ),
         spatial_note,
+        *((common_note,) if common_note else ()),
     )
     out.tables.append(TableArtifact(bkey, f"β convergence of {var}", table, bnotes))
     fe = rows["absolute, panel (two-way FE)"]
@@ -515,7 +522,7 @@ def _coupling_map(
     entities = set(ctx.panel.index.get_level_values(0))
     if not entities <= set(boundaries(include_no_data=False)["code"]):
         return None
-    frame = pd.concat({name: ctx.scores[name]["score"] for name in systems}, axis=1)
+    frame = pd.concat({name: ctx.scores[name]["score"] for name in systems}, axis=1, join="inner")
     d = coupling_coordination(frame, form=s["coupling_form"]).table["D"]
     available = sorted(set(d.index.get_level_values(1)))
     wanted = [int(y) for y in ctx.config.section("autocorrelation").get("years", [])]
@@ -532,9 +539,10 @@ def _coupling_map(
         cmap="YlGnBu",
         lang=s["lang"],
         synthetic=ctx.synthetic,
+        mark=ctx.data_mark,
         ncols=2 if len(panels) > 1 else 1,
     )
-    notes = ("One colour scale for all years.",) + (("Synthetic data.",) if ctx.synthetic else ())
+    notes = ("One colour scale for all years.", *ctx.mark_notes)
     return FigureArtifact("map_coupling_d", title, fig, notes)
 
 
@@ -566,6 +574,11 @@ def _index_tools(ctx: StudyContext, s: dict[str, Any], out: _Collector) -> None:
                         f"No obstacle degree for {name!r}: it needs the indicator weights of an "
                         "[indices] section computed in this study."
                     )
+                )
+                continue
+            if len(computed[name].system) < 2:  # one indicator: its obstacle degree is 100 %
+                out.sentences.append(
+                    Sentence(f"No obstacle degree for {name!r}: the index has one indicator.")
                 )
                 continue
             tables, sentences = obstacle_artifacts(ctx, name, top=s["obstacle_top"])

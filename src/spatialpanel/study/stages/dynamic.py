@@ -146,7 +146,7 @@ def run(ctx: StudyContext) -> StageOutput:
         )
     wname = model_weights_name(ctx, cfg)
     w = ctx.weights[wname]
-    frame = ctx.analysis_frame()[[y, *x]]
+    frame = ctx.model_frame([y, *x])
     caught: list[str] = []
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always", NumericalWarning)

@@ -80,7 +80,7 @@ def run(ctx: StudyContext) -> StageOutput:
     tables: list[TableArtifact] = []
     figures: list[FigureArtifact] = []
     sentences: list[Sentence] = []
-    base_notes = ("Synthetic data.",) if ctx.synthetic else ()
+    base_notes = ctx.mark_notes
     for name, frame in ctx.scores.items():
         label = str(indices.get(name, {}).get("label") or name)
         score = frame["score"]
@@ -118,6 +118,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 names=names,
                 ylabel=index_name(label),
                 synthetic=ctx.synthetic,
+                mark=ctx.data_mark,
                 lang=lang,
             )
             figures.append(
@@ -161,6 +162,7 @@ def run(ctx: StudyContext) -> StageOutput:
                         groups=groups,
                         ylabel=index_name(label),
                         synthetic=ctx.synthetic,
+                        mark=ctx.data_mark,
                         lang=lang,
                         group_names=_REGION_ZH if lang == "zh" else None,
                     ),

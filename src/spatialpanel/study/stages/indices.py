@@ -23,7 +23,14 @@ from spatialpanel.study.context import StudyContext
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.data.regions import RegionSet
 
-__all__ = ["coupling_artifacts", "entity_names", "index_name", "obstacle_artifacts", "run"]
+__all__ = [
+    "coupling_artifacts",
+    "entity_names",
+    "index_frame",
+    "index_name",
+    "obstacle_artifacts",
+    "run",
+]
 
 _METHOD_WORDS = {
     "entropy": "entropy-method",
@@ -61,8 +68,9 @@ def run(ctx: StudyContext) -> StageOutput:
     sentences: list[Sentence] = []
     settings: dict[str, Any] = {}
     for name, body in sections.items():
+        frame = index_frame(ctx, body)
         result = composite_index(
-            ctx.panel,
+            frame,
             indicators=body["indicators"],
             method=body.get("method", "entropy"),
             variant=body.get("variant", "panel"),
@@ -72,7 +80,7 @@ def run(ctx: StudyContext) -> StageOutput:
         ctx.scores[name] = result.scores
         store[name] = result
         label = str(body.get("label") or name)
-        notes = result.notes + (("Synthetic data.",) if ctx.synthetic else ())
+        notes = result.notes + ctx.mark_notes
         system = system_table(result)
         key_sys, key_scores, key_dims = f"{name}_system", f"{name}_scores", f"{name}_dimensions"
         tables.append(
@@ -100,6 +108,9 @@ def run(ctx: StudyContext) -> StageOutput:
             )
         )
         sentences.extend(_sentences(label, result, system, key_sys[:31]))
+        diag_tables, diag_sentences = _diagnostics(ctx, name, label, frame, result, notes)
+        tables.extend(diag_tables)
+        sentences.extend(diag_sentences)
         settings[name] = {
             "method": result.method,
             "variant": result.variant,
@@ -115,6 +126,92 @@ def run(ctx: StudyContext) -> StageOutput:
         sentences=tuple(sentences),
         settings=settings,
     )
+
+
+def index_frame(ctx: StudyContext, body: dict[str, Any]) -> pd.DataFrame:
+    """The panel rows an index is built on: all years, or its ``[indices.NAME] years``."""
+    years = body.get("years")
+    if not years:
+        return ctx.panel
+    times = ctx.panel.index.get_level_values(1)
+    return ctx.panel[(times >= years[0]) & (times <= years[1])]
+
+
+def _diagnostics(
+    ctx: StudyContext,
+    name: str,
+    label: str,
+    frame: pd.DataFrame,
+    result: IndexResult,
+    notes: tuple[str, ...],
+) -> tuple[list[TableArtifact], list[Sentence]]:
+    """Weights against jumps and breaks, when an indicator with jumps weighs outsized: a table
+    and one warning sentence per such indicator (the jumps alone are in the audit table)."""
+    from spatialpanel.indices.diagnostics import detect_jumps, weight_diagnostics
+
+    cols = result.system.columns
+    report = detect_jumps(frame, columns=cols)
+    if not any(report.flagged(c) for c in cols):
+        return [], []
+    diag = weight_diagnostics(frame, result)
+    if not diag["flag"].any():
+        return [], []
+    names = entity_names(list(pd.unique(frame.index.get_level_values(0))), lang=ctx.lang)
+    key = f"{name}_diagnostics"[:31]
+    table = diag.drop(columns="detail").copy()
+    for col in ("jump_years", "break_years"):
+        table[col] = [", ".join(str(y) for y in v) for v in table[col]]
+    m = len(cols)
+    table_notes = (
+        f"vs_equal = weight × {m} (the equal weight is 1/{m}); a jump is a region's year-on-year "
+        "change more than 10 usual deviations (median absolute deviations, the larger of the "
+        "indicator's and the region's) from the region's median change; a break year is one "
+        "whose median change across regions is more than 4 of the indicator's usual deviations "
+        "from its median change.",
+        "weight_spliced = the indicator's weight with its jumps and breaks replaced by each "
+        "region's median change (series rebuilt back from its latest year), the other "
+        "indicators unchanged.",
+        "flag = weight at least 1.5 times the equal weight, with jumps or breaks.",
+        *ctx.mark_notes,
+    )
+    sentences = []
+    for col in diag.index[diag["flag"]]:
+        row = diag.loc[col]
+        stands = row["weight_spliced"] >= 1.5 / m
+        verdict = (
+            "its weight stands without them (the regions differ that much); check the series' "
+            "definition all the same"
+            if stands
+            else "the jumps make its weight; check the series' definition before reading the index"
+        )
+        sentences.append(
+            Sentence(
+                f"Warning: {col} takes {row['weight']:.3f} of the weight of the "
+                f"{index_name(label)} ({row['vs_equal']:.2f} times the equal weight), and its "
+                f"year-on-year changes jump ({_jump_words(report, col, names)}). With those "
+                f"changes replaced by their usual size it would take "
+                f"{row['weight_spliced']:.3f}: {verdict}.",
+                (f"{key}:{col}:weight", f"{key}:{col}:weight_spliced"),
+            )
+        )
+    title = f"{label}: indicator weights against jumps and breaks"
+    return [TableArtifact(key, title, table, table_notes)], sentences
+
+
+def _jump_words(report: Any, col: str, names: dict[Hashable, str]) -> str:
+    """``"a common break in 2016; 11 region-year jumps, the largest in Shanxi in 2016"``."""
+    parts = []
+    breaks = report.info(col)["break_years"]
+    if breaks:
+        years = ", ".join(str(y) for y in breaks)
+        parts.append(f"a common break in {years}")
+    jumps = report.jumps[report.jumps["indicator"] == col]
+    if len(jumps):
+        top = jumps.sort_values("ratio", ascending=False).iloc[0]
+        who = names.get(top["entity"], str(top["entity"]))
+        many = f"{len(jumps)} region-year jumps, the largest" if len(jumps) > 1 else "one jump,"
+        parts.append(f"{many} in {who} in {int(top['time'])}")
+    return "; ".join(parts)
 
 
 def system_table(result: IndexResult) -> pd.DataFrame:
@@ -244,7 +341,7 @@ def obstacle_artifacts(
     notes = (
         "Obstacle degree O = w (1 - z) / sum w (1 - z) x 100 %, with the index weights w and the "
         "min-max standardised indicators z; a dimension's degree is the sum of its indicators'.",
-        *(("Synthetic data.",) if ctx.synthetic else ()),
+        *ctx.mark_notes,
     )
     key_dim, key_top = f"{name}_obstacle_dim"[:31], f"{name}_obstacle_top"[:31]
     tables = [
@@ -278,7 +375,8 @@ def coupling_artifacts(
     Returns the table of U, C, T, D and the coordination level per province and year, the table
     of levels and a sentence. For a stage that offers coupling coordination as an optional tool.
     """
-    frame = pd.concat({s: ctx.scores[s]["score"] for s in systems}, axis=1)
+    # indices on different years ([indices.NAME] years) are coupled over their common years
+    frame = pd.concat({s: ctx.scores[s]["score"] for s in systems}, axis=1, join="inner")
     res = coupling_coordination(frame, form=form, weights=weights, levels=levels)
     table = pd.concat([frame, res.table], axis=1)
     names = entity_names(
@@ -288,7 +386,7 @@ def coupling_artifacts(
         [[names[e] for e in table.index.get_level_values(0)], table.index.get_level_values(1)],
         names=["province", "year"],
     )
-    notes = (*res.notes, *(("Synthetic data.",) if ctx.synthetic else ()))
+    notes = (*res.notes, *ctx.mark_notes)
     key = ("coupling_" + "_".join(systems))[:31]
     key_levels = "coupling_levels"
     sections = ctx.config.section("indices")

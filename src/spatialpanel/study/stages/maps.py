@@ -59,7 +59,7 @@ def run(ctx: StudyContext) -> StageOutput:
         )
         return StageOutput(name="maps", title="Maps", settings=settings)
 
-    notes = (_SOURCE_NOTE,) + (("Synthetic data.",) if ctx.synthetic else ())
+    notes = (_SOURCE_NOTE, *ctx.mark_notes)
     figures: list[FigureArtifact] = []
     wanted = [int(y) for y in auto.get("years", [])]
     for name, frame in ctx.scores.items():
@@ -81,6 +81,7 @@ def run(ctx: StudyContext) -> StageOutput:
             cmap="YlOrRd",
             lang=lang,
             synthetic=ctx.synthetic,
+            mark=ctx.data_mark,
             ncols=2 if len(panels) > 1 else 1,
         )
         figures.append(
@@ -130,6 +131,7 @@ def _cluster_figure(
         title=title,
         lang=lang,
         synthetic=ctx.synthetic,
+        mark=ctx.data_mark,
         ncols=2 if len(panels) > 1 else 1,
     )
     key = f"lisa_map_{variable}" if variable else "lisa_map"

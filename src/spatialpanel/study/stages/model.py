@@ -250,7 +250,7 @@ def run(ctx: StudyContext) -> StageOutput:
     bias = str(cfg.get("bias_correction", "none"))
     wname = model_weights_name(ctx, cfg)
     w = ctx.weights[wname]
-    frame = ctx.analysis_frame()[[y, *x]]
+    frame = ctx.model_frame([y, *x])
     lm_effects = effects if effects in ("pooled", "entity", "time", "twoway") else "pooled"
     rep = select_model(frame, y=y, x=x, w=w, effects=lm_effects, alpha=alpha)  # type: ignore[arg-type]
     model_cls: Any = SpatialPanelModel

@@ -107,7 +107,7 @@ def _fit(ctx: StudyContext, *, w_name: str, kind: str, cfg: dict[str, Any]) -> A
         and str(own.bias_correction) == bias
     ):
         return own
-    frame = ctx.analysis_frame()[[y, *x]]
+    frame = ctx.model_frame([y, *x])
     model_cls: Any = SpatialPanelModel
     return model_cls(frame, y=y, x=x, w=ctx.weights[w_name], model=kind, effects=effects).fit(
         bias_correction=bias
@@ -122,7 +122,7 @@ def run(ctx: StudyContext) -> StageOutput:
     effects = str(cfg.get("effects", "twoway"))
     bias = str(cfg.get("bias_correction", "none"))
     alpha = float(cfg.get("alpha", 0.05))
-    synthetic = ("Synthetic data.",) if ctx.synthetic else ()
+    synthetic = ctx.mark_notes
     setup = f"{effects} effects, bias correction: {bias}, information-matrix standard errors."
 
     order = ["sar", "sem", "sdm", "sdem", "slx"]
