@@ -154,6 +154,14 @@ class Ctx:
     sheet: str | None
     in_memory: bool
     letters: bool
+    observations: bool = False
+
+    def line(self, index: int) -> int:
+        """The row number shown for the grid row ``index``: the spreadsheet row (1-based), the
+        observation (1-based, the header being row 0) or the DataFrame position (0-based)."""
+        if self.observations:
+            return index
+        return index - 1 if self.in_memory else index + 1
 
     def at(
         self, row: int | None = None, col: int | None = None, label: str | None = None
@@ -167,6 +175,7 @@ class Ctx:
             column=label,
             letter=shown,
             in_memory=self.in_memory,
+            observations=self.observations,
         )
 
 
@@ -194,7 +203,7 @@ def body_rows(
     notes = [None if b else is_note(row) for row, b in zip(rows, empty, strict=True)]
     last = max((i for i in range(len(rows)) if not empty[i] and notes[i] is None), default=-1)
     for i, row in enumerate(rows):
-        line = first_data + i + (-1 if ctx.in_memory else 1)  # DataFrame: position; file: row
+        line = ctx.line(first_data + i)
         if empty[i]:
             continue
         note = notes[i]

@@ -79,8 +79,9 @@ def _find_header(
             return r, exact, alias
     if ctx.in_memory:
         columns = [_text(c) for c in grid[0]] if grid else []
+        what = f"file {ctx.file!r}" if ctx.observations else "the DataFrame"
         raise NoTableError(
-            f"the DataFrame has no region column {entity!r} (or 省份, 地区, province, region, "
+            f"{what} has no region column {entity!r} (or 省份, 地区, province, region, "
             f"code) and no year columns; its columns are {columns}."
             + did_you_mean(entity, columns)
             + " Pass entity='<your region column>'."
@@ -140,6 +141,7 @@ def parse_grid(
     variables: Sequence[str] | None,
     log: AuditLog,
     in_memory: bool = False,
+    observations: bool = False,
 ) -> SheetTable:
     """Read one sheet's grid of cells into records (see the module docstring for the layouts).
 
@@ -151,7 +153,13 @@ def parse_grid(
         For duplicated headers, values without a header or region, notes above data, a layout
         that contradicts ``layout``, or a bad year cell.
     """
-    ctx = Ctx(file=file, sheet=sheet, in_memory=in_memory, letters=not in_memory)
+    ctx = Ctx(
+        file=file,
+        sheet=sheet,
+        in_memory=in_memory,
+        letters=not in_memory,
+        observations=observations,
+    )
     grid = [list(row) for row in grid]
     h, exact, alias = _find_header(grid, entity, ctx)
     ent_hits = exact or alias
@@ -263,7 +271,7 @@ def parse_grid(
     for i, row in enumerate(grid[first_data:]):
         if _blank(row[ent_col] if ent_col < len(row) else None) or is_note(row) is not None:
             continue
-        line = first_data + i + (-1 if ctx.in_memory else 1)
+        line = ctx.line(first_data + i)
         for c in others:
             other = row[c] if c < len(row) else None
             where = ctx.at(line, c, _text(header[c]))
@@ -435,7 +443,13 @@ def _records(
                 t = table.sheet_year
             base = places[c]
             where = Location(
-                base.file, base.sheet, line, base.column, base.letter, in_memory=base.in_memory
+                base.file,
+                base.sheet,
+                line,
+                base.column,
+                base.letter,
+                in_memory=base.in_memory,
+                observations=base.observations,
             )
             records.append(
                 Record(

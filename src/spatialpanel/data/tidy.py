@@ -194,7 +194,13 @@ def read_tidy(
             skipped.add(variable)
             continue
         where = Location(
-            base.file, base.sheet, line, base.column, base.letter, in_memory=base.in_memory
+            base.file,
+            base.sheet,
+            line,
+            base.column,
+            base.letter,
+            in_memory=base.in_memory,
+            observations=base.observations,
         )
         records.append(
             Record(
