@@ -4,16 +4,16 @@
 
 Every file holds the same panel: 31 provinces x 2014-2023, three variables rounded as a yearbook
 prints them (``urbanization_rate`` 2 decimals, ``gdp_per_capita`` 0 decimals, ``openness`` 4
-decimals), taken from spatialpanel's SYNTHETIC demo panel, with one cell missing (Hebei 2016,
-``openness``). Each file is written by the format's own tool where one is installed here,
-otherwise by the reference library:
+decimals), taken from spatialpanel's SYNTHETIC demo panel, with its missing cells and one more
+(Hebei 2016, ``openness``): 21 in all. Each file is written by the format's own tool where one
+is installed here, otherwise by the reference library:
 
 - ``panel_long.csv``: Python's csv module (the CSV of the same data);
 - ``nbs_panel.xlsx``: openpyxl, laid out as the NBS data portal (data.stats.gov.cn) exports a
   province-by-year query: one sheet per indicator (named by the variable), the lines
-  ``数据库：分省年度数据`` / ``指标：…`` / ``时间：最近10年`` above the table, a ``地区`` column, years
-  as ``2023年`` … ``2014年`` columns (newest first), the missing cell empty, and ``注：`` and
-  ``数据来源：国家统计局`` lines under the table;
+  ``数据库：分省年度数据`` / ``指标：…`` / ``时间：最近10年`` above the table, a ``地区``
+  column, years as ``2023年`` … ``2014年`` columns (newest first), missing cells empty, and
+  ``注：`` and ``数据来源：国家统计局`` lines under the table;
 - ``nbs_panel.xls``: LibreOffice 7.4 Calc, ``soffice --headless --convert-to xls nbs_panel.xlsx``
   (a real BIFF8 workbook; xlwt, the old Python writer, is unmaintained);
 - ``cells.xlsx`` / ``cells.xls`` / ``cells.ods``: openpyxl, then ``soffice --convert-to xls`` and
@@ -105,7 +105,12 @@ def write_cells() -> None:
     ws.append(["城镇化率 (示例)"])
     ws.merge_cells("A1:C1")
     ws.append(["province", "year", "urbanization_rate"])
-    rows = [("北京", 2014, 86.35), ("北京", 2015, 86.5), ("天津", 2014, 82.27), ("天津", 2015, 0.5321)]
+    rows = [
+        ("北京", 2014, 86.35),
+        ("北京", 2015, 86.5),
+        ("天津", 2014, 82.27),
+        ("天津", 2015, 0.5321),
+    ]
     for row in rows:
         ws.append(list(row))
     ws["C6"].number_format = "0.00%"
