@@ -106,7 +106,9 @@ def validate(
         if data:
             from spatialpanel.study.stages.data import load
 
-            _, out = load(config)
+            what = "the demo data" if config.is_demo else config.data_path().name
+            with console.status(f"Reading and checking {what} …", spinner="line"):
+                _, out = load(config)
             for sentence in out.sentences:
                 console.print(sentence.text, highlight=False)
     except SpatialPanelError as exc:

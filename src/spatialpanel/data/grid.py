@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from spatialpanel.data.audit import AuditLog
 from spatialpanel.data.cells import Location
@@ -92,6 +93,8 @@ class SheetTable:
     variables: list[str] = field(default_factory=list)  # every variable, read or skipped
     # (region label, label in a second region column, where): checked to name the same region
     pairs: list[tuple[object, object, Location]] = field(default_factory=list)
+    # a long table's body column by column (spatialpanel.data.fastlong.LongColumns), or None
+    columns: Any = None
 
 
 def blank(cell: object) -> bool:

@@ -32,6 +32,7 @@ from typing import Literal
 
 from spatialpanel.data.audit import AuditLog
 from spatialpanel.data.cells import ExcelPercent, Location, year_or_none
+from spatialpanel.data.fastlong import ColumnarGrid, GiveUpError, long_columns
 from spatialpanel.data.grid import (
     ENTITY_ALIASES,
     TIME_ALIASES,
@@ -160,6 +161,27 @@ def parse_grid(
         letters=not in_memory,
         observations=observations,
     )
+    columnar = grid if isinstance(grid, ColumnarGrid) else None  # only its first rows here
+    mark = len(log.rows)
+
+    def cell_by_cell() -> SheetTable:
+        del log.rows[mark:]
+        assert columnar is not None
+        return parse_grid(
+            columnar.materialize(),
+            file=file,
+            sheet=sheet,
+            entity=entity,
+            time=time,
+            layout=layout,
+            wide_name=wide_name,
+            sheet_year=sheet_year,
+            variables=variables,
+            log=log,
+            in_memory=in_memory,
+            observations=observations,
+        )
+
     grid = [list(row) for row in grid]
     h, exact, alias = _find_header(grid, entity, ctx)
     ent_hits = exact or alias
@@ -229,6 +251,8 @@ def parse_grid(
             strict=layout == "tidy",
             where=ctx.at(h + 1),
         )
+    if columnar is not None and (tidy is not None or top is not None or others):
+        return cell_by_cell()
     if tidy is not None:
         sheet_table = read_tidy(
             grid, tidy, first_data=first_data, width=width, variables=variables, ctx=ctx, log=log
@@ -260,7 +284,15 @@ def parse_grid(
                 detail=f"unit {unit!r} read from the header {old!r}; the variable is named "
                 f"{name!r}: {ctx.at(h + 1, c).describe()}",
             )
-        sheet_table = _records(grid, table, ent_col, first_data, width, variables, ctx, log)
+        if columnar is None:
+            sheet_table = _records(grid, table, ent_col, first_data, width, variables, ctx, log)
+        else:
+            fast = _long_columns(
+                columnar, table, labels, ent_col, first_data, width, variables, ctx, log
+            )
+            if fast is None:
+                return cell_by_cell()
+            sheet_table = fast
     if time_col is not None and _key(labels[time_col][0]) != _key(normalize_label(time)):
         log.add(
             "header",
@@ -411,6 +443,61 @@ def _columns(
     )
 
 
+def _kept(
+    table: _Columns, variables: Sequence[str] | None, ctx: Ctx, log: AuditLog
+) -> dict[int, tuple[str, int | None]]:
+    """The variable columns to read (audit rows for the others)."""
+    wanted = set(variables) if variables is not None else None
+    keep = {c: spec for c, spec in table.cells.items() if wanted is None or spec[0] in wanted}
+    for c in sorted(set(table.cells) - set(keep)):
+        log.add(
+            "ignore",
+            variable=table.cells[c][0],
+            detail=f"column not among variables=: {ctx.at(None, c, table.names[c]).describe()}",
+        )
+    return keep
+
+
+def _long_columns(
+    grid: ColumnarGrid,
+    table: _Columns,
+    labels: list[tuple[str, str]],
+    ent_col: int,
+    first_data: int,
+    width: int,
+    variables: Sequence[str] | None,
+    ctx: Ctx,
+    log: AuditLog,
+) -> SheetTable | None:
+    """A long table's body column by column (:mod:`spatialpanel.data.fastlong`), or None to
+    read it cell by cell."""
+    if table.layout != "long" or table.time_col is None:
+        return None
+    keep = _kept(table, variables, ctx, log)
+    skip = (ent_col, table.time_col)
+    unlabelled = [c for c, (up, down) in enumerate(labels) if not (up or down) and c not in skip]
+    try:
+        cols = long_columns(
+            grid,
+            ent_col=ent_col,
+            time_col=table.time_col,
+            keep={c: spec[0] for c, spec in keep.items()},
+            unlabelled=unlabelled,
+            first_data=first_data,
+            width=width,
+            places={c: ctx.at(None, c, table.names[c]) for c in keep},
+            ctx=ctx,
+        )
+    except GiveUpError:
+        return None
+    for line, note in cols.notes:
+        log.add("ignore", old=note, detail=f"notes row below the table: {ctx.at(line).describe()}")
+    every = list(dict.fromkeys(spec[0] for _, spec in sorted(table.cells.items())))
+    return SheetTable(
+        records=[], layout=table.layout, units=dict(table.units), variables=every, columns=cols
+    )
+
+
 def _records(
     grid: list[list[object]],
     table: _Columns,
@@ -421,14 +508,7 @@ def _records(
     ctx: Ctx,
     log: AuditLog,
 ) -> SheetTable:
-    wanted = set(variables) if variables is not None else None
-    keep = {c: spec for c, spec in table.cells.items() if wanted is None or spec[0] in wanted}
-    for c in sorted(set(table.cells) - set(keep)):
-        log.add(
-            "ignore",
-            variable=table.cells[c][0],
-            detail=f"column not among variables=: {ctx.at(None, c, table.names[c]).describe()}",
-        )
+    keep = _kept(table, variables, ctx, log)
     places = {c: ctx.at(None, c, table.names[c]) for c in keep}
     records: list[Record] = []
     for line, row in body_rows(grid, first_data, width=width, ent_col=ent_col, ctx=ctx, log=log):

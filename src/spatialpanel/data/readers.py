@@ -13,11 +13,8 @@ long layout (CSV or Excel), which :func:`read_panel` reads unchanged.
 
 from __future__ import annotations
 
-import codecs
-import csv
 import dataclasses
 import hashlib
-import io
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
@@ -32,6 +29,7 @@ from spatialpanel.data.cells import year_or_none
 from spatialpanel.data.columnar import COLUMNAR_SUFFIXES, read_columnar
 from spatialpanel.data.fill import FillMethod, fill_missing
 from spatialpanel.data.layouts import Layout, NoTableError, SheetTable, parse_grid
+from spatialpanel.data.sources import csv_grid, decode, frame_grid
 from spatialpanel.data.spreadsheets import (
     EXCEL_SUFFIXES,
     Sheet,
@@ -49,7 +47,6 @@ _CSV = (".csv", ".txt", ".tsv")
 _EXCEL = EXCEL_SUFFIXES
 _COLUMNAR = tuple(COLUMNAR_SUFFIXES)
 FileType = Literal["csv", "excel", "opendocument", "stata", "spss", "parquet", "dataframe"]
-_AUTO_ENCODINGS = ("utf-8", "gbk", "gb18030")
 
 
 @dataclass(frozen=True)
@@ -212,7 +209,7 @@ def read_panel(
     if isinstance(source, pd.DataFrame):
         if sheet is not None:
             raise ConfigError("sheet= applies to Excel files only; remove it for a DataFrame.")
-        grid = _frame_grid(source, entity=entity, time=time)
+        grid = frame_grid(source, entity=entity, time=time)
         label = "<DataFrame>"
         wide = _wide_name(variables, "value")
         tables = [
@@ -235,15 +232,16 @@ def read_panel(
                 f"{label!r} has no sheets. Remove sheet=."
             )
         if suffix in _CSV:
-            text, used = _decode(data, encoding=encoding, file=label)
-            grid = _csv_grid(text, file=label, tab=suffix == ".tsv")
+            text, used = decode(data, encoding=encoding, file=label)
+            grid = csv_grid(text, file=label, tab=suffix == ".tsv", encoded=data, encoding=used)
+            del text  # a large file's columns are read from its bytes
             name = _wide_name(variables, path.stem)
             tables = [parse(grid, file=label, sheet=None, wide_name=name, sheet_year=None)]
             info = SourceInfo(label, digest, "csv", used, tables[0].layout)
         elif suffix in _COLUMNAR:
             del data  # the typed readers read the file themselves
             typed = read_columnar(path, file=label, entity=entity, log=log)
-            grid = _frame_grid(typed.frame, entity=entity, time=time)
+            grid = frame_grid(typed.frame, entity=entity, time=time)
             name = _wide_name(variables, path.stem)
             tables = [
                 parse(
@@ -339,75 +337,6 @@ def _read_bytes(path: Path) -> bytes:
         return path.read_bytes()
     except OSError as exc:
         raise DataError(f"data file {str(path)!r} could not be read: {exc}.") from exc
-
-
-def _decode(data: bytes, *, encoding: str, file: str) -> tuple[str, str]:
-    """Text of a CSV file and the encoding used."""
-    if encoding != "auto":
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise ConfigError(
-                f"encoding={encoding!r} is not a known text encoding; use 'auto', 'utf-8', "
-                "'gbk', 'gb18030' or 'utf-16'."
-            ) from None
-        tried: Sequence[str] = (codec,)
-    elif data.startswith(codecs.BOM_UTF8):
-        tried = ("utf-8-sig",)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        tried = ("utf-16",)
-    elif b"\x00" in data[:4096]:
-        zeros_odd = data[1:4096:2].count(0)
-        zeros_even = data[0:4096:2].count(0)
-        tried = ("utf-16-le",) if zeros_odd >= zeros_even else ("utf-16-be",)
-    else:
-        tried = _AUTO_ENCODINGS
-    failures = []
-    for name in tried:
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError as exc:
-            failures.append(f"{name} at byte {exc.start} (0x{data[exc.start]:02x})")
-            continue
-        if "\x00" in text:
-            failures.append(f"{name} (the text holds NUL characters: a binary file?)")
-            continue
-        return text, name
-    raise DataError(
-        f"file {file!r} could not be decoded as text; tried {', '.join(failures)}. Save it as "
-        "'CSV UTF-8' from Excel, or pass the right encoding=."
-    )
-
-
-def _csv_grid(text: str, *, file: str, tab: bool) -> list[list[object]]:
-    lines = [line for line in text.splitlines() if line.strip()][:5]
-    if tab:
-        delimiter = "\t"
-    else:
-        counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";")}
-        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise DataError(f"file {file!r} is not a readable CSV file: {exc}.") from exc
-    return [[cell if cell.strip() else None for cell in row] for row in rows]
-
-
-def _frame_grid(frame: pd.DataFrame, *, entity: str, time: str) -> list[list[object]]:
-    if isinstance(frame.index, pd.MultiIndex):
-        if frame.index.nlevels != 2:
-            raise DataError(
-                f"the DataFrame's index has {frame.index.nlevels} levels; give it an (entity, "
-                "time) MultiIndex or plain columns."
-            )
-        flat = frame.copy()
-        flat.index = flat.index.set_names([entity, time])
-        flat = flat.reset_index()
-    else:
-        flat = frame.reset_index(drop=True)
-    header: list[object] = [str(c) for c in flat.columns]
-    body = flat.astype(object).to_numpy().tolist()
-    return [header, *body]
 
 
 def _read_spreadsheet(
