@@ -64,7 +64,7 @@ def test_corpus_files_read_the_same_both_ways(path: Path, monkeypatch: pytest.Mo
 
 
 def test_the_column_path_is_taken(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    import spatialpanel.data.fastlong as fastlong
+    import spatialpanel.data.fastassemble as fastlong
 
     calls: list[int] = []
     original = fastlong.assemble_long
@@ -155,3 +155,33 @@ def test_generated_csv_files_read_the_same_both_ways(
     path.write_text(text, encoding="utf-8")
     _both(path, monkeypatch)
     _both(path, monkeypatch, years=(2014, 2015), extra_years="drop", bounds={"x": (0, 100)})
+
+
+def test_bulk_number_parsing_is_bit_identical_to_float() -> None:
+    """Arrow's string-to-double cast rounds correctly, as Python's float() does: the plain numbers
+    a file may hold (repr of doubles, fixed decimals, exponents down to subnormals, 40-digit
+    mantissas, spaces and tabs around) convert to the same bits."""
+    import random
+
+    import numpy as np
+    import pyarrow as pa
+
+    from spatialpanel.data.fastlong import _strings
+
+    rng = random.Random(20261206)
+    cells = []
+    for _ in range(50_000):
+        k = rng.random()
+        if k < 0.3:
+            text = repr(rng.uniform(-1e6, 1e6))
+        elif k < 0.6:
+            text = f"{rng.uniform(0, 1e4):.{rng.randint(0, 12)}f}"
+        elif k < 0.8:
+            text = f"{rng.randint(1, 99999)}e{rng.randint(-320, 300)}"
+        else:
+            text = f"{rng.randint(-(10**20), 10**20)}.{rng.randint(0, 10**18)}"
+        cells.append(rng.choice(["", " ", "\t"]) + text + rng.choice(["", " "]))
+    column = _strings(pa.array(cells, type=pa.large_string()))
+    expected = np.array([float(c) for c in cells])
+    assert len(column.odd) == 0
+    assert np.array_equal(column.values.view(np.int64), expected.view(np.int64))

@@ -19,7 +19,8 @@ import pandas as pd
 
 from spatialpanel.data.audit import AuditLog
 from spatialpanel.data.cells import Location, parse_cell, parse_year, year_or_none
-from spatialpanel.data.fastlong import GiveUpError, assemble_long, to_records
+from spatialpanel.data.fastassemble import assemble_long
+from spatialpanel.data.fastlong import GiveUpError, to_records
 from spatialpanel.data.layouts import Record, SheetTable
 from spatialpanel.data.names import (
     is_national_total,

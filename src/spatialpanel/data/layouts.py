@@ -32,7 +32,7 @@ from typing import Literal
 
 from spatialpanel.data.audit import AuditLog
 from spatialpanel.data.cells import ExcelPercent, Location, year_or_none
-from spatialpanel.data.fastlong import ColumnarGrid, GiveUpError, long_columns
+from spatialpanel.data.fastlong import ColumnarGrid, long_table
 from spatialpanel.data.grid import (
     ENTITY_ALIASES,
     TIME_ALIASES,
@@ -287,9 +287,8 @@ def parse_grid(
         if columnar is None:
             sheet_table = _records(grid, table, ent_col, first_data, width, variables, ctx, log)
         else:
-            fast = _long_columns(
-                columnar, table, labels, ent_col, first_data, width, variables, ctx, log
-            )
+            keep = _kept(table, variables, ctx, log)
+            fast = long_table(columnar, table, keep, labels, ent_col, first_data, width, ctx, log)
             if fast is None:
                 return cell_by_cell()
             sheet_table = fast
@@ -456,46 +455,6 @@ def _kept(
             detail=f"column not among variables=: {ctx.at(None, c, table.names[c]).describe()}",
         )
     return keep
-
-
-def _long_columns(
-    grid: ColumnarGrid,
-    table: _Columns,
-    labels: list[tuple[str, str]],
-    ent_col: int,
-    first_data: int,
-    width: int,
-    variables: Sequence[str] | None,
-    ctx: Ctx,
-    log: AuditLog,
-) -> SheetTable | None:
-    """A long table's body column by column (:mod:`spatialpanel.data.fastlong`), or None to
-    read it cell by cell."""
-    if table.layout != "long" or table.time_col is None:
-        return None
-    keep = _kept(table, variables, ctx, log)
-    skip = (ent_col, table.time_col)
-    unlabelled = [c for c, (up, down) in enumerate(labels) if not (up or down) and c not in skip]
-    try:
-        cols = long_columns(
-            grid,
-            ent_col=ent_col,
-            time_col=table.time_col,
-            keep={c: spec[0] for c, spec in keep.items()},
-            unlabelled=unlabelled,
-            first_data=first_data,
-            width=width,
-            places={c: ctx.at(None, c, table.names[c]) for c in keep},
-            ctx=ctx,
-        )
-    except GiveUpError:
-        return None
-    for line, note in cols.notes:
-        log.add("ignore", old=note, detail=f"notes row below the table: {ctx.at(line).describe()}")
-    every = list(dict.fromkeys(spec[0] for _, spec in sorted(table.cells.items())))
-    return SheetTable(
-        records=[], layout=table.layout, units=dict(table.units), variables=every, columns=cols
-    )
 
 
 def _records(
