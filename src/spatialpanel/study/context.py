@@ -50,14 +50,25 @@ class StudyContext:
     results: dict[str, Any] = field(default_factory=dict)
 
     def variable(self, name: str) -> pd.Series:
-        """A raw panel column or a composite index score, by name."""
+        """A raw panel column, a composite index score or a ``[model] formula`` term, by name."""
         if name in self.scores:
             return self.scores[name]["score"].rename(name)
+        if name not in self.panel.columns and self.config.section("model").get("formula"):
+            return self.analysis_frame()[name]
         return self.panel[name]
 
     def analysis_frame(self) -> pd.DataFrame:
-        """The panel's raw columns plus one column per composite index score."""
+        """The panel's raw columns plus one column per composite index score, and one per term
+        of the ``[model] formula`` that is not a plain column (``log(gdp)``, ``uri:gov``)."""
         frame = self.panel.copy()
         for name, sc in self.scores.items():
             frame[name] = sc["score"]
+        formula = self.config.section("model").get("formula")
+        if formula:
+            from spatialpanel.models.formula import formula_design
+
+            design = formula_design(str(formula).partition("|")[0], frame)
+            for col in design.frame.columns:
+                if col not in frame.columns:
+                    frame[col] = design.frame[col]
         return frame
