@@ -18,6 +18,26 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from spatialpanel import __version__
+
+        typer.echo(f"spatialpanel {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """From a region-by-year panel of raw indicators to a publication-ready spatial study."""
+
+
 def _fail(exc: Exception) -> None:
     from rich.console import Console
     from rich.markup import escape

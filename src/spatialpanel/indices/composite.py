@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from spatialpanel._display import FrameDisplay
 from spatialpanel.errors import ConfigError
 from spatialpanel.indices.spec import IndicatorSystem, Variant, check_option
 from spatialpanel.indices.topsis import NORMALISATIONS, Normalisation, topsis_rows
@@ -48,7 +49,7 @@ _METHOD_NAMES = {
 
 
 @dataclass(frozen=True)
-class IndexResult:
+class IndexResult(FrameDisplay):
     """A computed composite index.
 
     Attributes
@@ -83,6 +84,10 @@ class IndexResult:
     dimension_scale: str
     system: IndicatorSystem
     notes: tuple[str, ...]
+
+    def to_frame(self) -> pd.DataFrame:
+        """The scores (the index and its dimension sub-indices), by (entity, time)."""
+        return self.scores
 
     def row_weights(self) -> pd.DataFrame:
         """The weight of each indicator that applies to each row (same shape as standardised)."""

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from spatialpanel._display import FrameDisplay
 from spatialpanel.errors import ConfigError, DataError
 from spatialpanel.indices.spec import check_option, row_label
 
@@ -108,7 +109,7 @@ class CoordinationLevels:
 
 
 @dataclass(frozen=True)
-class CouplingResult:
+class CouplingResult(FrameDisplay):
     """Coupling coordination of each row.
 
     Attributes
@@ -128,6 +129,10 @@ class CouplingResult:
     form: str
     system_weights: pd.Series
     levels: CoordinationLevels
+
+    def to_frame(self) -> pd.DataFrame:
+        """The coupling table (C, T, D and the coordination level per region-year)."""
+        return self.table
 
     @property
     def notes(self) -> tuple[str, ...]:
