@@ -64,7 +64,8 @@ def assemble(
     source: SourceInfo,
     make: type[PanelData],
 ) -> PanelData:
-    """Check the records of all sheets and build the :class:`PanelData`."""
+    """Check the records of all sheets and build the
+    :class:`~spatialpanel.data.readers.PanelData`."""
     where0 = Location(file=file, in_memory=in_memory).describe()
     every = list(dict.fromkeys(v for t in tables for v in t.variables))
     if variables is not None:

@@ -218,7 +218,8 @@ def year_or_none(value: object) -> int | None:
 
 
 def parse_year(value: object, *, where: Location) -> int:
-    """The year in a time cell; a :class:`DataError` naming the cell if it holds no year."""
+    """The year in a time cell; a :class:`~spatialpanel.errors.DataError` naming the cell if it
+    holds no year."""
     year = year_or_none(value)
     if year is None:
         raise DataError(

@@ -53,7 +53,8 @@ def assemble_long(
     generic_id: Callable[[object], Hashable],
     finish: Callable[[pd.DataFrame, Mapping[Any, Record]], PanelData],
 ) -> PanelData:
-    """The panel of one long table (see the module docstring); :class:`GiveUpError` to go cell by
+    """The panel of one long table (see the module docstring);
+    :class:`~spatialpanel.data.fastlong.GiveUpError` to go cell by
     cell. The steps and their audit rows come in the order of
     :func:`~spatialpanel.data.assemble.assemble`."""
     base = cols.places[0]

@@ -108,7 +108,8 @@ class PanelData:
         bounds: Bounds | None = None,
         nonnegative: Iterable[str] = (),
     ) -> PanelData:
-        """A new PanelData with missing cells filled by :func:`fill_missing`, the fills
+        """A new PanelData with missing cells filled by
+        :func:`~spatialpanel.data.fill.fill_missing`, the fills
         appended to the audit table."""
         frame, fills = fill_missing(
             self.frame, method=method, bounds=bounds, nonnegative=nonnegative

@@ -105,7 +105,8 @@ def _delimiter(text: str, tab: bool) -> str:
 def csv_grid(
     text: str, *, file: str, tab: bool, encoded: bytes, encoding: str
 ) -> list[list[object]]:
-    """The cells of a CSV file's text, row by row (blank cells None); a :class:`ColumnarGrid`
+    """The cells of a CSV file's text, row by row (blank cells None); a
+    :class:`~spatialpanel.data.fastlong.ColumnarGrid`
     when the file is large (``encoded`` and ``encoding`` are its bytes and their codec, so that
     UTF-8 bytes go to pyarrow's reader without a copy)."""
     if len(text) < FAST_CELLS * 8:
@@ -171,7 +172,8 @@ def _arrow_csv(data: bytes, *, first: int, width: int, delimiter: str) -> list[A
 
 
 def frame_grid(frame: pd.DataFrame, *, entity: str, time: str) -> list[list[object]]:
-    """A DataFrame's header and rows as a grid; a :class:`ColumnarGrid` when it is large."""
+    """A DataFrame's header and rows as a grid; a :class:`~spatialpanel.data.fastlong.ColumnarGrid`
+    when it is large."""
     if frame.size < FAST_CELLS or (
         isinstance(frame.index, pd.MultiIndex) and frame.index.nlevels != 2
     ):

@@ -2,7 +2,7 @@
 
 :func:`composite_index` standardises the indicators by direction, weighs them with the chosen
 method (pooled over all region-years or per year) and aggregates them into the index score and one
-sub-index per dimension. Conventions (stated in :attr:`IndexResult.notes` and ``docs/methods.md``):
+sub-index per dimension. Conventions (stated in ``IndexResult.notes`` and ``docs/methods.md``):
 
 * the score is ``sum_j w_j z_j`` on the standardised values WITHOUT the entropy shift, so it lies
   in [0, 1]; the other convention in circulation, ``sum_j w_j (z_j + s)``, adds exactly ``s`` to
@@ -101,7 +101,8 @@ class IndexResult(FrameDisplay):
         return pd.DataFrame(arr, index=self.standardised.index, columns=self.system.columns)
 
     def obstacles(self) -> ObstacleResult:
-        """Obstacle degree of every indicator and dimension (see :func:`obstacle_degree`)."""
+        """Obstacle degree of every indicator and dimension (see
+        :func:`~spatialpanel.indices.obstacle.obstacle_degree`)."""
         from spatialpanel.indices.obstacle import obstacle_degree
 
         return obstacle_degree(
@@ -130,7 +131,8 @@ def composite_index(
         layer). It is not modified.
     indicators
         Column -> ``(dimension, direction)`` (or ``{"dimension": ..., "direction": ...}``, or an
-        :class:`IndicatorSystem`); direction is ``"positive"`` or ``"negative"``.
+        :class:`~spatialpanel.indices.spec.IndicatorSystem`); direction is ``"positive"`` or
+        ``"negative"``.
     method
         ``"entropy"`` (default), ``"critic"``, ``"cv"`` (coefficient of variation), ``"equal"``:
         weighted sum of the standardised indicators; ``"topsis"``: entropy-TOPSIS closeness.

@@ -8,6 +8,7 @@ Coupling ``C``
     ``"modified"`` (Wang, Kong, Ren et al. 2021, J. Natural Resources 36(3): 793-810):
     ``C = sqrt([1 - sum_{i<j} |U_i - U_j| / sum_{m=1}^{n-1} m] (prod_i U_i / max U)^(1/(n-1)))``,
     for two systems ``sqrt((1 - |U1 - U2|) U_min / U_max)``.
+
 Comprehensive level ``T = sum a_i U_i`` with weights ``a_i`` summing to one (equal by default).
 Coordination degree ``D = sqrt(C T)``, classified into levels (ten of width 0.1 by default).
 

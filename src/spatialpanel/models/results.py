@@ -144,7 +144,7 @@ class FitSurface:
 
 @dataclass(frozen=True, eq=False)
 class SpatialPanelResults(FitSurface):
-    """Results of :meth:`spatialpanel.SpatialPanelModel.fit`.
+    """Results of :meth:`spatialpanel.models.model.SpatialPanelModel.fit`.
 
     Attributes
     ----------

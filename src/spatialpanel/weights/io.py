@@ -1,4 +1,5 @@
-"""Conversions of :class:`SpatialWeights` to and from libpysal and matrix files with ids.
+"""Conversions of :class:`~spatialpanel.weights.core.SpatialWeights` to and from libpysal and matrix
+files with ids.
 
 - libpysal ``Graph`` (:func:`to_graph`, :func:`from_graph`) and the legacy ``W``
   (:func:`to_libpysal_w`, :func:`from_libpysal_w`). The libpysal objects get the *current*
@@ -117,7 +118,7 @@ def read_matrix(
     sheet
         Excel sheet name or position (default the first).
     transform, islands
-        See :meth:`SpatialWeights.from_array`.
+        See :meth:`~spatialpanel.weights.core.SpatialWeights.from_array`.
     """
     file = Path(path)
     if not file.exists():
