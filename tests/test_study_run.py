@@ -86,7 +86,7 @@ def test_init_then_validate(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     import pandas as pd
 
-    frame = pd.read_excel(tmp_path / "s" / "data.xlsx", sheet_name="data")
+    frame = pd.read_excel(tmp_path / "s" / "data.xlsx", sheet_name="data", engine="openpyxl")
     assert len(frame) == 31 * 10
     assert {"province", "year", "urbanization_rate", "openness"} <= set(frame.columns)
     again = runner.invoke(app, ["init", str(tmp_path / "s")])

@@ -128,8 +128,12 @@ def read_matrix(
     if suffix == ".csv":
         frame = pd.read_csv(file, index_col=0, dtype=str)
     elif suffix in (".xlsx", ".xlsm", ".xls"):
-        frame = pd.read_excel(
-            file, sheet_name=0 if sheet is None else sheet, index_col=0, dtype=str
+        frame = pd.read_excel(  # the engine named: pandas warns when calamine is installed
+            file,
+            sheet_name=0 if sheet is None else sheet,
+            index_col=0,
+            dtype=str,
+            engine="xlrd" if suffix == ".xls" else "openpyxl",
         )
     else:
         raise WeightsError(
