@@ -28,6 +28,26 @@ app = typer.Typer(
 )
 
 
+def _version(value: bool) -> None:
+    if value:
+        from spatialpanel import __version__
+
+        typer.echo(f"spatialpanel {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version", callback=_version, is_eager=True, help="Print the version and exit."
+        ),
+    ] = False,
+) -> None:
+    """From a region-by-year panel of raw indicators to a publication-ready spatial study."""
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -193,7 +213,13 @@ def validate(
         config = load_study(study)
         check_run_options(config, lang=lang)
         if data:
-            out = validate_study(config, lang=lang)
+            what = (
+                "the data"
+                if config.bundled_dataset or config.is_demo
+                else (config.data_path().name)
+            )
+            with console.status(f"Reading and checking {_plain(what)} …", spinner="line"):
+                out = validate_study(config, lang=lang)
             for sentence in out.sentences:
                 console.print(_plain(sentence.text), highlight=False)
     console.print(f"[green]OK[/]: {_plain(study)} is a valid study.", highlight=False)

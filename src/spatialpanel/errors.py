@@ -18,6 +18,7 @@ __all__ = [
     "SpatialPanelWarning",
     "WeightsError",
     "check_option",
+    "did_you_mean",
 ]
 
 
@@ -66,9 +67,11 @@ def did_you_mean(value: str, options: list[str] | tuple[str, ...], *, n: int = 3
 
 
 def check_option(name: str, value: object, options: tuple[str, ...]) -> None:
-    """Raise a :class:`ConfigError` naming ``name`` when ``value`` is not one of ``options``.
+    """Raise a :class:`~spatialpanel.errors.ConfigError` naming ``name`` when ``value`` is not one
+    of ``options``.
 
-    The message lists the options and suggests the closest ones (see :func:`did_you_mean`).
+    The message lists the options and suggests the closest ones (see
+    :func:`~spatialpanel.errors.did_you_mean`).
     """
     if value not in options:
         raise ConfigError(

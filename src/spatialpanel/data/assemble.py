@@ -19,6 +19,8 @@ import pandas as pd
 
 from spatialpanel.data.audit import AuditLog
 from spatialpanel.data.cells import Location, parse_cell, parse_year, year_or_none
+from spatialpanel.data.fastassemble import assemble_long
+from spatialpanel.data.fastlong import GiveUpError, to_records
 from spatialpanel.data.layouts import Record, SheetTable
 from spatialpanel.data.names import (
     is_national_total,
@@ -64,8 +66,8 @@ def assemble(
     make: type[PanelData],
     regions: RegionSet | None = None,
 ) -> PanelData:
-    """Check the records of all sheets and build the :class:`PanelData`."""
-    records = [r for t in tables for r in t.records]
+    """Check the records of all sheets and build the
+    :class:`~spatialpanel.data.readers.PanelData`."""
     where0 = Location(file=file, in_memory=in_memory).describe()
     every = list(dict.fromkeys(v for t in tables for v in t.variables))
     if variables is not None:
@@ -75,8 +77,52 @@ def assemble(
                 f"{where0}: the variables {lost} asked for in variables= are not in the file; "
                 f"it has {every}." + _hint(str(lost[0]), every)
             )
-    if not records:
+    rows = sum(
+        len(t.records) + (len(t.columns.lines) if t.columns is not None else 0) for t in tables
+    )
+    if not rows:
         raise DataError(f"{where0}: the table has a header but no data rows. Add the data.")
+
+    def finish(frame: pd.DataFrame, places: Mapping[Key, Record]) -> PanelData:
+        unit_map: dict[str, str] = {}
+        for table in tables:
+            unit_map.update(table.units)
+        _check_percent_units(unit_map, places, log)
+        for row in log.rows:
+            if row[0] == "convert" and "percent" in str(row[6]) and row[3] not in unit_map:
+                unit_map[str(row[3])] = "%"
+        unit_map.update(units or {})
+        frame.index = frame.index.set_names([entity, time])
+        return make(
+            frame=frame,
+            audit=log.frame(),
+            source=source,
+            units=unit_map,
+            entity_kind=entity_kind,
+        )
+
+    if len(tables) == 1 and tables[0].columns is not None:
+        mark = len(log.rows)
+        try:
+            return assemble_long(
+                tables[0].columns,
+                study_years=study_years,
+                entity_kind=entity_kind,
+                totals=totals,
+                extra_years=extra_years,
+                bounds=bounds,
+                nonnegative=nonnegative,
+                log=log,
+                years_step=_years,
+                sort_key=_sort_key,
+                generic_id=_generic_id,
+                finish=finish,
+            )
+        except GiveUpError:
+            del log.rows[mark:]  # the cell-by-cell path below says what is wrong
+    records = [
+        r for t in tables for r in (t.records if t.columns is None else to_records(t.columns))
+    ]
     found = list(dict.fromkeys(r.variable for r in records))
     pairs = [pair for t in tables for pair in t.pairs]
     if entity_kind == "china" and totals == "drop":
@@ -107,21 +153,7 @@ def assemble(
             return _full(places[(e, cast(int, t), col)]).describe()
 
         check_bounds(frame, limits, where=where)
-    unit_map: dict[str, str] = {}
-    for table in tables:
-        unit_map.update(table.units)
-    _check_percent_units(unit_map, places, log)
-    for row in log.rows:
-        if row[0] == "convert" and "percent" in str(row[6]) and row[3] not in unit_map:
-            unit_map[str(row[3])] = "%"
-    unit_map.update(units or {})
-    return make(
-        frame=frame,
-        audit=log.frame(),
-        source=source,
-        units=unit_map,
-        entity_kind=entity_kind,
-    )
+    return finish(frame, places)
 
 
 def _hint(name: str, options: list[str]) -> str:

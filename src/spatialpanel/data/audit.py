@@ -32,6 +32,7 @@ import pandas as pd
 
 __all__ = ["AUDIT_COLUMNS", "AuditLog", "AuditStep", "empty_audit"]
 
+#: The audit table's columns, in order.
 AUDIT_COLUMNS: tuple[str, ...] = ("step", "entity", "time", "variable", "old", "new", "detail")
 
 AuditStep = Literal["header", "region", "convert", "missing", "ignore", "drop", "fill", "check"]
@@ -63,7 +64,8 @@ class AuditLog:
         self.rows.append((step, entity, time, variable, old, new, detail))
 
     def frame(self) -> pd.DataFrame:
-        """The rows collected so far as a DataFrame with :data:`AUDIT_COLUMNS` (object dtype)."""
+        """The rows collected so far as a DataFrame with
+        :data:`~spatialpanel.data.audit.AUDIT_COLUMNS` (object dtype)."""
         if not self.rows:
             return empty_audit()
         return pd.DataFrame(self.rows, columns=list(AUDIT_COLUMNS), dtype=object)

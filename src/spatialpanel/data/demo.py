@@ -352,7 +352,8 @@ def load_demo() -> pd.DataFrame:
     -------
     pandas.DataFrame
         310 rows (31 provinces x 2014-2023, sorted by province then year); columns ``province``
-        (int GB/T 2260 code), ``year`` (int) and the 30 variables of :data:`VARIABLES` (float,
+        (int GB/T 2260 code), ``year`` (int) and the 30 variables of
+        :data:`~spatialpanel.data.demo_spec.VARIABLES` (float,
         about 2 % NaN). ``attrs["synthetic"]`` is ``True``; ``attrs["source"]`` names the
         generator version and seed. A fresh copy is returned on every call.
     """

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from spatialpanel._display import FrameDisplay
 from spatialpanel.errors import ConfigError, EstimationError
 from spatialpanel.inference._panel import panel_arrays
 from spatialpanel.inference._protocols import Fitted
@@ -40,7 +41,7 @@ _NULL = "random effects are consistent (no correlation between effects and regre
 
 
 @dataclass(frozen=True)
-class HausmanResult:
+class HausmanResult(FrameDisplay):
     """The Hausman comparison and, when it is not valid, its alternatives.
 
     Attributes
@@ -70,6 +71,14 @@ class HausmanResult:
     def positive_definite(self) -> bool:
         """Whether ``V_FE − V_RE`` is positive definite."""
         return self.classic.valid
+
+    def to_frame(self) -> pd.DataFrame:
+        """The classic, generalised-inverse and Mundlak tests, one row each (those computed),
+        with ``preferred`` marking the one to report."""
+        tests = [t for t in (self.classic, self.generalized, self.mundlak) if t is not None]
+        frame = pd.concat([t.to_frame() for t in tests])
+        frame["preferred"] = [t is self.preferred for t in tests]
+        return frame
 
     @property
     def preferred(self) -> TestResult:

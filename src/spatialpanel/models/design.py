@@ -1,7 +1,7 @@
 """From a labelled panel to the engine's arrays — the one place where names become positions.
 
 Validation happens here, once, through the one panel converter
-(:func:`spatialpanel.autocorr._panel.panel_block`: the (entity, time) MultiIndex, balance,
+(``spatialpanel.autocorr._panel.panel_block``: the (entity, time) MultiIndex, balance,
 missing values, the match between the data's regions and the weights' ids). Arrays are
 time-major: a variable is ``(T, N)``, regions in the order in which they first appear in the
 data, periods sorted.
@@ -70,7 +70,7 @@ def panel_arrays(data: pd.DataFrame, w: SpatialWeights, spec: ModelSpec) -> Pane
     """Validate ``data`` and turn it into time-major arrays (see :class:`PanelArrays`).
 
     The validation and the messages are those of the one panel converter,
-    :func:`spatialpanel.autocorr._panel.panel_block`; regions in the data's order.
+    ``spatialpanel.autocorr._panel.panel_block``; regions in the data's order.
     """
     block = panel_block(data, columns={"y": [spec.y], "x": list(spec.x)}, w=w, order="data")
     entities, periods = block.entities, block.periods

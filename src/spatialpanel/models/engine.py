@@ -126,7 +126,8 @@ def concentrated_max(
     The function is evaluated on a grid; if a grid point beats the Brent optimum, Brent restarts in
     the bracket around it. When the exact derivative ``deriv`` is available, the optimum is then
     polished by a root search on it (function values alone locate a maximum only to about
-    √ε ≈ 1e-8). A maximum within 1e-6 of a bound raises a :class:`NumericalWarning`.
+    √ε ≈ 1e-8). A maximum within 1e-6 of a bound raises a
+    :class:`~spatialpanel.errors.NumericalWarning`.
 
     ``upper``, when given, is a cheap upper bound of ``f``: grid points whose bound cannot beat
     the Brent optimum are not evaluated (they could not change the answer), which saves the

@@ -154,6 +154,7 @@ class SpatialPanelModel:
                 raise ConfigError(
                     f"lags={list(lags)} must list 'time' and/or 'spacetime', each once."
                 )
+        self._formula: str | None = None
         self._dynamic = bool(dynamic)
         self._lags = tuple(v for v in DYNAMIC_LAGS if v in lag_set)
         require_weights(w)
@@ -167,6 +168,83 @@ class SpatialPanelModel:
         check_degrees_of_freedom(self._spec, n=self._arrays.n, t=self._arrays.t, n_lags=n_lags)
         if self._dynamic:
             check_consecutive_periods(list(self._arrays.periods))
+
+    @classmethod
+    def from_formula(
+        cls,
+        formula: str,
+        data: pd.DataFrame,
+        *,
+        w: SpatialWeights,
+        model: ModelKind = "sdm",
+        effects: EffectsKind | None = None,
+        durbin: Sequence[str] | None = None,
+        dynamic: bool = False,
+        lags: Sequence[str] = ("time", "spacetime"),
+        lag_convention: LagConvention = "raw",
+        logdet: LogDetMethod = "auto",
+    ) -> SpatialPanelModel:
+        """The model of a formula: ``"cp ~ uri + log(gov) + C(group) | province + year"``.
+
+        The right-hand side is expanded by formulaic (transformations, categorical controls,
+        interactions; see :mod:`spatialpanel.models.formula`); the regressors keep the names the
+        formula writes, in its order, so that a formula of plain names gives exactly the model of
+        ``SpatialPanelModel(data, y=..., x=[...])``.
+
+        Parameters
+        ----------
+        formula
+            ``"y ~ x1 + x2"``, optionally ``"| entity + year"`` naming the fixed effects by the
+            data's index levels (both: two-way; one: entity or time effects).
+        data
+            DataFrame with an (entity, time) MultiIndex holding the formula's variables.
+        w, model, durbin, dynamic, lags, lag_convention, logdet
+            As for the constructor; ``durbin`` names regressors as the formula writes them.
+        effects
+            As for the constructor; default ``"twoway"``, or what the ``|`` part says (giving
+            both, they must agree).
+
+        Raises
+        ------
+        ConfigError
+            For a malformed formula, an unknown variable (with the closest names), fixed
+            effects other than the index levels, or ``effects=`` contradicting the ``|`` part.
+
+        Examples
+        --------
+        >>> model = SpatialPanelModel.from_formula(
+        ...     "logc ~ logp + logy | state + year", data, w=w, model="sdm"
+        ... )  # doctest: +SKIP
+        """
+        from spatialpanel.models.formula import formula_design
+
+        design = formula_design(formula, data)
+        if design.effects is not None and effects is not None and design.effects != effects:
+            raise ConfigError(
+                f"formula={formula!r} names {design.effects!r} fixed effects after '|' but "
+                f"effects={effects!r} was passed; give the effects in one place."
+            )
+        eff = effects if effects is not None else (design.effects or "twoway")
+        built = cls(
+            design.frame,
+            y=design.y,
+            x=list(design.x),
+            w=w,
+            model=model,
+            effects=eff,  # type: ignore[arg-type]
+            durbin=durbin,
+            dynamic=dynamic,
+            lags=lags,
+            lag_convention=lag_convention,
+            logdet=logdet,
+        )
+        built._formula = formula
+        return built
+
+    @property
+    def formula(self) -> str | None:
+        """The formula the model was built from (:meth:`from_formula`), else None."""
+        return self._formula
 
     @property
     def spec(self) -> ModelSpec:

@@ -28,7 +28,8 @@ Two exact evaluations of the between part (same numbers to rounding):
 The reported residuals (``Σ resid² = SSR``) carry the between part as
 ``(M(I + TφM)⁻¹)^{1/2} ū`` added to every period; above ``DENSE_LIMIT`` this matrix square root
 times a vector is computed by Lanczos iteration with full reorthogonalisation, to a relative
-change below 1e-12 (a :class:`NumericalWarning` states the achieved accuracy otherwise).
+change below 1e-12 (a :class:`~spatialpanel.errors.NumericalWarning` states the achieved accuracy
+otherwise).
 """
 
 from __future__ import annotations

@@ -243,8 +243,42 @@ def validate(data: dict[str, Any], *, where: str = "the study") -> dict[str, Any
                     if items[item]["label"] is None:
                         items[item]["label"] = item
             out[name] = items
+    if "model" in out:
+        _model_terms(data["model"], out["model"], out["data"], where=where)
     _cross_check(out, where=where)
     return out
+
+
+def _model_terms(
+    given: dict[str, Any], model: dict[str, Any], data: dict[str, Any], *, where: str
+) -> None:
+    """``[model] formula`` or ``y``/``core``/``controls``, one or the other; a formula fills
+    them in (terms as written) and its ``|`` part the effects."""
+    if model["formula"] is None:
+        for key in ("y", "core"):
+            if model[key] is None:
+                raise ConfigError(
+                    f'{where}: [model] needs the key {key!r} (or a formula = "y ~ core + '
+                    'controls").'
+                )
+        return
+    both = [k for k in ("y", "core", "controls") if k in given]
+    if both:
+        raise ConfigError(
+            f"{where}: [model] gives formula and {', '.join(both)}; the formula names the "
+            f"variables, so remove {', '.join(both)} (or the formula)."
+        )
+    from spatialpanel.models.formula import study_terms
+
+    terms = study_terms(model["formula"], entity=data["entity"], time=data["time"], where=where)
+    if terms.effects is not None:
+        if "effects" in given and given["effects"] != terms.effects:
+            raise ConfigError(
+                f"{where}: [model] formula names {terms.effects!r} fixed effects after '|' but "
+                f"effects = {given['effects']!r}; give the effects in one place."
+            )
+        model["effects"] = terms.effects
+    model["y"], model["core"], model["controls"] = terms.y, terms.core, list(terms.controls)
 
 
 def _check_table(

@@ -82,9 +82,12 @@ class StudyContext:
         return (MARK_NOTES[self.data_mark],) if self.data_mark in MARK_NOTES else ()
 
     def variable(self, name: str) -> pd.Series:
-        """A raw panel column (over the years it is used in) or a composite index score."""
+        """A raw panel column (over the years it is used in), a composite index score or a
+        ``[model] formula`` term, by name."""
         if name in self.scores:
             return self.scores[name]["score"].rename(name)
+        if name not in self.panel.columns and self.config.section("model").get("formula"):
+            return self.analysis_frame()[name]
         column = self.panel[name]
         if name in self.variable_years:
             first, last = self.variable_years[name]
@@ -93,7 +96,8 @@ class StudyContext:
         return column
 
     def analysis_frame(self) -> pd.DataFrame:
-        """The panel's raw columns plus one column per composite index score.
+        """The panel's raw columns plus one column per composite index score, and one per term
+        of the ``[model] formula`` that is not a plain column (``log(gdp)``, ``uri:gov``).
 
         An index computed on fewer years than the panel's (``[indices.NAME] years``) is NaN in
         the other years.
@@ -101,6 +105,14 @@ class StudyContext:
         frame = self.panel.copy()
         for name, sc in self.scores.items():
             frame[name] = sc["score"].reindex(frame.index)
+        formula = self.config.section("model").get("formula")
+        if formula:
+            from spatialpanel.models.formula import formula_design
+
+            design = formula_design(str(formula).partition("|")[0], frame)
+            for col in design.frame.columns:
+                if col not in frame.columns:
+                    frame[col] = design.frame[col]
         return frame
 
     def model_frame(self, columns: list[str]) -> pd.DataFrame:

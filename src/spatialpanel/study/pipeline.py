@@ -141,7 +141,8 @@ def run_study(
     Parameters
     ----------
     study
-        A validated :class:`StudyConfig`, the path of a STUDY.toml, or ``None`` for the bundled
+        A validated :class:`~spatialpanel.study.config.StudyConfig`, the path of a STUDY.toml, or
+        ``None`` for the bundled
         demonstration study (synthetic data).
     out_dir
         Results folder; defaults to the study's ``[outputs] dir``.

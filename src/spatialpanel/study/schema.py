@@ -61,8 +61,10 @@ SECTIONS: dict[str, Spec] = {
         "fdr": ((bool,), False),
     },
     "model": {
-        "y": ((str,), ...),
-        "core": ((str,), ...),
+        # either formula = "y ~ core + control + ... [| entity + year]" or y, core, controls
+        "formula": ((str,), None),
+        "y": ((str,), None),
+        "core": ((str,), None),
         "controls": ((list,), []),
         "weights": ((str,), ...),
         "kind": ((str,), "sdm"),

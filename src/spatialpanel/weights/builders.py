@@ -197,7 +197,7 @@ def china_contiguity(
         Province codes (int, GB/T 2260) in the wanted order, e.g. the panel's; a subset of the 31
         is allowed (the matrix is then restricted to it). Default: the 31 codes ascending.
     transform, islands
-        See :meth:`SpatialWeights.from_array`.
+        See :meth:`~spatialpanel.weights.core.SpatialWeights.from_array`.
 
     References
     ----------
@@ -251,7 +251,8 @@ def inverse_distance(
     cutoff_km
         Optional distance band (km).
     transform, islands
-        See :meth:`SpatialWeights.from_array`; a cut-off can create islands.
+        See :meth:`~spatialpanel.weights.core.SpatialWeights.from_array`; a cut-off can create
+        islands.
 
     References
     ----------

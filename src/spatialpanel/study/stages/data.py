@@ -30,7 +30,13 @@ def required_variables(config: StudyConfig) -> list[str]:
     for body in indices.values():
         names.extend(body["indicators"])
     model = config.section("model")
-    for col in [model.get("y"), model.get("core"), *model.get("controls", [])]:
+    if model.get("formula"):
+        from spatialpanel.models.formula import formula_variables
+
+        used: list[str | None] = list(formula_variables(str(model["formula"])))
+    else:
+        used = [model.get("y"), model.get("core"), *model.get("controls", [])]
+    for col in used:
         if col and col not in indices:
             names.append(col)
     population = config.section("disparity").get("population")
