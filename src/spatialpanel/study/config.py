@@ -57,6 +57,7 @@ _CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("weights", "hainan"): ("guangdong", "guangdong+guangxi", "none"),
     ("weights", "transform"): ("row", "binary", "spectral", "minmax", "none"),
     ("indicator", "direction"): ("positive", "negative"),
+    ("outputs", "parentheses"): ("se", "z"),
 }
 
 

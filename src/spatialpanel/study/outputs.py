@@ -18,7 +18,6 @@ from __future__ import annotations
 import hashlib
 import json
 import platform
-import zipfile
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -27,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import EstimationError
+from spatialpanel.report.reproducible import normalise_zip
 from spatialpanel.study.artifacts import StageOutput, TableArtifact
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -36,7 +36,6 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["check_finite", "normalise_zip", "sha256_file", "write_results", "write_table_csv"]
 
 _PACKAGES = ("numpy", "scipy", "pandas", "libpysal", "matplotlib", "shapely", "geopandas")
-_FIXED_ZIP_TIME = (2000, 1, 1, 0, 0, 0)
 
 
 def sha256_file(path: Path) -> str:
@@ -53,30 +52,6 @@ def write_table_csv(table: TableArtifact, path: Path) -> dict[str, int]:
     frame = table.frame
     frame.to_csv(path, encoding="utf-8-sig", lineterminator="\n")
     return {"index_cols": frame.index.nlevels, "header_rows": frame.columns.nlevels}
-
-
-def normalise_zip(path: Path) -> None:
-    """Rewrite a zip container (xlsx, docx) with fixed timestamps so its bytes are reproducible.
-
-    Both the zip entries' dates and the document's created/modified properties are fixed.
-    """
-    import re
-
-    with zipfile.ZipFile(path) as zin:
-        items = [(info, zin.read(info.filename)) for info in zin.infolist()]
-    stamp = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
-    items = [
-        (info, stamp.sub(rb"\g<1>2000-01-01T00:00:00Z\g<2>", data))
-        if info.filename == "docProps/core.xml"
-        else (info, data)
-        for info, data in items
-    ]
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
-        for info, data in items:
-            new = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            new.compress_type = zipfile.ZIP_DEFLATED
-            new.external_attr = 0o600 << 16
-            zout.writestr(new, data)
 
 
 def _excel_sheet_name(key: str, used: set[str]) -> str:
@@ -247,6 +222,7 @@ def write_results(
                     "title": table.title,
                     "notes": list(table.notes),
                     "file": f"tables/{table.key}.csv",
+                    "kind": table.kind,
                     **shape,
                 }
             )
@@ -275,6 +251,7 @@ def write_results(
         "synthetic": ctx.synthetic,
         "seed": ctx.seed,
         "lang": ctx.lang,
+        "parentheses": outputs_cfg.get("parentheses", "se"),
     }
     data_info = _jsonable(ctx.results.get("data_source", {}))
     versions = _versions()
