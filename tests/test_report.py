@@ -15,10 +15,10 @@ import pytest
 
 from spatialpanel.errors import ConfigError
 from spatialpanel.report.build import build_report
-from spatialpanel.report.formatting import fmt_number, stars
-from spatialpanel.report.results_io import load_results
 from spatialpanel.report.document import ReportTable
+from spatialpanel.report.formatting import fmt_number, stars
 from spatialpanel.report.latex import latex_table
+from spatialpanel.report.results_io import load_results
 from spatialpanel.report.tables import markdown_table
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.config import load_study

@@ -37,7 +37,7 @@ def _document() -> tuple[Document, ReportTable]:
 
 
 def test_cells_read_back_as_written() -> None:
-    doc, table = _document()
+    doc, _ = _document()
     (read,) = doc.tables
     assert [c.text for c in read.rows[0].cells] == ["", "a", "a", "b"]  # "a" spans two columns
     assert [c.text for c in read.rows[1].cells] == ["variable", "coef", "note", "text"]
@@ -53,7 +53,7 @@ def test_cells_read_back_as_written() -> None:
 
 
 def test_table_structure() -> None:
-    doc, table = _document()
+    doc, _ = _document()
     xml = "".join(line.strip() for line in doc.tables[0]._tbl.xml.splitlines())
     assert xml.count("<w:tblHeader/>") == 2  # both header rows repeat on every page
     assert '<w:gridSpan w:val="2"/>' in xml

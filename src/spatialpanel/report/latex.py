@@ -150,9 +150,9 @@ def _spec(g: Grid, layout: Layout) -> str:
     parts = []
     for j, wrapped in enumerate(layout.wrapped):
         numeric = j >= len(g.stub) and g.numeric[j - len(g.stub)]
-        if wrapped:  # 4 pt more than planned: a word measured a little short still fits
-            width = max(layout.widths[j] - _PAD_PT + 4.0, 10.0)
-            parts.append(rf">{{\raggedright\arraybackslash}}p{{{width:.1f}pt}}")
+        if wrapped:  # in em of the table's font (ctex's 10.5 pt too), 0.6 em to spare
+            width = max((layout.widths[j] - _PAD_PT) / layout.size, 1.0) + 0.6
+            parts.append(rf">{{\raggedright\arraybackslash}}p{{{width:.2f}em}}")
         elif g.regression and j >= len(g.stub):
             parts.append("r@{}l")
         else:
@@ -184,14 +184,23 @@ def _head(g: Grid) -> list[str]:
     return lines
 
 
-def _body(g: Grid) -> list[str]:
+def _breakable(text: str) -> str:
+    """Text for a wrapping column: identifiers may also break after ``_`` and ``/``."""
+    return tex(text).replace(r"\_", r"\_\allowbreak{}").replace("/", r"/\allowbreak{}")
+
+
+def _body(g: Grid, layout: Layout) -> list[str]:
+    n_stub = len(g.stub)
+    wrapped = layout.wrapped
     lines: list[str] = []
     for r, (labels, cells) in enumerate(g.rows):
         if r in g.rules:
             lines.append(r"\midrule")
-        parts = [tex(v) for v in labels]
-        for c in cells:
-            if not g.regression:
+        parts = [_breakable(v) if wrapped[j] else tex(v) for j, v in enumerate(labels)]
+        for j, c in enumerate(cells):
+            if wrapped[n_stub + j]:
+                parts.append(_breakable(c.full))
+            elif not g.regression:
                 parts.append(_cell(c))
             elif c.numeric:
                 parts += [_cell(c), _marks(c.marks)]
@@ -229,7 +238,7 @@ def _float(g: Grid, layout: Layout, caption: str, label: str, notes: tuple[str, 
         r"\toprule",
         *_head(g),
         r"\midrule",
-        *_body(g),
+        *_body(g, layout),
         r"\bottomrule",
         r"\end{tabular}}",
         *_notes(notes),
@@ -256,7 +265,7 @@ def _longtable(
         r"\endhead",
         r"\bottomrule",
         r"\endlastfoot",
-        *_body(g),
+        *_body(g, layout),
         r"\end{longtable}",
         "}",
         *([rf"{{\footnotesize\raggedright {tex(' '.join(notes))}\par}}"] if notes else []),

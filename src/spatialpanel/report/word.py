@@ -219,7 +219,7 @@ def _fonts(rpr: Any, *, east_asian_lang: str | None = None) -> None:
         fonts = OxmlElement("w:rFonts")
         rpr.insert(0, fonts)
     for attr in list(fonts.attrib):
-        if attr.endswith("Theme"):
+        if attr.lower().endswith("theme"):  # asciiTheme, eastAsiaTheme, hAnsiTheme, cstheme
             del fonts.attrib[attr]
     for attr in ("w:ascii", "w:hAnsi", "w:cs"):
         fonts.set(qn(attr), LATIN_FONT)
@@ -233,6 +233,7 @@ def _fonts(rpr: Any, *, east_asian_lang: str | None = None) -> None:
 
 
 def _style_document(document: Any, lang: str) -> None:
+    from docx.oxml import OxmlElement
     from docx.oxml.ns import qn
     from docx.shared import Mm, Pt, RGBColor
 
@@ -242,6 +243,13 @@ def _style_document(document: Any, lang: str) -> None:
         rpr = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
         if rpr is not None:
             _fonts(rpr, east_asian_lang=ea)
+        # no punctuation hanging past the margin or a cell's edge (East Asian typesetting's
+        # default): every line stays inside the page and every cell inside its column
+        ppr = defaults.find(f"{qn('w:pPrDefault')}/{qn('w:pPr')}")
+        if ppr is not None:
+            overflow = OxmlElement("w:overflowPunct")
+            overflow.set(qn("w:val"), "0")
+            ppr.insert(0, overflow)  # before w:spacing, in the schema's order
     sizes = {"Normal": 11, "Title": 20, "Heading 1": 14, "Heading 2": 12, "Caption": 10}
     for name in ("Normal", "Title", "Heading 1", "Heading 2", "Caption", "List Bullet"):
         style = document.styles[name]
