@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Hashable
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from spatialpanel.report.document import (
@@ -157,9 +158,11 @@ def _localised_frame(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Index, column labels and text cells in ``lang`` (numbers untouched)."""
     if lang == "en":
         return frame
-    from spatialpanel.report.i18n import translate_cell
+    from spatialpanel.report.i18n import label, translate_cell
 
     def tr(value: Hashable, header: bool = False) -> Hashable:
+        if isinstance(value, bool | np.bool_):  # a yes/no cell is a word, in the reader's language
+            return label("yes" if value else "no", lang)
         if isinstance(value, str):
             return translate_cell(value, lang, header=header)
         return value

@@ -200,7 +200,7 @@ def _data_grid(table: ReportTable) -> Grid:
     numeric = []
     for j in range(frame.shape[1]):
         values = [v for v in frame.iloc[:, j] if not _blank(v)]
-        numeric.append(2 * sum(_is_number(v) for v in values) >= len(values))
+        numeric.append(bool(values) and 2 * sum(_is_number(v) for v in values) >= len(values))
     names, stub = _stub(frame.index)
     rows = []
     for labels, (_, row) in zip(stub, text.iterrows(), strict=True):

@@ -86,7 +86,7 @@ def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
     (``twoway``, ``elhorst``), so CSV reads it as text; every cell that is a number becomes one.
     """
     columns = {}
-    for j, col in enumerate(frame.columns):
+    for j in range(frame.shape[1]):
         series = frame.iloc[:, j]
         if not pd.api.types.is_numeric_dtype(series):
             series = pd.Series([_number(v) for v in series], index=frame.index, dtype=object)

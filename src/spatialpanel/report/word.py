@@ -104,10 +104,8 @@ def _run(text: str, size: float, *, bold: bool = False, numeric: bool = False) -
         return ""
     b = "<w:b/>" if bold else ""
     half = round(size * 2)
-    if numeric:  # a number alone in its cell never wraps (the widths see to it): a plain minus
-        body = _t(text)
-    else:
-        body = _texts(text)
+    # a number alone in its cell never wraps (the widths see to it): it keeps a plain minus
+    body = _t(text) if numeric else _texts(text)
     return f'<w:r><w:rPr>{b}<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>{body}</w:r>'
 
 
@@ -285,9 +283,10 @@ def _caption(document: Any, doc: ReportDocument, kind: str, number: int, title: 
     restart = f" \\r {number}" if number != previous + 1 else ""
     para = document.add_paragraph(style="Caption")
     para.add_run(f"{word} ")
+    instruction = f" SEQ {kind}{restart} \\* ARABIC "
     runs = (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
-        f'<w:r><w:instrText xml:space="preserve"> SEQ {kind}{restart} \\* ARABIC </w:instrText></w:r>',
+        f'<w:r><w:instrText xml:space="preserve">{instruction}</w:instrText></w:r>',
         '<w:r><w:fldChar w:fldCharType="separate"/></w:r>',
         f"<w:r><w:t>{number}</w:t></w:r>",
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
