@@ -443,3 +443,19 @@ def test_regression_frames_keep_the_reader_labels() -> None:
     assert frame.loc[("text", "Bias correction"), ("SDM", "estimate")] == "Lee–Yu"
     z = dataclasses.replace(_regression(), beneath="z")
     assert z.frame.equals(frame)
+
+
+def test_z_statistics_beneath_when_the_study_asks(tmp_path: Path) -> None:
+    """``[outputs] parentheses = "z"`` reaches the printed tables through ``stages.json``."""
+    cfg = load_study()
+    raw = dict(cfg.raw)
+    raw["outputs"] = {**raw["outputs"], "parentheses": "z"}
+    stage = StageOutput(
+        name="model",
+        title="Model",
+        tables=(TableArtifact("compare", "Models compared", _payload(), kind="regression"),),
+    )
+    write_results(tmp_path, config=dataclasses.replace(cfg, raw=raw), ctx=_ctx(), stages=(stage,))
+    md = (tmp_path / "tables.md").read_text(encoding="utf-8")
+    assert "|  | (8.39) | (6.26) |" in md
+    assert "z statistics in parentheses" in md
