@@ -390,6 +390,8 @@ class _Writer:
         self.document.add_picture(str(picture), width=Inches(width))
         self.document.paragraphs[-1].paragraph_format.keep_with_next = True
         _caption(self.document, self.doc, "Figure", figure.number, figure.title, self.last_figure)
+        # a caption below its figure ends the block: it must not pull the next figure along
+        self.document.paragraphs[-1].paragraph_format.keep_with_next = False
         self.last_figure = figure.number
 
 
