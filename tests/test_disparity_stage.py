@@ -18,7 +18,7 @@ import pytest
 from spatialpanel.data.china import adjacency_pairs, region_of
 from spatialpanel.disparity.convergence import panel_beta_convergence
 from spatialpanel.disparity.dagum import dagum_gini_panel
-from spatialpanel.disparity.markov import spatial_markov
+from spatialpanel.disparity.markov import first_passage_times, markov_chain, spatial_markov
 from spatialpanel.disparity.spatial_beta import spatial_beta_convergence
 from spatialpanel.errors import ConfigError
 from spatialpanel.study.config import StudyConfig, validate
@@ -109,6 +109,27 @@ def test_tables_match_functions(output) -> None:  # type: ignore[no-untyped-def]
     assert set(stored) == {"dagum", "kde", "markov", "spatial_markov", "lisa_markov", "sigma",
                            "beta"}  # fmt: skip
     pd.testing.assert_frame_equal(stored["dagum"].table, dag.table)
+
+
+def test_markov_tables_blank_what_was_not_observed(output) -> None:  # type: ignore[no-untyped-def]
+    """Rows of the spatial Markov table without observations (n = 0) hold no probabilities
+    (the estimator's zeros would claim a class never left); mean first passage times are
+    computed for every pair the chain surely reaches (blank: not surely reached)."""
+    ctx, out = output
+    tables = {t.key: t.frame for t in out.tables}
+    sm = spatial_markov(ctx.variable("cp"), ctx.weights["contiguity"], k=4).table()
+    got = tables["cp_spatial_markov"].set_index(["neighbours", "from"])
+    empty = sm["n"] == 0
+    classes = ["C1", "C2", "C3", "C4"]
+    assert got.loc[empty, classes].isna().all().all()
+    pd.testing.assert_frame_equal(got.loc[~empty, classes], sm.loc[~empty, classes])
+    chain = markov_chain(ctx.variable("cp"), k=4)
+    mfpt = tables["cp_markov_mfpt"].set_index("from")
+    reached = first_passage_times(chain.probabilities.to_numpy())
+    finite = np.isfinite(reached)
+    np.testing.assert_allclose(mfpt.to_numpy()[finite], reached[finite])
+    assert mfpt.to_numpy()[~finite].size == 0 or np.isnan(mfpt.to_numpy()[~finite]).all()
+    assert finite.any()
 
 
 def test_sentences_quote_tables(output) -> None:  # type: ignore[no-untyped-def]

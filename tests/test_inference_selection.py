@@ -10,6 +10,7 @@ cells that exist.
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import numpy as np
@@ -136,11 +137,15 @@ def test_stage_tables_and_results(stage_run: tuple[StudyContext, Any]) -> None:
         assert key in keys
     res = ctx.results["sdm"]
     tables = {t.key: t.frame for t in out.tables}
-    t7 = tables["table7_sdm"]
-    assert t7.loc["uri", ("Main", "coef")] == res.params["uri"]
-    assert t7.loc["gov", ("W·x", "coef")] == res.params["W*gov"]
-    assert t7.loc["rho", ("Main", "coef")] == res.params["rho"]
-    assert t7.loc["rho", ("Main", "p")] == res.pvalues["rho"]
+    t7 = tables["table7_sdm"]  # the regression payload: Main and W·x columns, (part, term) rows
+    assert t7.loc[("coef", "uri"), ("Main", "coef")] == res.params["uri"]
+    assert t7.loc[("coef", "gov"), ("W·x", "coef")] == res.params["W*gov"]
+    assert t7.loc[("coef", "rho"), ("Main", "coef")] == res.params["rho"]
+    assert t7.loc[("coef", "rho"), ("Main", "p")] == res.pvalues["rho"]
+    assert math.isnan(t7.loc[("coef", "rho"), ("W·x", "coef")])
+    assert t7.loc[("stat", "nobs"), ("Main", "coef")] == res.nobs
+    assert t7.loc[("stat", "loglik"), ("Main", "coef")] == res.loglik
+    assert {t.key: t.kind for t in out.tables}["table7_sdm"] == "regression"
     notes = next(t.notes for t in out.tables if t.key == "table7_sdm")
     assert "uri: Urban-rural integration." in notes
     eff = tables["effects"]
@@ -221,7 +226,7 @@ def test_stage_other_specifications(kind: str, effects: str) -> None:
     res = ctx.results["sdm"]
     assert (res.spec.model, res.spec.effects) == (kind, effects)
     sp_name = res.spec.spatial_name
-    assert tables["table7_sdm"].loc[sp_name, ("Main", "coef")] == res.params[sp_name]
+    assert tables["table7_sdm"].loc[("coef", sp_name), ("Main", "coef")] == res.params[sp_name]
     hyp = tables["hypotheses"]
     if kind == "sem":  # no ρ: H2 cannot be judged; SEM effects have no spillover
         assert hyp.loc["H2", "verdict"].startswith("not applicable")

@@ -15,9 +15,11 @@ import pytest
 
 from spatialpanel.errors import ConfigError, ResultsError
 from spatialpanel.report.build import build_report
+from spatialpanel.report.document import ReportTable
 from spatialpanel.report.formatting import fmt_number, stars
+from spatialpanel.report.latex import latex_table
 from spatialpanel.report.results_io import load_results
-from spatialpanel.report.tables import latex_table, markdown_table
+from spatialpanel.report.tables import markdown_table
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.config import load_study
 from spatialpanel.study.context import StudyContext
@@ -104,8 +106,10 @@ def test_docx_holds_every_table(results_dir: Path) -> None:
 
     doc = Document(str(results_dir / "report.docx"))
     assert len(doc.tables) == 2
-    assert doc.tables[0].cell(1, 0).text == "uri"
-    assert doc.tables[0].cell(1, 1).text == "0.5000"
+    assert doc.tables[0].cell(0, 1).text == "direct"  # the group header over four columns
+    assert doc.tables[0].cell(2, 0).text == "uri"
+    assert doc.tables[0].cell(2, 1).text == "0.5000"
+    assert doc.tables[0].cell(2, 4).text == "< 0.001"  # p = 0.0
 
 
 def test_report_can_be_rebuilt_in_chinese(results_dir: Path) -> None:
@@ -140,13 +144,14 @@ def test_markdown_and_latex_snapshots() -> None:
     frame = pd.DataFrame(
         {"I": [0.709, 0.701], "p": [0.0001, 0.5]}, index=pd.Index([2014, 2015], name="year")
     )
-    assert markdown_table(frame) == (
-        "| year | I | p |\n|---|---:|---:|\n| 2014 | 0.7090 | 0.0001 |\n| 2015 | 0.7010 | 0.5000 |"
+    table = ReportTable("moran", 2, "Moran's I_x", ("50% note",), frame, p_columns=("p",))
+    assert markdown_table(table) == (
+        "| year | I | p |\n|---|---:|---:|\n| 2014 | 0.7090 | < 0.001 |\n| 2015 | 0.7010 | 0.500 |"
     )
-    tex = latex_table(frame, title="Moran's I_x", notes=("50% note",))
-    assert r"\caption{Moran's I\_x}" in tex
+    tex = latex_table(table)
+    assert r"\caption{Moran's I\_x}\label{tab:moran}" in tex
     assert r"\toprule" in tex and r"\midrule" in tex and r"\bottomrule" in tex
-    assert r"2014 & 0.7090 & 0.0001 \\" in tex
+    assert r"2014 & 0.7090 & \textless{} 0.001 \\" in tex
     assert r"50\% note" in tex
 
 

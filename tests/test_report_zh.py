@@ -36,6 +36,7 @@ import pandas as pd
 import pytest
 from markupsafe import escape
 
+from spatialpanel.report._adapter import document
 from spatialpanel.report.build import render_html
 from spatialpanel.report.i18n import (
     FIELD_KINDS,
@@ -45,12 +46,21 @@ from spatialpanel.report.i18n import (
     translate_text,
 )
 from spatialpanel.report.i18n_zh import CELLS, PHRASES, TERMS, TEXTS
+from spatialpanel.report.latex import write_latex
 from spatialpanel.report.results_io import SavedResults, SavedTable
-from spatialpanel.report.tables import write_docx, write_latex, write_markdown
+from spatialpanel.report.tables import write_markdown
+from spatialpanel.report.word import write_docx
 from spatialpanel.study.artifacts import StageOutput
 from spatialpanel.study.stages import dynamic as dyn_stage
 from spatialpanel.study.stages import robustness as rob_stage
-from tests.test_report_sentences import _autocorr, _growth, _model_sentences, _sentence, _spatial
+from tests.test_report_sentences import (
+    _autocorr,
+    _fit_rows,
+    _growth,
+    _model_sentences,
+    _sentence,
+    _spatial,
+)
 
 _WORD = r"[A-Za-z][\w'’\-]*"
 _RUN = re.compile(rf"{_WORD}(?:[ ,;:]+{_WORD}){{3,}}")
@@ -185,7 +195,9 @@ def demo_saved(demo_outputs: tuple[StageOutput, ...]) -> SavedResults:
         for s in demo_outputs
     ]
     tables = {
-        t.key: SavedTable(t.key, t.title, t.frame, t.notes) for s in demo_outputs for t in s.tables
+        t.key: SavedTable(t.key, t.title, t.frame, t.notes, t.kind)
+        for s in demo_outputs
+        for t in s.tables
     }
     study = {
         "title": "Urban-rural integration and common prosperity in China's provinces",
@@ -235,8 +247,9 @@ def test_localized_does_not_change_the_callers_results(demo_saved: SavedResults)
 def test_chinese_markdown_and_latex_have_no_english_sentence_left(
     demo_saved: SavedResults, tmp_path: Path
 ) -> None:
-    write_markdown(demo_saved, tmp_path / "tables.md", lang="zh")
-    write_latex(demo_saved, tmp_path / "tables.tex", lang="zh")
+    doc = document(demo_saved, lang="zh")
+    write_markdown(doc, tmp_path / "tables.md")
+    write_latex(doc, tmp_path / "tables.tex")
     md = (tmp_path / "tables.md").read_text(encoding="utf-8")
     assert [r for line in md.splitlines() for r in english_runs(line)] == []
     assert "### 表 24 双向固定效应空间杜宾模型（SDM）估计结果（对应论文表 7）" in md
@@ -259,9 +272,9 @@ def test_chinese_word_report_has_no_english_sentence_left(
         "figures": [],
         "sentences": [{"text": x.text, "sources": list(x.sources)} for x in model.sentences],
     }
-    tables = {t.key: SavedTable(t.key, t.title, t.frame, t.notes) for t in model.tables}
+    tables = {t.key: SavedTable(t.key, t.title, t.frame, t.notes, t.kind) for t in model.tables}
     saved = SavedResults(root=tmp_path, study={"synthetic": True}, stages=[stage], tables=tables)
-    write_docx(saved, tmp_path / "report.docx", lang="zh")
+    write_docx(document(saved, lang="zh"), tmp_path / "report.docx", root=tmp_path)
     doc = Document(str(tmp_path / "report.docx"))
     texts = [p.text for p in doc.paragraphs]
     texts += [c.text for t in doc.tables for row in t.rows for c in row.cells]
@@ -346,12 +359,7 @@ def test_robustness_and_aic_sentences_in_chinese() -> None:
         "但在 distance 下符号改变，在 economic 下显著性改变；其取值介于 -0.120（distance）与 "
         "0.480（contiguity）之间。"
     )
-    index = pd.MultiIndex.from_tuples([("aic", ""), ("loglik", "")], names=["term", "statistic"])
-    table = pd.DataFrame(
-        [["-1803.71", "-1796.30", "-1806.93"], ["909.8569", "906.1504", "917.4648"]],
-        index=index,
-        columns=["SAR", "SEM", "SDM"],
-    )
+    table = _fit_rows([-1803.71, -1796.30, -1806.93], [909.8569, 906.1504, 917.4648])
     aic = rob_stage.aic_sentence(table, key="compare_models")
     assert aic is not None
     assert translate_text(aic.text, "zh") == (

@@ -8,9 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from spatialpanel.errors import ConfigError
+from spatialpanel.report.document import ReportDocument
+from spatialpanel.report.grid import table_notes, title_line
 from spatialpanel.report.i18n import banner_key, label, localized, stage_title, translate_text
 from spatialpanel.report.results_io import SavedResults, load_results, numbering, ordered_stages
-from spatialpanel.report.tables import MAX_ROWS, html_table
+from spatialpanel.report.tables import html_table
 from spatialpanel.results_folder import folder_hashes, staged_additions, verify
 
 __all__ = ["LANGS", "build_report", "conventions", "render_html", "report_files", "write_report"]
@@ -70,16 +72,20 @@ def write_report(root: str | Path, *, lang: str = "en", into: str | Path | None 
     not updated: this is the step that :func:`build_report` and ``spatialpanel run`` stage and
     commit."""
     names = report_files(lang)
+    from spatialpanel.report._adapter import document
+    from spatialpanel.report.latex import write_latex
+    from spatialpanel.report.tables import write_markdown
+    from spatialpanel.report.word import write_docx
+
     saved = load_results(root)
     target = saved.root if into is None else Path(into)
-    html = render_html(saved, lang=lang)
+    doc = document(saved, lang=lang)
+    html = render_html(saved, lang=lang, doc=doc)
     out = target / names["html"]
     out.write_text(html, encoding="utf-8")
-    from spatialpanel.report.tables import write_docx, write_latex, write_markdown
-
-    write_markdown(saved, target / names["md"], lang=lang)
-    write_latex(saved, target / names["tex"], lang=lang)
-    write_docx(saved, target / names["docx"], lang=lang)
+    write_markdown(doc, target / names["md"])
+    write_latex(doc, target / names["tex"])
+    write_docx(doc, target / names["docx"], root=saved.root)
     return out
 
 
@@ -206,7 +212,7 @@ def _figure_src(saved: SavedResults, files: list[str]) -> str | None:
     return "data:image/png;base64," + base64.b64encode(source.read_bytes()).decode("ascii")
 
 
-def render_html(saved: SavedResults, *, lang: str = "en") -> str:
+def render_html(saved: SavedResults, *, lang: str = "en", doc: ReportDocument | None = None) -> str:
     """The self-contained HTML report (figures embedded as data URIs, no network needed).
 
     In Chinese every sentence, title, note, caption and convention is rendered through the
@@ -221,21 +227,26 @@ def render_html(saved: SavedResults, *, lang: str = "en") -> str:
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
     )
+    if doc is None:
+        from spatialpanel.report._adapter import document
+
+        doc = document(saved, lang=lang)
+    report_tables = {t.key: t for t in doc.tables()}
     saved = localized(saved, lang)
     num = numbering(saved)
     stages: list[dict[str, Any]] = []
     for stage in ordered_stages(saved):
         tables = []
         for t in stage["tables"]:
-            table = saved.tables[t["key"]]
+            table = report_tables[t["key"]]
             tables.append(
                 {
                     "key": t["key"],
-                    "title": num.table_title(t["key"], t["title"], lang=lang),
-                    "notes": t["notes"],
-                    "html": html_table(table.frame, lang=lang),
+                    "title": title_line(doc, table),
+                    "notes": list(table_notes(doc, table)),
+                    "html": html_table(table),
                     "rows": len(table.frame),
-                    "long": len(table.frame) > MAX_ROWS,
+                    "long": table.long,
                 }
             )
         figures = []

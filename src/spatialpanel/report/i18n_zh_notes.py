@@ -394,9 +394,10 @@ NOTES: tuple[Tpl, ...] = (
         "{k} 个分位数等级（混合样本）；分界点：{cuts}。",
     ),
     Tpl(
-        "Kemeny–Snell; diagonal: mean recurrence time 1/π_j. Empty if the chain is not "
-        "irreducible.",
-        "Kemeny–Snell 方法；对角线为平均回访时间 1/π_j。若链不可约则留空。",
+        "Kemeny–Snell; diagonal: mean recurrence time. A blank cell: the column's class is not "
+        "surely reached from the row's class (an infinite mean first passage time).",
+        "Kemeny–Snell 方法；对角线为平均回访时间。空白单元格表示从该行等级出发不一定能到达该列等级"
+        "（平均首达时间为无穷大）。",
     ),
     Tpl(
         "Conditioned on the class of the spatial lag ({w:raw}, {t}) in the start year; "

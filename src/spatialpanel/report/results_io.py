@@ -27,12 +27,13 @@ __all__ = [
 
 @dataclass(frozen=True)
 class SavedTable:
-    """A table read back from disk."""
+    """A table read back from disk (``kind``: ``"data"`` or ``"regression"``)."""
 
     key: str
     title: str
     frame: pd.DataFrame
     notes: tuple[str, ...]
+    kind: str = "data"
 
 
 @dataclass(frozen=True)
@@ -93,9 +94,11 @@ def load_results(root: str | Path) -> SavedResults:
                     header=list(range(t["header_rows"])),
                     encoding="utf-8-sig",
                 )
-                tables[t["key"]] = SavedTable(
-                    t["key"], t["title"], _unescaped(frame), tuple(t["notes"])
-                )
+                frame = _unescaped(frame)
+                kind = str(t.get("kind", "data"))
+                if kind == "regression":
+                    frame = _numbers(frame)
+                tables[t["key"]] = SavedTable(t["key"], t["title"], frame, tuple(t["notes"]), kind)
         return SavedResults(
             root=root,
             study=data["study"],
@@ -118,6 +121,32 @@ def _unescaped(frame: pd.DataFrame) -> pd.DataFrame:
     :func:`spatialpanel.spreadsheet_cells.spreadsheet_text`)."""
     out: pd.DataFrame = map_text_cells(frame, unspreadsheet_text)
     return out
+
+
+def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A regression payload read back: numbers as floats where a column also holds text.
+
+    A payload column holds the coefficients and, in its statistic rows, the settings
+    (``twoway``, ``elhorst``), so CSV reads it as text; every cell that is a number becomes one.
+    """
+    columns = {}
+    for j in range(frame.shape[1]):
+        series = frame.iloc[:, j]
+        if not pd.api.types.is_numeric_dtype(series):
+            series = pd.Series([_number(v) for v in series], index=frame.index, dtype=object)
+        columns[j] = series
+    out = pd.concat(columns, axis=1)
+    out.columns = frame.columns
+    return out
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 #: The paper's order of the study's sections; stages not listed follow, in the order of the run.

@@ -8,7 +8,7 @@ the results folder, so the report can be rebuilt from disk without refitting.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -31,13 +31,19 @@ class TableArtifact:
     frame
         The table itself. Numbers stay numbers; formatting happens in the report.
     notes
-        Table notes (conventions, significance codes, "synthetic data").
+        Table notes (conventions, "synthetic data"). A regression table's stars legend is
+        added by the report.
+    kind
+        ``"data"``, or ``"regression"`` for a model table whose frame is the numeric payload
+        of :mod:`spatialpanel.report.regression` (printed journal-style: coefficients with
+        stars, standard errors or z beneath, N, T, fixed effects, R², log-likelihood, AIC).
     """
 
     key: str
     title: str
     frame: pd.DataFrame
     notes: tuple[str, ...] = ()
+    kind: Literal["data", "regression"] = "data"
 
 
 @dataclass(frozen=True)

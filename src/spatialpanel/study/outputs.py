@@ -300,6 +300,7 @@ def _write_described(
                     "title": table.title,
                     "notes": list(table.notes),
                     "file": f"tables/{table.key}.csv",
+                    "kind": table.kind,
                     **shape,
                 }
             )
@@ -329,6 +330,7 @@ def _write_described(
         "data_mark": ctx.data_mark,
         "seed": ctx.seed,
         "lang": ctx.lang,
+        "parentheses": config.section("outputs").get("parentheses", "se"),
     }
     data_info = _jsonable(ctx.results.get("data_source", {}))
     versions = _versions()

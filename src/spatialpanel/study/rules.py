@@ -58,6 +58,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("weights", "hainan"): ("guangdong", "guangdong+guangxi", "none"),
     ("weights", "transform"): ("row", "binary", "spectral", "minmax", "none"),
     ("indicator", "direction"): ("positive", "negative"),
+    ("outputs", "parentheses"): ("se", "z"),
 }
 
 FIGURE_FORMATS = ("png", "svg", "pdf")

@@ -101,6 +101,8 @@ SECTIONS: dict[str, Spec] = {
         "figure_formats": ((list,), ["png", "svg"]),
         "dpi": ((int,), 300),
         "report": ((bool,), True),
+        # beneath each coefficient of the regression tables: standard error or z statistic
+        "parentheses": ((str,), "se"),
     },
 }
 

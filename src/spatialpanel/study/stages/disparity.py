@@ -33,7 +33,7 @@ from spatialpanel.disparity.convergence import (
 from spatialpanel.disparity.dagum import dagum_gini_panel
 from spatialpanel.disparity.kde import kernel_density
 from spatialpanel.disparity.lisa_markov import lisa_markov
-from spatialpanel.disparity.markov import markov_chain, spatial_markov
+from spatialpanel.disparity.markov import first_passage_times, markov_chain, spatial_markov
 from spatialpanel.disparity.plots import plot_dagum, plot_kde_2d, plot_kde_3d, plot_sigma
 from spatialpanel.disparity.spatial_beta import spatial_beta_convergence
 from spatialpanel.errors import ConfigError, SpatialPanelError, did_you_mean
@@ -291,15 +291,22 @@ def _markov(
     out.tables.append(
         TableArtifact(key, f"Markov transition probabilities of {var}", table.reset_index(), notes)
     )
-    mfpt = chain.mean_first_passage.reset_index()
+    passage = first_passage_times(chain.probabilities.to_numpy())
+    passage[~np.isfinite(passage)] = np.nan  # not surely reached: blank (the note says so)
+    mfpt = pd.DataFrame(
+        passage,
+        index=chain.transitions.index,
+        columns=chain.transitions.columns,
+    ).reset_index()
     out.tables.append(
         TableArtifact(
             _key("markov_mfpt", var),
             f"Mean first passage times of {var} (years)",
             mfpt,
             (
-                "Kemeny–Snell; diagonal: mean recurrence time 1/π_j. Empty if the chain is not "
-                "irreducible.",
+                "Kemeny–Snell; diagonal: mean recurrence time. A blank cell: the column's class "
+                "is not surely reached from the row's class (an infinite mean first passage "
+                "time).",
             ),
         )
     )
@@ -337,7 +344,7 @@ def _markov(
         TableArtifact(
             skey,
             f"Spatial Markov transition probabilities of {var}",
-            sm.table().reset_index(),
+            _observed_rows(sm.table()).reset_index(),
             snotes,
         )
     )
@@ -353,7 +360,7 @@ def _markov(
     lm = lisa_markov(series, w)
     out.store(var, "lisa_markov", lm)
     lkey = _key("lisa_markov", var)
-    ltable = lm.chain.table().reset_index()
+    ltable = _observed_rows(lm.chain.table()).reset_index()
     types = lm.type_counts.reset_index(names="type")
     ind = lm.independence
     out.tables.append(
@@ -387,6 +394,21 @@ def _markov(
             (f"{tkey}:0:share",),
         )
     )
+
+
+def _observed_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """A transition table whose rows without observations (n = 0) have blank probabilities.
+
+    The estimator gives such rows zeros; a row of 0.0000 would claim the class is never left
+    and never entered, where nothing was observed.
+    """
+    out = table.copy()
+    empty = out["n"].to_numpy() == 0
+    if empty.any():
+        classes = [c for c in out.columns if c != "n"]
+        out[classes] = out[classes].astype(float)
+        out.loc[empty, classes] = np.nan
+    return out
 
 
 def _upward(p: np.ndarray) -> float:

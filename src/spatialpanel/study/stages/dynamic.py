@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from spatialpanel.errors import ConfigError, NumericalWarning, did_you_mean
+from spatialpanel.report.regression import regression_frame
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages.model import fmt_p, model_weights_name
@@ -37,31 +38,6 @@ _KINDS = ("direct", "indirect", "total")
 
 def _num(value: Any) -> float:
     return float(value)
-
-
-def _side_by_side(fits: dict[str, Any]) -> pd.DataFrame:
-    """Rows: parameters (lags, x, W·x, ρ) and fit rows; columns (model, coef|se|p)."""
-    order: list[str] = []
-    for res in fits.values():
-        for name in res.params.index:
-            if str(name) not in order:
-                order.append(str(name))
-    lags = [n for n in order if n.endswith("(t-1)")]
-    rest = [n for n in order if n not in lags and n != "rho"]
-    order = [*lags, *rest, "rho"]
-    cols: dict[tuple[str, str], list[float]] = {}
-    for label, res in fits.items():
-        for stat, series in (("coef", res.params), ("se", res.std_errors), ("p", res.pvalues)):
-            vals = [float(series[n]) if n in series.index else math.nan for n in order]
-            vals += [
-                float(res.sigma2) if stat == "coef" else math.nan,
-                float(res.loglik) if stat == "coef" else math.nan,
-                float(res.nobs) if stat == "coef" else math.nan,
-            ]
-            cols[(label, stat)] = vals
-    frame = pd.DataFrame(cols, index=pd.Index([*order, "sigma2", "loglik", "nobs"], name="term"))
-    frame.columns = pd.MultiIndex.from_tuples(list(cols), names=["model", "statistic"])
-    return frame
 
 
 def _hypotheses(
@@ -186,7 +162,7 @@ def run(ctx: StudyContext) -> StageOutput:
         TableArtifact(
             "dynamic_sdm",
             f"Dynamic {kind.upper()} with {effects} effects, next to the static model",
-            _side_by_side(fits),
+            regression_frame(fits),
             (
                 res.note,
                 f"Dynamic model: {bc_note}; time effects removed by the orthonormal "
@@ -197,12 +173,14 @@ def run(ctx: StudyContext) -> StageOutput:
                 f"Stability: {stab}.",
                 *warn_notes,
             ),
+            kind="regression",
         ),
         TableArtifact(
             "dynamic_effects_short",
             "Short-run direct, indirect and total effects",
             short,
             ("(I − ρW)⁻¹(β_k I + θ_k W); delta-method standard errors, full covariance.",),
+            kind="regression",
         ),
         TableArtifact(
             "dynamic_effects_long",
@@ -212,6 +190,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 "((1 − τ)I − (ρ + η)W)⁻¹(β_k I + θ_k W); delta-method standard errors through "
                 "the Jacobian of (β, θ, ρ, τ, η) ↦ (β, θ, ρ + η)/(1 − τ).",
             ),
+            kind="regression",
         ),
         TableArtifact(
             "dynamic_effects_simulation",
@@ -267,9 +246,13 @@ def _sentences(
                 f"{sym} = {float(res.params[name]):.3f} (z = {float(res.zvalues[name]):.2f}, "
                 f"{fmt_p(float(res.pvalues[name]))})"
             )
-    srcs = tuple(f"dynamic_sdm:{n}:{label}:coef" for n in res.params.index if n.endswith("(t-1)"))
+    srcs = tuple(
+        f"dynamic_sdm:coef|{n}:{label}|coef" for n in res.params.index if n.endswith("(t-1)")
+    )
     out.append(
-        Sentence("Dynamic SDM: " + ", ".join(parts) + ".", (*srcs, f"dynamic_sdm:rho:{label}:coef"))
+        Sentence(
+            "Dynamic SDM: " + ", ".join(parts) + ".", (*srcs, f"dynamic_sdm:coef|rho:{label}|coef")
+        )
     )
     if res.bias_correction == "lee-yu":
         tname = f"{y}(t-1)"
@@ -280,8 +263,8 @@ def _sentences(
                     f"(uncorrected QML) to {float(res.params[tname]):.3f} and ρ from "
                     f"{float(raw.params['rho']):.3f} to {float(res.params['rho']):.3f}.",
                     (
-                        f"dynamic_sdm:{tname}:Dynamic SDM (uncorrected):coef",
-                        f"dynamic_sdm:{tname}:{label}:coef",
+                        f"dynamic_sdm:coef|{tname}:Dynamic SDM (uncorrected)|coef",
+                        f"dynamic_sdm:coef|{tname}:{label}|coef",
                     ),
                 )
             )

@@ -19,6 +19,7 @@ from scipy import stats
 from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.inference.hypotheses import TestResult
 from spatialpanel.inference.selection import SelectionReport, select_model
+from spatialpanel.report.regression import regression_frame
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 
@@ -78,35 +79,6 @@ def _table4(rep: SelectionReport) -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows, columns=["model", "test", "statistic", "z", "pvalue"])
     return frame.set_index(["model", "test"])
-
-
-def _table7(res: Any) -> pd.DataFrame:
-    names = list(res.spec.x)
-    blocks: dict[tuple[str, str], list[float]] = {}
-    for block, fmt in (("Main", "{}"), ("W·x", "W*{}")):
-        for stat, series in (
-            ("coef", res.params),
-            ("se", res.std_errors),
-            ("z", res.zvalues),
-            ("p", res.pvalues),
-        ):
-            blocks[(block, stat)] = [
-                float(series[fmt.format(n)]) if fmt.format(n) in series.index else math.nan
-                for n in names
-            ]
-    frame = pd.DataFrame(blocks, index=pd.Index(names, name="variable"))
-    sp_name = res.spec.spatial_name
-    if sp_name:
-        frame.loc[sp_name] = [math.nan] * frame.shape[1]
-        for stat, series in (
-            ("coef", res.params),
-            ("se", res.std_errors),
-            ("z", res.zvalues),
-            ("p", res.pvalues),
-        ):
-            frame.loc[sp_name, ("Main", stat)] = float(series[sp_name])
-    frame.columns = pd.MultiIndex.from_tuples(list(blocks), names=["block", "statistic"])
-    return frame
 
 
 def _label_notes(ctx: StudyContext, names: list[str]) -> tuple[str, ...]:
@@ -220,7 +192,11 @@ def _sentences(
         out.append(
             Sentence(
                 f"ρ = {rho:.3f} (z = {zr:.2f}, {fmt_p(p2)}): {_sign_words(rho, p2, alpha)}.",
-                ("table7_sdm:rho:coef", "table7_sdm:rho:z", "table7_sdm:rho:p"),
+                (
+                    "table7_sdm:coef|rho:Main|coef",
+                    "table7_sdm:coef|rho:Main|z",
+                    "table7_sdm:coef|rho:Main|p",
+                ),
             )
         )
     for key, kind in (("H1", "direct"), ("H3", "indirect")):
@@ -298,12 +274,13 @@ def run(ctx: StudyContext) -> StageOutput:
         TableArtifact(
             "table7_sdm",
             f"Table 7. {kind.upper()} with {effects} effects",
-            _table7(res),
+            regression_frame({kind.upper(): res}, equations=True),
             (
                 f"bias correction: {bias}; information-matrix standard errors.",
                 _P_NOTE,
                 *_label_notes(ctx, [y, *x]),
             ),
+            kind="regression",
         ),
         TableArtifact(
             "effects",
@@ -313,6 +290,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 "LeSage & Pace averages of (I − ρW)⁻¹(β_k I + θ_k W); delta-method "
                 "standard errors with the full covariance.",
             ),
+            kind="regression",
         ),
         TableArtifact(
             "effects_simulation",

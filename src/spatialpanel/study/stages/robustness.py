@@ -20,32 +20,36 @@ from typing import Any
 
 import pandas as pd
 
-from spatialpanel.report.comparison import comparison_table, spatial_parameters
+from spatialpanel.report.comparison import spatial_parameters
+from spatialpanel.report.regression import regression_frame
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages.model import model_weights_name
 
 __all__ = ["aic_sentence", "robustness_sentence", "run"]
 
-_STARS = (
-    "*** p < 0.01, ** p < 0.05, * p < 0.1 (two-sided normal p); standard errors in parentheses."
-)
 _SYMBOL = {"rho": "ρ", "lambda": "λ"}
 
 
 def aic_sentence(table: pd.DataFrame, *, key: str) -> Sentence | None:
-    """Which column of a :func:`comparison_table` has the lowest AIC (and the highest logL)."""
+    """Which fit of a regression payload (:func:`regression_frame`) has the lowest AIC."""
+    models = list(dict.fromkeys(str(c[0]) for c in table.columns))
+
+    def value(row: str, model: str) -> float:
+        cell: Any = table.loc[("stat", row), (model, "coef")]
+        return float(cell)
+
     try:
-        aic = {str(c): float(str(table.loc[("aic", ""), c])) for c in table.columns}
-        ll = {str(c): float(str(table.loc[("loglik", ""), c])) for c in table.columns}
-    except (KeyError, ValueError):
+        aic = {c: value("aic", c) for c in models}
+        ll = {c: value("loglik", c) for c in models}
+    except (KeyError, TypeError, ValueError):
         return None
     best = min(aic, key=lambda c: aic[c])
     listing = ", ".join(f"{c} {aic[c]:.2f}" for c in aic)
     return Sentence(
         f"Among {', '.join(aic)} the {best} has the lowest AIC ({listing}) and a log-likelihood "
         f"of {ll[best]:.4f}.",
-        (*(f"{key}:aic|:{c}" for c in aic), f"{key}:loglik|:{best}"),
+        (*(f"{key}:stat|aic:{c}|coef" for c in aic), f"{key}:stat|loglik:{best}|coef"),
     )
 
 
@@ -131,15 +135,16 @@ def run(ctx: StudyContext) -> StageOutput:
     names = [wname, *[n for n in ctx.weights if n != wname]]
     by_w = {n: _fit(ctx, w_name=n, kind=kind, cfg=cfg) for n in names}
 
-    models_table = comparison_table(by_model)
-    robust_table = comparison_table(by_w)
+    models_table = regression_frame(by_model)
+    robust_table = regression_frame(by_w)
     robust_spatial = spatial_parameters(by_w)
     tables = (
         TableArtifact(
             "compare_models",
             f"Spatial models compared ({wname} weights)",
             models_table,
-            (_STARS, setup, "AIC = −2 logL + 2k.", *synthetic),
+            (setup, "AIC = −2 logL + 2k.", *synthetic),
+            kind="regression",
         ),
         TableArtifact(
             "compare_models_spatial",
@@ -151,7 +156,8 @@ def run(ctx: StudyContext) -> StageOutput:
             "robustness_weights",
             f"Robustness: the {kind.upper()} under each weight matrix",
             robust_table,
-            (_STARS, setup, f"First column: the study's matrix ({wname}).", *synthetic),
+            (setup, f"First column: the study's matrix ({wname}).", *synthetic),
+            kind="regression",
         ),
         TableArtifact(
             "robustness_spatial",
