@@ -7,15 +7,15 @@
 Quadrant numbering (esda's default; the Moran scatter plot's quadrants counted anticlockwise from
 the upper right), with the matching GeoDa / rgeoda cluster codes:
 
-========  =====  ==========================  ===========
-quadrant  label  meaning                     GeoDa code
-========  =====  ==========================  ===========
-1         HH     high value, high neighbours 1
-2         LH     low value, high neighbours  3
-3         LL     low value, low neighbours   2
-4         HL     high value, low neighbours  4
-0         --     no neighbours (island)      6 "Isolated"
-========  =====  ==========================  ===========
+========  =====  ============================  ============
+quadrant  label  meaning                       GeoDa code
+========  =====  ============================  ============
+1         HH     high value, high neighbours   1
+2         LH     low value, high neighbours    3
+3         LL     low value, low neighbours     2
+4         HL     high value, low neighbours    4
+0         --     no neighbours (island)        6 "Isolated"
+========  =====  ============================  ============
 
 GeoDa code 0 is "not significant". A value equal to the mean (``z_i = 0``) or a lag of exactly 0
 counts as low, as in esda.

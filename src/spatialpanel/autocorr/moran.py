@@ -352,8 +352,8 @@ def moran_table(
     pandas.DataFrame
         Columns ``weights`` (with a mapping only), ``year`` (the series' time level name), ``I``,
         ``I_stars`` (e.g. ``"0.709***"``), ``EI``, ``sd``, ``z``, ``p``; stars from ``p``
-        (randomisation assumption, sidedness as in ``attrs["p_sidedness"]``): *** p < 0.01,
-        ** p < 0.05, * p < 0.1.
+        (randomisation assumption, sidedness as in ``attrs["p_sidedness"]``): ``***`` p < 0.01,
+        ``**`` p < 0.05, ``*`` p < 0.1.
     """
     options.setdefault("permutations", 0)
     if isinstance(w, Mapping):

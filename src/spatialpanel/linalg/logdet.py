@@ -45,6 +45,8 @@ __all__ = ["LogDet", "LogDetMethod", "eigenvalues", "logdet", "sparse_lu", "symm
 LogDetMethod = Literal["auto", "eigen", "lu", "chebyshev", "mc"]
 _METHODS: tuple[str, ...] = ("auto", "eigen", "lu", "chebyshev", "mc")
 _EIGEN_LIMIT = 1000
+DERIVATIVE_LIMIT = 3000
+"""Largest N for which the ``"lu"`` method gives the exact derivative (selected inversion)."""
 
 
 def _symmetric_scale(mat: sps.csr_array) -> NDArray[np.float64] | None:
@@ -181,6 +183,9 @@ class LogDet:
     _seed: int = 0
     _symlike: bool = False
     _cache: dict[float, float] = field(default_factory=dict, repr=False)
+    _scale: NDArray[np.float64] | None = field(default=None, repr=False)
+    _dcache: dict[float, float | None] = field(default_factory=dict, repr=False)
+    _sym: list[sps.csr_array] = field(default_factory=list, repr=False)
 
     def upper_bound(self, rho: float) -> float:
         """An upper bound of ``ln|I - ρW|`` from the values already computed (``inf`` if none).
@@ -207,10 +212,37 @@ class LogDet:
         return float(bound + 1e-9 * max(1.0, abs(bound))) if np.isfinite(bound) else np.inf
 
     def derivative(self, rho: float) -> float | None:
-        """``d ln|I - ρW| / dρ = -tr(W(I - ρW)⁻¹)`` (exact eigenvalue method only, else None)."""
-        if self.method != "eigen" or self._eig is None:
+        """``d ln|I - ρW| / dρ = -tr(W(I - ρW)⁻¹)``, exact, or None where it is not available.
+
+        ``"eigen"``: ``-Σ ω/(1 - ρω)``. ``"lu"`` with N ≤ ``DERIVATIVE_LIMIT`` and W similar to a
+        symmetric matrix (``S = D^{1/2} W D^{-1/2}``): ``-tr(S B⁻¹)`` with ``B = I - ρS``
+        (``W(I - ρW)⁻¹`` is similar to ``S B⁻¹``), from the entries of ``B⁻¹`` on the pattern
+        of its sparse Cholesky factor (selected inversion, :mod:`spatialpanel.linalg.selinv`;
+        exact to rounding, the cost of a few factorisations). None for the approximations, for
+        other W and above the limit (the selected inverse is held in an N x N work array), and
+        where the selected inversion declines (ρ near the stationarity bound).
+        """
+        if self.method == "eigen" and self._eig is not None:
+            return float(np.sum(-self._eig / (1.0 - rho * self._eig)).real)
+        if self.method != "lu" or self._scale is None or self.n > DERIVATIVE_LIMIT:
             return None
-        return float(np.sum(-self._eig / (1.0 - rho * self._eig)).real)
+        rho = float(rho)
+        if rho == 0.0:
+            return -float(self._w.diagonal().sum())
+        if rho not in self._dcache:
+            from spatialpanel.linalg.selinv import selected_inverse
+
+            if not self._sym:
+                sd = np.sqrt(self._scale)
+                s = sps.csr_array(sps.diags_array(sd) @ self._w @ sps.diags_array(1.0 / sd))
+                self._sym.append(sps.csr_array(0.5 * (s + s.T)))
+            s = self._sym[0]
+            z = selected_inverse(sps.eye_array(self.n, format="csr") - rho * s)
+            try:
+                self._dcache[rho] = None if z is None else -z.inner(s)
+            except ValueError:  # an entry of S outside the factor's pattern (cancellation)
+                self._dcache[rho] = None
+        return self._dcache[rho]
 
     def __call__(self, rho: float) -> float:
         """``ln|I - ρW|`` at ``rho`` (must lie inside ``bounds``)."""
@@ -320,16 +352,16 @@ def logdet(
     n = int(mat.shape[0])
     resolved = ("eigen" if n <= _EIGEN_LIMIT else "lu") if method == "auto" else str(method)
     eig: NDArray[np.complex128] | None = None
-    symlike = False
+    d: NDArray[np.float64] | None = None
     if resolved == "eigen" or n <= _EIGEN_LIMIT:
         eig = eigenvalues(mat)
         lo, hi = _real_extremes(eig)
         if resolved == "lu":
-            symlike = _symmetric_scale(mat) is not None
+            d = _symmetric_scale(mat)
     else:
         d = _symmetric_scale(mat)
-        symlike = d is not None
         lo, hi, radius = _sparse_extremes(mat, d)
+    symlike = d is not None
     if eig is not None:
         radius = float(np.max(np.abs(eig)))
     if radius <= 0:
@@ -357,4 +389,5 @@ def logdet(
         _coef=coef,
         _seed=seed,
         _symlike=symlike,
+        _scale=d if resolved == "lu" else None,
     )

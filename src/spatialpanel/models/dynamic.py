@@ -120,7 +120,7 @@ def stability_check(
     tau: float, eta: float, rho: float, eig: NDArray[np.complex128]
 ) -> StabilityCheck:
     """τ + ρ + η < 1 and the spectral radius of (I - ρW)⁻¹(τI + ηW) (exact, from the
-    eigenvalues ω of W: max |(τ + ηω)/(1 - ρω)|) below one."""
+    eigenvalues ω of W: max ``|(τ + ηω)/(1 - ρω)|``) below one."""
     radius = float(np.max(np.abs((tau + eta * eig) / (1.0 - rho * eig))))
     total = tau + rho + eta
     return StabilityCheck(

@@ -67,7 +67,7 @@ class GOperator:
     weights), else from the dense G. Products with G use a sparse LU factorisation of
     ``I - δW`` (except on the dense path). Above ``DENSE_LIMIT``, ``tr G``, ``tr G²``,
     ``tr G'G`` are Hutchinson estimates with 200 seeded Rademacher probes (seed 0).
-    :attr:`method` says which was used.
+    ``method`` says which was used.
     """
 
     def __init__(self, w: sps.csr_array, delta: float) -> None:

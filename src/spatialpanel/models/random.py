@@ -98,8 +98,9 @@ def fit_random(arrays: PanelArrays, spec: ModelSpec, ld: LogDet | None) -> REEst
 
     The likelihood is profiled in θ inside the search over ρ (the same joint maximum as
     profiling ρ inside θ): θ is found by bounded Brent (xatol 1e-10) on cross products that
-    are affine in θ² (:class:`_Moments`) and polished by a root search on the exact score;
-    ρ by the engine's verified search (:func:`concentrated_max`, with the exact derivative
+    are affine in θ² (``_Moments``) and polished by a root search on the exact score;
+    ρ by the engine's verified search (:func:`~spatialpanel.models.engine.concentrated_max`, with
+    the exact derivative
     and the secant bound of the exact LU log-determinants). Only ``ρ ↦ ln|I − ρW|`` touches
     W, once per ρ: no N x N matrix, memory linear in N·T. β and σ² come from least squares
     on the transformed data at (θ̂, ρ̂).

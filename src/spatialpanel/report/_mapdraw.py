@@ -39,6 +39,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_data": "No data",
         "scs": "South China Sea Islands",
         "synthetic": "Synthetic data (demonstration), not official statistics",
+        "real-reduced": "Real data (NBS statistics), reduced indicator system",
         "cluster": "LISA cluster",
     },
     "zh": {
@@ -50,6 +51,7 @@ TEXT: dict[str, dict[str, str]] = {
         "no_data": "无数据",
         "scs": "南海诸岛",
         "synthetic": "合成数据（演示用），非官方统计",
+        "real-reduced": "真实数据（国家统计局），精简指标体系",
         "cluster": "LISA 聚类",
     },
 }
@@ -297,14 +299,23 @@ def _scale_bar(ax: Axes, geo: MapGeometry, *, small: bool, km: int = 1000) -> No
         )
 
 
-def finish_figure(fig: Figure, *, title: str | None, synthetic: bool, lang: str) -> None:
+def data_foot(lang: str, *, synthetic: bool, mark: str | None) -> str | None:
+    """The note at a figure's foot for the data's mark (``synthetic`` means mark "synthetic")."""
+    key = "synthetic" if synthetic else mark
+    return TEXT[lang].get(key) if key in ("synthetic", "real-reduced") else None
+
+
+def finish_figure(
+    fig: Figure, *, title: str | None, synthetic: bool, lang: str, mark: str | None = None
+) -> None:
     if title:
         fig.suptitle(title, fontsize=11, y=0.985)
-    if synthetic:
+    foot = data_foot(lang, synthetic=synthetic, mark=mark)
+    if foot:
         fig.text(
             0.99,
             0.012,
-            TEXT[lang]["synthetic"],
+            foot,
             ha="right",
             va="bottom",
             fontsize=6.5,

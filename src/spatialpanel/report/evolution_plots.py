@@ -17,6 +17,7 @@ from matplotlib.figure import Figure
 
 from spatialpanel.errors import DataError
 from spatialpanel.indices.growth import group_means
+from spatialpanel.report._mapdraw import data_foot
 from spatialpanel.report.fonts import figure_fonts
 
 __all__ = ["PALETTE", "REGION_COLOURS", "province_trends", "region_trends", "trend_figure"]
@@ -42,10 +43,7 @@ REGION_COLOURS: dict[str, str] = {
     "northeast": "#CC79A7",
 }
 _MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
-_TEXT = {
-    "en": {"synthetic": "Synthetic data (demonstration), not official statistics", "year": "Year"},
-    "zh": {"synthetic": "合成数据（演示用），非官方统计", "year": "年份"},
-}
+_TEXT = {"en": {"year": "Year"}, "zh": {"year": "年份"}}
 
 Lang = Literal["en", "zh"]
 
@@ -56,6 +54,7 @@ def trend_figure(
     title: str | None = None,
     ylabel: str = "Index",
     synthetic: bool = False,
+    mark: str | None = None,
     lang: Lang = "en",
     reference: pd.Series | None = None,
     reference_label: str = "Mean of all regions",
@@ -73,6 +72,9 @@ def trend_figure(
         Label of the y axis (the index name).
     synthetic
         Print a "synthetic data" note at the foot of the figure.
+    mark
+        Or the note of another data mark (``"real-reduced"``: real data, reduced indicator
+        system).
     lang
         ``"en"`` or ``"zh"`` (axis words and the note; needs a CJK font for Chinese names).
     reference
@@ -146,18 +148,19 @@ def trend_figure(
         )
         if title:
             ax.set_title(title, fontsize=11, loc="left")
-        if synthetic:
+        foot = data_foot(lang, synthetic=synthetic, mark=mark)
+        if foot:
             fig.text(
                 0.99,
                 0.012,
-                text["synthetic"],
+                foot,
                 ha="right",
                 va="bottom",
                 fontsize=6.5,
                 color="#666666",
                 style="italic",
             )
-        fig.tight_layout(rect=(0, 0.03 if synthetic else 0, 1, 1))
+        fig.tight_layout(rect=(0, 0.03 if foot else 0, 1, 1))
     return fig
 
 
@@ -169,6 +172,7 @@ def province_trends(
     title: str | None = None,
     ylabel: str = "Index",
     synthetic: bool = False,
+    mark: str | None = None,
     lang: Lang = "en",
 ) -> Figure:
     """Trend lines of ``scores`` for the selected entities (provinces).
@@ -181,7 +185,7 @@ def province_trends(
         The entities to draw, in legend order of their last value.
     names
         Entity -> display name (e.g. English province names); the entity itself otherwise.
-    title, ylabel, synthetic, lang
+    title, ylabel, synthetic, mark, lang
         See :func:`trend_figure`.
     """
     wide = _wide(scores)
@@ -192,7 +196,7 @@ def province_trends(
         raise DataError("entities is empty; choose at least one region to draw.")
     sub = wide.loc[list(entities)]
     sub.index = [names.get(e, str(e)) if names is not None else str(e) for e in entities]
-    return trend_figure(sub, title=title, ylabel=ylabel, synthetic=synthetic, lang=lang)
+    return trend_figure(sub, title=title, ylabel=ylabel, synthetic=synthetic, mark=mark, lang=lang)
 
 
 def region_trends(
@@ -202,6 +206,7 @@ def region_trends(
     title: str | None = None,
     ylabel: str = "Index",
     synthetic: bool = False,
+    mark: str | None = None,
     lang: Lang = "en",
     national: bool = True,
     group_names: Mapping[Hashable, str] | None = None,
@@ -218,7 +223,7 @@ def region_trends(
         Also draw the mean of all entities as a dashed grey line.
     group_names
         Region -> display name (e.g. ``{"east": "East"}``); capitalised names otherwise.
-    title, ylabel, synthetic, lang
+    title, ylabel, synthetic, mark, lang
         See :func:`trend_figure`.
     """
     means = group_means(scores, groups=groups)
@@ -239,6 +244,7 @@ def region_trends(
         title=title,
         ylabel=ylabel,
         synthetic=synthetic,
+        mark=mark,
         lang=lang,
         reference=reference,
         reference_label=label,

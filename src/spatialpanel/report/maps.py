@@ -220,6 +220,7 @@ def choropleth(
     k: int = 5,
     lang: Lang = "en",
     synthetic: bool = False,
+    mark: str | None = None,
     north_arrow: bool = True,
     scale_bar: bool = True,
 ) -> Figure:
@@ -245,6 +246,9 @@ def choropleth(
         ``"en"`` or ``"zh"`` (needs a CJK font, see :mod:`spatialpanel.report.fonts`).
     synthetic
         Print a small "synthetic data" note at the foot of the figure.
+    mark
+        Or print the note of another data mark: ``"real-reduced"`` (real data, reduced
+        indicator system); ``"synthetic"`` is the same as ``synthetic=True``.
     north_arrow, scale_bar
         Draw a north arrow and a 1000 km scale bar (true at the standard parallels).
 
@@ -263,6 +267,7 @@ def choropleth(
         ncols=1,
         lang=lang,
         synthetic=synthetic,
+        mark=mark,
         north_arrow=north_arrow,
         scale_bar=scale_bar,
     )
@@ -274,6 +279,7 @@ def cluster_map(
     title: str | None = None,
     lang: Lang = "en",
     synthetic: bool = False,
+    mark: str | None = None,
     north_arrow: bool = True,
     scale_bar: bool = True,
 ) -> Figure:
@@ -285,7 +291,7 @@ def cluster_map(
         Series indexed by province code with values ``"HH"``, ``"LH"``, ``"LL"``, ``"HL"`` (the
         quadrant of a significant local Moran's I: High–High, Low–High, Low–Low, High–Low, the
         region's value first) or ``"not significant"``; NaN or absent regions are "no data".
-    title, lang, synthetic, north_arrow, scale_bar
+    title, lang, synthetic, mark, north_arrow, scale_bar
         As in :func:`choropleth`.
 
     Returns
@@ -300,6 +306,7 @@ def cluster_map(
         ncols=1,
         lang=lang,
         synthetic=synthetic,
+        mark=mark,
         north_arrow=north_arrow,
         scale_bar=scale_bar,
     )
@@ -342,6 +349,7 @@ def small_multiples(
     ncols: int = 2,
     lang: Lang = "en",
     synthetic: bool = False,
+    mark: str | None = None,
     north_arrow: bool = True,
     scale_bar: bool = False,
 ) -> Figure:
@@ -357,7 +365,7 @@ def small_multiples(
         the pooled values, so colours compare across panels; ``"cluster"``: LISA categories.
     ncols
         Panels per row.
-    title, cmap, legend_label, scheme, k, lang, synthetic
+    title, cmap, legend_label, scheme, k, lang, synthetic, mark
         As in :func:`choropleth`; ``title`` is the figure title.
     north_arrow, scale_bar
         Drawn on the first panel only.
@@ -461,5 +469,5 @@ def small_multiples(
                 ncols=min(len(colouring.handles), 6),
                 bbox_to_anchor=(0.5, 0.12 / height),
             )
-        finish_figure(fig, title=title, synthetic=synthetic, lang=lang)
+        finish_figure(fig, title=title, synthetic=synthetic, lang=lang, mark=mark)
     return fig

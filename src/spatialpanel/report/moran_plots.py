@@ -95,6 +95,9 @@ def _label_offsets(
         )
 
     for i in (int(k) for k in np.argsort(-y, kind="stable")):
+        if not texts[i]:  # unlabelled points keep their markers only
+            chosen[i] = candidates[0]
+            continue
         width = renderer.get_text_width_height_descent(texts[i], prop, ismath=False)[0] / scale
         width += 1.0
         best: tuple[float, tuple[float, float, float, float], tuple[float, float, str]] | None
@@ -108,7 +111,7 @@ def _label_offsets(
             cost += 0.01 * rank  # prefer the nearer positions when otherwise equal
             if best is None or cost < best[0]:
                 best = (cost, box, (dx, dy, ha))
-        if best is None or not texts[i]:
+        if best is None:  # pragma: no cover - there are always candidates
             chosen[i] = candidates[0]
             continue
         placed.append(best[1])
@@ -127,6 +130,7 @@ def moran_scatter(
     ax: Axes | None = None,
     figsize: tuple[float, float] = (6.4, 5.4),
     fontsize: float = 6.5,
+    max_labels: int | None = None,
 ) -> Figure:
     """Draw the Moran scatter plot of one cross-section.
 
@@ -150,6 +154,9 @@ def moran_scatter(
         Draw into these axes instead of a new figure.
     figsize, fontsize
         Size of a new figure (inches) and of the region labels (points).
+    max_labels
+        Label at most this many regions: those farthest from the origin (largest
+        ``z² + (Wz)²``); all when ``None``. Hundreds of labels are unreadable (cities).
 
     Returns
     -------
@@ -187,6 +194,10 @@ def moran_scatter(
         if labels is None
         else {k: str(v) for k, v in dict(labels).items()}
     )
+    if max_labels is not None and len(z) > max_labels:
+        far = np.argsort(-(z**2 + lag**2), kind="stable")[: max(max_labels, 0)]
+        keep = {w.ids[int(k)] for k in far}
+        names = {k: v for k, v in names.items() if k in keep}
     ax.set_xlim(-xspan, xspan)
     ax.set_ylim(-yspan, yspan)
     corners = {"HH": (0.98, 0.98), "LH": (0.02, 0.98), "LL": (0.02, 0.02), "HL": (0.98, 0.02)}

@@ -13,7 +13,7 @@ may hold a message too (a verdict, a formula with numbers); the CSV keeps its En
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -39,10 +39,15 @@ class TableArtifact:
         The table itself. Numbers stay numbers; formatting happens in the report. Identifiers
         (variables, weights, dimensions) stay identifiers; the report shows their labels.
     notes
-        Table notes (conventions, significance codes, "synthetic data").
+        Table notes (conventions, "synthetic data"). A regression table's stars legend is
+        added by the report.
     paper
         The number of the table in the paper the study reproduces (the report says "paper's
         Table 4"), or ``None``.
+    kind
+        ``"data"``, or ``"regression"`` for a model table whose frame is the numeric payload
+        of :mod:`spatialpanel.report.regression` (printed journal-style: coefficients with
+        stars, standard errors or z beneath, N, T, fixed effects, R², log-likelihood, AIC).
     """
 
     key: str
@@ -50,6 +55,7 @@ class TableArtifact:
     frame: pd.DataFrame
     notes: tuple[Text, ...] = ()
     paper: int | None = None
+    kind: Literal["data", "regression"] = "data"
 
 
 @dataclass(frozen=True)

@@ -289,6 +289,15 @@ class FigureJobs:
             self._stage = "done"
         return self.files
 
+    def cancel(self) -> None:
+        """Stop the workers (nothing more is written); for a run that failed or was interrupted."""
+        _stop(self._workers)
+        for _, conn in self._workers:
+            conn.close()
+        self._workers = []
+        self._laid_out.clear()
+        self._stage = "done"
+
     def _expect(self, what: str) -> None:
         for process, conn in self._workers:
             try:

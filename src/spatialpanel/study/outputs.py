@@ -11,11 +11,17 @@ Layout::
       report.html, report.docx, tables.tex, tables.md   (see spatialpanel.report)
 
 Everything is deterministic: the same data, study and seed give byte-identical files.
+
+The folder is written as one unit (:mod:`spatialpanel.results_folder`): into a hidden sibling,
+moved into place only when complete (manifest last), replacing an earlier results folder whole;
+a failed or interrupted run leaves the earlier folder untouched. Text cells that a spreadsheet
+would evaluate (first character ``= + - @``, tab or carriage return) are stored as text in the
+workbook and prefixed with ``'`` in the CSV files (:mod:`spatialpanel.spreadsheet_cells`);
+numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 from importlib import metadata
@@ -26,7 +32,15 @@ import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import EstimationError
-from spatialpanel.report.archive import normalise_zip
+from spatialpanel.results_folder import (
+    MANIFEST,
+    check_target,
+    normalise_zip,
+    sha256_file,
+    staged,
+    write_manifest,
+)
+from spatialpanel.spreadsheet_cells import spreadsheet_frame
 from spatialpanel.study.artifacts import StageOutput, TableArtifact
 from spatialpanel.text import Labels, render, to_json
 from spatialpanel.text.frames import split_cells
@@ -35,28 +49,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.study.context import StudyContext
 
-# normalise_zip lives in spatialpanel.report.archive (the report writes zip containers too)
 __all__ = ["check_finite", "normalise_zip", "sha256_file", "write_results", "write_table_csv"]
 
 _PACKAGES = ("numpy", "scipy", "pandas", "libpysal", "matplotlib", "shapely", "geopandas")
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def write_table_csv(
     table: TableArtifact, path: Path, *, labels: Labels | None = None
 ) -> dict[str, Any]:
     """Write a table as CSV and return how to read it back (index and header depth, and the
-    positions of its message cells, which the CSV holds in English)."""
+    positions of its message cells, which the CSV holds in English).
+
+    Text cells, index labels and headers that a spreadsheet would evaluate get a leading ``'``
+    (:func:`~spatialpanel.spreadsheet_cells.spreadsheet_frame`); numbers are written as numbers.
+    """
     frame, cells = split_cells(table.frame, labels)
-    frame.to_csv(path, encoding="utf-8-sig", lineterminator="\n")
+    spreadsheet_frame(frame).to_csv(path, encoding="utf-8-sig", lineterminator="\n")
     shape: dict[str, Any] = {
         "index_cols": frame.index.nlevels,
         "header_rows": frame.columns.nlevels,
@@ -85,11 +93,25 @@ def _write_workbook(tables: list[TableArtifact], path: Path, labels: Labels) -> 
         for table in tables:
             sheet = _excel_sheet_name(table.key, used)
             split_cells(table.frame, labels)[0].to_excel(writer, sheet_name=sheet)
+        for worksheet in writer.book.worksheets:
+            _cells_as_text(worksheet)
         fixed = dt.datetime(2000, 1, 1)
         writer.book.properties.created = fixed
         writer.book.properties.modified = fixed
         writer.book.properties.creator = "spatialpanel"
     normalise_zip(path)
+
+
+def _cells_as_text(worksheet: Any) -> None:
+    """Store every text cell as text: openpyxl turns a string starting with ``=`` into a
+    formula (we write none), and Excel evaluates ``+ - @`` on editing; such cells get the
+    ``quotePrefix`` style (Excel's leading apostrophe) as well."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                cell.quotePrefix = True
 
 
 def _versions() -> dict[str, str]:
@@ -203,17 +225,47 @@ def write_results(
     stages: tuple[StageOutput, ...],
     report: bool = True,
 ) -> tuple[Path, Path | None]:
-    """Write every table, figure and description of a run; return (manifest, report) paths."""
+    """Write every table, figure and description of a run; return (manifest, report) paths.
+
+    The folder is checked first (:func:`~spatialpanel.results_folder.check_target`: never an
+    input of the study, an existing file or a folder of the user's files), then written whole
+    into a hidden sibling and moved into place, replacing an earlier results folder; on any
+    failure or interruption the earlier folder is left as it was (see
+    :mod:`spatialpanel.results_folder`).
+
+    Raises
+    ------
+    EstimationError
+        A table holding NaN or inf (before anything is written).
+    ResultsError
+        An unusable ``out_dir``.
+    """
     for stage in stages:
         for table in stage.tables:
             check_finite(table)  # before anything is written
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tab_dir = out_dir / "tables"
-    fig_dir = out_dir / "figures"
-    tab_dir.mkdir(exist_ok=True)
-    fig_dir.mkdir(exist_ok=True)
+    out_dir = Path(out_dir)
+    check_target(out_dir, config.input_files())
+    with staged(out_dir) as root:
+        report_name = _write_folder(root, config=config, ctx=ctx, stages=stages, report=report)
+    return out_dir / MANIFEST, (out_dir / report_name if report_name else None)
+
+
+def _write_folder(
+    root: Path,
+    *,
+    config: StudyConfig,
+    ctx: StudyContext,
+    stages: tuple[StageOutput, ...],
+    report: bool,
+) -> str | None:
+    """Write the results into the (empty, staged) folder ``root``; the manifest last. Returns
+    the report's file name."""
+    tab_dir = root / "tables"
+    fig_dir = root / "figures"
+    tab_dir.mkdir()
+    fig_dir.mkdir()
     outputs_cfg = config.section("outputs")
-    formats = [f for f in outputs_cfg["figure_formats"] if f in ("png", "svg", "pdf")] or ["png"]
+    formats = list(outputs_cfg["figure_formats"])
 
     from spatialpanel.study.figures_io import FigureJobs
 
@@ -221,14 +273,39 @@ def write_results(
     # copies (which the report reads) come first, the PNG/SVG/PDF files while the report is built
     all_figures = [fig for stage in stages for fig in stage.figures]
     figure_jobs = FigureJobs(all_figures, fig_dir, formats=formats, dpi=int(outputs_cfg["dpi"]))
-    saved = figure_jobs.files
+    try:
+        header = _write_described(root, config=config, ctx=ctx, stages=stages, figures=figure_jobs)
+        report_name = None
+        figure_jobs.wait_raster()
+        if report:
+            from spatialpanel.report.build import write_report
+
+            report_name = write_report(root, lang=ctx.lang).name
+        figure_jobs.wait_all()
+    except BaseException:
+        figure_jobs.cancel()  # no worker may write into the folder while it is deleted
+        raise
+    write_manifest(root, header)
+    return report_name
+
+
+def _write_described(
+    root: Path,
+    *,
+    config: StudyConfig,
+    ctx: StudyContext,
+    stages: tuple[StageOutput, ...],
+    figures: Any,
+) -> dict[str, Any]:
+    """Tables (CSV, workbook) and ``stages.json``; returns the manifest's header."""
+    saved = figures.files
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
     labels = ctx.labels
     for stage in stages:
         tables = []
         for table in stage.tables:
-            shape = write_table_csv(table, tab_dir / f"{table.key}.csv", labels=labels)
+            shape = write_table_csv(table, root / "tables" / f"{table.key}.csv", labels=labels)
             all_tables.append(table)
             tables.append(
                 {
@@ -237,10 +314,11 @@ def write_results(
                     "notes": [to_json(n) for n in table.notes],
                     **({"paper": table.paper} if table.paper is not None else {}),
                     "file": f"tables/{table.key}.csv",
+                    "kind": table.kind,
                     **shape,
                 }
             )
-        figures = [
+        figures_desc = [
             {
                 "key": f.key,
                 "title": to_json(f.title),
@@ -255,7 +333,7 @@ def write_results(
                 "title": to_json(stage.title),
                 "settings": _jsonable(stage.settings),
                 "tables": tables,
-                "figures": figures,
+                "figures": figures_desc,
                 "sentences": [
                     {
                         "text": render(s.text, "en", labels),
@@ -266,7 +344,7 @@ def write_results(
                 ],
             }
         )
-    _write_workbook(all_tables, out_dir / "tables.xlsx", labels)
+    _write_workbook(all_tables, root / "tables.xlsx", labels)
     study_cfg = config.section("study")
     study_info = {
         "title": study_cfg.get("title", ""),
@@ -275,15 +353,17 @@ def write_results(
             **{k.removeprefix("title_"): v for k, v in study_cfg.items() if k.startswith("title_")},
         },
         "reference": config.section("study").get("reference", ""),
-        "study_file": str(config.path) if config.path else "bundled demo study",
+        "study_file": config.source_label,
         "study_sha256": config.text_hash,
         "synthetic": ctx.synthetic,
+        "data_mark": ctx.data_mark,
         "seed": ctx.seed,
         "lang": ctx.lang,
+        "parentheses": config.section("outputs").get("parentheses", "se"),
     }
     data_info = _jsonable(ctx.results.get("data_source", {}))
     versions = _versions()
-    (out_dir / "stages.json").write_text(
+    (root / "stages.json").write_text(
         json.dumps(
             {
                 "study": study_info,
@@ -299,27 +379,12 @@ def write_results(
         + "\n",
         encoding="utf-8",
     )
-    report_path = None
-    figure_jobs.wait_raster()
-    if report:
-        from spatialpanel.report.build import build_report
-
-        report_path = build_report(out_dir, lang=ctx.lang)
-    figure_jobs.wait_all()
-    manifest_path = out_dir / "manifest.json"
-    files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != "manifest.json")
-    manifest = {
-        "spatialpanel_results": 1,
+    return {
         "study": study_info,
         "data": data_info,
         "settings": {s.name: _jsonable(s.settings) for s in stages},
         "versions": versions,
-        "outputs": {str(p.relative_to(out_dir)): sha256_file(p) for p in files},
     }
-    manifest_path.write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    return manifest_path, report_path
 
 
 def _jsonable(value: Any) -> Any:

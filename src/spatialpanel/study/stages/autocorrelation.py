@@ -32,7 +32,6 @@ from spatialpanel.text import (
     msg,
     numbers,
     pmsg,
-    region_name,
     render,
 )
 
@@ -48,10 +47,15 @@ SIDES = msg(
 )
 
 
+#: Moran scatter plots of more than _LABEL_ALL regions label only the _MAX_LABELS most extreme.
+_LABEL_ALL, _MAX_LABELS = 60, 30
+
+
 def _labels(ctx: StudyContext, lang: str) -> dict[Hashable, str]:
-    """Region names in ``lang`` (bundled names of China's provinces; ids for other regions)."""
+    """Region names in ``lang``: the region set's names (cities, states, the user's boundaries),
+    the bundled names of China's provinces, else the ids."""
     ids = ctx.panel.index.get_level_values(0).unique()
-    return {i: region_name(str(i), lang) for i in ids}
+    return {i: ctx.labels.get("region", str(i), lang) for i in ids}
 
 
 def _series(ctx: StudyContext, name: str) -> pd.Series:
@@ -137,7 +141,9 @@ def run(ctx: StudyContext) -> StageOutput:
     labels = _labels(ctx, lang)
     names_en = _labels(ctx, "en")
     synthetic: tuple[Text, ...] = (
-        (msg("Synthetic data: the numbers illustrate the workflow only."),) if ctx.synthetic else ()
+        (msg("Synthetic data: the numbers illustrate the workflow only."),)
+        if ctx.synthetic
+        else ctx.mark_notes
     )
     seed = int(ctx.seed)
 
@@ -340,6 +346,7 @@ def run(ctx: StudyContext) -> StageOutput:
             )
         )
         shift = _lag_shift(out[out["time"].isin(years)], w, weights=local_w, label=label)
+        crowded = w.n > _LABEL_ALL
         for year in years:
             title = msg(
                 "Moran scatter plot of {label}, {year} ({w} weights)",
@@ -354,6 +361,7 @@ def run(ctx: StudyContext) -> StageOutput:
                     year=year,
                     labels=labels,
                     variable=render(label, lang, ctx.labels),
+                    max_labels=_MAX_LABELS if crowded else None,
                 )
             figures.append(
                 FigureArtifact(
@@ -363,6 +371,17 @@ def run(ctx: StudyContext) -> StageOutput:
                     (
                         msg("Slope of the line = Moran's I (row-standardised weights)."),
                         *((shift,) if shift is not None else ()),
+                        *(
+                            (
+                                msg(
+                                    "Labels: the {k} regions farthest from the origin (of {n}).",
+                                    k=_MAX_LABELS,
+                                    n=int(w.n),
+                                ),
+                            )
+                            if crowded
+                            else ()
+                        ),
                         *synthetic,
                     ),
                 )

@@ -33,7 +33,7 @@ from spatialpanel.disparity.convergence import (
 from spatialpanel.disparity.dagum import dagum_gini_panel
 from spatialpanel.disparity.kde import kernel_density
 from spatialpanel.disparity.lisa_markov import lisa_markov
-from spatialpanel.disparity.markov import markov_chain, spatial_markov
+from spatialpanel.disparity.markov import first_passage_times, markov_chain, spatial_markov
 from spatialpanel.disparity.plots import plot_dagum, plot_kde_2d, plot_kde_3d, plot_sigma
 from spatialpanel.disparity.spatial_beta import spatial_beta_convergence
 from spatialpanel.errors import ConfigError, SpatialPanelError, did_you_mean
@@ -69,6 +69,18 @@ class _Collector:
 
     def store(self, var: str, name: str, obj: Any) -> None:
         self.results.setdefault(var, {})[name] = obj
+
+
+def _groups(ctx: StudyContext, s: dict[str, Any]) -> str | pd.Series:
+    """The division: a name of China's divisions, or a column of the study's region set
+    (for cities ``region_4`` etc. through their province; for the user's boundaries any of its
+    columns)."""
+    regions, division = ctx.regions, str(s["division"])
+    if regions is None or regions.name == "china_provinces":
+        return division
+    if division not in regions.table.columns:
+        return division  # resolve_groups names the problem
+    return regions.groups(division)
 
 
 def _settings(ctx: StudyContext) -> dict[str, Any]:
@@ -137,7 +149,7 @@ def _dagum(
     pop = None
     if s["population"]:
         pop = _variable(ctx, str(s["population"]))
-    res = dagum_gini_panel(series, groups=s["division"], weights=pop)
+    res = dagum_gini_panel(series, groups=_groups(ctx, s), weights=pop)
     out.store(var, "dagum", res)
     table = res.table
     key = _key("dagum", var)
@@ -263,7 +275,7 @@ def _dagum_detail(res: Any) -> pd.DataFrame:
 def _kde(
     ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
 ) -> None:
-    kd = kernel_density(series, bandwidth_rule=s["bandwidth"], groups=s["division"])
+    kd = kernel_density(series, bandwidth_rule=s["bandwidth"], groups=_groups(ctx, s))
     out.store(var, "kde", kd)
     table = kd.bandwidths.join(kd.peaks)
     key = _key("kde", var)
@@ -383,7 +395,13 @@ def _markov(
             notes,
         )
     )
-    mfpt = chain.mean_first_passage.reset_index()
+    passage = first_passage_times(chain.probabilities.to_numpy())
+    passage[~np.isfinite(passage)] = np.nan  # not surely reached: blank (the note says so)
+    mfpt = pd.DataFrame(
+        passage,
+        index=chain.transitions.index,
+        columns=chain.transitions.columns,
+    ).reset_index()
     out.tables.append(
         TableArtifact(
             _key("markov_mfpt", var),
@@ -391,8 +409,9 @@ def _markov(
             mfpt,
             (
                 msg(
-                    "Kemeny–Snell; diagonal: mean recurrence time 1/π_j. Empty if the chain is "
-                    "not irreducible."
+                    "Kemeny–Snell; diagonal: mean recurrence time. A blank cell: the column's "
+                    "class is not surely reached from the row's class (an infinite mean first "
+                    "passage time)."
                 ),
             ),
         )
@@ -451,7 +470,7 @@ def _markov(
         TableArtifact(
             skey,
             msg("Spatial Markov transition probabilities of {var}", var=_var(var)),
-            sm.table().reset_index(),
+            _observed_rows(sm.table()).reset_index(),
             snotes,
         )
     )
@@ -475,7 +494,7 @@ def _markov(
     lm = lisa_markov(series, w)
     out.store(var, "lisa_markov", lm)
     lkey = _key("lisa_markov", var)
-    ltable = lm.chain.table().reset_index()
+    ltable = _observed_rows(lm.chain.table()).reset_index()
     types = lm.type_counts.reset_index(names="type")
     ind = lm.independence
     out.tables.append(
@@ -521,6 +540,21 @@ def _markov(
     )
 
 
+def _observed_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """A transition table whose rows without observations (n = 0) have blank probabilities.
+
+    The estimator gives such rows zeros; a row of 0.0000 would claim the class is never left
+    and never entered, where nothing was observed.
+    """
+    out = table.copy()
+    empty = out["n"].to_numpy() == 0
+    if empty.any():
+        classes = [c for c in out.columns if c != "n"]
+        out[classes] = out[classes].astype(float)
+        out.loc[empty, classes] = np.nan
+    return out
+
+
 def _upward(p: np.ndarray) -> float:
     k = p.shape[0]
     return float(np.mean([p[i, i + 1 :].sum() for i in range(k - 1)]))
@@ -530,7 +564,7 @@ def _convergence(
     ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
 ) -> None:
     sig = sigma_convergence(
-        series, measure=s["sigma_measure"], log=s["sigma_log"], groups=s["division"]
+        series, measure=s["sigma_measure"], log=s["sigma_log"], groups=_groups(ctx, s)
     )
     out.store(var, "sigma", sig)
     key = _key("sigma", var)
@@ -582,11 +616,23 @@ def _convergence(
         "absolute, panel (two-way FE)": panel_beta_convergence(series, effects="twoway"),
     }
     controls = [c for c in s["controls"] if c != var]
+    common_note: tuple[Message, ...] = ()
     if controls:
-        frame = pd.concat([_variable(ctx, c).rename(c) for c in controls], axis=1)
-        rows["conditional, cross-section"] = beta_convergence(series, controls=frame)
+        frame = pd.concat([_variable(ctx, c).rename(c) for c in controls], axis=1, join="inner")
+        sub = series
+        if not series.index.isin(frame.index).all():  # controls on fewer years ([model] years)
+            sub = series[series.index.isin(frame.index)]
+            t = sub.index.get_level_values(1)
+            common_note = (
+                msg(
+                    "Conditional rows on {a}–{b}, the years the controls cover.",
+                    a=int(t.min()),
+                    b=int(t.max()),
+                ),
+            )
+        rows["conditional, cross-section"] = beta_convergence(sub, controls=frame)
         rows["conditional, panel (two-way FE)"] = panel_beta_convergence(
-            series, effects="twoway", controls=frame
+            sub, effects="twoway", controls=frame
         )
     table = pd.DataFrame({name: r.summary() for name, r in rows.items()}).T
     w = ctx.weights.get(s["weights"])
@@ -633,6 +679,7 @@ def _convergence(
             else msg("No controls configured: absolute convergence only.")
         ),
         spatial_note,
+        *common_note,
     )
     out.tables.append(
         TableArtifact(bkey, msg("β convergence of {var}", var=_var(var)), table, bnotes)
@@ -697,7 +744,7 @@ def _coupling_map(
     entities = set(ctx.panel.index.get_level_values(0))
     if not entities <= set(boundaries(include_no_data=False)["code"]):
         return None
-    frame = pd.concat({name: ctx.scores[name]["score"] for name in systems}, axis=1)
+    frame = pd.concat({name: ctx.scores[name]["score"] for name in systems}, axis=1, join="inner")
     d = coupling_coordination(frame, form=s["coupling_form"]).table["D"]
     available = sorted(set(d.index.get_level_values(1)))
     wanted = [int(y) for y in ctx.config.section("autocorrelation").get("years", [])]
@@ -715,11 +762,10 @@ def _coupling_map(
         cmap="YlGnBu",
         lang=s["lang"],
         synthetic=ctx.synthetic,
+        mark=ctx.data_mark,
         ncols=2 if len(panels) > 1 else 1,
     )
-    notes: tuple[Text, ...] = (msg("One colour scale for all years."),) + (
-        (msg("Synthetic data."),) if ctx.synthetic else ()
-    )
+    notes: tuple[Text, ...] = (msg("One colour scale for all years."), *ctx.mark_notes)
     return FigureArtifact("map_coupling_d", title, fig, notes)
 
 
@@ -751,6 +797,16 @@ def _index_tools(ctx: StudyContext, s: dict[str, Any], out: _Collector) -> None:
                         msg(
                             "No obstacle degree for {name}: it needs the indicator weights of an "
                             "[indices] section computed in this study.",
+                            name=_var(name),
+                        )
+                    )
+                )
+                continue
+            if len(computed[name].system) < 2:  # one indicator: its obstacle degree is 100 %
+                out.sentences.append(
+                    Sentence(
+                        msg(
+                            "No obstacle degree for {name}: the index has one indicator.",
                             name=_var(name),
                         )
                     )

@@ -76,12 +76,12 @@ def run(ctx: StudyContext) -> StageOutput:
             settings["skipped"].append("Chinese labels: no CJK font installed; drawn in English")
     entities = list(pd.unique(ctx.panel.index.get_level_values(0)))
     china = set(entities) <= set(provinces().index)
-    names = entity_names(entities)
-    drawn = entity_names(entities, lang=lang)
+    names = entity_names(entities, regions=ctx.regions)
+    drawn = entity_names(entities, lang=lang, regions=ctx.regions)
     tables: list[TableArtifact] = []
     figures: list[FigureArtifact] = []
     sentences: list[Sentence] = []
-    base_notes: tuple[Text, ...] = (msg("Synthetic data."),) if ctx.synthetic else ()
+    base_notes: tuple[Text, ...] = ctx.mark_notes
     for name, frame in ctx.scores.items():
         label = Label("variable", name)
         index = index_name(name, ctx.labels)
@@ -129,6 +129,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 names=drawn,
                 ylabel=ylabel,
                 synthetic=ctx.synthetic,
+                mark=ctx.data_mark,
                 lang=lang,
             )
             figures.append(
@@ -172,6 +173,7 @@ def run(ctx: StudyContext) -> StageOutput:
                         groups=groups,
                         ylabel=ylabel,
                         synthetic=ctx.synthetic,
+                        mark=ctx.data_mark,
                         lang=lang,
                         group_names=_REGION_ZH if lang == "zh" else None,
                     ),
