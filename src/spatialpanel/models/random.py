@@ -172,7 +172,9 @@ def fit_random(arrays: PanelArrays, spec: ModelSpec, ld: LogDet | None) -> REEst
             ub = ld.upper_bound(r)
             return best_theta(r)[1] + t * ub if np.isfinite(ub) else np.inf
 
-        rho, _ = concentrated_max(conc, ld.bounds, what="rho", deriv=dconc, upper=upper)
+        rho, _ = concentrated_max(
+            conc, ld.bounds, what="rho", deriv=dconc, upper=upper, extend=ld.extension()
+        )
     theta = best_theta(rho)[0]
     if theta > 1.0 - 1e-6:
         warnings.warn(
