@@ -34,7 +34,7 @@ of pandas or names.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -352,24 +352,27 @@ class LogDet:
 
 
 def _chebyshev_traces(mat: sps.csr_array, order: int, seed: int) -> NDArray[np.float64]:
-    """``tr T_j(W)`` for j = 0..order (exact for N ≤ 1000, Hutchinson with 100 probes above)."""
+    """``tr T_j(W)`` for j = 0..order (exact for N ≤ 1000, Hutchinson with 100 probes above,
+    8 probes at a time: :mod:`spatialpanel.linalg.probes`)."""
     n = mat.shape[0]
+    traces = np.zeros(order + 1)
+    traces[0] = n
     if n <= _EIGEN_LIMIT:
-        probe = np.eye(n)
+        blocks: Iterator[tuple[int, NDArray[np.float64]]] = iter([(0, np.eye(n))])
         scale = 1.0
     else:
-        rng = np.random.default_rng(seed)
-        probe = rng.choice([-1.0, 1.0], size=(n, 100))
-        scale = 1.0 / probe.shape[1]
-    traces = np.empty(order + 1)
-    t_prev = probe
-    t_cur = mat @ probe
-    traces[0] = n
-    traces[1] = scale * float(np.sum(probe * t_cur))
-    for j in range(2, order + 1):
-        t_next = 2.0 * (mat @ t_cur) - t_prev
-        traces[j] = scale * float(np.sum(probe * t_next))
-        t_prev, t_cur = t_cur, t_next
+        from spatialpanel.linalg.probes import RademacherProbes
+
+        blocks = RademacherProbes(n, 100, seed).blocks()
+        scale = 1.0 / 100
+    for _, probe in blocks:
+        t_prev = probe
+        t_cur = mat @ probe
+        traces[1] += scale * float(np.sum(probe * t_cur))
+        for j in range(2, order + 1):
+            t_next = 2.0 * (mat @ t_cur) - t_prev
+            traces[j] += scale * float(np.sum(probe * t_next))
+            t_prev, t_cur = t_cur, t_next
     return traces
 
 

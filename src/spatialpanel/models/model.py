@@ -12,14 +12,13 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sps
 
 from spatialpanel.errors import (
     ConfigError,
     EstimationError,
     check_option,
 )
-from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet, sparse_lu
+from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet
 from spatialpanel.models.bias import elhorst_correction
 from spatialpanel.models.design import PanelArrays, panel_arrays, to_series
 from spatialpanel.models.dynamic import DYNAMIC_BIAS_CORRECTIONS, DYNAMIC_LAGS, fit_dynamic
@@ -256,9 +255,9 @@ class SpatialPanelModel:
                 resid = (fd.y - delta * fd.wy) - (fd.z - delta * fd.wz) @ coef
         if spec.spatial == "lag":
             assert delta is not None
-            # (I - δW)⁻¹ Z*β by one sparse LU (no dense N x N inverse for T right-hand sides)
-            lu = sparse_lu(sps.eye_array(n) - delta * arr.wmat, symmetric_like=False)
-            pred = np.asarray(lu.solve((fd.z @ coef).reshape(t, n).T)).T.ravel()
+            # (I - δW)⁻¹ Z*β through the information matrix's factorisation at δ (no dense
+            # N x N inverse for T right-hand sides)
+            pred = GOperator.at(arr.wmat, delta).solve((fd.z @ coef).reshape(t, n).T).T.ravel()
         else:
             pred = fd.z @ coef
         return self._results(
@@ -303,7 +302,7 @@ class SpatialPanelModel:
         zb = (arr.z.reshape(-1, arr.z.shape[2]) @ est.coef).reshape(t, n)
         if lag:
             assert est.rho is not None
-            pred = GOperator(arr.wmat, est.rho).solve(zb.T).T.ravel()
+            pred = GOperator.at(arr.wmat, est.rho).solve(zb.T).T.ravel()
         else:
             pred = zb.ravel()
         phi = (1.0 / est.theta**2 - 1.0) / t

@@ -210,7 +210,7 @@ def random_information(est: REEstimate, arrays: PanelArrays, *, lag: bool) -> ND
     out[isg, isg] = n * t / (2.0 * s2**2)
     if lag:
         assert est.rho is not None
-        g = GOperator(arrays.wmat, est.rho)
+        g = GOperator.at(arrays.wmat, est.rho)
         zb = (z @ est.coef).reshape(t, n)
         gzb = g.apply(zb.T).T
         cross = np.einsum("tik,ti->k", z.reshape(t, n, k), gzb)
