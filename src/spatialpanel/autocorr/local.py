@@ -39,6 +39,7 @@ from numpy.typing import NDArray
 from spatialpanel.autocorr._panel import check_alternative, cross_sections, year_rng
 from spatialpanel.autocorr._perm import conditional_counts
 from spatialpanel.errors import ConfigError, DataError
+from spatialpanel.threads import single_blas
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = [
@@ -139,6 +140,7 @@ def _quadrants(
     return q
 
 
+@single_blas
 def local_moran(
     series: pd.Series,
     w: SpatialWeights,

@@ -38,6 +38,7 @@ from spatialpanel.autocorr._panel import (
 )
 from spatialpanel.autocorr._perm import permuted_blocks, permuted_quadratic
 from spatialpanel.errors import ConfigError, DataError
+from spatialpanel.threads import single_blas
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["geary", "moran", "moran_table", "significance_stars"]
@@ -173,6 +174,7 @@ def _geary_one(
     return row
 
 
+@single_blas
 def _run(
     kind: str,
     series: pd.Series,

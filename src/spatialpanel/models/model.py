@@ -46,6 +46,7 @@ from spatialpanel.models.spec import (
     regressors,
     require_weights,
 )
+from spatialpanel.threads import single_blas
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["SpatialPanelModel"]
@@ -160,6 +161,7 @@ class SpatialPanelModel:
         """The weights in the data's region order."""
         return self._arrays.w
 
+    @single_blas
     def fit(
         self,
         *,
