@@ -129,8 +129,14 @@ def test_definition_breaks_reach_the_audit_and_the_indices(nbs_run: Path, stages
 
 
 def test_model_on_the_years_of_the_core_regressor(nbs_run: Path, stages: dict) -> None:  # type: ignore[type-arg]
-    robustness = _table(nbs_run, "robustness_weights").set_index("term")
-    assert float(robustness.loc["nobs", "contiguity"]) == 31 * 7
+    # a regression payload (report.regression): rows (part, term), columns (model, statistic)
+    robustness = pd.read_csv(
+        nbs_run / "tables" / "robustness_weights.csv",
+        encoding="utf-8-sig",
+        header=[0, 1],
+        index_col=[0, 1],
+    )
+    assert float(robustness.loc[("stat", "nobs"), ("contiguity", "coef")]) == 31 * 7
     model = next(s for s in stages["stages"] if s["name"] == "model")
     assert model["settings"]["selected_model"] in ("sdm", "sar", "sem")
     assert model["settings"]["x"] == [

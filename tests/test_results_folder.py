@@ -278,9 +278,9 @@ def test_an_interrupted_report_leaves_the_folder_as_it_was(
     def interrupted(*args: Any, **kwargs: Any) -> None:
         raise KeyboardInterrupt
 
-    import spatialpanel.report.tables as tables_mod
+    import spatialpanel.report.word as word_mod
 
-    monkeypatch.setattr(tables_mod, "write_docx", interrupted)
+    monkeypatch.setattr(word_mod, "write_docx", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build_mod.build_report(results, lang="zh")
     assert folder_hashes(results) == before

@@ -252,6 +252,7 @@ REFERENCES: frozenset[tuple[str, str]] = frozenset(
         ("model", "y"),
         ("model", "core"),
         ("model", "weights"),
+        ("model", "formula"),  # its variables must be data columns or indices
         ("disparity", "weights"),
         ("disparity", "population"),
         ("weights", "variable"),

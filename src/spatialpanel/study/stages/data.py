@@ -63,7 +63,13 @@ def variable_years(config: StudyConfig) -> dict[str, Window]:
             uses[col].append(window)
     model = config.section("model")
     model_window: Window = (model["years"][0], model["years"][1]) if model.get("years") else None
-    for col in [model.get("y"), model.get("core"), *model.get("controls", [])]:
+    if model.get("formula"):
+        from spatialpanel.models.formula import formula_variables
+
+        model_columns: list[str | None] = list(formula_variables(str(model["formula"])))
+    else:
+        model_columns = [model.get("y"), model.get("core"), *model.get("controls", [])]
+    for col in model_columns:
         if col and col not in indices:
             uses[col].append(model_window)
     out: dict[str, Window] = {}
