@@ -3,9 +3,12 @@
 Reads ``ctx.scores`` (written by the indices stage) and the ``[evolution]`` section: ``provinces``
 (names in English or Chinese, or GB/T 2260 codes; empty: the four highest and the four lowest in
 the last year) and ``division`` (the regional division whose means are drawn, NBS four regions by
-default). For each index it emits a figure of the selected provinces, a figure of the regional
-means (with the mean of all provinces dashed), a growth table by province and one by region, and
-sentences generated from the growth tables.
+default, or a column of the ``[geography]`` region set). For each index it emits a figure of the
+selected provinces, a figure of the regional means (with the mean of all provinces dashed), a
+growth table by province and one by region, and sentences generated from the growth tables. The
+figures and regional tables are drawn for China's provinces; other region sets (cities, the
+user's boundaries) get the growth table and its sentence, which name the regions as they are
+(provinces, cities or regions).
 """
 
 from __future__ import annotations
@@ -15,12 +18,14 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from spatialpanel.data.china import provinces, region_of
+from spatialpanel.data.china import provinces
+from spatialpanel.disparity._common import resolve_groups
 from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.indices.growth import growth_summary
 from spatialpanel.report.evolution_plots import province_trends, region_trends
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+from spatialpanel.study.geography import division_groups, region_noun
 from spatialpanel.study.stages.indices import entity_names, index_name
 
 __all__ = ["run", "select_provinces"]
@@ -32,7 +37,6 @@ _REGION_ZH: dict[Hashable, str] = {
     "west": "西部",
     "northeast": "东北",
 }
-_DIVISIONS: tuple[str, ...] = ("region_4", "region_3belt", "region_3belt_1986")
 
 
 def select_provinces(wanted: list[Any], available: list[Hashable]) -> list[Hashable]:
@@ -61,11 +65,7 @@ def run(ctx: StudyContext) -> StageOutput:
     cfg: dict[str, Any] = ctx.config.section("evolution")
     indices: dict[str, Any] = ctx.config.section("indices")
     division = str(cfg.get("division", "region_4"))
-    if division not in _DIVISIONS:
-        raise ConfigError(
-            f"[evolution] division={division!r} is not known; use one of {_DIVISIONS}."
-            + did_you_mean(division, _DIVISIONS)
-        )
+    named = division_groups(ctx.regions, division, key="[evolution] division")
     lang: Literal["en", "zh"] = "zh" if ctx.lang == "zh" else "en"
     settings: dict[str, Any] = {"division": division, "skipped": []}
     if lang == "zh":
@@ -76,6 +76,8 @@ def run(ctx: StudyContext) -> StageOutput:
             settings["skipped"].append("Chinese labels: no CJK font installed; drawn in English")
     entities = list(pd.unique(ctx.panel.index.get_level_values(0)))
     china = set(entities) <= set(provinces().index)
+    key = "[evolution] division"
+    groups = resolve_groups(named, pd.Index(entities), name=key) if china else None
     names = entity_names(entities, lang=lang, regions=ctx.regions)
     tables: list[TableArtifact] = []
     figures: list[FigureArtifact] = []
@@ -94,9 +96,8 @@ def run(ctx: StudyContext) -> StageOutput:
             )
         growth = growth_summary(score)
         growth.index = pd.Index([names[e] for e in growth.index], name="province")
-        if china:
-            regions = region_of(division=division)  # type: ignore[arg-type]
-            growth.insert(0, "region", [regions[e] for e in entities])
+        if groups is not None:
+            growth.insert(0, "region", [groups[e] for e in entities])
         key_growth = f"{name}_growth"[:31]
         tables.append(
             TableArtifact(
@@ -106,7 +107,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 (*notes, "aagr_pct: compound average annual growth rate, %."),
             )
         )
-        if china:
+        if groups is not None:
             selected = (
                 select_provinces(list(cfg.get("provinces", [])), entities)
                 if cfg.get("provinces")
@@ -129,7 +130,6 @@ def run(ctx: StudyContext) -> StageOutput:
                     notes,
                 )
             )
-            groups = region_of(division=division)  # type: ignore[arg-type]
             by_region = growth_summary(score, groups=groups)
             national = growth_summary(
                 score.groupby(level=1)
@@ -174,7 +174,8 @@ def run(ctx: StudyContext) -> StageOutput:
             settings["skipped"].append(
                 f"{name}: trend figures need China's province codes as entities"
             )
-        sentences.extend(_province_sentences(label, growth, key_growth))
+        noun = "provinces" if china else region_noun(ctx.regions)
+        sentences.extend(_province_sentences(label, growth, key_growth, noun=noun))
     return StageOutput(
         name="evolution",
         title="Spatio-temporal evolution",
@@ -191,7 +192,10 @@ def _extremes(score: pd.Series, k: int = 4) -> list[Hashable]:
     return picked
 
 
-def _province_sentences(label: str, growth: pd.DataFrame, key: str) -> list[Sentence]:
+def _province_sentences(
+    label: str, growth: pd.DataFrame, key: str, *, noun: str = "provinces"
+) -> list[Sentence]:
+    """The growth sentence; ``noun`` names the regions (provinces, cities or regions)."""
     g = growth.dropna(subset=["aagr_pct"]).sort_values("aagr_pct", ascending=False)
     if g.empty:
         return []
@@ -203,7 +207,7 @@ def _province_sentences(label: str, growth: pd.DataFrame, key: str) -> list[Sent
     listing = ", ".join(f"{p} ({aagr[p]:.2f}%)" for p in top)
     text = (
         f"From {t0} to {t1} the {index_name(label)} rose in {rising} of {len(growth)} "
-        f"provinces; its average annual growth was highest in {listing} and lowest in {slow} "
+        f"{noun}; its average annual growth was highest in {listing} and lowest in {slow} "
         f"({aagr[slow]:.2f}%)."
     )
     sources = tuple(f"{key}:{p}:aagr_pct" for p in [*top, slow])
