@@ -1,10 +1,13 @@
-"""Make the SYNTHETIC city-level example shipped in ``src/spatialpanel/examples/china_cities``.
+"""Make the SYNTHETIC city-level dataset of the bundled example ``china-cities-synthetic``.
 
-Writes ``city_panel.csv`` (296 prefecture-level cities and municipalities x 2014-2023, the 30
-variables of the provincial demo panel, long format) and ``city_panel.meta.json`` (``"synthetic":
-true``, generator version, seed, the weights of the generator, true parameters, SHA-256 of the
-CSV) with :func:`spatialpanel.data.demo_cities.write_city_example`. The study file ``study.toml``
-beside them is written by hand. The data are not the China City Statistical Yearbook.
+Writes ``src/spatialpanel/data/datasets/china_cities_synthetic.csv`` (296 prefecture-level cities
+and municipalities x 2014-2023, the 30 variables of the provincial demo panel, long format: one
+row per city and year, the city's 6-digit GB/T 2260 code first) and
+``china_cities_synthetic.meta.json`` (``"mark": "synthetic"``, the statistics the numbers are
+not, generator version, seed, the weights of the generator, true parameters, units, SHA-256 of
+the CSV) with :func:`spatialpanel.data.demo_cities.write_city_example`. The example's study file,
+``src/spatialpanel/study/cities_study.toml``, and its entry in ``datasets/examples.toml`` are
+written by hand. The data are not the China City Statistical Yearbook.
 
 Run from the repository root with the project's environment::
 
@@ -21,9 +24,7 @@ from pathlib import Path
 
 from spatialpanel.data.demo_cities import write_city_example
 
-DEFAULT_DIR = (
-    Path(__file__).resolve().parents[1] / "src" / "spatialpanel" / "examples" / "china_cities"
-)
+DEFAULT_DIR = Path(__file__).resolve().parents[1] / "src" / "spatialpanel" / "data" / "datasets"
 
 
 def main(argv: list[str]) -> int:

@@ -28,7 +28,7 @@ from spatialpanel.weights import builders
 
 ROOT = Path(__file__).resolve().parents[1]
 DATASETS = resources.files("spatialpanel.data.datasets")
-EXAMPLE = ROOT / "src" / "spatialpanel" / "examples" / "china_cities"
+CITY_DATASET = "china-cities-synthetic"
 
 
 @pytest.fixture(scope="module")
@@ -237,18 +237,46 @@ def test_labels_of_homonyms_carry_their_province(regions) -> None:
 
 # ----------------------------------------------------------------------------- the example
 def test_example_files_are_what_the_generator_makes(tmp_path: Path) -> None:
-    from spatialpanel.data.demo_cities import write_city_example
-
-    for path in write_city_example(tmp_path):
-        assert path.read_bytes() == (EXAMPLE / path.name).read_bytes(), path.name
-    meta = json.loads((EXAMPLE / "city_panel.meta.json").read_text("utf-8"))
-    assert meta["synthetic"] is True and "SYNTHETIC" in meta["note"]
+    """The bundled dataset is what scripts/make_city_example.py writes, bit for bit."""
+    spec = importlib.util.spec_from_file_location(
+        "make_city_example", ROOT / "scripts/make_city_example.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.DEFAULT_DIR == ROOT / "src" / "spatialpanel" / "data" / "datasets"
+    assert module.main([str(tmp_path)]) == 0
+    names = sorted(p.name for p in tmp_path.iterdir())
+    assert names == ["china_cities_synthetic.csv", "china_cities_synthetic.meta.json"]
+    for name in names:
+        assert (tmp_path / name).read_bytes() == DATASETS.joinpath(name).read_bytes(), name
+    meta = json.loads(DATASETS.joinpath("china_cities_synthetic.meta.json").read_text("utf-8"))
+    assert meta["synthetic"] is True and meta["mark"] == "synthetic"
+    assert "SYNTHETIC" in meta["note"] and "SYNTHETIC" in meta["title"]
+    assert meta["real_counterpart"] == "China City Statistical Yearbook"
+    assert meta["name"] == CITY_DATASET and meta["format"] == "long"
     assert meta["cities"] == 296 and meta["entity"] == "city"
-    from spatialpanel.data.demo import read_demo_csv
+
+
+def test_the_example_panel_is_the_generators_indexed_by_city_code() -> None:
+    import spatialpanel as sp
     from spatialpanel.data.demo_cities import generate_city_panel
 
-    frame = read_demo_csv(EXAMPLE / "city_panel.csv", entity="city")
-    pd.testing.assert_frame_equal(frame, generate_city_panel().data)
+    panel = sp.load_example(CITY_DATASET)
+    assert list(panel.index.names) == ["region", "year"] and panel.index.is_monotonic_increasing
+    assert panel.attrs["mark"] == "synthetic" and panel.attrs["synthetic"] is True
+    assert "SYNTHETIC" in panel.attrs["source"]
+    assert panel.attrs["units"]["gdp_per_capita"] == "yuan per person (current prices)"
+    codes = panel.index.get_level_values("region").unique()
+    assert len(codes) == 296 and {420100, 320500, 341300, 110000} <= set(codes)
+    assert all(100000 <= c <= 999999 and c % 100 == 0 for c in codes)  # 6-digit GB/T 2260
+    assert 460300 not in set(codes)  # Sansha publishes no statistics
+    assert sorted(panel.index.get_level_values("year").unique()) == list(range(2014, 2024))
+    truth = generate_city_panel().data.set_index(["city", "year"])
+    truth.index.names = ["region", "year"]
+    pd.testing.assert_frame_equal(panel, truth.sort_index(), check_exact=True, check_like=False)
+    panel.iloc[0, 0] = -1.0  # a fresh copy on every call
+    assert sp.load_example(CITY_DATASET).iloc[0, 0] != -1.0
 
 
 def test_example_geography(regions) -> None:
@@ -264,14 +292,37 @@ def test_example_geography(regions) -> None:
 
 
 @pytest.mark.slow
-def test_city_example_study_runs_end_to_end(tmp_path: Path) -> None:
-    from spatialpanel.study.pipeline import run_study
+def test_city_example_runs_end_to_end_from_the_command_line(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
 
-    run = run_study(EXAMPLE / "study.toml", out_dir=tmp_path, report=False)
-    names = [s.name for s in run.stages]
-    assert names[:4] == ["data", "indices", "evolution", "weights"]
-    data = run.stages[0]
-    assert data.settings["synthetic"] is True
+    from spatialpanel.cli import app
+
+    result = CliRunner().invoke(
+        app, ["run", "--example", CITY_DATASET, "--out", str(tmp_path), "--no-report"]
+    )
+    assert result.exit_code == 0, result.output
+    banner = " ".join(result.output.split())
+    assert "SYNTHETIC data" in banner and "not China City Statistical Yearbook figures" in banner
+    assert "not China Statistical Yearbook" not in banner
+    stages = json.loads((tmp_path / "stages.json").read_text(encoding="utf-8"))
+    assert stages["study"]["synthetic"] is True and stages["study"]["data_mark"] == "synthetic"
+    assert stages["study"]["study_file"] == f"bundled example {CITY_DATASET}"
+    assert stages["data"]["file"] == f"bundled dataset {CITY_DATASET}"
+    by_name = {s["name"]: s for s in stages["stages"]}
+    assert list(by_name)[:4] == ["data", "indices", "evolution", "weights"]
+    from spatialpanel.text import from_json, render
+
+    def english(note: object) -> str:  # notes are messages in stages.json
+        return render(from_json(note), "en")
+
+    notes = [english(n) for n in by_name["data"]["tables"][0]["notes"]]
+    assert "SYNTHETIC data generated by spatialpanel; not China City Statistical Yearbook." in notes
+    texts = [s["text"] for st in stages["stages"] for s in st["sentences"]]
+    texts += [english(n) for st in stages["stages"] for t in st["tables"] for n in t["notes"]]
+    assert not any("China Statistical Yearbook" in t for t in texts)
+    growth = [s["text"] for s in by_name["evolution"]["sentences"] if " rose in " in s["text"]]
+    assert len(growth) == 2 and all(" of 296 cities;" in t for t in growth), growth
+    assert not any("provinces" in s["text"] for s in by_name["evolution"]["sentences"])
     weights = pd.read_csv(tmp_path / "tables" / "weights.csv", encoding="utf-8-sig")
     contiguity = weights.set_index("weights").loc["contiguity"]
     assert contiguity["n"] == 296 and contiguity["islands"] == "none"

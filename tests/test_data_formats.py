@@ -240,7 +240,7 @@ y = "urbanization_rate"
 core = "gdp_per_capita"
 controls = ["openness"]
 weights = "contiguity"
-draws = 50
+draws = 100
 
 [outputs]
 figure_formats = ["png"]

@@ -17,7 +17,7 @@ import pytest
 from typer.testing import CliRunner
 
 from spatialpanel.cli import app
-from spatialpanel.data.bundled import default_example, examples
+from spatialpanel.data.bundled import dataset_names, default_example, examples, load_example
 from spatialpanel.errors import ConfigError, DataError
 from spatialpanel.report.localise import localise
 from spatialpanel.report.results_io import load_results
@@ -31,6 +31,7 @@ from tests.test_report_i18n import english_words
 
 runner = CliRunner()
 NBS = "china-provinces-nbs"
+CITIES = "china-cities-synthetic"
 REAL = "Real data, reduced indicator system."
 
 
@@ -66,6 +67,25 @@ def test_examples_command_one_line_each_name_first() -> None:
     assert [line.split()[0] for line in lines] == [e.name for e in examples()]
     assert any("nbs" in line.split()[0] for line in lines)
     assert "default" in lines[0] and lines[0].startswith(default_example().name)
+
+
+def test_three_examples_through_one_mechanism() -> None:
+    """The city example is a bundled example like the others: registry, dataset, study file."""
+    result = runner.invoke(app, ["examples"])
+    lines = result.output.strip().splitlines()
+    assert [line.split()[0] for line in lines] == [
+        "china-demo-synthetic",
+        "china-provinces-nbs",
+        CITIES,
+    ]
+    assert "SYNTHETIC" in lines[2] and "296 prefecture-level cities" in lines[2]
+    assert dataset_names() == ("demo", NBS, CITIES)
+    config = load_example_study(CITIES)
+    assert config.bundled_dataset == CITIES and config.example == CITIES
+    assert config.section("geography")["bundled"] == "china_cities"
+    panel = load_example(CITIES)
+    assert panel.attrs["mark"] == "synthetic" and panel.shape == (2960, 30)
+    assert panel.index.get_level_values("region")[0] == 110000
 
 
 def test_no_study_means_the_default_example() -> None:
@@ -145,8 +165,14 @@ def test_definition_breaks_reach_the_audit_and_the_indices(nbs_run: Path, stages
 
 
 def test_model_on_the_years_of_the_core_regressor(nbs_run: Path, stages: dict) -> None:  # type: ignore[type-arg]
-    robustness = _table(nbs_run, "robustness_weights").set_index("term")
-    assert float(robustness.loc["nobs", "contiguity"]) == 31 * 7
+    # a regression payload (report.regression): rows (part, term), columns (model, statistic)
+    robustness = pd.read_csv(
+        nbs_run / "tables" / "robustness_weights.csv",
+        encoding="utf-8-sig",
+        header=[0, 1],
+        index_col=[0, 1],
+    )
+    assert float(robustness.loc[("stat", "nobs"), ("contiguity", "coef")]) == 31 * 7
     model = next(s for s in stages["stages"] if s["name"] == "model")
     assert model["settings"]["selected_model"] in ("sdm", "sar", "sem")
     assert model["settings"]["x"] == [

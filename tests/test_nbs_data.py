@@ -206,7 +206,11 @@ def test_examples_registry() -> None:
     assert sum(e.default for e in sp.examples()) == 1
     assert sp.examples()[0].default
     marks = {e.name: e.mark for e in sp.examples()}
-    assert marks == {"china-demo-synthetic": "synthetic", NAME: "real-reduced"}
+    assert marks == {
+        "china-demo-synthetic": "synthetic",
+        NAME: "real-reduced",
+        "china-cities-synthetic": "synthetic",
+    }
     for e in sp.examples():
         assert resources.files("spatialpanel.study").joinpath(e.study).is_file()
 

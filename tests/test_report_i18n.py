@@ -82,6 +82,10 @@ COMPUTED_TERMS: dict[str, tuple[str, ...]] = {
     "term": ("const",),
     # what inverse-distance and kNN weights measure between (spatialpanel.data.regions)
     "points": ("capitals", "area centroids"),
+    # the statistics synthetic data are not (spatialpanel.data.bundled.real_counterpart) and the
+    # regions of a growth sentence (spatialpanel.study.geography.region_noun)
+    "statistics": ("China Statistical Yearbook", "China City Statistical Yearbook"),
+    "regions": ("provinces", "cities", "regions"),
 }  # fmt: skip
 
 

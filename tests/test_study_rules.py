@@ -17,7 +17,7 @@ import pytest
 from spatialpanel.errors import ConfigError
 from spatialpanel.study.config import demo_study_text, load_study, validate
 from spatialpanel.study.pipeline import check_run_options, validate_study
-from spatialpanel.study.rules import CHOICES, REFERENCES, RULES, is_free
+from spatialpanel.study.rules import CHOICES, DIVISIONS, REFERENCES, RULES, is_free
 from spatialpanel.study.schema import INDICATOR_KEYS, NAMED_SECTIONS, SECTIONS
 
 DEMO: dict[str, Any] = tomllib.loads(demo_study_text())
@@ -95,6 +95,26 @@ def test_an_unknown_choice_is_refused_listing_the_choices(section: str, key: str
     message = str(err.value)
     assert f"{key} = 'no-such-choice'" in message
     assert all(choice in message for choice in CHOICES[(section, key)])
+
+
+@pytest.mark.parametrize("section", ["disparity", "evolution"])
+def test_a_division_is_one_of_chinas_or_with_a_geography_any_column(section: str) -> None:
+    """Without [geography] a division is one of China's three (a choice, refused listing them);
+    with one, any column of its region set passes here and is looked up when `validate` reads
+    the data (tests/test_geography.py, both ways)."""
+    for division in DIVISIONS:
+        validate(_with(section, "division", division))
+    with pytest.raises(ConfigError) as err:
+        validate(_with(section, "division", "region4"))
+    message = str(err.value)
+    assert f"[{section}] division = 'region4' is not one of" in message
+    assert all(d in message for d in DIVISIONS) and "Did you mean 'region_4'" in message
+    assert "[geography]" in message
+    study = _with(section, "division", "SUB_REGION")
+    study["data"]["entity_kind"] = "generic"
+    study["geography"] = {"file": "us48.shp", "id": "STATE_NAME"}
+    assert validate(study)[section]["division"] == "SUB_REGION"
+    assert (section, "division") in REFERENCES
 
 
 RULE_KEYS = sorted(RULES)

@@ -12,6 +12,14 @@ returns an example's panel. The datasets are:
     figure where one is published) with one metadata record per variable (unit, labels in
     English and Chinese, definition, official source, the compilation it was taken from, its
     licence, how it is derived).
+``china-cities-synthetic``
+    the SYNTHETIC city panel: the demo generator run on the real geography of China's 296
+    prefecture-level cities and municipalities, 2014-2023 (:mod:`spatialpanel.data.demo_cities`,
+    ``docs/demo-data.md``).
+
+A dataset is stored in one of two layouts, which its metadata names: ``"format": "long"`` (one
+row per region and year, a column per variable; ``"entity"`` names the region column) or the
+tidy table (``region, year, variable, value``; the default).
 
 Every dataset's metadata says what kind of data it is (``"mark"``): ``"synthetic"`` or
 ``"real-reduced"`` (real statistics that cover the seed paper's indicator system only in part).
@@ -47,7 +55,9 @@ __all__ = [
     "get_example",
     "load_dataset",
     "load_example",
+    "read_long_csv",
     "read_tidy_csv",
+    "real_counterpart",
 ]
 
 DataMark = Literal["synthetic", "real-reduced"]
@@ -141,7 +151,8 @@ def load_example(name: str, *, national: bool = False) -> pd.DataFrame:
     ----------
     name
         An example name (see :func:`examples` or ``spatialpanel examples``), e.g.
-        ``"china-provinces-nbs"`` (published NBS statistics) or ``"china-demo-synthetic"``.
+        ``"china-provinces-nbs"`` (published NBS statistics), ``"china-demo-synthetic"`` or
+        ``"china-cities-synthetic"`` (synthetic values for 296 prefecture-level cities).
     national
         Also return the national totals (region 100000) where the dataset has them (the NBS
         dataset: urban and rural disposable income, agricultural machinery, R&D intensity).
@@ -149,10 +160,11 @@ def load_example(name: str, *, national: bool = False) -> pd.DataFrame:
     Returns
     -------
     pandas.DataFrame
-        One float column per variable, indexed by ``region`` (int GB/T 2260 code, e.g. 310000
-        for Shanghai) and ``year`` (int), sorted; missing cells are NaN. ``attrs`` holds
-        ``"mark"`` (``"synthetic"`` or ``"real-reduced"``), ``"synthetic"`` (bool),
-        ``"source"`` and, for the NBS data, ``"units"``. A fresh copy on every call.
+        One float column per variable, indexed by ``region`` (int GB/T 2260 code: 310000 for
+        the province Shanghai, 420100 for the city Wuhan) and ``year`` (int), sorted; missing
+        cells are NaN. ``attrs`` holds ``"mark"`` (``"synthetic"`` or ``"real-reduced"``),
+        ``"synthetic"`` (bool), ``"source"`` and, for the NBS data and the city panel,
+        ``"units"``. A fresh copy on every call.
     """
     return load_dataset(get_example(name).dataset, national=national)
 
@@ -194,10 +206,28 @@ def dataset_mark(name: str) -> DataMark | None:
     return mark
 
 
+#: What synthetic figures are not, when a dataset's metadata does not say (``real_counterpart``):
+#: the demonstration panel's provinces.
+_COUNTERPART = "China Statistical Yearbook"
+
+
+def real_counterpart(meta: dict[str, Any]) -> str:
+    """The published statistics a synthetic dataset stands in for (and whose figures its numbers
+    are not), for the marks on the outputs: ``meta["real_counterpart"]`` (the city panel: ``"China
+    City Statistical Yearbook"``), else the provinces' ``"China Statistical Yearbook"``."""
+    return str(meta.get("real_counterpart") or _COUNTERPART)
+
+
 @cache
 def _tidy(name: str) -> pd.DataFrame:
     with resources.files(_PACKAGE).joinpath(f"{_stem(name)}.csv").open("rb") as fh:
         return read_tidy_csv(fh)
+
+
+@cache
+def _long(name: str) -> pd.DataFrame:
+    with resources.files(_PACKAGE).joinpath(f"{_stem(name)}.csv").open("rb") as fh:
+        return read_long_csv(fh, entity=str(_meta(name)["entity"]))
 
 
 def load_dataset(name: str, *, national: bool = False) -> pd.DataFrame:
@@ -210,10 +240,20 @@ def load_dataset(name: str, *, national: bool = False) -> pd.DataFrame:
         frame = demo.rename(columns={"province": "region"}).set_index(["region", "year"])
         frame.attrs = {**demo.attrs, "mark": mark}
         return frame
+    meta = _meta(name)
+    if meta.get("format") == "long":
+        long = _long(name).rename(columns={str(meta["entity"]): "region"})
+        panel = long.set_index(["region", "year"]).sort_index()
+        panel.attrs = {
+            "mark": mark,
+            "synthetic": mark == "synthetic",
+            "source": str(meta["title"]),
+            "units": {str(k): str(v) for k, v in meta.get("units", {}).items()},
+        }
+        return panel
     tidy = _tidy(name)
     if not national:
         tidy = tidy[tidy["region"] != NATIONAL]
-    meta = _meta(name)
     order = list(meta["variables"])
     wide = tidy.pivot(index=["region", "year"], columns="variable", values="value")
     wide = wide.reindex(columns=order).sort_index().astype(np.float64)
@@ -270,6 +310,30 @@ def read_tidy_csv(source: Any) -> pd.DataFrame:
             "value": np.array([float(v) for v in raw["value"]], dtype=np.float64),
         }
     )
+
+
+def read_long_csv(source: Any, *, entity: str) -> pd.DataFrame:
+    """Parse a long-format dataset CSV exactly: the ``entity`` and ``year`` columns as integers,
+    every other column through Python's ``float()`` (an empty field is NaN), in file order."""
+    raw = pd.read_csv(source, dtype=str, keep_default_na=False)
+    missing = [c for c in (entity, "year") if c not in raw.columns]
+    if missing:
+        raise DataError(
+            f"a long dataset has the columns {entity!r} and 'year' first; {missing} lack "
+            f"(got {list(raw.columns)[:5]})."
+        )
+    out = pd.DataFrame(
+        {
+            entity: raw[entity].astype("int64").to_numpy(),
+            "year": raw["year"].astype("int64").to_numpy(),
+        }
+    )
+    for column in raw.columns:
+        if column not in (entity, "year"):
+            out[column] = np.array(
+                [float(v) if v else np.nan for v in raw[column]], dtype=np.float64
+            )
+    return out
 
 
 def sha256_text(text: str) -> str:

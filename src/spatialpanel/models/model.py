@@ -12,14 +12,13 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sps
 
 from spatialpanel.errors import (
     ConfigError,
     EstimationError,
     check_option,
 )
-from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet, sparse_lu
+from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet
 from spatialpanel.linalg.within import spatial_lag
 from spatialpanel.models.bias import elhorst_correction
 from spatialpanel.models.design import (
@@ -54,6 +53,7 @@ from spatialpanel.models.spec import (
     regressors,
     require_weights,
 )
+from spatialpanel.threads import single_blas
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["SpatialPanelModel"]
@@ -256,6 +256,7 @@ class SpatialPanelModel:
         """The weights in the data's region order."""
         return self._arrays.w
 
+    @single_blas
     def fit(
         self,
         *,
@@ -352,9 +353,9 @@ class SpatialPanelModel:
                 resid = (fd.y - delta * fd.wy) - (fd.z - delta * fd.wz) @ coef
         if spec.spatial == "lag":
             assert delta is not None
-            # (I - δW)⁻¹ Z*β by one sparse LU (no dense N x N inverse for T right-hand sides)
-            lu = sparse_lu(sps.eye_array(n) - delta * arr.wmat, symmetric_like=False)
-            pred = np.asarray(lu.solve((fd.z @ coef).reshape(t, n).T)).T.ravel()
+            # (I - δW)⁻¹ Z*β through the information matrix's factorisation at δ (no dense
+            # N x N inverse for T right-hand sides)
+            pred = GOperator.at(arr.wmat, delta).solve((fd.z @ coef).reshape(t, n).T).T.ravel()
         else:
             pred = fd.z @ coef
         return self._results(
@@ -393,7 +394,7 @@ class SpatialPanelModel:
                 ytrans=arr.y.ravel(),
                 pred=arr.z.reshape(-1, arr.z.shape[2]) @ ere.coef,
                 logdet_method=ld.method,
-                bounds=ld.bounds,
+                bounds=ld.interval,
                 extra=("phi",),
                 phi=ere.phi,
                 theta=None,
@@ -405,7 +406,7 @@ class SpatialPanelModel:
         zb = (arr.z.reshape(-1, arr.z.shape[2]) @ est.coef).reshape(t, n)
         if lag:
             assert est.rho is not None
-            pred = GOperator(arr.wmat, est.rho).solve(zb.T).T.ravel()
+            pred = GOperator.at(arr.wmat, est.rho).solve(zb.T).T.ravel()
         else:
             pred = zb.ravel()
         phi = (1.0 / est.theta**2 - 1.0) / t
@@ -420,7 +421,7 @@ class SpatialPanelModel:
             ytrans=arr.y.ravel(),
             pred=pred,
             logdet_method=ld.method if ld is not None else "none",
-            bounds=ld.bounds if ld is not None else None,
+            bounds=ld.interval if ld is not None else None,
             extra=("theta",),
             phi=phi,
             theta=est.theta,

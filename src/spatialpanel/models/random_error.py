@@ -409,7 +409,9 @@ def fit_random_error(
         nt = lik.n * t
         return float(-0.5 * nt * (np.log(2 * np.pi * ssr_w / nt) + 1.0) + t * ldv)
 
-    lam, _ = concentrated_max(lambda r: best_s(r)[1], ld.bounds, what="lambda", upper=upper)
+    lam, _ = concentrated_max(
+        lambda r: best_s(r)[1], ld.bounds, what="lambda", upper=upper, extend=ld.extension()
+    )
     s_hat = best_s(lam)[0]
     phi = phi_of(s_hat)
     lam, phi = _polish(lik, lam, phi, ld.bounds, interior=s_hat <= 1.0 - 1e-6)

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from spatialpanel.errors import ConfigError, did_you_mean
-from spatialpanel.study.rules import CHOICES, rule_for
+from spatialpanel.study.rules import CHOICES, DIVISIONS, rule_for
 from spatialpanel.study.schema import (
     DIMENSION_KEYS,
     INDICATOR_KEYS,
@@ -400,6 +400,7 @@ def _cross_check(cfg: dict[str, Any], *, where: str) -> None:
     weights = cfg.get("weights", {})
     indices = cfg.get("indices", {})
     _check_geography(cfg, where=where)
+    _check_divisions(cfg, where=where)
     data = cfg["data"]
     _check_years(data.get("years"), where=where, label="[data]", within=None)
     for name, body in indices.items():
@@ -546,6 +547,22 @@ def _check_geography(cfg: dict[str, Any], *, where: str) -> None:
             '[geography] set entity_kind = "generic" (the region labels are then matched to '
             "the geography's ids and names)."
         )
+
+
+def _check_divisions(cfg: dict[str, Any], *, where: str) -> None:
+    """``[disparity]`` / ``[evolution] division``: one of China's divisions; with a
+    ``[geography]`` also a column of its region set, which ``validate`` looks up when it reads the
+    data (:func:`spatialpanel.study.references.check_references`)."""
+    if "geography" in cfg:
+        return
+    for section in ("disparity", "evolution"):
+        division = cfg.get(section, {}).get("division")
+        if division is not None and division not in DIVISIONS:
+            raise ConfigError(
+                f"{where}: [{section}] division = {division!r} is not one of "
+                f"{', '.join(DIVISIONS)}." + did_you_mean(str(division), DIVISIONS) + " A "
+                "study with a [geography] section may name a column of its boundary file instead."
+            )
 
 
 def _check_years(years: Any, *, where: str, label: str, within: list[int] | None) -> None:

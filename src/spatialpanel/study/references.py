@@ -12,8 +12,12 @@ from collections.abc import Hashable, Iterable
 
 from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.study.context import StudyContext
+from spatialpanel.study.geography import division_groups
 
 __all__ = ["check_references"]
+
+_DISPARITY = "[disparity] division"
+_EVOLUTION = "[evolution] division"
 
 
 def _known(ctx: StudyContext) -> list[str]:
@@ -70,6 +74,34 @@ def _no_islands_where_lags_are_needed(ctx: StudyContext) -> None:
             )
 
 
+def _division(ctx: StudyContext, division: str) -> None:
+    """``[disparity] division``: a division or a column of the region set
+    (:func:`~spatialpanel.study.geography.division_groups`) that gives every region a group."""
+    import pandas as pd
+
+    from spatialpanel.data.china import region_of
+
+    groups = division_groups(ctx.regions, division, key=_DISPARITY)
+    mapping = region_of(division=groups) if isinstance(groups, str) else groups  # type: ignore[arg-type]
+    entities = ctx.panel.index.get_level_values(0).unique()
+    missing = [e for e in entities if e not in mapping.index or pd.isna(mapping.get(e))]
+    if not missing:
+        return
+    shown = ", ".join(str(e) for e in missing[:10]) + (" ..." if len(missing) > 10 else "")
+    if isinstance(groups, str):
+        columns = [] if ctx.regions is None else [str(c) for c in ctx.regions.table.columns]
+        raise ConfigError(
+            f"{_DISPARITY} = {division!r} groups China's provinces by their codes, but "
+            f"{len(missing)} regions of the data are not provinces ({shown}); name a column of "
+            "the [geography] region set instead"
+            + (f" ({', '.join(columns)})." if columns else " (add a [geography] section).")
+        )
+    raise ConfigError(
+        f"{_DISPARITY} = {division!r} gives no group to {len(missing)} regions ({shown}): the "
+        "column is empty there. Fill it in the boundary file, or name another column."
+    )
+
+
 def check_references(ctx: StudyContext) -> None:
     """Refuse a name that a stage of ``run`` would not find, by section and key.
 
@@ -103,8 +135,10 @@ def check_references(ctx: StudyContext) -> None:
 
         entities = list(ctx.panel.index.get_level_values(0).unique())
         select_provinces(list(cfg.section("evolution")["provinces"]), entities)
+        division_groups(ctx.regions, cfg.section("evolution")["division"], key=_EVOLUTION)
     if cfg.has("disparity"):
         disp = cfg.section("disparity")
+        _division(ctx, disp["division"])
         _variables(ctx, "[disparity] variables", disp["variables"])
         _variables(ctx, "[disparity] controls", disp["controls"] or [])
         if disp["population"]:

@@ -7,7 +7,9 @@ refuses everything ``spatialpanel run`` would refuse later. Each key of the sche
 - a **ruled** value (:data:`RULES`): a range or a shape, stated in :attr:`Rule.allowed`;
 - a **reference** (:data:`REFERENCES`): a name that must exist elsewhere in the study (checked
   by :func:`spatialpanel.study.config.validate`) or in the data (checked by
-  :func:`spatialpanel.study.stages.data.check_references` when ``validate`` reads the data);
+  :func:`spatialpanel.study.references.check_references` when ``validate`` reads the data);
+  ``[disparity] division`` and ``[evolution] division`` are both: one of China's divisions
+  (:data:`DIVISIONS`), or, when the study has a ``[geography]``, any column of its region set;
 - **free** text (:data:`FREE`, and every ``label`` / ``label_*`` key).
 
 ``tests/test_study_rules.py`` walks the schema and proves, key by key, that a bad value is
@@ -22,14 +24,26 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["CHOICES", "FREE", "REFERENCES", "RULES", "Rule", "is_free", "rule_for"]
+__all__ = [
+    "CHOICES",
+    "DIVISIONS",
+    "FREE",
+    "REFERENCES",
+    "RULES",
+    "Rule",
+    "is_free",
+    "rule_for",
+]
+
+#: China's regional divisions by province code (:func:`spatialpanel.data.china.region_of`): what
+#: ``[disparity] division`` and ``[evolution] division`` name without a ``[geography]``.
+DIVISIONS: tuple[str, ...] = ("region_4", "region_3belt", "region_3belt_1986")
 
 CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "missing"): ("linear", "nearest", "mean", "none"),
     ("data", "layout"): ("auto", "long", "wide", "tidy"),
     ("data", "entity_kind"): ("china", "generic"),
     ("data", "extra_years"): ("error", "drop"),
-    ("evolution", "division"): ("region_4", "region_3belt", "region_3belt_1986"),
     ("model", "kind"): ("sar", "sem", "sdm", "sdem", "slx"),
     ("model", "effects"): ("pooled", "entity", "time", "twoway", "random"),
     ("model", "bias_correction"): ("none", "elhorst", "transformation"),
@@ -49,7 +63,6 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("weights", "form"): ("product", "mix"),
     ("weights", "islands"): ("raise", "allow", "nearest"),
     ("geography", "bundled"): ("china_cities", "china_provinces"),
-    ("disparity", "division"): ("region_4", "region_3belt", "region_3belt_1986"),
     ("disparity", "markov_scheme"): ("pooled", "per_year"),
     ("disparity", "neighbour_classes"): ("own_quantiles", "variable_cutoffs"),
     ("disparity", "sigma_measure"): ("sd", "cv"),
@@ -164,6 +177,12 @@ RULES: dict[tuple[str, str], Rule] = {
         _bounds,
         {"x": [1, 0]},
     ),
+    ("evolution", "division"): Rule(
+        f"one of {', '.join(DIVISIONS)}, or a column of the [geography] region set", _text, " "
+    ),
+    ("disparity", "division"): Rule(
+        f"one of {', '.join(DIVISIONS)}, or a column of the [geography] region set", _text, " "
+    ),
     ("evolution", "provinces"): Rule(
         "a list of province names or codes",
         lambda v: isinstance(v, list) and all(_text(x) or _int_in(1, 10**9)(x) for x in v),
@@ -198,6 +217,10 @@ RULES: dict[tuple[str, str], Rule] = {
     ),
     ("autocorrelation", "alpha"): Rule(
         "a number between 0 and 1 (exclusive), e.g. 0.05", lambda v: _number(v) and 0 < v < 1, 5
+    ),
+    # the formula's terms are then checked by spatialpanel.models.formula.study_terms
+    ("model", "formula"): Rule(
+        'a formula "y ~ core + control + ..." (optionally "| entity + year")', _text, " "
     ),
     ("model", "controls"): Rule("a list of variable names", lambda v: _texts(v, empty=True), [""]),
     ("model", "alpha"): Rule(
@@ -255,10 +278,13 @@ RULES: dict[tuple[str, str], Rule] = {
     ("indicator", "dimension"): Rule("a dimension name (not empty)", _text, ""),
 }
 
-#: Names that must exist elsewhere: checked by config.validate (weights names) or against the
-#: data (columns, indices, years, provinces) by spatialpanel.study.stages.data.check_references.
+#: Names that must exist elsewhere: checked by config.validate (weights names, divisions without
+#: a [geography]) or against the data (columns, indices, years, provinces, the columns of the
+#: region set) by spatialpanel.study.references.check_references.
 REFERENCES: frozenset[tuple[str, str]] = frozenset(
     {
+        ("evolution", "division"),
+        ("disparity", "division"),
         ("autocorrelation", "variable"),
         ("autocorrelation", "local_weights"),
         ("model", "y"),

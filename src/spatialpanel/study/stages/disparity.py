@@ -4,7 +4,8 @@ Driven by the ``[disparity]`` section of the study::
 
     [disparity]
     variables = ["cp", "uri"]        # composite indices (or raw columns)
-    division = "region_4"            # region_4 | region_3belt | region_3belt_1986
+    division = "region_4"            # region_4 | region_3belt | region_3belt_1986, or a
+                                     # column of the [geography] region set
     tools = ["dagum", "kde", "markov", "convergence"]
     markov_classes = 4               # quantile classes of the Markov chains
     bandwidth = "silverman"          # silverman | scott | scipy_scott | scipy_silverman | number
@@ -74,13 +75,10 @@ class _Collector:
 def _groups(ctx: StudyContext, s: dict[str, Any]) -> str | pd.Series:
     """The division: a name of China's divisions, or a column of the study's region set
     (for cities ``region_4`` etc. through their province; for the user's boundaries any of its
-    columns)."""
-    regions, division = ctx.regions, str(s["division"])
-    if regions is None or regions.name == "china_provinces":
-        return division
-    if division not in regions.table.columns:
-        return division  # resolve_groups names the problem
-    return regions.groups(division)
+    columns); see :func:`spatialpanel.study.geography.division_groups`."""
+    from spatialpanel.study.geography import division_groups
+
+    return division_groups(ctx.regions, str(s["division"]), key="[disparity] division")
 
 
 def _settings(ctx: StudyContext) -> dict[str, Any]:
