@@ -350,8 +350,11 @@ def test_a_division_may_name_a_column_of_the_geography(us_files: Path, tmp_path:
     assert "Mtn" in shown and "N Eng" in shown and "east" not in shown
     evo = evolution.run(ctx)
     assert evo.settings["division"] == "SUB_REGION"
-    (growth,) = [english(s.text) for s in evo.sentences if " rose in " in english(s.text)]
-    assert " of 48 regions;" in growth  # neither provinces nor cities
+    (growth,) = [
+        english(s.text, ctx.labels) for s in evo.sentences if " rose in " in english(s.text)
+    ]
+    assert " 48 regions;" in growth  # neither provinces nor cities ("rose in all 48 regions")
+    assert "the Public infrastructure index" in growth  # the study's label
 
 
 @pytest.mark.parametrize(
