@@ -184,6 +184,48 @@ def test_growth_and_quadrant_edge_forms() -> None:
     )
 
 
+def test_an_identifier_is_read_as_its_column_says() -> None:
+    """"economic" is a dimension of the demo's urban-rural index, a weights matrix and a kind of
+    matrix: the column or index level it stands in (weights, dimension, kind, a regression
+    table's model columns) decides which label a reader sees."""
+    import pandas as pd
+
+    from spatialpanel.report.localise import localise_frame
+    from spatialpanel.report.regression import report_frame
+    from spatialpanel.report.results_io import SavedResults, SavedTable
+
+    labels = Labels(
+        {
+            "dimension": {"economic": {"en": "Economic integration", "zh": "经济融合"}},
+            "weights": {"economic": {"en": "economic distance", "zh": "经济距离"}},
+        }
+    )
+    weights = pd.DataFrame(
+        {"kind": ["economic"], "n": [31]}, index=pd.Index(["economic"], name="weights")
+    )
+    shown = localise_frame(weights, "zh", labels)
+    assert list(shown.index) == ["经济距离"] and shown.iloc[0, 0] == "经济距离"
+    dims = pd.DataFrame({"weight": [0.5]}, index=pd.Index(["economic"], name="dimension"))
+    assert list(localise_frame(dims, "en", labels).index) == ["Economic integration"]
+    payload = pd.DataFrame(
+        [[0.2, 0.03, 6.7, 0.0001]],
+        index=pd.MultiIndex.from_tuples([("coef", "rho")], names=["part", "term"]),
+        columns=pd.MultiIndex.from_product([["economic"], ["coef", "se", "z", "p"]]),
+    )
+    saved = SavedResults(
+        root=Path("."),
+        study={},
+        stages=[{"name": "robustness", "title": "R", "tables": [{"key": "r"}], "figures": [],
+                 "sentences": []}],
+        tables={"r": SavedTable("r", "R", payload, (), kind="regression")},
+        labels=labels,
+    )  # fmt: skip
+    table = localise(saved, "en").sections[0].tables[0]
+    assert table.kind == "regression"
+    assert table.frame.columns.get_level_values(0)[0] == "economic distance"
+    assert report_frame(payload, label=lambda k, i: i).shape == table.frame.shape
+
+
 # --------------------------------------------------------------------------- the demo report
 
 

@@ -251,6 +251,7 @@ class _Texts:
 #: catalogue context of a term.
 _HINTS: dict[str, str] = {
     "weights": "weights",
+    "fit": "weights",  # spatial_parameters: one row per model or per weights matrix
     "dimension": "dimension",
     "indicator": "variable",
     "variable": "variable",
@@ -344,7 +345,9 @@ def _regression(table: SavedTable, texts: _Texts, beneath: str) -> dict[str, Any
             return render(pmsg("statistic", ident), lang)
         if kind == "value":
             return render(pmsg("regression value", ident), lang)
-        return texts.text(ident, header=True)
+        # a column is a model, an equation or a weights matrix (the robustness table), never a
+        # dimension: "economic" is the economic-distance matrix there
+        return texts.hinted(ident, "weights") or texts.text(ident, header=True)
 
     frame = report_frame(table.frame, label=label)
     return {
