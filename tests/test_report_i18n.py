@@ -185,7 +185,7 @@ def test_growth_and_quadrant_edge_forms() -> None:
 
 
 def test_an_identifier_is_read_as_its_column_says() -> None:
-    """"economic" is a dimension of the demo's urban-rural index, a weights matrix and a kind of
+    """ "economic" is a dimension of the demo's urban-rural index, a weights matrix and a kind of
     matrix: the column or index level it stands in (weights, dimension, kind, a regression
     table's model columns) decides which label a reader sees."""
     import pandas as pd
