@@ -54,8 +54,8 @@ class SpatialPanelWarning(UserWarning):
 class NumericalWarning(SpatialPanelWarning):
     """A numerical problem that was detected and handled (e.g. ρ on the boundary).
 
-    ``text``, when given, is the same statement as a :class:`spatialpanel.text.Message`, so a
-    report can print the warning in its own language.
+    ``text``, when given, is the same statement as a :class:`~spatialpanel.text.message.Message`, so
+    a report can print the warning in its own language.
     """
 
     def __init__(self, *args: object, text: object = None) -> None:

@@ -21,8 +21,8 @@ Columns
     The value before and after (the cell's text, the filled number, ...).
 ``detail``
     A sentence saying what was done and where (file, sheet, row): a string, or a
-    :class:`~spatialpanel.text.Message` that a report renders in its language (``str()`` of it
-    is the English text).
+    :class:`~spatialpanel.text.message.Message` that a report renders in its language (``str()`` of
+    it is the English text).
 """
 
 from __future__ import annotations

@@ -128,7 +128,7 @@ def concentrated_max(
     extend_margin: float = EXTEND_MARGIN,
     concave: bool = False,
 ) -> tuple[float, float]:
-    """Maximise a scalar function on an open interval: bounded Brent (:func:`_brent`), then verify.
+    """Maximise a scalar function on an open interval: bounded Brent (``_brent``), then verify.
 
     The function is evaluated on a grid; if a grid point beats the Brent optimum, Brent restarts in
     the bracket around it. When the exact derivative ``deriv`` is available, the optimum is then

@@ -5,8 +5,8 @@ Excel workbook), its figures (PNG and SVG) and a JSON description of everything 
 the results folder, so the report can be rebuilt from disk without refitting.
 
 Reader text — stage titles, table titles and notes, figure captions and notes, sentences — is a
-:class:`~spatialpanel.text.Message` (or a plain string, shown as it is in every language): the
-report renders it in the language it is asked for (see :mod:`spatialpanel.text`). A table cell
+:class:`~spatialpanel.text.message.Message` (or a plain string, shown as it is in every language):
+the report renders it in the language it is asked for (see :mod:`spatialpanel.text`). A table cell
 may hold a message too (a verdict, a formula with numbers); the CSV keeps its English text.
 """
 
@@ -46,7 +46,7 @@ class TableArtifact:
         Table 4"), or ``None``.
     kind
         ``"data"``, or ``"regression"`` for a model table whose frame is the numeric payload
-        of :mod:`spatialpanel.report.regression` (printed journal-style: coefficients with
+        of ``spatialpanel.report.regression`` (printed journal-style: coefficients with
         stars, standard errors or z beneath, N, T, fixed effects, R², log-likelihood, AIC).
     """
 

@@ -3,15 +3,15 @@
 Labels come from the study file — ``label`` / ``label_LANG`` on ``[indices.NAME]``, on each
 indicator, on ``[indices.NAME.dimensions]`` entries, on ``[weights.NAME]`` and on
 ``[variables.NAME]`` (data columns: model variables, controls, weight variables) — and travel in
-``stages.json`` as a :class:`~spatialpanel.text.Labels` table. An identifier without a label gets a
-readable default when it is shown (:func:`spatialpanel.text.default_label`).
+``stages.json`` as a :class:`~spatialpanel.text.labels.Labels` table. An identifier without a label
+gets a readable default when it is shown (:func:`spatialpanel.text.labels.default_label`).
 
 Where the study file gives no label, the data may: the variable labels of a Stata or SPSS file
-(:attr:`spatialpanel.data.readers.PanelData.labels`) and the English/Chinese labels of a bundled
-dataset's metadata become the default labels of those columns. The regions of a region set other
-than China's provinces (cities, US states, the user's own boundaries) are labelled by the set's
-English and Chinese names (China's provinces are named from the bundled table, see
-:func:`spatialpanel.text.region_name`).
+(``labels`` of :class:`~spatialpanel.data.readers.PanelData`) and the English/Chinese labels of a
+bundled dataset's metadata become the default labels of those columns. The regions of a region set
+other than China's provinces (cities, US states, the user's own boundaries) are labelled by the
+set's English and Chinese names (China's provinces are named from the bundled table, see
+:func:`spatialpanel.text.labels.region_name`).
 """
 
 from __future__ import annotations

@@ -1,12 +1,12 @@
 """The values a study file may hold, key by key, and the rules between keys.
 
-:func:`spatialpanel.study.config.validate` applies them, so that ``spatialpanel validate``
+``spatialpanel.study.config.validate`` applies them, so that ``spatialpanel validate``
 refuses everything ``spatialpanel run`` would refuse later. Each key of the schema is one of:
 
-- a **choice** (:data:`CHOICES`): one of a fixed set of words;
-- a **ruled** value (:data:`RULES`): a range or a shape, stated in :attr:`Rule.allowed`;
+- a **choice** (``CHOICES``): one of a fixed set of words;
+- a **ruled** value (``RULES``): a range or a shape, stated in ``Rule.allowed``;
 - a **reference** (:data:`REFERENCES`): a name that must exist elsewhere in the study (checked
-  by :func:`spatialpanel.study.config.validate`) or in the data (checked by
+  by ``spatialpanel.study.config.validate``) or in the data (checked by
   :func:`spatialpanel.study.references.check_references` when ``validate`` reads the data);
   ``[disparity] division`` and ``[evolution] division`` are both: one of China's divisions
   (:data:`DIVISIONS`), or, when the study has a ``[geography]``, any column of its region set;
