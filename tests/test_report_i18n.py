@@ -188,6 +188,7 @@ def test_an_identifier_is_read_as_its_column_says() -> None:
     """ "economic" is a dimension of the demo's urban-rural index, a weights matrix and a kind of
     matrix: the column or index level it stands in (weights, dimension, kind, a regression
     table's model columns) decides which label a reader sees."""
+    import numpy as np
     import pandas as pd
 
     from spatialpanel.report.localise import localise_frame
@@ -224,6 +225,10 @@ def test_an_identifier_is_read_as_its_column_says() -> None:
     assert table.kind == "regression"
     assert table.frame.columns.get_level_values(0)[0] == "economic distance"
     assert report_frame(payload, label=lambda k, i: i).shape == table.frame.shape
+    # an entity column holds region ids (floats when it has blanks, as the audit read back)
+    audit = pd.DataFrame({"step": ["check", "check"], "entity": [np.nan, 120000.0]})
+    shown = localise_frame(audit, "zh", labels)
+    assert shown.iloc[1, 1] == "天津" and pd.isna(shown.iloc[0, 1])
 
 
 # --------------------------------------------------------------------------- the demo report

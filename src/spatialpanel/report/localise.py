@@ -27,6 +27,7 @@ Nothing is parsed out of rendered English; a value without an entry is shown as 
 from __future__ import annotations
 
 import json
+import math
 import re
 from collections.abc import Hashable
 from importlib import metadata
@@ -237,6 +238,23 @@ class _Texts:
             return hinted if hinted is not None else self.text(value, header=False)
         return value
 
+    def region(self, value: object) -> object:
+        """A region id as its name (an ``entity`` column holds ids: GB/T 2260 codes, read back
+        from CSV as floats when the column has blanks); anything else as it is."""
+        if isinstance(value, bool) or not isinstance(value, int | float | str):
+            return value
+        try:
+            number = float(value)
+        except ValueError:
+            key = str(value)
+        else:
+            if not math.isfinite(number) or not number.is_integer():
+                return value
+            key = str(int(number))
+        if self.labels.has("region", key) or is_region(key):
+            return self.labels.get("region", key, self.lang)
+        return value
+
     def hinted(self, value: str, hint: str | None) -> str | None:
         """``value`` read as ``hint`` says (a study label of that kind, or a term of that
         catalogue context), or ``None`` when the hint does not apply."""
@@ -256,6 +274,7 @@ _HINTS: dict[str, str] = {
     "indicator": "variable",
     "variable": "variable",
     "kind": "weights kind",
+    "entity": "region",
 }
 
 
@@ -264,25 +283,27 @@ def _hint(name: object) -> str | None:
     return _HINTS.get(str(last)) if last is not None else None
 
 
+def _index_value(value: object, hint: str | None, texts: _Texts) -> object:
+    """An index label: region ids as names, identifiers as the level says, the rest as usual."""
+    if hint == "region":
+        shown = texts.region(value)
+        return texts.label(shown) if shown is value else shown
+    if isinstance(value, str):
+        return texts.hinted(value, hint) or texts.label(value)
+    return texts.label(value)
+
+
 def _index(index: pd.Index, texts: _Texts) -> pd.Index:
     if isinstance(index, pd.MultiIndex):
         hints = [_hint(n) for n in index.names]
         tuples = [
-            tuple(
-                texts.hinted(v, h) or texts.label(v) if isinstance(v, str) else texts.label(v)
-                for v, h in zip(t, hints, strict=True)
-            )
-            for t in index
+            tuple(_index_value(v, h, texts) for v, h in zip(t, hints, strict=True)) for t in index
         ]
         names = [texts.label(n) if n is not None else None for n in index.names]
         return pd.MultiIndex.from_tuples(tuples, names=names)
     hint = _hint(index.name)
     name = texts.label(index.name) if index.name is not None else None
-    values = [
-        texts.hinted(v, hint) or texts.label(v) if isinstance(v, str) else texts.label(v)
-        for v in index
-    ]
-    return pd.Index(values, name=name, dtype=object)
+    return pd.Index([_index_value(v, hint, texts) for v in index], name=name, dtype=object)
 
 
 def localise_frame(
@@ -302,7 +323,10 @@ def localise_frame(
     out = apply_cells(frame, cells, lang, labels)
     for j in range(out.shape[1]):
         column = out.iloc[:, j]
-        if not pd.api.types.is_numeric_dtype(column.dtype) or column.dtype == bool:
+        if _hint(out.columns[j]) == "region":  # region ids (numbers or text) -> names
+            values = [v if (i, j) in done else texts.region(v) for i, v in enumerate(column)]
+            out.isetitem(j, pd.Series(values, index=out.index, dtype=object).to_numpy())
+        elif not pd.api.types.is_numeric_dtype(column.dtype) or column.dtype == bool:
             hint = _hint(out.columns[j])
             values = [
                 v if (i, j) in done else texts.cell(v, hint) for i, v in enumerate(column.tolist())
