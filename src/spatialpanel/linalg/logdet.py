@@ -218,7 +218,7 @@ class LogDet:
     Build it with :func:`logdet`. ``bounds`` is the open interval searched for ρ: the
     stationarity interval ``(1/ω_min, 1/ω_max)``, or, when ``lazy``, its known part
     ``(-1/r, 1/r)`` (r = ω_max, the spectral radius of a non-negative W; 1/ω_min ≤ -1/r because
-    |ω_min| ≤ r): no eigenvalue search for a row-stochastic W. The left end is searched by
+    ``|ω_min| ≤ r``): no eigenvalue search for a row-stochastic W. The left end is searched by
     :meth:`stationarity_interval` only when the estimate needs it (the engine's rule, see
     :func:`spatialpanel.models.engine.concentrated_max`). ``method`` is the method actually used
     (``"auto"`` resolved).
