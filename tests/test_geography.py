@@ -76,16 +76,37 @@ aliases = ["STATE_ABBR"]
 
 [indices.infra]
 label = "Public infrastructure"
+label_zh = "公共基础设施"
 
-[indices.infra.indicators]
-hwy = { dimension = "capital", direction = "positive" }
-water = { dimension = "capital", direction = "positive" }
-util = { dimension = "capital", direction = "positive" }
+[indices.infra.dimensions]
+capital = { label = "Public capital", label_zh = "公共资本" }
+
+[indices.infra.indicators.hwy]
+dimension = "capital"
+direction = "positive"
+label = "Highways and streets"
+label_zh = "公路与街道"
+
+[indices.infra.indicators.water]
+dimension = "capital"
+direction = "positive"
+label = "Water and sewer facilities"
+label_zh = "供水与排水设施"
+
+[indices.infra.indicators.util]
+dimension = "capital"
+direction = "positive"
+label = "Other public buildings and structures"
+label_zh = "其他公共建筑与设施"
 
 [weights.queen]
+label = "queen contiguity"
+label_zh = "后式邻接"
 kind = "contiguity"
 
 [weights.knn]
+label = "4 nearest neighbours"
+label_zh = "4 近邻"
 kind = "knn"
 k = 4
 
@@ -102,6 +123,26 @@ core = "log_pcap"
 controls = ["log_pc", "log_emp", "unemp"]
 weights = "queen"
 draws = 100
+
+[variables.log_gsp]
+label = "Gross state product (log)"
+label_zh = "州生产总值（对数）"
+
+[variables.log_pcap]
+label = "Public capital stock (log)"
+label_zh = "公共资本存量（对数）"
+
+[variables.log_pc]
+label = "Private capital stock (log)"
+label_zh = "私人资本存量（对数）"
+
+[variables.log_emp]
+label = "Employment (log)"
+label_zh = "就业人数（对数）"
+
+[variables.unemp]
+label = "Unemployment rate"
+label_zh = "失业率"
 
 [outputs]
 figure_formats = ["png"]
