@@ -493,10 +493,24 @@ def _version() -> str:
         return "unknown"
 
 
+#: Provenance values that name a bundled example or dataset (``StudyConfig.source_label`` and
+#: the data stage write them so): the fixed words in the reader's language, the name as it is.
+_BUNDLED: dict[str, Message] = {
+    "bundled example ": msg("bundled example {name}", name=""),
+    "bundled dataset ": msg("bundled dataset {name}", name=""),
+}
+
+
 def _value(text: str, lang: str) -> str:
-    """A provenance value: a fixed phrase in ``lang`` (e.g. "bundled demo study"), else as is."""
+    """A provenance value: a fixed phrase in ``lang`` (e.g. "bundled demo study", "bundled
+    dataset china-provinces-nbs"), else as is (a file name)."""
     found = catalogue(lang).lookup(text, context="cell")
-    return found if found is not None else text
+    if found is not None:
+        return found
+    for prefix, message in _BUNDLED.items():
+        if text.startswith(prefix):
+            return render(Message(message.id, {"name": text.removeprefix(prefix)}), lang)
+    return text
 
 
 def _provenance(saved: SavedResults, lang: str) -> list[tuple[str, str]]:
