@@ -150,6 +150,12 @@ def test_definition_breaks_reach_the_audit_and_the_indices(nbs_run: Path, stages
     ).set_index("indicator")
     assert bool(diag.loc["agri_machinery_power_per_rural_resident", "flag"])
     assert str(diag.loc["agri_machinery_power_per_rural_resident", "break_years"]) == "2016"
+    # the reader sees the year as a year (the CSV reads one back as 2016.0)
+    shown = next(
+        t for s in localise(load_results(nbs_run), "en").sections for t in s.tables
+        if t.key == "uri_entropy_diagnostics"
+    )  # fmt: skip
+    assert shown.frame["Break years"].tolist() == ["", "2016", ""]
     sentences = [s for st in stages["stages"] for s in st["sentences"]]
     machinery = {"label": ["variable", "agri_machinery_power_per_rural_resident"]}
     warning = [

@@ -275,12 +275,21 @@ _HINTS: dict[str, str] = {
     "variable": "variable",
     "kind": "weights kind",
     "entity": "region",
+    "jump_years": "years",
+    "break_years": "years",
 }
 
 
 def _hint(name: object) -> str | None:
     last = name[-1] if isinstance(name, tuple) else name
     return _HINTS.get(str(last)) if last is not None else None
+
+
+def _year(value: object) -> object:
+    """A year read back as a float (``2016.0``) as text (``"2016"``); NaN as blank."""
+    if isinstance(value, float):
+        return "" if math.isnan(value) else f"{value:.0f}" if value.is_integer() else value
+    return value
 
 
 def _index_value(value: object, hint: str | None, texts: _Texts) -> object:
@@ -323,7 +332,10 @@ def localise_frame(
     out = apply_cells(frame, cells, lang, labels)
     for j in range(out.shape[1]):
         column = out.iloc[:, j]
-        if _hint(out.columns[j]) == "region":  # region ids (numbers or text) -> names
+        if _hint(out.columns[j]) == "years":  # lists of years ("2016, 2018"); one year read
+            values = [_year(v) for v in column]  # back from CSV is a float: 2016, not 2016.0
+            out.isetitem(j, pd.Series(values, index=out.index, dtype=object).to_numpy())
+        elif _hint(out.columns[j]) == "region":  # region ids (numbers or text) -> names
             values = [v if (i, j) in done else texts.region(v) for i, v in enumerate(column)]
             out.isetitem(j, pd.Series(values, index=out.index, dtype=object).to_numpy())
         elif not pd.api.types.is_numeric_dtype(column.dtype) or column.dtype == bool:
