@@ -200,7 +200,7 @@ def test_autocorrelation_stage(tmp_path: Path) -> None:
 def test_autocorrelation_stage_chinese_labels() -> None:
     from spatialpanel.report.fonts import cjk_font
 
-    auto = {"variable": "cp", "weights": ["contiguity"], "years": [2020], "permutations": 0}
+    auto = {"variable": "cp", "weights": ["contiguity"], "years": [2020], "permutations": 19}
     ctx = make_ctx({"contiguity": {"kind": "contiguity"}}, auto)
     ctx.lang = "zh"
     w_stage.run(ctx)

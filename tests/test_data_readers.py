@@ -39,7 +39,7 @@ def test_missing_and_unsupported_files(tmp_path: Path) -> None:
         read_panel(tmp_path / "panell.csv")
     with pytest.raises(DataError, match=r"has the extension '\.json'; spatialpanel reads CSV"):
         read_panel(tmp_path / "panel.json")
-    with pytest.raises(ConfigError, match=r"sheet='a' applies to Excel files only"):
+    with pytest.raises(ConfigError, match=r"sheet='a' applies to spreadsheet files .* only"):
         read_panel(tmp_path / "panel.csv", sheet="a")
 
 

@@ -19,6 +19,7 @@ from giddy.markov import LISA_Markov, Markov, Spatial_Markov
 
 from spatialpanel.disparity.lisa_markov import lisa_markov
 from spatialpanel.disparity.markov import (
+    first_passage_times,
     markov_chain,
     mean_first_passage,
     spatial_markov,
@@ -89,6 +90,48 @@ def test_kemeny_snell_land_of_oz() -> None:
     empty = np.array([[0.5, 0.5, 0.0], [0.2, 0.8, 0.0], [0.0, 0.0, 0.0]])
     assert np.isnan(steady_state(empty)).all()
     assert np.isnan(mean_first_passage(empty)).all()
+
+
+def test_first_passage_times_of_any_chain() -> None:
+    """Irreducible chains: Kemeny & Snell's formula (:func:`mean_first_passage`). Chains with
+    several closed classes: giddy 2.3.8 ``ergodic.mfpt`` (its docstring example; inf between the
+    classes). Transient classes, where giddy's recurrence times come out near 5e15 instead of
+    inf: values derived by hand - from a class left for good the recurrence time is infinite, and
+    the time to a class reached only forwards is a sum of geometric waiting times 1/p_leave."""
+    oz = np.array([[0.5, 0.25, 0.25], [0.5, 0.0, 0.5], [0.25, 0.25, 0.5]])
+    np.testing.assert_allclose(first_passage_times(oz), mean_first_passage(oz), atol=1e-12)
+    two = np.array([[0.5, 0.5, 0.0], [0.2, 0.8, 0.0], [0.0, 0.0, 1.0]])
+    with np.errstate(invalid="ignore"):  # giddy multiplies inf by 0 between closed classes
+        np.testing.assert_allclose(first_passage_times(two), giddy_mfpt(two), atol=1e-12)
+    np.testing.assert_allclose(
+        first_passage_times(two), [[3.5, 2.0, np.inf], [5.0, 1.4, np.inf], [np.inf, np.inf, 1.0]]
+    )
+    # the demo's chain of cp: C1 -> C2 -> C3 <-> C4, never back down to C1 or C2
+    p12, p23, p34, p43 = 0.2692308, 0.3055556, 0.2318841, 0.0166667
+    p = np.array(
+        [
+            [1 - p12, p12, 0.0, 0.0],
+            [0.0, 1 - p23, p23, 0.0],
+            [0.0, 0.0, 1 - p34, p34],
+            [0.0, 0.0, p43, 1 - p43],
+        ]
+    )
+    m = first_passage_times(p)
+    pi3 = p43 / (p34 + p43)  # stationary distribution of the closed class {C3, C4}
+    expected = [
+        [np.inf, 1 / p12, 1 / p12 + 1 / p23, 1 / p12 + 1 / p23 + 1 / p34],
+        [np.inf, np.inf, 1 / p23, 1 / p23 + 1 / p34],
+        [np.inf, np.inf, 1 / pi3, 1 / p34],
+        [np.inf, np.inf, 1 / p43, 1 / (1 - pi3)],
+    ]
+    np.testing.assert_allclose(m, expected, rtol=1e-12)
+    finite = np.isfinite(m)
+    with np.errstate(invalid="ignore"):
+        reference = giddy_mfpt(p)
+    np.testing.assert_allclose(m[finite], reference[finite], rtol=1e-10)
+    # a row without transitions: nothing is invented
+    empty = np.array([[0.5, 0.5, 0.0], [0.2, 0.8, 0.0], [0.0, 0.0, 0.0]])
+    assert np.isnan(first_passage_times(empty)).all()
 
 
 def test_spatial_markov_k5_pooled(usjoin) -> None:  # type: ignore[no-untyped-def]

@@ -57,6 +57,8 @@ def output(prepared: StudyContext) -> StageOutput:
 def _cell(out: StageOutput, source: str) -> object:
     key, row, *cols = source.split(":")
     frame = {t.key: t.frame for t in out.tables}[key]
+    if "|" in row:  # "coef|rho:Dynamic SDM (Lee-Yu)|coef": the regression payload's levels
+        return frame.loc[tuple(row.split("|")), tuple(cols[0].split("|"))]
     if frame.index.nlevels > 1:  # "long run:uri" style rows for the simulation table
         horizon, row = row, cols.pop(0)
         return frame.loc[(horizon, row), tuple(cols) if len(cols) > 1 else cols[0]]
@@ -78,13 +80,20 @@ def test_tables_are_the_fit(prepared: StudyContext, output: StageOutput) -> None
         "dynamic_effects_simulation",
         "dynamic_hypotheses",
     }
-    side = tables["dynamic_sdm"]
+    side = tables["dynamic_sdm"]  # the regression payload: (part, term) rows
     col = ("Dynamic SDM (Lee-Yu)", "coef")
-    np.testing.assert_allclose(side.loc[list(res.params.index), col], res.params.to_numpy())
+    params = [("coef", str(n)) for n in res.params.index]
+    np.testing.assert_allclose(side.loc[params, col].to_numpy(dtype=float), res.params.to_numpy())
     static = prepared.results["sdm"]
-    assert side.loc["rho", ("Static SDM", "coef")] == pytest.approx(float(static.params["rho"]))
-    assert math.isnan(_num(side.loc["cp(t-1)", ("Static SDM", "coef")]))
-    assert side.loc["nobs", col] == 31 * 9
+    rho = side.loc[("coef", "rho"), ("Static SDM", "coef")]
+    assert rho == pytest.approx(float(static.params["rho"]))
+    assert math.isnan(_num(side.loc[("coef", "cp(t-1)"), ("Static SDM", "coef")]))
+    assert side.loc[("stat", "nobs"), col] == 31 * 9
+    assert side.loc[("stat", "n_periods"), col] == 9
+    assert side.loc[("stat", "bias_correction"), col] == "lee-yu"
+    kinds = {t.key: t.kind for t in output.tables}
+    assert kinds["dynamic_sdm"] == kinds["dynamic_effects_long"] == "regression"
+    assert kinds["dynamic_effects_simulation"] == "data"
     pd.testing.assert_frame_equal(
         tables["dynamic_effects_long"], res.impacts(method="delta", horizon="long")
     )

@@ -6,7 +6,7 @@
 - Every drawer draws Chinese figures with no English word left (axes, legends, panel titles,
   colour bars, insets, annotations, the mark) and English figures without identifiers (``cp``),
   with the study's labels; the CJK font is resolved without a ``findfont`` message.
-- Every figure carries the data-provenance mark chosen by the study's provenance; the workbook
+- Every figure carries the mark of the study's data (``ctx.data_mark``); the workbook
   has a README sheet and the mark on every sheet; ``README.txt`` says what the folder holds.
 - ``write_results`` writes SVG only when ``figure_formats`` asks; ``report --lang zh`` draws
   ``figures/KEY.zh.png`` from the saved data and leaves the English figures byte-identical.
@@ -246,7 +246,7 @@ def test_every_figure_takes_the_style(specs: dict[str, FigureSpec]) -> None:
 
 
 # --------------------------------------------------------------------------- the results folder
-def _write(tmp_path: Path, *, formats: list[str], provenance: str | None = None) -> Path:
+def _write(tmp_path: Path, *, formats: list[str], mark: str | None = "synthetic") -> Path:
     from spatialpanel.study.artifacts import FigureArtifact, StageOutput, TableArtifact
     from spatialpanel.study.config import load_study
     from spatialpanel.study.context import StudyContext
@@ -254,8 +254,6 @@ def _write(tmp_path: Path, *, formats: list[str], provenance: str | None = None)
 
     config = load_study()
     config.raw["outputs"]["figure_formats"] = formats
-    if provenance is not None:
-        config.raw["data"]["provenance"] = provenance
     rng = np.random.default_rng(1)
     values = pd.Series(rng.uniform(0.1, 0.9, len(CODES)), index=CODES)
     stage = StageOutput(
@@ -284,9 +282,10 @@ def _write(tmp_path: Path, *, formats: list[str], provenance: str | None = None)
         config=config,
         panel=panel,
         audit=pd.DataFrame(),
-        synthetic=True,
+        synthetic=False,
         seed=1,
         labels=study_labels(config),
+        data_mark=mark,  # as the data stage resolves it (metadata, [data] mark)
     )
     out = tmp_path / "results"
     write_results(out, config=config, ctx=ctx, stages=(stage,), report=True)
@@ -333,12 +332,12 @@ def test_marks_readme_and_workbook(tmp_path: Path) -> None:
     manifest = (out / "manifest.json").read_text(encoding="utf-8")
     assert '"README.txt"' in manifest and '"figures/data/map_cp.json"' in manifest
 
-    reduced = _write(tmp_path / "reduced", formats=["png"], provenance="real_reduced")
+    reduced = _write(tmp_path / "reduced", formats=["png"], mark="real-reduced")
     assert "Real data, reduced indicator system" in (reduced / "README.txt").read_text("utf-8")
     spec = read_spec(reduced / "figures/data/trend.json")
     assert "Real data, reduced indicator system" in _texts(draw(spec, "en"))
 
-    real = _write(tmp_path / "real", formats=["png"], provenance="real")
+    real = _write(tmp_path / "real", formats=["png"], mark=None)
     assert "***" not in (real / "README.txt").read_text("utf-8")
     assert load_workbook(real / "tables.xlsx")["t"]["A1"].value is None
     assert read_spec(real / "figures/data/trend.json").mark is None

@@ -3,7 +3,7 @@
 (The figures of a run are specifications drawn where they are saved; these tests save ready
 matplotlib figures, which the same machinery accepts, and specifications in ``test_figspec``.)
 
-References (independent of :mod:`spatialpanel.study.figures_io`):
+References (independent of :mod:`spatialpanel.report.figure_files`):
 
 - PNG: ``Figure.savefig(path, dpi=..., bbox_inches="tight")`` of matplotlib (the version installed;
   3.11.2 when written) on an identical copy of the figure: same pixel size, same pixels, same

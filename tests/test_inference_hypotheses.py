@@ -178,6 +178,58 @@ def test_hausman_cigarette_sdm_not_pd_gives_alternatives(fits: dict[str, Any]) -
     assert out.generalized is not None and out.generalized.statistic >= 0
 
 
+def test_hausman_generalised_inverse_is_unit_free_hand_worked() -> None:
+    # V_FE = [[2, 1], [1, 2]], V_RE = [[1, 0], [0, 3]], D = V_FE − V_RE = [[1, 1], [1, -1]]
+    # (eigenvalues ±√2: not PD). D v = μ V_FE v: det(D − μ V_FE) = 3μ² + 2μ − 2 = 0, so
+    # μ = (−1 ± √7)/3; for μ₊ = 0.54858 the direction is v ∝ (1, (2μ − 1)/(1 − μ)) =
+    # (1, 0.21525), scaled to v'V_FE v = 1 (v'V_FE v = 2.52317 before): v = (0.62955, 0.13551).
+    # With d = (1, 2): v'd = 0.90057, statistic (v'd)²/μ₊ = 1.47838, df 1. Rescaling the second
+    # parameter by 100 (d → (1, 200), V → S V S) must leave it unchanged (the Moore–Penrose
+    # inverse over the ordinary eigenvectors of D gives 2.0178, then 4.4988).
+    mu = (-1 + math.sqrt(7)) / 3
+    v = np.array([1.0, (2 * mu - 1) / (1 - mu)])
+    vfe = np.array([[2.0, 1.0], [1.0, 2.0]])
+    v /= math.sqrt(v @ vfe @ v)
+    want = float(v @ [1.0, 2.0]) ** 2 / mu
+    assert want == pytest.approx(1.47838, abs=1e-5)
+    for scale in (1.0, 100.0):
+        s = np.diag([1.0, scale])
+        fe = _fit({"a": 1.0, "b": 2.0 * scale}, s @ vfe @ s)
+        re = _fit({"a": 0.0, "b": 0.0}, s @ np.diag([1.0, 3.0]) @ s)
+        out = hausman(fe, re)
+        assert not out.classic.valid
+        assert out.generalized is not None and out.generalized.df == 1
+        assert out.generalized.statistic == pytest.approx(want, rel=1e-12)
+        assert out.eigenvalues == pytest.approx(sorted([mu, (-1 - math.sqrt(7)) / 3]))
+
+
+def test_hausman_cigarette_sdm_is_invariant_to_the_units_of_a_regressor(
+    fits: dict[str, Any],
+) -> None:
+    """Issue 15 §10: the fallback statistic was 0.1100 with logy and 0.7382 with 100·logy
+    (Moore–Penrose inverse of V_FE − V_RE); with directions relative to V_FE it is 0.10197
+    for both (measured 0.1019706759 and 0.1019706758: the fits are refitted), and so are the
+    verdict, the rank and the Mundlak test."""
+    data, w = cigar_data(), cigar_weights()
+    scaled = data.assign(logy=100 * data["logy"])
+    fe, re = (
+        sp.SpatialPanelModel(scaled, y="logc", x=X, w=w, model="sdm", effects=eff).fit(
+            bias_correction="none"
+        )
+        for eff in ("entity", "random")
+    )
+    base = hausman(fits["sdm_entity"], fits["sdm_random"], data=data)
+    other = hausman(fe, re, data=scaled)
+    assert base.generalized is not None and other.generalized is not None
+    assert base.classic.valid == other.classic.valid is False
+    assert base.generalized.df == other.generalized.df == 1
+    assert base.generalized.statistic == pytest.approx(0.10197, abs=1e-5)
+    assert other.generalized.statistic == pytest.approx(base.generalized.statistic, rel=1e-7)
+    np.testing.assert_allclose(other.eigenvalues, base.eigenvalues, rtol=1e-7)
+    assert base.mundlak is not None and other.mundlak is not None
+    assert other.mundlak.statistic == pytest.approx(base.mundlak.statistic, rel=1e-7)
+
+
 @pytest.mark.parametrize("effects", ["entity", "twoway"])
 def test_mundlak_slopes_equal_fixed_effects_given_rho(effects: str) -> None:
     # FWL: in the regression on x and the entity means, the x coefficients are the within

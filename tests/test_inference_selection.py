@@ -10,6 +10,8 @@ cells that exist.
 
 from __future__ import annotations
 
+import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -137,18 +139,35 @@ def test_stage_tables_and_results(stage_run: tuple[StudyContext, Any]) -> None:
         assert key in keys
     res = ctx.results["sdm"]
     tables = {t.key: t.frame for t in out.tables}
-    t7 = tables["table7_sdm"]
-    assert t7.loc["uri", ("Main", "coef")] == res.params["uri"]
-    assert t7.loc["gov", ("W·x", "coef")] == res.params["W*gov"]
-    assert t7.loc["rho", ("Main", "coef")] == res.params["rho"]
-    assert t7.loc["rho", ("Main", "p")] == res.pvalues["rho"]
-    # the table keeps identifiers; the report shows the labels instead (no "uri: ..." legend)
-    from spatialpanel.report.localise import localise_frame
+    t7 = tables["table7_sdm"]  # the regression payload: Main and W·x columns, (part, term) rows
+    assert t7.loc[("coef", "uri"), ("Main", "coef")] == res.params["uri"]
+    assert t7.loc[("coef", "gov"), ("W·x", "coef")] == res.params["W*gov"]
+    assert t7.loc[("coef", "rho"), ("Main", "coef")] == res.params["rho"]
+    assert t7.loc[("coef", "rho"), ("Main", "p")] == res.pvalues["rho"]
+    assert math.isnan(t7.loc[("coef", "rho"), ("W·x", "coef")])
+    assert t7.loc[("stat", "nobs"), ("Main", "coef")] == res.nobs
+    assert t7.loc[("stat", "loglik"), ("Main", "coef")] == res.loglik
+    assert {t.key: t.kind for t in out.tables}["table7_sdm"] == "regression"
+    # the payload keeps identifiers; the report shows the labels instead (no "uri: ..." legend)
+    from spatialpanel.report.localise import localise
+    from spatialpanel.report.results_io import SavedResults, SavedTable
     from spatialpanel.study.labels import study_labels
 
-    shown = localise_frame(t7, "en", study_labels(ctx.config))
-    assert "Urban-rural integration" in list(shown.index)
-    assert "W·x" in shown.columns.get_level_values(0)
+    artifact = next(t for t in out.tables if t.key == "table7_sdm")
+    assert not any("uri:" in str(n) for n in artifact.notes)
+    saved = SavedResults(
+        root=Path("."),
+        study={},
+        stages=[{"name": "model", "title": "Model", "tables": [{"key": "table7_sdm"}],
+                 "figures": [], "sentences": []}],
+        tables={"table7_sdm": SavedTable("table7_sdm", artifact.title, t7, artifact.notes,
+                                         kind="regression", paper=7)},
+        labels=study_labels(ctx.config),
+    )  # fmt: skip
+    shown = localise(saved, "en").sections[0].tables[0]
+    rows = list(shown.frame.index.get_level_values("row"))
+    assert "Urban-rural integration" in rows and "ρ" in rows and "Observations" in rows
+    assert "W·x" in shown.frame.columns.get_level_values(0)
     eff = tables["effects"]
     pd.testing.assert_frame_equal(eff, res.impacts(method="delta"))
     t4 = tables["table4_lm"]
@@ -229,7 +248,7 @@ def test_stage_other_specifications(kind: str, effects: str) -> None:
     res = ctx.results["sdm"]
     assert (res.spec.model, res.spec.effects) == (kind, effects)
     sp_name = res.spec.spatial_name
-    assert tables["table7_sdm"].loc[sp_name, ("Main", "coef")] == res.params[sp_name]
+    assert tables["table7_sdm"].loc[("coef", sp_name), ("Main", "coef")] == res.params[sp_name]
     hyp = tables["hypotheses"]
     if kind == "sem":  # no ρ: H2 cannot be judged; SEM effects have no spillover
         assert hyp.loc["H2", "verdict"].startswith("not applicable")

@@ -187,5 +187,5 @@ def test_perfect_fit_is_an_error() -> None:
     """A perfect fit (y an exact linear function of x) has σ² = 0 and an infinite likelihood."""
     d = cigar_data()
     d["logc"] = 2.0 * d["logp"] - d["logy"]
-    with pytest.raises(EstimationError, match="fits 'logc' perfectly"):
+    with pytest.raises(EstimationError, match="of 'logc' leaves no residual variance"):
         model(d, model="slx", effects="entity").fit()

@@ -64,12 +64,17 @@ CASES: dict[str, tuple[Callable[[], sps.csr_array], str, int, str, str, str]] = 
 }
 
 
-def fit_case(name: str) -> Any:
-    """Build the seeded panel of case ``name`` and fit its model."""
+def fit_case(name: str, *, logdet: str = "auto") -> Any:
+    """Build the seeded panel of case ``name`` and fit its model (``logdet`` as the model's)."""
+    return case_model(name, logdet=logdet).fit(bias_correction=CASES[name][5])
+
+
+def case_model(name: str, *, logdet: str = "auto") -> Any:
+    """The seeded panel of case ``name`` as an unfitted model."""
     from spatialpanel.models.model import SpatialPanelModel
     from spatialpanel.weights.core import SpatialWeights
 
-    build, transform, t, model, effects, bc = CASES[name]
+    build, transform, t, model, effects, _ = CASES[name]
     a = build()
     n = a.shape[0]
     ws = SpatialWeights.from_sparse(a, ids=pd.RangeIndex(n), transform=transform)
@@ -100,15 +105,15 @@ def fit_case(name: str) -> Any:
     data = pd.DataFrame(
         {"y": y.ravel(), "x1": x[:, :, 0].ravel(), "x2": x[:, :, 1].ravel()}, index=idx
     )
-    mod = SpatialPanelModel(
+    return SpatialPanelModel(
         data,
         y="y",
         x=["x1", "x2"],
         w=ws,
         model=model,
         effects=effects,
+        logdet=logdet,  # type: ignore[arg-type]
     )
-    return mod.fit(bias_correction=bc)
 
 
 def snapshot(res: Any) -> dict[str, list[float]]:

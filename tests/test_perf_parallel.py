@@ -61,6 +61,46 @@ def test_dask_local_cluster_matches_serial() -> None:
     assert parallel == serial  # bit-identical
 
 
+def _panel_fit(task: int, seed: int) -> list[float]:
+    """A fit where multi-threaded BLAS changes the last bits (N·T = 12,000: long dot products):
+    estimates, standard errors, log-likelihood and delta-method effects."""
+    from tests.test_bounds_lazy import _panel
+
+    data, ws = _panel(400, 30, 0.4, error=False, seed=seed % 1000)
+    from spatialpanel.models.model import SpatialPanelModel
+
+    res = SpatialPanelModel(data, y="y", x=["x1", "x2"], w=ws, model="sdm", effects="twoway").fit()
+    eff = res.impacts(method="delta")
+    return [*res.params, *res.std_errors, res.loglik, *eff.to_numpy().ravel()]
+
+
+def test_fit_is_the_same_whatever_the_blas_threads() -> None:
+    """The thread policy (spatialpanel.threads): one BLAS thread inside the fit, so a caller's
+    two-thread setting gives the bits of a one-thread run (without the policy they differed
+    by ~4e-12 here)."""
+    from threadpoolctl import threadpool_limits
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        two = _panel_fit(0, 11)
+    with threadpool_limits(limits=1, user_api="blas"):
+        one = _panel_fit(0, 11)
+    assert two == one
+
+
+def test_dask_worker_processes_match_serial() -> None:
+    """A LocalCluster of worker processes (one BLAS thread each, as Dask sets them up) gives the
+    serial results bit for bit, also for fits large enough for BLAS threading to matter."""
+    distributed = pytest.importorskip("dask.distributed")
+    tasks = [0, 1]
+    serial = run_many(_panel_fit, tasks, seed=4)
+    with (
+        distributed.LocalCluster(processes=True, n_workers=2, threads_per_worker=1) as cluster,
+        distributed.Client(cluster) as client,
+    ):
+        parallel = run_many(_panel_fit, tasks, seed=4, backend="dask", client=client)
+    assert parallel == serial
+
+
 def test_options_are_checked() -> None:
     with pytest.raises(ConfigError, match="backend='dask'"):
         run_many(_fit_task, TASKS, backend="serial", scheduler="tcp://x:1")

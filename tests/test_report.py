@@ -12,12 +12,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spatialpanel.errors import ConfigError
+from spatialpanel.errors import ConfigError, ResultsError
 from spatialpanel.report.build import build_report
+from spatialpanel.report.document import ReportTable
 from spatialpanel.report.evolution_plots import trends_spec
 from spatialpanel.report.formatting import fmt_number, stars
+from spatialpanel.report.latex import latex_table
 from spatialpanel.report.results_io import load_results
-from spatialpanel.report.tables import latex_table, markdown_table
+from spatialpanel.report.tables import markdown_table
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.config import load_study
 from spatialpanel.study.context import StudyContext
@@ -110,18 +112,21 @@ def test_docx_holds_every_table(results_dir: Path) -> None:
 
     doc = Document(str(results_dir / "report.docx"))
     assert len(doc.tables) == 2
-    assert doc.tables[0].cell(1, 0).text == "uri"
-    assert doc.tables[0].cell(1, 1).text == "0.5000"
+    assert doc.tables[0].cell(0, 1).text == "Direct"  # the group header over four columns (en.po)
+    assert doc.tables[0].cell(2, 0).text == "uri"
+    assert doc.tables[0].cell(2, 1).text == "0.5000"
+    assert doc.tables[0].cell(2, 4).text == "< 0.001"  # p = 0.0
 
 
 def test_report_can_be_rebuilt_in_chinese(results_dir: Path) -> None:
     build_report(results_dir, lang="zh")
-    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    html = (results_dir / "report.zh.html").read_text(encoding="utf-8")
     assert "合成数据" in html
+    assert "合成数据" not in (results_dir / "report.html").read_text(encoding="utf-8")
     build_report(results_dir, lang="en")
     with pytest.raises(ConfigError, match="lang='fr'"):
         build_report(results_dir, lang="fr")
-    with pytest.raises(ConfigError, match="not a spatialpanel results folder"):
+    with pytest.raises(ResultsError, match="not a spatialpanel results folder"):
         build_report(results_dir / "tables")
 
 
@@ -145,13 +150,14 @@ def test_markdown_and_latex_snapshots() -> None:
     frame = pd.DataFrame(
         {"I": [0.709, 0.701], "p": [0.0001, 0.5]}, index=pd.Index([2014, 2015], name="year")
     )
-    assert markdown_table(frame) == (
-        "| year | I | p |\n|---|---:|---:|\n| 2014 | 0.7090 | 0.0001 |\n| 2015 | 0.7010 | 0.5000 |"
+    table = ReportTable("moran", 2, "Moran's I_x", ("50% note",), frame, p_columns=("p",))
+    assert markdown_table(table) == (
+        "| year | I | p |\n|---|---:|---:|\n| 2014 | 0.7090 | < 0.001 |\n| 2015 | 0.7010 | 0.500 |"
     )
-    tex = latex_table(frame, title="Moran's I_x", notes=("50% note",))
-    assert r"\caption{Moran's I\_x}" in tex
+    tex = latex_table(table)
+    assert r"\caption{Moran's I\_x}\label{tab:moran}" in tex
     assert r"\toprule" in tex and r"\midrule" in tex and r"\bottomrule" in tex
-    assert r"2014 & 0.7090 & 0.0001 \\" in tex
+    assert r"2014 & 0.7090 & \textless{} 0.001 \\" in tex
     assert r"50\% note" in tex
 
 
@@ -162,11 +168,11 @@ def test_chinese_report_says_when_no_cjk_font(
 
     monkeypatch.setattr(fonts, "cjk_font", lambda: None)
     build_report(results_dir, lang="zh")
-    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    html = (results_dir / "report.zh.html").read_text(encoding="utf-8")
     assert "未检测到中文（CJK）字体" in html and "fonts-noto-cjk" in html
     monkeypatch.setattr(fonts, "cjk_font", lambda: "Noto Sans CJK SC")
     build_report(results_dir, lang="zh")
-    html = (results_dir / "report.html").read_text(encoding="utf-8")
+    html = (results_dir / "report.zh.html").read_text(encoding="utf-8")
     assert "未检测到中文（CJK）字体" not in html
     assert "设置与数据来源" in html and "目录" in html
     build_report(results_dir, lang="en")

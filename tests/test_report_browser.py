@@ -74,7 +74,7 @@ def test_chinese_report_renders_in_chromium(tmp_path: Path) -> None:
     write_results(tmp_path, config=load_study(), ctx=_ctx(), stages=(_stage(),), report=False)
     build_report(tmp_path, lang="zh")
     ARTIFACTS.mkdir(exist_ok=True)
-    phone = render(tmp_path / "report.html", ARTIFACTS / "report_small_zh_phone.png", width=390)
+    phone = render(tmp_path / "report.zh.html", ARTIFACTS / "report_small_zh_phone.png", width=390)
     assert phone["errors"] == []
     assert phone["images"] and all(ok for _, ok in phone["images"])
     assert not phone["overflow"], "the page must not scroll sideways on a phone"

@@ -12,12 +12,14 @@ computed with R 4.2.2 / splm 1.6-5, Octave 7.3.0 running Elhorst's routines and 
   t-values −23.566, 9.280, 12.565, −9.637, ρ 16.709.
 
 Entity effects are used because there the Q·(Wy) and W·(Qy) conventions coincide. Standard
-errors follow as |coefficient / t|. The printed cells (4 decimals) are compared with these numbers
-rounded by hand; AIC = −2 logL + 2k with k = regressors + spatial parameter + σ².
+errors follow as |coefficient / t|. The printed cells (4 decimals in ``comparison_table``; three
+significant digits in the journal-style tables) are compared with these numbers rounded by hand;
+AIC = −2 logL + 2k with k = regressors + spatial parameter + σ².
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pandas as pd
@@ -26,6 +28,9 @@ import pytest
 from spatialpanel.errors import ConfigError
 from spatialpanel.models.model import SpatialPanelModel
 from spatialpanel.report.comparison import comparison_table, spatial_parameters
+from spatialpanel.report.document import ReportTable
+from spatialpanel.report.regression import regression_frame, report_frame
+from spatialpanel.report.tables import markdown_table
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages import robustness as stage
 from tests.cigar import cigar_data, cigar_weights
@@ -80,6 +85,62 @@ def test_comparison_table_prints_the_reference_fits(fits: dict[str, Any]) -> Non
         assert cell[("nobs", ""), name] == "1380"
         assert cell[("effects", ""), name] == "entity"
         assert cell[("bias_correction", ""), name] == "none"
+
+
+def test_regression_payload_holds_the_reference_fits(fits: dict[str, Any]) -> None:
+    payload = regression_frame(fits)
+    assert list(dict.fromkeys(c[0] for c in payload.columns)) == ["SAR", "SEM", "SDM"]
+    assert list(payload.index) == [
+        ("coef", "logp"),
+        ("coef", "logy"),
+        ("coef", "W*logp"),
+        ("coef", "W*logy"),
+        ("coef", "rho"),
+        ("coef", "lambda"),
+        *[("stat", s) for s in ("n_entities", "n_periods", "nobs", "effects", "bias_correction")],
+        *[("stat", s) for s in ("r2", "loglik", "aic", "bic", "sigma2")],
+    ]
+    cell = payload.loc
+    assert cell[("coef", "logp"), ("SAR", "coef")] == pytest.approx(-0.531674, abs=1e-6)
+    assert cell[("coef", "logp"), ("SAR", "z")] == pytest.approx(-20.897, abs=1e-3)
+    assert cell[("coef", "rho"), ("SDM", "coef")] == pytest.approx(0.457077, abs=1e-6)
+    assert cell[("coef", "rho"), ("SDM", "z")] == pytest.approx(16.709, abs=1e-3)
+    assert cell[("coef", "lambda"), ("SEM", "coef")] == pytest.approx(0.469559, abs=1e-6)
+    assert math.isnan(cell[("coef", "W*logp"), ("SAR", "coef")])
+    for name, s2, ll, k in (
+        ("SAR", 0.00666712, 1482.599, 4),
+        ("SEM", 0.00590351, 1538.958, 4),
+        ("SDM", 0.00543396, 1598.715, 6),
+    ):
+        assert cell[("stat", "sigma2"), (name, "coef")] == pytest.approx(s2, rel=1e-5)
+        assert cell[("stat", "loglik"), (name, "coef")] == pytest.approx(ll, abs=6e-4)
+        assert cell[("stat", "aic"), (name, "coef")] == pytest.approx(-2 * ll + 2 * k, abs=2e-3)
+        assert cell[("stat", "nobs"), (name, "coef")] == 1380
+        assert cell[("stat", "n_entities"), (name, "coef")] == 46
+        assert cell[("stat", "n_periods"), (name, "coef")] == 30
+        assert cell[("stat", "effects"), (name, "coef")] == "entity"
+
+
+def test_journal_table_prints_the_reference_fits(fits: dict[str, Any]) -> None:
+    """SAR logp: -0.531674, se 0.531674 / 20.897 = 0.025443 -> -0.532*** (0.025); SAR logy
+    -0.000690 with t = -0.045: no star, and two significant digits of -0.00069 need five decimals
+    (the row's largest estimate, SDM's 0.5486, needs three): -0.00069 and se (0.01533)."""
+    frame = report_frame(regression_frame(fits), label=lambda kind, ident: ident)
+    md = markdown_table(ReportTable("cmp", 1, "Cigarettes", (), frame, kind="regression"))
+    rows = md.splitlines()
+    assert rows[0] == "|  | SAR | SEM | SDM |"
+    assert rows[2].startswith("| logp | -0.532*** | -0.787")
+    assert rows[2].endswith("| -0.930*** |")
+    assert rows[3].startswith("|  | (0.025) |") and rows[3].endswith("| (0.039) |")
+    assert rows[4].startswith("| logy | -0.00069 |")
+    # se of logy in [0.0152, 0.0155] (see test_comparison_table_prints_the_reference_fits)
+    assert rows[5].startswith("|  | (0.015")
+    assert "| W\\*logp |  |  | 0.579*** |" in rows  # Markdown escapes the identifier's star
+    assert "| rho | 0.298*** |  | 0.457*** |" in rows
+    assert "| nobs | 1380 | 1380 | 1380 |" in rows
+    loglik = next(r for r in rows if r.startswith("| loglik |")).strip("| ").split(" | ")[1:]
+    assert [len(v.split(".")[1]) for v in loglik] == [2, 2, 2]  # two decimals from 100 up
+    assert [float(v) for v in loglik] == pytest.approx([1482.599, 1538.958, 1598.715], abs=6e-3)
 
 
 def test_spatial_parameters_are_the_numbers_behind_the_stars(fits: dict[str, Any]) -> None:
@@ -138,11 +199,14 @@ def test_robustness_stage_tables_and_sentences() -> None:
         "robustness_weights",
         "robustness_spatial",
     ]
-    assert list(frames["compare_models"].columns) == ["SAR", "SEM", "SDM"]
-    assert frames["compare_models"].loc[("rho", "coef"), "SDM"] == "0.4571***"
+    kinds = {t.key: t.kind for t in out.tables}
+    assert kinds["compare_models"] == kinds["robustness_weights"] == "regression"
+    models = frames["compare_models"]
+    assert list(dict.fromkeys(c[0] for c in models.columns)) == ["SAR", "SEM", "SDM"]
+    assert models.loc[("coef", "rho"), ("SDM", "coef")] == pytest.approx(0.457077, abs=1e-6)
     rob = frames["robustness_weights"]
-    assert list(rob.columns) == ["contiguity", "contiguity_binary"]
-    assert rob.loc[("rho", "coef"), "contiguity"] == "0.4571***"
+    assert list(dict.fromkeys(c[0] for c in rob.columns)) == ["contiguity", "contiguity_binary"]
+    assert rob.loc[("coef", "rho"), ("contiguity", "coef")] == pytest.approx(0.457077, abs=1e-6)
     spatial = frames["robustness_spatial"]
     assert spatial.loc["contiguity", "estimate"] == pytest.approx(0.457077, abs=1e-6)
     # the binary (untransformed) matrix is a different model: its ρ is on another scale

@@ -29,9 +29,11 @@ from typing import Any
 import pytest
 
 from spatialpanel.report.build import build_report, render_html
+from spatialpanel.report.latex import write_latex
 from spatialpanel.report.localise import localise
 from spatialpanel.report.results_io import SavedResults, load_results
-from spatialpanel.report.tables import write_docx, write_latex, write_markdown
+from spatialpanel.report.tables import write_markdown
+from spatialpanel.report.word import write_docx
 from spatialpanel.text import KEYWORDS, Label, Labels, TextList, catalogue, msg, nmsg, render
 from spatialpanel.text.message import placeholders
 
@@ -72,7 +74,19 @@ COMPUTED_TERMS: dict[str, tuple[str, ...]] = {
     "horizon": ("short run", "long run"),
     "effect": ("direct", "indirect", "total"),
     "cell": ("Hausman", "Hausman (generalised inverse)", "Mundlak (robust)"),
-}
+    # regression tables (report/localise.py): statistic rows and the values of setting rows
+    "statistic": ("n_entities", "n_periods", "nobs", "effects", "bias_correction", "r2", "loglik",
+                  "aic", "bic", "sigma2"),
+    "regression value": ("pooled", "entity", "time", "twoway", "random", "none", "elhorst",
+                         "transformation", "lee-yu"),
+    "term": ("const",),
+    # what inverse-distance and kNN weights measure between (spatialpanel.data.regions)
+    "points": ("capitals", "area centroids"),
+    # the statistics synthetic data are not (spatialpanel.data.bundled.real_counterpart) and the
+    # regions of a growth sentence (spatialpanel.study.geography.region_noun)
+    "statistics": ("China Statistical Yearbook", "China City Statistical Yearbook"),
+    "regions": ("provinces", "cities", "regions"),
+}  # fmt: skip
 
 
 def test_every_message_the_code_emits_has_a_chinese_entry() -> None:
@@ -170,6 +184,53 @@ def test_growth_and_quadrant_edge_forms() -> None:
     )
 
 
+def test_an_identifier_is_read_as_its_column_says() -> None:
+    """ "economic" is a dimension of the demo's urban-rural index, a weights matrix and a kind of
+    matrix: the column or index level it stands in (weights, dimension, kind, a regression
+    table's model columns) decides which label a reader sees."""
+    import numpy as np
+    import pandas as pd
+
+    from spatialpanel.report.localise import localise_frame
+    from spatialpanel.report.regression import report_frame
+    from spatialpanel.report.results_io import SavedResults, SavedTable
+
+    labels = Labels(
+        {
+            "dimension": {"economic": {"en": "Economic integration", "zh": "经济融合"}},
+            "weights": {"economic": {"en": "economic distance", "zh": "经济距离"}},
+        }
+    )
+    weights = pd.DataFrame(
+        {"kind": ["economic"], "n": [31]}, index=pd.Index(["economic"], name="weights")
+    )
+    shown = localise_frame(weights, "zh", labels)
+    assert list(shown.index) == ["经济距离"] and shown.iloc[0, 0] == "经济距离"
+    dims = pd.DataFrame({"weight": [0.5]}, index=pd.Index(["economic"], name="dimension"))
+    assert list(localise_frame(dims, "en", labels).index) == ["Economic integration"]
+    payload = pd.DataFrame(
+        [[0.2, 0.03, 6.7, 0.0001]],
+        index=pd.MultiIndex.from_tuples([("coef", "rho")], names=["part", "term"]),
+        columns=pd.MultiIndex.from_product([["economic"], ["coef", "se", "z", "p"]]),
+    )
+    saved = SavedResults(
+        root=Path("."),
+        study={},
+        stages=[{"name": "robustness", "title": "R", "tables": [{"key": "r"}], "figures": [],
+                 "sentences": []}],
+        tables={"r": SavedTable("r", "R", payload, (), kind="regression")},
+        labels=labels,
+    )  # fmt: skip
+    table = localise(saved, "en").sections[0].tables[0]
+    assert table.kind == "regression"
+    assert table.frame.columns.get_level_values(0)[0] == "economic distance"
+    assert report_frame(payload, label=lambda k, i: i).shape == table.frame.shape
+    # an entity column holds region ids (floats when it has blanks, as the audit read back)
+    audit = pd.DataFrame({"step": ["check", "check"], "entity": [np.nan, 120000.0]})
+    shown = localise_frame(audit, "zh", labels)
+    assert shown.iloc[1, 1] == "天津" and pd.isna(shown.iloc[0, 1])
+
+
 # --------------------------------------------------------------------------- the demo report
 
 
@@ -257,6 +318,13 @@ def _offending(texts: list[str], words: set[str], cells: set[str]) -> list[str]:
     return found
 
 
+def _before_provenance(word: Any, heading: str) -> list[str]:
+    """The paragraphs of a Word report before its settings-and-provenance section (the last:
+    file names, hashes and versions are identifiers by nature, as in the HTML report)."""
+    texts = [p.text for p in word.paragraphs]
+    return texts[: texts.index(heading)] if heading in texts else texts
+
+
 def test_english_report_shows_labels_not_identifiers(demo: SavedResults, tmp_path: Path) -> None:
     from docx import Document
 
@@ -277,7 +345,7 @@ def test_english_report_shows_labels_not_identifiers(demo: SavedResults, tmp_pat
     tex_cells = [c.strip() for line in prose for c in re.split(r"&|\\\\", line)]
     assert _offending(tex_cells, words, cells) == []
     word = Document(str(tmp_path / "report.docx"))
-    texts = [p.text for p in word.paragraphs]
+    texts = _before_provenance(word, doc.labels["provenance"])
     texts += [c.text for t in word.tables for row in t.rows for c in row.cells]
     assert _offending(texts, words, cells) == []
     # the readers see the labels instead
@@ -329,16 +397,22 @@ def test_chinese_report_has_no_english_left(demo: SavedResults, tmp_path: Path) 
     assert Counter(w for w in english_words(md) if w not in sheets) == Counter()
     tex = (tmp_path / "tables.tex").read_text(encoding="utf-8")
     prose = "\n".join(line for line in tex.splitlines() if not line.lstrip().startswith("%"))
-    # commands and their layout arguments are not prose; \_ and -- are _ and a dash
-    prose = re.sub(r"\\(?:begin|end)\{[^}]*\}(?:\[[^]]*\])?(?:\{[lcrp{}0-9.a-z]*\})?", " ", prose)
+    # commands and their layout arguments are not prose (the fitting macro, labels, counters,
+    # column widths); \_ and -- are _ and a dash; a table too long for paper names its sheet
+    prose = re.sub(r"\\makeatletter.*?\\makeatother", " ", prose, flags=re.S)
+    prose = re.sub(r"\\(?:label|setcounter)\{[^}]*\}(?:\{[^}]*\})?", " ", prose)
+    prose = re.sub(r">\{\\raggedright\\arraybackslash\}p\{[0-9.]+em\}", "l", prose)
+    prose = prose.replace("\\allowbreak{}", "")
+    prose = re.sub(r"工作表 \S+ 或 tables/\S+?\.csv", "工作表", prose)
+    prose = re.sub(r"\\(?:begin|end)\{[^}]*\}(?:\[[^]]*\])?(?:\{[lcrp@{}0-9.a-z]*\})?", " ", prose)
     prose = re.sub(r"\\(?:multicolumn\{\d+\}\{[lcr]\}|cmidrule\(lr\)\{[^}]*\})", " ", prose)
     prose = prose.replace("\\_", "_").replace("--", "–")
     tex_words = english_words(re.sub(r"\\[A-Za-z]+", " ", prose))
     assert Counter(tex_words) == Counter()
     word = Document(str(tmp_path / "report.docx"))
-    texts = [p.text for p in word.paragraphs]
+    texts = _before_provenance(word, doc.labels["provenance"])
     texts += [c.text for t in word.tables for row in t.rows for c in row.cells]
-    assert Counter(w for t in texts for w in english_words(t)) == Counter()
+    assert Counter(w for t in texts for w in english_words(t) if w not in sheets) == Counter()
     # the terms of Chinese spatial econometrics are used
     for term in ("空间杜宾模型", "全局莫兰指数", "高-高集聚", "熵值法", "直接效应", "双向固定"):
         assert term in html, term

@@ -319,15 +319,21 @@ def test_robustness_sentence_follows_sign_and_significance() -> None:
     assert "robustness_spatial:economic:p" in flipped.sources
 
 
-def test_aic_sentence_follows_the_fit_rows() -> None:
-    index = pd.MultiIndex.from_tuples([("aic", ""), ("loglik", "")], names=["term", "statistic"])
-    table = pd.DataFrame(
-        [["-1803.71", "-1796.30", "-1806.93"], ["909.8569", "906.1504", "917.4648"]],
-        index=index,
-        columns=["SAR", "SEM", "SDM"],
+def _fit_rows(aic: list[float], loglik: list[float]) -> pd.DataFrame:
+    """The AIC and log-likelihood rows of a regression payload (``report.regression``)."""
+    index = pd.MultiIndex.from_tuples([("stat", "aic"), ("stat", "loglik")], names=["part", "term"])
+    columns = pd.MultiIndex.from_product(
+        [["SAR", "SEM", "SDM"], ["coef", "se", "z", "p"]], names=["model", "statistic"]
     )
+    rows = [[v if k == 0 else np.nan for v in values for k in range(4)] for values in (aic, loglik)]
+    return pd.DataFrame(rows, index=index, columns=columns)
+
+
+def test_aic_sentence_follows_the_fit_rows() -> None:
+    table = _fit_rows([-1803.71, -1796.30, -1806.93], [909.8569, 906.1504, 917.4648])
     s = rob_stage.aic_sentence(table, key="compare_models")
     assert s is not None and "the SDM has the lowest AIC" in english(s.text)
-    table.loc[("aic", ""), "SEM"] = "-1810.00"
+    assert "compare_models:stat|aic:SDM|coef" in s.sources
+    table.loc[("stat", "aic"), ("SEM", "coef")] = -1810.00
     s2 = rob_stage.aic_sentence(table, key="compare_models")
     assert s2 is not None and "the SEM has the lowest AIC" in english(s2.text)

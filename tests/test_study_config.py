@@ -63,6 +63,10 @@ def test_section_is_a_copy() -> None:
         ),
         (lambda d: d["weights"]["nested"].update({"form": "sum"}), r"form = 'sum' is not one"),
         (lambda d: d["data"].update({"missing": True}), r"missing = True must be a string"),
+        (
+            lambda d: d["outputs"].update({"parentheses": "t"}),
+            r"\[outputs\] parentheses = 't' is not one of se, z",
+        ),
     ],
 )
 def test_bad_entries_are_refused_with_a_message(mutate, message) -> None:  # type: ignore[no-untyped-def]

@@ -74,11 +74,27 @@ def test_demo_run_is_deterministic(demo_run: Path, tmp_path: Path) -> None:
 
 
 def test_report_command_rebuilds_without_refitting(demo_run: Path) -> None:
+    """`report --lang zh` writes report.zh.html, report.zh.docx, tables.zh.tex, tables.zh.md
+    beside the English files, leaves every English file byte-identical, and the manifest lists
+    every file with true hashes (issue 14's contract)."""
+    from spatialpanel.results_folder import folder_hashes
+
+    before = folder_hashes(demo_run)
     result = runner.invoke(app, ["report", str(demo_run), "--lang", "zh"])
     assert result.exit_code == 0, result.output
-    assert "合成数据" in (demo_run / "report.html").read_text(encoding="utf-8")
+    assert "合成数据" in (demo_run / "report.zh.html").read_text(encoding="utf-8")
+    after = folder_hashes(demo_run)
+    assert {k: after[k] for k in before} == before
+    new = {"report.zh.html", "report.zh.docx", "tables.zh.tex", "tables.zh.md"}
+    assert new <= set(after) and set(after) - set(before) <= new | {
+        p for p in after if ".zh." in p or "/zh/" in p
+    }
+    manifest = json.loads((demo_run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["outputs"] == after
     result = runner.invoke(app, ["report", str(demo_run)])
     assert result.exit_code == 0, result.output
+    manifest = json.loads((demo_run / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["outputs"] == folder_hashes(demo_run)
 
 
 def test_init_then_validate(tmp_path: Path) -> None:

@@ -29,6 +29,11 @@ _EXPORTS: dict[str, str] = {
     "write_panel": "spatialpanel.data.writers",
     "PanelData": "spatialpanel.data.readers",
     "load_demo": "spatialpanel.data.demo",
+    "RegionSet": "spatialpanel.data.regions",
+    "read_regions": "spatialpanel.data.regions",
+    "region_set": "spatialpanel.data.regions",
+    "load_example": "spatialpanel.data.bundled",
+    "examples": "spatialpanel.data.bundled",
     # indices
     "composite_index": "spatialpanel.indices.composite",
     "entropy_weights": "spatialpanel.indices.weighting",

@@ -13,10 +13,12 @@ __all__ = [
     "DataError",
     "EstimationError",
     "NumericalWarning",
+    "ResultsError",
     "SpatialPanelError",
     "SpatialPanelWarning",
     "WeightsError",
     "check_option",
+    "did_you_mean",
 ]
 
 
@@ -40,6 +42,11 @@ class EstimationError(SpatialPanelError, RuntimeError):
     """An estimator cannot produce a result it can stand behind (singular design, ...)."""
 
 
+class ResultsError(SpatialPanelError, ValueError):
+    """A results folder that cannot be written where asked, or that is not as it was written
+    (incomplete, files changed or added since its manifest, a path leading outside it)."""
+
+
 class SpatialPanelWarning(UserWarning):
     """Base class of the warnings issued by spatialpanel."""
 
@@ -47,8 +54,8 @@ class SpatialPanelWarning(UserWarning):
 class NumericalWarning(SpatialPanelWarning):
     """A numerical problem that was detected and handled (e.g. ρ on the boundary).
 
-    ``text``, when given, is the same statement as a :class:`spatialpanel.text.Message`, so a
-    report can print the warning in its own language.
+    ``text``, when given, is the same statement as a :class:`~spatialpanel.text.message.Message`, so
+    a report can print the warning in its own language.
     """
 
     def __init__(self, *args: object, text: object = None) -> None:
@@ -68,9 +75,11 @@ def did_you_mean(value: str, options: list[str] | tuple[str, ...], *, n: int = 3
 
 
 def check_option(name: str, value: object, options: tuple[str, ...]) -> None:
-    """Raise a :class:`ConfigError` naming ``name`` when ``value`` is not one of ``options``.
+    """Raise a :class:`~spatialpanel.errors.ConfigError` naming ``name`` when ``value`` is not one
+    of ``options``.
 
-    The message lists the options and suggests the closest ones (see :func:`did_you_mean`).
+    The message lists the options and suggests the closest ones (see
+    :func:`~spatialpanel.errors.did_you_mean`).
     """
     if value not in options:
         raise ConfigError(

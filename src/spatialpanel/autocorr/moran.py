@@ -36,7 +36,9 @@ from spatialpanel.autocorr._panel import (
     permutation_p,
     year_rng,
 )
+from spatialpanel.autocorr._perm import permuted_blocks, permuted_quadratic
 from spatialpanel.errors import ConfigError, DataError
+from spatialpanel.threads import single_blas
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["geary", "moran", "moran_table", "significance_stars"]
@@ -133,9 +135,7 @@ def _moran_one(
     row["I_perm_mean"] = float("nan")
     row["I_perm_sd"] = float("nan")
     if permutations:
-        perm = rng.permuted(np.tile(z, (permutations, 1)), axis=1)
-        lag = np.asarray(w @ perm.T).T
-        sims = n / s0 * np.einsum("ij,ij->i", perm, lag) / m2
+        sims = n / s0 * permuted_quadratic(z, w, rng, permutations) / m2
         row["p_perm"] = permutation_p(stat, sims, alternative)
         row["I_perm_mean"] = float(sims.mean())
         row["I_perm_sd"] = float(sims.std())
@@ -169,11 +169,12 @@ def _geary_one(
     var_rand = (a - b + c) / (n * (n - 2) * (n - 3) * s0 * s0)
     row = _test_row(n, "C", stat, 1.0, var_rand, var_norm, alternative)
     if permutations:
-        perm = rng.permuted(np.tile(x, (permutations, 1)), axis=1)
-        row["p_perm"] = permutation_p(stat, calc(perm), alternative)
+        sims = np.concatenate([calc(perm) for perm in permuted_blocks(x, rng, permutations)])
+        row["p_perm"] = permutation_p(stat, sims, alternative)
     return row
 
 
+@single_blas
 def _run(
     kind: str,
     series: pd.Series,
@@ -352,8 +353,8 @@ def moran_table(
     pandas.DataFrame
         Columns ``weights`` (with a mapping only), ``year`` (the series' time level name), ``I``,
         ``I_stars`` (e.g. ``"0.709***"``), ``EI``, ``sd``, ``z``, ``p``; stars from ``p``
-        (randomisation assumption, sidedness as in ``attrs["p_sidedness"]``): *** p < 0.01,
-        ** p < 0.05, * p < 0.1.
+        (randomisation assumption, sidedness as in ``attrs["p_sidedness"]``): ``***`` p < 0.01,
+        ``**`` p < 0.05, ``*`` p < 0.1.
     """
     options.setdefault("permutations", 0)
     if isinstance(w, Mapping):

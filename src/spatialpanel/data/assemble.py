@@ -19,6 +19,8 @@ import pandas as pd
 
 from spatialpanel.data.audit import AuditLog
 from spatialpanel.data.cells import Location, parse_cell, parse_year, year_or_none
+from spatialpanel.data.fastassemble import assemble_long
+from spatialpanel.data.fastlong import GiveUpError, to_records
 from spatialpanel.data.layouts import Record, SheetTable
 from spatialpanel.data.names import (
     is_national_total,
@@ -37,6 +39,7 @@ from spatialpanel.errors import DataError, did_you_mean
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.data.readers import PanelData, SourceInfo
+    from spatialpanel.data.regions import RegionSet
 
 __all__ = ["assemble"]
 
@@ -61,9 +64,10 @@ def assemble(
     log: AuditLog,
     source: SourceInfo,
     make: type[PanelData],
+    regions: RegionSet | None = None,
 ) -> PanelData:
-    """Check the records of all sheets and build the :class:`PanelData`."""
-    records = [r for t in tables for r in t.records]
+    """Check the records of all sheets and build the
+    :class:`~spatialpanel.data.readers.PanelData`."""
     where0 = Location(file=file, in_memory=in_memory).describe()
     every = list(dict.fromkeys(v for t in tables for v in t.variables))
     if variables is not None:
@@ -73,8 +77,52 @@ def assemble(
                 f"{where0}: the variables {lost} asked for in variables= are not in the file; "
                 f"it has {every}." + _hint(str(lost[0]), every)
             )
-    if not records:
+    rows = sum(
+        len(t.records) + (len(t.columns.lines) if t.columns is not None else 0) for t in tables
+    )
+    if not rows:
         raise DataError(f"{where0}: the table has a header but no data rows. Add the data.")
+
+    def finish(frame: pd.DataFrame, places: Mapping[Key, Record]) -> PanelData:
+        unit_map: dict[str, str] = {}
+        for table in tables:
+            unit_map.update(table.units)
+        _check_percent_units(unit_map, places, log)
+        for row in log.rows:
+            if row[0] == "convert" and "percent" in str(row[6]) and row[3] not in unit_map:
+                unit_map[str(row[3])] = "%"
+        unit_map.update(units or {})
+        frame.index = frame.index.set_names([entity, time])
+        return make(
+            frame=frame,
+            audit=log.frame(),
+            source=source,
+            units=unit_map,
+            entity_kind=entity_kind,
+        )
+
+    if len(tables) == 1 and tables[0].columns is not None:
+        mark = len(log.rows)
+        try:
+            return assemble_long(
+                tables[0].columns,
+                study_years=study_years,
+                entity_kind=entity_kind,
+                totals=totals,
+                extra_years=extra_years,
+                bounds=bounds,
+                nonnegative=nonnegative,
+                log=log,
+                years_step=_years,
+                sort_key=_sort_key,
+                generic_id=_generic_id,
+                finish=finish,
+            )
+        except GiveUpError:
+            del log.rows[mark:]  # the cell-by-cell path below says what is wrong
+    records = [
+        r for t in tables for r in (t.records if t.columns is None else to_records(t.columns))
+    ]
     found = list(dict.fromkeys(r.variable for r in records))
     pairs = [pair for t in tables for pair in t.pairs]
     if entity_kind == "china" and totals == "drop":
@@ -85,7 +133,7 @@ def assemble(
                 "provinces' rows."
             )
     records = _years(records, study_years, extra_years, log)
-    ids = _entities(records, entity_kind, log)
+    ids = _entities(records, entity_kind, log, regions)
     if entity_kind == "china":
         _check_pairs(pairs)
     cells, places = _cells(records, ids, log)
@@ -105,21 +153,7 @@ def assemble(
             return _full(places[(e, cast(int, t), col)]).describe()
 
         check_bounds(frame, limits, where=where)
-    unit_map: dict[str, str] = {}
-    for table in tables:
-        unit_map.update(table.units)
-    _check_percent_units(unit_map, places, log)
-    for row in log.rows:
-        if row[0] == "convert" and "percent" in str(row[6]) and row[3] not in unit_map:
-            unit_map[str(row[3])] = "%"
-    unit_map.update(units or {})
-    return make(
-        frame=frame,
-        audit=log.frame(),
-        source=source,
-        units=unit_map,
-        entity_kind=entity_kind,
-    )
+    return finish(frame, places)
 
 
 def _hint(name: str, options: list[str]) -> str:
@@ -212,8 +246,12 @@ def _total_or_blank(value: object) -> bool:
     )
 
 
-def _entities(records: list[Record], kind: str, log: AuditLog) -> dict[int, Hashable]:
+def _entities(
+    records: list[Record], kind: str, log: AuditLog, regions: RegionSet | None = None
+) -> dict[int, Hashable]:
     """Record position -> entity id; region labels mapped, each mapping audited once."""
+    if regions is not None:
+        return _set_entities(records, regions, log)
     cache: dict[tuple[type, object], Hashable] = {}
     ids: dict[int, Hashable] = {}
     generic = [] if kind == "china" else [_generic_id(r.entity) for r in records]
@@ -237,6 +275,27 @@ def _entities(records: list[Record], kind: str, log: AuditLog) -> dict[int, Hash
                     old=r.entity,
                     new=code,
                     detail=f"region label {r.entity!r} read as {region_label(code)}",
+                )
+        ids[i] = cache[key]
+    return ids
+
+
+def _set_entities(records: list[Record], regions: RegionSet, log: AuditLog) -> dict[int, Hashable]:
+    """Region labels resolved against a region set's spellings, each mapping audited once."""
+    cache: dict[tuple[type, object], Hashable] = {}
+    ids: dict[int, Hashable] = {}
+    for i, r in enumerate(records):
+        key = (type(r.entity), r.entity)
+        if key not in cache:
+            ident = regions.resolve(r.entity, where=_row_only(r.where).describe())
+            cache[key] = ident
+            if normalize_label(r.entity) != str(ident):
+                log.add(
+                    "region",
+                    entity=ident,
+                    old=r.entity,
+                    new=ident,
+                    detail=f"region label {r.entity!r} read as {regions.describe(ident)}",
                 )
         ids[i] = cache[key]
     return ids

@@ -11,8 +11,9 @@ Columns
     instead of the name asked for), ``"region"`` (a region label mapped to its code),
     ``"convert"`` (a cell text turned into a number), ``"missing"`` (a missing-value marker
     read as a missing cell), ``"ignore"`` (a notes or title row, a sheet or a column not read),
-    ``"drop"`` (a row dropped on request, e.g. a year outside the study) or ``"fill"`` (a
-    missing cell filled).
+    ``"drop"`` (a row dropped on request, e.g. a year outside the study), ``"fill"`` (a
+    missing cell filled) or ``"check"`` (nothing changed: a value or a year flagged for the
+    user to check, e.g. a year-on-year jump far above the variable's usual change).
 ``entity``, ``time``, ``variable``
     The region (code for China data), year and column concerned, or missing when the row is
     about something larger than a cell.
@@ -20,8 +21,8 @@ Columns
     The value before and after (the cell's text, the filled number, ...).
 ``detail``
     A sentence saying what was done and where (file, sheet, row): a string, or a
-    :class:`~spatialpanel.text.Message` that a report renders in its language (``str()`` of it
-    is the English text).
+    :class:`~spatialpanel.text.message.Message` that a report renders in its language (``str()`` of
+    it is the English text).
 """
 
 from __future__ import annotations
@@ -33,9 +34,10 @@ import pandas as pd
 
 __all__ = ["AUDIT_COLUMNS", "AuditLog", "AuditStep", "empty_audit"]
 
+#: The audit table's columns, in order.
 AUDIT_COLUMNS: tuple[str, ...] = ("step", "entity", "time", "variable", "old", "new", "detail")
 
-AuditStep = Literal["header", "region", "convert", "missing", "ignore", "drop", "fill"]
+AuditStep = Literal["header", "region", "convert", "missing", "ignore", "drop", "fill", "check"]
 
 
 def empty_audit() -> pd.DataFrame:
@@ -64,7 +66,8 @@ class AuditLog:
         self.rows.append((step, entity, time, variable, old, new, detail))
 
     def frame(self) -> pd.DataFrame:
-        """The rows collected so far as a DataFrame with :data:`AUDIT_COLUMNS` (object dtype)."""
+        """The rows collected so far as a DataFrame with
+        :data:`~spatialpanel.data.audit.AUDIT_COLUMNS` (object dtype)."""
         if not self.rows:
             return empty_audit()
         return pd.DataFrame(self.rows, columns=list(AUDIT_COLUMNS), dtype=object)

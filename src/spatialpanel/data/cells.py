@@ -65,14 +65,19 @@ class Location:
     region: object = None
     year: object = None
     in_memory: bool = False
+    observations: bool = False  # a Stata, SPSS or Parquet file: rows are observations 1, 2, ...
 
     def describe(self) -> str:
         """``"file 'x.csv', sheet 'S', row 5, column 'gdp' (C), region '北京', year 2015"``."""
-        parts = [f"file {self.file!r}" if not self.in_memory else "the DataFrame"]
+        named = not self.in_memory or self.observations
+        parts = [f"file {self.file!r}" if named else "the DataFrame"]
         if self.sheet is not None:
             parts.append(f"sheet {self.sheet!r}")
         if self.row is not None:
-            parts.append(f"row position {self.row}" if self.in_memory else f"row {self.row}")
+            if self.observations:
+                parts.append(f"observation {self.row}")
+            else:
+                parts.append(f"row position {self.row}" if self.in_memory else f"row {self.row}")
         if self.column is not None:
             letter = f" ({self.letter})" if self.letter else ""
             parts.append(f"column {self.column!r}{letter}")
@@ -213,7 +218,8 @@ def year_or_none(value: object) -> int | None:
 
 
 def parse_year(value: object, *, where: Location) -> int:
-    """The year in a time cell; a :class:`DataError` naming the cell if it holds no year."""
+    """The year in a time cell; a :class:`~spatialpanel.errors.DataError` naming the cell if it
+    holds no year."""
     year = year_or_none(value)
     if year is None:
         raise DataError(

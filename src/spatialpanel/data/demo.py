@@ -161,6 +161,7 @@ def generate_demo_panel(
     seed: int = DEMO_SEED,
     parameters: DemoParameters = TRUE_PARAMETERS,
     missing_share: float = 0.02,
+    geography: lat.DemoGeography | None = None,
 ) -> DemoPanel:
     """Generate the synthetic demonstration panel.
 
@@ -173,6 +174,11 @@ def generate_demo_panel(
         True parameters of the latent spatial Durbin relation.
     missing_share
         Share of variable-region-year cells set missing, in ``[0, 0.1]``.
+    geography
+        The regions to generate on (default: China's 31 provinces,
+        :func:`~spatialpanel.data.demo_latent.province_geography`; the city example uses
+        :func:`spatialpanel.data.demo_cities.city_geography`). The region column of ``data`` is
+        named after its ``entity``.
 
     Returns
     -------
@@ -193,10 +199,11 @@ def generate_demo_panel(
     if not parameters.sigma_eps >= 0.0:
         raise ConfigError(f"parameters.sigma_eps={parameters.sigma_eps!r} must be >= 0.")
     rng = np.random.default_rng(seed)
-    w, codes = lat.contiguity()
+    place = geography if geography is not None else lat.province_geography()
+    w, codes = place.w, place.codes
     n, t = codes.size, len(YEARS)
-    geo = lat.geography(rng, w)
-    u = lat.latent_u(rng, w, geo["dev"])
+    geo = lat.geography(rng, place)
+    u = lat.latent_u(rng, w, geo["dev"], place.bonus)
     # province effects and AR(1) noise of every variable, drawn in one fixed order
     effects = lat.smooth(w, rng.standard_normal((n, len(VARIABLES))))
     noise = lat.spatial_ar1(rng, w, len(VARIABLES))
@@ -210,7 +217,8 @@ def generate_demo_panel(
     values = {spec.name: draw(spec, None) for spec in VARIABLES if spec.latent is None}
     mu, alpha, shocks = lat.latent_p_terms(rng, w, geo["dev"], codes)
     eps = parameters.sigma_eps * shocks
-    eps[list(codes).index(lat.HUBEI), YEARS.index(2020)] -= lat.HUBEI_2020
+    if place.covid is not None:
+        eps[place.covid, YEARS.index(2020)] -= lat.HUBEI_2020
     xg = sum((parameters.gamma[c] * values[c] for c in CONTROLS), np.zeros((n, t)))
     rhs = parameters.beta * u + parameters.theta * (w @ u) + xg + mu[:, None] + alpha + eps
     p = np.asarray(np.linalg.solve(np.eye(n) - parameters.rho * w, rhs), dtype=float)
@@ -220,7 +228,7 @@ def generate_demo_panel(
     mask = lat.missing_mask(rng, (len(VARIABLES), n, t), missing_share)
     prov = np.repeat(codes, t)
     year = np.tile(np.asarray(YEARS, dtype=np.int64), n)
-    complete = pd.DataFrame({"province": prov, "year": year})
+    complete = pd.DataFrame({place.entity: prov, "year": year})
     data = complete.copy()
     for k, spec in enumerate(VARIABLES):
         col = _quantise(values[spec.name].reshape(-1), spec.decimals)
@@ -229,14 +237,14 @@ def generate_demo_panel(
 
     latent = pd.DataFrame(
         {
-            "province": prov,
+            place.entity: prov,
             "year": year,
             "U": u.reshape(-1),
             "P": p.reshape(-1),
             "dev": np.repeat(geo["dev"], t),
         }
     )
-    weights = pd.DataFrame(w, index=pd.Index(codes, name="province"), columns=codes)
+    weights = pd.DataFrame(w, index=pd.Index(codes, name=place.entity), columns=codes)
     truth = DemoTruth(parameters, latent, weights, seed, DEMO_VERSION)
     return DemoPanel(data=data, complete=complete, truth=truth)
 
@@ -254,7 +262,7 @@ def _quantise(x: _FloatArray, decimals: int) -> _FloatArray:
 def format_demo_csv(data: pd.DataFrame) -> str:
     """The CSV text of a demo panel: fixed decimals per variable, empty field for missing, LF."""
     decimals = {spec.name: spec.decimals for spec in VARIABLES}
-    columns = ["province", "year", *decimals]
+    columns = [str(data.columns[0]), "year", *decimals]
     lines = [",".join(columns)]
     cols = [data[c].to_numpy() for c in columns]
     for r in range(len(data)):
@@ -307,16 +315,17 @@ def write_demo(directory: str | Path, *, seed: int = DEMO_SEED) -> tuple[Path, P
     return csv_path, meta_path
 
 
-def read_demo_csv(source: Any) -> pd.DataFrame:
+def read_demo_csv(source: Any, *, entity: str = "province") -> pd.DataFrame:
     """Parse demo-panel CSV text (a path or a file object) exactly.
 
     Every number is converted by Python's correctly rounded ``float()``, so reading the text
-    written by :func:`format_demo_csv` gives back the generator's values bit for bit.
+    written by :func:`format_demo_csv` gives back the generator's values bit for bit. ``entity``
+    names the region column (``"city"`` for the city example).
     """
     raw = pd.read_csv(source, dtype=str, keep_default_na=False)
     out = pd.DataFrame(
         {
-            "province": raw["province"].astype("int64").to_numpy(),
+            entity: raw[entity].astype("int64").to_numpy(),
             "year": raw["year"].astype("int64").to_numpy(),
         }
     )
@@ -343,7 +352,8 @@ def load_demo() -> pd.DataFrame:
     -------
     pandas.DataFrame
         310 rows (31 provinces x 2014-2023, sorted by province then year); columns ``province``
-        (int GB/T 2260 code), ``year`` (int) and the 30 variables of :data:`VARIABLES` (float,
+        (int GB/T 2260 code), ``year`` (int) and the 30 variables of
+        :data:`~spatialpanel.data.demo_spec.VARIABLES` (float,
         about 2 % NaN). ``attrs["synthetic"]`` is ``True``; ``attrs["source"]`` names the
         generator version and seed. A fresh copy is returned on every call.
     """

@@ -8,6 +8,8 @@ design of the data-generating process; ``docs/demo-data.md`` lists them with the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
@@ -17,12 +19,14 @@ from spatialpanel.data.demo_spec import VariableSpec
 __all__ = [
     "TIME_PROFILE",
     "YEARS",
+    "DemoGeography",
     "contiguity",
     "geography",
     "latent_p_terms",
     "latent_u",
     "linear_predictor",
     "missing_mask",
+    "province_geography",
     "smooth",
     "spatial_ar1",
     "to_scale",
@@ -73,6 +77,58 @@ def contiguity() -> tuple[FloatArray, NDArray[np.int64]]:
     return a / a.sum(axis=1, keepdims=True), codes
 
 
+@dataclass(frozen=True)
+class DemoGeography:
+    """The regions a synthetic panel is generated on.
+
+    Attributes
+    ----------
+    entity
+        Name of the region column (``"province"``, ``"city"``).
+    codes
+        Region ids (int) in the order of the rows of ``w``.
+    w
+        Row-standardised contiguity matrix of the generator.
+    lon, lat
+        A point per region (capital or centroid), WGS84 degrees.
+    tier
+        Coarse development tier per region (``TIER`` for provinces).
+    bonus
+        Extra growth of U per region (``POLICY_BONUS``).
+    covid
+        Position of the region hit by the 2020 shock (Hubei / Wuhan), or ``None``.
+    weights
+        How ``w`` was built, for the metadata.
+    """
+
+    entity: str
+    codes: NDArray[np.int64]
+    w: FloatArray
+    lon: FloatArray
+    lat: FloatArray
+    tier: FloatArray
+    bonus: FloatArray
+    covid: int | None
+    weights: str
+
+
+def province_geography() -> DemoGeography:
+    """China's 31 provinces: contiguity (Hainan-Guangdong), capitals, ``TIER``."""
+    w, codes = contiguity()
+    prov = provinces()
+    return DemoGeography(
+        entity="province",
+        codes=codes,
+        w=w,
+        lon=prov["capital_lon"].to_numpy(dtype=float),
+        lat=prov["capital_lat"].to_numpy(dtype=float),
+        tier=prov.index.map(lambda c: TIER.get(int(c), 0.0)).to_numpy(dtype=float),
+        bonus=prov.index.map(lambda c: POLICY_BONUS.get(int(c), 0.0)).to_numpy(dtype=float),
+        covid=list(codes).index(HUBEI),
+        weights="row-standardised contiguity, Hainan linked to Guangdong",
+    )
+
+
 def _standardise(x: FloatArray) -> FloatArray:
     return (x - x.mean(axis=0)) / x.std(axis=0)
 
@@ -82,16 +138,13 @@ def smooth(w: FloatArray, e: FloatArray, lam: float = SMOOTH_LAMBDA) -> FloatArr
     return _standardise(np.asarray(np.linalg.solve(np.eye(w.shape[0]) - lam * w, e), dtype=float))
 
 
-def geography(rng: np.random.Generator, w: FloatArray) -> dict[str, FloatArray]:
-    """Province covariates: development prior ``dev``, far-west ``remote``, ``humid`` (forests).
+def geography(rng: np.random.Generator, place: DemoGeography) -> dict[str, FloatArray]:
+    """Region covariates: development prior ``dev``, far-west ``remote``, ``humid`` (forests).
 
     ``dev = std(tier + 0.3 std(lon) + 0.25 smooth)``; ``remote = max(0, (105 - lon) / 10)``;
-    ``humid = std(-std(lat) + 0.5 std(lon) - remote)`` (capital coordinates).
+    ``humid = std(-std(lat) + 0.5 std(lon) - remote)`` (the regions' points).
     """
-    prov = provinces()
-    lon = prov["capital_lon"].to_numpy(dtype=float)
-    lat = prov["capital_lat"].to_numpy(dtype=float)
-    tier = prov.index.map(lambda c: TIER.get(int(c), 0.0)).to_numpy(dtype=float)
+    w, lon, lat, tier = place.w, place.lon, place.lat, place.tier
     field = smooth(w, rng.standard_normal((w.shape[0], 1)))[:, 0]
     dev = _standardise(tier + 0.3 * _standardise(lon) + 0.25 * field)
     remote = np.maximum(0.0, (105.0 - lon) / 10.0)  # Tibet 1.4, Xinjiang 1.7
@@ -112,11 +165,11 @@ def spatial_ar1(rng: np.random.Generator, w: FloatArray, n_series: int) -> Float
     return out / out.std(axis=(1, 2), keepdims=True)
 
 
-def latent_u(rng: np.random.Generator, w: FloatArray, dev: FloatArray) -> FloatArray:
+def latent_u(
+    rng: np.random.Generator, w: FloatArray, dev: FloatArray, bonus: FloatArray
+) -> FloatArray:
     """Latent urban-rural integration ``U`` (N x T): level + heterogeneous growth + shocks."""
     eta = smooth(w, rng.standard_normal((w.shape[0], 2)))
-    codes = provinces().index
-    bonus = codes.map(lambda c: POLICY_BONUS.get(int(c), 0.0)).to_numpy(dtype=float)
     base = U_BASE + U_DEV * dev + U_ETA * eta[:, 0]
     growth = U_GROWTH * (1.0 - U_CONVERGENCE * dev) + U_GROWTH_ETA * eta[:, 1] + bonus
     shocks = U_SHOCK * spatial_ar1(rng, w, 1)[0]

@@ -458,5 +458,6 @@ CONTROL_SPECS: tuple[VariableSpec, ...] = (
     ),
 )
 
+#: The demo panel's variables, in column order, with their generating specifications.
 VARIABLES: tuple[VariableSpec, ...] = URI + CP + CONTROL_SPECS
 CONTROLS: tuple[str, ...] = tuple(s.name for s in CONTROL_SPECS)

@@ -60,7 +60,7 @@ def fill_missing(
         ``"linear"`` (default: interpolation, linear extrapolation at the ends), ``"nearest"``,
         ``"mean"`` or ``"none"`` (refuse when a cell is missing).
     bounds, nonnegative
-        Limits the filled values must respect, as in :func:`~spatialpanel.read_panel`;
+        Limits the filled values must respect, as in :func:`~spatialpanel.data.readers.read_panel`;
         extrapolation can leave the admissible range (e.g. a share below 0), which is then an
         error naming the cell, with the advice to choose another method.
 

@@ -12,6 +12,7 @@ import math
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 from spatialpanel.data.audit import AuditLog
 from spatialpanel.data.cells import Location
@@ -92,6 +93,8 @@ class SheetTable:
     variables: list[str] = field(default_factory=list)  # every variable, read or skipped
     # (region label, label in a second region column, where): checked to name the same region
     pairs: list[tuple[object, object, Location]] = field(default_factory=list)
+    # a long table's body column by column (spatialpanel.data.fastlong.LongColumns), or None
+    columns: Any = None
 
 
 def blank(cell: object) -> bool:
@@ -154,6 +157,14 @@ class Ctx:
     sheet: str | None
     in_memory: bool
     letters: bool
+    observations: bool = False
+
+    def line(self, index: int) -> int:
+        """The row number shown for the grid row ``index``: the spreadsheet row (1-based), the
+        observation (1-based, the header being row 0) or the DataFrame position (0-based)."""
+        if self.observations:
+            return index
+        return index - 1 if self.in_memory else index + 1
 
     def at(
         self, row: int | None = None, col: int | None = None, label: str | None = None
@@ -167,6 +178,7 @@ class Ctx:
             column=label,
             letter=shown,
             in_memory=self.in_memory,
+            observations=self.observations,
         )
 
 
@@ -194,7 +206,7 @@ def body_rows(
     notes = [None if b else is_note(row) for row, b in zip(rows, empty, strict=True)]
     last = max((i for i in range(len(rows)) if not empty[i] and notes[i] is None), default=-1)
     for i, row in enumerate(rows):
-        line = first_data + i + (-1 if ctx.in_memory else 1)  # DataFrame: position; file: row
+        line = ctx.line(first_data + i)
         if empty[i]:
             continue
         note = notes[i]

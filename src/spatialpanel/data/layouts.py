@@ -32,6 +32,7 @@ from typing import Literal
 
 from spatialpanel.data.audit import AuditLog
 from spatialpanel.data.cells import ExcelPercent, Location, year_or_none
+from spatialpanel.data.fastlong import ColumnarGrid, long_table
 from spatialpanel.data.grid import (
     ENTITY_ALIASES,
     TIME_ALIASES,
@@ -79,8 +80,9 @@ def _find_header(
             return r, exact, alias
     if ctx.in_memory:
         columns = [_text(c) for c in grid[0]] if grid else []
+        what = f"file {ctx.file!r}" if ctx.observations else "the DataFrame"
         raise NoTableError(
-            f"the DataFrame has no region column {entity!r} (or 省份, 地区, province, region, "
+            f"{what} has no region column {entity!r} (or 省份, 地区, province, region, "
             f"code) and no year columns; its columns are {columns}."
             + did_you_mean(entity, columns)
             + " Pass entity='<your region column>'."
@@ -140,6 +142,7 @@ def parse_grid(
     variables: Sequence[str] | None,
     log: AuditLog,
     in_memory: bool = False,
+    observations: bool = False,
 ) -> SheetTable:
     """Read one sheet's grid of cells into records (see the module docstring for the layouts).
 
@@ -151,7 +154,34 @@ def parse_grid(
         For duplicated headers, values without a header or region, notes above data, a layout
         that contradicts ``layout``, or a bad year cell.
     """
-    ctx = Ctx(file=file, sheet=sheet, in_memory=in_memory, letters=not in_memory)
+    ctx = Ctx(
+        file=file,
+        sheet=sheet,
+        in_memory=in_memory,
+        letters=not in_memory,
+        observations=observations,
+    )
+    columnar = grid if isinstance(grid, ColumnarGrid) else None  # only its first rows here
+    mark = len(log.rows)
+
+    def cell_by_cell() -> SheetTable:
+        del log.rows[mark:]
+        assert columnar is not None
+        return parse_grid(
+            columnar.materialize(),
+            file=file,
+            sheet=sheet,
+            entity=entity,
+            time=time,
+            layout=layout,
+            wide_name=wide_name,
+            sheet_year=sheet_year,
+            variables=variables,
+            log=log,
+            in_memory=in_memory,
+            observations=observations,
+        )
+
     grid = [list(row) for row in grid]
     h, exact, alias = _find_header(grid, entity, ctx)
     ent_hits = exact or alias
@@ -221,6 +251,8 @@ def parse_grid(
             strict=layout == "tidy",
             where=ctx.at(h + 1),
         )
+    if columnar is not None and (tidy is not None or top is not None or others):
+        return cell_by_cell()
     if tidy is not None:
         sheet_table = read_tidy(
             grid, tidy, first_data=first_data, width=width, variables=variables, ctx=ctx, log=log
@@ -252,7 +284,14 @@ def parse_grid(
                 detail=f"unit {unit!r} read from the header {old!r}; the variable is named "
                 f"{name!r}: {ctx.at(h + 1, c).describe()}",
             )
-        sheet_table = _records(grid, table, ent_col, first_data, width, variables, ctx, log)
+        if columnar is None:
+            sheet_table = _records(grid, table, ent_col, first_data, width, variables, ctx, log)
+        else:
+            keep = _kept(table, variables, ctx, log)
+            fast = long_table(columnar, table, keep, labels, ent_col, first_data, width, ctx, log)
+            if fast is None:
+                return cell_by_cell()
+            sheet_table = fast
     if time_col is not None and _key(labels[time_col][0]) != _key(normalize_label(time)):
         log.add(
             "header",
@@ -263,7 +302,7 @@ def parse_grid(
     for i, row in enumerate(grid[first_data:]):
         if _blank(row[ent_col] if ent_col < len(row) else None) or is_note(row) is not None:
             continue
-        line = first_data + i + (-1 if ctx.in_memory else 1)
+        line = ctx.line(first_data + i)
         for c in others:
             other = row[c] if c < len(row) else None
             where = ctx.at(line, c, _text(header[c]))
@@ -403,6 +442,21 @@ def _columns(
     )
 
 
+def _kept(
+    table: _Columns, variables: Sequence[str] | None, ctx: Ctx, log: AuditLog
+) -> dict[int, tuple[str, int | None]]:
+    """The variable columns to read (audit rows for the others)."""
+    wanted = set(variables) if variables is not None else None
+    keep = {c: spec for c, spec in table.cells.items() if wanted is None or spec[0] in wanted}
+    for c in sorted(set(table.cells) - set(keep)):
+        log.add(
+            "ignore",
+            variable=table.cells[c][0],
+            detail=f"column not among variables=: {ctx.at(None, c, table.names[c]).describe()}",
+        )
+    return keep
+
+
 def _records(
     grid: list[list[object]],
     table: _Columns,
@@ -413,14 +467,7 @@ def _records(
     ctx: Ctx,
     log: AuditLog,
 ) -> SheetTable:
-    wanted = set(variables) if variables is not None else None
-    keep = {c: spec for c, spec in table.cells.items() if wanted is None or spec[0] in wanted}
-    for c in sorted(set(table.cells) - set(keep)):
-        log.add(
-            "ignore",
-            variable=table.cells[c][0],
-            detail=f"column not among variables=: {ctx.at(None, c, table.names[c]).describe()}",
-        )
+    keep = _kept(table, variables, ctx, log)
     places = {c: ctx.at(None, c, table.names[c]) for c in keep}
     records: list[Record] = []
     for line, row in body_rows(grid, first_data, width=width, ent_col=ent_col, ctx=ctx, log=log):
@@ -435,7 +482,13 @@ def _records(
                 t = table.sheet_year
             base = places[c]
             where = Location(
-                base.file, base.sheet, line, base.column, base.letter, in_memory=base.in_memory
+                base.file,
+                base.sheet,
+                line,
+                base.column,
+                base.letter,
+                in_memory=base.in_memory,
+                observations=base.observations,
             )
             records.append(
                 Record(

@@ -30,6 +30,7 @@ import difflib
 import math
 import re
 import unicodedata
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from functools import cache
 from numbers import Integral, Real
@@ -37,7 +38,15 @@ from numbers import Integral, Real
 from spatialpanel.data.china import provinces
 from spatialpanel.errors import DataError
 
-__all__ = ["is_national_total", "normalize_label", "region_label", "resolve_region"]
+__all__ = [
+    "NameTable",
+    "Spellings",
+    "is_national_total",
+    "lookup_key",
+    "normalize_label",
+    "region_label",
+    "resolve_region",
+]
 
 _ZH_SUFFIXES = ("维吾尔自治区", "壮族自治区", "回族自治区", "自治区", "省", "市")
 _LATIN_SUFFIXES = (
@@ -149,14 +158,6 @@ def _key(text: str) -> str:
     return _LATIN_PUNCT.sub("", normalize_label(text).casefold())
 
 
-@dataclass(frozen=True)
-class _Table:
-    codes: dict[str, int]  # key -> province code
-    refused: dict[str, str]  # key -> reason
-    display: dict[int, str]  # code -> "北京市 (Beijing, 110000)"
-    spellings: dict[str, int]  # display spelling -> code, for suggestions
-
-
 def _short_zh(name: str) -> str:
     for suffix in _ZH_SUFFIXES:
         if name.endswith(suffix) and len(name) > len(suffix) + 1:
@@ -164,34 +165,184 @@ def _short_zh(name: str) -> str:
     return name
 
 
+def lookup_key(value: object) -> str:
+    """The key under which a region label is looked up (see :class:`NameTable`).
+
+    Numbers and digit strings become their integer's digits (``110000.0``, ``"0110000"`` ->
+    ``"110000"``); other text is NFKC-normalised, case-folded and stripped of spaces and Latin
+    punctuation (``"New_Hampshire"`` -> ``"newhampshire"``).
+    """
+    digits = _as_code_text(value)
+    if digits is not None:
+        return digits
+    key = _key(str(value))
+    return str(int(key)) if key.isdigit() else key
+
+
+@dataclass(frozen=True)
+class Spellings:
+    """How one region may be written: codes (matched first), names, and further variants.
+
+    ``names`` also feed the suggestions of an unknown label; ``variants`` (e.g. a name with a
+    suffix) are only matched.
+    """
+
+    ident: Hashable
+    display: str
+    codes: tuple[object, ...] = ()
+    names: tuple[str, ...] = ()
+    variants: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class NameTable:
+    """Every accepted spelling of the regions of a region set, and the refused ones.
+
+    Build it with :meth:`build`; :meth:`resolve` maps a label to its region id with the same
+    messages for every region set (empty cell, refused region, ambiguous or unknown label with
+    the closest spellings).
+
+    Attributes
+    ----------
+    codes
+        Lookup key (:func:`lookup_key`) -> region id.
+    refused
+        Key -> reason the label is refused (a region outside the set, a national total).
+    ambiguous
+        Key -> the ids of the several regions that share this spelling.
+    display
+        Region id -> ``"北京市 (Beijing, 110000)"``, used in messages and the audit.
+    spellings
+        Readable spelling -> region id, for suggestions.
+    what
+        Completes "region 'X' is not ..." (e.g. ``"one of the 31 provinces"``).
+    fix
+        Added to the message of an ambiguous label.
+    hint
+        Added to the message of an unknown label when no spelling is close.
+    """
+
+    codes: dict[str, Hashable]
+    refused: dict[str, str]
+    ambiguous: dict[str, tuple[Hashable, ...]]
+    display: dict[Hashable, str]
+    spellings: dict[str, Hashable]
+    what: str
+    fix: str = "Write the full name or the code."
+    hint: str = ""
+
+    @classmethod
+    def build(
+        cls,
+        entries: Iterable[Spellings],
+        *,
+        what: str,
+        refused: Mapping[str, str] | None = None,
+        fix: str = "Write the full name or the code.",
+        hint: str = "",
+    ) -> NameTable:
+        """A table from the :class:`Spellings` of every region.
+
+        A key that two regions share is *ambiguous* (refused with both named), except that a
+        code of one region wins over a name or variant of another.
+        ``refused`` maps labels (spelled freely) to the reason they are refused.
+        """
+        codes: dict[str, Hashable] = {}
+        tier: dict[str, int] = {}
+        ambiguous: dict[str, set[Hashable]] = {}
+        display: dict[Hashable, str] = {}
+        spellings: dict[str, Hashable] = {}
+
+        def put(value: object, ident: Hashable, level: int) -> None:
+            key = lookup_key(value)
+            if not key:
+                return
+            if key in ambiguous and level >= tier[key]:
+                ambiguous[key].add(ident)
+                return
+            if key not in codes or level < tier[key]:
+                codes[key], tier[key] = ident, level
+                ambiguous.pop(key, None)
+            elif codes[key] != ident and level == tier[key]:
+                ambiguous[key] = {codes.pop(key), ident}
+
+        for entry in entries:
+            display[entry.ident] = entry.display
+            for value in entry.codes:
+                put(value, entry.ident, 0)
+            for name in entry.names:
+                put(name, entry.ident, 1)
+                spellings.setdefault(name, entry.ident)
+            for name in entry.variants:
+                put(name, entry.ident, 1)
+        for key in ambiguous:
+            codes.pop(key, None)
+        return cls(
+            codes=codes,
+            refused={lookup_key(k): v for k, v in (refused or {}).items()},
+            ambiguous={k: tuple(sorted(v, key=str)) for k, v in ambiguous.items()},
+            display=display,
+            spellings=spellings,
+            what=what,
+            fix=fix,
+            hint=hint,
+        )
+
+    def resolve(self, value: object, *, where: str = "") -> Hashable:
+        """The id of the region that ``value`` names; see :func:`resolve_region`."""
+        prefix = f"{where}: " if where else ""
+        key = "" if value is None else lookup_key(value)
+        if value is None or (isinstance(value, float) and math.isnan(value)) or not key:
+            raise DataError(f"{prefix}the region cell is empty. Fill in the region's name or code.")
+        if key in self.codes:
+            return self.codes[key]
+        if key in self.refused:
+            raise DataError(f"{prefix}region {value!r} {self.refused[key]}.")
+        candidates = self.ambiguous.get(key)
+        if candidates is None and not key.isdigit():
+            found = {code for k, code in self.codes.items() if k.startswith(key)}
+            candidates = tuple(sorted(found, key=str)) if len(found) > 1 else None
+        if candidates:
+            names = ", ".join(self.display[c] for c in candidates[:6])
+            raise DataError(
+                f"{prefix}region {value!r} is ambiguous: it could be {names}. {self.fix}"
+            )
+        raise DataError(f"{prefix}region {value!r} is not {self.what}.{self.suggest(value)}")
+
+    def suggest(self, value: object) -> str:
+        """`` Closest: ...`` with up to three regions whose spellings are close to ``value``."""
+        key = _key(str(value))
+        by_key: dict[str, Hashable] = {}
+        for spelling, code in self.spellings.items():
+            by_key.setdefault(_key(spelling), code)
+        close = difflib.get_close_matches(key, list(by_key), n=6, cutoff=0.5)
+        found = [by_key[c] for c in close]
+        found += [code for spelled, code in by_key.items() if len(spelled) >= 2 and spelled in key]
+        unique = list(dict.fromkeys(found))[:3]
+        if not unique:
+            return self.hint
+        return " Closest: " + "; ".join(self.display[c] for c in unique) + "."
+
+
 @cache
-def _table() -> _Table:
-    codes: dict[str, int] = {}
-    spellings: dict[str, int] = {}
-    display: dict[int, str] = {}
-
-    def put(key: str, code: int) -> None:
-        if codes.setdefault(key, code) != code:  # pragma: no cover - guarded by a test
-            raise RuntimeError(f"region spelling {key!r} maps to two provinces")
-
+def _table() -> NameTable:
+    entries = []
     table = provinces()
     for code_value, name_zh, name_en, pinyin in zip(
         table["code"], table["name_zh"], table["name_en"], table["pinyin"], strict=True
     ):
         code = int(code_value)
-        display[code] = f"{name_zh} ({name_en}, {code})"
-        put(str(code), code)
-        put(str(code // 10000), code)
-        for zh in {str(name_zh), _short_zh(str(name_zh))}:
-            put(_key(zh), code)
-            spellings[zh] = code
-        for zh in _TRADITIONAL.get(code, ()):
-            put(_key(zh), code)
-            spellings[zh] = code
-        for latin in {str(name_en), str(pinyin), *_EXTRA_LATIN.get(code, ())}:
-            spellings[latin] = code
-            for suffix in _LATIN_SUFFIXES:
-                put(_key(latin) + suffix, code)
+        zh = [str(name_zh), _short_zh(str(name_zh)), *_TRADITIONAL.get(code, ())]
+        latin = [str(name_en), str(pinyin), *_EXTRA_LATIN.get(code, ())]
+        entries.append(
+            Spellings(
+                code,
+                f"{name_zh} ({name_en}, {code})",
+                codes=(code, code // 10000),
+                names=(*zh, *latin),
+                variants=tuple(_key(w) + suffix for w in latin for suffix in _LATIN_SUFFIXES),
+            )
+        )
     refused: dict[str, str] = {}
     for code, (name, spelled) in _OUTSIDE.items():
         reason = (
@@ -199,16 +350,27 @@ def _table() -> _Table:
             "Macao and Taiwan are excluded, as in the China Statistical Yearbook's provincial "
             "tables). Delete its rows from the file"
         )
-        refused[str(code)] = reason
-        for spelling in spelled:
-            refused[_key(spelling)] = reason
+        for spelling in (str(code), *spelled):
+            refused[spelling] = reason
     total = (
         "is the national total, not a province. Delete the row from the file, or pass "
         "totals='drop' (read_panel's default), which drops national-total rows and audits them"
     )
     for key in (*_TOTALS, *_TOTAL_CODES):
-        refused[_key(key)] = total
-    return _Table(codes=codes, refused=refused, display=display, spellings=spellings)
+        refused[key] = total
+    out = NameTable.build(
+        entries,
+        what="one of the 31 provinces",
+        refused=refused,
+        fix="Write the full name or the 6-digit code.",
+        hint=(
+            " Use the code (e.g. 110000), the Chinese name (北京市 or 北京) or the English or "
+            "pinyin name (Beijing)."
+        ),
+    )
+    if out.ambiguous:  # pragma: no cover - guarded by a test
+        raise RuntimeError(f"province spellings shared by two provinces: {out.ambiguous}")
+    return out
 
 
 def region_label(code: int) -> str:
@@ -266,39 +428,4 @@ def resolve_region(value: object, *, where: str = "") -> int:
         If the value is empty, names Hong Kong, Macao, Taiwan or the national total, is ambiguous
         or is not known; the message lists the closest spellings.
     """
-    table = _table()
-    prefix = f"{where}: " if where else ""
-    digits = _as_code_text(value)
-    key = digits if digits is not None else _key(str(value))
-    if value is None or (isinstance(value, float) and math.isnan(value)) or not key:
-        raise DataError(f"{prefix}the region cell is empty. Fill in the region's name or code.")
-    if key in table.codes:
-        return table.codes[key]
-    if key in table.refused:
-        raise DataError(f"{prefix}region {value!r} {table.refused[key]}.")
-    candidates = sorted({code for k, code in table.codes.items() if k.startswith(key)})
-    if len(candidates) > 1 and not key.isdigit():
-        names = ", ".join(table.display[c] for c in candidates[:6])
-        raise DataError(
-            f"{prefix}region {value!r} is ambiguous: it could be {names}. Write the full name "
-            "or the 6-digit code."
-        )
-    raise DataError(f"{prefix}region {value!r} is not one of the 31 provinces.{_suggest(value)}")
-
-
-def _suggest(value: object) -> str:
-    table = _table()
-    key = _key(str(value))
-    by_key: dict[str, int] = {}
-    for spelling, code in table.spellings.items():
-        by_key.setdefault(_key(spelling), code)
-    close = difflib.get_close_matches(key, list(by_key), n=6, cutoff=0.5)
-    found = [by_key[c] for c in close]
-    found += [code for spelled, code in by_key.items() if len(spelled) >= 2 and spelled in key]
-    unique = list(dict.fromkeys(found))[:3]
-    if not unique:
-        return (
-            " Use the code (e.g. 110000), the Chinese name (北京市 or 北京) or the English or "
-            "pinyin name (Beijing)."
-        )
-    return " Closest: " + "; ".join(table.display[c] for c in unique) + "."
+    return int(_table().resolve(value, where=where))  # type: ignore[call-overload]

@@ -1,4 +1,4 @@
-"""Reading a region-by-year panel from CSV, Excel or a DataFrame, validated at the boundary.
+"""Reading a region-by-year panel from a file or a DataFrame, validated at the boundary.
 
 :func:`read_panel` is the one door through which data enters a study. It decodes the file
 (UTF-8 with or without BOM, GBK, GB18030, UTF-16), finds the table in each sheet (long, wide,
@@ -13,34 +13,43 @@ long layout (CSV or Excel), which :func:`read_panel` reads unchanged.
 
 from __future__ import annotations
 
-import codecs
-import csv
+import dataclasses
 import hashlib
-import io
-import warnings
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Literal
 
 import pandas as pd
 
 from spatialpanel.data.assemble import assemble
 from spatialpanel.data.audit import AuditLog
-from spatialpanel.data.cells import ExcelPercent, year_or_none
+from spatialpanel.data.cells import year_or_none
+from spatialpanel.data.columnar import COLUMNAR_SUFFIXES, read_columnar
 from spatialpanel.data.fill import FillMethod, fill_missing
 from spatialpanel.data.layouts import Layout, NoTableError, SheetTable, parse_grid
+from spatialpanel.data.sources import csv_grid, decode, frame_grid
+from spatialpanel.data.spreadsheets import (
+    EXCEL_SUFFIXES,
+    Sheet,
+    read_workbook,
+    unsaved_formulas_error,
+)
 from spatialpanel.data.validate import Bounds
 from spatialpanel.data.writers import write_panel
 from spatialpanel.errors import ConfigError, DataError, check_option, did_you_mean
+
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.data.regions import RegionSet
 
 __all__ = ["EntityKind", "PanelData", "SourceInfo", "read_panel", "write_panel"]
 
 EntityKind = Literal["china", "generic"]
 _CSV = (".csv", ".txt", ".tsv")
-_EXCEL = (".xlsx", ".xlsm")
-_AUTO_ENCODINGS = ("utf-8", "gbk", "gb18030")
+_EXCEL = EXCEL_SUFFIXES
+_COLUMNAR = tuple(COLUMNAR_SUFFIXES)
+FileType = Literal["csv", "excel", "opendocument", "stata", "spss", "parquet", "dataframe"]
 
 
 @dataclass(frozen=True)
@@ -53,7 +62,7 @@ class SourceInfo:
 
     path: str | None
     sha256: str | None
-    file_type: Literal["csv", "excel", "dataframe"]
+    file_type: FileType
     encoding: str | None
     layout: str
     sheets: tuple[str, ...] = ()
@@ -79,6 +88,9 @@ class PanelData:
         caller gave one in ``units=``.
     entity_kind
         ``"china"`` or ``"generic"``.
+    labels
+        Variable -> label stated in the file (Stata and SPSS variable labels), for display;
+        empty for other files. The variables keep their names; see :meth:`label`.
     """
 
     frame: pd.DataFrame
@@ -86,6 +98,11 @@ class PanelData:
     source: SourceInfo
     units: Mapping[str, str] = field(default_factory=dict)
     entity_kind: EntityKind = "china"
+    labels: Mapping[str, str] = field(default_factory=dict)
+
+    def label(self, variable: str) -> str:
+        """The variable's label from the file, or its name when the file gives none."""
+        return str(self.labels.get(variable, variable))
 
     def filled(
         self,
@@ -94,7 +111,8 @@ class PanelData:
         bounds: Bounds | None = None,
         nonnegative: Iterable[str] = (),
     ) -> PanelData:
-        """A new PanelData with missing cells filled by :func:`fill_missing`, the fills
+        """A new PanelData with missing cells filled by
+        :func:`~spatialpanel.data.fill.fill_missing`, the fills
         appended to the audit table."""
         frame, fills = fill_missing(
             self.frame, method=method, bounds=bounds, nonnegative=nonnegative
@@ -106,6 +124,7 @@ class PanelData:
             source=self.source,
             units=dict(self.units),
             entity_kind=self.entity_kind,
+            labels=dict(self.labels),
         )
 
 
@@ -125,6 +144,7 @@ def read_panel(
     nonnegative: Iterable[str] = (),
     extra_years: Literal["error", "drop"] = "error",
     totals: Literal["drop", "error"] = "drop",
+    regions: RegionSet | None = None,
 ) -> PanelData:
     """Read and validate a region-by-year panel.
 
@@ -171,6 +191,11 @@ def read_panel(
         ``"drop"`` (default): national-total rows (全国, 合计, 全国合计, National, Total, code
         100000 or 000000), common at the top of yearbook tables, are dropped, one audit row
         (step ``"drop"``) each. ``"error"``: they are refused. Applies to China data only.
+    regions
+        A region set (:func:`spatialpanel.data.regions.read_regions`, or the bundled
+        ``region_set("china_cities")``): every region label is resolved against its spellings
+        (ids, codes, names, aliases; with the same audit and did-you-mean errors as province
+        names) and stored as the set's id. Use with ``entity_kind="generic"``.
 
     Returns
     -------
@@ -190,10 +215,11 @@ def read_panel(
     parse = partial(
         parse_grid, entity=entity, time=time, layout=layout, variables=variables, log=log
     )
+    labels: Mapping[str, str] = {}
     if isinstance(source, pd.DataFrame):
         if sheet is not None:
             raise ConfigError("sheet= applies to Excel files only; remove it for a DataFrame.")
-        grid = _frame_grid(source, entity=entity, time=time)
+        grid = frame_grid(source, entity=entity, time=time)
         label = "<DataFrame>"
         wide = _wide_name(variables, "value")
         tables = [
@@ -210,21 +236,42 @@ def read_panel(
         digest = hashlib.sha256(data).hexdigest()
         label = str(path)
         suffix = path.suffix.lower()
+        if suffix in _CSV + _COLUMNAR and sheet is not None:
+            raise ConfigError(
+                f"sheet={sheet!r} applies to spreadsheet files ({', '.join(_EXCEL)}) only; "
+                f"{label!r} has no sheets. Remove sheet=."
+            )
         if suffix in _CSV:
-            if sheet is not None:
-                raise ConfigError(
-                    f"sheet={sheet!r} applies to Excel files only; {label!r} is a CSV file."
-                )
-            text, used = _decode(data, encoding=encoding, file=label)
-            grid = _csv_grid(text, file=label, tab=suffix == ".tsv")
+            text, used = decode(data, encoding=encoding, file=label)
+            grid = csv_grid(text, file=label, tab=suffix == ".tsv", encoded=data, encoding=used)
+            del text  # a large file's columns are read from its bytes
             name = _wide_name(variables, path.stem)
             tables = [parse(grid, file=label, sheet=None, wide_name=name, sheet_year=None)]
             info = SourceInfo(label, digest, "csv", used, tables[0].layout)
+        elif suffix in _COLUMNAR:
+            del data  # the typed readers read the file themselves
+            typed = read_columnar(path, file=label, entity=entity, log=log)
+            grid = frame_grid(typed.frame, entity=entity, time=time)
+            name = _wide_name(variables, path.stem)
+            tables = [
+                parse(
+                    grid,
+                    file=label,
+                    sheet=None,
+                    wide_name=name,
+                    sheet_year=None,
+                    in_memory=True,
+                    observations=True,
+                )
+            ]
+            labels = typed.labels
+            info = SourceInfo(label, digest, typed.kind, None, tables[0].layout)  # type: ignore[arg-type]
         else:
-            tables, sheets = _read_excel(data, label, sheet, variables, log, parse)
+            tables, sheets = _read_spreadsheet(data, label, suffix, sheet, variables, log, parse)
             layouts = sorted({t.layout for t in tables})
-            info = SourceInfo(label, digest, "excel", None, "+".join(layouts), tuple(sheets))
-    return assemble(
+            kind: FileType = "opendocument" if suffix == ".ods" else "excel"
+            info = SourceInfo(label, digest, kind, None, "+".join(layouts), tuple(sheets))
+    panel = assemble(
         tables,
         file=label,
         in_memory=isinstance(source, pd.DataFrame),
@@ -241,7 +288,12 @@ def read_panel(
         log=log,
         source=info,
         make=PanelData,
+        regions=regions,
     )
+    if labels:
+        kept = {v: labels[v] for v in panel.frame.columns if v in labels}
+        panel = dataclasses.replace(panel, labels=kept)
+    return panel
 
 
 def _check_options(*, layout: str, entity_kind: str, extra_years: str, totals: str) -> None:
@@ -281,16 +333,11 @@ def _wide_name(variables: Sequence[str] | None, default: str) -> str:
 
 def _read_bytes(path: Path) -> bytes:
     suffix = path.suffix.lower()
-    if suffix == ".xls":
+    if suffix not in _CSV + _EXCEL + _COLUMNAR:
         raise DataError(
-            f"file {str(path)!r} is in the old Excel format (.xls), which is not read. Open it "
-            "in Excel and save it as .xlsx (Excel workbook) or as CSV UTF-8."
-        )
-    if suffix not in _CSV + _EXCEL:
-        raise DataError(
-            f"file {str(path)!r} has the extension {suffix or '(none)'!r}; spatialpanel reads "
-            f"CSV ({', '.join(_CSV)}) and Excel ({', '.join(_EXCEL)}) files. Save the data in "
-            "one of these formats."
+            f"file {str(path)!r} has the extension {suffix or '(none)'!r}; spatialpanel reads CSV "
+            f"({', '.join(_CSV)}), spreadsheets ({', '.join(_EXCEL)}), Stata (.dta), SPSS (.sav) "
+            "and Parquet (.parquet) files. Save the data in one of these formats."
         )
     if not path.is_file():
         hint = ""
@@ -303,97 +350,21 @@ def _read_bytes(path: Path) -> bytes:
         raise DataError(f"data file {str(path)!r} could not be read: {exc}.") from exc
 
 
-def _decode(data: bytes, *, encoding: str, file: str) -> tuple[str, str]:
-    """Text of a CSV file and the encoding used."""
-    if encoding != "auto":
-        try:
-            codec = codecs.lookup(encoding).name
-        except LookupError:
-            raise ConfigError(
-                f"encoding={encoding!r} is not a known text encoding; use 'auto', 'utf-8', "
-                "'gbk', 'gb18030' or 'utf-16'."
-            ) from None
-        tried: Sequence[str] = (codec,)
-    elif data.startswith(codecs.BOM_UTF8):
-        tried = ("utf-8-sig",)
-    elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        tried = ("utf-16",)
-    elif b"\x00" in data[:4096]:
-        zeros_odd = data[1:4096:2].count(0)
-        zeros_even = data[0:4096:2].count(0)
-        tried = ("utf-16-le",) if zeros_odd >= zeros_even else ("utf-16-be",)
-    else:
-        tried = _AUTO_ENCODINGS
-    failures = []
-    for name in tried:
-        try:
-            text = data.decode(name)
-        except UnicodeDecodeError as exc:
-            failures.append(f"{name} at byte {exc.start} (0x{data[exc.start]:02x})")
-            continue
-        if "\x00" in text:
-            failures.append(f"{name} (the text holds NUL characters: a binary file?)")
-            continue
-        return text, name
-    raise DataError(
-        f"file {file!r} could not be decoded as text; tried {', '.join(failures)}. Save it as "
-        "'CSV UTF-8' from Excel, or pass the right encoding=."
-    )
-
-
-def _csv_grid(text: str, *, file: str, tab: bool) -> list[list[object]]:
-    lines = [line for line in text.splitlines() if line.strip()][:5]
-    if tab:
-        delimiter = "\t"
-    else:
-        counts = {d: sum(line.count(d) for line in lines) for d in (",", "\t", ";")}
-        delimiter = max(counts, key=lambda d: counts[d]) if any(counts.values()) else ","
-    try:
-        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
-    except csv.Error as exc:
-        raise DataError(f"file {file!r} is not a readable CSV file: {exc}.") from exc
-    return [[cell if cell.strip() else None for cell in row] for row in rows]
-
-
-def _frame_grid(frame: pd.DataFrame, *, entity: str, time: str) -> list[list[object]]:
-    if isinstance(frame.index, pd.MultiIndex):
-        if frame.index.nlevels != 2:
-            raise DataError(
-                f"the DataFrame's index has {frame.index.nlevels} levels; give it an (entity, "
-                "time) MultiIndex or plain columns."
-            )
-        flat = frame.copy()
-        flat.index = flat.index.set_names([entity, time])
-        flat = flat.reset_index()
-    else:
-        flat = frame.reset_index(drop=True)
-    header: list[object] = [str(c) for c in flat.columns]
-    body = flat.astype(object).to_numpy().tolist()
-    return [header, *body]
-
-
-def _read_excel(
+def _read_spreadsheet(
     data: bytes,
     file: str,
+    suffix: str,
     sheet: str | None,
     variables: Sequence[str] | None,
     log: AuditLog,
     parse: Callable[..., SheetTable],
 ) -> tuple[list[SheetTable], list[str]]:
-    import openpyxl
-
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # styles and extensions; values unaffected
-            book = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
-            grids = {ws.title: _trimmed(ws.iter_rows()) for ws in book.worksheets}
-    except Exception as exc:  # any failure of the library on a bad file
-        raise DataError(
-            f"file {file!r} could not be opened as an Excel workbook ({type(exc).__name__}: "
-            f"{exc}). It may be truncated, password-protected or not an .xlsx file: open it in "
-            "Excel and save it again as .xlsx."
-        ) from exc
-    names = list(grids)
+    """The tables of a workbook's sheets: the sheet named by ``sheet``, else the visible sheets
+    named by a year if any, else every visible sheet holding a table. Hidden sheets are read only
+    when named (audited either way); formula cells without a saved value are refused."""
+    book: dict[str, Sheet] = read_workbook(data, file=file, suffix=suffix)
+    names = list(book)
+    grids = {n: s.grid for n, s in book.items()}
     if sheet is not None:
         if sheet not in grids:
             raise DataError(
@@ -401,13 +372,35 @@ def _read_excel(
                 + did_you_mean(sheet, names)
                 + " Pass one of them as sheet=."
             )
+        if book[sheet].hidden:
+            log.add(
+                "header",
+                detail=f"sheet {sheet!r} of {file!r} is hidden in the workbook; read because "
+                f"sheet={sheet!r} names it",
+            )
         chosen = [(sheet, year_or_none(sheet) if _is_year_sheet(sheet) else None)]
     else:
-        dated = [(n, year_or_none(n)) for n in names if _is_year_sheet(n)]
-        chosen = dated or [(n, None) for n in names]
+        shown = [n for n in names if not book[n].hidden]
         for n in names:
+            if book[n].hidden and _has_content(grids[n]):
+                log.add(
+                    "ignore",
+                    detail=f"sheet {n!r} of {file!r}: hidden in the workbook, not read (name it "
+                    "with sheet= to read it)",
+                )
+        dated = [(n, year_or_none(n)) for n in shown if _is_year_sheet(n)]
+        chosen = dated or [(n, None) for n in shown]
+        for n in shown:
             if dated and n not in dict(dated) and _has_content(grids[n]):
                 log.add("ignore", detail=f"sheet {n!r} of {file!r}: not named by a year")
+        if not chosen:
+            raise DataError(
+                f"file {file!r} has only hidden sheets {names}. Name the one holding the data "
+                "with sheet= (the study's [data] sheet)."
+            )
+    for name, _ in chosen:
+        if book[name].unsaved:
+            raise unsaved_formulas_error(file, name, book[name].unsaved)
     tables: list[SheetTable] = []
     used: list[str] = []
     skipped: list[NoTableError] = []
@@ -433,26 +426,6 @@ def _read_excel(
             raise skipped[0]
         raise DataError(f"file {file!r} has no sheet with data.")
     return tables, used
-
-
-def _trimmed(rows: Iterable[Sequence[Any]]) -> list[list[object]]:
-    """Cell values row by row, without the trailing empty rows (formatted but empty rows Excel
-    keeps); numbers shown with a percent format are marked :class:`ExcelPercent`."""
-    grid = [[_excel_value(cell) for cell in row] for row in rows]
-    while grid and all(c is None or (isinstance(c, str) and not c.strip()) for c in grid[-1]):
-        grid.pop()
-    return grid
-
-
-def _excel_value(cell: Any) -> object:
-    value = cell.value
-    if (
-        isinstance(value, int | float)
-        and not isinstance(value, bool)
-        and "%" in str(getattr(cell, "number_format", ""))
-    ):
-        return ExcelPercent(float(value))
-    return value
 
 
 def _is_year_sheet(name: str) -> bool:

@@ -80,7 +80,8 @@ def find_tidy(
     """The tidy columns of a header row, or None when it is not a tidy table.
 
     ``labels`` holds (header, second header row) per column. With ``strict`` (``layout="tidy"``)
-    a header that is not tidy is refused with a :class:`DataError` saying what is lacking.
+    a header that is not tidy is refused with a :class:`~spatialpanel.errors.DataError` saying what
+    is lacking.
     """
     one_row = all(not down for _, down in labels)
     free = [c for c in range(len(labels)) if c not in (ent_col, time_col) and c not in skip]
@@ -194,7 +195,13 @@ def read_tidy(
             skipped.add(variable)
             continue
         where = Location(
-            base.file, base.sheet, line, base.column, base.letter, in_memory=base.in_memory
+            base.file,
+            base.sheet,
+            line,
+            base.column,
+            base.letter,
+            in_memory=base.in_memory,
+            observations=base.observations,
         )
         records.append(
             Record(

@@ -1,4 +1,5 @@
-"""Writing a panel back to disk in the long layout, so that :func:`read_panel` reads it unchanged.
+"""Writing a panel back to disk in the long layout, so that
+:func:`~spatialpanel.data.readers.read_panel` reads it unchanged.
 
 CSV files are written in UTF-8 with every float in its shortest exact form (Python ``repr``).
 Excel files are written with openpyxl, which stores numbers with 16 significant digits; the few

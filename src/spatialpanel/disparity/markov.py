@@ -39,6 +39,7 @@ __all__ = [
     "MarkovChain",
     "NeighbourClasses",
     "SpatialMarkov",
+    "first_passage_times",
     "markov_chain",
     "mean_first_passage",
     "spatial_markov",
@@ -85,6 +86,53 @@ def mean_first_passage(p: NDArray[np.float64]) -> NDArray[np.float64]:
     m: NDArray[np.float64] = (np.diag(z)[None, :] - z) / pi[None, :]
     m[np.diag_indices(k)] = 1.0 / pi
     return m
+
+
+def _reaches(
+    edges: NDArray[np.bool_], targets: NDArray[np.bool_], avoid: int | None = None
+) -> NDArray[np.bool_]:
+    """States from which a path (not passing through ``avoid``) leads into ``targets``."""
+    found = targets.copy()
+    while True:
+        step = edges[:, found].any(axis=1) & ~found
+        if avoid is not None:
+            step[avoid] = False
+        if not step.any():
+            return found
+        found |= step
+
+
+def first_passage_times(p: NDArray[np.float64]) -> NDArray[np.float64]:
+    """Mean first passage times of any chain, with ``inf`` where a class is not surely reached.
+
+    ``M[i, j]`` is the expected number of steps from class ``i`` to reach ``j`` for the first
+    time (the diagonal: the mean recurrence time). It is finite when ``j`` is reached from ``i``
+    with probability one, and ``inf`` otherwise: never (``j`` unreachable), or not surely (the
+    chain can first enter a closed class without ``j``; the recurrence time of a transient
+    class). For each ``j`` the finite entries solve ``m_i = 1 + Σ_{k≠j} p_ik m_k`` over the
+    states that surely reach ``j`` (Kemeny & Snell 1976, §4.4). For an irreducible chain this is
+    :func:`mean_first_passage`. NaNs when a row has no transitions.
+    """
+    k = p.shape[0]
+    if not np.allclose(p.sum(axis=1), 1.0):
+        return np.full((k, k), np.nan)
+    edges = p > 0
+    out = np.full((k, k), np.inf)
+    for j in range(k):
+        target = np.zeros(k, dtype=bool)
+        target[j] = True
+        reach = _reaches(edges, target)  # states with a path to j
+        lost = _reaches(edges, ~reach, avoid=j)  # states that may never get to j
+        sure = ~lost
+        sure[j] = False
+        idx = np.flatnonzero(sure)
+        if idx.size:
+            a = np.eye(idx.size) - p[np.ix_(idx, idx)]
+            out[idx, j] = np.linalg.solve(a, np.ones(idx.size))
+        nxt = np.flatnonzero(edges[j])
+        if all(n == j or sure[n] for n in nxt):
+            out[j, j] = 1.0 + float(p[j, idx] @ out[idx, j]) if idx.size else 1.0
+    return out
 
 
 def _row_normalise(t: NDArray[np.float64]) -> NDArray[np.float64]:

@@ -1,7 +1,8 @@
 """Spatial β convergence: the panel β regression with spatial terms, by the SDM engine.
 
 ``ln(y_it / y_i,t−1) = ρ W g_t + β ln y_i,t−1 + θ W ln y_i,t−1 (+ γ'x_it + δ W x_it) + μ_i (+ λ_t)
-+ e_it`` estimated by maximum likelihood with :class:`spatialpanel.SpatialPanelModel` (any of its
++ e_it`` estimated by maximum likelihood with :class:`~spatialpanel.models.model.SpatialPanelModel`
+(any of its
 model kinds; SDM by default). Growth is the one-year log growth, so the speed is
 ``θ = −ln(1 + β)`` per year and the half-life ``ln 2 / θ``. Besides the speed implied by the
 coefficient β (the usual report), the speed implied by the *direct effect* of ``ln y_{t−1}``
@@ -104,7 +105,8 @@ def spatial_beta_convergence(
     w
         Spatial weights over the same regions.
     model, effects, bias_correction
-        Passed to :class:`spatialpanel.SpatialPanelModel` and its ``fit`` (SDM with two-way fixed
+        Passed to :class:`~spatialpanel.models.model.SpatialPanelModel` and its ``fit`` (SDM with
+        two-way fixed
         effects and no bias correction by default).
     controls
         Optional controls with the same (entity, time) MultiIndex (the growth year's values are

@@ -2,7 +2,7 @@
 
 :func:`composite_index` standardises the indicators by direction, weighs them with the chosen
 method (pooled over all region-years or per year) and aggregates them into the index score and one
-sub-index per dimension. Conventions (stated in :attr:`IndexResult.notes` and ``docs/methods.md``):
+sub-index per dimension. Conventions (stated in ``IndexResult.notes`` and ``docs/methods.md``):
 
 * the score is ``sum_j w_j z_j`` on the standardised values WITHOUT the entropy shift, so it lies
   in [0, 1]; the other convention in circulation, ``sum_j w_j (z_j + s)``, adds exactly ``s`` to
@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
+from spatialpanel._display import FrameDisplay
 from spatialpanel.errors import ConfigError
 from spatialpanel.indices.spec import IndicatorSystem, Variant, check_option
 from spatialpanel.indices.topsis import NORMALISATIONS, Normalisation, topsis_rows
@@ -49,7 +50,7 @@ _METHOD_NAMES = {
 
 
 @dataclass(frozen=True)
-class IndexResult:
+class IndexResult(FrameDisplay):
     """A computed composite index.
 
     Attributes
@@ -85,6 +86,10 @@ class IndexResult:
     system: IndicatorSystem
     notes: tuple[Message, ...]
 
+    def to_frame(self) -> pd.DataFrame:
+        """The scores (the index and its dimension sub-indices), by (entity, time)."""
+        return self.scores
+
     def row_weights(self) -> pd.DataFrame:
         """The weight of each indicator that applies to each row (same shape as standardised)."""
         if self.variant == "panel":
@@ -97,7 +102,8 @@ class IndexResult:
         return pd.DataFrame(arr, index=self.standardised.index, columns=self.system.columns)
 
     def obstacles(self) -> ObstacleResult:
-        """Obstacle degree of every indicator and dimension (see :func:`obstacle_degree`)."""
+        """Obstacle degree of every indicator and dimension (see
+        :func:`~spatialpanel.indices.obstacle.obstacle_degree`)."""
         from spatialpanel.indices.obstacle import obstacle_degree
 
         return obstacle_degree(
@@ -126,7 +132,8 @@ def composite_index(
         layer). It is not modified.
     indicators
         Column -> ``(dimension, direction)`` (or ``{"dimension": ..., "direction": ...}``, or an
-        :class:`IndicatorSystem`); direction is ``"positive"`` or ``"negative"``.
+        :class:`~spatialpanel.indices.spec.IndicatorSystem`); direction is ``"positive"`` or
+        ``"negative"``.
     method
         ``"entropy"`` (default), ``"critic"``, ``"cv"`` (coefficient of variation), ``"equal"``:
         weighted sum of the standardised indicators; ``"topsis"``: entropy-TOPSIS closeness.

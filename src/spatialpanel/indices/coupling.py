@@ -8,6 +8,7 @@ Coupling ``C``
     ``"modified"`` (Wang, Kong, Ren et al. 2021, J. Natural Resources 36(3): 793-810):
     ``C = sqrt([1 - sum_{i<j} |U_i - U_j| / sum_{m=1}^{n-1} m] (prod_i U_i / max U)^(1/(n-1)))``,
     for two systems ``sqrt((1 - |U1 - U2|) U_min / U_max)``.
+
 Comprehensive level ``T = sum a_i U_i`` with weights ``a_i`` summing to one (equal by default).
 Coordination degree ``D = sqrt(C T)``, classified into levels (ten of width 0.1 by default).
 
@@ -25,6 +26,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
+from spatialpanel._display import FrameDisplay
 from spatialpanel.errors import ConfigError, DataError
 from spatialpanel.indices.spec import check_option, row_label
 from spatialpanel.text import Label, Message, TextList, msg
@@ -109,7 +111,7 @@ class CoordinationLevels:
 
 
 @dataclass(frozen=True)
-class CouplingResult:
+class CouplingResult(FrameDisplay):
     """Coupling coordination of each row.
 
     Attributes
@@ -129,6 +131,10 @@ class CouplingResult:
     form: str
     system_weights: pd.Series
     levels: CoordinationLevels
+
+    def to_frame(self) -> pd.DataFrame:
+        """The coupling table (C, T, D and the coordination level per region-year)."""
+        return self.table
 
     @property
     def notes(self) -> tuple[Message, ...]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from spatialpanel._display import FrameDisplay
 from spatialpanel.errors import ConfigError, DataError
 from spatialpanel.indices.spec import row_label
 
@@ -22,7 +23,7 @@ __all__ = ["ObstacleResult", "obstacle_degree"]
 
 
 @dataclass(frozen=True)
-class ObstacleResult:
+class ObstacleResult(FrameDisplay):
     """Obstacle degrees (in %).
 
     Attributes
@@ -41,6 +42,10 @@ class ObstacleResult:
     dimension: pd.DataFrame
     deviation: pd.DataFrame
     no_obstacle: pd.Series
+
+    def to_frame(self) -> pd.DataFrame:
+        """The indicator obstacle degrees, by (entity, time)."""
+        return self.indicator
 
     def top(self, n: int = 3, *, time: Hashable | None = None) -> pd.DataFrame:
         """The ``n`` largest obstacles per region.

@@ -101,7 +101,8 @@ def topsis(
     frame
         Rows are region-years, columns include the indicators; no missing values.
     directions
-        Indicator column -> ``"positive"`` or ``"negative"`` (or an :class:`IndicatorSystem`).
+        Indicator column -> ``"positive"`` or ``"negative"`` (or an
+        :class:`~spatialpanel.indices.spec.IndicatorSystem`).
     weights
         Indicator weights (non-negative, summing to 1). Omitted: entropy weights with ``shift``
         (computed per year for ``variant="year"``).

@@ -216,7 +216,8 @@ def standardise(
         Rows are region-years (an (entity, time) MultiIndex for ``variant="year"``), columns
         include every indicator named in ``directions``; no missing values.
     directions
-        Indicator column -> ``"positive"`` or ``"negative"`` (or an :class:`IndicatorSystem`).
+        Indicator column -> ``"positive"`` or ``"negative"`` (or an
+        :class:`~spatialpanel.indices.spec.IndicatorSystem`).
     variant
         ``"panel"``: minimum and maximum over all rows; ``"year"``: within each year.
 
@@ -244,7 +245,8 @@ def entropy_weights(
     frame
         Rows are region-years, columns include the indicators; no missing values.
     directions
-        Indicator column -> ``"positive"`` or ``"negative"`` (or an :class:`IndicatorSystem`).
+        Indicator column -> ``"positive"`` or ``"negative"`` (or an
+        :class:`~spatialpanel.indices.spec.IndicatorSystem`).
     shift
         Added to the standardised values before the proportions are formed, against ``ln 0``
         (default ``1e-4``); with ``0`` the convention ``0 ln 0 = 0`` is used.

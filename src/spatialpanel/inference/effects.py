@@ -43,6 +43,7 @@ from spatialpanel.inference._protocols import Fitted
 from spatialpanel.linalg.selinv import PointTerms
 from spatialpanel.linalg.spectrum import WeightsSpectrum
 from spatialpanel.linalg.traces import SeriesTraces
+from spatialpanel.threads import single_blas
 
 __all__ = [
     "EXACT_TRACES_LIMIT",
@@ -177,6 +178,7 @@ def _delta(
     return se
 
 
+@single_blas
 def impacts(
     results: Fitted,
     *,

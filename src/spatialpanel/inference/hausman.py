@@ -6,7 +6,13 @@ coefficients and the spatial parameter; df = their number) is a χ² test only w
 classic test as *invalid* (never a negative statistic), and reports
 
 - a generalised-inverse statistic over the directions where ``V_FE − V_RE`` is positive, with
-  df = that rank, and
+  df = that rank. The directions are those of the generalised eigenproblem
+  ``(V_FE − V_RE)v = μ V_FE v`` (μ ≤ 1: the variance that random effects save, as a share of the
+  fixed-effects variance in that direction), and the statistic is ``Σ_{μ>0} (v'd)²/μ`` with
+  ``v'V_FE v = 1``. Unlike the ordinary eigenvectors of ``V_FE − V_RE`` (whose Moore–Penrose
+  inverse changes when a regressor is rescaled), these directions move with any non-singular
+  reparametrisation ``b → Ab``, so the statistic, the rank and the positive-definiteness check
+  do not depend on the units of the variables (docs/conventions.md, "Hausman"); and
 - a robust Mundlak-type test (:func:`mundlak_test`) when the data are given: pooled OLS of the
   spatially filtered ``y − ρ̂Wy`` on the regressors (and W·x) plus their entity means, with
   entity-clustered (CR1) covariance; the Wald test that the means' coefficients are zero is the
@@ -22,7 +28,8 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from spatialpanel.errors import ConfigError
+from spatialpanel._display import FrameDisplay
+from spatialpanel.errors import ConfigError, EstimationError
 from spatialpanel.inference._panel import panel_arrays
 from spatialpanel.inference._protocols import Fitted
 from spatialpanel.inference.hypotheses import TestResult, wald_test
@@ -34,7 +41,7 @@ _NULL = "random effects are consistent (no correlation between effects and regre
 
 
 @dataclass(frozen=True)
-class HausmanResult:
+class HausmanResult(FrameDisplay):
     """The Hausman comparison and, when it is not valid, its alternatives.
 
     Attributes
@@ -49,7 +56,9 @@ class HausmanResult:
     names
         The compared parameters.
     eigenvalues
-        Eigenvalues of ``V_FE − V_RE``.
+        Generalised eigenvalues μ of ``V_FE − V_RE`` relative to ``V_FE`` (``(V_FE − V_RE)v =
+        μ V_FE v``; scale free, at most 1): all positive exactly when ``V_FE − V_RE`` is positive
+        definite.
     """
 
     classic: TestResult
@@ -62,6 +71,14 @@ class HausmanResult:
     def positive_definite(self) -> bool:
         """Whether ``V_FE − V_RE`` is positive definite."""
         return self.classic.valid
+
+    def to_frame(self) -> pd.DataFrame:
+        """The classic, generalised-inverse and Mundlak tests, one row each (those computed),
+        with ``preferred`` marking the one to report."""
+        tests = [t for t in (self.classic, self.generalized, self.mundlak) if t is not None]
+        frame = pd.concat([t.to_frame() for t in tests])
+        frame["preferred"] = [t is self.preferred for t in tests]
+        return frame
 
     @property
     def preferred(self) -> TestResult:
@@ -95,8 +112,15 @@ def hausman(
         The panel the fits used; when given and the classic test is invalid, the robust
         Mundlak-type test is computed from it.
     tol
-        Eigenvalues of ``V_FE − V_RE`` below ``tol`` times the largest absolute eigenvalue count
-        as non-positive.
+        Generalised eigenvalues μ (see ``HausmanResult.eigenvalues``) at or below ``tol``
+        count as non-positive; μ is relative to ``V_FE``, so the threshold is unit free.
+
+    Raises
+    ------
+    ConfigError
+        When the fits share no parameter.
+    EstimationError
+        When ``V_FE`` of the compared parameters is not positive definite (a degenerate fit).
     """
     names = _compared(fe, re)
     if not names:
@@ -108,9 +132,8 @@ def hausman(
     d = (fe.params[names] - re.params[names]).to_numpy(dtype=float)
     diff = (fe.cov.loc[names, names] - re.cov.loc[names, names]).to_numpy(dtype=float)
     diff = (diff + diff.T) / 2.0
-    vals, vecs = np.linalg.eigh(diff)
-    scale = max(float(np.abs(vals).max()), 1e-300)
-    positive = vals > tol * scale
+    vals, vecs = _relative_eigen(diff, fe.cov.loc[names, names].to_numpy(dtype=float), names)
+    positive = vals > tol
     df = len(names)
     if positive.all():
         stat = float(d @ np.linalg.solve(diff, d))
@@ -142,11 +165,35 @@ def hausman(
             stat,
             rank,
             null=_NULL,
-            reason=f"Moore–Penrose inverse over the {rank} positive eigen-directions "
-            f"of V_FE − V_RE (df = rank = {rank}).",
+            reason=f"generalised inverse over the {rank} directions in which V_FE − V_RE is "
+            f"positive (eigen-directions relative to V_FE, invariant to the units of the "
+            f"variables; df = rank = {rank}).",
         )
     mundlak = mundlak_test(fe, data) if data is not None else None
     return HausmanResult(classic, generalized, mundlak, tuple(names), tuple(map(float, vals)))
+
+
+def _relative_eigen(
+    diff: NDArray[np.float64], v_fe: NDArray[np.float64], names: list[str]
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Generalised eigenvalues μ (ascending) and V_FE-orthonormal vectors of ``diff v = μ V_FE v``.
+
+    By Sylvester's law of inertia ``diff`` has as many positive, zero and negative eigenvalues
+    as there are positive, zero and negative μ, so the positive-definiteness verdict is that of
+    ``diff`` itself, free of the variables' units.
+    """
+    from scipy.linalg import LinAlgError, eigh
+
+    v_fe = (v_fe + v_fe.T) / 2.0
+    try:
+        vals, vecs = eigh(diff, v_fe)
+    except LinAlgError:
+        raise EstimationError(
+            f"the fixed-effects covariance of {names} is not positive definite, so the Hausman "
+            "test has no reference variance; check the fixed-effects fit (collinear "
+            "regressors, a spatial parameter on its boundary)."
+        ) from None
+    return np.asarray(vals, dtype=float), np.asarray(vecs, dtype=float)
 
 
 def _cluster_cov(

@@ -18,6 +18,7 @@ import pandas as pd
 from numpy.typing import NDArray
 from scipy import stats
 
+from spatialpanel._display import FrameDisplay
 from spatialpanel.errors import ConfigError
 from spatialpanel.inference._protocols import Fitted
 
@@ -33,7 +34,7 @@ __all__ = [
 
 
 @dataclass(frozen=True)
-class TestResult:
+class TestResult(FrameDisplay):
     """One hypothesis test.
 
     Attributes
@@ -55,6 +56,20 @@ class TestResult:
     """
 
     __test__ = False  # not a pytest class
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row (indexed by the test's name): statistic, df, pvalue, null, valid, reason."""
+        return pd.DataFrame(
+            {
+                "statistic": [self.statistic],
+                "df": [self.df],
+                "pvalue": [self.pvalue],
+                "null": [self.null],
+                "valid": [self.valid],
+                "reason": [self.reason],
+            },
+            index=pd.Index([self.name], name="test"),
+        )
 
     name: str
     statistic: float

@@ -29,6 +29,7 @@ from scipy import stats
 from spatialpanel.errors import DataError, EstimationError, check_option
 from spatialpanel.inference._panel import panel_arrays
 from spatialpanel.linalg.within import demean, spatial_lag
+from spatialpanel.models.design import DEGENERATE_TOL, check_identified, check_residual_variance
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["OLSFit", "ResidualMoran", "bsk_tests", "lm_tests", "ols_fit", "residual_moran"]
@@ -95,10 +96,21 @@ def ols_fit(
         )
     beta = np.asarray(np.linalg.lstsq(xm, yd.reshape(-1), rcond=None)[0], dtype=np.float64)
     resid = (yd.reshape(-1) - xm @ beta).reshape(yd.shape)
+    check_residual_variance(resid.ravel(), yd.ravel(), model=f"{effects} OLS", name=y)
     nt = yd.size
     sigma2 = float(resid.ravel() @ resid.ravel() / nt)
     loglik = -0.5 * nt * (np.log(2 * np.pi * sigma2) + 1.0)
     return OLSFit(effects, tuple(names), beta, yd, xd, resid, sigma2, float(loglik))
+
+
+def _check_lag_identified(fit: OLSFit, mat: sps.csr_array, y: str) -> None:
+    """Refuse LM/Moran tests when W·y (after the effects) is a combination of y and X: then the
+    residuals' spatial lag is the residuals scaled, and the statistics measure the design, not
+    spatial dependence (two regions, or a complete-graph W, with time effects)."""
+    k = fit.x.shape[2]
+    wy = _lag(mat, fit.y).reshape(-1, 1)
+    basis = np.column_stack([fit.y.reshape(-1), fit.x.reshape(-1, k)])
+    check_identified(wy, basis, param="rho tested by the LM tests", y=y, effects=fit.effects)
 
 
 def _lag(mat: sps.csr_array, a: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -150,6 +162,7 @@ def lm_tests(
     """
     fit = ols_fit(data, y=y, x=x, w=w, effects=effects)
     mat = sps.csr_array(w.sparse)
+    _check_lag_identified(fit, mat, y)
     t = fit.y.shape[0]
     k = fit.x.shape[2]
     e = fit.resid.ravel()
@@ -163,6 +176,12 @@ def lm_tests(
     m_wxb = wxb - xm @ coef
     tw = t * (_tr_product(mat.T, mat) + _tr_product(mat, mat))  # T·tr(W'W + WW), exact
     j = (m_wxb @ m_wxb + tw * s2) / s2
+    if not float(m_wxb @ m_wxb) > DEGENERATE_TOL**2 * float(wxb @ wxb) or tw <= 0.0:
+        raise EstimationError(
+            "the robust LM tests are not defined here: W·Xβ̂ lies in the span of the regressors "
+            f"after the {effects} effects (J = T_W), so the robust statistics divide by zero. "
+            "Add a regressor that varies across neighbours, or use the non-robust LM tests."
+        )
     lag_score = float(e @ wy) / s2
     err_score = float(e @ we) / s2
     stats_ = {
@@ -235,6 +254,7 @@ def residual_moran(
     """
     fit = ols_fit(data, y=y, x=x, w=w, effects=effects)
     mat = sps.csr_array(w.sparse)
+    _check_lag_identified(fit, mat, y)
     t, n = fit.y.shape
     k = fit.x.shape[2]
     c = n / float(mat.sum())

@@ -20,6 +20,7 @@ from typing import Any
 
 import pandas as pd
 
+from spatialpanel._display import FrameDisplay
 from spatialpanel.errors import ConfigError, EstimationError
 from spatialpanel.inference.hausman import HausmanResult, hausman
 from spatialpanel.inference.hypotheses import (
@@ -57,7 +58,7 @@ class Decision:
 
 
 @dataclass(frozen=True, eq=False)
-class SelectionReport:
+class SelectionReport(FrameDisplay):
     """Everything the battery computed; ``decisions`` in the order they were taken."""
 
     alpha: float
@@ -73,6 +74,10 @@ class SelectionReport:
     recommended_effects: str
     fits: dict[str, Any] = field(default_factory=dict)
     effects_lr_ols: dict[str, TestResult] = field(default_factory=dict)
+
+    def to_frame(self) -> pd.DataFrame:
+        """The battery's decisions (:meth:`decisions_frame`)."""
+        return self.decisions_frame()
 
     def decisions_frame(self) -> pd.DataFrame:
         """The decisions as a table (one row per test)."""

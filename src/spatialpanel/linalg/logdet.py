@@ -24,12 +24,17 @@ Four methods, chosen with ``method=``:
 
 The stationarity interval is ``(1/ω_min, 1/ω_max)`` with ω the real eigenvalues of ``W``
 (complex ones are ignored, the usual convention); for the two approximations it is further
-limited to ``|ρ| < 1/r`` (r the spectral radius), where they converge. This module knows nothing
+limited to ``|ρ| < 1/r`` (r the spectral radius), where they converge. Above N = 1,000 a
+non-negative W is first bounded by its known range ``(-1/r, 1/r)`` (r = 1 for a row-stochastic
+W, else its Perron root, a dominant eigenvalue found cheaply), and ω_min, whose ARPACK search
+dominated the cost of large fits, is searched only when the estimate approaches -1/r
+(:class:`LogDet`). This module knows nothing
 of pandas or names.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -45,6 +50,12 @@ __all__ = ["LogDet", "LogDetMethod", "eigenvalues", "logdet", "sparse_lu", "symm
 LogDetMethod = Literal["auto", "eigen", "lu", "chebyshev", "mc"]
 _METHODS: tuple[str, ...] = ("auto", "eigen", "lu", "chebyshev", "mc")
 _EIGEN_LIMIT = 1000
+LAZY_BOUNDS = True
+"""Above ``_EIGEN_LIMIT``, bound the search by the known range ``(-1/r, 1/r)`` of a non-negative W
+(r = ω_max, no search for a row-stochastic W) and search ω_min only when needed (see
+:class:`LogDet`). False restores the eager ARPACK search of both ends (for comparisons)."""
+DERIVATIVE_LIMIT = 3000
+"""Largest N for which the ``"lu"`` method gives the exact derivative (selected inversion)."""
 
 
 def _symmetric_scale(mat: sps.csr_array) -> NDArray[np.float64] | None:
@@ -135,6 +146,49 @@ def _real_extremes(vals: NDArray[np.complex128]) -> tuple[float, float]:
     return float(np.min(real)), float(np.max(real))
 
 
+def _arpack_options(n: int) -> dict[str, object]:
+    # a seeded start vector: ARPACK's default is random, which made the bounds (and through
+    # the Brent search, ρ̂ at the 1e-8 level) differ between runs
+    v0 = np.random.default_rng(0).standard_normal(n)
+    return {"return_eigenvectors": False, "maxiter": 20000, "tol": 1e-8, "v0": v0}
+
+
+def _symmetrised(mat: sps.csr_array, d: NDArray[np.float64]) -> sps.csr_array:
+    sd = np.sqrt(d)
+    s = sps.csr_array(sps.diags_array(sd) @ mat @ sps.diags_array(1.0 / sd))
+    return sps.csr_array(0.5 * (s + s.T))
+
+
+def _is_stochastic(mat: sps.csr_array) -> bool:
+    """Non-negative with unit row sums: largest eigenvalue and spectral radius 1 (Perron)."""
+    rows = np.asarray(mat.sum(axis=1)).ravel()
+    return bool(np.all(mat.data >= 0) and np.allclose(rows, 1.0, rtol=0.0, atol=1e-12))
+
+
+def _smallest_real(mat: sps.csr_array, d: NDArray[np.float64] | None) -> float:
+    """The most negative real eigenvalue of W by ARPACK (the expensive search at large N)."""
+    opts = _arpack_options(mat.shape[0])
+    if d is not None:
+        return float(spla.eigsh(_symmetrised(mat, d), k=1, which="SA", **opts)[0])
+    return float(spla.eigs(mat, k=1, which="SR", **opts)[0].real)
+
+
+def _perron(mat: sps.csr_array, d: NDArray[np.float64] | None) -> float | None:
+    """The largest eigenvalue of a non-negative W, which is its spectral radius
+    (Perron–Frobenius), without any search for a row-stochastic W (1) and by ARPACK's
+    ``"LA"`` (a dominant eigenvalue, found in few iterations) when W is similar to a symmetric
+    matrix; None for other W (negative weights, or neither property)."""
+    if not np.all(mat.data >= 0):
+        return None
+    if _is_stochastic(mat):
+        return 1.0
+    if d is None:
+        return None
+    return float(
+        spla.eigsh(_symmetrised(mat, d), k=1, which="LA", **_arpack_options(mat.shape[0]))[0]
+    )
+
+
 def _sparse_extremes(
     mat: sps.csr_array, d: NDArray[np.float64] | None
 ) -> tuple[float, float, float]:
@@ -143,20 +197,13 @@ def _sparse_extremes(
     A non-negative W with unit row sums has largest eigenvalue and spectral radius 1 (Perron);
     when W is similar to a symmetric matrix the symmetric solver is used for the smallest one.
     """
-    rows = np.asarray(mat.sum(axis=1)).ravel()
-    stochastic = bool(np.all(mat.data >= 0) and np.allclose(rows, 1.0, atol=1e-12))
-    # a seeded start vector: ARPACK's default is random, which made the bounds (and through
-    # the Brent search, ρ̂ at the 1e-8 level) differ between runs
-    v0 = np.random.default_rng(0).standard_normal(mat.shape[0])
-    opts = {"return_eigenvectors": False, "maxiter": 20000, "tol": 1e-8, "v0": v0}
+    stochastic = _is_stochastic(mat)
+    opts = _arpack_options(mat.shape[0])
+    lo = _smallest_real(mat, d)
     if d is not None:
-        sd = np.sqrt(d)
-        s = sps.csr_array(sps.diags_array(sd) @ mat @ sps.diags_array(1.0 / sd))
-        s = sps.csr_array(0.5 * (s + s.T))
-        lo = float(spla.eigsh(s, k=1, which="SA", **opts)[0])
+        s = _symmetrised(mat, d)
         hi = 1.0 if stochastic else float(spla.eigsh(s, k=1, which="LA", **opts)[0])
         return lo, hi, max(abs(lo), abs(hi))
-    lo = float(spla.eigs(mat, k=1, which="SR", **opts)[0].real)
     if stochastic:
         return lo, 1.0, 1.0
     hi = float(spla.eigs(mat, k=1, which="LR", **opts)[0].real)
@@ -168,8 +215,13 @@ def _sparse_extremes(
 class LogDet:
     """Callable ``ρ ↦ ln|I - ρW|`` with its stationarity interval.
 
-    Build it with :func:`logdet`. ``bounds`` is the open interval ``(1/ω_min, 1/ω_max)``; ``method``
-    is the method actually used (``"auto"`` resolved).
+    Build it with :func:`logdet`. ``bounds`` is the open interval searched for ρ: the
+    stationarity interval ``(1/ω_min, 1/ω_max)``, or, when ``lazy``, its known part
+    ``(-1/r, 1/r)`` (r = ω_max, the spectral radius of a non-negative W; 1/ω_min ≤ -1/r because
+    ``|ω_min| ≤ r``): no eigenvalue search for a row-stochastic W. The left end is searched by
+    :meth:`stationarity_interval` only when the estimate needs it (the engine's rule, see
+    :func:`spatialpanel.models.engine.concentrated_max`). ``method`` is the method actually used
+    (``"auto"`` resolved).
     """
 
     method: str
@@ -181,6 +233,45 @@ class LogDet:
     _seed: int = 0
     _symlike: bool = False
     _cache: dict[float, float] = field(default_factory=dict, repr=False)
+    _scale: NDArray[np.float64] | None = field(default=None, repr=False)
+    _dcache: dict[float, float | None] = field(default_factory=dict, repr=False)
+    _sym: list[sps.csr_array] = field(default_factory=list, repr=False)
+    lazy: bool = False
+    _full: list[tuple[float, float]] = field(default_factory=list, repr=False)
+
+    def stationarity_interval(self) -> tuple[float, float]:
+        """The exact interval ``(1/ω_min, 1/ω_max)``; with ``lazy`` bounds the smallest
+        eigenvalue is searched (ARPACK) on the first call, else this is ``bounds``."""
+        if not self.lazy:
+            return self.bounds
+        if not self._full:
+            lo = _smallest_real(self._w, self._scale if self._symlike else None)
+            left = 1.0 / lo if lo < 0 else self.bounds[0]
+            self._full.append((min(float(left), self.bounds[0]), self.bounds[1]))
+        return self._full[0]
+
+    @property
+    def interval(self) -> tuple[float, float]:
+        """The interval searched: ``bounds``, or the full stationarity interval once it has
+        been computed (what the results report as ``spatial_bounds``)."""
+        return self._full[0] if self._full else self.bounds
+
+    def extension(self) -> Callable[[], tuple[float, float]] | None:
+        """For a search on ``bounds``: the function giving the full stationarity interval
+        when the estimate comes near the left end (None when the bounds are already exact)."""
+        return self.stationarity_interval if self.lazy else None
+
+    @property
+    def trace_w2(self) -> float:
+        """``tr(W²) = Σ_ij W_ij W_ji`` (= Σ ω², exact)."""
+        return float(self._w.multiply(self._w.T).sum())
+
+    @property
+    def increasing_left(self) -> bool:
+        """Whether ``ln|I - ρW|`` is increasing left of 0 for certain: real eigenvalues (W
+        similar to a symmetric matrix: the function is concave) and ``tr W ≤ 0`` (its slope at
+        0 is ``-tr W``)."""
+        return self._symlike and float(self._w.diagonal().sum()) <= 0.0
 
     def upper_bound(self, rho: float) -> float:
         """An upper bound of ``ln|I - ρW|`` from the values already computed (``inf`` if none).
@@ -207,10 +298,37 @@ class LogDet:
         return float(bound + 1e-9 * max(1.0, abs(bound))) if np.isfinite(bound) else np.inf
 
     def derivative(self, rho: float) -> float | None:
-        """``d ln|I - ρW| / dρ = -tr(W(I - ρW)⁻¹)`` (exact eigenvalue method only, else None)."""
-        if self.method != "eigen" or self._eig is None:
+        """``d ln|I - ρW| / dρ = -tr(W(I - ρW)⁻¹)``, exact, or None where it is not available.
+
+        ``"eigen"``: ``-Σ ω/(1 - ρω)``. ``"lu"`` with N ≤ ``DERIVATIVE_LIMIT`` and W similar to a
+        symmetric matrix (``S = D^{1/2} W D^{-1/2}``): ``-tr(S B⁻¹)`` with ``B = I - ρS``
+        (``W(I - ρW)⁻¹`` is similar to ``S B⁻¹``), from the entries of ``B⁻¹`` on the pattern
+        of its sparse Cholesky factor (selected inversion, :mod:`spatialpanel.linalg.selinv`;
+        exact to rounding, the cost of a few factorisations). None for the approximations, for
+        other W and above the limit (the selected inverse is held in an N x N work array), and
+        where the selected inversion declines (ρ near the stationarity bound).
+        """
+        if self.method == "eigen" and self._eig is not None:
+            return float(np.sum(-self._eig / (1.0 - rho * self._eig)).real)
+        if self.method != "lu" or self._scale is None or self.n > DERIVATIVE_LIMIT:
             return None
-        return float(np.sum(-self._eig / (1.0 - rho * self._eig)).real)
+        rho = float(rho)
+        if rho == 0.0:
+            return -float(self._w.diagonal().sum())
+        if rho not in self._dcache:
+            from spatialpanel.linalg.selinv import selected_inverse
+
+            if not self._sym:
+                sd = np.sqrt(self._scale)
+                s = sps.csr_array(sps.diags_array(sd) @ self._w @ sps.diags_array(1.0 / sd))
+                self._sym.append(sps.csr_array(0.5 * (s + s.T)))
+            s = self._sym[0]
+            z = selected_inverse(sps.eye_array(self.n, format="csr") - rho * s)
+            try:
+                self._dcache[rho] = None if z is None else -z.inner(s)
+            except ValueError:  # an entry of S outside the factor's pattern (cancellation)
+                self._dcache[rho] = None
+        return self._dcache[rho]
 
     def __call__(self, rho: float) -> float:
         """``ln|I - ρW|`` at ``rho`` (must lie inside ``bounds``)."""
@@ -234,24 +352,27 @@ class LogDet:
 
 
 def _chebyshev_traces(mat: sps.csr_array, order: int, seed: int) -> NDArray[np.float64]:
-    """``tr T_j(W)`` for j = 0..order (exact for N ≤ 1000, Hutchinson with 100 probes above)."""
+    """``tr T_j(W)`` for j = 0..order (exact for N ≤ 1000, Hutchinson with 100 probes above,
+    8 probes at a time: :mod:`spatialpanel.linalg.probes`)."""
     n = mat.shape[0]
+    traces = np.zeros(order + 1)
+    traces[0] = n
     if n <= _EIGEN_LIMIT:
-        probe = np.eye(n)
+        blocks: Iterator[tuple[int, NDArray[np.float64]]] = iter([(0, np.eye(n))])
         scale = 1.0
     else:
-        rng = np.random.default_rng(seed)
-        probe = rng.choice([-1.0, 1.0], size=(n, 100))
-        scale = 1.0 / probe.shape[1]
-    traces = np.empty(order + 1)
-    t_prev = probe
-    t_cur = mat @ probe
-    traces[0] = n
-    traces[1] = scale * float(np.sum(probe * t_cur))
-    for j in range(2, order + 1):
-        t_next = 2.0 * (mat @ t_cur) - t_prev
-        traces[j] = scale * float(np.sum(probe * t_next))
-        t_prev, t_cur = t_cur, t_next
+        from spatialpanel.linalg.probes import RademacherProbes
+
+        blocks = RademacherProbes(n, 100, seed).blocks()
+        scale = 1.0 / 100
+    for _, probe in blocks:
+        t_prev = probe
+        t_cur = mat @ probe
+        traces[1] += scale * float(np.sum(probe * t_cur))
+        for j in range(2, order + 1):
+            t_next = 2.0 * (mat @ t_cur) - t_prev
+            traces[j] += scale * float(np.sum(probe * t_next))
+            t_prev, t_cur = t_cur, t_next
     return traces
 
 
@@ -320,16 +441,24 @@ def logdet(
     n = int(mat.shape[0])
     resolved = ("eigen" if n <= _EIGEN_LIMIT else "lu") if method == "auto" else str(method)
     eig: NDArray[np.complex128] | None = None
-    symlike = False
+    d: NDArray[np.float64] | None = None
+    lazy = False
     if resolved == "eigen" or n <= _EIGEN_LIMIT:
         eig = eigenvalues(mat)
         lo, hi = _real_extremes(eig)
         if resolved == "lu":
-            symlike = _symmetric_scale(mat) is not None
+            d = _symmetric_scale(mat)
     else:
         d = _symmetric_scale(mat)
-        symlike = d is not None
-        lo, hi, radius = _sparse_extremes(mat, d)
+        perron = _perron(mat, d) if LAZY_BOUNDS else None
+        if perron is not None and perron > 0:
+            # known part of the interval: (-1/r, 1/r) with r = ω_max the spectral radius
+            # (Perron); the left end 1/ω_min ≤ -1/r is searched only when needed (LogDet.lazy)
+            lo, hi, radius = -perron, perron, perron
+            lazy = resolved == "lu"
+        else:
+            lo, hi, radius = _sparse_extremes(mat, d)
+    symlike = d is not None
     if eig is not None:
         radius = float(np.max(np.abs(eig)))
     if radius <= 0:
@@ -357,4 +486,6 @@ def logdet(
         _coef=coef,
         _seed=seed,
         _symlike=symlike,
+        _scale=d if resolved == "lu" else None,
+        lazy=lazy,
     )

@@ -87,7 +87,8 @@ def near_pd(
         Final floor of the eigenvalues, relative to the largest (R ``posd.tol``; with
         ``do2eigen``).
     maxit
-        Maximum number of iterations (R ``maxit``); a :class:`NumericalWarning` when reached.
+        Maximum number of iterations (R ``maxit``); a :class:`~spatialpanel.errors.NumericalWarning`
+        when reached.
     corr
         Project onto correlation matrices (unit diagonal) as well (R ``corr``).
     keep_diag

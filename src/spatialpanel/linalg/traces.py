@@ -25,6 +25,8 @@ import numpy as np
 import scipy.sparse as sps
 from numpy.typing import NDArray
 
+from spatialpanel.linalg.probes import RademacherProbes
+
 __all__ = ["SeriesTraces", "series_order"]
 
 _TAIL_TOL = 1e-10
@@ -48,16 +50,17 @@ class SeriesTraces:
     """Power-series traces of ``(I − ρW)⁻¹`` with Hutchinson moments (see the module docstring).
 
     Build with :meth:`of`; :meth:`terms` has the interface of
-    :meth:`spatialpanel.linalg.spectrum.WeightsSpectrum.terms`. The moments are extended lazily
-    to the order the requested ρ need.
+    :meth:`spatialpanel.linalg.spectrum.WeightsSpectrum.terms`. The moments are computed to the
+    order the requested ρ need, the probes 8 at a time (:mod:`spatialpanel.linalg.probes`: the
+    probes are held as bits, the work arrays are N x 8), so memory is O(N) whatever the number
+    of probes; a higher order later recomputes the moments of every block.
     """
 
     w: sps.csr_array
     radius: float
     probes: int
     seed: int
-    _z: NDArray[np.float64] = field(repr=False)
-    _v: NDArray[np.float64] = field(repr=False)  # W^j z for the current order j
+    _z: RademacherProbes = field(repr=False)
     _u: NDArray[np.float64] = field(repr=False)  # W^j 1
     _q: list[NDArray[np.float64]] = field(repr=False)  # per-probe z'W^j z, j = 0..order
     _s: list[float] = field(repr=False)  # 1'W^j 1
@@ -69,16 +72,14 @@ class SeriesTraces:
         """Prepare the series for ``w`` (spectral radius ``radius``) with seeded probes."""
         mat = sps.csr_array(w, dtype=float)
         n = mat.shape[0]
-        z = np.random.default_rng(seed).choice([-1.0, 1.0], size=(n, probes))
+        z = RademacherProbes(n, probes, seed)
         ones = np.ones(n)
         tr1 = float(mat.diagonal().sum())
         tr2 = float(mat.multiply(mat.T).sum())
-        wz = mat @ z
-        wwz = mat @ wz
         w1 = mat @ ones
         q = [np.full(probes, float(n)), np.full(probes, tr1), np.full(probes, tr2)]
         s = [float(n), float(w1.sum()), float((mat @ w1).sum())]
-        return cls(mat, float(radius), probes, seed, z, wwz, mat @ w1, q, s)
+        return cls(mat, float(radius), probes, seed, z, mat @ w1, q, s)
 
     @property
     def n(self) -> int:
@@ -96,10 +97,18 @@ class SeriesTraces:
         return len(self._q) - 1
 
     def _extend(self, order: int) -> None:
-        while self.order < order:
-            self._v = self.w @ self._v
+        if self.order >= order:
+            return
+        # moments j = 3..order of every probe, block by block (z'W^j z needs W^j z)
+        moments = np.empty((order - 2, self.probes))
+        for j0, z in self._z.blocks():
+            v = self.w @ (self.w @ z)
+            for j in range(3, order + 1):
+                v = self.w @ v
+                moments[j - 3, j0 : j0 + z.shape[1]] = np.einsum("ij,ij->j", z, v)
+        self._q = self._q[:3] + list(moments)
+        while len(self._s) < order + 1:
             self._u = self.w @ self._u
-            self._q.append(np.einsum("ij,ij->j", self._z, self._v))
             self._s.append(float(self._u.sum()))
 
     def per_probe(self, rho: NDArray[np.float64]) -> tuple[NDArray[np.float64], ...]:

@@ -79,6 +79,7 @@ from spatialpanel.models.spec import (
     regressors,
     require_weights,
 )
+from spatialpanel.threads import single_blas
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["ChunkedPanelModel", "fit_parquet"]
@@ -213,6 +214,7 @@ class ChunkedPanelModel:
             log=log,
         )
 
+    @single_blas
     def fit(
         self,
         *,

@@ -173,8 +173,9 @@ def lag_information(
     t_eff: int,
     time_adjust: bool,
 ) -> NDArray[np.float64]:
-    """The SAR/SDM information matrix of :func:`spatialpanel.models.information
-    .information_matrix` from the moments (same formulas, see that module)."""
+    """The SAR/SDM information matrix of
+    :func:`~spatialpanel.models.information.information_matrix` from the moments (same formulas,
+    see that module)."""
     k = rz.shape[1]
     tr_g, tr_gg, tr_gtg = gm.traces
     if time_adjust:

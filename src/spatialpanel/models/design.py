@@ -1,7 +1,7 @@
 """From a labelled panel to the engine's arrays — the one place where names become positions.
 
 Validation happens here, once, through the one panel converter
-(:func:`spatialpanel.autocorr._panel.panel_block`: the (entity, time) MultiIndex, balance,
+(``spatialpanel.autocorr._panel.panel_block``: the (entity, time) MultiIndex, balance,
 missing values, the match between the data's regions and the weights' ids). Arrays are
 time-major: a variable is ``(T, N)``, regions in the order in which they first appear in the
 data, periods sorted.
@@ -24,7 +24,15 @@ from spatialpanel.linalg.within import demean, spatial_lag
 from spatialpanel.models.spec import ModelSpec
 from spatialpanel.weights.core import SpatialWeights
 
-__all__ = ["PanelArrays", "check_columns", "check_design", "panel_arrays", "to_series"]
+__all__ = [
+    "PanelArrays",
+    "check_columns",
+    "check_design",
+    "check_identified",
+    "check_residual_variance",
+    "panel_arrays",
+    "to_series",
+]
 
 
 @dataclass(frozen=True, eq=False)
@@ -62,7 +70,7 @@ def panel_arrays(data: pd.DataFrame, w: SpatialWeights, spec: ModelSpec) -> Pane
     """Validate ``data`` and turn it into time-major arrays (see :class:`PanelArrays`).
 
     The validation and the messages are those of the one panel converter,
-    :func:`spatialpanel.autocorr._panel.panel_block`; regions in the data's order.
+    ``spatialpanel.autocorr._panel.panel_block``; regions in the data's order.
     """
     block = panel_block(data, columns={"y": [spec.y], "x": list(spec.x)}, w=w, order="data")
     entities, periods = block.entities, block.periods
@@ -174,6 +182,67 @@ def check_columns(
         raise EstimationError(
             f"the regressors are (nearly) collinear after the {effects} transformation "
             f"(condition number {cond:.3g}); involved: {culprits or list(names)}. Drop one of them."
+        )
+
+
+#: Relative size below which a residual counts as zero (rounding of the transformed data).
+DEGENERATE_TOL = 1e-10
+
+
+def check_identified(
+    lagged: NDArray[np.float64],
+    basis: NDArray[np.float64],
+    *,
+    param: str,
+    y: str,
+    effects: str,
+) -> None:
+    """Refuse a spatial parameter that the data cannot identify, by name.
+
+    ``lagged`` ``(n, m)`` holds the spatially lagged columns after the effects (W·y for a lag
+    model; W·y and W·Z for an error model), ``basis`` ``(n, p)`` the columns they would have to
+    differ from (y and the regressors after the effects). When every lagged column is a linear
+    combination of the basis (relative residual below ``DEGENERATE_TOL``), some value of the
+    spatial parameter fits the data exactly: σ² → 0, the likelihood has no interior maximum and
+    the reported ρ/λ would be its bound with a z of 1e8. It happens with two regions, or with a
+    W that links every region to every other, combined with time effects (then W acts on the
+    time-demeaned data as −1/(N − 1)).
+    """
+    scale = max(float(np.linalg.norm(basis)), 1e-300)
+    coef, *_ = np.linalg.lstsq(basis, lagged, rcond=None)
+    resid = lagged - basis @ coef
+    norms = np.linalg.norm(lagged, axis=0)
+    rel = np.linalg.norm(resid, axis=0) / np.maximum(norms, DEGENERATE_TOL * scale)
+    if np.all(rel <= DEGENERATE_TOL) or np.all(norms <= DEGENERATE_TOL * scale):
+        raise EstimationError(
+            f"the spatial parameter {param} is not identified: after the {effects} effects, "
+            f"W·{y} is an exact linear combination of {y!r} and the regressors, so some {param} "
+            "fits the data exactly (σ² → 0; the estimate would sit on its bound with a "
+            "meaningless z). This happens with two regions, or a W linking every region to "
+            "every other, combined with time effects. Use effects='entity' or 'pooled', more "
+            "regions, or a W that does not link every pair of regions."
+        )
+
+
+def check_residual_variance(
+    resid: NDArray[np.float64], y: NDArray[np.float64], *, model: str, name: str
+) -> None:
+    """Refuse a fit without residual variance relative to the data's scale, by name.
+
+    ``resid`` and ``y`` are the residuals and the dependent variable in the same (transformed)
+    space; a residual sum of squares below ``DEGENERATE_TOL²`` of y's total sum of squares is
+    rounding noise (R² = 1): every standard error, test and star would be computed from it.
+    """
+    yc = y - y.mean()
+    tss = float(yc @ yc)
+    ssr = float(resid @ resid)
+    if not ssr > DEGENERATE_TOL**2 * tss or tss == 0.0:
+        detail = "y does not vary" if tss == 0.0 else f"residual SS {ssr:.3g} of {tss:.3g}"
+        raise EstimationError(
+            f"the {model} of {name!r} leaves no residual variance ({detail}, relative to the "
+            f"data's scale): {name!r} is an exact function of the regressors and the effects, "
+            "so the variance, the standard errors and every test would be rounding noise. "
+            f"Check that {name!r} is not built from the regressors, and the effects."
         )
 
 

@@ -120,7 +120,7 @@ def stability_check(
     tau: float, eta: float, rho: float, eig: NDArray[np.complex128]
 ) -> StabilityCheck:
     """τ + ρ + η < 1 and the spectral radius of (I - ρW)⁻¹(τI + ηW) (exact, from the
-    eigenvalues ω of W: max |(τ + ηω)/(1 - ρω)|) below one."""
+    eigenvalues ω of W: max ``|(τ + ηω)/(1 - ρω)|``) below one."""
     radius = float(np.max(np.abs((tau + eta * eig) / (1.0 - rho * eig))))
     total = tau + rho + eta
     return StabilityCheck(
@@ -247,11 +247,19 @@ def fit_dynamic(
         eta = float(c[pos_eta]) if pos_eta is not None else 0.0
         return tau, eta
 
-    def extremes(second: bool) -> NDArray[np.complex128]:
+    def extremes(second: bool, tau: float, eta: float, rho: float) -> NDArray[np.complex128]:
         if ld.method in ("eigen", "lu") and not second:
             # bounds = (1/ω_min, 1/ω_max) (or ∓1/r without a real eigenvalue of that sign: a
-            # conservative stand-in)
-            return np.array([1.0 / ld.bounds[0], 1.0 / ld.bounds[1]], dtype=complex)
+            # conservative stand-in). With lazy bounds the left end is -1/r ≤ ... ≤ 1/ω_min:
+            # ω ↦ (τ + ηω)/(1 - ρω) is monotone, so |·| at ω_min is at most its value at -r
+            # or at ω_max; ω_min is searched only when -r would decide the maximum
+            lo, hi = ld.bounds
+            ends = np.array([1.0 / lo, 1.0 / hi], dtype=complex)
+            if ld.lazy:
+                mob = np.abs((tau + eta * ends) / (1.0 - rho * ends))
+                if mob[0] > mob[1]:
+                    ends[0] = 1.0 / ld.stationarity_interval()[0]
+            return ends
         return np.array(real_extremes(wmat, second=second), dtype=complex)
 
     coef, rho, sigma2 = est.coef, float(est.spatial), est.sigma2
@@ -271,9 +279,9 @@ def fit_dynamic(
         elif eig_w is not None:
             eig_f = eig_without_unit(eig_w) if time_fx else eig_w
         else:  # the extremes of W (an upper bound); without ω = 1 only when that bound is high
-            eig_f = extremes(second=False)
+            eig_f = extremes(False, tau, eta, rho)
             if time_fx and stability_check(tau, eta, rho, eig_f).spectral_radius > 1 - 1 / n:
-                eig_f = extremes(second=True)
+                eig_f = extremes(True, tau, eta, rho)
         radius = stability_check(tau, eta, rho, eig_f).spectral_radius
         if radius > 1.0 - 1.0 / n:
             warnings.warn(
@@ -313,7 +321,7 @@ def fit_dynamic(
                 mc_se = pd.Series(mc, index=pd.Index([*coef_names, "rho"]), name="mc_se")
         coef, rho, sigma2 = theta_c[:k], float(theta_c[k]), float(theta_c[k + 1])
         probes.clear()  # the probes at the uncorrected ρ are not needed again (memory at large N)
-        lo, hi = ld.bounds
+        lo, hi = ld.bounds if rho > ld.bounds[0] else ld.stationarity_interval()
         if not lo < rho < hi or sigma2 <= 0:
             raise EstimationError(
                 f"the Lee-Yu bias correction moved ρ to {rho:.4g} (interval ({lo:.4g}, {hi:.4g})) "
@@ -337,7 +345,9 @@ def fit_dynamic(
     omega = _omega(sums, sigma2=sigma2, mu4=mu4, k=k, n=n)
     cov_full = (sig_inv + sig_inv @ omega @ sig_inv) / nobs_eff
     tau, eta = taueta(coef)
-    stab = stability_check(tau, eta, rho, eig_w if eig_w is not None else extremes(second=False))
+    stab = stability_check(
+        tau, eta, rho, eig_w if eig_w is not None else extremes(False, tau, eta, rho)
+    )
     if not stab.stable:
         warnings.warn(
             f"the estimated dynamic model is not stable: τ + ρ + η = {stab.sum:.4f} and the "
@@ -428,7 +438,7 @@ def _results(
         df_model=p,
         bias_correction=spec.bias_correction,
         logdet_method=ld.method,
-        spatial_bounds=ld.bounds,
+        spatial_bounds=ld.interval,
         lags=lags,
         lag_params=lag_names(spec.y, lags),
         dropped_period=arrays.periods[0],

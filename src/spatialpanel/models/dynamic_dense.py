@@ -69,8 +69,10 @@ def information_dense(
     *, z: NDArray[np.float64], coef: NDArray[np.float64], rho: float, sigma2: float,
     wf: NDArray[np.float64], t_eff: int,
 ) -> NDArray[np.float64]:  # fmt: skip
-    """The information matrix of the transformed likelihood for (coef, ρ, σ²), dense, in the
-    n-dimensional space of ``wf`` (W or F'WF), ``z`` the transformed design ``(T'·n, k)``::
+    """The information matrix of the transformed likelihood for (coef, ρ, σ²), dense.
+
+    In the n-dimensional space of ``wf`` (W or F'WF), ``z`` the transformed design
+    ``(T'·n, k)``::
 
         I_ββ = Z'Z/σ²        I_βρ = Σ_t Z_t'G Z_tβ/σ²        G = W_f(I - ρW_f)⁻¹
         I_ρρ = T'[tr(G²) + tr(G'G)] + Σ_t‖GZ_tβ‖²/σ²

@@ -65,7 +65,8 @@ class StabilityCheck:
 class DynamicPanelResults(SpatialPanelResults):
     """Results of ``SpatialPanelModel(..., dynamic=True).fit()``.
 
-    Everything of :class:`SpatialPanelResults`, with ``params`` holding ``"<y>(t-1)"`` (τ) and/or
+    Everything of :class:`~spatialpanel.models.results.SpatialPanelResults`, with ``params`` holding
+    ``"<y>(t-1)"`` (τ) and/or
     ``"W*<y>(t-1)"`` (η) first, then the regressors, ``W*x`` and ``rho``. ``nobs`` and
     ``n_periods`` count the periods used (the first period is lost to the time lag); ``resid`` and
     ``fitted`` cover those periods only. ``cov`` is (Σ̂⁻¹ + Σ̂⁻¹Ω̂Σ̂⁻¹)/(n(T-1)) at the reported

@@ -95,13 +95,15 @@ def _lu(a: sps.csr_array, symlike: bool) -> spla.SuperLU:
 
 
 def _solve(lu: spla.SuperLU, b: NDArray[np.float64], trans: str = "N") -> NDArray[np.float64]:
-    """``lu.solve`` column by column: SuperLU's multi-column solve is several times slower than
-    a loop over single columns (measured: 200 columns, N = 20,000: 3.7 s against 0.55 s)."""
+    """``lu.solve`` in blocks of 8 columns: SuperLU's multi-column solve is several times slower
+    than a loop over single columns when given many at once (measured: 200 columns,
+    N = 20,000: 3.7 s against 0.55 s), and blocks of 8 are faster again (N = 100,000: 17.7
+    against 26 ms per column)."""
     if b.ndim == 1:
         return np.asarray(lu.solve(b, trans=trans), dtype=float)
     out = np.empty_like(b, dtype=float)
-    for j in range(b.shape[1]):
-        out[:, j] = lu.solve(np.ascontiguousarray(b[:, j]), trans=trans)
+    for j in range(0, b.shape[1], 8):
+        out[:, j : j + 8] = lu.solve(np.asfortranarray(b[:, j : j + 8]), trans=trans)
     return out
 
 

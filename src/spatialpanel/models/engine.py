@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from scipy.optimize import brentq, minimize_scalar
+from scipy.optimize import minimize_scalar
 
 from spatialpanel.errors import ConfigError, EstimationError, NumericalWarning
 from spatialpanel.linalg.logdet import LogDet
@@ -31,6 +31,10 @@ from spatialpanel.models.design import PanelArrays, check_design, within
 from spatialpanel.models.spec import ModelSpec
 
 __all__ = ["Dimensions", "FEData", "FEEstimate", "concentrated_max", "fe_data", "fit_fe"]
+
+EXTEND_MARGIN = 0.25
+"""An optimum in the left quarter of the known range ``(-1/r, 1/r)`` (ρ̂ < -0.5/r) is re-searched
+on the full stationarity interval (see :func:`concentrated_max`)."""
 
 
 @dataclass(frozen=True)
@@ -120,17 +124,30 @@ def concentrated_max(
     grid: int = 60,
     deriv: Callable[[float], float | None] | None = None,
     upper: Callable[[float], float] | None = None,
+    extend: Callable[[], tuple[float, float]] | None = None,
+    extend_margin: float = EXTEND_MARGIN,
+    concave: bool = False,
 ) -> tuple[float, float]:
-    """Maximise a scalar function on an open interval: bounded Brent (xatol 1e-10), then verify.
+    """Maximise a scalar function on an open interval: bounded Brent (``_brent``), then verify.
 
     The function is evaluated on a grid; if a grid point beats the Brent optimum, Brent restarts in
     the bracket around it. When the exact derivative ``deriv`` is available, the optimum is then
     polished by a root search on it (function values alone locate a maximum only to about
-    √ε ≈ 1e-8). A maximum within 1e-6 of a bound raises a :class:`NumericalWarning`.
+    √ε ≈ 1e-8). A maximum within 1e-6 of a bound raises a
+    :class:`~spatialpanel.errors.NumericalWarning`.
 
     ``upper``, when given, is a cheap upper bound of ``f``: grid points whose bound cannot beat
     the Brent optimum are not evaluated (they could not change the answer), which saves the
-    exact sparse-LU log-determinants at large N.
+    exact sparse-LU log-determinants at large N. ``concave=True`` states that ``f`` is concave
+    on ``bounds`` (proved by the caller), so Brent's optimum is the global one and the grid is
+    skipped.
+
+    ``extend``, when given, returns the full interval of which ``bounds`` is the known right
+    part (:meth:`spatialpanel.linalg.logdet.LogDet.stationarity_interval`): if the optimum lies
+    in the left ``extend_margin`` fraction of ``bounds``, the full interval is computed and the
+    search is redone on it, exactly as with eagerly computed bounds. Callers that have proved
+    ``f`` increasing left of ``bounds`` pass a margin of 1e-6 (only an optimum at the end
+    triggers it).
     """
     fun = f
     lo, hi = bounds
@@ -141,13 +158,9 @@ def concentrated_max(
         v = fun(r)
         return -v if np.isfinite(v) else np.inf
 
-    res = minimize_scalar(neg, bounds=(a, b), method="bounded", options={"xatol": 1e-10})
-    if not res.success:
-        raise EstimationError(
-            f"the concentrated likelihood in {what} did not converge ({res.message}); check the "
-            "data scaling and W."
-        )
-    best_x, best_v = float(res.x), float(-res.fun)
+    best_x, best_v = _brent(neg, a, b, what)
+    if concave:
+        grid = 0
     pts = np.linspace(a, b, grid)
     thresh = best_v + 1e-9 * max(1.0, abs(best_v))
 
@@ -159,19 +172,19 @@ def concentrated_max(
         return -neg(p)
 
     vals = np.array([grid_value(p) for p in pts])
-    j = int(np.argmax(vals))
-    if vals[j] > thresh:
+    j = int(np.argmax(vals)) if grid else 0
+    if grid and vals[j] > thresh:
         lo2, hi2 = pts[max(j - 1, 0)], pts[min(j + 1, grid - 1)]
-        res = minimize_scalar(neg, bounds=(lo2, hi2), method="bounded", options={"xatol": 1e-10})
-        best_x, best_v = float(res.x), float(-res.fun)
+        best_x, best_v = _brent(neg, float(lo2), float(hi2), what)
     if not np.isfinite(best_v):
         raise EstimationError(f"the likelihood is not finite at the optimum of {what}.")
-    if deriv is not None and deriv(best_x) is not None:
-        h = 1e-5 * max(width, 1.0)
-        lo3, hi3 = max(best_x - h, a), min(best_x + h, b)
-        d_lo, d_hi = deriv(lo3), deriv(hi3)
-        if d_lo is not None and d_hi is not None and d_lo > 0 > d_hi:
-            root = float(brentq(lambda r: float(deriv(r) or 0.0), lo3, hi3, xtol=1e-15))
+    if extend is not None and best_x - lo < extend_margin * width:
+        full = extend()
+        if full[0] < lo:
+            return concentrated_max(f, full, what=what, grid=grid, deriv=deriv, upper=upper)
+    if deriv is not None:
+        root = _polish(deriv, best_x, a, b, width)
+        if root is not None:
             v = -neg(root)
             if v >= best_v - 1e-9 * max(1.0, abs(best_v)):
                 best_x, best_v = root, v
@@ -184,6 +197,156 @@ def concentrated_max(
             stacklevel=3,
         )
     return best_x, best_v
+
+
+class _LocatedError(Exception):
+    """Raised inside Brent's search once the maximum is located to the data's resolution."""
+
+
+def _brent(neg: Callable[[float], float], a: float, b: float, what: str) -> tuple[float, float]:
+    """Minimise ``neg`` on ``[a, b]`` by bounded Brent (xatol 1e-10), stopped at resolution.
+
+    Brent's method stops only when its bracket has shrunk around the optimum, and near the end
+    its parabolic steps land next to the best point while golden-section steps shrink the far
+    side of the bracket: about ten evaluations (sparse-LU log-determinants at large N) that do
+    not move the answer. Here the search stops as soon as a new point falls within δ of the
+    best one, where δ is the resolution of function values at the likelihood's curvature,
+    ``δ = max(2e-9·max(1, |x|), √(ε |f| / |f''|))`` (f'' from the parabola through the three
+    best points; a maximum cannot be located more finely from values whose rounding is ε|f|);
+    it is then confirmed by evaluating ``x ± δ`` (both must be worse: for a unimodal function
+    the maximum lies within δ of x), else the full Brent search runs as before.
+    """
+    seen: dict[float, float] = {}
+
+    def resolution() -> float:
+        xs = sorted(seen, key=seen.__getitem__)[:3]
+        best = xs[0]
+        floor = 2e-9 * max(1.0, abs(best))
+        if len(xs) < 3:
+            return floor
+        x0, x1, x2 = xs
+        y0, y1, y2 = seen[x0], seen[x1], seen[x2]
+        d01 = (y1 - y0) / (x1 - x0) if x1 != x0 else np.nan
+        d12 = (y2 - y1) / (x2 - x1) if x2 != x1 else np.nan
+        curv = 2.0 * (d12 - d01) / (x2 - x0) if x2 != x0 else np.nan
+        if not np.isfinite(curv) or curv <= 0:
+            return floor
+        return max(floor, float(np.sqrt(np.finfo(float).eps * max(abs(y0), 1.0) / curv)))
+
+    def tracked(x: float) -> float:
+        v = neg(x)
+        seen[float(x)] = v
+        if len(seen) >= 5 and np.isfinite(v):
+            best = min(seen, key=seen.__getitem__)
+            if x != best and abs(x - best) <= resolution():
+                raise _LocatedError
+        return v
+
+    try:
+        res = minimize_scalar(tracked, bounds=(a, b), method="bounded", options={"xatol": 1e-10})
+    except _LocatedError:
+        best = min(seen, key=seen.__getitem__)
+        delta = resolution()
+        sides = [min(max(best - delta, a), b), min(max(best + delta, a), b)]
+        if all(neg(p) > seen[best] for p in sides if p != best):
+            return best, -seen[best]
+        res = minimize_scalar(neg, bounds=(a, b), method="bounded", options={"xatol": 1e-10})
+    if not res.success:
+        raise EstimationError(
+            f"the concentrated likelihood in {what} did not converge ({res.message}); check the "
+            "data scaling and W."
+        )
+    return float(res.x), float(-res.fun)
+
+
+def _polish(
+    deriv: Callable[[float], float | None], x0: float, a: float, b: float, width: float
+) -> float | None:
+    """The root of the exact score near the search's optimum ``x0`` by secant steps, or None.
+
+    Function values locate a maximum only to about √ε (≈ 1e-8 here); the score's root is
+    located to rounding. Starting from ``x0`` and ``x0 + 1e-7·width`` (towards the root), each
+    secant step multiplies the error by about the product of the two previous errors, so two or
+    three evaluations of the derivative suffice (each costs a selected inversion on the sparse
+    path). Returns None (the search's optimum stands) if a derivative is unavailable, the score
+    does not decrease through the root (not a maximum), or a step leaves ``[x0 ± 1e-4·width]``.
+    """
+    scale = max(width, 1.0)
+    d0 = deriv(x0)
+    if d0 is None:
+        return None
+    if d0 == 0.0:
+        return x0
+    x1 = min(max(x0 + float(np.sign(d0)) * 1e-7 * scale, a), b)
+    for _ in range(8):
+        d1 = deriv(x1)
+        if d1 is None:
+            return None
+        if d1 == 0.0:
+            return x1
+        slope = (d1 - d0) / (x1 - x0)
+        if not slope < 0.0:
+            return None
+        x2 = x1 - d1 / slope
+        if not (a < x2 < b) or abs(x2 - x0) > 1e-4 * scale:
+            return None
+        x0, d0, x1 = x1, d1, x2
+        if abs(x1 - x0) <= 1e-13 * max(1.0, abs(x1)):
+            return x1
+    return x1
+
+
+@dataclass(frozen=True)
+class LagShape:
+    """What is proved about the concentrated likelihood of a lag model on ``ld.bounds``."""
+
+    concave: bool
+    increasing_left: bool
+
+
+def lag_shape(
+    ld: LogDet, *, n: int, t_eff: int, time_adjust: bool, ssr: tuple[float, float, float]
+) -> LagShape:
+    """Concavity on ``ld.bounds`` and monotonicity left of it, of
+    ``f(ρ) = -n/2 ln q(ρ) + T (ln|I - ρW| [- ln(1 - ρ)])`` with ``q(ρ) = a + b(ρ - c)²``
+    (``ssr = (s00, s0d, sdd)``: ``b = sdd``, ``c = s0d/sdd``, ``a = s00 - s0d²/sdd``).
+
+    Needs W similar to a symmetric matrix (real eigenvalues ω, |ω| ≤ r). Then
+    ``d²/dρ² ln|I - ρW| = -Σ ω²/(1 - ρω)² ≤ -tr(W²)/(1 + |ρ| r)²`` (one unit eigenvalue
+    less with ``time_adjust``) and ``(-n/2 ln q)'' = n b (b s² - a)/(a + b s²)²`` (s = ρ - c),
+    which is largest at ``b s² = 3a`` and monotone on either side. The interval is split in
+    400 pieces; on each, the largest value of the first term plus the largest value of the
+    second is negative: ``f`` is concave, Brent's maximum is the global one (no grid needed).
+
+    Left of the bounds (ρ ≤ -1/r < 0): ``ln|I - ρW|`` is increasing when ``tr W ≤ 0``
+    (concave with slope ``-tr W`` at 0), ``-ln(1 - ρ)`` is increasing, and ``-n/2 ln q`` is
+    increasing for ρ < c; so with ``c ≥ -1/r`` ``f`` is increasing there and the maximum over
+    the full stationarity interval lies in the bounds (no search of ω_min).
+    """
+    s00, s0d, sdd = ssr
+    lo, hi = ld.bounds
+    if ld.method != "lu" or not ld.increasing_left or not sdd > 0:
+        return LagShape(False, False)
+    c = s0d / sdd
+    a = s00 - s0d * s0d / sdd
+    increasing = bool(c >= lo)
+    tr2 = ld.trace_w2 - (1.0 if time_adjust else 0.0)
+    radius = max(abs(1.0 / lo), abs(1.0 / hi))
+    if not a > 0 or not tr2 > 0:
+        return LagShape(False, increasing)
+    edges = np.linspace(lo, hi, 401)
+    u, v = edges[:-1] - c, edges[1:] - c
+    smax2 = np.maximum(u * u, v * v)
+    smin2 = np.where((u <= 0) & (v >= 0), 0.0, np.minimum(u * u, v * v))
+    peak = 3.0 * a / sdd
+
+    def h(x: np.ndarray) -> np.ndarray:
+        return (sdd * x - a) / (a + sdd * x) ** 2
+
+    hmax = np.where(smax2 <= peak, h(smax2), np.where(smin2 >= peak, h(smin2), 1.0 / (8.0 * a)))
+    reach = np.maximum(np.abs(edges[:-1]), np.abs(edges[1:]))
+    second = n * sdd * hmax - t_eff * tr2 / (1.0 + reach * radius) ** 2
+    return LagShape(bool(np.all(second < 0)), increasing)
 
 
 def fit_fe(
@@ -236,7 +399,18 @@ def fit_fe(
             ub = ld.upper_bound(r)
             return ll(s00 - 2.0 * r * s0d + r * r * sdd, ub, r) if np.isfinite(ub) else np.inf
 
-        rho, _ = concentrated_max(conc, ld.bounds, what="rho", deriv=dconc, upper=conc_upper)
+        shape = lag_shape(ld, n=n, t_eff=dims.t_eff, time_adjust=dims.time_adjust,
+                          ssr=(s00, s0d, sdd))  # fmt: skip
+        rho, _ = concentrated_max(
+            conc,
+            ld.bounds,
+            what="rho",
+            deriv=dconc,
+            upper=conc_upper,
+            extend=ld.extension(),
+            extend_margin=1e-6 if shape.increasing_left else EXTEND_MARGIN,
+            concave=shape.concave,
+        )
         coef = b0 - rho * bd
         e = data.y - rho * data.wy - data.z @ coef
     else:
@@ -264,10 +438,12 @@ def fit_fe(
             ub = ld.upper_bound(r)
             return ll(max(ssr(r), 1e-300), ub, r) if np.isfinite(ub) else np.inf
 
-        rho, _ = concentrated_max(conc, ld.bounds, what="lambda", deriv=dconc, upper=conc_upper)
+        rho, _ = concentrated_max(
+            conc, ld.bounds, what="lambda", deriv=dconc, upper=conc_upper, extend=ld.extension()
+        )
         zf = data.z - rho * data.wz
         yf = data.y - rho * data.wy
         coef = _ols(zf, yf)
         e = yf - zf @ coef
     s = float(e @ e)
-    return FEEstimate(coef, rho, s / n, ll(s, ld(rho), rho), e, dims, ld.bounds)
+    return FEEstimate(coef, rho, s / n, ll(s, ld(rho), rho), e, dims, ld.interval)

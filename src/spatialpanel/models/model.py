@@ -12,18 +12,24 @@ from typing import Literal
 
 import numpy as np
 import pandas as pd
-import scipy.sparse as sps
 
 from spatialpanel.errors import (
     ConfigError,
     EstimationError,
     check_option,
 )
-from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet, sparse_lu
+from spatialpanel.linalg.logdet import LogDet, LogDetMethod, logdet
+from spatialpanel.linalg.within import spatial_lag
 from spatialpanel.models.bias import elhorst_correction
-from spatialpanel.models.design import PanelArrays, panel_arrays, to_series
+from spatialpanel.models.design import (
+    PanelArrays,
+    check_identified,
+    check_residual_variance,
+    panel_arrays,
+    to_series,
+)
 from spatialpanel.models.dynamic import DYNAMIC_BIAS_CORRECTIONS, DYNAMIC_LAGS, fit_dynamic
-from spatialpanel.models.engine import dimensions, fe_data, fit_fe
+from spatialpanel.models.engine import FEData, dimensions, fe_data, fit_fe
 from spatialpanel.models.information import (
     GOperator,
     covariance_from_information,
@@ -47,6 +53,7 @@ from spatialpanel.models.spec import (
     regressors,
     require_weights,
 )
+from spatialpanel.threads import single_blas
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = ["SpatialPanelModel"]
@@ -57,6 +64,16 @@ _LOGDETS: tuple[str, ...] = ("auto", "eigen", "lu", "chebyshev", "mc")
 def _choice(value: object, options: tuple[str, ...], arg: str) -> str:
     check_option(arg, value, options)
     return str(value)
+
+
+def _check_identified(fd: FEData, spec: ModelSpec) -> None:
+    """ρ/λ must not fit the transformed data exactly (see :func:`check_identified`)."""
+    if spec.spatial is None:
+        return
+    lag = fd.wy[:, None] if spec.spatial == "lag" else np.column_stack([fd.wy, fd.wz])
+    basis = np.column_stack([fd.y, fd.z])
+    param = "rho" if spec.spatial == "lag" else "lambda"
+    check_identified(lag, basis, param=param, y=spec.y, effects=spec.effects)
 
 
 class SpatialPanelModel:
@@ -137,6 +154,7 @@ class SpatialPanelModel:
                 raise ConfigError(
                     f"lags={list(lags)} must list 'time' and/or 'spacetime', each once."
                 )
+        self._formula: str | None = None
         self._dynamic = bool(dynamic)
         self._lags = tuple(v for v in DYNAMIC_LAGS if v in lag_set)
         require_weights(w)
@@ -151,6 +169,83 @@ class SpatialPanelModel:
         if self._dynamic:
             check_consecutive_periods(list(self._arrays.periods))
 
+    @classmethod
+    def from_formula(
+        cls,
+        formula: str,
+        data: pd.DataFrame,
+        *,
+        w: SpatialWeights,
+        model: ModelKind = "sdm",
+        effects: EffectsKind | None = None,
+        durbin: Sequence[str] | None = None,
+        dynamic: bool = False,
+        lags: Sequence[str] = ("time", "spacetime"),
+        lag_convention: LagConvention = "raw",
+        logdet: LogDetMethod = "auto",
+    ) -> SpatialPanelModel:
+        """The model of a formula: ``"cp ~ uri + log(gov) + C(group) | province + year"``.
+
+        The right-hand side is expanded by formulaic (transformations, categorical controls,
+        interactions; see :mod:`spatialpanel.models.formula`); the regressors keep the names the
+        formula writes, in its order, so that a formula of plain names gives exactly the model of
+        ``SpatialPanelModel(data, y=..., x=[...])``.
+
+        Parameters
+        ----------
+        formula
+            ``"y ~ x1 + x2"``, optionally ``"| entity + year"`` naming the fixed effects by the
+            data's index levels (both: two-way; one: entity or time effects).
+        data
+            DataFrame with an (entity, time) MultiIndex holding the formula's variables.
+        w, model, durbin, dynamic, lags, lag_convention, logdet
+            As for the constructor; ``durbin`` names regressors as the formula writes them.
+        effects
+            As for the constructor; default ``"twoway"``, or what the ``|`` part says (giving
+            both, they must agree).
+
+        Raises
+        ------
+        ConfigError
+            For a malformed formula, an unknown variable (with the closest names), fixed
+            effects other than the index levels, or ``effects=`` contradicting the ``|`` part.
+
+        Examples
+        --------
+        >>> model = SpatialPanelModel.from_formula(
+        ...     "logc ~ logp + logy | state + year", data, w=w, model="sdm"
+        ... )  # doctest: +SKIP
+        """
+        from spatialpanel.models.formula import formula_design
+
+        design = formula_design(formula, data)
+        if design.effects is not None and effects is not None and design.effects != effects:
+            raise ConfigError(
+                f"formula={formula!r} names {design.effects!r} fixed effects after '|' but "
+                f"effects={effects!r} was passed; give the effects in one place."
+            )
+        eff = effects if effects is not None else (design.effects or "twoway")
+        built = cls(
+            design.frame,
+            y=design.y,
+            x=list(design.x),
+            w=w,
+            model=model,
+            effects=eff,  # type: ignore[arg-type]
+            durbin=durbin,
+            dynamic=dynamic,
+            lags=lags,
+            lag_convention=lag_convention,
+            logdet=logdet,
+        )
+        built._formula = formula
+        return built
+
+    @property
+    def formula(self) -> str | None:
+        """The formula the model was built from (:meth:`from_formula`), else None."""
+        return self._formula
+
     @property
     def spec(self) -> ModelSpec:
         """The specification (bias_correction is set by :meth:`fit`)."""
@@ -161,6 +256,7 @@ class SpatialPanelModel:
         """The weights in the data's region order."""
         return self._arrays.w
 
+    @single_blas
     def fit(
         self,
         *,
@@ -222,6 +318,7 @@ class SpatialPanelModel:
         if spec.effects == "random":
             return self._fit_random(spec, ld)
         fd = fe_data(arr, spec)
+        _check_identified(fd, spec)
         dims = dimensions(n, t, spec.effects, bc == "transformation")
         rowstd = bool(np.allclose(arr.w.row_sums, 1.0))
         est = fit_fe(fd, spec, ld, dims, row_standardised=rowstd)
@@ -256,9 +353,9 @@ class SpatialPanelModel:
                 resid = (fd.y - delta * fd.wy) - (fd.z - delta * fd.wz) @ coef
         if spec.spatial == "lag":
             assert delta is not None
-            # (I - δW)⁻¹ Z*β by one sparse LU (no dense N x N inverse for T right-hand sides)
-            lu = sparse_lu(sps.eye_array(n) - delta * arr.wmat, symmetric_like=False)
-            pred = np.asarray(lu.solve((fd.z @ coef).reshape(t, n).T)).T.ravel()
+            # (I - δW)⁻¹ Z*β through the information matrix's factorisation at δ (no dense
+            # N x N inverse for T right-hand sides)
+            pred = GOperator.at(arr.wmat, delta).solve((fd.z @ coef).reshape(t, n).T).T.ravel()
         else:
             pred = fd.z @ coef
         return self._results(
@@ -277,6 +374,12 @@ class SpatialPanelModel:
 
     def _fit_random(self, spec: ModelSpec, ld: LogDet | None) -> SpatialPanelResults:
         arr = self._arrays
+        if spec.spatial is not None:
+            k = arr.z.shape[2]
+            wy = spatial_lag(arr.wmat, arr.y).reshape(-1, 1)
+            wz = spatial_lag(arr.wmat, arr.z).reshape(-1, k)
+            fd = FEData(y=arr.y.reshape(-1), wy=wy[:, 0], z=arr.z.reshape(-1, k), wz=wz)
+            _check_identified(fd, spec)
         if spec.spatial == "error":
             assert ld is not None
             ere = fit_random_error(arr, spec, ld)
@@ -291,7 +394,7 @@ class SpatialPanelModel:
                 ytrans=arr.y.ravel(),
                 pred=arr.z.reshape(-1, arr.z.shape[2]) @ ere.coef,
                 logdet_method=ld.method,
-                bounds=ld.bounds,
+                bounds=ld.interval,
                 extra=("phi",),
                 phi=ere.phi,
                 theta=None,
@@ -303,7 +406,7 @@ class SpatialPanelModel:
         zb = (arr.z.reshape(-1, arr.z.shape[2]) @ est.coef).reshape(t, n)
         if lag:
             assert est.rho is not None
-            pred = GOperator(arr.wmat, est.rho).solve(zb.T).T.ravel()
+            pred = GOperator.at(arr.wmat, est.rho).solve(zb.T).T.ravel()
         else:
             pred = zb.ravel()
         phi = (1.0 / est.theta**2 - 1.0) / t
@@ -318,7 +421,7 @@ class SpatialPanelModel:
             ytrans=arr.y.ravel(),
             pred=pred,
             logdet_method=ld.method if ld is not None else "none",
-            bounds=ld.bounds if ld is not None else None,
+            bounds=ld.interval if ld is not None else None,
             extra=("theta",),
             phi=phi,
             theta=est.theta,
@@ -368,12 +471,7 @@ class SpatialPanelModel:
         res2 = resid.reshape(t, n)
         ys = arr.y
         tss = float(np.sum((ys - ys.mean()) ** 2))
-        if not float(resid @ resid) > 1e-20 * max(tss, 1e-300):
-            raise EstimationError(
-                f"the {spec.model} model fits {spec.y!r} perfectly (σ² ≈ {sigma2:.3g}): y is an "
-                "exact function of the regressors and the effects, so the likelihood is unbounded. "
-                "Check that y is not built from x."
-            )
+        check_residual_variance(resid, ytrans, model=f"{spec.model.upper()} fit", name=spec.y)
         r2 = 1.0 - float(resid @ resid) / tss
         yc = ytrans - ytrans.mean()
         pc = pred - ytrans.mean()

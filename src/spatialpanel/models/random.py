@@ -98,8 +98,9 @@ def fit_random(arrays: PanelArrays, spec: ModelSpec, ld: LogDet | None) -> REEst
 
     The likelihood is profiled in θ inside the search over ρ (the same joint maximum as
     profiling ρ inside θ): θ is found by bounded Brent (xatol 1e-10) on cross products that
-    are affine in θ² (:class:`_Moments`) and polished by a root search on the exact score;
-    ρ by the engine's verified search (:func:`concentrated_max`, with the exact derivative
+    are affine in θ² (``_Moments``) and polished by a root search on the exact score;
+    ρ by the engine's verified search (:func:`~spatialpanel.models.engine.concentrated_max`, with
+    the exact derivative
     and the secant bound of the exact LU log-determinants). Only ``ρ ↦ ln|I − ρW|`` touches
     W, once per ρ: no N x N matrix, memory linear in N·T. β and σ² come from least squares
     on the transformed data at (θ̂, ρ̂).
@@ -172,7 +173,9 @@ def fit_random(arrays: PanelArrays, spec: ModelSpec, ld: LogDet | None) -> REEst
             ub = ld.upper_bound(r)
             return best_theta(r)[1] + t * ub if np.isfinite(ub) else np.inf
 
-        rho, _ = concentrated_max(conc, ld.bounds, what="rho", deriv=dconc, upper=upper)
+        rho, _ = concentrated_max(
+            conc, ld.bounds, what="rho", deriv=dconc, upper=upper, extend=ld.extension()
+        )
     theta = best_theta(rho)[0]
     if theta > 1.0 - 1e-6:
         warnings.warn(
@@ -208,7 +211,7 @@ def random_information(est: REEstimate, arrays: PanelArrays, *, lag: bool) -> ND
     out[isg, isg] = n * t / (2.0 * s2**2)
     if lag:
         assert est.rho is not None
-        g = GOperator(arrays.wmat, est.rho)
+        g = GOperator.at(arrays.wmat, est.rho)
         zb = (z @ est.coef).reshape(t, n)
         gzb = g.apply(zb.T).T
         cross = np.einsum("tik,ti->k", z.reshape(t, n, k), gzb)

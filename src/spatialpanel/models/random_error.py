@@ -11,7 +11,9 @@ and the eigen-decomposition M = V diag(m) V', the covariance σ²[J_T ⊗ φI + 
 ``M(I + TφM)⁻¹ = V diag(m/(1 + Tφm)) V'``). β and σ² = SSR/NT are concentrated out (GLS on the
 stacked within and between parts, from (k+1)² cross products); s = 1/(1 + Tφ) ∈ (0, 1] is
 profiled out by bounded Brent at each λ, and λ is found by the engine's verified bounded search,
-both to xatol = 1e-10. The covariance is the inverse of the observed information (a
+both to xatol = 1e-10; then (λ, φ) is polished by Newton's method on the exact score (function
+values carry the rounding of the cross products, so the searches alone stop about 1e-7 from the
+maximum in λ; see ``_polish``). The covariance is the inverse of the observed information (a
 central-difference Hessian of the exact log-likelihood in (β, λ, φ, σ²)).
 
 Two exact evaluations of the between part (same numbers to rounding):
@@ -26,7 +28,8 @@ Two exact evaluations of the between part (same numbers to rounding):
 The reported residuals (``Σ resid² = SSR``) carry the between part as
 ``(M(I + TφM)⁻¹)^{1/2} ū`` added to every period; above ``DENSE_LIMIT`` this matrix square root
 times a vector is computed by Lanczos iteration with full reorthogonalisation, to a relative
-change below 1e-12 (a :class:`NumericalWarning` states the achieved accuracy otherwise).
+change below 1e-12 (a :class:`~spatialpanel.errors.NumericalWarning` states the achieved accuracy
+otherwise).
 """
 
 from __future__ import annotations
@@ -251,6 +254,85 @@ class _Likelihood:
             -0.5 * nt * np.log(2 * np.pi * s2) + t * self.ld(lam) - 0.5 * logs - ssr / (2.0 * s2)
         )
 
+    def score(self, lam: float, phi: float) -> tuple[float, float, float] | None:
+        """ln L and its exact derivatives in λ and φ, with β and σ² concentrated out.
+
+        By the envelope theorem ``d ln L/dθ = ∂ln L/∂θ`` at β̂(λ, φ), σ̂²(λ, φ); β̂ from the
+        cross products is refined once from explicit residuals, and SSR and its derivatives are
+        sums over explicit residuals (no cancellation between large cross products). With
+        H = (I + TφM)⁻¹, G = MH and ∂M/∂λ = −(W'B + B'W):
+
+            ∂SSR/∂λ = −2 Σ_t (W ũ_t)'(B ũ_t) + T (Hū)'(∂M/∂λ)(Hū),   ∂SSR/∂φ = −T² ‖Gū‖²,
+            ∂ln L/∂λ = −NT/2 ∂SSR/∂λ / SSR − T tr(W B⁻¹) − ½ Tφ tr(H ∂M/∂λ),
+            ∂ln L/∂φ = −NT/2 ∂SSR/∂φ / SSR − ½ T tr G.
+
+        The traces come from the eigen-decomposition (N ≤ ``DENSE_LIMIT``) or from selected
+        inverses of ``I + TφM`` and ``M`` (:mod:`spatialpanel.linalg.selinv`). Returns None
+        when a selected inverse is not available (a factorisation too ill-conditioned for the
+        recursion, or N above :data:`spatialpanel.models.information.DENSE_LIMIT`).
+        """
+        from spatialpanel.models.information import DENSE_LIMIT as SELINV_LIMIT
+
+        t, n = self.t, self.n
+        b = self._b(lam)
+        if self.dense:
+            m, v = self._eig(lam)
+            h_abar = v @ ((1.0 / (1.0 + t * phi * m))[:, None] * (v.T @ self.abar))
+            logs = float(np.sum(np.log1p(t * phi * m)))
+            wd = self.wmat.toarray()
+            dm = -(wd.T @ b.toarray() + b.toarray().T @ wd)
+            tr_hdm = float(np.sum(v * (dm @ v) / (1.0 + t * phi * m)))
+            tr_g = float(np.sum(m / (1.0 + t * phi * m)))
+            tr_wbinv = float(np.trace(np.linalg.solve(b.toarray(), wd)))
+        else:
+            if n > SELINV_LIMIT:
+                return None
+            from spatialpanel.linalg.selinv import selected_inverse
+
+            mmat = sps.csr_array(b.T @ b)
+            zh = selected_inverse(sps.eye_array(n) + (t * phi) * mmat)
+            zm = selected_inverse(mmat)
+            if zh is None or zm is None:
+                return None
+            dm = -(sps.csr_array(self.wmat.T @ b) + sps.csr_array(b.T @ self.wmat))
+            try:
+                tr_hdm, tr_g = zh.inner(dm), zh.inner(mmat)
+                tr_wbinv = zm.inner(sps.csr_array(b.T @ self.wmat))
+            except ValueError:  # a product reaching outside the factor's pattern
+                return None
+            logs, h_abar = self._solved(lam, phi)
+            self._solves.clear()
+        _, beta, _ = self.concentrated(lam, phi)
+        cross = self.cross(lam, phi)[1]
+        for _ in range(2):  # iterative refinement of β from explicit residuals
+            c = np.concatenate([[1.0], -beta])
+            u = self.y - self.z @ beta
+            ubar = u.mean(axis=0)
+            bdev = spatial_lag(b, u - ubar)
+            hu = h_abar @ c
+            bhu = b @ hu
+            zdev = self.z - self.z.mean(axis=0)
+            gz = np.einsum("tik,ti->k", spatial_lag(b, zdev), bdev) + t * (
+                (b @ self.abar[:, 1:]).T @ bhu
+            )
+            beta = beta + np.linalg.solve(cross[1:, 1:], gz)
+        c = np.concatenate([[1.0], -beta])
+        u = self.y - self.z @ beta
+        ubar = u.mean(axis=0)
+        bdev = spatial_lag(b, u - ubar)
+        wdev = spatial_lag(self.wmat, u - ubar)
+        hu = h_abar @ c
+        bhu = b @ hu
+        gu = b.T @ bhu
+        ssr = float(np.sum(bdev * bdev)) + t * float((b @ ubar) @ bhu)
+        dssr_l = -2.0 * float(np.sum(wdev * bdev)) - 2.0 * t * float((self.wmat @ hu) @ bhu)
+        dssr_p = -t * t * float(gu @ gu)
+        nt = n * t
+        val = -0.5 * nt * (np.log(2 * np.pi * ssr / nt) + 1.0) + t * self.ld(lam) - 0.5 * logs
+        g_lam = -0.5 * nt * dssr_l / ssr - t * tr_wbinv - 0.5 * t * phi * tr_hdm
+        g_phi = -0.5 * nt * dssr_p / ssr - 0.5 * t * tr_g
+        return float(val), float(g_lam), float(g_phi)
+
     def resid(self, lam: float, phi: float, beta: NDArray[np.float64]) -> NDArray[np.float64]:
         """``(T, N)`` residuals with ``Σ resid² = SSR``: ``B(u_t − ū)`` plus, in every period,
         ``(M(I + TφM)⁻¹)^{1/2} ū`` (the between part spread over the periods)."""
@@ -327,9 +409,12 @@ def fit_random_error(
         nt = lik.n * t
         return float(-0.5 * nt * (np.log(2 * np.pi * ssr_w / nt) + 1.0) + t * ldv)
 
-    lam, _ = concentrated_max(lambda r: best_s(r)[1], ld.bounds, what="lambda", upper=upper)
+    lam, _ = concentrated_max(
+        lambda r: best_s(r)[1], ld.bounds, what="lambda", upper=upper, extend=ld.extension()
+    )
     s_hat = best_s(lam)[0]
     phi = phi_of(s_hat)
+    lam, phi = _polish(lik, lam, phi, ld.bounds, interior=s_hat <= 1.0 - 1e-6)
     if s_hat > 1.0 - 1e-6:
         warnings.warn(
             "the random-effects variance σ²_μ is estimated at zero (φ = 0): the model reduces to "
@@ -342,6 +427,57 @@ def fit_random_error(
         raise EstimationError("the random-effects log-likelihood is not finite at the optimum.")
     resid = lik.resid(lam, phi, beta)
     return REErrorEstimate(beta, lam, phi, s2, val, resid)
+
+
+def _polish(
+    lik: _Likelihood, lam: float, phi: float, bounds: tuple[float, float], *, interior: bool
+) -> tuple[float, float]:
+    """Newton's method on the exact score from the searches' optimum (λ, φ).
+
+    Brent's searches locate a maximum from function values, which carry the rounding of the
+    cross products (about 1e-9 in ln L here): they stop about 1e-7 from the root of the score in
+    λ. The exact score (:meth:`_Likelihood.score`) is zero at the maximum; a few chord-Newton
+    steps (the Hessian by central differences of the score, once) find that root to rounding,
+    as :func:`~spatialpanel.models.engine.concentrated_max` polishes the fixed-effects fits. With
+    φ on its boundary (``interior=False``) only λ is polished. The polished point is kept only
+    if it lies inside the bounds with φ ≥ 0, its score is smaller and ln L is not lower (to
+    rounding); otherwise the searches' optimum stands.
+    """
+    start = lik.score(lam, phi)
+    if start is None:
+        return lam, phi
+    dims = 2 if interior else 1
+    x0 = np.array([lam, phi])
+    g0 = np.array(start[1:])[:dims]
+    steps = np.array([1e-5, 1e-5 * max(1.0, phi)])[:dims]
+    hess = np.empty((dims, dims))
+    for j in range(dims):
+        e = np.zeros(2)
+        e[j] = steps[j]
+        up, down = lik.score(*(x0 + e)), lik.score(*(x0 - e))
+        if up is None or down is None:
+            return lam, phi
+        hess[:, j] = (np.array(up[1:])[:dims] - np.array(down[1:])[:dims]) / (2.0 * steps[j])
+    hess = 0.5 * (hess + hess.T)
+    if not np.all(np.isfinite(hess)) or np.any(np.linalg.eigvalsh(hess) >= 0.0):
+        return lam, phi  # not a maximum in these coordinates: leave it to the searches
+    x, g, best = x0.copy(), g0, start
+    for _ in range(6):
+        step = np.linalg.solve(hess, g)
+        cand = x.copy()
+        cand[:dims] -= step
+        if not (bounds[0] < cand[0] < bounds[1]) or cand[1] < 0.0:
+            break
+        got = lik.score(float(cand[0]), float(cand[1]))
+        if got is None:
+            break
+        x, g, best = cand, np.array(got[1:])[:dims], got
+        if np.all(np.abs(step) <= 1e-15 * np.maximum(1.0, np.abs(x[:dims]))):
+            break
+    noise = 1e-9 * max(1.0, abs(start[0]))
+    if np.linalg.norm(g) < np.linalg.norm(g0) and best[0] >= start[0] - noise:
+        return float(x[0]), float(x[1])
+    return lam, phi
 
 
 def random_error_information(

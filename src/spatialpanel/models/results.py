@@ -130,8 +130,13 @@ class FitSurface:
             "phi": self.phi,
         }
 
+    def _repr_html_(self) -> str:
+        """The summary table as HTML (Jupyter shows it when the results are a cell's value)."""
+        return self.summary().as_html()
+
     def summary(self, *, title: str | None = None) -> Summary:
-        """Regression table (coef, se, z, p, stars; Main and W·x blocks) and fit statistics."""
+        """Regression table (coef, se, z, p, stars; Main and W·x blocks) and fit statistics;
+        ``str()`` of it is text, ``.as_html()`` HTML, ``.as_latex()`` a LaTeX tabular."""
         from spatialpanel.models.summary import Summary
 
         return Summary.from_results(self, title=title)  # type: ignore[arg-type]
@@ -139,7 +144,7 @@ class FitSurface:
 
 @dataclass(frozen=True, eq=False)
 class SpatialPanelResults(FitSurface):
-    """Results of :meth:`spatialpanel.SpatialPanelModel.fit`.
+    """Results of :meth:`spatialpanel.models.model.SpatialPanelModel.fit`.
 
     Attributes
     ----------

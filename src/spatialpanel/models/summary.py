@@ -3,8 +3,8 @@
 The layout follows the usual spatial Durbin table (the seed paper's Table 7): a *Main* block with
 the intercept and the regressors, a *W·x* block with the spatial lags of the regressors, the spatial
 parameter, then σ², log-likelihood, R², N, T, the effects, the bias correction and the
-log-determinant method (so every printed table says how it was computed). Stars: *** p < 0.01,
-** p < 0.05, * p < 0.1 (two-sided normal p-values).
+log-determinant method (so every printed table says how it was computed). Stars: ``***`` p < 0.01,
+``**`` p < 0.05, ``*`` p < 0.1 (two-sided normal p-values).
 """
 
 from __future__ import annotations
@@ -98,7 +98,7 @@ class Summary:
 
     @classmethod
     def from_results(cls, res: SpatialPanelResults, *, title: str | None = None) -> Summary:
-        """Build the summary of a :class:`SpatialPanelResults`."""
+        """Build the summary of a :class:`~spatialpanel.models.results.SpatialPanelResults`."""
         sp = res.spec
         table = coefficient_table(res, _block)
         info: list[tuple[str, str]] = [

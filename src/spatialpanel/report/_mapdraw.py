@@ -293,16 +293,19 @@ def _scale_bar(ax: Axes, geo: MapGeometry, *, small: bool, km: int = 1000) -> No
         )
 
 
-def finish_figure(fig: Figure, *, title: str | None, synthetic: bool, lang: str) -> None:
-    """The figure's title (if any) and, for ``synthetic``, the synthetic-data mark."""
+def finish_figure(
+    fig: Figure, *, title: str | None, synthetic: bool, lang: str, mark: str | None = None
+) -> None:
+    """The figure's title (if any) and the data's mark (:mod:`spatialpanel.report.marks`):
+    ``mark`` (``"synthetic"``, ``"real-reduced"``), or ``"synthetic"`` for ``synthetic``."""
     from spatialpanel.report.marks import provenance_mark
     from spatialpanel.report.style import add_mark
 
     if title:
         fig.suptitle(title, fontsize=11, y=0.985)
-    mark = provenance_mark("synthetic") if synthetic else None
-    if mark is not None:
-        add_mark(fig, render(mark, lang))
+    text = provenance_mark("synthetic" if synthetic else mark)
+    if text is not None:
+        add_mark(fig, render(text, lang))
 
 
 def no_data_patch(lang: str) -> Any:

@@ -2,7 +2,10 @@
 
 The results folder is read once (:func:`~spatialpanel.report.results_io.load_results`),
 localised into a :class:`~spatialpanel.report.document.ReportDocument` in the requested language
-(:func:`~spatialpanel.report.localise.localise`) and written by the typesetting writers.
+(:func:`~spatialpanel.report.localise.localise`) and written by the typesetting writers
+(:mod:`spatialpanel.report.tables` for HTML tables and Markdown, :mod:`~spatialpanel.report.word`,
+:mod:`~spatialpanel.report.latex`). Every language writes its own files
+(:func:`report_files`); :func:`build_report` stages them and updates the manifest.
 """
 
 from __future__ import annotations
@@ -13,58 +16,124 @@ from typing import Any
 
 from spatialpanel.errors import ConfigError
 from spatialpanel.report.document import ReportDocument
+from spatialpanel.report.grid import figure_line, table_notes, title_line
 from spatialpanel.report.localise import localise
 from spatialpanel.report.results_io import load_results
 from spatialpanel.report.tables import html_table
+from spatialpanel.results_folder import folder_hashes, staged_additions, verify
 from spatialpanel.text import languages
 
-__all__ = ["build_report", "render_html"]
+__all__ = ["build_report", "render_html", "report_files", "write_report"]
 
 
-def build_report(results_dir: str | Path, *, lang: str = "en") -> Path:
-    """Write ``report.html``, ``report.docx``, ``tables.tex`` and ``tables.md``; return the HTML.
+def report_files(lang: str) -> dict[str, str]:
+    """The report's file names in ``lang``: English plain, other languages with ``.LANG``
+    before the extension (``report.zh.html``, ``report.zh.docx``, ``tables.zh.tex``,
+    ``tables.zh.md``), so languages never overwrite one another.
 
-    The report is rebuilt from ``stages.json``, the CSV tables and the PNG figures alone, so it
-    can be regenerated (e.g. in another language) without refitting anything. ``lang`` is any
-    language with a catalogue (:func:`spatialpanel.text.languages`).
+    ``lang`` is any language with a catalogue (:func:`spatialpanel.text.languages`): a new
+    language is a new ``.po`` file, not code.
     """
     known = languages()
     if lang not in known:
         raise ConfigError(
-            f"lang={lang!r} has no catalogue; use one of {', '.join(known)} (a language is a "
-            "gettext catalogue, see spatialpanel.text)."
+            f"lang={lang!r} is not a report language (it has no catalogue); use one of "
+            f"{', '.join(known)} (a language is a gettext catalogue, see spatialpanel.text)."
         )
-    saved = load_results(results_dir)
-    root = saved.root
-    from spatialpanel.report.figure_jobs import draw_saved_figures
+    tag = "" if lang == "en" else f".{lang}"
+    return {
+        "html": f"report{tag}.html",
+        "docx": f"report{tag}.docx",
+        "tex": f"tables{tag}.tex",
+        "md": f"tables{tag}.md",
+    }
 
+
+def build_report(results_dir: str | Path, *, lang: str = "en") -> Path:
+    """Rebuild the report of a saved results folder in ``lang``; return the HTML file.
+
+    The folder is verified against its manifest first (refused, naming the files, when it is
+    incomplete or its files changed); the report is written into a staged copy whose manifest
+    is updated, which then replaces the folder whole (:mod:`spatialpanel.results_folder`), so
+    an interrupted rebuild leaves the folder as it was. Only the report files of ``lang``
+    (:func:`report_files`) and files new to the folder may differ afterwards: rebuilding in
+    Chinese leaves every English file byte-identical.
+
+    The report is rebuilt from ``stages.json``, the CSV tables and the PNG figures alone, so it
+    can be regenerated (e.g. in another language) without refitting anything.
+    """
+    names = report_files(lang)
+    root = Path(results_dir)
+    manifest = verify(root)
+    before = manifest["outputs"]
+    with staged_additions(root, manifest) as stage:
+        write_report(root, lang=lang, into=stage)
+        written = folder_hashes(stage)
+        touched = [rel for rel in written if rel in before and rel not in names.values()]
+        if touched or folder_hashes(root) != before:  # a bug, not the user's doing
+            raise RuntimeError(
+                f"rebuilding the {lang} report would change other files ({touched[:10]}) or "
+                "wrote into the results folder itself; every report file must be written "
+                "into write_report's `into` folder"
+            )
+    return root / names["html"]
+
+
+def write_report(root: str | Path, *, lang: str = "en", into: str | Path | None = None) -> Path:
+    """Write the report files of ``lang`` (:func:`report_files`) from the results folder
+    ``root`` into ``into`` (default: ``root``); return the HTML file. The folder's manifest is
+    not updated: this is the step that :func:`build_report` and ``spatialpanel run`` stage and
+    commit.
+
+    Figures not yet drawn in ``lang`` are drawn first from their saved data
+    (``figures/data/KEY.json``) into ``into`` as well (``figures/KEY.zh.png`` and its web copy),
+    and the reports embed them: a Chinese report shows Chinese figures.
+    """
+    names = report_files(lang)
+    from spatialpanel.report.figure_jobs import draw_saved_figures
+    from spatialpanel.report.latex import write_latex
+    from spatialpanel.report.tables import write_markdown
+    from spatialpanel.report.word import write_docx
+
+    saved = load_results(root)
+    target = saved.root if into is None else Path(into)
+    staged = None if into is None else target
     # the figures in the report's language, drawn from their saved data where not drawn yet
     draw_saved_figures(
-        root, saved.stages, lang=lang, labels=saved.labels, output=saved.figure_output
+        saved.root,
+        saved.stages,
+        lang=lang,
+        labels=saved.labels,
+        output=saved.figure_output,
+        into=target,
     )
-    doc = localise(saved, lang)
-    out = root / "report.html"
-    out.write_text(render_html(doc, root=root), encoding="utf-8")
-    from spatialpanel.report.tables import write_docx, write_latex, write_markdown
-
-    write_markdown(doc, root / "tables.md")
-    write_latex(doc, root / "tables.tex")
-    write_docx(doc, root / "report.docx", root=root)
+    doc = localise(saved, lang, staged=staged)
+    out = target / names["html"]
+    out.write_text(render_html(doc, root=saved.root, staged=staged), encoding="utf-8")
+    write_markdown(doc, target / names["md"])
+    write_latex(doc, target / names["tex"])
+    write_docx(doc, target / names["docx"], root=saved.root, staged=staged)
     return out
 
 
-def _figure_src(root: Path, png: str | None) -> str | None:
-    if png is None:
-        return None
-    web = root / "figures" / "web" / Path(png).name
-    source = web if web.is_file() else root / png
-    if not source.is_file():
+def _figure_src(root: Path, png: str | None, staged: Path | None = None) -> str | None:
+    """The figure's PNG as a data URI: its web copy (``figures/web/KEY.png``) when written,
+    else the PNG itself (:func:`~spatialpanel.report.figure_jobs.figure_source`); paths are
+    checked to stay inside the results folder."""
+    from spatialpanel.report.figure_jobs import figure_source
+
+    source = figure_source(root, png, staged=staged)
+    if source is None:
         return None
     return "data:image/png;base64," + base64.b64encode(source.read_bytes()).decode("ascii")
 
 
-def render_html(doc: ReportDocument, *, root: Path | None = None) -> str:
-    """The self-contained HTML report of ``doc`` (figures embedded as data URIs, no network).
+def render_html(
+    doc: ReportDocument, *, root: Path | None = None, staged: Path | None = None
+) -> str:
+    """The self-contained HTML report of ``doc`` (figures embedded as data URIs, no network;
+    read from the results folder ``root``, or from ``staged``, the files a report adds before
+    they are moved into it).
 
     Every text is already in the document's language. The sources of a sentence (the table
     cells it rests on) are a link to the first table, with the cells in its ``title`` (shown on
@@ -78,8 +147,6 @@ def render_html(doc: ReportDocument, *, root: Path | None = None) -> str:
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
     )
-    caption = doc.labels["table_caption"]
-    fig_caption = doc.labels["figure_caption"]
     sections: list[dict[str, Any]] = []
     for section in doc.sections:
         keys = {t.key for t in section.tables}
@@ -97,9 +164,9 @@ def render_html(doc: ReportDocument, *, root: Path | None = None) -> str:
         tables = [
             {
                 "key": t.key,
-                "title": caption.format(number=t.number, title=t.title),
-                "notes": " ".join(t.notes),
-                "html": html_table(t.frame),
+                "title": title_line(doc, t),
+                "notes": " ".join(table_notes(doc, t)),
+                "html": html_table(t),
                 "rows": doc.labels["rows"].format(n=len(t.frame)),
                 "long": t.long,
             }
@@ -107,13 +174,13 @@ def render_html(doc: ReportDocument, *, root: Path | None = None) -> str:
         ]
         figures = []
         for f in section.figures:
-            src = _figure_src(root, f.png) if root is not None else None
+            src = _figure_src(root, f.png, staged) if root is not None else None
             if src is None:
                 continue
             figures.append(
                 {
                     "key": f.key,
-                    "title": fig_caption.format(number=f.number, title=f.title),
+                    "title": figure_line(doc, f),
                     "notes": " ".join(f.notes),
                     "src": src,
                 }

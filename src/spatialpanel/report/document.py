@@ -9,9 +9,9 @@ This module is the contract between the two halves of the report:
 
 Writers never translate or look anything up: every string they receive is final reader text in
 the document's language. Localisation never formats a number: numeric cells stay numbers and
-reach the writers through :class:`TableBody`, which the typesetting half formats (one formatter
-for every format) — with the exception of cells that are text by nature (names, verdicts,
-quadrant labels), which arrive as localised strings.
+reach the writers in :attr:`ReportTable.frame`, which the typesetting half formats (one formatter
+for every format, :mod:`spatialpanel.report.formatting`) — with the exception of cells that are
+text by nature (names, verdicts, quadrant labels), which arrive as localised strings.
 """
 
 from __future__ import annotations
@@ -22,6 +22,9 @@ from typing import Literal
 import pandas as pd
 
 __all__ = [
+    "REGRESSION_ROLES",
+    "WRITER_LABELS",
+    "Beneath",
     "ReportDocument",
     "ReportFigure",
     "ReportSection",
@@ -30,6 +33,41 @@ __all__ = [
 ]
 
 TableKind = Literal["data", "regression"]
+#: What a regression table prints in parentheses beneath each coefficient.
+Beneath = Literal["se", "z"]
+
+#: Row roles of a regression table (the first level of its row index; never printed):
+#: ``coef`` a parameter (estimate with stars, and its se or z beneath), ``count`` an integer
+#: statistic (N, T, observations), ``stat`` a real statistic (R², log-likelihood, AIC, σ²),
+#: ``text`` a setting printed as given (fixed effects, bias correction).
+REGRESSION_ROLES: tuple[str, ...] = ("coef", "count", "stat", "text")
+
+#: Keys of :attr:`ReportDocument.labels` that the writers use (fixed words and short patterns
+#: whose ``{name}`` placeholders the writers fill with numbers and file names only):
+#:
+#: ``table`` ("Table"), ``figure`` ("Figure"), ``caption_sep`` (between the number and the title:
+#: ``". "`` in English, ``" "`` in Chinese), ``notes`` ("Notes"), ``provenance`` and
+#: ``conventions`` (headings of the settings section), ``appendix`` (heading of the appendix of
+#: long tables), ``in_appendix`` (the caption's tail for a table printed in the appendix, e.g.
+#: ``"printed in the appendix"``), ``in_workbook`` (``"{rows} rows: see tables.xlsx, sheet
+#: {sheet}, or {csv}"``), ``too_wide`` (``"{columns} columns: see tables.xlsx, sheet {sheet},
+#: or {csv}"``, for a table too wide for a landscape page), ``stars_se`` / ``stars_z`` (the
+#: legend of regression tables, e.g. ``"Standard errors in parentheses; *** p < 0.01, ** p <
+#: 0.05, * p < 0.1."``).
+WRITER_LABELS: tuple[str, ...] = (
+    "table",
+    "caption_sep",
+    "figure",
+    "notes",
+    "provenance",
+    "conventions",
+    "appendix",
+    "in_appendix",
+    "in_workbook",
+    "too_wide",
+    "stars_se",
+    "stars_z",
+)
 
 
 @dataclass(frozen=True)
@@ -51,9 +89,23 @@ class ReportTable:
         The table body. Index and column labels are reader text (labels, not identifiers); cells
         are numbers (formatted by the writers) or reader text.
     kind
-        ``"data"`` for an ordinary table; ``"regression"`` for a journal-style model table whose
-        frame follows the layout of :mod:`spatialpanel.report` regression tables (one column per
-        model, coefficient and standard error rows, statistics rows at the foot).
+        ``"data"`` for an ordinary table; ``"regression"`` for a journal-style model table (one
+        column per model, the coefficient with stars and its standard error or z in parentheses
+        beneath, statistics rows at the foot, a stars legend), whose frame has this layout:
+
+        * rows: a two-level index ``(role, row)``; ``role`` is one of :data:`REGRESSION_ROLES`
+          (never printed), ``row`` the reader's label ("Urban-rural integration",
+          "W × Urban-rural integration", "ρ", "Observations", "Fixed effects");
+        * columns: a MultiIndex whose last level is the statistic (``"estimate"``, ``"se"``,
+          ``"z"``, ``"p"``; other statistics are ignored; never printed) and whose upper levels
+          are the printed column headers (model names, possibly two levels such as
+          ("Short run", "Direct"));
+        * ``coef`` rows use the estimate, the p-value (stars) and the se or z (see ``beneath``)
+          of each column; other rows only the ``"estimate"`` cell, which holds a number (or, for
+          ``text`` rows, reader text). Missing cells are NaN and print blank.
+
+        :func:`spatialpanel.report.regression.report_frame` builds this frame from the numeric
+        payload the stages save (``docs/tables.md`` documents both).
     p_columns
         Labels (as in ``frame.columns``) of the columns holding p-values (printed as ``< 0.001``
         or with three decimals).
@@ -64,6 +116,9 @@ class ReportTable:
     long
         True when the table is too long for the paper formats; writers then print a pointer to
         the workbook instead of the body.
+    beneath
+        Regression tables: ``"se"`` (standard errors) or ``"z"`` (z statistics) in parentheses
+        beneath each coefficient.
     """
 
     key: str
@@ -76,6 +131,7 @@ class ReportTable:
     count_columns: tuple[object, ...] = ()
     probability_columns: tuple[object, ...] = ()
     long: bool = False
+    beneath: Beneath = "se"
 
 
 @dataclass(frozen=True)
@@ -117,7 +173,8 @@ class ReportDocument:
     "Table 3. …" / "表 3 …"), ``figure_caption`` (the same), ``section_heading`` (``{number}``,
     ``{title}``), ``rows`` (``{n}``), ``too_long`` (``{n}``, ``{sheet}``, ``{key}``),
     ``note`` (``{notes}``: "Notes: …" / "注：…"), ``term`` (``{term}``, ``{text}``: a bold
-    heading before its text). :data:`spatialpanel.report.localise.UI_KEYS` lists them all.
+    heading before its text). :data:`spatialpanel.report.localise.UI_KEYS` lists them all;
+    they include every key the writers use (:data:`WRITER_LABELS`).
     """
 
     lang: str
@@ -126,8 +183,24 @@ class ReportDocument:
     banner: str | None = None  # e.g. the synthetic-data or real-data statement
     conventions: tuple[tuple[str, str], ...] = ()
     provenance: tuple[tuple[str, str], ...] = ()
-    labels: dict[str, str] = field(default_factory=dict)  # fixed words: "Table", "Notes", ...
+    labels: dict[str, str] = field(default_factory=dict)  # fixed words: see WRITER_LABELS
     reference: str = ""  # the paper the study reproduces
     settings: tuple[tuple[str, str], ...] = ()  # every stage's settings (identifiers allowed)
     notices: tuple[str, ...] = ()  # e.g. "no CJK font installed"
     synthetic: bool = False
+
+    def label(self, key: str) -> str:
+        """The fixed word ``key`` (one of :data:`WRITER_LABELS`), or a clear error."""
+        try:
+            return self.labels[key]
+        except KeyError:
+            from spatialpanel.errors import ConfigError
+
+            raise ConfigError(
+                f"the {self.lang!r} report has no label {key!r}; localisation must give every "
+                f"key of WRITER_LABELS: {', '.join(WRITER_LABELS)}."
+            ) from None
+
+    def tables(self) -> list[ReportTable]:
+        """Every table of the document, in order."""
+        return [t for s in self.sections for t in s.tables]

@@ -48,6 +48,7 @@ def trend_figure(
     title: str | None = None,
     ylabel: str = "Index",
     synthetic: bool = False,
+    mark: str | None = None,
     lang: Lang = "en",
     reference: pd.Series | None = None,
     reference_label: str = "All regions (mean)",
@@ -65,6 +66,9 @@ def trend_figure(
         Label of the y axis (the index name).
     synthetic
         Print a "synthetic data" note at the foot of the figure.
+    mark
+        Or the note of another data mark (``"real-reduced"``: real data, reduced indicator
+        system).
     lang
         ``"en"`` or ``"zh"`` (axis words and the note; needs a CJK font for Chinese names).
     reference
@@ -94,12 +98,12 @@ def trend_figure(
         )
         if title:
             fig.axes[0].set_title(title, fontsize=11, loc="left")
-        if synthetic:
-            from spatialpanel.report.marks import provenance_mark
-            from spatialpanel.report.style import add_mark
+        from spatialpanel.report.marks import provenance_mark
+        from spatialpanel.report.style import add_mark
 
-            mark = provenance_mark("synthetic")
-            add_mark(fig, render(mark, lang) if mark is not None else None)
+        text = provenance_mark("synthetic" if synthetic else mark)
+        if text is not None:
+            add_mark(fig, render(text, lang))
     return fig
 
 
@@ -166,6 +170,7 @@ def province_trends(
     title: str | None = None,
     ylabel: str = "Index",
     synthetic: bool = False,
+    mark: str | None = None,
     lang: Lang = "en",
 ) -> Figure:
     """Trend lines of ``scores`` for the selected entities (provinces).
@@ -178,7 +183,7 @@ def province_trends(
         The entities to draw, in legend order of their last value.
     names
         Entity -> display name (e.g. English province names); the entity itself otherwise.
-    title, ylabel, synthetic, lang
+    title, ylabel, synthetic, mark, lang
         See :func:`trend_figure`.
     """
     wide = _wide(scores)
@@ -189,7 +194,7 @@ def province_trends(
         raise DataError("entities is empty; choose at least one region to draw.")
     sub = wide.loc[list(entities)]
     sub.index = [names.get(e, str(e)) if names is not None else str(e) for e in entities]
-    return trend_figure(sub, title=title, ylabel=ylabel, synthetic=synthetic, lang=lang)
+    return trend_figure(sub, title=title, ylabel=ylabel, synthetic=synthetic, mark=mark, lang=lang)
 
 
 def region_trends(
@@ -199,6 +204,7 @@ def region_trends(
     title: str | None = None,
     ylabel: str = "Index",
     synthetic: bool = False,
+    mark: str | None = None,
     lang: Lang = "en",
     national: bool = True,
     group_names: Mapping[Hashable, str] | None = None,
@@ -215,7 +221,7 @@ def region_trends(
         Also draw the mean of all entities as a dashed grey line.
     group_names
         Region -> display name (e.g. ``{"east": "East"}``); capitalised names otherwise.
-    title, ylabel, synthetic, lang
+    title, ylabel, synthetic, mark, lang
         See :func:`trend_figure`.
     """
     means = group_means(scores, groups=groups)
@@ -236,6 +242,7 @@ def region_trends(
         title=title,
         ylabel=ylabel,
         synthetic=synthetic,
+        mark=mark,
         lang=lang,
         reference=reference,
         reference_label=label,

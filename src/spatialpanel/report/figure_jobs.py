@@ -40,6 +40,7 @@ __all__ = [
     "draw_saved_figures",
     "figure_language",
     "figure_png",
+    "figure_source",
     "render_figures",
     "save_figures",
 ]
@@ -301,24 +302,37 @@ def render_figures(
     formats: Sequence[str] = ("png",),
     dpi: int = 300,
     workers: int | None = None,
+    into: Path | None = None,
 ) -> dict[str, list[str]]:
     """Draw the saved figures ``keys`` of the results folder ``root`` in ``lang``.
 
     Reads each figure's data (``figures/data/KEY.json``) and writes ``figures/KEY.LANG.FMT`` and
-    ``figures/web/KEY.LANG.png`` (plain ``KEY.FMT`` for English). Figures already drawn in
-    ``lang`` (their web copy exists) are not drawn again. Returns key -> the files of every
-    figure (relative to ``root``), the web copies included.
+    ``figures/web/KEY.LANG.png`` (plain ``KEY.FMT`` for English) into ``into`` (default
+    ``root``; the report stages the files it adds, see
+    :func:`spatialpanel.results_folder.staged_additions`). Figures already drawn in ``lang``
+    (their web copy exists in ``root`` or ``into``) are not drawn again. Every path is checked
+    to stay inside the folder. Returns key -> the files of every figure (relative to ``root``),
+    the web copies included.
+
+    Raises
+    ------
+    ResultsError
+        A key or a data file that leads outside the results folder.
     """
     from spatialpanel.report.figspec import data_file, read_spec
+    from spatialpanel.results_folder import inside
 
+    target = root if into is None else into
     todo = []
     for key in keys:
-        if not (root / figure_file(key, "png", lang, web=True)).is_file():
-            todo.append((key, read_spec(root / data_file(key))))
+        web = figure_file(key, "png", lang, web=True)
+        inside(root, web, what=f"file of figure {key!r}")
+        if not any((base / web).is_file() for base in {root, target}):
+            todo.append((key, read_spec(inside(root, data_file(key), what="figure data"))))
     if todo:
         save_figures(
             todo,
-            root / "figures",
+            target / "figures",
             formats=formats,
             dpi=dpi,
             lang=lang,
@@ -342,14 +356,42 @@ def figure_language(lang: str) -> str:
     return lang
 
 
-def figure_png(root: Path, entry: Mapping[str, Any], lang: str) -> str | None:
+def figure_png(
+    root: Path, entry: Mapping[str, Any], lang: str, *, staged: Path | None = None
+) -> str | None:
     """The PNG of a saved figure (an entry of ``stages.json``) for a report in ``lang``, relative
-    to the results folder: the figure drawn in that language when it exists, else the run's PNG
-    (``None`` when no PNG was written). Its web copy is ``figures/web/`` + the same name."""
+    to the results folder: the figure drawn in that language when it exists (in ``root``, or in
+    ``staged``, the files a report adds before they are moved in), else the run's PNG (``None``
+    when no PNG was written). Its web copy is ``figures/web/`` + the same name."""
     own = figure_file(str(entry["key"]), "png", figure_language(lang))
-    if (root / own).is_file():
+    if any((base / own).is_file() for base in (root, staged) if base is not None):
         return own
     return next((str(p) for p in entry.get("files", []) if str(p).endswith(".png")), None)
+
+
+def figure_source(root: Path, png: str | None, *, staged: Path | None = None) -> Path | None:
+    """The file a report embeds for the figure ``png`` (relative to the results folder ``root``):
+    its web copy (``figures/web/NAME``, about 230 dpi at 6 in) when written, else the PNG itself;
+    looked up in ``staged`` (files not yet moved into the folder) first. ``None`` when neither
+    exists.
+
+    Raises
+    ------
+    ResultsError
+        A path that leads outside the results folder.
+    """
+    from spatialpanel.results_folder import inside
+
+    if png is None:
+        return None
+    name = inside(root, png, what="figure file").name
+    web = f"figures/web/{name}"
+    inside(root, web, what="figure file")
+    for rel in (web, png):
+        for base in (staged, root):
+            if base is not None and (base / rel).is_file():
+                return base / rel
+    return None
 
 
 def draw_saved_figures(
@@ -359,23 +401,33 @@ def draw_saved_figures(
     lang: str,
     labels: Labels | None = None,
     output: Mapping[str, Any] | None = None,
+    into: Path | None = None,
 ) -> dict[str, list[str]]:
     """Draw the figures of a saved run in ``lang`` where they are not drawn yet (for the report
-    in another language); returns key -> files as :func:`render_figures`."""
+    in another language), into ``into`` (default ``root``); returns key -> files as
+    :func:`render_figures`. ``output`` holds the run's figure formats and dpi (``stages.json``'s
+    ``figure_output``); formats other than PNG, SVG and PDF, and a dpi outside 50-1200, are
+    not taken from it."""
+    from spatialpanel.results_folder import inside
+
     keys = [
         str(f["key"])
         for stage in stages
         for f in stage.get("figures", [])
-        if f.get("data") and (root / str(f["data"])).is_file()
+        if f.get("data") and inside(root, f["data"], what="figure data").is_file()
     ]
     if not keys:
         return {}
     out = dict(output or {})
+    formats = [f for f in out.get("formats", ("png",)) if f in ("png", "svg", "pdf")] or ["png"]
+    dpi = out.get("dpi", 300)
+    dpi = dpi if isinstance(dpi, int) and 50 <= dpi <= 1200 else 300
     return render_figures(
         root,
         keys,
         lang=figure_language(lang),
         labels=labels,
-        formats=tuple(out.get("formats", ("png",))),
-        dpi=int(out.get("dpi", 300)),
+        formats=tuple(formats),
+        dpi=dpi,
+        into=into,
     )

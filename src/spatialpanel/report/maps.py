@@ -230,6 +230,7 @@ def choropleth(
     k: int = 5,
     lang: Lang = "en",
     synthetic: bool = False,
+    mark: str | None = None,
     north_arrow: bool = True,
     scale_bar: bool = True,
 ) -> Figure:
@@ -255,6 +256,9 @@ def choropleth(
         ``"en"`` or ``"zh"`` (needs a CJK font, see :mod:`spatialpanel.report.fonts`).
     synthetic
         Print a small "synthetic data" note at the foot of the figure.
+    mark
+        Or print the note of another data mark: ``"real-reduced"`` (real data, reduced
+        indicator system); ``"synthetic"`` is the same as ``synthetic=True``.
     north_arrow, scale_bar
         Draw a north arrow and a 1000 km scale bar (true at the standard parallels).
 
@@ -273,6 +277,7 @@ def choropleth(
         ncols=1,
         lang=lang,
         synthetic=synthetic,
+        mark=mark,
         north_arrow=north_arrow,
         scale_bar=scale_bar,
     )
@@ -284,6 +289,7 @@ def cluster_map(
     title: str | None = None,
     lang: Lang = "en",
     synthetic: bool = False,
+    mark: str | None = None,
     north_arrow: bool = True,
     scale_bar: bool = True,
 ) -> Figure:
@@ -295,7 +301,7 @@ def cluster_map(
         Series indexed by province code with values ``"HH"``, ``"LH"``, ``"LL"``, ``"HL"`` (the
         quadrant of a significant local Moran's I: High–High, Low–High, Low–Low, High–Low, the
         region's value first) or ``"not significant"``; NaN or absent regions are "no data".
-    title, lang, synthetic, north_arrow, scale_bar
+    title, lang, synthetic, mark, north_arrow, scale_bar
         As in :func:`choropleth`.
 
     Returns
@@ -310,6 +316,7 @@ def cluster_map(
         ncols=1,
         lang=lang,
         synthetic=synthetic,
+        mark=mark,
         north_arrow=north_arrow,
         scale_bar=scale_bar,
     )
@@ -353,6 +360,7 @@ def small_multiples(
     ncols: int = 2,
     lang: Lang = "en",
     synthetic: bool = False,
+    mark: str | None = None,
     north_arrow: bool = True,
     scale_bar: bool = False,
 ) -> Figure:
@@ -368,7 +376,7 @@ def small_multiples(
         the pooled values, so colours compare across panels; ``"cluster"``: LISA categories.
     ncols
         Panels per row.
-    title, cmap, legend_label, scheme, k, lang, synthetic
+    title, cmap, legend_label, scheme, k, lang, synthetic, mark
         As in :func:`choropleth`; ``title`` is the figure title.
     north_arrow, scale_bar
         Drawn on the first panel only.
@@ -472,7 +480,7 @@ def small_multiples(
                 ncols=min(len(colouring.handles), 6),
                 bbox_to_anchor=(0.5, 0.12 / height),
             )
-        finish_figure(fig, title=title, synthetic=synthetic, lang=lang)
+        finish_figure(fig, title=title, synthetic=synthetic, lang=lang, mark=mark)
     return fig
 
 

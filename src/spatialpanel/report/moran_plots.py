@@ -124,6 +124,9 @@ def _label_offsets(
         )
 
     for i in (int(k) for k in np.argsort(-y, kind="stable")):
+        if not texts[i]:  # unlabelled points keep their markers only
+            chosen[i] = candidates[0]
+            continue
         width = renderer.get_text_width_height_descent(texts[i], prop, ismath=False)[0] / scale
         width += 1.0
         best: tuple[float, tuple[float, float, float, float], tuple[float, float, str]] | None
@@ -137,7 +140,7 @@ def _label_offsets(
             cost += 0.01 * rank  # prefer the nearer positions when otherwise equal
             if best is None or cost < best[0]:
                 best = (cost, box, (dx, dy, ha))
-        if best is None or not texts[i]:
+        if best is None:  # pragma: no cover - there are always candidates
             chosen[i] = candidates[0]
             continue
         placed.append(best[1])
@@ -151,6 +154,7 @@ def moran_spec(
     *,
     year: Hashable | None = None,
     variable: FigureText = "value",
+    max_labels: int | None = None,
 ) -> FigureSpec:
     """The specification of the Moran scatter plot of one cross-section.
 
@@ -165,13 +169,17 @@ def moran_spec(
         The year to draw when ``values`` is a panel.
     variable
         The variable's label for the axes (e.g. ``Label("variable", "cp")``).
+    max_labels
+        Label at most this many regions: those farthest from the origin (largest
+        ``z² + (Wz)²``); all when ``None``. Hundreds of labels are unreadable (cities).
 
     Returns
     -------
     FigureSpec
         Data ``points`` (region id -> ``z``, ``lag``); options ``slope`` (``z'Wz / z'z``, the
         least-squares slope), ``intercept`` (the mean lag: the line passes through the means),
-        ``moran_i`` (``n / S0 × slope``), ``n``, ``s0``, ``shifted`` (see :data:`SHIFT_RATIO`).
+        ``moran_i`` (``n / S0 × slope``), ``n``, ``s0``, ``shifted`` (see :data:`SHIFT_RATIO`),
+        ``max_labels``.
     """
     from spatialpanel.report.figspec import FigureSpec
 
@@ -200,6 +208,7 @@ def moran_spec(
             "n": int(w.n),
             "s0": float(w.s0),
             "shifted": bool(spread > 0 and abs(mean_lag) >= SHIFT_RATIO * spread),
+            "max_labels": None if max_labels is None else int(max_labels),
         },
     )
 
@@ -239,6 +248,7 @@ def moran_scatter(
     figsize: tuple[float, float] = (6.4, 5.4),
     fontsize: float = 6.5,
     lang: str = "en",
+    max_labels: int | None = None,
 ) -> Figure:
     """Draw the Moran scatter plot of one cross-section.
 
@@ -264,6 +274,9 @@ def moran_scatter(
         Size of a new figure (inches) and of the region labels (points).
     lang
         Language of the axis labels, legend and quadrant names.
+    max_labels
+        Label at most this many regions: those farthest from the origin (largest
+        ``z² + (Wz)²``); all when ``None``. Hundreds of labels are unreadable (cities).
 
     Returns
     -------
@@ -272,7 +285,7 @@ def moran_scatter(
     """
     from spatialpanel.report.style import figure_style
 
-    spec = moran_spec(values, w, year=year, variable=variable)
+    spec = moran_spec(values, w, year=year, variable=variable, max_labels=max_labels)
     ids = list(spec.data["points"].index)
     names = (
         {i: str(i) for i in ids} if labels is None else {k: str(v) for k, v in dict(labels).items()}
@@ -348,6 +361,10 @@ def _draw(
             zorder=1,
             label=text(msg("Mean spatial lag ({value})", value=numbers.fixed(mean, 3))),
         )
+    max_labels = spec.options.get("max_labels")
+    if max_labels is not None and len(z) > int(max_labels):
+        far = set(np.argsort(-(z**2 + lag**2), kind="stable")[: max(int(max_labels), 0)])
+        names = [name if i in far else "" for i, name in enumerate(names)]
     ax.set_xlim(-xspan, xspan)
     ax.set_ylim(-yspan, yspan)
     corners = {"HH": (0.98, 0.98), "LH": (0.02, 0.98), "LL": (0.02, 0.02), "HL": (0.98, 0.02)}

@@ -13,7 +13,9 @@ from typing import Any
 
 import pandas as pd
 
-from spatialpanel.errors import ConfigError
+from spatialpanel.errors import ResultsError
+from spatialpanel.results_folder import inside
+from spatialpanel.spreadsheet_cells import map_text_cells, unspreadsheet_text
 from spatialpanel.text import Labels, Text, from_json
 
 __all__ = [
@@ -32,14 +34,17 @@ __all__ = [
 class SavedTable:
     """A table read back from disk.
 
-    ``cells`` are the positions and messages of its message cells (``[row, column, message]``,
-    see :func:`spatialpanel.text.frames.split_cells`); ``paper`` the paper's table number.
+    ``kind`` is ``"data"`` or ``"regression"`` (a numeric payload, see
+    :mod:`spatialpanel.report.regression`); ``cells`` are the positions and messages of its
+    message cells (``[row, column, message]``, see :func:`spatialpanel.text.frames.split_cells`);
+    ``paper`` the paper's table number.
     """
 
     key: str
     title: Text
     frame: pd.DataFrame
     notes: tuple[Text, ...]
+    kind: str = "data"
     paper: int | None = None
     cells: tuple[Any, ...] = ()
 
@@ -61,50 +66,112 @@ class SavedResults:
     figure_output: dict[str, Any] = field(default_factory=dict)  # figure formats and dpi
 
 
+_MAX_LEVELS = 16  # index columns / header rows of a saved table (ours have at most 3)
+
+
 def texts(values: Any) -> tuple[Text, ...]:
     """Messages (or plain strings) from their JSON forms."""
     return tuple(from_json(v) for v in values or ())
 
 
 def load_results(root: str | Path) -> SavedResults:
-    """Load ``stages.json`` and every table of a results folder."""
+    """Load ``stages.json`` and every table of a results folder.
+
+    Every path read from ``stages.json`` is resolved and checked to stay inside the folder
+    (:func:`spatialpanel.results_folder.inside`).
+
+    Raises
+    ------
+    ResultsError
+        When ``stages.json`` is missing, unreadable or not as ``spatialpanel run`` writes it,
+        or names a file outside the folder.
+    """
     root = Path(root)
     desc = root / "stages.json"
     if not desc.is_file():
-        raise ConfigError(
+        raise ResultsError(
             f"{root} is not a spatialpanel results folder (no stages.json). Pass the folder that "
             "`spatialpanel run --out DIR` wrote."
         )
-    data = json.loads(desc.read_text(encoding="utf-8"))
-    tables: dict[str, SavedTable] = {}
-    stages = []
-    for stage in data["stages"]:
-        for t in stage["tables"]:
-            frame = pd.read_csv(
-                root / t["file"],
-                index_col=list(range(t["index_cols"])),
-                header=list(range(t["header_rows"])),
-                encoding="utf-8-sig",
-            )
-            tables[t["key"]] = SavedTable(
-                t["key"],
-                from_json(t["title"]),
-                frame,
-                texts(t["notes"]),
-                paper=t.get("paper"),
-                cells=tuple(t.get("cells") or ()),
-            )
-        stages.append(_messages(stage))
-    return SavedResults(
-        root=root,
-        study=data["study"],
-        stages=stages,
-        tables=tables,
-        data=dict(data.get("data") or {}),
-        versions={str(k): str(v) for k, v in (data.get("versions") or {}).items()},
-        labels=Labels.from_json(data.get("labels")),
-        figure_output=dict(data.get("figure_output") or {}),
-    )
+    try:
+        data = json.loads(desc.read_text(encoding="utf-8"))
+        tables: dict[str, SavedTable] = {}
+        stages = []
+        for stage in data["stages"]:
+            for t in stage["tables"]:
+                levels = (t["index_cols"], t["header_rows"])
+                if not all(isinstance(v, int) and 0 < v <= _MAX_LEVELS for v in levels):
+                    raise ValueError(f"table {t['key']!r}: bad index_cols/header_rows {levels}")
+                frame = pd.read_csv(
+                    inside(root, t["file"], what=f"file of table {t['key']!r}"),
+                    index_col=list(range(t["index_cols"])),
+                    header=list(range(t["header_rows"])),
+                    encoding="utf-8-sig",
+                )
+                frame = _unescaped(frame)
+                kind = str(t.get("kind", "data"))
+                if kind == "regression":
+                    frame = _numbers(frame)
+                tables[t["key"]] = SavedTable(
+                    t["key"],
+                    from_json(t["title"]),
+                    frame,
+                    texts(t["notes"]),
+                    kind=kind,
+                    paper=t.get("paper"),
+                    cells=tuple(t.get("cells") or ()),
+                )
+            stages.append(_messages(stage))
+        return SavedResults(
+            root=root,
+            study=data["study"],
+            stages=stages,
+            tables=tables,
+            data=dict(data.get("data") or {}),
+            versions={str(k): str(v) for k, v in (data.get("versions") or {}).items()},
+            labels=Labels.from_json(data.get("labels")),
+            figure_output=dict(data.get("figure_output") or {}),
+        )
+    except (KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
+        if isinstance(exc, ResultsError):
+            raise
+        raise ResultsError(
+            f"{desc} is not as `spatialpanel run` writes it ({type(exc).__name__}: {exc}). "
+            "Rerun `spatialpanel run STUDY --out DIR`."
+        ) from None
+
+
+def _unescaped(frame: pd.DataFrame) -> pd.DataFrame:
+    """Undo the spreadsheet-safety prefix of text cells and labels (see
+    :func:`spatialpanel.spreadsheet_cells.spreadsheet_text`)."""
+    out: pd.DataFrame = map_text_cells(frame, unspreadsheet_text)
+    return out
+
+
+def _numbers(frame: pd.DataFrame) -> pd.DataFrame:
+    """A regression payload read back: numbers as floats where a column also holds text.
+
+    A payload column holds the coefficients and, in its statistic rows, the settings
+    (``twoway``, ``elhorst``), so CSV reads it as text; every cell that is a number becomes one.
+    """
+    columns = {}
+    for j in range(frame.shape[1]):
+        series = frame.iloc[:, j]
+        if not pd.api.types.is_numeric_dtype(series):
+            series = pd.Series([_number(v) for v in series], index=frame.index, dtype=object)
+        columns[j] = series
+    out = pd.concat(columns, axis=1)
+    out.columns = frame.columns
+    return out
+
+
+def _number(value: Any) -> Any:
+    if isinstance(value, str):
+        try:
+            return float(value)
+        except ValueError:
+            return value
+    return value
 
 
 def _messages(stage: dict[str, Any]) -> dict[str, Any]:

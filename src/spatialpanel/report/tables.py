@@ -1,137 +1,49 @@
-"""Tables in the formats papers use: Markdown, LaTeX (booktabs) and Word (three-line tables).
+"""Tables for the web and plain text: HTML fragments and Markdown (``tables.md``).
 
-The writers take a :class:`~spatialpanel.report.document.ReportDocument`: every label and text
-cell of its tables is already reader text in the document's language; numbers are formatted
-here.
+Both take the :class:`~spatialpanel.report.document.ReportTable` objects of a
+:class:`~spatialpanel.report.document.ReportDocument` and lay out their :func:`grid` (numbers
+formatted once, by :mod:`spatialpanel.report.formatting`). Word and LaTeX live in
+:mod:`spatialpanel.report.word` and :mod:`spatialpanel.report.latex`.
 """
 
 from __future__ import annotations
 
-import math
 import re
-from collections.abc import Iterator
 from html import escape as esc
 from pathlib import Path
-from xml.sax.saxutils import escape as xml_escape
-
-import pandas as pd
 
 from spatialpanel.report.document import ReportDocument, ReportTable
-from spatialpanel.report.formatting import fmt_number, formatted
-from spatialpanel.report.localise import MAX_ROWS
+from spatialpanel.report.grid import Cell, Grid, grid, table_notes, title_line
 
 __all__ = [
-    "LONGTABLE_ROWS",
     "MAX_ROWS",
     "html_table",
-    "latex_table",
     "markdown_table",
-    "write_docx",
-    "write_latex",
+    "md_escape",
+    "wide_pointer",
+    "workbook_pointer",
     "write_markdown",
 ]
 
-
-def _too_long(doc: ReportDocument, table: ReportTable) -> str:
-    return doc.labels["too_long"].format(n=len(table.frame), sheet=table.key[:31], key=table.key)
-
-
-def _caption(doc: ReportDocument, table: ReportTable) -> str:
-    return doc.labels["table_caption"].format(number=table.number, title=table.title)
+#: Tables longer than this go to Excel/CSV only; the paper formats say where to find them.
+MAX_ROWS = 60
 
 
-def _blank(label: object) -> bool:
-    """Header labels that carry nothing: None, NaN and pandas' ``Unnamed: ...`` placeholders."""
-    if label is None or (isinstance(label, float) and math.isnan(label)):
-        return True
-    return str(label).startswith("Unnamed:") or str(label) == ""
+def workbook_pointer(doc: ReportDocument, table: ReportTable) -> str:
+    """``"186 rows: see tables.xlsx, sheet audit, or tables/audit.csv"`` in the document's words."""
+    return doc.label("in_workbook").format(
+        rows=len(table.frame), sheet=table.key[:31], csv=f"tables/{table.key}.csv"
+    )
 
 
-def _label(value: object) -> str:
-    """An index or column label (already reader text; numbers formatted)."""
-    if _blank(value):
-        return ""
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
-        return fmt_number(value)
-    return str(value)
+def wide_pointer(doc: ReportDocument, table: ReportTable, g: Grid) -> str:
+    """``"26 columns: see tables.xlsx, sheet ..., or tables/....csv"`` for a table too wide."""
+    return doc.label("too_wide").format(
+        columns=g.width, sheet=table.key[:31], csv=f"tables/{table.key}.csv"
+    )
 
 
-def _cells(frame: pd.DataFrame) -> pd.DataFrame:
-    """Formatted cells of a localised frame (text cells are already reader text)."""
-    return formatted(frame)
-
-
-def _index_rows(index: pd.Index) -> list[list[str]]:
-    """Index labels per row, repeated outer levels blanked (as printed tables do)."""
-    rows: list[list[str]] = []
-    prev: tuple[object, ...] | None = None
-    for value in index:
-        tup = value if isinstance(value, tuple) else (value,)
-        shown = []
-        for level, v in enumerate(tup):
-            same = prev is not None and prev[: level + 1] == tup[: level + 1]
-            inner = level == len(tup) - 1
-            shown.append("" if same and not inner else _label(v))
-        rows.append(shown)
-        prev = tup
-    return rows
-
-
-def _header_rows(columns: pd.Index) -> list[list[tuple[str, int]]]:
-    """Column header rows as (label, colspan) runs; equal neighbouring groups are merged."""
-    tuples = [c if isinstance(c, tuple) else (c,) for c in columns]
-    depth = max((len(t) for t in tuples), default=1)
-    rows: list[list[tuple[str, int]]] = []
-    for level in range(depth):
-        runs: list[tuple[str, int]] = []
-        prev: tuple[object, ...] | None = None
-        for t in tuples:
-            key = t[: level + 1]
-            if prev == key and level < depth - 1:
-                text, span = runs[-1]
-                runs[-1] = (text, span + 1)
-            else:
-                runs.append((_label(t[level]), 1))
-            prev = key
-        rows.append(runs)
-    return [r for r in rows if any(text for text, _ in r)] or rows[-1:]
-
-
-def _row_counter(index: pd.Index) -> bool:
-    """An unnamed 0, 1, ..., n-1 index (pandas' default): noise in a printed table."""
-    if index.nlevels != 1 or not _blank(index.name):
-        return False
-    try:
-        return [int(v) for v in index] == list(range(len(index)))
-    except (TypeError, ValueError):
-        return False
-
-
-def _index_part(frame: pd.DataFrame) -> tuple[list[str], list[list[str]]]:
-    """Header labels and per-row labels of the index (none for a bare row counter)."""
-    if _row_counter(frame.index):
-        return [], [[] for _ in range(len(frame))]
-    names = [_label(n) for n in frame.index.names]
-    return names, _index_rows(frame.index)
-
-
-def _flat(frame: pd.DataFrame) -> pd.DataFrame:
-    """Index as leading columns and multi-level column labels joined, for flat formats."""
-    out = _cells(frame)
-    heads = [
-        " ".join(_label(c) for c in col if not _blank(c)).strip()
-        if isinstance(col, tuple)
-        else _label(col)
-        for col in out.columns
-    ]
-    names, index = _index_part(out)
-    body = [[*idx, *row] for idx, row in zip(index, out.itertuples(index=False), strict=True)]
-    return pd.DataFrame(body, columns=pd.Index([*names, *heads]), dtype=object)
-
-
-_NUMERIC = re.compile(r"^[-+−]?\(?[\d.,]+(e[-+]?\d+)?\)?\**%?$")
-
-
+# --------------------------------------------------------------------------- HTML
 def _th(text: str, span: int, *, group: bool, numeric: bool = True) -> str:
     attrs = ' scope="col"'
     if span > 1:
@@ -143,393 +55,99 @@ def _th(text: str, span: int, *, group: bool, numeric: bool = True) -> str:
     return f"<th{attrs}>{esc(text)}</th>"
 
 
-def _numeric_columns(cells: pd.DataFrame) -> list[bool]:
-    """Whether each column holds mostly numbers (blank cells aside)."""
-    out = []
-    for j in range(cells.shape[1]):
-        values = [str(v) for v in cells.iloc[:, j] if str(v) != ""]
-        hits = sum(1 for v in values if _NUMERIC.match(v))
-        out.append(2 * hits >= len(values))
-    return out
+def _td(cell: Cell, *, boxed: bool) -> str:
+    """A body cell; in regression tables the marks sit in a fixed-width box so digits align."""
+    if not cell.numeric and not boxed:
+        return f'<td class="txt">{esc(cell.text)}</td>'
+    if boxed:
+        return f'<td class="num">{esc(cell.text)}<span class="st">{esc(cell.marks)}</span></td>'
+    return f'<td class="num">{esc(cell.full)}</td>'
 
 
-def _td(value: str, *, numeric: bool, starred: bool) -> str:
-    """A body cell; in starred columns the stars sit in a fixed-width box so decimals align."""
-    if not numeric:
-        return f'<td class="txt">{esc(value)}</td>'
-    if starred:
-        core = value.rstrip("*)") if _NUMERIC.match(value) else value
-        marks = value[len(core) :]
-        return f'<td class="num">{esc(core)}<span class="st">{esc(marks)}</span></td>'
-    return f'<td class="num">{esc(value)}</td>'
-
-
-def html_table(frame: pd.DataFrame) -> str:
-    """An HTML table: index names in the header row, grouped column headers, no blank rows.
-
-    Numbers are formatted by :func:`formatted` and right-aligned (class ``num``); text cells
-    and the row labels are left-aligned. Everything is HTML-escaped.
-    """
-    cells = _cells(frame)
-    names, index = _index_part(frame)
-    n_idx = len(names)
-    heads = _header_rows(frame.columns)
-    numeric = _numeric_columns(cells)
-    starred = [any(str(v).endswith("*") for v in cells.iloc[:, j]) for j in range(cells.shape[1])]
+def _html(g: Grid) -> str:
+    n_stub = len(g.stub)
     lines = ['<table class="tbl">', "<thead>"]
-    for i, runs in enumerate(heads):
-        last = i == len(heads) - 1
-        left = (
-            "".join(f'<th scope="col" class="ix">{esc(n)}</th>' for n in names)
-            if last
-            else (f'<th colspan="{n_idx}"></th>' if n_idx > 1 else "<th></th>" * n_idx)
-        )
+    for i, runs in enumerate(g.header):
+        last = i == len(g.header) - 1
         if last:
+            left = "".join(f'<th scope="col" class="ix">{esc(n)}</th>' for n in g.stub)
             right = "".join(
                 _th(text, span, group=False, numeric=num)
-                for (text, span), num in zip(runs, numeric, strict=True)
+                for (text, span), num in zip(runs, g.numeric, strict=True)
             )
         else:
+            left = f'<th colspan="{n_stub}"></th>' if n_stub > 1 else "<th></th>" * n_stub
             right = "".join(_th(text, span, group=True) for text, span in runs)
         lines.append(f"<tr>{left}{right}</tr>")
     lines += ["</thead>", "<tbody>"]
-    for idx, row in zip(index, cells.itertuples(index=False), strict=True):
-        head = "".join(f'<th scope="row">{esc(v)}</th>' for v in idx)
-        body = "".join(
-            _td(str(v), numeric=num, starred=star)
-            for v, num, star in zip(row, numeric, starred, strict=True)
-        )
-        lines.append(f"<tr>{head}{body}</tr>")
+    for r, (labels, cells) in enumerate(g.rows):
+        head = "".join(f'<th scope="row">{esc(v)}</th>' for v in labels)
+        body = "".join(_td(c, boxed=g.regression) for c in cells)
+        rule = ' style="border-top:1px solid #1b1f24"' if r in g.rules else ""
+        lines.append(f"<tr{rule}>{head}{body}</tr>")
     lines += ["</tbody>", "</table>"]
     return "\n".join(lines)
 
 
-def markdown_table(frame: pd.DataFrame) -> str:
-    """A GitHub-flavoured Markdown pipe table of ``frame`` (formatted numbers)."""
-    flat = _flat(frame)
-    n_idx = len(_index_part(frame)[0])
+def html_table(table: ReportTable) -> str:
+    """An HTML ``<table class="tbl">``: grouped column headers, index names in the header row.
 
-    def md(s: object) -> str:
-        return str(s).replace("|", "\\|")
+    Numbers are right-aligned (class ``num``); text cells and row labels are left-aligned; in a
+    regression table stars and closing parentheses sit in a box (``span.st``) so the digits of
+    coefficients and standard errors line up. Everything is HTML-escaped.
+    """
+    return _html(grid(table))
 
-    header = "| " + " | ".join(md(c) for c in flat.columns) + " |"
-    rule = "|" + "|".join("---" if i < n_idx else "---:" for i in range(len(flat.columns))) + "|"
-    rows = ["| " + " | ".join(md(v) for v in row) + " |" for row in flat.itertuples(index=False)]
+
+# --------------------------------------------------------------------------- Markdown
+_MD_SPECIAL = re.compile(r"([\\`*\[\]|]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
+_NUMBER_CELL = re.compile(r"^\(?[-+−]?[\d.,]+(e[-+]?\d+)?\)?\**%?$")
+_HTML_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+_ENTITY = re.compile(r"&(?=[A-Za-z#])")
+
+
+def md_escape(text: object, *, number: bool = False) -> str:
+    """Text safe in Markdown: no raw HTML, no accidental emphasis, links or cell breaks.
+
+    A ``<`` that could open a tag becomes ``&lt;`` (``<img src=x onerror=...>`` prints as
+    text) and an ``&`` that could start an entity ``&amp;``; ``< 0.001`` stays readable.
+    Markdown punctuation (backslash, backtick, ``*``, brackets, ``|``, ``_`` at a word's edge)
+    is backslash-escaped, except the stars of a formatted number with ``number=True`` (they
+    cannot open emphasis in a cell of their own).
+    """
+    s = _HTML_OPEN.sub("&lt;", _ENTITY.sub("&amp;", str(text)))
+    if number and _NUMBER_CELL.match(s):
+        return s
+    return _MD_SPECIAL.sub(r"\\\1", s)
+
+
+def markdown_table(table: ReportTable) -> str:
+    """A GitHub-flavoured Markdown pipe table (formatted numbers, escaped text)."""
+    g = grid(table)
+    heads = [*g.stub, *g.leaf_header()]
+    header = "| " + " | ".join(md_escape(c) for c in heads) + " |"
+    right = [False] * len(g.stub) + list(g.numeric)
+    rule = "|" + "|".join("---:" if r else "---" for r in right) + "|"
+    rows = []
+    for labels, cells in g.rows:
+        texts = [md_escape(v) for v in labels]
+        texts += [md_escape(c.full, number=c.numeric) for c in cells]
+        rows.append("| " + " | ".join(texts) + " |")
     return "\n".join([header, rule, *rows])
 
 
-def _tables(doc: ReportDocument) -> Iterator[ReportTable]:
-    """Every table of the document in report order."""
-    for section in doc.sections:
-        yield from section.tables
-
-
 def write_markdown(doc: ReportDocument, path: Path) -> None:
-    """Every table of a report as Markdown, numbered as in the report, with titles and notes."""
+    """Every table of ``doc`` as Markdown, numbered as in the report, with titles and notes."""
     parts = []
-    if doc.synthetic:
-        parts.append(f"> {doc.labels['md_synthetic']}\n")
-    for table in _tables(doc):
-        title = _caption(doc, table)
-        if table.long:
-            parts.append(f"### {title}\n\n{_too_long(doc, table)}\n")
-            continue
-        parts.append(f"### {title}\n\n{markdown_table(table.frame)}\n")
-        if table.notes:
-            parts.append("*" + " ".join(table.notes) + "*\n")
-    path.write_text("\n".join(parts), encoding="utf-8")
-
-
-_LATEX_SPECIAL = {
-    "&": r"\&",
-    "%": r"\%",
-    "$": r"\$",
-    "#": r"\#",
-    "_": r"\_",
-    "{": r"\{",
-    "}": r"\}",
-    "~": r"\textasciitilde{}",
-    "^": r"\textasciicircum{}",
-    "\\": r"\textbackslash{}",
-}
-#: Characters pdflatex cannot take from UTF-8 input without extra packages.
-_LATEX_TEXT = {
-    "ρ": r"$\rho$",
-    "λ": r"$\lambda$",
-    "σ": r"$\sigma$",
-    "χ": r"$\chi$",
-    "α": r"$\alpha$",
-    "β": r"$\beta$",
-    "θ": r"$\theta$",
-    "η": r"$\eta$",
-    "τ": r"$\tau$",
-    "²": r"\textsuperscript{2}",
-    "·": r"$\cdot$",
-    "−": "-",
-    "–": "--",
-    "—": "---",
-    "×": r"$\times$",
-    "≤": r"$\leq$",
-    "≥": r"$\geq$",
-    "⁻": r"\textsuperscript{-}",
-    "¹": r"\textsuperscript{1}",
-    "’": "'",
-    "‘": "`",
-    "π": r"$\pi$",
-    "μ": r"$\mu$",
-    "φ": r"$\phi$",
-    "ω": r"$\omega$",
-    "Δ": r"$\Delta$",
-    "→": r"$\rightarrow$",
-    "↦": r"$\mapsto$",
-    "ḡ": r"$\bar{g}$",
-    "§": r"\S{}",
-    "≈": r"$\approx$",
-    "±": r"$\pm$",
-    "…": r"\ldots{}",
-    "⁰": r"\textsuperscript{0}",
-    "³": r"\textsuperscript{3}",
-}
-
-
-def _tex(s: object) -> str:
-    return "".join(_LATEX_SPECIAL.get(ch, _LATEX_TEXT.get(ch, ch)) for ch in str(s))
-
-
-#: Tables with more rows than this are set as ``longtable`` (they break across pages).
-LONGTABLE_ROWS = 30
-
-
-def _latex_head(frame: pd.DataFrame, flat: pd.DataFrame) -> list[str]:
-    names = _index_part(frame)[0]
-    n_idx = len(names)
-    heads = _header_rows(frame.columns)
-    if len(heads) == 1:
-        return [" & ".join(_tex(c) for c in flat.columns) + r" \\"]
-    lines = []
-    # grouped columns: \multicolumn labels with \cmidrule under each group, then the leaves
-    for runs in heads[:-1]:
-        cells, rules, col = [""] * n_idx, [], n_idx + 1
-        for text, span in runs:
-            cells.append(
-                rf"\multicolumn{{{span}}}{{c}}{{{_tex(text)}}}" if span > 1 else _tex(text)
-            )
-            if text:
-                rules.append(rf"\cmidrule(lr){{{col}-{col + span - 1}}}")
-            col += span
-        lines.append(" & ".join(cells) + r" \\")
-        lines.append(" ".join(rules))
-    leaves = [_tex(n) for n in names] + [_tex(text) for text, _ in heads[-1]]
-    lines.append(" & ".join(leaves) + r" \\")
-    return lines
-
-
-def latex_table(frame: pd.DataFrame, *, title: str, notes: tuple[str, ...] = ()) -> str:
-    """A booktabs LaTeX table (needs ``\\usepackage{booktabs}``).
-
-    Tables longer than :data:`LONGTABLE_ROWS` rows are set as a ``longtable`` (needs
-    ``\\usepackage{longtable}``) whose header repeats on every page.
-    """
-    flat = _flat(frame)
-    n_idx = len(_index_part(frame)[0])
-    spec = "l" * n_idx + "r" * (len(flat.columns) - n_idx)
-    head = _latex_head(frame, flat)
-    body = [" & ".join(_tex(v) for v in row) + r" \\" for row in flat.itertuples(index=False)]
-    note = [rf"\par\smallskip\footnotesize {_tex(' '.join(notes))}"] if notes else []
-    if len(flat) > LONGTABLE_ROWS:
-        lines = [
-            rf"\begin{{longtable}}{{{spec}}}",
-            rf"\caption{{{_tex(title)}}} \\",
-            r"\toprule",
-            *head,
-            r"\midrule",
-            r"\endfirsthead",
-            r"\toprule",
-            *head,
-            r"\midrule",
-            r"\endhead",
-            r"\bottomrule",
-            r"\endlastfoot",
-            *body,
-            r"\end{longtable}",
-        ]
-        if notes:
-            lines.append(rf"{{\footnotesize {_tex(' '.join(notes))}\par}}")
-        return "\n".join(lines)
-    lines = [
-        r"\begin{table}[htbp]",
-        r"\centering",
-        rf"\caption{{{_tex(title)}}}",
-        rf"\begin{{tabular}}{{{spec}}}",
-        r"\toprule",
-        *head,
-        r"\midrule",
-        *body,
-        r"\bottomrule",
-        r"\end{tabular}",
-        *note,
-        r"\end{table}",
-    ]
-    return "\n".join(lines)
-
-
-def write_latex(doc: ReportDocument, path: Path) -> None:
-    """Every table as a booktabs LaTeX fragment (\\input it; needs booktabs)."""
-    parts = [
-        "% Tables written by spatialpanel. Requires \\usepackage{booktabs} and "
-        "\\usepackage{longtable}."
-    ]
-    if doc.lang in ("zh", "ja", "ko"):
-        parts.append("% CJK text: compile with xelatex and \\usepackage{xeCJK}.")
-    if doc.synthetic:
-        parts.append(f"% {doc.labels['tex_synthetic']}")
-    for table in _tables(doc):
-        title = _caption(doc, table)
-        if table.long:
-            parts.append(f"% {_tex(title)}: {_too_long(doc, table)}")
-            continue
-        parts.append(latex_table(table.frame, title=title, notes=table.notes))
-    path.write_text("\n\n".join(parts) + "\n", encoding="utf-8")
-
-
-def _three_line(table: object) -> None:
-    """Give a python-docx table booktabs-style rules: thick top and bottom, thin under header."""
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-
-    tbl = table._tbl  # type: ignore[attr-defined]
-    tbl_pr = tbl.tblPr
-    borders = OxmlElement("w:tblBorders")
-    for edge, size in (("top", "12"), ("bottom", "12")):
-        el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), size)
-        el.set(qn("w:color"), "000000")
-        borders.append(el)
-    tbl_pr.append(borders)
-    header = table.rows[0]  # type: ignore[attr-defined]
-    for cell in header.cells:
-        tc_pr = cell._tc.get_or_add_tcPr()
-        tc_borders = OxmlElement("w:tcBorders")
-        bottom = OxmlElement("w:bottom")
-        bottom.set(qn("w:val"), "single")
-        bottom.set(qn("w:sz"), "6")
-        bottom.set(qn("w:color"), "000000")
-        tc_borders.append(bottom)
-        tc_pr.append(tc_borders)
-
-
-def _docx_run(text: str) -> str:
-    """A run of 8-point text, as python-docx writes ``cell.text = text`` and ``font.size``."""
-    parts: list[str] = []
-    for i, line in enumerate(text.split("\n")):
-        if i:
-            parts.append("<w:br/>")
-        for j, chunk in enumerate(line.split("\t")):
-            if j:
-                parts.append("<w:tab/>")
-            if chunk:
-                space = ' xml:space="preserve"' if chunk != chunk.strip() else ""
-                parts.append(f"<w:t{space}>{xml_escape(chunk)}</w:t>")
-    return f'<w:r><w:rPr><w:sz w:val="16"/></w:rPr>{"".join(parts)}</w:r>'
-
-
-def _docx_table(doc: object, title: str, flat: pd.DataFrame, notes: tuple[str, ...]) -> None:
-    """A captioned three-line table with small type and its notes.
-
-    The rows are written as WordprocessingML in one parse per table (the same elements
-    python-docx makes cell by cell, which took ~10 s for the demo's 63 tables).
-    """
-    from docx.oxml import parse_xml
-    from docx.oxml.ns import nsdecls, qn
-    from docx.shared import Pt
-
-    doc.add_paragraph(title, style="Caption")  # type: ignore[attr-defined]
-    grid = doc.add_table(rows=0, cols=len(flat.columns))  # type: ignore[attr-defined]
-    tbl = grid._tbl
-    widths = [gc.get(qn("w:w")) for gc in tbl.tblGrid.findall(qn("w:gridCol"))]
-    rows_xml: list[str] = []
-    for row_i, values in enumerate([list(flat.columns), *flat.itertuples(index=False)]):
-        cells = []
-        for width, v in zip(widths, values, strict=True):
-            text = str(v)
-            right = row_i > 0 and _NUMERIC.match(text) is not None
-            ppr = '<w:pPr><w:jc w:val="right"/></w:pPr>' if right else ""
-            cells.append(
-                f'<w:tc><w:tcPr><w:tcW w:type="dxa" w:w="{width}"/></w:tcPr>'
-                f"<w:p>{ppr}{_docx_run(text)}</w:p></w:tc>"
-            )
-        rows_xml.append(f"<w:tr>{''.join(cells)}</w:tr>")
-    body = parse_xml(f"<w:tbl {nsdecls('w')}>{''.join(rows_xml)}</w:tbl>")
-    for tr in list(body):
-        tbl.append(tr)
-    _three_line(grid)
-    if notes:
-        note = doc.add_paragraph(" ".join(notes))  # type: ignore[attr-defined]
-        for run in note.runs:
-            run.font.size = Pt(8)
-
-
-def write_docx(doc: ReportDocument, path: Path, *, root: Path | None = None) -> None:
-    """The report as a Word document: headings, sentences, three-line tables and figures.
-
-    ``root`` is the results folder the figures' paths are relative to.
-    """
-    import datetime as dt
-
-    from docx import Document
-    from docx.shared import Inches
-
-    from spatialpanel.report.archive import normalise_zip
-
-    word = Document()
-    word.core_properties.created = dt.datetime(2000, 1, 1)
-    word.core_properties.modified = dt.datetime(2000, 1, 1)
-    word.core_properties.author = "spatialpanel"
-    word.add_heading(doc.title, level=0)
     if doc.banner:
-        p = word.add_paragraph()
-        run = p.add_run(doc.banner)
-        run.bold = True
-    long: list[tuple[str, pd.DataFrame, tuple[str, ...]]] = []
-    for section in doc.sections:
-        heading = doc.labels["section_heading"].format(number=section.number, title=section.title)
-        word.add_heading(heading, level=1)
-        for sentence in section.sentences:
-            word.add_paragraph(sentence, style="List Bullet")
-        for table in section.tables:
-            title = _caption(doc, table)
-            if table.long:
-                long.append((title, table.frame, table.notes))
-                see = doc.labels["term"].format(term=title, text=doc.labels["appendix_see"])
-                word.add_paragraph(see, style="Caption")
-                continue
-            _docx_table(word, title, _flat(table.frame), table.notes)
-        for f in section.figures:
-            if f.png is None or root is None:
-                continue
-            # the web copy (1400 px across 6 in, about 230 dpi) keeps the .docx small and
-            # quick to write; the full 300-dpi PNG stays in figures/
-            web = root / "figures" / "web" / Path(f.png).name
-            picture = web if web.is_file() else root / f.png
-            if not picture.is_file():
-                continue
-            word.add_picture(str(picture), width=Inches(6))
-            caption = doc.labels["figure_caption"].format(number=f.number, title=f.title)
-            word.add_paragraph(caption, style="Caption")
-    if long:
-        word.add_heading(doc.labels["appendix"], level=1)
-        for title, frame, notes in long:
-            _docx_table(word, title, _flat(frame), notes)
-    word.add_heading(doc.labels["provenance"], level=1)
-    for name, text in doc.conventions:
-        para = word.add_paragraph()
-        term, rest = (
-            doc.labels["term"].split("{text}", 1)
-            if "{text}" in doc.labels["term"]
-            else ("{term}. ", "")
-        )
-        para.add_run(term.format(term=name)).bold = True
-        para.add_run(text + rest)
-    word.save(str(path))
-    normalise_zip(path)
+        parts.append(f"> **{md_escape(doc.banner)}**\n")
+    for table in doc.tables():
+        title = md_escape(title_line(doc, table))
+        if table.long:
+            parts.append(f"### {title}\n\n{md_escape(workbook_pointer(doc, table))}\n")
+            continue
+        parts.append(f"### {title}\n\n{markdown_table(table)}\n")
+        notes = table_notes(doc, table)
+        if notes:
+            parts.append("*" + " ".join(md_escape(n) for n in notes) + "*\n")
+    path.write_text("\n".join(parts), encoding="utf-8")

@@ -6,15 +6,15 @@ when asked) and a JSON description of everything (``stages.json``) to the result
 report can be rebuilt from disk, in any language, without refitting.
 
 Reader text — stage titles, table titles and notes, figure captions and notes, sentences — is a
-:class:`~spatialpanel.text.Message` (or a plain string, shown as it is in every language): the
-report renders it in the language it is asked for (see :mod:`spatialpanel.text`). A table cell
+:class:`~spatialpanel.text.message.Message` (or a plain string, shown as it is in every language):
+the report renders it in the language it is asked for (see :mod:`spatialpanel.text`). A table cell
 may hold a message too (a verdict, a formula with numbers); the CSV keeps its English text.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import pandas as pd
 
@@ -43,10 +43,15 @@ class TableArtifact:
         The table itself. Numbers stay numbers; formatting happens in the report. Identifiers
         (variables, weights, dimensions) stay identifiers; the report shows their labels.
     notes
-        Table notes (conventions, significance codes, "synthetic data").
+        Table notes (conventions, "synthetic data"). A regression table's stars legend is
+        added by the report.
     paper
         The number of the table in the paper the study reproduces (the report says "paper's
         Table 4"), or ``None``.
+    kind
+        ``"data"``, or ``"regression"`` for a model table whose frame is the numeric payload
+        of ``spatialpanel.report.regression`` (printed journal-style: coefficients with
+        stars, standard errors or z beneath, N, T, fixed effects, R², log-likelihood, AIC).
     """
 
     key: str
@@ -54,6 +59,7 @@ class TableArtifact:
     frame: pd.DataFrame
     notes: tuple[Text, ...] = ()
     paper: int | None = None
+    kind: Literal["data", "regression"] = "data"
 
 
 @dataclass(frozen=True)

@@ -8,8 +8,11 @@ stages can trust ``StudyConfig.section(name)``.
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import hashlib
+import math
+import re
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -17,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from spatialpanel.errors import ConfigError, did_you_mean
+from spatialpanel.study.rules import CHOICES, DIVISIONS, rule_for
 from spatialpanel.study.schema import (
     DIMENSION_KEYS,
     INDICATOR_KEYS,
@@ -28,40 +32,11 @@ from spatialpanel.study.schema import (
     Spec,
 )
 
-__all__ = ["DEMO", "StudyConfig", "load_study"]
+__all__ = ["DEMO", "StudyConfig", "load_example_study", "load_study"]
 
 DEMO = "demo"
 
-_CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("data", "missing"): ("linear", "nearest", "mean", "none"),
-    ("data", "layout"): ("auto", "long", "wide", "tidy"),
-    ("data", "entity_kind"): ("china", "generic"),
-    ("data", "provenance"): ("synthetic", "real_reduced", "real"),
-    ("model", "kind"): ("sar", "sem", "sdm", "sdem", "slx"),
-    ("model", "effects"): ("pooled", "entity", "time", "twoway", "random"),
-    ("model", "bias_correction"): ("none", "elhorst", "transformation"),
-    ("indices", "method"): ("entropy", "critic", "cv", "equal", "topsis"),
-    ("indices", "variant"): ("panel", "year"),
-    ("indices", "normalisation"): ("minmax", "vector"),
-    ("indices", "dimension_scale"): ("contribution", "renormalised"),
-    ("weights", "kind"): (
-        "contiguity",
-        "inverse_distance",
-        "knn",
-        "economic",
-        "economic_geographic",
-        "file",
-    ),
-    ("weights", "form"): ("product", "mix"),
-    ("disparity", "markov_scheme"): ("pooled", "per_year"),
-    ("disparity", "neighbour_classes"): ("own_quantiles", "variable_cutoffs"),
-    ("disparity", "sigma_measure"): ("sd", "cv"),
-    ("disparity", "coupling_form"): ("classic", "modified"),
-    ("weights", "hainan"): ("guangdong", "guangdong+guangxi", "none"),
-    ("weights", "transform"): ("row", "binary", "spectral", "minmax", "none"),
-    ("indicator", "direction"): ("positive", "negative"),
-    ("variables", "direction"): ("positive", "negative"),
-}
+_CHOICES = CHOICES
 
 
 @dataclass(frozen=True)
@@ -76,11 +51,14 @@ class StudyConfig:
         The TOML file it came from (``None`` for the bundled demo study).
     text_hash
         SHA-256 of the TOML text, for the manifest.
+    example
+        The bundled example the study comes from (``spatialpanel run --example NAME``), if any.
     """
 
     raw: dict[str, Any]
     path: Path | None = None
     text_hash: str = ""
+    example: str | None = None
 
     def section(self, name: str) -> dict[str, Any]:
         """A deep copy of one section (defaults filled in); ``{}`` if the study omits it."""
@@ -96,6 +74,23 @@ class StudyConfig:
         return bool(self.raw["data"]["file"] == DEMO)
 
     @property
+    def bundled_dataset(self) -> str | None:
+        """The bundled dataset ``[data] file`` names (``"demo"``, ``"china-provinces-nbs"``)."""
+        from spatialpanel.data.bundled import dataset_names
+
+        name = str(self.raw["data"]["file"])
+        return name if name in dataset_names() else None
+
+    @property
+    def source_label(self) -> str:
+        """Where the study came from, for the manifest: its path or the bundled example."""
+        if self.path is not None:
+            return str(self.path)
+        if self.example is None or self.is_demo:
+            return "bundled demo study"
+        return f"bundled example {self.example}"
+
+    @property
     def base_dir(self) -> Path:
         """Folder against which relative paths in the study are resolved."""
         return self.path.parent if self.path is not None else Path.cwd()
@@ -105,14 +100,60 @@ class StudyConfig:
         p = Path(self.raw["data"]["file"]).expanduser()
         return p if p.is_absolute() else self.base_dir / p
 
+    def input_files(self) -> dict[str, Path]:
+        """Every file the study reads, by role: the study file, the data file, weights files.
+
+        A results folder may never be, or contain, any of them (see
+        :func:`spatialpanel.results_folder.check_target`).
+        """
+        out: dict[str, Path] = {}
+        if self.path is not None:
+            out["study file"] = self.path
+        if not self.is_demo:
+            out["data file"] = self.data_path()
+        for name, body in self.raw.get("weights", {}).items():
+            if body.get("kind") == "file" and body.get("file"):
+                p = Path(str(body["file"])).expanduser()
+                p = p if p.is_absolute() else self.base_dir / p
+                out[f"weights file of [weights.{name}]"] = p
+        return out
+
 
 def demo_study_text() -> str:
     """The TOML text of the bundled demonstration study."""
     return resources.files("spatialpanel.study").joinpath("demo_study.toml").read_text("utf-8")
 
 
+def load_example_study(name: str) -> StudyConfig:
+    """The study file of the bundled example ``name`` (see ``spatialpanel examples``), validated.
+
+    Raises
+    ------
+    ConfigError
+        If ``name`` is not a bundled example (the message lists them).
+    """
+    from spatialpanel.data.bundled import get_example
+
+    example = get_example(name)
+    text = resources.files("spatialpanel.study").joinpath(example.study).read_text("utf-8")
+    config = _parse(text, where=f"the bundled example {name!r}")
+    return StudyConfig(raw=config.raw, path=None, text_hash=config.text_hash, example=example.name)
+
+
+def _parse(text: str, *, where: str) -> StudyConfig:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{where} is not valid TOML: {exc}.") from None
+    raw = validate(data, where=where)
+    return StudyConfig(raw=raw, text_hash=hashlib.sha256(text.encode("utf-8")).hexdigest())
+
+
 def load_study(path: str | Path | None = None) -> StudyConfig:
-    """Read and validate a study file; ``None`` loads the bundled demonstration study.
+    """Read and validate a study file; ``None`` loads the default bundled example's study.
+
+    The default example is the synthetic replica of the seed paper (``spatialpanel examples``
+    marks it); :func:`load_example_study` loads any other.
 
     Raises
     ------
@@ -120,22 +161,41 @@ def load_study(path: str | Path | None = None) -> StudyConfig:
         Naming the file, section and key, for any unknown, misspelt, missing or mistyped entry.
     """
     if path is None:
-        text, where, p = demo_study_text(), "the bundled demo study", None
-    else:
-        p = Path(path)
-        if not p.is_file():
-            raise ConfigError(
-                f"study file {str(p)!r} does not exist. Create one with "
-                "`spatialpanel init DIR` or pass the path of an existing STUDY.toml."
-            )
-        text, where = p.read_text(encoding="utf-8-sig"), str(p)
+        from spatialpanel.data.bundled import default_example
+
+        return load_example_study(default_example().name)
+    p = Path(path)
+    if p.is_dir():
+        raise ConfigError(
+            f"study file {str(p)!r} is a folder; pass the STUDY.toml file in it (e.g. "
+            f"{str(p / 'study.toml')!r})."
+        )
+    if not p.is_file():
+        raise ConfigError(
+            f"study file {str(p)!r} does not exist. Create one with "
+            "`spatialpanel init DIR` or pass the path of an existing STUDY.toml."
+        )
+    parsed = _parse(_decode(p.read_bytes(), p), where=str(p))
+    return StudyConfig(raw=parsed.raw, path=p.resolve(), text_hash=parsed.text_hash)
+
+
+def _decode(raw: bytes, path: Path) -> str:
+    """The study file's text: UTF-8 (with or without a BOM), as TOML requires; otherwise a
+    :class:`ConfigError` saying where the first bad byte is and how to convert the file."""
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{where} is not valid TOML: {exc}.") from None
-    raw = validate(data, where=where)
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return StudyConfig(raw=raw, path=p.resolve() if p else None, text_hash=digest)
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        guess = ""
+        with contextlib.suppress(UnicodeDecodeError):
+            raw.decode("gb18030")
+            guess = " It reads as GBK/GB18030 (the default of Chinese Windows)."
+        raise ConfigError(
+            f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} on line {line}); a study file "
+            f"must be saved as UTF-8.{guess} Save it again as UTF-8 (Notepad: File > Save as > "
+            f"Encoding: UTF-8), or convert it: iconv -f GB18030 -t UTF-8 {path.name} > "
+            f"{path.stem}-utf8.toml."
+        ) from None
 
 
 def validate(data: dict[str, Any], *, where: str = "the study") -> dict[str, Any]:
@@ -151,6 +211,14 @@ def validate(data: dict[str, Any], *, where: str = "the study") -> dict[str, Any
     for name in REQUIRED_SECTIONS:
         if name not in data:
             raise ConfigError(f"{where}: the section [{name}] is required.")
+    disparity_weights = (data.get("disparity") or {}).get("weights")
+    if isinstance(disparity_weights, str) and disparity_weights not in (data.get("weights") or {}):
+        known = list(data.get("weights") or {})
+        raise ConfigError(
+            f"{where}: [disparity] weights = {disparity_weights!r} is not a [weights.NAME] "
+            f"section (defined: {', '.join(known) or 'none'})."
+            + did_you_mean(disparity_weights, known)
+        )
     out: dict[str, Any] = {}
     for name, value in data.items():
         if name in SECTIONS:
@@ -165,6 +233,7 @@ def validate(data: dict[str, Any], *, where: str = "the study") -> dict[str, Any
             items: dict[str, Any] = {}
             for item, body in value.items():
                 label = f"[{name}.{item}]"
+                _check_characters(item, where=where, label=f"[{name}] name")
                 if not isinstance(body, dict):
                     raise ConfigError(f"{where}: {label} must be a table, got {body!r}.")
                 items[item] = _check_table(
@@ -180,8 +249,42 @@ def validate(data: dict[str, Any], *, where: str = "the study") -> dict[str, Any
                     if items[item]["label"] is None:
                         items[item]["label"] = item
             out[name] = items
+    if "model" in out:
+        _model_terms(data["model"], out["model"], out["data"], where=where)
     _cross_check(out, where=where)
     return out
+
+
+def _model_terms(
+    given: dict[str, Any], model: dict[str, Any], data: dict[str, Any], *, where: str
+) -> None:
+    """``[model] formula`` or ``y``/``core``/``controls``, one or the other; a formula fills
+    them in (terms as written) and its ``|`` part the effects."""
+    if model["formula"] is None:
+        for key in ("y", "core"):
+            if model[key] is None:
+                raise ConfigError(
+                    f'{where}: [model] needs the key {key!r} (or a formula = "y ~ core + '
+                    'controls").'
+                )
+        return
+    both = [k for k in ("y", "core", "controls") if k in given]
+    if both:
+        raise ConfigError(
+            f"{where}: [model] gives formula and {', '.join(both)}; the formula names the "
+            f"variables, so remove {', '.join(both)} (or the formula)."
+        )
+    from spatialpanel.models.formula import study_terms
+
+    terms = study_terms(model["formula"], entity=data["entity"], time=data["time"], where=where)
+    if terms.effects is not None:
+        if "effects" in given and given["effects"] != terms.effects:
+            raise ConfigError(
+                f"{where}: [model] formula names {terms.effects!r} fixed effects after '|' but "
+                f"effects = {given['effects']!r}; give the effects in one place."
+            )
+        model["effects"] = terms.effects
+    model["y"], model["core"], model["controls"] = terms.y, terms.core, list(terms.controls)
 
 
 def _check_table(
@@ -197,6 +300,7 @@ def _check_table(
                     f"{where}: {label} {key} = {body[key]!r} must be a string, "
                     f"not {type(body[key]).__name__}."
                 )
+            _check_characters(body[key], where=where, label=f"{label} {key}")
             out[key] = body[key]
             continue
         if key not in spec:
@@ -221,6 +325,12 @@ def _check_table(
                     f"{where}: {label} {key} = {value!r} is not one of {', '.join(choices)}."
                     + did_you_mean(str(value), choices)
                 )
+            _check_characters(value, where=where, label=f"{label} {key}")
+            rule = rule_for(choice_key, key)
+            if rule is not None and not rule.ok(value):
+                raise ConfigError(
+                    f"{where}: {label} {key} = {value!r} is not allowed; use {rule.allowed}."
+                )
             out[key] = copy.deepcopy(value)
         elif default is ...:
             raise ConfigError(f"{where}: {label} needs the key {key!r}.")
@@ -229,9 +339,24 @@ def _check_table(
     return out
 
 
+#: Characters no output may carry: C0 controls but tab, newline and carriage return (illegal
+#: in the XML of Word and Excel files, and terminal escapes), DEL, and the C1 controls.
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def _check_characters(value: Any, *, where: str, label: str) -> None:
+    """Refuse control characters in any text of the study (titles, labels, names)."""
+    texts = value if isinstance(value, list | dict) else [value]
+    for text in texts:
+        if isinstance(text, str) and (bad := _CONTROL.search(text)):
+            raise ConfigError(
+                f"{where}: {label} = {text!r} holds the control character "
+                f"U+{ord(bad.group()):04X}, which no report, workbook or terminal can show; "
+                "remove it."
+            )
+
+
 def _check_indicators(body: dict[str, Any], *, where: str, label: str) -> dict[str, Any]:
-    if not body:
-        raise ConfigError(f"{where}: {label} indicators is empty; list at least two indicators.")
     out = {}
     for name, spec in body.items():
         if not isinstance(spec, dict):
@@ -274,21 +399,14 @@ def _cross_check(cfg: dict[str, Any], *, where: str) -> None:
     """References between sections: weights and variables named elsewhere must exist."""
     weights = cfg.get("weights", {})
     indices = cfg.get("indices", {})
+    _check_geography(cfg, where=where)
+    _check_divisions(cfg, where=where)
     data = cfg["data"]
-    lang = cfg.get("study", {}).get("lang", "en")
-    from spatialpanel.text import languages
-
-    if lang not in languages():
-        raise ConfigError(
-            f"{where}: [study] lang = {lang!r} has no catalogue; use one of "
-            f"{', '.join(languages())}." + did_you_mean(str(lang), languages())
-        )
-    if data.get("years") is not None:
-        years = data["years"]
-        if len(years) != 2 or not all(isinstance(y, int) for y in years) or years[0] > years[1]:
-            raise ConfigError(
-                f"{where}: [data] years = {years!r} must be [first, last], e.g. [2014, 2023]."
-            )
+    _check_years(data.get("years"), where=where, label="[data]", within=None)
+    for name, body in indices.items():
+        _check_years(body["years"], where=where, label=f"[indices.{name}]", within=data["years"])
+    if "model" in cfg:
+        _check_years(cfg["model"]["years"], where=where, label="[model]", within=data["years"])
     ac = cfg.get("autocorrelation")
     if ac is not None:
         for name in [*ac["weights"], *([ac["local_weights"]] if ac["local_weights"] else [])]:
@@ -310,6 +428,156 @@ def _cross_check(cfg: dict[str, Any], *, where: str) -> None:
                     f"{where}: [indices.{name}] uses {col!r} as an indicator, but {col!r} is also "
                     "the name of an index; rename one of them."
                 )
+    _cross_rules(cfg, where=where)
+
+
+def _cross_rules(cfg: dict[str, Any], *, where: str) -> None:
+    """Rules between keys that ``run`` would otherwise refuse after some of the work."""
+    model = cfg.get("model")
+    weights = cfg.get("weights", {})
+    fixed = ("entity", "time", "twoway")
+    if model is not None:
+        bias, effects, kind = model["bias_correction"], model["effects"], model["kind"]
+        if bias != "none" and effects not in fixed:
+            raise ConfigError(
+                f"{where}: [model] bias_correction = {bias!r} corrects fixed-effects estimates, "
+                f'but effects = {effects!r}; set bias_correction = "none" or effects = '
+                '"entity", "time" or "twoway".'
+            )
+        if bias != "none" and kind == "slx":
+            raise ConfigError(
+                f"{where}: [model] bias_correction = {bias!r} corrects the spatial parameter, "
+                'which kind = "slx" does not have; set bias_correction = "none".'
+            )
+        w = weights.get(model["weights"], {})
+        if (
+            bias == "transformation"
+            and effects in ("time", "twoway")
+            and w.get("transform") != "row"
+        ):
+            raise ConfigError(
+                f'{where}: [model] bias_correction = "transformation" with {effects} effects needs '
+                f"a row-standardised W, but [weights.{model['weights']}] transform = "
+                f'{w.get("transform")!r}; set transform = "row" or bias_correction = "elhorst".'
+            )
+    dyn = cfg.get("dynamic")
+    if dyn is not None and dyn["enabled"]:
+        if model is None:
+            raise ConfigError(
+                f"{where}: [dynamic] enabled = true needs a [model] section (y, core, weights); "
+                "add one or set enabled = false."
+            )
+        if model["effects"] not in fixed:
+            raise ConfigError(
+                f"{where}: [dynamic] enabled = true needs fixed effects, but [model] effects = "
+                f'{model["effects"]!r}; set effects = "entity", "time" or "twoway", or '
+                "[dynamic] enabled = false."
+            )
+    ac = cfg.get("autocorrelation")
+    if ac is not None and 1.0 / (ac["permutations"] + 1) > ac["alpha"]:
+        raise ConfigError(
+            f"{where}: [autocorrelation] permutations = {ac['permutations']} cannot give a "
+            f"p-value below alpha = {ac['alpha']} (the smallest is 1/(permutations + 1) = "
+            f"{1.0 / (ac['permutations'] + 1):.3g}); use permutations >= "
+            f"{math.ceil(1.0 / ac['alpha']) - 1}."
+        )
+    disp = cfg.get("disparity")
+    if disp is not None:
+        if disp["sigma_measure"] == "cv" and disp["sigma_log"]:
+            raise ConfigError(
+                f'{where}: [disparity] sigma_measure = "cv" with sigma_log = true is not '
+                "meaningful (the mean of logs can be zero or negative); use sigma_measure = "
+                '"sd" with logs, or sigma_log = false.'
+            )
+        indices = cfg.get("indices", {})
+        missing = [n for n in disp["coupling_systems"] if n not in indices]
+        if "coupling" in disp["tools"] and missing:
+            raise ConfigError(
+                f"{where}: [disparity] coupling_systems = {disp['coupling_systems']!r}: {missing} "
+                "are not [indices.NAME] sections; coupling needs two or more composite indices "
+                '(or remove "coupling" from tools).' + did_you_mean(str(missing[0]), list(indices))
+            )
+    for name, body in cfg.get("indices", {}).items():
+        if body["normalisation"] != "minmax" and body["method"] != "topsis":
+            raise ConfigError(
+                f"{where}: [indices.{name}] normalisation = {body['normalisation']!r} applies to "
+                f'method = "topsis" only, but method = {body["method"]!r}; remove it or set '
+                'method = "topsis".'
+            )
+    for name, body in weights.items():
+        if body["kind"] == "file" and not body["file"]:
+            raise ConfigError(
+                f'{where}: [weights.{name}] kind = "file" needs file = "matrix.csv" (the '
+                "matrix file, relative to the study file)."
+            )
+
+
+def _check_geography(cfg: dict[str, Any], *, where: str) -> None:
+    """[geography]: one of file (with id) or bundled; consistent with [data] entity_kind."""
+    geo = cfg.get("geography")
+    if geo is None:
+        return
+    if (geo["file"] is None) == (geo["bundled"] is None):
+        raise ConfigError(
+            f'{where}: [geography] needs either file = "BOUNDARIES.geojson" (with id = '
+            '"COLUMN") or bundled = "china_cities", not both or neither.'
+        )
+    if geo["file"] is not None and geo["id"] is None:
+        raise ConfigError(
+            f'{where}: [geography] file = {geo["file"]!r} needs id = "COLUMN", the column '
+            "holding the region ids that the panel uses."
+        )
+    if geo["file"] is None:
+        extra = [k for k in ("id", "layer", "crs", "label_en", "label_zh", "points") if geo[k]]
+        if extra or geo["aliases"] or geo["points_columns"] or geo["points_id"]:
+            raise ConfigError(
+                f"{where}: [geography] bundled = {geo['bundled']!r} takes no other keys; remove "
+                f"{extra or ['aliases/points_columns/points_id']}."
+            )
+    columns = geo["points_columns"]
+    if columns is not None and (len(columns) != 2 or not all(isinstance(c, str) for c in columns)):
+        raise ConfigError(
+            f"{where}: [geography] points_columns = {columns!r} must name two columns, "
+            '["LON", "LAT"].'
+        )
+    kind = cfg["data"]["entity_kind"]
+    if kind == "china" and geo["bundled"] != "china_provinces":
+        raise ConfigError(
+            f'{where}: [data] entity_kind = "china" reads China\'s province names; with '
+            '[geography] set entity_kind = "generic" (the region labels are then matched to '
+            "the geography's ids and names)."
+        )
+
+
+def _check_divisions(cfg: dict[str, Any], *, where: str) -> None:
+    """``[disparity]`` / ``[evolution] division``: one of China's divisions; with a
+    ``[geography]`` also a column of its region set, which ``validate`` looks up when it reads the
+    data (:func:`spatialpanel.study.references.check_references`)."""
+    if "geography" in cfg:
+        return
+    for section in ("disparity", "evolution"):
+        division = cfg.get(section, {}).get("division")
+        if division is not None and division not in DIVISIONS:
+            raise ConfigError(
+                f"{where}: [{section}] division = {division!r} is not one of "
+                f"{', '.join(DIVISIONS)}." + did_you_mean(str(division), DIVISIONS) + " A "
+                "study with a [geography] section may name a column of its boundary file instead."
+            )
+
+
+def _check_years(years: Any, *, where: str, label: str, within: list[int] | None) -> None:
+    """``years = [first, last]``: two integers in order, inside the study's [data] years."""
+    if years is None:
+        return
+    if len(years) != 2 or not all(type(y) is int for y in years) or years[0] > years[1]:
+        raise ConfigError(
+            f"{where}: {label} years = {years!r} must be [first, last], e.g. [2014, 2023]."
+        )
+    if within is not None and not (within[0] <= years[0] and years[1] <= within[1]):
+        raise ConfigError(
+            f"{where}: {label} years = {years!r} lie outside the study's [data] years "
+            f"{within!r}; choose years within them."
+        )
 
 
 def _names(types: tuple[type, ...]) -> str:

@@ -7,13 +7,45 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from spatialpanel.text import Labels
+from spatialpanel.errors import ConfigError, DataError
+from spatialpanel.report.marks import MARK_NOTES, mark_notes
+from spatialpanel.text import Labels, Message
 
 if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.data.regions import RegionSet
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.weights.core import SpatialWeights
 
-__all__ = ["StudyContext"]
+__all__ = ["MARK_NOTES", "StudyContext", "resolve_data_mark"]
+
+#: How cautious each data mark is: a study may raise its data's mark, never lower it.
+_CAUTION = {"synthetic": 2, "real-reduced": 1, "real": 0, None: 0}
+
+
+def resolve_data_mark(given: str | None, found: str | None, *, source: str) -> str | None:
+    """The study's data mark: ``given`` (the study file's ``[data] mark``) or ``found`` (what
+    the data's metadata says: a bundled dataset's ``"mark"``, a ``NAME.meta.json`` beside the
+    data file). Returns ``"synthetic"``, ``"real-reduced"`` or None (real data, no mark).
+
+    The study may make the mark more cautious than the metadata (mark its own data
+    ``"synthetic"``, or real data ``"real-reduced"``), never less: synthetic data stay marked
+    synthetic, so no output of generated numbers can pass for official statistics.
+
+    Raises
+    ------
+    ConfigError
+        When ``given`` would weaken the metadata's mark, naming the key, the data
+        (``source``) and the fix.
+    """
+    if given is None:
+        return found
+    if _CAUTION[given] < _CAUTION[found]:
+        raise ConfigError(
+            f"[data] mark = {given!r}: {source} is marked {found!r} by its metadata, and a study "
+            "may make the mark more cautious, never less (its numbers would pass for official "
+            f"statistics). Remove [data] mark, or set it to {found!r}."
+        )
+    return None if given == "real" else given
 
 
 @dataclass
@@ -31,8 +63,16 @@ class StudyContext:
         Every fill, conversion, drop or shift made to the data, one row each (columns: ``step``,
         ``entity``, ``time``, ``variable``, ``old``, ``new``, ``detail``).
     synthetic
-        True when the data is the bundled synthetic demonstration panel.
-
+        True when the data are synthetic (``data_mark == "synthetic"``): the bundled
+        demonstration or city panel, or data the study marks so.
+    variable_years
+        Raw variables used in some years only (``[indices.NAME] years``, ``[model] years``) ->
+        (first, last); :meth:`variable` returns those years only.
+    data_mark
+        What the data are (:mod:`spatialpanel.report.marks`): ``"synthetic"``,
+        ``"real-reduced"`` (real statistics, a reduced indicator system) or None (the user's
+        real data), from the data's metadata and the study's ``[data] mark``
+        (:func:`resolve_data_mark`). ``synthetic=True`` implies ``"synthetic"``.
     scores
         Composite index name -> DataFrame with (entity, time) MultiIndex; column ``score`` is the
         index, further columns are the dimension sub-indices.
@@ -42,6 +82,9 @@ class StudyContext:
         Free-form results that later stages read (e.g. ``"sdm"`` -> the fitted results object).
     labels
         The study's labels (variables, indices, dimensions, weights), for the stages' messages.
+    regions
+        The study's region set (``[geography]``, or China's provinces); ``None`` for generic ids
+        without boundaries.
     """
 
     config: StudyConfig
@@ -54,26 +97,77 @@ class StudyContext:
     weights: dict[str, SpatialWeights] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
     labels: Labels = field(default_factory=Labels)
+    regions: RegionSet | None = None
+    data_mark: str | None = None
+    variable_years: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.synthetic and self.data_mark is None:
+            self.data_mark = "synthetic"
+        self.synthetic = self.synthetic or self.data_mark == "synthetic"
 
     @property
-    def provenance(self) -> str:
-        """The data provenance that chooses the mark of figures, sheets and the results folder
-        (:mod:`spatialpanel.report.marks`): ``[data] provenance`` of the study file when given,
-        else ``"synthetic"`` for the bundled demonstration panel and ``"real"`` otherwise."""
-        given = self.config.section("data").get("provenance")
-        if given:
-            return str(given)
-        return "synthetic" if self.synthetic else "real"
+    def mark_notes(self) -> tuple[Message, ...]:
+        """The data's mark as a table or figure note (empty for the user's own data)."""
+        return mark_notes(self.data_mark)
 
     def variable(self, name: str) -> pd.Series:
-        """A raw panel column or a composite index score, by name."""
+        """A raw panel column (over the years it is used in), a composite index score or a
+        ``[model] formula`` term, by name."""
         if name in self.scores:
             return self.scores[name]["score"].rename(name)
-        return self.panel[name]
+        if name not in self.panel.columns and self.config.section("model").get("formula"):
+            return self.analysis_frame()[name]
+        column = self.panel[name]
+        if name in self.variable_years:
+            first, last = self.variable_years[name]
+            times = column.index.get_level_values(1)
+            column = column[(times >= first) & (times <= last)]
+        return column
 
     def analysis_frame(self) -> pd.DataFrame:
-        """The panel's raw columns plus one column per composite index score."""
+        """The panel's raw columns plus one column per composite index score, and one per term
+        of the ``[model] formula`` that is not a plain column (``log(gdp)``, ``uri:gov``).
+
+        An index computed on fewer years than the panel's (``[indices.NAME] years``) is NaN in
+        the other years.
+        """
         frame = self.panel.copy()
         for name, sc in self.scores.items():
-            frame[name] = sc["score"]
+            frame[name] = sc["score"].reindex(frame.index)
+        formula = self.config.section("model").get("formula")
+        if formula:
+            from spatialpanel.models.formula import formula_design
+
+            design = formula_design(str(formula).partition("|")[0], frame)
+            for col in design.frame.columns:
+                if col not in frame.columns:
+                    frame[col] = design.frame[col]
+        return frame
+
+    def model_frame(self, columns: list[str]) -> pd.DataFrame:
+        """The model's variables over the model's years (``[model] years``, default all).
+
+        Raises
+        ------
+        DataError
+            If a variable is missing in a year of the model, naming the variable, the years and
+            the fix (``[model] years`` within the years the variable covers).
+        """
+        frame = self.analysis_frame()[columns]
+        years = self.config.section("model").get("years")
+        times = frame.index.get_level_values(1)
+        if years:
+            frame = frame[(times >= years[0]) & (times <= years[1])]
+            times = frame.index.get_level_values(1)
+        for col in columns:
+            gap = sorted({int(t) for t in times[frame[col].isna().to_numpy()]})
+            if gap:
+                have = sorted({int(t) for t in times[frame[col].notna().to_numpy()]})
+                span = f"{have[0]}–{have[-1]}" if have else "no year"
+                raise DataError(
+                    f"the model variable {col!r} is missing in {gap} (it covers {span}). Set "
+                    f"[model] years = [first, last] within the years every model variable "
+                    "covers, e.g. the [indices.NAME] years of an index."
+                )
         return frame

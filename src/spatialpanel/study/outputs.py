@@ -14,11 +14,17 @@ Layout::
       report.html, report.docx, tables.tex, tables.md   (see spatialpanel.report)
 
 Everything is deterministic: the same data, study and seed give byte-identical files.
+
+The folder is written as one unit (:mod:`spatialpanel.results_folder`): into a hidden sibling,
+moved into place only when complete (manifest last), replacing an earlier results folder whole;
+a failed or interrupted run leaves the earlier folder untouched. Text cells that a spreadsheet
+would evaluate (first character ``= + - @``, tab or carriage return) are stored as text in the
+workbook and prefixed with ``'`` in the CSV files (:mod:`spatialpanel.spreadsheet_cells`);
+numbers stay numbers.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import platform
 from importlib import metadata
@@ -29,7 +35,15 @@ import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import EstimationError
-from spatialpanel.report.archive import normalise_zip
+from spatialpanel.results_folder import (
+    MANIFEST,
+    check_target,
+    normalise_zip,
+    sha256_file,
+    staged,
+    write_manifest,
+)
+from spatialpanel.spreadsheet_cells import spreadsheet_frame
 from spatialpanel.study.artifacts import StageOutput, TableArtifact
 from spatialpanel.text import Labels, render, to_json
 from spatialpanel.text.frames import split_cells
@@ -39,28 +53,22 @@ if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.context import StudyContext
     from spatialpanel.study.figure_output import FigureWriter
 
-# normalise_zip lives in spatialpanel.report.archive (the report writes zip containers too)
 __all__ = ["check_finite", "normalise_zip", "sha256_file", "write_results", "write_table_csv"]
 
 _PACKAGES = ("numpy", "scipy", "pandas", "libpysal", "matplotlib", "shapely", "geopandas")
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file's bytes."""
-    h = hashlib.sha256()
-    with path.open("rb") as fh:
-        for chunk in iter(lambda: fh.read(1 << 16), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def write_table_csv(
     table: TableArtifact, path: Path, *, labels: Labels | None = None
 ) -> dict[str, Any]:
     """Write a table as CSV and return how to read it back (index and header depth, and the
-    positions of its message cells, which the CSV holds in English)."""
+    positions of its message cells, which the CSV holds in English).
+
+    Text cells, index labels and headers that a spreadsheet would evaluate get a leading ``'``
+    (:func:`~spatialpanel.spreadsheet_cells.spreadsheet_frame`); numbers are written as numbers.
+    """
     frame, cells = split_cells(table.frame, labels)
-    frame.to_csv(path, encoding="utf-8-sig", lineterminator="\n")
+    spreadsheet_frame(frame).to_csv(path, encoding="utf-8-sig", lineterminator="\n")
     shape: dict[str, Any] = {
         "index_cols": frame.index.nlevels,
         "header_rows": frame.columns.nlevels,
@@ -127,11 +135,25 @@ def _write_workbook(
                 ws.oddFooter.center.text = mark
         if mark:
             readme.oddHeader.center.text = mark
+        for worksheet in writer.book.worksheets:
+            _cells_as_text(worksheet)
         fixed = dt.datetime(2000, 1, 1)
         writer.book.properties.created = fixed
         writer.book.properties.modified = fixed
         writer.book.properties.creator = "spatialpanel"
     normalise_zip(path)
+
+
+def _cells_as_text(worksheet: Any) -> None:
+    """Store every text cell as text: openpyxl turns a string starting with ``=`` into a
+    formula (we write none), and Excel evaluates ``+ - @`` on editing; such cells get the
+    ``quotePrefix`` style (Excel's leading apostrophe) as well."""
+    for row in worksheet.iter_rows():
+        for cell in row:
+            if cell.data_type == "f":
+                cell.data_type = "s"
+            if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+                cell.quotePrefix = True
 
 
 def _versions() -> dict[str, str]:
@@ -248,30 +270,91 @@ def write_results(
 ) -> tuple[Path, Path | None]:
     """Write every table, figure and description of a run; return (manifest, report) paths.
 
+    The folder is checked first (:func:`~spatialpanel.results_folder.check_target`: never an
+    input of the study, an existing file or a folder of the user's files), then written whole
+    into a hidden sibling and moved into place, replacing an earlier results folder; on any
+    failure or interruption the earlier folder is left as it was (see
+    :mod:`spatialpanel.results_folder`).
+
     ``figures`` is the run's :class:`~spatialpanel.study.figure_output.FigureWriter` when the
     pipeline started drawing the figures while the stages ran; without it every stage's figures
-    are handed to a new one here.
+    are handed to a new one here. The figures are moved into the folder being written
+    (:meth:`~spatialpanel.study.figure_output.FigureWriter.finish`) before the report embeds
+    them; on failure the writer is aborted, so no figure is left beside the folder.
+
+    Raises
+    ------
+    EstimationError
+        A table holding NaN or inf (before anything is written).
+    ResultsError
+        An unusable ``out_dir``.
     """
     for stage in stages:
         for table in stage.tables:
             check_finite(table)  # before anything is written
-    out_dir.mkdir(parents=True, exist_ok=True)
-    tab_dir = out_dir / "tables"
-    fig_dir = out_dir / "figures"
-    tab_dir.mkdir(exist_ok=True)
-    fig_dir.mkdir(exist_ok=True)
-    outputs_cfg = config.section("outputs")
-    dpi = int(outputs_cfg["dpi"])
+    out_dir = Path(out_dir)
+    check_target(out_dir, config.input_files())
+    from spatialpanel.study.figure_output import FigureWriter
 
+    try:
+        if figures is None:
+            figures = FigureWriter(out_dir, ctx)
+            figures.add(fig for stage in stages for fig in stage.figures)
+        with staged(out_dir) as root:
+            report_name = _write_folder(
+                root, config=config, ctx=ctx, stages=stages, report=report, figures=figures
+            )
+    except BaseException:
+        if figures is not None:
+            figures.abort()  # no worker writes on, no staged figure is left behind
+        raise
+    return out_dir / MANIFEST, (out_dir / report_name if report_name else None)
+
+
+def _write_folder(
+    root: Path,
+    *,
+    config: StudyConfig,
+    ctx: StudyContext,
+    stages: tuple[StageOutput, ...],
+    report: bool,
+    figures: FigureWriter,
+) -> str | None:
+    """Write the results into the (empty, staged) folder ``root``; the manifest last. Returns
+    the report's file name."""
+    from spatialpanel.study.figure_output import write_readme
+
+    (root / "tables").mkdir()
+    (root / "figures").mkdir()
+    header = _write_described(root, config=config, ctx=ctx, stages=stages, figures=figures)
+    dpi = int(config.section("outputs")["dpi"])
+    write_readme(root, ctx=ctx, dpi=dpi, report=report)
+    # the figures are drawn in worker processes (since their stage ended, when the pipeline
+    # started the writer) while the tables were written; the report embeds them
+    figures.finish(root)
+    report_name = None
+    if report:
+        from spatialpanel.report.build import write_report
+
+        report_name = write_report(root, lang=ctx.lang).name
+    write_manifest(root, header)
+    return report_name
+
+
+def _write_described(
+    root: Path,
+    *,
+    config: StudyConfig,
+    ctx: StudyContext,
+    stages: tuple[StageOutput, ...],
+    figures: FigureWriter,
+) -> dict[str, Any]:
+    """Tables (CSV, workbook) and ``stages.json``; returns the manifest's header."""
     from spatialpanel.report.figspec import data_file
     from spatialpanel.report.marks import provenance_mark
-    from spatialpanel.study.figure_output import FigureWriter, figure_formats, write_readme
+    from spatialpanel.study.figure_output import figure_formats
 
-    # the figures are drawn in worker processes (since their stage ended, when the pipeline
-    # started the writer) while the tables are written here
-    if figures is None:
-        figures = FigureWriter(out_dir, ctx)
-        figures.add(fig for stage in stages for fig in stage.figures)
+    dpi = int(config.section("outputs")["dpi"])
     saved = figures.files
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
@@ -279,7 +362,7 @@ def write_results(
     for stage in stages:
         tables = []
         for table in stage.tables:
-            shape = write_table_csv(table, tab_dir / f"{table.key}.csv", labels=labels)
+            shape = write_table_csv(table, root / "tables" / f"{table.key}.csv", labels=labels)
             all_tables.append(table)
             tables.append(
                 {
@@ -288,10 +371,11 @@ def write_results(
                     "notes": [to_json(n) for n in table.notes],
                     **({"paper": table.paper} if table.paper is not None else {}),
                     "file": f"tables/{table.key}.csv",
+                    "kind": table.kind,
                     **shape,
                 }
             )
-        described_figures = [
+        figures_desc = [
             {
                 "key": f.key,
                 "title": to_json(f.title),
@@ -307,7 +391,7 @@ def write_results(
                 "title": to_json(stage.title),
                 "settings": _jsonable(stage.settings),
                 "tables": tables,
-                "figures": described_figures,
+                "figures": figures_desc,
                 "sentences": [
                     {
                         "text": render(s.text, "en", labels),
@@ -318,11 +402,11 @@ def write_results(
                 ],
             }
         )
-    mark = provenance_mark(ctx.provenance)
+    mark = provenance_mark(ctx.data_mark)
     study_cfg = config.section("study")
     _write_workbook(
         all_tables,
-        out_dir / "tables.xlsx",
+        root / "tables.xlsx",
         labels,
         lang=ctx.lang,
         title=str(study_cfg.get(f"title_{ctx.lang}") or study_cfg.get("title", "")),
@@ -335,16 +419,17 @@ def write_results(
             **{k.removeprefix("title_"): v for k, v in study_cfg.items() if k.startswith("title_")},
         },
         "reference": config.section("study").get("reference", ""),
-        "study_file": str(config.path) if config.path else "bundled demo study",
+        "study_file": config.source_label,
         "study_sha256": config.text_hash,
         "synthetic": ctx.synthetic,
-        "provenance": ctx.provenance,
+        "data_mark": ctx.data_mark,
         "seed": ctx.seed,
         "lang": ctx.lang,
+        "parentheses": config.section("outputs").get("parentheses", "se"),
     }
     data_info = _jsonable(ctx.results.get("data_source", {}))
     versions = _versions()
-    (out_dir / "stages.json").write_text(
+    (root / "stages.json").write_text(
         json.dumps(
             {
                 "study": study_info,
@@ -361,27 +446,12 @@ def write_results(
         + "\n",
         encoding="utf-8",
     )
-    write_readme(out_dir, ctx=ctx, dpi=dpi, report=report)
-    report_path = None
-    figures.finish()  # every figure in figures/: the report embeds them
-    if report:
-        from spatialpanel.report.build import build_report
-
-        report_path = build_report(out_dir, lang=ctx.lang)
-    manifest_path = out_dir / "manifest.json"
-    files = sorted(p for p in out_dir.rglob("*") if p.is_file() and p.name != "manifest.json")
-    manifest = {
-        "spatialpanel_results": 1,
+    return {
         "study": study_info,
         "data": data_info,
         "settings": {s.name: _jsonable(s.settings) for s in stages},
         "versions": versions,
-        "outputs": {str(p.relative_to(out_dir)): sha256_file(p) for p in files},
     }
-    manifest_path.write_text(
-        json.dumps(manifest, ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
-    return manifest_path, report_path
 
 
 def _jsonable(value: Any) -> Any:

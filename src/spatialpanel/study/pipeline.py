@@ -20,7 +20,15 @@ from spatialpanel.text import Labels
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.context import StudyContext
 
-__all__ = ["STAGES", "StageSpec", "StudyRun", "planned_stages", "run_study"]
+__all__ = [
+    "STAGES",
+    "StageSpec",
+    "StudyRun",
+    "check_run_options",
+    "planned_stages",
+    "run_study",
+    "validate_study",
+]
 
 
 @dataclass(frozen=True)
@@ -96,6 +104,32 @@ def planned_stages(config: StudyConfig) -> list[StageSpec]:
 Progress = Callable[[str, int, int], None]
 
 
+def check_run_options(
+    config: StudyConfig, *, out_dir: str | Path | None = None, lang: str | None = None
+) -> tuple[Path, str]:
+    """The results folder and the language of a run, checked before any work is done.
+
+    Returns ``(folder, lang)``; ``out_dir`` and ``lang`` default to the study's ``[outputs]
+    dir`` and ``[study] lang``.
+
+    Raises
+    ------
+    ConfigError
+        An unknown language.
+    ResultsError
+        A results folder that is an existing file, holds an input of the study, or holds files
+        spatialpanel did not write (:func:`spatialpanel.results_folder.check_target`).
+    """
+    from spatialpanel.report.build import report_files
+    from spatialpanel.results_folder import check_target
+
+    target = Path(out_dir if out_dir is not None else config.section("outputs")["dir"])
+    language = lang if lang is not None else config.section("study").get("lang", "en")
+    report_files(language)  # refuses an unknown language
+    check_target(target, config.input_files())
+    return target, language
+
+
 def run_study(
     study: StudyConfig | str | Path | None = None,
     *,
@@ -109,7 +143,8 @@ def run_study(
     Parameters
     ----------
     study
-        A validated :class:`StudyConfig`, the path of a STUDY.toml, or ``None`` for the bundled
+        A validated :class:`~spatialpanel.study.config.StudyConfig`, the path of a STUDY.toml, or
+        ``None`` for the bundled
         demonstration study (synthetic data).
     out_dir
         Results folder; defaults to the study's ``[outputs] dir``.
@@ -125,8 +160,7 @@ def run_study(
 
     config = study if isinstance(study, StudyConfig) else load_study(study)
     outputs_cfg = config.section("outputs")
-    target = Path(out_dir) if out_dir is not None else Path(outputs_cfg["dir"])
-    language = lang or config.section("study").get("lang", "en")
+    target, language = check_run_options(config, out_dir=out_dir, lang=lang)
     stages = planned_stages(config)
     total = len(stages) + 2
 
@@ -168,6 +202,22 @@ def run_study(
         lang=language,
         labels=ctx.labels,
     )
+
+
+def validate_study(config: StudyConfig, *, lang: str | None = None) -> StageOutput:
+    """What ``spatialpanel validate`` checks with the data: read and fill the data, compute the
+    composite indices and build the weights (the cheap stages, no figures), then look up every
+    name the later stages use (:func:`spatialpanel.study.references.check_references`).
+    Returns the data stage's output (its sentences describe the data)."""
+    from spatialpanel.study.references import check_references
+    from spatialpanel.study.stages import data as data_stage
+
+    ctx, data_output = data_stage.load(config, lang=lang or "en")
+    for spec in planned_stages(config):
+        if spec.name in ("indices", "weights"):
+            _run_stage(spec, ctx)
+    check_references(ctx)
+    return data_output
 
 
 def _run_stage(spec: StageSpec, ctx: StudyContext) -> StageOutput:

@@ -49,7 +49,22 @@ SECTIONS: dict[str, Spec] = {
         "encoding": ((str,), "auto"),
         "entity_kind": ((str,), "china"),
         "bounds": ((dict,), {}),
-        "provenance": ((str,), None),
+        "extra_years": ((str,), "error"),
+        # the data's mark on every output (spatialpanel.report.marks): more cautious only
+        "mark": ((str,), None),
+    },
+    "geography": {
+        "bundled": ((str,), None),
+        "file": ((str,), None),
+        "id": ((str,), None),
+        "layer": ((str,), None),
+        "crs": ((str,), None),
+        "label_en": ((str,), None),
+        "label_zh": ((str,), None),
+        "aliases": ((list,), []),
+        "points": ((str,), None),
+        "points_columns": ((list,), None),
+        "points_id": ((str,), None),
     },
     "evolution": {
         "provinces": ((list,), []),
@@ -65,8 +80,10 @@ SECTIONS: dict[str, Spec] = {
         "fdr": ((bool,), False),
     },
     "model": {
-        "y": ((str,), ...),
-        "core": ((str,), ...),
+        # either formula = "y ~ core + control + ... [| entity + year]" or y, core, controls
+        "formula": ((str,), None),
+        "y": ((str,), None),
+        "core": ((str,), None),
         "controls": ((list,), []),
         "weights": ((str,), ...),
         "kind": ((str,), "sdm"),
@@ -74,6 +91,7 @@ SECTIONS: dict[str, Spec] = {
         "bias_correction": ((str,), "elhorst"),
         "alpha": ((float, int), 0.05),
         "draws": ((int,), 1000),
+        "years": ((list,), None),
     },
     "dynamic": {
         "enabled": ((bool,), False),
@@ -103,6 +121,8 @@ SECTIONS: dict[str, Spec] = {
         "figure_formats": ((list,), ["png"]),
         "dpi": ((int,), 300),
         "report": ((bool,), True),
+        # beneath each coefficient of the regression tables: standard error or z statistic
+        "parentheses": ((str,), "se"),
     },
 }
 
@@ -114,12 +134,15 @@ NAMED_SECTIONS: dict[str, Spec] = {
         "shift": ((float, int), 0.0001),
         "normalisation": ((str,), "minmax"),
         "dimension_scale": ((str,), "contribution"),
+        "years": ((list,), None),
         "indicators": ((dict,), ...),
         "dimensions": ((dict,), {}),
     },
     "weights": {
         "kind": ((str,), ...),
         "hainan": ((str,), "guangdong"),
+        "rook": ((bool,), False),
+        "islands": ((str,), "raise"),
         "power": ((int, float), 1),
         "cutoff_km": ((int, float), None),
         "k": ((int,), 4),

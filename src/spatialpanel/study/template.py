@@ -138,7 +138,7 @@ def write_template(directory: Path, *, overwrite: bool = False) -> list[Path]:
     label, Chinese label, unit, direction and source.
     """
     from spatialpanel.data.china import provinces
-    from spatialpanel.report.archive import normalise_zip
+    from spatialpanel.results_folder import normalise_zip
     from spatialpanel.study.config import load_study
     from spatialpanel.study.labels import study_labels, variable_info
     from spatialpanel.study.stages.data import required_variables

@@ -1,6 +1,6 @@
 """Text as data: messages, labels and gettext catalogues, one language at a time.
 
-Neither :mod:`spatialpanel.study` nor :mod:`spatialpanel.report` is imported here; both import
+Neither :mod:`spatialpanel.study` nor ``spatialpanel.report`` is imported here; both import
 this package. A stage *emits* messages; the report *renders* them in the language it is asked for.
 
 Emitting
@@ -22,13 +22,15 @@ parameters::
     years = TextList(("2014", "2017", "2023"))           # joined per language: "a, b and c"
     bounds = msg("between {a} and {b} neighbours", a="30", b="30", case="equal")  # edge form
 
-Parameters are ``str``/``int`` (copied), :class:`Label` (a study label, a region, a catalogue
-term), a nested :class:`Message` (verdicts, phrases) or a :class:`TextList`; a float is refused.
-``case`` names an edge form ("equal", "all", "none", "one", ...): the catalogues may word it
-differently (context ``case``); the stage only says which case holds.
+Parameters are ``str``/``int`` (copied), :class:`~spatialpanel.text.message.Label` (a study label, a
+region, a catalogue term), a nested :class:`~spatialpanel.text.message.Message` (verdicts, phrases)
+or a :class:`~spatialpanel.text.message.TextList`; a float is refused. ``case`` names an edge form
+("equal", "all", "none", "one", ...): the catalogues may word it differently (context ``case``); the
+stage only says which case holds.
 
-Messages serialise with :func:`to_json` / :func:`from_json` (``stages.json`` stores them), and
-``str(message)`` is its English rendering.
+Messages serialise with :func:`~spatialpanel.text.message.to_json` /
+:func:`~spatialpanel.text.message.from_json` (``stages.json`` stores them), and ``str(message)`` is
+its English rendering.
 
 Rendering
 ---------

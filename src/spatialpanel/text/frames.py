@@ -1,11 +1,11 @@
 """Messages inside tables: cells that are reader text with parameters (a formula with numbers,
 a verdict, a list of regions).
 
-A stage may put a :class:`~spatialpanel.text.Message` (or a :class:`~spatialpanel.text.TextList`
-or :class:`~spatialpanel.text.Label`) into an object cell of a table. :func:`split_cells` gives
-the table with those cells rendered in English (for the CSV and the workbook, which keep
-identifiers and English text) and the messages by position (for ``stages.json``);
-:func:`apply_cells` puts them back, rendered in a reader's language.
+A stage may put a :class:`~spatialpanel.text.message.Message` (or a
+:class:`~spatialpanel.text.message.TextList` or :class:`~spatialpanel.text.message.Label`) into an
+object cell of a table. :func:`split_cells` gives the table with those cells rendered in English
+(for the CSV and the workbook, which keep identifiers and English text) and the messages by position
+(for ``stages.json``); :func:`apply_cells` puts them back, rendered in a reader's language.
 """
 
 from __future__ import annotations

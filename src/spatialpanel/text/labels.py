@@ -6,8 +6,9 @@ A study gives its variables, indices, dimensions and weights matrices labels (``
 
 1. the study's label in the language, else its English label, else a label derived from the
    identifier (``gov_intervention`` -> ``"Gov intervention"``);
-2. regions (``kind="region"``): Chinese provinces by GB/T 2260 code or English name from the
-   bundled table (short Chinese names such as 北京, 广西), other regions as written;
+2. regions (``kind="region"``): the study's region-set names when it gives them (cities, US
+   states, the user's boundaries), else Chinese provinces by GB/T 2260 code or English name from
+   the bundled table (short Chinese names such as 北京, 广西), other regions as written;
 3. other kinds (``"group"``, ``"model"``, ...): the catalogue entry with the kind as context.
 """
 
@@ -52,9 +53,11 @@ class Labels:
     def get(self, kind: str, key: str, lang: str) -> str:
         """The label of ``key`` in ``lang`` (see the module docstring for the fallbacks)."""
         key = str(key)
-        if kind == "region":
-            return region_name(key, lang)
         entry = self.table.get(kind, {}).get(key)
+        if kind == "region":
+            if entry is not None:
+                return entry.get(lang) or entry.get("en") or key
+            return region_name(key, lang)
         if entry is not None:
             return entry.get(lang) or entry.get("en") or default_label(key, kind)
         if kind in STUDY_KINDS:

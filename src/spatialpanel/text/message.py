@@ -39,7 +39,7 @@ _STYLES: tuple[str, ...] = ("and", "or", "series", "rank")
 
 @dataclass(frozen=True)
 class Label:
-    """A reference to a label, resolved per language by :class:`~spatialpanel.text.Labels`.
+    """A reference to a label, resolved per language by :class:`~spatialpanel.text.labels.Labels`.
 
     Attributes
     ----------

@@ -35,9 +35,10 @@ def translate(message: Message, lang: str) -> str:
 def render(text: Text | Param, lang: str, labels: Labels | None = None) -> str:
     """``text`` as reader text in ``lang``.
 
-    Plain strings are returned as they are, labels and lists resolved; a :class:`Message` is
-    looked up in the catalogue of ``lang`` (:func:`translate`) and its parameters are rendered in
-    the same language: labels through ``labels``, nested messages and lists recursively.
+    Plain strings are returned as they are, labels and lists resolved; a
+    :class:`~spatialpanel.text.message.Message` is looked up in the catalogue of ``lang``
+    (:func:`translate`) and its parameters are rendered in the same language: labels through
+    ``labels``, nested messages and lists recursively.
     """
     labels = labels if labels is not None else _NO_LABELS
     if not isinstance(text, Message):

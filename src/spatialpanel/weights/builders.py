@@ -12,7 +12,7 @@ on a sphere of radius :data:`EARTH_RADIUS_KM` = 6371.0088 km, the IUGG mean Eart
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
@@ -21,10 +21,8 @@ from numpy.typing import NDArray
 
 from spatialpanel.data.china import HainanLink, adjacency_pairs, provinces
 from spatialpanel.errors import WeightsError
+from spatialpanel.weights.boundaries import contiguity
 from spatialpanel.weights.core import IslandPolicy, SpatialWeights, Transform
-
-if TYPE_CHECKING:  # pragma: no cover
-    import geopandas as gpd
 
 __all__ = [
     "EARTH_RADIUS_KM",
@@ -199,7 +197,7 @@ def china_contiguity(
         Province codes (int, GB/T 2260) in the wanted order, e.g. the panel's; a subset of the 31
         is allowed (the matrix is then restricted to it). Default: the 31 codes ascending.
     transform, islands
-        See :meth:`SpatialWeights.from_array`.
+        See :meth:`~spatialpanel.weights.core.SpatialWeights.from_array`.
 
     References
     ----------
@@ -223,43 +221,6 @@ def china_contiguity(
         islands=islands,
         source=f"china_contiguity(hainan={hainan})",
     )
-
-
-def contiguity(
-    geodata: gpd.GeoDataFrame | gpd.GeoSeries,
-    *,
-    rook: bool = False,
-    transform: Transform = "row",
-    islands: IslandPolicy = "raise",
-) -> SpatialWeights:
-    """Binary contiguity from polygon geometry (libpysal ``Graph.build_contiguity``).
-
-    Queen (default): ``w_ij = 1`` when the polygons of i and j share at least one boundary point;
-    rook (``rook=True``): when they share a boundary segment. Ids are the index of ``geodata``.
-
-    References
-    ----------
-    Anselin, L. (1988). *Spatial Econometrics: Methods and Models*. Kluwer, ch. 3;
-    Rey, S. J. & Anselin, L. (2007). PySAL: A Python library of spatial analytical methods.
-    """
-    from libpysal.graph import Graph
-
-    geoms = geodata.geometry if hasattr(geodata, "geometry") else geodata
-    if geoms.index.has_duplicates:
-        dup = geoms.index[geoms.index.duplicated()].unique().tolist()
-        raise WeightsError(f"geodata has duplicated index ids: {dup[:10]}; ids must be unique.")
-    if geoms.isna().any() or geoms.is_empty.any():
-        bad = geoms.index[geoms.isna() | geoms.is_empty].tolist()
-        raise WeightsError(f"geodata has missing or empty geometries for regions {bad[:10]}.")
-    graph = Graph.build_contiguity(geoms, rook=rook)
-    index = pd.Index(geoms.index)
-    sparse = sps.csr_array(graph.sparse)
-    pos = pd.Index(graph.unique_ids).get_indexer(index)
-    raw = sps.csr_array(sparse[pos][:, pos])
-    raw.eliminate_zeros()  # libpysal stores an island as a self-loop of weight 0
-    raw.data = np.ones_like(raw.data)
-    kind = "rook" if rook else "queen"
-    return _finish(raw, index, transform=transform, islands=islands, source=f"contiguity({kind})")
 
 
 # ---------------------------------------------------------------------------------- distance
@@ -290,7 +251,8 @@ def inverse_distance(
     cutoff_km
         Optional distance band (km).
     transform, islands
-        See :meth:`SpatialWeights.from_array`; a cut-off can create islands.
+        See :meth:`~spatialpanel.weights.core.SpatialWeights.from_array`; a cut-off can create
+        islands.
 
     References
     ----------

@@ -158,7 +158,7 @@ class SpatialWeights:
 
     @classmethod
     def economic_distance(cls, values: pd.Series, **options: Any) -> SpatialWeights:
-        """1/|g_i - g_j|; see :func:`spatialpanel.weights.builders.economic_distance`."""
+        """``1/|g_i - g_j|``; see :func:`spatialpanel.weights.builders.economic_distance`."""
         from spatialpanel.weights import builders
 
         return builders.economic_distance(values, **options)
@@ -259,7 +259,7 @@ class SpatialWeights:
 
     @cached_property
     def s2(self) -> float:
-        """S2 = Σ_i (w_i. + w_.i)² (Cliff & Ord 1981)."""
+        """``S2 = Σ_i (w_i. + w_.i)²`` (Cliff & Ord 1981)."""
         rows = np.asarray(self.sparse.sum(axis=1)).ravel()
         cols = np.asarray(self.sparse.sum(axis=0)).ravel()
         return float(np.sum((rows + cols) ** 2))
@@ -330,7 +330,8 @@ class SpatialWeights:
     def reordered(self, ids: Sequence[Hashable] | pd.Index) -> SpatialWeights:
         """Return the same weights with rows and columns in the order of ``ids``.
 
-        Raises a :class:`WeightsError` that names the missing and the extra regions when ``ids``
+        Raises a :class:`~spatialpanel.errors.WeightsError` that names the missing and the extra
+        regions when ``ids``
         is not the same set as ``self.ids``.
         """
         target = pd.Index(list(ids))
@@ -352,7 +353,8 @@ class SpatialWeights:
 
 
 def check_ids_match(w_ids: pd.Index, data_ids: pd.Index, *, what: str = "the data") -> None:
-    """Raise a :class:`WeightsError` naming missing and extra regions when the id sets differ."""
+    """Raise a :class:`~spatialpanel.errors.WeightsError` naming missing and extra regions when the
+    id sets differ."""
     w_set, data_set = set(w_ids), set(data_ids)  # built once: O(N), not O(N²)
     missing = [i for i in data_ids if i not in w_set]
     extra = [i for i in w_ids if i not in data_set]

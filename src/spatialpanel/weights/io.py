@@ -1,4 +1,5 @@
-"""Conversions of :class:`SpatialWeights` to and from libpysal and matrix files with ids.
+"""Conversions of :class:`~spatialpanel.weights.core.SpatialWeights` to and from libpysal and matrix
+files with ids.
 
 - libpysal ``Graph`` (:func:`to_graph`, :func:`from_graph`) and the legacy ``W``
   (:func:`to_libpysal_w`, :func:`from_libpysal_w`). The libpysal objects get the *current*
@@ -117,7 +118,7 @@ def read_matrix(
     sheet
         Excel sheet name or position (default the first).
     transform, islands
-        See :meth:`SpatialWeights.from_array`.
+        See :meth:`~spatialpanel.weights.core.SpatialWeights.from_array`.
     """
     file = Path(path)
     if not file.exists():
@@ -127,8 +128,12 @@ def read_matrix(
     if suffix == ".csv":
         frame = pd.read_csv(file, index_col=0, dtype=str)
     elif suffix in (".xlsx", ".xlsm", ".xls"):
-        frame = pd.read_excel(
-            file, sheet_name=0 if sheet is None else sheet, index_col=0, dtype=str
+        frame = pd.read_excel(  # the engine named: pandas warns when calamine is installed
+            file,
+            sheet_name=0 if sheet is None else sheet,
+            index_col=0,
+            dtype=str,
+            engine="xlrd" if suffix == ".xls" else "openpyxl",
         )
     else:
         raise WeightsError(

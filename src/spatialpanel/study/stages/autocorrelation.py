@@ -32,7 +32,6 @@ from spatialpanel.text import (
     msg,
     numbers,
     pmsg,
-    region_name,
 )
 
 __all__ = ["run"]
@@ -47,10 +46,15 @@ SIDES = msg(
 )
 
 
+#: Moran scatter plots of more than _LABEL_ALL regions label only the _MAX_LABELS most extreme.
+_LABEL_ALL, _MAX_LABELS = 60, 30
+
+
 def _labels(ctx: StudyContext, lang: str) -> dict[Hashable, str]:
-    """Region names in ``lang`` (bundled names of China's provinces; ids for other regions)."""
+    """Region names in ``lang``: the region set's names (cities, states, the user's boundaries),
+    the bundled names of China's provinces, else the ids."""
     ids = ctx.panel.index.get_level_values(0).unique()
-    return {i: region_name(str(i), lang) for i in ids}
+    return {i: ctx.labels.get("region", str(i), lang) for i in ids}
 
 
 def _series(ctx: StudyContext, name: str) -> pd.Series:
@@ -135,7 +139,9 @@ def run(ctx: StudyContext) -> StageOutput:
     lang = "zh" if ctx.lang == "zh" and cjk_font() is not None else "en"
     names_en = _labels(ctx, "en")
     synthetic: tuple[Text, ...] = (
-        (msg("Synthetic data: the numbers illustrate the workflow only."),) if ctx.synthetic else ()
+        (msg("Synthetic data: the numbers illustrate the workflow only."),)
+        if ctx.synthetic
+        else ctx.mark_notes
     )
     seed = int(ctx.seed)
 
@@ -338,6 +344,7 @@ def run(ctx: StudyContext) -> StageOutput:
             )
         )
         shift = _lag_shift(out[out["time"].isin(years)], w, weights=local_w, label=label)
+        crowded = w.n > _LABEL_ALL
         for year in years:
             title = msg(
                 "Moran scatter plot of {label}, {year} ({w} weights)",
@@ -345,7 +352,9 @@ def run(ctx: StudyContext) -> StageOutput:
                 year=year,
                 w=local_w,
             )
-            spec = moran_spec(series, w, year=year, variable=label)
+            spec = moran_spec(
+                series, w, year=year, variable=label, max_labels=_MAX_LABELS if crowded else None
+            )
             line = fitted_line_note(spec)
             figures.append(
                 FigureArtifact(
@@ -356,6 +365,17 @@ def run(ctx: StudyContext) -> StageOutput:
                         msg("Slope of the line = Moran's I (row-standardised weights)."),
                         *((shift,) if shift is not None else ()),
                         *((line,) if line is not None else ()),
+                        *(
+                            (
+                                msg(
+                                    "Labels: the {k} regions farthest from the origin (of {n}).",
+                                    k=_MAX_LABELS,
+                                    n=int(w.n),
+                                ),
+                            )
+                            if crowded
+                            else ()
+                        ),
                         *synthetic,
                     ),
                 )

@@ -4,7 +4,8 @@ Driven by the ``[disparity]`` section of the study::
 
     [disparity]
     variables = ["cp", "uri"]        # composite indices (or raw columns)
-    division = "region_4"            # region_4 | region_3belt | region_3belt_1986
+    division = "region_4"            # region_4 | region_3belt | region_3belt_1986, or a
+                                     # column of the [geography] region set
     tools = ["dagum", "kde", "markov", "convergence"]
     markov_classes = 4               # quantile classes of the Markov chains
     bandwidth = "silverman"          # silverman | scott | scipy_scott | scipy_silverman | number
@@ -33,7 +34,7 @@ from spatialpanel.disparity.convergence import (
 from spatialpanel.disparity.dagum import dagum_gini_panel
 from spatialpanel.disparity.kde import kernel_density
 from spatialpanel.disparity.lisa_markov import lisa_markov
-from spatialpanel.disparity.markov import markov_chain, spatial_markov
+from spatialpanel.disparity.markov import first_passage_times, markov_chain, spatial_markov
 from spatialpanel.disparity.plots import dagum_spec, kde_omitted_note, kde_spec, sigma_spec
 from spatialpanel.disparity.spatial_beta import spatial_beta_convergence
 from spatialpanel.errors import ConfigError, SpatialPanelError, did_you_mean
@@ -69,6 +70,15 @@ class _Collector:
 
     def store(self, var: str, name: str, obj: Any) -> None:
         self.results.setdefault(var, {})[name] = obj
+
+
+def _groups(ctx: StudyContext, s: dict[str, Any]) -> str | pd.Series:
+    """The division: a name of China's divisions, or a column of the study's region set
+    (for cities ``region_4`` etc. through their province; for the user's boundaries any of its
+    columns); see :func:`spatialpanel.study.geography.division_groups`."""
+    from spatialpanel.study.geography import division_groups
+
+    return division_groups(ctx.regions, str(s["division"]), key="[disparity] division")
 
 
 def _settings(ctx: StudyContext) -> dict[str, Any]:
@@ -138,7 +148,7 @@ def _dagum(
     pop = None
     if s["population"]:
         pop = _variable(ctx, str(s["population"]))
-    res = dagum_gini_panel(series, groups=s["division"], weights=pop)
+    res = dagum_gini_panel(series, groups=_groups(ctx, s), weights=pop)
     out.store(var, "dagum", res)
     table = res.table
     key = _key("dagum", var)
@@ -282,7 +292,7 @@ def _kde(
     kd = kernel_density(
         series,
         bandwidth_rule=s["bandwidth"],
-        groups=s["division"],
+        groups=_groups(ctx, s),
         bounds=(0.0, 1.0) if bounded else None,
         min_group_size=s["kde_min_group_size"],
     )
@@ -417,7 +427,13 @@ def _markov(
             notes,
         )
     )
-    mfpt = chain.mean_first_passage.reset_index()
+    passage = first_passage_times(chain.probabilities.to_numpy())
+    passage[~np.isfinite(passage)] = np.nan  # not surely reached: blank (the note says so)
+    mfpt = pd.DataFrame(
+        passage,
+        index=chain.transitions.index,
+        columns=chain.transitions.columns,
+    ).reset_index()
     out.tables.append(
         TableArtifact(
             _key("markov_mfpt", var),
@@ -425,8 +441,9 @@ def _markov(
             mfpt,
             (
                 msg(
-                    "Kemeny–Snell; diagonal: mean recurrence time 1/π_j. Empty if the chain is "
-                    "not irreducible."
+                    "Kemeny–Snell; diagonal: mean recurrence time. A blank cell: the column's "
+                    "class is not surely reached from the row's class (an infinite mean first "
+                    "passage time)."
                 ),
             ),
         )
@@ -485,7 +502,7 @@ def _markov(
         TableArtifact(
             skey,
             msg("Spatial Markov transition probabilities of {var}", var=_var(var)),
-            sm.table().reset_index(),
+            _observed_rows(sm.table()).reset_index(),
             snotes,
         )
     )
@@ -509,7 +526,7 @@ def _markov(
     lm = lisa_markov(series, w)
     out.store(var, "lisa_markov", lm)
     lkey = _key("lisa_markov", var)
-    ltable = lm.chain.table().reset_index()
+    ltable = _observed_rows(lm.chain.table()).reset_index()
     types = lm.type_counts.reset_index(names="type")
     ind = lm.independence
     out.tables.append(
@@ -555,6 +572,21 @@ def _markov(
     )
 
 
+def _observed_rows(table: pd.DataFrame) -> pd.DataFrame:
+    """A transition table whose rows without observations (n = 0) have blank probabilities.
+
+    The estimator gives such rows zeros; a row of 0.0000 would claim the class is never left
+    and never entered, where nothing was observed.
+    """
+    out = table.copy()
+    empty = out["n"].to_numpy() == 0
+    if empty.any():
+        classes = [c for c in out.columns if c != "n"]
+        out[classes] = out[classes].astype(float)
+        out.loc[empty, classes] = np.nan
+    return out
+
+
 def _upward(p: np.ndarray) -> float:
     k = p.shape[0]
     return float(np.mean([p[i, i + 1 :].sum() for i in range(k - 1)]))
@@ -564,7 +596,7 @@ def _convergence(
     ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
 ) -> None:
     sig = sigma_convergence(
-        series, measure=s["sigma_measure"], log=s["sigma_log"], groups=s["division"]
+        series, measure=s["sigma_measure"], log=s["sigma_log"], groups=_groups(ctx, s)
     )
     out.store(var, "sigma", sig)
     key = _key("sigma", var)
@@ -616,11 +648,23 @@ def _convergence(
         "absolute, panel (two-way FE)": panel_beta_convergence(series, effects="twoway"),
     }
     controls = [c for c in s["controls"] if c != var]
+    common_note: tuple[Message, ...] = ()
     if controls:
-        frame = pd.concat([_variable(ctx, c).rename(c) for c in controls], axis=1)
-        rows["conditional, cross-section"] = beta_convergence(series, controls=frame)
+        frame = pd.concat([_variable(ctx, c).rename(c) for c in controls], axis=1, join="inner")
+        sub = series
+        if not series.index.isin(frame.index).all():  # controls on fewer years ([model] years)
+            sub = series[series.index.isin(frame.index)]
+            t = sub.index.get_level_values(1)
+            common_note = (
+                msg(
+                    "Conditional rows on {a}–{b}, the years the controls cover.",
+                    a=int(t.min()),
+                    b=int(t.max()),
+                ),
+            )
+        rows["conditional, cross-section"] = beta_convergence(sub, controls=frame)
         rows["conditional, panel (two-way FE)"] = panel_beta_convergence(
-            series, effects="twoway", controls=frame
+            sub, effects="twoway", controls=frame
         )
     table = pd.DataFrame({name: r.summary() for name, r in rows.items()}).T
     w = ctx.weights.get(s["weights"])
@@ -667,6 +711,7 @@ def _convergence(
             else msg("No controls configured: absolute convergence only.")
         ),
         spatial_note,
+        *common_note,
     )
     out.tables.append(
         TableArtifact(bkey, msg("β convergence of {var}", var=_var(var)), table, bnotes)
@@ -731,7 +776,7 @@ def _coupling_map(
     entities = set(ctx.panel.index.get_level_values(0))
     if not entities <= set(boundaries(include_no_data=False)["code"]):
         return None
-    frame = pd.concat({name: ctx.scores[name]["score"] for name in systems}, axis=1)
+    frame = pd.concat({name: ctx.scores[name]["score"] for name in systems}, axis=1, join="inner")
     d = coupling_coordination(frame, form=s["coupling_form"]).table["D"]
     available = sorted(set(d.index.get_level_values(1)))
     wanted = [int(y) for y in ctx.config.section("autocorrelation").get("years", [])]
@@ -744,9 +789,7 @@ def _coupling_map(
     spec = map_spec(
         panels, kind="choropleth", legend=msg("Coupling coordination degree (D)"), cmap="YlGnBu"
     )
-    notes: tuple[Text, ...] = (msg("One colour scale for all years."),) + (
-        (msg("Synthetic data."),) if ctx.synthetic else ()
-    )
+    notes: tuple[Text, ...] = (msg("One colour scale for all years."), *ctx.mark_notes)
     return FigureArtifact("map_coupling_d", title, spec, notes)
 
 
@@ -778,6 +821,16 @@ def _index_tools(ctx: StudyContext, s: dict[str, Any], out: _Collector) -> None:
                         msg(
                             "No obstacle degree for {name}: it needs the indicator weights of an "
                             "[indices] section computed in this study.",
+                            name=_var(name),
+                        )
+                    )
+                )
+                continue
+            if len(computed[name].system) < 2:  # one indicator: its obstacle degree is 100 %
+                out.sentences.append(
+                    Sentence(
+                        msg(
+                            "No obstacle degree for {name}: the index has one indicator.",
                             name=_var(name),
                         )
                     )

@@ -26,6 +26,7 @@ import pandas as pd
 from scipy import stats
 
 from spatialpanel.errors import ConfigError, NumericalWarning, did_you_mean
+from spatialpanel.report.regression import regression_frame
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages.model import (
@@ -64,31 +65,6 @@ def _stability(check: Any) -> Message:
 
 def _num(value: Any) -> float:
     return float(value)
-
-
-def _side_by_side(fits: dict[str, Any]) -> pd.DataFrame:
-    """Rows: parameters (lags, x, W·x, ρ) and fit rows; columns (model, coef|se|p)."""
-    order: list[str] = []
-    for res in fits.values():
-        for name in res.params.index:
-            if str(name) not in order:
-                order.append(str(name))
-    lags = [n for n in order if n.endswith("(t-1)")]
-    rest = [n for n in order if n not in lags and n != "rho"]
-    order = [*lags, *rest, "rho"]
-    cols: dict[tuple[str, str], list[float]] = {}
-    for label, res in fits.items():
-        for stat, series in (("coef", res.params), ("se", res.std_errors), ("p", res.pvalues)):
-            vals = [float(series[n]) if n in series.index else math.nan for n in order]
-            vals += [
-                float(res.sigma2) if stat == "coef" else math.nan,
-                float(res.loglik) if stat == "coef" else math.nan,
-                float(res.nobs) if stat == "coef" else math.nan,
-            ]
-            cols[(label, stat)] = vals
-    frame = pd.DataFrame(cols, index=pd.Index([*order, "sigma2", "loglik", "nobs"], name="term"))
-    frame.columns = pd.MultiIndex.from_tuples(list(cols), names=["model", "statistic"])
-    return frame
 
 
 def _hypotheses(
@@ -192,7 +168,7 @@ def run(ctx: StudyContext) -> StageOutput:
         )
     wname = model_weights_name(ctx, cfg)
     w = ctx.weights[wname]
-    frame = ctx.analysis_frame()[[y, *x]]
+    frame = ctx.model_frame([y, *x])
     caught: list[str] = []
     caught_text: list[Text] = []
     with warnings.catch_warnings(record=True) as record:
@@ -254,14 +230,16 @@ def run(ctx: StudyContext) -> StageOutput:
                 model=model_term(kind),
                 effects=effects_term(effects),
             ),
-            _side_by_side(fits),
+            regression_frame(fits),
             (*dyn_notes, *warn_notes),
+            kind="regression",
         ),
         TableArtifact(
             "dynamic_effects_short",
             msg("Short-run direct, indirect and total effects"),
             short,
             (msg("(I − ρW)⁻¹(β_k I + θ_k W); delta-method standard errors, full covariance."),),
+            kind="regression",
         ),
         TableArtifact(
             "dynamic_effects_long",
@@ -273,6 +251,7 @@ def run(ctx: StudyContext) -> StageOutput:
                     "the Jacobian of (β, θ, ρ, τ, η) ↦ (β, θ, ρ + η)/(1 − τ)."
                 ),
             ),
+            kind="regression",
         ),
         TableArtifact(
             "dynamic_effects_simulation",
@@ -337,11 +316,13 @@ def _sentences(
                     p=fmt_p(float(res.pvalues[name])),
                 )
             )
-    srcs = tuple(f"dynamic_sdm:{n}:{label}:coef" for n in res.params.index if n.endswith("(t-1)"))
+    srcs = tuple(
+        f"dynamic_sdm:coef|{n}:{label}|coef" for n in res.params.index if n.endswith("(t-1)")
+    )
     out.append(
         Sentence(
             msg("Dynamic SDM: {parts}.", parts=TextList(tuple(parts), "series")),
-            (*srcs, f"dynamic_sdm:rho:{label}:coef"),
+            (*srcs, f"dynamic_sdm:coef|rho:{label}|coef"),
         )
     )
     if res.bias_correction == "lee-yu":
@@ -358,8 +339,8 @@ def _sentences(
                         d=numbers.fixed(float(res.params["rho"]), 3),
                     ),
                     (
-                        f"dynamic_sdm:{tname}:Dynamic SDM (uncorrected):coef",
-                        f"dynamic_sdm:{tname}:{label}:coef",
+                        f"dynamic_sdm:coef|{tname}:Dynamic SDM (uncorrected)|coef",
+                        f"dynamic_sdm:coef|{tname}:{label}|coef",
                     ),
                 )
             )

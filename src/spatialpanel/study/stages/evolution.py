@@ -3,9 +3,12 @@
 Reads ``ctx.scores`` (written by the indices stage) and the ``[evolution]`` section: ``provinces``
 (names in English or Chinese, or GB/T 2260 codes; empty: the four highest and the four lowest in
 the last year) and ``division`` (the regional division whose means are drawn, NBS four regions by
-default). For each index it emits a figure of the selected provinces, a figure of the regional
-means (with the mean of all provinces dashed), a growth table by province and one by region, and
-sentences generated from the growth tables.
+default, or a column of the ``[geography]`` region set). For each index it emits a figure of the
+selected provinces, a figure of the regional means (with the mean of all provinces dashed), a
+growth table by province and one by region, and sentences generated from the growth tables. The
+figures and regional tables are drawn for China's provinces; other region sets (cities, the
+user's boundaries) get the growth table and its sentence, which name the regions as they are
+(provinces, cities or regions).
 """
 
 from __future__ import annotations
@@ -15,20 +18,21 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from spatialpanel.data.china import provinces, region_of
+from spatialpanel.data.china import provinces
+from spatialpanel.disparity._common import resolve_groups
 from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.indices.growth import group_means, growth_summary
 from spatialpanel.report.evolution_plots import trends_spec
 from spatialpanel.report.style import REGION_COLOURS
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+from spatialpanel.study.geography import division_groups, region_noun
 from spatialpanel.study.stages.indices import entity_names, index_name
 from spatialpanel.text import Label, Labels, Message, Text, TextList, msg, numbers, pmsg
 
 __all__ = ["run", "select_provinces"]
 
 _ALL = "All provinces"
-_DIVISIONS: tuple[str, ...] = ("region_4", "region_3belt", "region_3belt_1986")
 
 
 def select_provinces(wanted: list[Any], available: list[Hashable]) -> list[Hashable]:
@@ -56,11 +60,7 @@ def run(ctx: StudyContext) -> StageOutput:
     """Draw the evolution figures and growth tables; see the module docstring."""
     cfg: dict[str, Any] = ctx.config.section("evolution")
     division = str(cfg.get("division", "region_4"))
-    if division not in _DIVISIONS:
-        raise ConfigError(
-            f"[evolution] division={division!r} is not known; use one of {_DIVISIONS}."
-            + did_you_mean(division, _DIVISIONS)
-        )
+    named = division_groups(ctx.regions, division, key="[evolution] division")
     lang: Literal["en", "zh"] = "zh" if ctx.lang == "zh" else "en"
     settings: dict[str, Any] = {"division": division, "skipped": []}
     if lang == "zh":
@@ -71,11 +71,15 @@ def run(ctx: StudyContext) -> StageOutput:
             settings["skipped"].append("Chinese labels: no CJK font installed; drawn in English")
     entities = list(pd.unique(ctx.panel.index.get_level_values(0)))
     china = set(entities) <= set(provinces().index)
-    names = entity_names(entities)
+    key = "[evolution] division"
+    groups = resolve_groups(named, pd.Index(entities), name=key) if china else None
+    names = entity_names(entities, regions=ctx.regions)
+    ids = {names[e]: e for e in entities}  # the tables name the regions; messages need ids
+    noun = "provinces" if china else region_noun(ctx.regions)
     tables: list[TableArtifact] = []
     figures: list[FigureArtifact] = []
     sentences: list[Sentence] = []
-    base_notes: tuple[Text, ...] = (msg("Synthetic data."),) if ctx.synthetic else ()
+    base_notes: tuple[Text, ...] = ctx.mark_notes
     for name, frame in ctx.scores.items():
         label = Label("variable", name)
         index = index_name(name, ctx.labels)
@@ -91,15 +95,14 @@ def run(ctx: StudyContext) -> StageOutput:
                 *notes,
             )
         growth = growth_summary(score)
-        growth.index = pd.Index([names[e] for e in growth.index], name="province")
-        if china:
-            regions = region_of(division=division)  # type: ignore[arg-type]
-            growth.insert(0, "region", [regions[e] for e in entities])
+        growth.index = pd.Index([names[e] for e in growth.index], name=_ONE[noun])
+        if groups is not None:
+            growth.insert(0, "region", [groups[e] for e in entities])
         key_growth = f"{name}_growth"[:31]
         tables.append(
             TableArtifact(
                 key_growth,
-                msg("{label}: growth by province", label=label),
+                _GROWTH_TITLES[noun](label),
                 growth,
                 (
                     *notes,
@@ -110,7 +113,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 ),
             )
         )
-        if china:
+        if groups is not None:
             selected = (
                 select_provinces(list(cfg.get("provinces", [])), entities)
                 if cfg.get("provinces")
@@ -130,7 +133,6 @@ def run(ctx: StudyContext) -> StageOutput:
                     notes,
                 )
             )
-            groups = region_of(division=division)  # type: ignore[arg-type]
             by_region = growth_summary(score, groups=groups)
             national = growth_summary(
                 score.groupby(level=1)
@@ -176,7 +178,9 @@ def run(ctx: StudyContext) -> StageOutput:
             settings["skipped"].append(
                 f"{name}: trend figures need China's province codes as entities"
             )
-        sentences.extend(_province_sentences(name, ctx.labels, growth, key_growth))
+        sentences.extend(
+            _province_sentences(name, ctx.labels, growth, key_growth, noun=noun, ids=ids)
+        )
     return StageOutput(
         name="evolution",
         title=msg("Spatio-temporal evolution"),
@@ -187,6 +191,15 @@ def run(ctx: StudyContext) -> StageOutput:
     )
 
 
+#: A region of each kind (the growth table's first column) and the growth table's title.
+_ONE: dict[str, str] = {"provinces": "province", "cities": "city", "regions": "region"}
+_GROWTH_TITLES: dict[str, Any] = {
+    "provinces": lambda label: msg("{label}: growth by province", label=label),
+    "cities": lambda label: msg("{label}: growth by city", label=label),
+    "regions": lambda label: msg("{label}: growth by region", label=label),
+}
+
+
 def _extremes(score: pd.Series, k: int = 4) -> list[Hashable]:
     last = score.xs(score.index.get_level_values(1).max(), level=1).sort_values(ascending=False)
     picked = list(last.index[:k]) + [e for e in last.index[-k:] if e not in last.index[:k]]
@@ -194,8 +207,16 @@ def _extremes(score: pd.Series, k: int = 4) -> list[Hashable]:
 
 
 def _province_sentences(
-    name: str, labels: Labels, growth: pd.DataFrame, key: str
+    name: str,
+    labels: Labels,
+    growth: pd.DataFrame,
+    key: str,
+    *,
+    noun: str = "provinces",
+    ids: dict[str, Hashable] | None = None,
 ) -> list[Sentence]:
+    """The growth sentence; ``noun`` names the regions (provinces, cities or regions) and
+    ``ids`` gives the region id behind each name of the growth table."""
     g = growth.dropna(subset=["aagr_pct"]).sort_values("aagr_pct", ascending=False)
     if len(g) < 2:
         return []
@@ -209,15 +230,16 @@ def _province_sentences(
     def item(province: str) -> Message:
         return msg(
             "{region} ({value})",
-            region=Label("region", province),
+            region=Label("region", str((ids or {}).get(province, province))),
             value=numbers.percent(aagr[province], 2),
         )
 
     n = len(growth)
     case = "all" if rising == n else "none" if rising == 0 else None
     text = msg(
-        "From {t0} to {t1} the {index} rose in {k} of {n} provinces; its average annual growth "
+        "From {t0} to {t1} the {index} rose in {k} of {n} {regions}; its average annual growth "
         "was highest in {top} and lowest in {slow}.",
+        regions=pmsg("regions", noun),
         t0=t0,
         t1=t1,
         index=index_name(name, labels),

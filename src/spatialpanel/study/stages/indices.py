@@ -10,7 +10,7 @@ sub-indices, with sentences generated from the weights.
 from __future__ import annotations
 
 from collections.abc import Hashable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,18 +21,33 @@ from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 from spatialpanel.text import Label, Labels, Message, Text, TextList, msg, nmsg, numbers, pmsg
 
-__all__ = ["coupling_artifacts", "entity_names", "index_name", "obstacle_artifacts", "run"]
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.data.regions import RegionSet
 
-_SYNTHETIC = msg("Synthetic data.")
+__all__ = [
+    "coupling_artifacts",
+    "entity_names",
+    "index_frame",
+    "index_name",
+    "obstacle_artifacts",
+    "run",
+]
 
 
-def entity_names(entities: pd.Index | list[Hashable], *, lang: str = "en") -> dict[Hashable, str]:
-    """Names of the entities: province names for GB/T 2260 codes, else the entity.
+def entity_names(
+    entities: pd.Index | list[Hashable], *, lang: str = "en", regions: RegionSet | None = None
+) -> dict[Hashable, str]:
+    """Names of the entities: the region set's labels (``regions``, other than China's
+    provinces), province names for GB/T 2260 codes, else the entity.
 
-    Tables keep the English names (identifiers a reader recognises; the report shows the names
-    of its language); figures drawn by the stages use ``lang``.
+    Tables keep the English names (names a reader recognises; the report shows the names of its
+    language); figures drawn by the stages use ``lang``.
     """
     from spatialpanel.data.china import provinces
+
+    if regions is not None and regions.name != "china_provinces":
+        labels = regions.labels(lang=lang)
+        return {e: str(labels.get(e, e)) for e in entities}
 
     column = "name_zh" if lang == "zh" else "name_en"
     by_code: dict[Any, str] = {c: str(n) for c, n in provinces()[column].to_dict().items()}
@@ -50,8 +65,9 @@ def run(ctx: StudyContext) -> StageOutput:
     sentences: list[Sentence] = []
     settings: dict[str, Any] = {}
     for name, body in sections.items():
+        frame = index_frame(ctx, body)
         result = composite_index(
-            ctx.panel,
+            frame,
             indicators={
                 col: {"dimension": spec["dimension"], "direction": spec["direction"]}
                 for col, spec in body["indicators"].items()
@@ -64,7 +80,7 @@ def run(ctx: StudyContext) -> StageOutput:
         ctx.scores[name] = result.scores
         store[name] = result
         label = Label("variable", name)
-        notes: tuple[Text, ...] = result.notes + ((_SYNTHETIC,) if ctx.synthetic else ())
+        notes: tuple[Text, ...] = result.notes + ctx.mark_notes
         system = system_table(result)
         key_sys, key_scores, key_dims = f"{name}_system", f"{name}_scores", f"{name}_dimensions"
         tables.append(
@@ -83,7 +99,7 @@ def run(ctx: StudyContext) -> StageOutput:
             TableArtifact(
                 key_scores[:31],
                 msg("{index} by province and year", index=index_name(name, ctx.labels)),
-                score_table(result.scores["score"]),
+                score_table(result.scores["score"], regions=ctx.regions),
                 notes,
             )
         )
@@ -91,11 +107,14 @@ def run(ctx: StudyContext) -> StageOutput:
             TableArtifact(
                 key_dims[:31],
                 msg("{label}: dimension sub-indices by province and year", label=label),
-                dimension_table(result),
+                dimension_table(result, regions=ctx.regions),
                 notes,
             )
         )
         sentences.extend(_sentences(name, ctx.labels, result, system, key_sys[:31]))
+        diag_tables, diag_sentences = _diagnostics(ctx, name, frame, result, notes)
+        tables.extend(diag_tables)
+        sentences.extend(diag_sentences)
         settings[name] = {
             "method": result.method,
             "variant": result.variant,
@@ -111,6 +130,123 @@ def run(ctx: StudyContext) -> StageOutput:
         sentences=tuple(sentences),
         settings=settings,
     )
+
+
+def index_frame(ctx: StudyContext, body: dict[str, Any]) -> pd.DataFrame:
+    """The panel rows an index is built on: all years, or its ``[indices.NAME] years``."""
+    years = body.get("years")
+    if not years:
+        return ctx.panel
+    times = ctx.panel.index.get_level_values(1)
+    return ctx.panel[(times >= years[0]) & (times <= years[1])]
+
+
+def _diagnostics(
+    ctx: StudyContext,
+    name: str,
+    frame: pd.DataFrame,
+    result: IndexResult,
+    notes: tuple[Text, ...],
+) -> tuple[list[TableArtifact], list[Sentence]]:
+    """Weights against jumps and breaks, when an indicator with jumps weighs outsized: a table
+    and one warning sentence per such indicator (the jumps alone are in the audit table)."""
+    from spatialpanel.indices.diagnostics import detect_jumps, weight_diagnostics
+
+    cols = result.system.columns
+    report = detect_jumps(frame, columns=cols)
+    if not any(report.flagged(c) for c in cols):
+        return [], []
+    diag = weight_diagnostics(frame, result)
+    if not diag["flag"].any():
+        return [], []
+    key = f"{name}_diagnostics"[:31]
+    table = diag.drop(columns="detail").copy()
+    for col in ("jump_years", "break_years"):
+        table[col] = [", ".join(str(y) for y in v) for v in table[col]]
+    m = len(cols)
+    table_notes: tuple[Text, ...] = (
+        msg(
+            "{vs_equal} = weight × {m} (the equal weight is 1/{m}); a jump is a region's "
+            "year-on-year change more than 10 usual deviations (median absolute deviations, the "
+            "larger of the indicator's and the region's) from the region's median change; a "
+            "break year is one whose median change across regions is more than 4 of the "
+            "indicator's usual deviations from its median change.",
+            vs_equal=pmsg("column", "vs_equal"),
+            m=m,
+        ),
+        msg(
+            "{weight_spliced} = the indicator's weight with its jumps and breaks replaced by each "
+            "region's median change (series rebuilt back from its latest year), the other "
+            "indicators unchanged.",
+            weight_spliced=pmsg("column", "weight_spliced"),
+        ),
+        msg(
+            "{flag} = weight at least 1.5 times the equal weight, with jumps or breaks.",
+            flag=pmsg("column", "flag"),
+        ),
+        *ctx.mark_notes,
+    )
+    sentences = []
+    for col in diag.index[diag["flag"]]:
+        row = diag.loc[col]
+        stands = row["weight_spliced"] >= 1.5 / m
+        verdict = (
+            msg(
+                "its weight stands without them (the regions differ that much); check the "
+                "series' definition all the same"
+            )
+            if stands
+            else msg(
+                "the jumps make its weight; check the series' definition before reading the index"
+            )
+        )
+        sentences.append(
+            Sentence(
+                msg(
+                    "Warning: {col} takes {w} of the weight of the {index} ({r} times the equal "
+                    "weight), and its year-on-year changes jump ({jumps}). With those changes "
+                    "replaced by their usual size it would take {ws}: {verdict}.",
+                    col=Label("variable", str(col)),
+                    w=numbers.fixed(float(row["weight"]), 3),
+                    index=index_name(name, ctx.labels),
+                    r=numbers.fixed(float(row["vs_equal"]), 2),
+                    jumps=_jump_words(report, str(col)),
+                    ws=numbers.fixed(float(row["weight_spliced"]), 3),
+                    verdict=verdict,
+                ),
+                (f"{key}:{col}:weight", f"{key}:{col}:weight_spliced"),
+            )
+        )
+    title = msg(
+        "{label}: indicator weights against jumps and breaks", label=Label("variable", name)
+    )
+    return [TableArtifact(key, title, table, table_notes)], sentences
+
+
+def _jump_words(report: Any, col: str) -> Message:
+    """``"a common break in 2016; 11 region-year jumps, the largest in Shanxi in 2016"``."""
+    breaks = [str(y) for y in report.info(col)["break_years"]]
+    jumps = report.jumps[report.jumps["indicator"] == col]
+    parts: dict[str, Any] = {}
+    if breaks:
+        parts["years"] = TextList(tuple(breaks))
+    if len(jumps):
+        top = jumps.sort_values("ratio", ascending=False).iloc[0]
+        parts["who"] = Label("region", str(top["entity"]))
+        parts["t"] = int(top["time"])
+        parts["n"] = len(jumps)
+    if breaks and len(jumps) > 1:
+        return msg(
+            "a common break in {years}; {n} region-year jumps, the largest in {who} in {t}",
+            **parts,
+        )
+    if breaks and len(jumps) == 1:
+        return msg("a common break in {years}; one jump, in {who} in {t}", **parts)
+    if breaks:
+        return msg("a common break in {years}", **parts)
+    if len(jumps) > 1:
+        return msg("{n} region-year jumps, the largest in {who} in {t}", **parts)
+    return msg("one jump, in {who} in {t}", **parts)
 
 
 def system_table(result: IndexResult) -> pd.DataFrame:
@@ -144,20 +280,24 @@ def system_table(result: IndexResult) -> pd.DataFrame:
     return frame.set_index(["dimension", "indicator"])
 
 
-def score_table(score: pd.Series, *, lang: str = "en") -> pd.DataFrame:
+def score_table(
+    score: pd.Series, *, lang: str = "en", regions: RegionSet | None = None
+) -> pd.DataFrame:
     """Provinces (by name) in rows, years in columns."""
     wide = score.unstack(level=1)
     wide = wide.reindex(sorted(wide.columns), axis=1)
-    names = entity_names(wide.index, lang=lang)
+    names = entity_names(wide.index, lang=lang, regions=regions)
     wide.index = pd.Index([names[e] for e in wide.index], name="province")
     wide.columns = [str(c) for c in wide.columns]
     return wide
 
 
-def dimension_table(result: IndexResult, *, lang: str = "en") -> pd.DataFrame:
+def dimension_table(
+    result: IndexResult, *, lang: str = "en", regions: RegionSet | None = None
+) -> pd.DataFrame:
     """Score and dimension sub-indices, one row per province and year."""
     frame = result.scores.copy()
-    names = entity_names(frame.index.get_level_values(0).unique(), lang=lang)
+    names = entity_names(frame.index.get_level_values(0).unique(), lang=lang, regions=regions)
     entities = frame.index.get_level_values(0)
     frame.index = pd.MultiIndex.from_arrays(
         [[names[e] for e in entities], frame.index.get_level_values(1)],
@@ -249,7 +389,9 @@ def obstacle_artifacts(
     obstacles = result.obstacles()
     times = obstacles.indicator.index.get_level_values(1)
     t = int(times.max()) if year is None else int(year)
-    names = entity_names(list(pd.unique(obstacles.indicator.index.get_level_values(0))))
+    names = entity_names(
+        list(pd.unique(obstacles.indicator.index.get_level_values(0))), regions=ctx.regions
+    )
     dims = obstacles.dimension.copy()
     dims.index = pd.MultiIndex.from_arrays(
         [[names[e] for e in dims.index.get_level_values(0)], times], names=["province", "year"]
@@ -262,7 +404,7 @@ def obstacle_artifacts(
             "the min-max standardised indicators z; a dimension's degree is the sum of its "
             "indicators'."
         ),
-        *((_SYNTHETIC,) if ctx.synthetic else ()),
+        *ctx.mark_notes,
     )
     key_dim, key_top = f"{name}_obstacle_dim"[:31], f"{name}_obstacle_top"[:31]
     tables = [
@@ -310,15 +452,16 @@ def coupling_artifacts(
     Returns the table of U, C, T, D and the coordination level per province and year, the table
     of levels and a sentence. For a stage that offers coupling coordination as an optional tool.
     """
-    frame = pd.concat({s: ctx.scores[s]["score"] for s in systems}, axis=1)
+    # indices on different years ([indices.NAME] years) are coupled over their common years
+    frame = pd.concat({s: ctx.scores[s]["score"] for s in systems}, axis=1, join="inner")
     res = coupling_coordination(frame, form=form, weights=weights, levels=levels)
     table = pd.concat([frame, res.table], axis=1)
-    names = entity_names(list(pd.unique(table.index.get_level_values(0))))
+    names = entity_names(list(pd.unique(table.index.get_level_values(0))), regions=ctx.regions)
     table.index = pd.MultiIndex.from_arrays(
         [[names[e] for e in table.index.get_level_values(0)], table.index.get_level_values(1)],
         names=["province", "year"],
     )
-    notes: tuple[Text, ...] = (*res.notes, *((_SYNTHETIC,) if ctx.synthetic else ()))
+    notes: tuple[Text, ...] = (*res.notes, *ctx.mark_notes)
     key = ("coupling_" + "_".join(systems))[:31]
     key_levels = "coupling_levels"
     labels = TextList(tuple(index_name(s, ctx.labels) for s in systems))

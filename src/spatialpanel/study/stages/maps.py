@@ -20,7 +20,7 @@ from spatialpanel.data.geometry import boundaries
 from spatialpanel.errors import DataError
 from spatialpanel.report.fonts import cjk_font
 from spatialpanel.report.maps import map_spec
-from spatialpanel.study.artifacts import FigureArtifact, StageOutput
+from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput
 from spatialpanel.study.context import StudyContext
 from spatialpanel.text import Label, Message, Text, TextList, msg
 
@@ -47,13 +47,27 @@ def run(ctx: StudyContext) -> StageOutput:
 
     known = set(boundaries(include_no_data=False)["code"])
     entities = set(ctx.panel.index.get_level_values(0))
+    regions = ctx.regions
+    if regions is not None and regions.name != "china_provinces":
+        settings["skipped"].append(
+            f"all maps: maps of the region set {regions.name!r} are not drawn in this version "
+            "(only China's provinces are); every table, weight matrix and model covers it"
+        )
+        skipped = msg(
+            "Maps of the region set {name} are not drawn in this version (only China's "
+            "provinces are); every table, weight matrix and model covers it.",
+            name=str(regions.name),
+        )
+        return StageOutput(
+            name="maps", title=msg("Maps"), sentences=(Sentence(skipped),), settings=settings
+        )
     if not entities <= known:
         settings["skipped"].append(
             "all maps: the regions are not China's provinces (GB/T 2260 codes)"
         )
         return StageOutput(name="maps", title=msg("Maps"), settings=settings)
 
-    notes: tuple[Text, ...] = (_SOURCE_NOTE,) + ((msg("Synthetic data."),) if ctx.synthetic else ())
+    notes: tuple[Text, ...] = (_SOURCE_NOTE, *ctx.mark_notes)
     figures: list[FigureArtifact] = []
     wanted = [int(y) for y in auto.get("years", [])]
     for name, frame in ctx.scores.items():

@@ -19,6 +19,7 @@ from scipy import stats
 from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.inference.hypotheses import TestResult
 from spatialpanel.inference.selection import SelectionReport, select_model
+from spatialpanel.report.regression import regression_frame
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 from spatialpanel.text import Label, Message, msg, numbers, pmsg
@@ -96,35 +97,6 @@ def _table4(rep: SelectionReport) -> pd.DataFrame:
         )
     frame = pd.DataFrame(rows, columns=["model", "test", "statistic", "z", "pvalue"])
     return frame.set_index(["model", "test"])
-
-
-def _table7(res: Any) -> pd.DataFrame:
-    names = list(res.spec.x)
-    blocks: dict[tuple[str, str], list[float]] = {}
-    for block, fmt in (("Main", "{}"), ("W·x", "W*{}")):
-        for stat, series in (
-            ("coef", res.params),
-            ("se", res.std_errors),
-            ("z", res.zvalues),
-            ("p", res.pvalues),
-        ):
-            blocks[(block, stat)] = [
-                float(series[fmt.format(n)]) if fmt.format(n) in series.index else math.nan
-                for n in names
-            ]
-    frame = pd.DataFrame(blocks, index=pd.Index(names, name="variable"))
-    sp_name = res.spec.spatial_name
-    if sp_name:
-        frame.loc[sp_name] = [math.nan] * frame.shape[1]
-        for stat, series in (
-            ("coef", res.params),
-            ("se", res.std_errors),
-            ("z", res.zvalues),
-            ("p", res.pvalues),
-        ):
-            frame.loc[sp_name, ("Main", stat)] = float(series[sp_name])
-    frame.columns = pd.MultiIndex.from_tuples(list(blocks), names=["block", "statistic"])
-    return frame
 
 
 def hypotheses_table(res: Any, effects: pd.DataFrame, *, core: str, alpha: float) -> pd.DataFrame:
@@ -278,7 +250,11 @@ def _sentences(
                     p=fmt_p(p2),
                     verdict=_sign_words(rho, p2, alpha),
                 ),
-                ("table7_sdm:rho:coef", "table7_sdm:rho:z", "table7_sdm:rho:p"),
+                (
+                    "table7_sdm:coef|rho:Main|coef",
+                    "table7_sdm:coef|rho:Main|z",
+                    "table7_sdm:coef|rho:Main|p",
+                ),
             )
         )
     for key, kind in (("H1", "direct"), ("H3", "indirect")):
@@ -366,7 +342,7 @@ def run(ctx: StudyContext) -> StageOutput:
     bias = str(cfg.get("bias_correction", "none"))
     wname = model_weights_name(ctx, cfg)
     w = ctx.weights[wname]
-    frame = ctx.analysis_frame()[[y, *x]]
+    frame = ctx.model_frame([y, *x])
     lm_effects = effects if effects in ("pooled", "entity", "time", "twoway") else "pooled"
     rep = select_model(frame, y=y, x=x, w=w, effects=lm_effects, alpha=alpha)  # type: ignore[arg-type]
     model_cls: Any = SpatialPanelModel
@@ -426,7 +402,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 model=model_term(kind),
                 effects=effects_term(effects),
             ),
-            _table7(res),
+            regression_frame({kind.upper(): res}, equations=True),
             (
                 msg(
                     "bias correction: {bias}; information-matrix standard errors.",
@@ -435,6 +411,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 _P_NOTE,
             ),
             paper=7,
+            kind="regression",
         ),
         TableArtifact(
             "effects",
@@ -446,6 +423,7 @@ def run(ctx: StudyContext) -> StageOutput:
                     "errors with the full covariance."
                 ),
             ),
+            kind="regression",
         ),
         TableArtifact(
             "effects_simulation",

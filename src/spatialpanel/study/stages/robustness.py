@@ -20,7 +20,8 @@ from typing import Any
 
 import pandas as pd
 
-from spatialpanel.report.comparison import comparison_table, spatial_parameters
+from spatialpanel.report.comparison import spatial_parameters
+from spatialpanel.report.regression import regression_frame
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages.model import effects_term, model_term, model_weights_name
@@ -28,21 +29,25 @@ from spatialpanel.text import Label, Message, Param, Text, TextList, msg, number
 
 __all__ = ["aic_sentence", "robustness_sentence", "run"]
 
-_STARS = msg(
-    "*** p < 0.01, ** p < 0.05, * p < 0.1 (two-sided normal p); standard errors in parentheses."
-)
 _SYMBOL = {"rho": "ρ", "lambda": "λ"}
 
 
 def aic_sentence(table: pd.DataFrame, *, key: str, weights: bool = False) -> Sentence | None:
-    """Which column of a :func:`comparison_table` has the lowest AIC (and the highest logL).
+    """Which fit of a regression payload (:func:`regression_frame`) has the lowest AIC (and its
+    log-likelihood).
 
-    ``weights``: the columns are weight matrices (their labels are shown), else models.
+    ``weights``: the fits are weight matrices (their labels are shown), else models.
     """
+    models = list(dict.fromkeys(str(c[0]) for c in table.columns))
+
+    def value(row: str, model: str) -> float:
+        cell: Any = table.loc[("stat", row), (model, "coef")]
+        return float(cell)
+
     try:
-        aic = {str(c): float(str(table.loc[("aic", ""), c])) for c in table.columns}
-        ll = {str(c): float(str(table.loc[("loglik", ""), c])) for c in table.columns}
-    except (KeyError, ValueError):
+        aic = {c: value("aic", c) for c in models}
+        ll = {c: value("loglik", c) for c in models}
+    except (KeyError, TypeError, ValueError):
         return None
     best = min(aic, key=lambda c: aic[c])
 
@@ -62,7 +67,7 @@ def aic_sentence(table: pd.DataFrame, *, key: str, weights: bool = False) -> Sen
             listing=listing,
             ll=numbers.fixed(ll[best], 4),
         ),
-        (*(f"{key}:aic|:{c}" for c in aic), f"{key}:loglik|:{best}"),
+        (*(f"{key}:stat|aic:{c}|coef" for c in aic), f"{key}:stat|loglik:{best}|coef"),
     )
 
 
@@ -156,7 +161,7 @@ def _fit(ctx: StudyContext, *, w_name: str, kind: str, cfg: dict[str, Any]) -> A
         and str(own.bias_correction) == bias
     ):
         return own
-    frame = ctx.analysis_frame()[[y, *x]]
+    frame = ctx.model_frame([y, *x])
     model_cls: Any = SpatialPanelModel
     return model_cls(frame, y=y, x=x, w=ctx.weights[w_name], model=kind, effects=effects).fit(
         bias_correction=bias
@@ -171,7 +176,7 @@ def run(ctx: StudyContext) -> StageOutput:
     effects = str(cfg.get("effects", "twoway"))
     bias = str(cfg.get("bias_correction", "none"))
     alpha = float(cfg.get("alpha", 0.05))
-    synthetic: tuple[Text, ...] = (msg("Synthetic data."),) if ctx.synthetic else ()
+    synthetic: tuple[Text, ...] = ctx.mark_notes
     setup = msg(
         "{effects} effects, bias correction: {bias}, information-matrix standard errors.",
         effects=effects_term(effects),
@@ -184,8 +189,8 @@ def run(ctx: StudyContext) -> StageOutput:
     names = [wname, *[n for n in ctx.weights if n != wname]]
     by_w = {n: _fit(ctx, w_name=n, kind=kind, cfg=cfg) for n in names}
 
-    models_table = comparison_table(by_model)
-    robust_table = comparison_table(by_w)
+    models_table = regression_frame(by_model)
+    robust_table = regression_frame(by_w)
     robust_spatial = spatial_parameters(by_w)
     w = Label("weights", wname)
     p_note = msg("p: two-sided standard normal.")
@@ -194,7 +199,8 @@ def run(ctx: StudyContext) -> StageOutput:
             "compare_models",
             msg("Spatial models compared ({w} weights)", w=w),
             models_table,
-            (_STARS, setup, msg("AIC = −2 logL + 2k."), *synthetic),
+            (setup, msg("AIC = −2 logL + 2k."), *synthetic),
+            kind="regression",
         ),
         TableArtifact(
             "compare_models_spatial",
@@ -206,7 +212,8 @@ def run(ctx: StudyContext) -> StageOutput:
             "robustness_weights",
             msg("Robustness: the {model} under each weight matrix", model=model_term(kind)),
             robust_table,
-            (_STARS, setup, msg("First column: the study's matrix ({w}).", w=w), *synthetic),
+            (setup, msg("First column: the study's matrix ({w}).", w=w), *synthetic),
+            kind="regression",
         ),
         TableArtifact(
             "robustness_spatial",

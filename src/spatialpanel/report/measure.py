@@ -1,0 +1,52 @@
+"""Printed width of table text, for page geometry (Word column widths, LaTeX landscape choice).
+
+Widths come from the advance widths of Times (Adobe's Times-Roman metrics, which Times New Roman
+and Liberation Serif share) for ASCII, in em (the font size); 1 em for East Asian characters and
+a generous 0.6 em for other characters (Greek letters, symbols).
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+__all__ = ["text_em", "words_em"]
+
+_ASCII = "".join(chr(c) for c in range(32, 127))  # space to tilde
+# Times-Roman advance widths in thousandths of an em (the Adobe core-font metrics)
+_WIDTHS = (
+    250, 333, 408, 500, 500, 833, 778, 333, 333, 333, 500, 564, 250, 333, 250, 278, 500, 500, 500,
+    500, 500, 500, 500, 500, 500, 500, 278, 278, 564, 564, 564, 444, 921, 722, 667, 667, 722, 611,
+    556, 722, 722, 333, 389, 722, 611, 889, 722, 722, 556, 722, 667, 556, 611, 722, 722, 944, 722,
+    722, 611, 333, 278, 333, 469, 500, 333, 444, 500, 444, 500, 444, 333, 500, 500, 278, 278, 500,
+    278, 778, 500, 500, 500, 500, 333, 389, 278, 500, 500, 722, 500, 500, 444, 480, 200, 480, 541,
+)  # fmt: skip
+_EM = {ch: w / 1000 for ch, w in zip(_ASCII, _WIDTHS, strict=True)}
+_EM.update({"·": 0.25, "−": 0.564, "–": 0.5, "—": 1.0, "²": 0.3, "³": 0.3, "×": 0.564})
+
+
+def _char_em(ch: str) -> float:
+    width = _EM.get(ch)
+    if width is not None:
+        return width
+    if unicodedata.east_asian_width(ch) in ("W", "F"):
+        return 1.0
+    return 0.6
+
+
+def text_em(text: str) -> float:
+    """Width of ``text`` on one line, in em."""
+    return sum(_char_em(ch) for ch in text)
+
+
+def words_em(text: str) -> float:
+    """Width of the longest unbreakable piece of ``text`` (a word; a CJK character), in em."""
+    widest = 0.0
+    run = 0.0
+    for ch in text:
+        wide = unicodedata.east_asian_width(ch) in ("W", "F")
+        if ch.isspace() or wide:
+            widest = max(widest, run, 1.0 if wide else 0.0)
+            run = 0.0
+        else:
+            run += _char_em(ch)
+    return max(widest, run)

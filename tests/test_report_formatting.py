@@ -1,0 +1,109 @@
+"""The one number formatter of the report (``report.formatting``): numbers as journals print them.
+
+The expected strings are written out by hand from the conventions stated in the module (and in
+``docs/conventions.md``): p-values ``< 0.001`` or three decimals; counts as integers;
+probabilities clipped to [0, 1], noise below 1e-12 printed as 0 and 1, and nothing rounded into a
+different claim; regression coefficients with three significant digits (Stata's ``a3``).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pandas as pd
+
+from spatialpanel.report.formatting import (
+    coef_decimals,
+    column_formats,
+    fmt_count,
+    fmt_number,
+    fmt_p,
+    fmt_probability,
+    fmt_stat,
+    formatted,
+    stars,
+)
+
+
+def test_p_values() -> None:
+    assert fmt_p(3.78e-10) == "< 0.001"
+    assert fmt_p(0.0) == "< 0.001"
+    assert fmt_p(0.000999) == "< 0.001"
+    assert fmt_p(0.001) == "0.001"
+    assert fmt_p(0.0156) == "0.016"
+    assert fmt_p(0.0491) == "0.049"
+    assert fmt_p(1.0) == "1.000"
+    assert fmt_p(math.nan) == "" and fmt_p(None) == ""
+    assert fmt_p("0.2") == "0.200"  # read back from a CSV as text
+    assert fmt_p(1.0000000002) == "1.000"  # clipped
+
+
+def test_counts() -> None:
+    assert fmt_count(78.0) == "78"
+    assert fmt_count(np.int64(310)) == "310"
+    assert fmt_count("310") == "310"
+    assert fmt_count(math.nan) == ""
+    assert fmt_count(2.5) == "2.5000"  # not a whole number: not hidden
+
+
+def test_probabilities() -> None:
+    assert fmt_probability(-2.220446049250313e-16) == "0.0000"
+    assert fmt_probability(7.373281854910302e-18) == "0.0000"
+    assert fmt_probability(1.0000000000000002) == "1.0000"
+    assert fmt_probability(0.99999999999999) == "1.0000"  # within 1e-12 of 1: noise
+    assert fmt_probability(3e-5) == "< 0.0001"  # not zero, and not printed as zero
+    assert fmt_probability(0.99997) == "> 0.9999"
+    assert fmt_probability(0.06705539) == "0.0671"
+    assert fmt_probability(-0.2) == "0.0000" and fmt_probability(1.3) == "1.0000"
+    assert fmt_probability(math.nan) == ""
+
+
+def test_numbers_and_stars() -> None:
+    assert fmt_number(0.123456) == "0.1235"
+    assert fmt_number(31) == "31"
+    assert fmt_number(1.5e-6) == "1.50e-06"
+    assert fmt_number(-0.00001) == "-1.00e-05"
+    assert fmt_number(-0.00004999) == "-5.00e-05"
+    assert fmt_number(-1e-20) == "-1.00e-20"
+    assert fmt_number(-0.0) == "0.0000"
+    assert fmt_number(math.inf) == "∞"
+    assert stars(0.001) == "***" and stars(0.03) == "**" and stars(0.07) == "*"
+    assert stars(0.1) == "" and stars(math.nan) == "" and stars("0.004") == "***"
+
+
+def test_coefficient_decimals_and_fit_statistics() -> None:
+    assert coef_decimals([0.2064]) == 3
+    assert coef_decimals([0.0102]) == 4
+    assert coef_decimals([0.000170]) == 6
+    assert coef_decimals([12.5, -1806.9]) == 3
+    assert coef_decimals([0.00000012]) == 6  # capped
+    assert coef_decimals([0.0048], significant=2) == 4
+    assert coef_decimals([math.nan, 0.0]) == 3
+    assert fmt_stat(0.994271) == "0.994"
+    assert fmt_stat(917.4648) == "917.46"
+    assert fmt_stat(-1806.9296) == "-1806.93"
+    assert fmt_stat(12.34567) == "12.346"
+    assert fmt_stat(0.000169951) == "0.000170"
+    assert fmt_stat(3e-10) == "3.00e-10"
+
+
+def test_column_formats_by_identifier() -> None:
+    frame = pd.DataFrame(
+        {
+            "from": ["C1", "C2"],
+            "n": [78.0, 72.0],
+            "C1": [0.73, 0.0],
+            "C2": [0.27, 1.0],
+            "pvalue": [0.01, 0.2],
+        }
+    )
+    p_cols, counts, probs = column_formats(frame, key="cp_markov")
+    assert p_cols == ("pvalue",) and counts == ("n",) and probs == ("C1", "C2")
+    assert column_formats(frame, key="cp_sigma")[2] == ()  # not a transition table
+    text = formatted(frame, p_columns=p_cols, count_columns=counts, probability_columns=probs)
+    assert text.iloc[0].tolist() == ["C1", "78", "0.7300", "0.2700", "0.010"]
+    effects = pd.DataFrame(
+        [[0.5, 0.0]], columns=pd.MultiIndex.from_tuples([("direct", "estimate"), ("direct", "p")])
+    )
+    assert column_formats(effects)[0] == (("direct", "p"),)
