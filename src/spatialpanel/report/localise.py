@@ -83,6 +83,17 @@ UI: dict[str, Message] = {
         "is missing and for the breaks of definition). Cite the NBS tables for the figures; the "
         "indices and estimates depend on the reduced indicator system.",
     ),
+    "synthetic_banner_own": pmsg(
+        "ui",
+        "SYNTHETIC DATA — the study marks its data as synthetic ([data] mark). Its numbers must "
+        "not be cited as findings.",
+    ),
+    "real_banner_own": pmsg(
+        "ui",
+        "REAL DATA, REDUCED INDICATOR SYSTEM — the study marks its data as covering its "
+        "indicator system only in part ([data] mark): the indices and estimates depend on the "
+        "indicators that exist.",
+    ),
     "provenance": pmsg("ui", "Settings and provenance"),
     "conventions": pmsg("ui", "Conventions"),
     "findings": pmsg("ui", "What the numbers say"),
@@ -483,7 +494,7 @@ def localise(saved: SavedResults, lang: str, *, staged: Path | None = None) -> R
         lang=lang,
         title=title,
         sections=tuple(sections),
-        banner=_banner(study, lang),
+        banner=_banner(study, saved.data, lang),
         conventions=tuple((tr(k), tr(v)) for k, v in conventions(saved)),
         provenance=tuple(_provenance(saved, lang)),
         labels=writer_labels(lang),
@@ -494,13 +505,16 @@ def localise(saved: SavedResults, lang: str, *, staged: Path | None = None) -> R
     )
 
 
-def _banner(study: dict[str, Any], lang: str) -> str | None:
+def _banner(study: dict[str, Any], data: dict[str, Any], lang: str) -> str | None:
     """The statement at the top of the report, from the data's mark: synthetic data, or real
-    data on a reduced indicator system; none for the user's own data."""
+    data on a reduced indicator system; none for the user's own data. A mark the study itself
+    gave (``[data] mark``, ``"mark_from": "study"`` in the data record) gets a statement that
+    claims nothing about where the data come from."""
+    own = data.get("mark_from") == "study"
     if study.get("synthetic") or study.get("data_mark") == "synthetic":
-        return ui("synthetic_banner", lang)
+        return ui("synthetic_banner_own" if own else "synthetic_banner", lang)
     if study.get("data_mark") == "real-reduced":
-        return ui("real_banner", lang)
+        return ui("real_banner_own" if own else "real_banner", lang)
     return None
 
 

@@ -269,6 +269,8 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         **dataclasses.asdict(panel.source),
         "synthetic": synthetic,
         "data_mark": ctx.data_mark,
+        # where the mark comes from: the data's metadata, or the study's [data] mark
+        "mark_from": None if mark is None else ("metadata" if mark == found else "study"),
         # the statistics synthetic numbers are not (for the marks on the outputs); only for
         # numbers spatialpanel generated (a study that marks its own data synthetic has none)
         "real_counterpart": counterpart if generated else None,
