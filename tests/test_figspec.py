@@ -309,6 +309,23 @@ def test_svg_only_when_asked_and_chinese_figures_from_the_data(tmp_path: Path) -
     assert (out / "figures/map_cp.zh.png").is_file()
     assert (out / "figures/web/trend.zh.png").is_file()
     assert {p: p.read_bytes() for p in english} == english  # the English figures untouched
+    # drawn into the staged additions: the manifest lists them with true hashes
+    from spatialpanel.results_folder import verify
+
+    manifest = verify(out)
+    assert "figures/map_cp.zh.png" in manifest["outputs"]
+    assert "figures/web/map_cp.zh.png" in manifest["outputs"]
+    # the Chinese report embeds the Chinese figures, the English one the English figures
+    import base64
+    import zipfile
+
+    for lang, name in (("zh", "report.zh"), ("en", "report")):
+        web = (out / f"figures/web/map_cp{'.zh' if lang == 'zh' else ''}.png").read_bytes()
+        html = (out / f"{name}.html").read_text(encoding="utf-8")
+        assert base64.b64encode(web).decode("ascii") in html, lang
+        with zipfile.ZipFile(out / f"{name}.docx") as docx:
+            media = [docx.read(n) for n in docx.namelist() if n.startswith("word/media/")]
+        assert web in media, lang
     stages = json.loads((out / "stages.json").read_text(encoding="utf-8"))
     assert stages["labels"]["variable"]["cp"] == {"en": "Common prosperity", "zh": "共同富裕"}
 

@@ -65,7 +65,7 @@ __all__ = [
 DataMark = Literal["synthetic", "real-reduced"]
 #: The data marks, most cautious first: what a dataset's metadata (``"mark"``) and a study's
 #: ``[data] mark`` may say the data are. ``"real"`` (the user's own data) puts no mark on the
-#: outputs; the study's mark is then None (see :mod:`spatialpanel.report.marks`).
+#: outputs; the study's mark is then None (see ``spatialpanel.report.marks``).
 MARKS: tuple[str, ...] = ("synthetic", "real-reduced", "real")
 DEMO_DATASET = "demo"
 NATIONAL = 100000

@@ -32,7 +32,7 @@ a bound (Gaussian kernel: below 1e-12 for h < (b − a)/7). Either bound may be 
 
 **Small groups.** A density of a handful of points is a few spikes (3 regions give densities
 near 100), so groups with fewer than ``min_group_size`` regions get no curve; they are listed in
-:attr:`KernelDensity.omitted` with their size.
+``KernelDensity.omitted`` with their size.
 """
 
 from __future__ import annotations

@@ -1,8 +1,8 @@
 """Figures of the disparity tools: the Dagum decomposition, kernel densities, σ convergence.
 
-Every figure is a :class:`~spatialpanel.report.figspec.FigureSpec` (built by :func:`dagum_spec`,
+Every figure is a ``spatialpanel.report.figspec.FigureSpec`` (built by :func:`dagum_spec`,
 :func:`kde_spec`, :func:`sigma_spec` from the results) drawn by a registered drawer in the one
-style of :mod:`spatialpanel.report.style`; group names, the variable and every word are texts
+style of ``spatialpanel.report.style``; group names, the variable and every word are texts
 rendered in the figure's language. ``plot_dagum``, ``plot_kde_2d``, ``plot_kde_3d`` and
 ``plot_sigma`` do both at once and return a new matplotlib figure (never shown or saved).
 

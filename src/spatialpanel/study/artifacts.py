@@ -73,7 +73,7 @@ class FigureArtifact:
     title
         Caption.
     spec
-        What to draw: drawer, data, texts (:class:`~spatialpanel.report.figspec.FigureSpec`).
+        What to draw: drawer, data, texts (``spatialpanel.report.figspec.FigureSpec``).
     notes
         Figure notes under the caption.
     """

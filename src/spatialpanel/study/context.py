@@ -69,7 +69,7 @@ class StudyContext:
         Raw variables used in some years only (``[indices.NAME] years``, ``[model] years``) ->
         (first, last); :meth:`variable` returns those years only.
     data_mark
-        What the data are (:mod:`spatialpanel.report.marks`): ``"synthetic"``,
+        What the data are (``spatialpanel.report.marks``): ``"synthetic"``,
         ``"real-reduced"`` (real statistics, a reduced indicator system) or None (the user's
         real data), from the data's metadata and the study's ``[data] mark``
         (:func:`resolve_data_mark`). ``synthetic=True`` implies ``"synthetic"``.

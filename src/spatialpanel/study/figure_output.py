@@ -3,7 +3,7 @@
 A :class:`FigureWriter` is opened when the data are read: each stage's figures are handed to it
 as the stage ends, their specifications written as ``figures/data/KEY.json`` (with the provenance
 mark of the study's data) and drawn in the run's language by
-:class:`~spatialpanel.report.figure_jobs.FigureJobs` in worker processes while the later stages
+``spatialpanel.report.figure_jobs.FigureJobs`` in worker processes while the later stages
 compute. The files go to a hidden staging folder beside the results folder and are moved into
 the results' ``figures/`` only when the run is written (:meth:`FigureWriter.finish`, which takes
 the folder being written: the results folder itself, or a staged copy of it); a run that fails
@@ -54,7 +54,7 @@ class FigureWriter:
         The study context: language, labels, the data's mark (``ctx.data_mark``), output
         settings.
     workers
-        Drawing processes (see :class:`~spatialpanel.report.figure_jobs.FigureJobs`).
+        Drawing processes (see ``spatialpanel.report.figure_jobs.FigureJobs``).
 
     Raises
     ------
