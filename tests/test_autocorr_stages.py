@@ -187,7 +187,7 @@ def test_autocorrelation_stage(tmp_path: Path) -> None:
         assert "Shanghai" in quadrant_sentence
 
     assert [f.key for f in out.figures] == [f"moran_scatter_{y}" for y in auto["years"]]
-    out.figures[0].figure.savefig(tmp_path / "scatter.png", dpi=80)
+    out.figures[0].draw().savefig(tmp_path / "scatter.png", dpi=80)
     assert (tmp_path / "scatter.png").stat().st_size > 10_000
     assert all(s.sources for s in out.sentences)
     text = english(out.sentences[0].text)
@@ -212,7 +212,8 @@ def test_autocorrelation_stage_chinese_labels() -> None:
         assert out.settings["labels"] == "en"
     else:
         assert out.settings["labels"] == "zh"
-        texts = {t.get_text() for t in out.figures[0].figure.axes[0].texts}
+        # the figure is data: drawn in Chinese, the provinces by their short Chinese names
+        texts = {t.get_text() for t in out.figures[0].draw("zh").axes[0].texts}
         assert {"内蒙古", "广西", "新疆", "黑龙江", "上海"} <= texts
         assert "北京" in texts
     assert out.settings["local_weights"] == "contiguity"

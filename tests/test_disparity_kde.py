@@ -62,7 +62,7 @@ def _panel() -> pd.Series:
 
 
 def test_density_equals_scipy() -> None:
-    kd = kernel_density(_panel(), groups="region_4")
+    kd = kernel_density(_panel(), groups="region_4", min_group_size=3)
     assert kd.scopes == ["all", "central", "east", "northeast", "west"]
     for year, scale in ((2020, 1.0), (2022, 1.2)):
         x = FIXTURE * scale
@@ -120,3 +120,75 @@ def test_errors() -> None:
     kd = kernel_density(_panel())
     with pytest.raises(ConfigError, match="scope"):
         kd.density("east")
+    with pytest.raises(ConfigError, match="min_group_size=1"):
+        kernel_density(_panel(), groups="region_4", min_group_size=1)
+    with pytest.raises(ConfigError, match="lower bound must be below"):
+        kernel_density(_panel(), bounds=(1.0, 0.0))
+    with pytest.raises(DataError, match=r"0\.612 for region 110000 in 2020, outside bounds"):
+        kernel_density(_panel(), bounds=(0.0, 0.6))
+
+
+def test_reflection_equals_the_augmented_sample() -> None:
+    """Reflection at 0 and 1 (Silverman 1986, §2.10): on [0, 1] the estimate equals 3 × the
+    plain estimate of the sample augmented by its mirror images -x and 2 - x (scipy's
+    gaussian_kde with the original sample's bandwidth, an independent implementation), and the
+    formula evaluated by hand at one point; it is 0 outside [0, 1]."""
+    x = FIXTURE * 1.4 - 0.2  # values from 0.09 to 0.66: mass near 0 that a plain KDE spills
+    idx = pd.MultiIndex.from_product([range(31), [2020]])
+    values = pd.Series(x, index=idx)
+    grid = np.linspace(-0.1, 1.1, 241)
+    kd = kernel_density(values, bounds=(0.0, 1.0), grid=grid)
+    f = kd.density()[2020].to_numpy()
+    h = bandwidth(x)
+    augmented = np.concatenate([x, -x, 2.0 - x])
+    ref = 3.0 * gaussian_kde(augmented, bw_method=h / np.std(augmented, ddof=1))(grid)
+    inside = (grid >= 0.0) & (grid <= 1.0)
+    np.testing.assert_allclose(f[inside], ref[inside], rtol=1e-10, atol=1e-12)
+    assert np.all(f[~inside] == 0.0)
+    # by hand at x0 = 0.05: (1/(n h)) Σ [φ((x0 - x)/h) + φ((x0 + x)/h) + φ((x0 - 2 + x)/h)]
+    x0 = 0.05
+    phi = lambda u: np.exp(-0.5 * u * u) / np.sqrt(2 * np.pi)  # noqa: E731
+    by_hand = (phi((x0 - x) / h) + phi((x0 + x) / h) + phi((x0 - 2 + x) / h)).sum() / (31 * h)
+    kd0 = kernel_density(values, bounds=(0.0, 1.0), grid=[x0, 0.5])
+    assert kd0.density()[2020].iloc[0] == pytest.approx(by_hand, rel=1e-13)
+    assert kd.bounds == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("kernel", ["gaussian", "epanechnikov"])
+def test_bounded_densities_integrate_to_one_on_the_bounds(kernel: str) -> None:
+    """Every bounded curve (whole sample and groups, default grid and the unit interval) has
+    mass 1 on [0, 1] and none outside; the plain estimate loses mass below 0."""
+    panel = _panel() * 0.8
+    kd = kernel_density(
+        panel,
+        groups="region_4",
+        bounds=(0.0, 1.0),
+        kernel=kernel,
+        min_group_size=5,  # type: ignore[arg-type]
+    )
+    assert kd.grid[0] >= 0.0 and kd.grid[-1] <= 1.0  # the support never leaves the bounds
+    fine = np.linspace(0.0, 1.0, 20001)
+    kd = kernel_density(
+        panel,
+        groups="region_4",
+        bounds=(0.0, 1.0),
+        kernel=kernel,  # type: ignore[arg-type]
+        grid=fine,
+        bandwidth_rule=0.08,
+    )
+    tol = 1e-9 if kernel == "gaussian" else 1e-6
+    for col in kd.curves.columns:
+        assert np.trapezoid(kd.curves[col].to_numpy(), fine) == pytest.approx(1.0, abs=tol)
+    plain = kernel_density(panel, kernel=kernel, grid=fine, bandwidth_rule=0.08)  # type: ignore[arg-type]
+    assert np.trapezoid(plain.curves.iloc[:, 0].to_numpy(), fine) < 1.0 - 1e-3
+
+
+def test_small_groups_get_no_density() -> None:
+    """Northeast has 3 provinces: below min_group_size = 5 it gets no curve, and is listed."""
+    kd = kernel_density(_panel(), groups="region_4")
+    assert kd.scopes == ["all", "central", "east", "west"]
+    assert dict(kd.omitted) == {"northeast": 3}
+    assert kd.min_group_size == 5
+    assert "northeast" not in kd.bandwidths.index.get_level_values(0)
+    kd6 = kernel_density(_panel(), groups="region_4", min_group_size=7)
+    assert dict(kd6.omitted) == {"central": 6, "northeast": 3}

@@ -151,12 +151,15 @@ def test_figures_render(output) -> None:  # type: ignore[no-untyped-def]
     FIG_DIR.mkdir(parents=True, exist_ok=True)
     for fig in out.figures[:4]:
         path = FIG_DIR / f"{fig.key}.png"
-        fig.figure.savefig(path, dpi=80)
+        fig.draw().savefig(path, dpi=80)
         assert path.stat().st_size > 10_000
-    dagum_fig = out.figures[0].figure
+    dagum_fig = out.figures[0].draw()
     assert len(dagum_fig.axes) == 4
-    kde3d = out.figures[2].figure
-    assert len(kde3d.axes) == 5  # whole country + 4 regions
+    kde3d = out.figures[2].draw()
+    # all provinces + 3 regions: the northeast (3 provinces) is below the minimum group size
+    assert [ax.get_title() for ax in kde3d.axes] == ["All provinces", "Central", "East", "West"]
+    assert "Northeast (3)" in kde3d._supxlabel.get_text()  # type: ignore[union-attr]
+    assert any("Northeast (3)" in str(n) for n in out.figures[2].notes)
     assert kde3d.axes[0].name == "3d"
 
 
@@ -203,7 +206,7 @@ def test_chinese_figure_labels() -> None:
     ctx = _context({"tools": ["dagum"], "variables": ["cp"]})
     ctx.lang = "zh"
     out = stage.run(ctx)
-    fig = out.figures[0].figure
+    fig = out.figures[0].draw("zh")
     assert fig.axes[0].get_title() == "(a) 总体基尼系数及其分解"
     assert [ln.get_label() for ln in fig.axes[2].lines] == ["中部", "东部", "东北", "西部"]
     fig.savefig(FIG_DIR / "cp_dagum_components_zh.png", dpi=60)

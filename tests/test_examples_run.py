@@ -129,6 +129,27 @@ def test_real_run_is_marked_real_not_synthetic(nbs_run: Path, stages: dict) -> N
     assert REAL in _english(desc["notes"])
 
 
+def test_real_run_marks_its_figures_sheets_and_readme(nbs_run: Path, stages: dict) -> None:  # type: ignore[type-arg]
+    """The one data mark reaches the figures (their saved data, drawn under each), every sheet
+    of the workbook and README.txt: "Real data, reduced indicator system", never synthetic."""
+    from openpyxl import load_workbook
+
+    from spatialpanel.report.figspec import read_spec
+
+    mark = REAL.rstrip(".")
+    readme = (nbs_run / "README.txt").read_text(encoding="utf-8")
+    assert f"*** {mark} ***" in readme and "真实数据，精简指标体系" in readme
+    assert "ynthetic" not in readme
+    book = load_workbook(nbs_run / "tables.xlsx")
+    assert book.sheetnames[0] == "README"
+    assert all(ws.oddHeader.center.text == mark for ws in book.worksheets)
+    figures = [f for s in stages["stages"] for f in s["figures"]]
+    assert len(figures) >= 10
+    for figure in figures:
+        spec = read_spec(nbs_run / figure["data"])
+        assert spec.mark is not None and render(spec.mark, "en") == mark, figure["key"]
+
+
 def test_real_run_uses_nothing_imputed(nbs_run: Path) -> None:
     desc = _table(nbs_run, "descriptives").set_index("variable")
     assert int(desc["filled"].sum()) == 0

@@ -1,6 +1,9 @@
 """Saving figures once per layout: the files equal matplotlib's own ``bbox_inches="tight"`` output.
 
-References (independent of :mod:`spatialpanel.study.figures_io`):
+(The figures of a run are specifications drawn where they are saved; these tests save ready
+matplotlib figures, which the same machinery accepts, and specifications in ``test_figspec``.)
+
+References (independent of :mod:`spatialpanel.report.figure_files`):
 
 - PNG: ``Figure.savefig(path, dpi=..., bbox_inches="tight")`` of matplotlib (the version installed;
   3.11.2 when written) on an identical copy of the figure: same pixel size, same pixels, same
@@ -9,7 +12,8 @@ References (independent of :mod:`spatialpanel.study.figures_io`):
   for an SVG and at the output dpi for a PNG; we lay it out once at the output dpi, so the SVG
   may differ from matplotlib's by the rounding of text extents: the canvas size is compared to
   0.02 in (about 1.5 pt), the drawn elements exactly (same counts of paths and texts).
-- web copy: Pillow's ``Image.resize(..., LANCZOS, reducing_gap=2.0)`` of the PNG file read back.
+- web copy: Pillow's ``Image.reduce(k)`` of the PNG file read back (the mean of k x k pixels, k
+  the smallest integer that brings the width to at most ``WEB_WIDTH``).
 """
 
 from __future__ import annotations
@@ -24,8 +28,8 @@ import pytest
 from matplotlib.figure import Figure
 from PIL import Image
 
-from spatialpanel.study.artifacts import FigureArtifact
-from spatialpanel.study.figures_io import WEB_WIDTH, save_figure, save_figures
+from spatialpanel.report.figure_files import WEB_WIDTH, save_figure
+from spatialpanel.report.figure_jobs import save_figures
 
 matplotlib.use("Agg")
 
@@ -124,12 +128,13 @@ def test_web_copy_is_the_resized_png(tmp_path: Path) -> None:
     fig.add_subplot().plot([0, 1, 2], [2, 0, 1], lw=3)
     save_figure(fig, tmp_path, "wide", formats=["png"], dpi=300)
     with Image.open(tmp_path / "wide.png") as full:
-        assert full.width > WEB_WIDTH
-        height = round(full.height * WEB_WIDTH / full.width)
-        expected = full.resize((WEB_WIDTH, height), Image.Resampling.LANCZOS, reducing_gap=2.0)
+        assert WEB_WIDTH < full.width <= 2 * WEB_WIDTH  # reduced by 2: the mean of 2 x 2 blocks
+        expected = full.reduce(2)
+        block = np.asarray(full.convert("RGBA"), dtype=float)[:2, :2].mean(axis=(0, 1))
     with Image.open(tmp_path / "web" / "wide.png") as web:
-        assert web.size == (WEB_WIDTH, height)
+        assert web.size == expected.size == (-(-full.width // 2), -(-full.height // 2))
         np.testing.assert_array_equal(np.asarray(web), np.asarray(expected))
+        np.testing.assert_allclose(np.asarray(web.convert("RGBA"))[0, 0], block, atol=0.5)
 
     small = Figure(figsize=(2.0, 1.5))
     small.add_subplot().plot([0, 1], [0, 1])
@@ -139,11 +144,11 @@ def test_web_copy_is_the_resized_png(tmp_path: Path) -> None:
     )
 
 
-def _artifacts() -> list[FigureArtifact]:
+def _artifacts() -> list[tuple[str, Figure]]:
     return [
-        FigureArtifact(key="constrained", title="c", figure=_constrained_figure(1)),
-        FigureArtifact(key="plain", title="p", figure=_plain_figure()),
-        FigureArtifact(key="second", title="s", figure=_constrained_figure(2)),
+        ("constrained", _constrained_figure(1)),
+        ("plain", _plain_figure()),
+        ("second", _constrained_figure(2)),
     ]
 
 
@@ -156,17 +161,17 @@ def _tree(root: Path) -> dict[str, bytes]:
 def test_worker_error_reaches_the_caller(tmp_path: Path) -> None:
     bad = Figure(figsize=(2.0, 2.0))
     bad.text(0.5, 0.5, r"$\frac{$")  # unparsable mathtext: fails when drawn, in the worker
-    figures = [FigureArtifact(key="bad", title="b", figure=bad), *_artifacts()]
+    figures = [("bad", bad), *_artifacts()]
     with pytest.raises(ValueError, match="frac"):
         save_figures(figures, tmp_path, formats=["png"], dpi=DPI, workers=2)
 
 
 def test_figure_jobs_write_the_pngs_first(tmp_path: Path) -> None:
     # one run in this process, one in two forked workers: the same files, the same bytes
-    from spatialpanel.study.figures_io import FigureJobs
+    from spatialpanel.report.figure_jobs import FigureJobs
 
     figures = _artifacts()
-    state = [(f.figure.dpi, f.figure.get_layout_engine(), f.figure.canvas) for f in figures]
+    state = [(f.dpi, f.get_layout_engine(), f.canvas) for _, f in figures]
     for workers in (1, 2):
         out = tmp_path / f"w{workers}"
         jobs = FigureJobs(figures, out, formats=["svg", "png"], dpi=DPI, workers=workers)
@@ -183,4 +188,4 @@ def test_figure_jobs_write_the_pngs_first(tmp_path: Path) -> None:
     )
     assert one == two
     # the caller's figures are not changed (dpi, layout engine, canvas)
-    assert [(f.figure.dpi, f.figure.get_layout_engine(), f.figure.canvas) for f in figures] == state
+    assert [(f.dpi, f.get_layout_engine(), f.canvas) for _, f in figures] == state

@@ -87,7 +87,7 @@ def test_culled_maps_have_the_same_pixels(values: pd.Series, request: pytest.Fix
 
 
 def test_map_png_files_written_once_per_layout(values: pd.Series, tmp_path: Path) -> None:
-    from spatialpanel.study.figures_io import save_figure
+    from spatialpanel.report.figure_files import save_figure
 
     fig = choropleth(values, title="Saved", synthetic=True)
     reference = tmp_path / "reference.png"

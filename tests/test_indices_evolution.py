@@ -232,9 +232,9 @@ def test_evolution_stage() -> None:
     assert region.loc["All provinces", "last"] == pytest.approx(national[2022], abs=1e-15)
     figs = {f.key: f for f in out.figures}
     assert set(figs) == {"idx_trend_provinces", "idx_trend_regions"}
-    assert _legend(figs["idx_trend_provinces"].figure)[0] in {"Beijing", "Gansu", "Guangdong"}
-    assert len(_legend(figs["idx_trend_provinces"].figure)) == 3
-    figs["idx_trend_provinces"].figure.savefig(OUT / "spatialpanel_evolution_stage.png", dpi=120)
+    assert _legend(figs["idx_trend_provinces"].draw())[0] in {"Beijing", "Gansu", "Guangdong"}
+    assert len(_legend(figs["idx_trend_provinces"].draw())) == 3
+    figs["idx_trend_provinces"].draw().savefig(OUT / "spatialpanel_evolution_stage.png", dpi=120)
     # sentences carry the numbers of the tables
     text = " ".join(english(s.text, ctx.labels) for s in out.sentences)
     fastest = growth["aagr_pct"].idxmax()
@@ -248,7 +248,7 @@ def test_evolution_default_selection_and_errors() -> None:
     ctx = make_ctx(provinces_cfg=[])
     indices_stage.run(ctx)
     out = evolution_stage.run(ctx)
-    assert len(_legend(out.figures[0].figure)) == 8  # four highest and four lowest
+    assert len(_legend(out.figures[0].draw())) == 8  # four highest and four lowest
     ctx = make_ctx(provinces_cfg=["Beijng"])
     indices_stage.run(ctx)
     with pytest.raises(ConfigError, match=r"'Beijng' is not a province.*Did you mean 'Beijing'"):
@@ -278,7 +278,7 @@ def test_demo_study_stages() -> None:
     ev = evolution_stage.run(ctx)
     assert len(ev.figures) == 4
     for f in ev.figures:
-        f.figure.savefig(OUT / f"spatialpanel_evolution_demo_{f.key}.png", dpi=150)
+        f.draw().savefig(OUT / f"spatialpanel_evolution_demo_{f.key}.png", dpi=150)
 
 
 def test_obstacle_and_coupling_artifacts() -> None:
@@ -327,14 +327,14 @@ def test_stages_in_chinese() -> None:
     # its language); the figures drawn by the stage use Chinese
     assert out.tables[1].frame.index[0] == "Beijing"
     ev = evolution_stage.run(ctx)
-    legend = _legend(ev.figures[1].figure)
-    if cjk_font() is None:  # no CJK font: drawn in English, and said so
-        assert "East" in legend
+    assert "East" in _legend(ev.figures[1].draw())  # the figure is data, drawn per language
+    if cjk_font() is None:  # no CJK font: tables in English, and said so
         assert "no CJK font" in ev.settings["skipped"][0]
     else:
+        legend = _legend(ev.figures[1].draw("zh"))
         assert set(legend) == {"东部", "中部", "西部", "东北", "全国平均"}
-        assert "北京市" in _legend(ev.figures[0].figure)
-        ev.figures[1].figure.savefig(OUT / "spatialpanel_evolution_regions_zh.png", dpi=120)
+        assert "北京" in _legend(ev.figures[0].draw("zh"))  # short names, as on Chinese maps
+        ev.figures[1].draw("zh").savefig(OUT / "spatialpanel_evolution_regions_zh.png", dpi=120)
 
 
 def test_sentence_for_equal_weights_and_index_names() -> None:

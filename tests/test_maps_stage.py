@@ -93,13 +93,13 @@ def test_choropleths_per_index_and_cluster_maps(tmp_path: Path):
         english(first.title, LABELS) == "Common prosperity by province, 2014, 2017, 2020 and 2023"
     )
     assert any("Synthetic" in english(n) for n in first.notes)
-    titles = [ax.get_title() for ax in first.figure.axes if ax.get_title()]
+    titles = [ax.get_title() for ax in first.draw().axes if ax.get_title()]
     assert titles == ["2014", "2017", "2020", "2023"]
     for fig in out.figures:
-        fig.figure.savefig(tmp_path / f"{fig.key}.png", dpi=120)
+        fig.draw().savefig(tmp_path / f"{fig.key}.png", dpi=120)
 
     # the 2020 cluster panel shows the quadrant of significant regions, grey otherwise
-    cluster = out.figures[2].figure
+    cluster = out.figures[2].draw()
     ax2020 = next(ax for ax in cluster.axes if ax.get_title() == "2020")
     drawn = [c for c in _mapdraw.map_geometry().codes if c in set(CODES)]
     colours = ax2020.collections[0].get_facecolors()
@@ -154,8 +154,9 @@ def test_reads_the_output_of_the_local_moran_function(tmp_path: Path):
     figure = out.figures[-1]
     assert figure.key == "lisa_map_cp"
     assert "significant at α = 0.05" in english(figure.notes[-1])
-    figure.figure.savefig(tmp_path / "lisa_from_local_moran.png", dpi=120)
-    ax2023 = next(ax for ax in figure.figure.axes if ax.get_title() == "2023")
+    drawn = figure.draw()
+    drawn.savefig(tmp_path / "lisa_from_local_moran.png", dpi=120)
+    ax2023 = next(ax for ax in drawn.axes if ax.get_title() == "2023")
     rows = lisa[lisa["year"] == 2023].set_index("province")
     drawn = [c for c in _mapdraw.map_geometry().codes if c in set(CODES)]
     colours = ax2023.collections[0].get_facecolors()
@@ -182,12 +183,13 @@ def test_chinese_titles_or_fallback_to_english(monkeypatch):
         pytest.skip("no CJK font installed")
     out = stage.run(ctx)
     assert out.settings["lang"] == "zh"
-    # the captions are messages (the report renders them per language); the title drawn in the
-    # figure is in Chinese, with no English label mixed in
+    # the captions are messages (the report renders them per language); the figure is data,
+    # drawn in Chinese with no English word mixed in and no title (the caption carries it)
     assert (
         english(out.figures[0].title, LABELS, lang="zh")
         == "共同富裕的省域空间分布（2014、2017、2020和2023 年）"
     )
-    drawn = out.figures[2].figure.texts[0].get_text() if out.figures[2].figure.texts else ""
-    drawn = drawn or out.figures[2].figure._suptitle.get_text()  # type: ignore[union-attr]
-    assert drawn == "共同富裕的 LISA 集聚图（nested权重矩阵）"
+    fig = out.figures[2].draw("zh", LABELS)
+    assert fig._suptitle is None  # type: ignore[attr-defined]
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend[0] == "高–高" and legend[-1] == "无数据"

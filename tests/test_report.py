@@ -8,7 +8,6 @@ from pathlib import Path
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 import pytest
@@ -16,6 +15,7 @@ import pytest
 from spatialpanel.errors import ConfigError, ResultsError
 from spatialpanel.report.build import build_report
 from spatialpanel.report.document import ReportTable
+from spatialpanel.report.evolution_plots import trends_spec
 from spatialpanel.report.formatting import fmt_number, stars
 from spatialpanel.report.latex import latex_table
 from spatialpanel.report.results_io import load_results
@@ -36,8 +36,11 @@ def _stage() -> StageOutput:
         {"I": [0.709, 0.701], "p": [0.0001, 0.002], "n": [31, 31]},
         index=pd.Index([2014, 2015], name="year"),
     )
-    fig, ax = plt.subplots(figsize=(3, 2))
-    ax.plot([1, 2, 3], [1, 4, 9])
+    trend = trends_spec(
+        pd.DataFrame([[1.0, 4.0, 9.0]], index=["a"], columns=[2014, 2015, 2016]),
+        names={"a": "A"},
+        ylabel="Value",
+    )
     return StageOutput(
         name="demo",
         title="Demo stage",
@@ -45,7 +48,7 @@ def _stage() -> StageOutput:
             TableArtifact("effects", "Effects", effects, ("Delta-method standard errors.",)),
             TableArtifact("moran", "Moran's I & friends_1", moran),
         ),
-        figures=(FigureArtifact("trend", "A trend", fig),),
+        figures=(FigureArtifact("trend", "A trend", trend),),
         sentences=(Sentence("Moran's I is 0.709 in 2014.", ("moran:2014:I",)),),
         settings={"alpha": 0.05, "weights": ["a", "b"]},
     )
@@ -75,9 +78,12 @@ def test_results_folder_layout(results_dir: Path) -> None:
         "tables.md",
         "tables/effects.csv",
         "figures/trend.png",
-        "figures/trend.svg",
+        "figures/web/trend.png",
+        "figures/data/trend.json",
+        "README.txt",
     ):
         assert (results_dir / name).is_file(), name
+    assert not (results_dir / "figures/trend.svg").exists()  # SVG only when asked
     manifest = json.loads((results_dir / "manifest.json").read_text(encoding="utf-8"))
     assert manifest["study"]["synthetic"] is True
     assert "tables/effects.csv" in manifest["outputs"]

@@ -122,7 +122,7 @@ def test_an_interrupted_workbook_leaves_no_partial_file(
     _write(out, 2)
     before = folder_hashes(out)
 
-    def truncated(tables: Any, path: Path, *args: Any) -> None:
+    def truncated(tables: Any, path: Path, *args: Any, **options: Any) -> None:
         path.write_bytes(b"PK\x03\x04 truncated")
         raise KeyboardInterrupt
 
@@ -130,7 +130,7 @@ def test_an_interrupted_workbook_leaves_no_partial_file(
     with pytest.raises(KeyboardInterrupt):
         _write(out, 2)
     assert folder_hashes(out) == before
-    assert openpyxl.load_workbook(out / "tables.xlsx").sheetnames == ["t0", "t1"]
+    assert openpyxl.load_workbook(out / "tables.xlsx").sheetnames == ["README", "t0", "t1"]
     assert _siblings(out) == []
 
 

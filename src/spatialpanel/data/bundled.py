@@ -43,6 +43,7 @@ from spatialpanel.errors import ConfigError, DataError, did_you_mean
 
 __all__ = [
     "DEMO_DATASET",
+    "MARKS",
     "NATIONAL",
     "TIDY_COLUMNS",
     "DataMark",
@@ -55,17 +56,21 @@ __all__ = [
     "get_example",
     "load_dataset",
     "load_example",
+    "meta_mark",
     "read_long_csv",
     "read_tidy_csv",
     "real_counterpart",
 ]
 
 DataMark = Literal["synthetic", "real-reduced"]
+#: The data marks, most cautious first: what a dataset's metadata (``"mark"``) and a study's
+#: ``[data] mark`` may say the data are. ``"real"`` (the user's own data) puts no mark on the
+#: outputs; the study's mark is then None (see ``spatialpanel.report.marks``).
+MARKS: tuple[str, ...] = ("synthetic", "real-reduced", "real")
 DEMO_DATASET = "demo"
 NATIONAL = 100000
 TIDY_COLUMNS: tuple[str, ...] = ("region", "year", "variable", "value")
 _PACKAGE = "spatialpanel.data.datasets"
-_MARKS: tuple[str, ...] = ("synthetic", "real-reduced")
 
 
 @dataclass(frozen=True)
@@ -200,11 +205,26 @@ def dataset_meta(name: str) -> dict[str, Any]:
 
 def dataset_mark(name: str) -> DataMark | None:
     """``"synthetic"``, ``"real-reduced"`` or None, from the dataset's metadata."""
-    meta = _meta(name)
+    return meta_mark(_meta(name), where=f"dataset {name!r}")
+
+
+def meta_mark(meta: dict[str, Any], *, where: str = "the data's metadata") -> DataMark | None:
+    """The mark a metadata record gives its data: ``meta["mark"]`` (``"real"``: None), else
+    ``"synthetic"`` when ``meta["synthetic"]`` is true, else None.
+
+    Raises
+    ------
+    ConfigError
+        For a mark not in :data:`MARKS`, naming ``where``.
+    """
     mark = meta.get("mark", "synthetic" if meta.get("synthetic") else None)
-    if mark is not None and mark not in _MARKS:  # pragma: no cover - guarded by the tests
-        raise ConfigError(f"dataset {name!r} has the unknown mark {mark!r}; use one of {_MARKS}.")
-    return mark
+    if mark is not None and mark not in MARKS:
+        raise ConfigError(
+            f"{where} has the unknown mark {mark!r}; use one of {', '.join(map(repr, MARKS))}."
+        )
+    if mark == "synthetic" or mark == "real-reduced":
+        return mark
+    return None
 
 
 #: What synthetic figures are not, when a dataset's metadata does not say (``real_counterpart``):

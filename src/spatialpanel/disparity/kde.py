@@ -18,12 +18,27 @@ interpolation (R's type 7, numpy's default). statsmodels differs again: its ``bw
 
 Densities are evaluated exactly (a sum over the observations at every grid point), not by R's
 FFT binning, so they agree with scipy's ``gaussian_kde`` to rounding.
+
+**Bounded indices.** A composite index lies in [0, 1]; a plain kernel estimate puts mass outside
+that range (a support running to −0.2) and underestimates the density near the bounds. With
+``bounds=(a, b)`` the estimate uses the reflection method (Schuster 1985; Silverman 1986, §2.10):
+
+    f̂(x) = 1/(n h) Σ_i [K((x − X_i)/h) + K((x − (2a − X_i))/h) + K((x − (2b − X_i))/h)]
+
+for a ≤ x ≤ b and 0 outside, i.e. the ordinary estimate of the sample augmented by its mirror
+images at each bound, times 3, restricted to [a, b] (the bandwidth is that of the original
+sample). It integrates to 1 on [a, b] up to the kernel mass beyond a whole interval's width from
+a bound (Gaussian kernel: below 1e-12 for h < (b − a)/7). Either bound may be ``None``.
+
+**Small groups.** A density of a handful of points is a few spikes (3 regions give densities
+near 100), so groups with fewer than ``min_group_size`` regions get no curve; they are listed in
+``KernelDensity.omitted`` with their size.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 import numpy as np
@@ -92,15 +107,35 @@ def bandwidth(x: ArrayLike, *, rule: BandwidthRule | float = "silverman") -> flo
     return factor * spread * n ** (-0.2)
 
 
+Bounds = tuple[float | None, float | None]
+
+
 def _density(
-    data: NDArray[np.float64], grid: NDArray[np.float64], h: float, kernel: str
+    data: NDArray[np.float64],
+    grid: NDArray[np.float64],
+    h: float,
+    kernel: str,
+    bounds: Bounds | None = None,
 ) -> NDArray[np.float64]:
-    u = (grid[:, None] - data[None, :]) / h
-    if kernel == "gaussian":
-        k = np.exp(-0.5 * u * u) / np.sqrt(2 * np.pi)
-    else:  # Epanechnikov scaled to unit variance: support |u| <= sqrt(5)
-        k = np.where(np.abs(u) <= np.sqrt(5.0), 0.75 / np.sqrt(5.0) * (1 - u * u / 5.0), 0.0)
-    out: NDArray[np.float64] = k.mean(axis=1) / h
+    lo, hi = bounds if bounds is not None else (None, None)
+    centres = [data]
+    if lo is not None:
+        centres.append(2.0 * lo - data)
+    if hi is not None:
+        centres.append(2.0 * hi - data)
+    total = np.zeros(grid.size)
+    for c in centres:
+        u = (grid[:, None] - c[None, :]) / h
+        if kernel == "gaussian":
+            k = np.exp(-0.5 * u * u) / np.sqrt(2 * np.pi)
+        else:  # Epanechnikov scaled to unit variance: support |u| <= sqrt(5)
+            k = np.where(np.abs(u) <= np.sqrt(5.0), 0.75 / np.sqrt(5.0) * (1 - u * u / 5.0), 0.0)
+        total += k.sum(axis=1)
+    out: NDArray[np.float64] = total / (data.size * h)
+    if lo is not None:
+        out[grid < lo] = 0.0
+    if hi is not None:
+        out[grid > hi] = 0.0
     return out
 
 
@@ -120,6 +155,12 @@ class KernelDensity:
         The bandwidth rule (name) or ``"fixed"``.
     kernel
         ``"gaussian"`` or ``"epanechnikov"``.
+    bounds
+        ``(a, b)`` of a bounded variable (boundary-corrected by reflection), else ``None``.
+    omitted
+        Group -> number of regions, for the groups below ``min_group_size`` (no curves).
+    min_group_size
+        The smallest group that gets curves.
     """
 
     grid: NDArray[np.float64]
@@ -127,6 +168,9 @@ class KernelDensity:
     bandwidths: pd.DataFrame
     rule: str
     kernel: str
+    bounds: Bounds | None = None
+    omitted: Mapping[Hashable, int] = field(default_factory=dict)
+    min_group_size: int = 2
 
     @property
     def scopes(self) -> list[Hashable]:
@@ -171,6 +215,8 @@ def kernel_density(
     grid: ArrayLike | None = None,
     n_grid: int = 512,
     cut: float = 3.0,
+    bounds: Bounds | None = None,
+    min_group_size: int = 5,
 ) -> KernelDensity:
     """Kernel density of a panel variable in every year, nationally and (optionally) per group.
 
@@ -189,9 +235,16 @@ def kernel_density(
         Series / mapping region -> group; then curves are also estimated per group.
     grid
         Evaluation points; by default ``n_grid`` points from ``min − cut·h_max`` to
-        ``max + cut·h_max`` over all years (R's ``density`` uses ``cut = 3`` and 512 points).
+        ``max + cut·h_max`` over all years (R's ``density`` uses ``cut = 3`` and 512 points),
+        clipped to ``bounds``.
     n_grid, cut
         See ``grid``.
+    bounds
+        ``(a, b)`` for a variable bounded in [a, b] (e.g. ``(0.0, 1.0)`` for a composite index;
+        either may be ``None``): boundary correction by reflection (see the module docstring);
+        the density is 0 outside the bounds. Values outside the bounds are refused.
+    min_group_size
+        Groups with fewer regions get no curves (listed in ``omitted``); at least 2.
 
     Returns
     -------
@@ -200,19 +253,34 @@ def kernel_density(
     check_option("kernel", kernel, _KERNELS)
     if n_grid < 2:
         raise ConfigError(f"n_grid={n_grid}: use at least 2 grid points (512 is usual).")
+    if isinstance(min_group_size, bool) or not isinstance(min_group_size, int | np.integer):
+        raise ConfigError(f"min_group_size={min_group_size!r} must be an integer (at least 2).")
+    if min_group_size < 2:
+        raise ConfigError(
+            f"min_group_size={min_group_size}: a bandwidth rule needs at least 2 regions."
+        )
     panel = check_panel(values, name="values")
+    lo, hi = _check_bounds(bounds, panel)
     years = sorted(panel.index.get_level_values(1).unique())
     entities = pd.Index(panel.index.get_level_values(0).unique())
     samples: dict[tuple[Any, Any], NDArray[np.float64]] = {}
     for year in years:
         samples[(ALL, year)] = panel.xs(year, level=1).to_numpy()
+    omitted: dict[Hashable, int] = {}
     if groups is not None:
         labels = resolve_groups(groups, entities)
         for g in group_order(labels):
             members = set(labels.index[labels == g])
+            crosses = {}
             for year in years:
                 cross = panel.xs(year, level=1)
-                samples[(g, year)] = cross[cross.index.isin(members)].to_numpy()
+                crosses[year] = cross[cross.index.isin(members)].to_numpy()
+            smallest = min(len(v) for v in crosses.values())
+            if smallest < min_group_size:
+                omitted[g] = smallest
+                continue
+            for year in years:
+                samples[(g, year)] = crosses[year]
     hs: dict[tuple[Any, Any], float] = {}
     for key, data in samples.items():
         try:
@@ -221,15 +289,18 @@ def kernel_density(
             raise DataError(f"scope {key[0]!r}, year {key[1]}: {err}") from None
     if grid is None:
         h_max = max(hs.values())
-        lo = float(panel.min()) - cut * h_max
-        hi = float(panel.max()) + cut * h_max
-        points = np.linspace(lo, hi, n_grid)
+        start = float(panel.min()) - cut * h_max
+        stop = float(panel.max()) + cut * h_max
+        start = start if lo is None else max(start, lo)
+        stop = stop if hi is None else min(stop, hi)
+        points = np.linspace(start, stop, n_grid)
     else:
         points = np.asarray(grid, dtype=float).ravel()
         if points.size < 2 or not np.all(np.isfinite(points)):
             raise ConfigError("grid must hold at least two finite evaluation points.")
+    limits = None if lo is None and hi is None else (lo, hi)
     curves = pd.DataFrame(
-        {key: _density(data, points, hs[key], kernel) for key, data in samples.items()},
+        {key: _density(data, points, hs[key], kernel, limits) for key, data in samples.items()},
         index=pd.Index(points, name="value"),
     )
     curves.columns = pd.MultiIndex.from_tuples(list(samples), names=["scope", "year"])
@@ -241,4 +312,35 @@ def kernel_density(
         index=pd.MultiIndex.from_tuples(list(samples), names=["scope", "year"]),
     )
     rule = bandwidth_rule if isinstance(bandwidth_rule, str) else "fixed"
-    return KernelDensity(grid=points, curves=curves, bandwidths=bw, rule=rule, kernel=kernel)
+    return KernelDensity(
+        grid=points,
+        curves=curves,
+        bandwidths=bw,
+        rule=rule,
+        kernel=kernel,
+        bounds=limits,
+        omitted=omitted,
+        min_group_size=int(min_group_size),
+    )
+
+
+def _check_bounds(bounds: Bounds | None, panel: pd.Series) -> Bounds:
+    """``(a, b)`` checked: a < b, and every value within them (else the region and year)."""
+    if bounds is None:
+        return (None, None)
+    try:
+        lo, hi = bounds
+    except (TypeError, ValueError):
+        raise ConfigError(f"bounds={bounds!r}: give (lower, upper), e.g. (0.0, 1.0).") from None
+    lo = None if lo is None else float(lo)
+    hi = None if hi is None else float(hi)
+    if lo is not None and hi is not None and not lo < hi:
+        raise ConfigError(f"bounds={bounds!r}: the lower bound must be below the upper bound.")
+    for bound, outside in ((lo, panel < (lo or 0.0)), (hi, panel > (hi or 0.0))):
+        if bound is not None and bool(outside.any()):
+            entity, year = panel.index[np.flatnonzero(outside.to_numpy())[0]]
+            raise DataError(
+                f"values has {float(panel.loc[(entity, year)]):g} for region {entity} in "
+                f"{year}, outside bounds={bounds!r}; fix the data or widen the bounds."
+            )
+    return (lo, hi)

@@ -1,118 +1,167 @@
-"""Figures of the disparity tools (matplotlib ``Figure`` objects; no pyplot global state).
+"""Figures of the disparity tools: the Dagum decomposition, kernel densities, σ convergence.
 
-Every function returns a new figure and never shows or saves it; the study pipeline saves and
-closes the figures it receives.
+Every figure is a ``spatialpanel.report.figspec.FigureSpec`` (built by :func:`dagum_spec`,
+:func:`kde_spec`, :func:`sigma_spec` from the results) drawn by a registered drawer in the one
+style of ``spatialpanel.report.style``; group names, the variable and every word are texts
+rendered in the figure's language. ``plot_dagum``, ``plot_kde_2d``, ``plot_kde_3d`` and
+``plot_sigma`` do both at once and return a new matplotlib figure (never shown or saved).
+
+Readers see words, not bare symbols: the Dagum components are "Within-group (G_w)", "Net
+between-group (G_nb)", "Transvariation (G_t)", with the symbol in brackets as the papers write
+them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
-from typing import Any, Literal
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from matplotlib.figure import Figure
+import pandas as pd
 
 from spatialpanel.disparity.convergence import SigmaConvergence
 from spatialpanel.disparity.dagum import DagumGiniPanel
-from spatialpanel.disparity.kde import KernelDensity
+from spatialpanel.disparity.kde import ALL, KernelDensity
 from spatialpanel.errors import ConfigError
-from spatialpanel.report.fonts import figure_fonts
+from spatialpanel.report.figspec import FigureSpec, FigureText
+from spatialpanel.report.style import FULL_WIDTH, panel_height
+from spatialpanel.text import Message, msg, numbers
 
-__all__ = ["plot_dagum", "plot_kde_2d", "plot_kde_3d", "plot_sigma"]
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
 
-Lang = Literal["en", "zh"]
+    from spatialpanel.report.drawers import Words
 
-_ZH: dict[str, str] = {
-    "Overall G": "总体 G",
-    "Within G_w": "区域内 G_w",
-    "Net between G_nb": "区域间 G_nb",
-    "Transvariation G_t": "超变密度 G_t",
-    "(a) Gini coefficient and its contributions": "(a) 总体基尼系数及其分解",
-    "Gini": "基尼系数",
-    "Within": "区域内差异",
-    "Net between": "区域间差异",
-    "Transvariation": "超变密度",
-    "(b) Contribution rates (%)": "(b) 贡献率（%）",
-    "(c) Within-group Gini G_jj": "(c) 区域内基尼系数 G_jj",
-    "(d) Between-group Gini G_jh": "(d) 区域间基尼系数 G_jh",
-    "Year": "年份",
-    "Density": "核密度",
-    "Index value": "指数值",
-    "Whole country": "全国",
-    "Coefficient of variation": "变异系数",
-    "Standard deviation": "标准差",
-    " of logs": "（对数）",
-    "σ convergence": "σ 收敛",
-    "east": "东部",
-    "central": "中部",
-    "west": "西部",
-    "northeast": "东北",
-}
+__all__ = [
+    "dagum_spec",
+    "draw_dagum_spec",
+    "draw_kde_curves_spec",
+    "draw_kde_surface_spec",
+    "draw_sigma_spec",
+    "kde_spec",
+    "plot_dagum",
+    "plot_kde_2d",
+    "plot_kde_3d",
+    "plot_sigma",
+    "sigma_spec",
+]
 
-
-def _t(text: str, lang: str) -> str:
-    """``text`` in ``lang`` (region names and labels; anything unknown stays as it is)."""
-    return _ZH.get(text, text) if lang == "zh" else text
-
-
-def _pair(label: str, lang: str) -> str:
-    return "–".join(_t(part, lang) for part in label.split("–"))
+_YEAR = msg("Year")
+_ALL_REGIONS = msg("All regions")
+_COMPONENTS: tuple[tuple[str, Message], ...] = (
+    ("G", msg("Overall Gini ($G$)")),
+    ("G_w", msg("Within-group ($G_w$)")),
+    ("G_nb", msg("Net between-group ($G_{{nb}}$)")),
+    ("G_t", msg("Transvariation ($G_t$)")),
+)
+_SHARES: tuple[tuple[str, Message], ...] = (
+    ("share_w", msg("Within-group")),
+    ("share_nb", msg("Net between-group")),
+    ("share_t", msg("Transvariation")),
+)
 
 
-def _scope_name(scope: Hashable, lang: str) -> str:
-    return _t("Whole country", lang) if scope == "all" else _t(str(scope), lang)
+def _texts(groups: Mapping[Any, FigureText] | None, keys: Iterable[Any]) -> dict[str, FigureText]:
+    given = {str(k): v for k, v in (groups or {}).items()}
+    return {str(k): given.get(str(k), str(k)) for k in keys}
 
 
-_COMPONENTS = (("G", "Overall G"), ("G_w", "Within G_w"), ("G_nb", "Net between G_nb"))
+def _draw(spec: FigureSpec, lang: str) -> Figure:
+    from spatialpanel.report.drawers import draw
+
+    return draw(spec, lang)
 
 
-def plot_dagum(result: DagumGiniPanel, *, title: str | None = None, lang: Lang = "en") -> Figure:
+# ------------------------------------------------------------------------------------ Dagum
+def dagum_spec(
+    result: DagumGiniPanel, *, groups: Mapping[Any, FigureText] | None = None
+) -> FigureSpec:
+    """The Dagum figure: G and its contributions, their shares, within- and between-group Ginis.
+
+    ``groups`` gives each group's text (e.g. ``Label("group", "east")``); the key otherwise.
+    """
+    table = result.table.copy()
+    within = result.within_table.copy()
+    within.columns = pd.Index([str(c) for c in within.columns], name="group")
+    pairs: dict[tuple[str, str], dict[Any, float]] = {}
+    for year, res in result.by_year.items():
+        labels = [str(g) for g in res.between.index]
+        matrix = res.between.to_numpy()
+        for a in range(len(labels)):
+            for b in range(a + 1, len(labels)):
+                pairs.setdefault((labels[a], labels[b]), {})[year] = float(matrix[a, b])
+    between = pd.DataFrame(pairs)
+    between.columns = pd.MultiIndex.from_tuples(list(pairs), names=["a", "b"])
+    between.index.name = "year"
+    return FigureSpec(
+        drawer="dagum",
+        data={"table": table, "within": within, "between": between},
+        texts={"groups": _texts(groups, within.columns)},
+    )
+
+
+def plot_dagum(result: DagumGiniPanel, *, title: str | None = None, lang: str = "en") -> Figure:
     """Four panels: G and its contributions, their shares, within-group and between-group Ginis.
 
     ``lang="zh"`` draws Chinese labels (needs a CJK font, see ``spatialpanel.report.fonts``).
     """
-    with figure_fonts(lang):
-        return _dagum_figure(result, title, lang)
-
-
-def _dagum_figure(result: DagumGiniPanel, title: str | None, lang: str) -> Figure:
-    table = result.table
-    years = np.asarray(table.index)
-    mark = _marker(years)
-    fig = Figure(figsize=(11, 8), layout="constrained")
-    axes = fig.subplots(2, 2)
-    ax = axes[0, 0]
-    for key, label in (*_COMPONENTS, ("G_t", "Transvariation G_t")):
-        ax.plot(years, table[key], marker=mark, label=_t(label, lang))
-    ax.set_title(_t("(a) Gini coefficient and its contributions", lang))
-    ax.set_ylabel(_t("Gini", lang))
-    ax.legend(fontsize=8)
-    ax = axes[0, 1]
-    shares = table[["share_w", "share_nb", "share_t"]].to_numpy().T
-    names = [_t(n, lang) for n in ("Within", "Net between", "Transvariation")]
-    ax.stackplot(years, shares, labels=names, alpha=0.8)
-    ax.set_ylim(0, 100)
-    ax.set_title(_t("(b) Contribution rates (%)", lang))
-    ax.set_ylabel("%")
-    ax.legend(fontsize=8, loc="lower left")
-    ax = axes[1, 0]
-    within = result.within_table
-    for col in within.columns:
-        ax.plot(years, within[col], marker=mark, label=_t(str(col), lang))
-    ax.set_title(_t("(c) Within-group Gini G_jj", lang))
-    ax.legend(fontsize=8)
-    ax = axes[1, 1]
-    between = result.between_table
-    for col in between.columns:
-        ax.plot(years, between[col], marker=mark, markersize=4, label=_pair(str(col), lang))
-    ax.set_title(_t("(d) Between-group Gini G_jh", lang))
-    ax.legend(fontsize=7, ncol=2)
-    for a in axes.ravel():
-        a.set_xlabel(_t("Year", lang))
-        _year_ticks(a, years)
-        a.tick_params(axis="x", labelrotation=45, labelsize=8)
+    fig = _draw(dagum_spec(result), lang)
     if title:
         fig.suptitle(title)
+    return fig
+
+
+def draw_dagum_spec(spec: FigureSpec, words: Words) -> Figure:
+    """The drawer of :func:`dagum_spec`."""
+    from matplotlib.figure import Figure
+
+    from spatialpanel.report.style import PALETTE, REGION_COLOURS, year_axis
+
+    table, within, between = (spec.data[k] for k in ("table", "within", "between"))
+    assert isinstance(table, pd.DataFrame) and isinstance(within, pd.DataFrame)
+    assert isinstance(between, pd.DataFrame)
+    names = words.by_name(spec.texts.get("groups"))
+    years = np.asarray(table.index)
+    mark = _marker(years)
+    fig = Figure(figsize=(FULL_WIDTH, 5.8), layout="constrained")
+    axes = fig.subplots(2, 2)
+    ax = axes[0, 0]
+    for key, text in _COMPONENTS:
+        ax.plot(years, table[key], marker=mark, label=words(text))
+    ax.set_title(words(msg("(a) Gini coefficient and its contributions")))
+    ax.set_ylabel(words(msg("Gini coefficient")))
+    ax.set_ylim(0, 1.55 * float(np.nanmax(table[[k for k, _ in _COMPONENTS]].to_numpy())))
+    ax.legend(loc="upper center", ncol=2, fontsize=7, handlelength=1.5, columnspacing=1.0)
+    ax = axes[0, 1]
+    shares = table[[k for k, _ in _SHARES]].to_numpy().T
+    ax.stackplot(
+        years, shares, labels=[words(t) for _, t in _SHARES], colors=PALETTE[1:4], alpha=0.85
+    )
+    ax.set_ylim(0, 100)
+    ax.set_title(words(msg("(b) Contribution rates")))
+    ax.set_ylabel(words(msg("Contribution (%)")))
+    ax.legend(loc="lower left", frameon=True, framealpha=0.9, edgecolor="none", fontsize=7.5)
+    ax = axes[1, 0]
+    for k, col in enumerate(within.columns):
+        colour = REGION_COLOURS.get(str(col), PALETTE[k % len(PALETTE)])
+        ax.plot(years, within[col], marker=mark, color=colour, label=names.get(str(col), str(col)))
+    ax.set_title(words(msg("(c) Within-group Gini coefficients")))
+    ax.set_ylabel(words(msg("Gini coefficient")))
+    ax.set_ylim(0, 1.35 * float(np.nanmax(within.to_numpy())) if within.size else 1.0)
+    ax.legend(loc="upper center", ncol=4, fontsize=7, handlelength=1.5, columnspacing=1.0)
+    ax = axes[1, 1]
+    for column in between.columns:
+        a, b = (str(v) for v in column)
+        pair = words(msg("{a}–{b}", a=names.get(a, a), b=names.get(b, b)))
+        ax.plot(years, between[column], marker=mark, markersize=3.5, label=pair)
+    ax.set_title(words(msg("(d) Between-group Gini coefficients")))
+    ax.set_ylabel(words(msg("Gini coefficient")))
+    top = float(np.nanmax(between.to_numpy())) if between.size else 1.0
+    ax.set_ylim(0, 1.45 * top)
+    ax.legend(loc="upper center", ncol=2, fontsize=7, handlelength=1.5, columnspacing=1.0)
+    for a in axes.ravel():
+        a.set_xlabel(words(_YEAR))
+        year_axis(a, years, max_labels=6)
     return fig
 
 
@@ -121,41 +170,94 @@ def _marker(years: np.ndarray) -> str | None:
     return "o" if len(years) <= 30 else None
 
 
-def _year_ticks(ax: Any, years: np.ndarray) -> None:
-    """Every year as a tick when there are at most 15, else integer ticks chosen by matplotlib."""
-    if len(years) <= 15:
-        ax.set_xticks(years)
-    else:
-        from matplotlib.ticker import MaxNLocator
+# ------------------------------------------------------------------------------ kernel density
+def kde_spec(
+    kd: KernelDensity,
+    *,
+    variable: FigureText = "value",
+    scopes: Mapping[Any, FigureText] | None = None,
+    all_label: FigureText | None = None,
+    surface: bool = False,
+) -> FigureSpec:
+    """The kernel density figure: curves by year (``surface=False``) or the year × value ×
+    density surface (``surface=True``), one panel per scope (all regions, then the groups).
 
-        ax.xaxis.set_major_locator(MaxNLocator(nbins=10, integer=True))
+    Parameters
+    ----------
+    kd
+        The densities.
+    variable
+        The variable's text (x axis).
+    scopes
+        Group -> text (e.g. ``Label("group", "east")``); the group key otherwise.
+    all_label
+        The text of the whole sample's panel (default "All regions").
+    surface
+        Draw the surface instead of the curves.
+    """
+    texts: dict[str, Any] = {
+        "variable": variable,
+        "scopes": {
+            str(s): (all_label or _ALL_REGIONS)
+            if s == ALL
+            else _texts(scopes, [s]).get(str(s), str(s))
+            for s in kd.scopes
+        },
+        "omitted": kde_omitted_note(kd, scopes=scopes),
+    }
+    curves = kd.curves.copy()
+    scope_of = curves.columns.get_level_values(0)
+    year_of = curves.columns.get_level_values(1)
+    curves.columns = pd.MultiIndex.from_arrays(
+        [
+            [str(s) for s in scope_of],
+            [int(y) if isinstance(y, int | np.integer) else y for y in year_of],
+        ],
+        names=["scope", "year"],
+    )
+    return FigureSpec(
+        drawer="kde_surface" if surface else "kde_curves",
+        data={"curves": curves},
+        texts=texts,
+        options={
+            "scopes": [str(s) for s in kd.scopes],
+            "bounds": None if kd.bounds is None else list(kd.bounds),
+        },
+    )
 
 
-def _scopes(kd: KernelDensity, scopes: Sequence[Hashable] | None) -> list[Hashable]:
+def kde_omitted_note(
+    kd: KernelDensity, *, scopes: Mapping[Any, FigureText] | None = None
+) -> Message | None:
+    """ "No density for Northeast (3 regions): fewer than 5." (``None`` when no group is
+    omitted): the figure's footnote and note."""
+    if not kd.omitted:
+        return None
+    from spatialpanel.text import TextList
+
+    names = _texts(scopes, list(kd.omitted))
+    items = TextList(
+        tuple(
+            msg("{group} ({n})", group=names[str(g)], n=numbers.integer(n))
+            for g, n in kd.omitted.items()
+        )
+    )
+    return msg(
+        "No density for {groups}: a group needs at least {minimum} regions for a kernel "
+        "density; with fewer, each curve is a few spikes.",
+        groups=items,
+        minimum=numbers.integer(kd.min_group_size),
+    )
+
+
+def _kde_inputs(
+    kd: KernelDensity, scopes: Sequence[Hashable] | None, xlabel: str | None
+) -> tuple[FigureSpec, dict[str, Any]]:
     chosen = kd.scopes if scopes is None else list(scopes)
     unknown = [s for s in chosen if s not in kd.scopes]
     if unknown:
         raise ConfigError(f"scopes {unknown} have no curves; use some of {kd.scopes}.")
-    return chosen
-
-
-def _scope_grid(
-    kd: KernelDensity, scopes: Sequence[Hashable] | None
-) -> tuple[list[Hashable], int, int]:
-    """The chosen scopes and a grid of up to three panels a row for them: (scopes, rows, cols)."""
-    chosen = _scopes(kd, scopes)
-    ncol = min(len(chosen), 3)
-    nrow = int(np.ceil(len(chosen) / ncol))
-    return chosen, nrow, ncol
-
-
-def _support(kd: KernelDensity, scope: Hashable) -> slice:
-    """Grid range where some year's density exceeds 0.1 % of the scope's highest density."""
-    dens = kd.density(scope).to_numpy()
-    keep = np.flatnonzero(dens.max(axis=1) > 1e-3 * dens.max())
-    if keep.size == 0:
-        return slice(None)
-    return slice(max(int(keep[0]) - 1, 0), int(keep[-1]) + 2)
+    return kde_spec(kd, variable=xlabel or msg("Index value")), {"scopes": [str(s) for s in chosen]}
 
 
 def plot_kde_2d(
@@ -165,49 +267,16 @@ def plot_kde_2d(
     years: Sequence[Hashable] | None = None,
     xlabel: str | None = None,
     title: str | None = None,
-    lang: Lang = "en",
+    lang: str = "en",
 ) -> Figure:
     """Density curves, one line per year, one panel per scope (``"all"`` and the groups)."""
-    with figure_fonts(lang):
-        return _kde_2d_figure(kd, scopes, years, xlabel or _t("Index value", lang), title, lang)
-
-
-def _kde_2d_figure(
-    kd: KernelDensity,
-    scopes: Sequence[Hashable] | None,
-    years: Sequence[Hashable] | None,
-    xlabel: str,
-    title: str | None,
-    lang: str,
-) -> Figure:
-    chosen, nrow, ncol = _scope_grid(kd, scopes)
-    fig = Figure(figsize=(4.2 * ncol, 3.4 * nrow), layout="constrained")
-    axes = np.atleast_1d(fig.subplots(nrow, ncol, squeeze=False)).ravel()
-    for ax, scope in zip(axes, chosen, strict=False):
-        dens = kd.density(scope)
-        cols = list(dens.columns) if years is None else [y for y in years if y in dens.columns]
-        colors = _year_colors(len(cols))
-        part = _support(kd, scope)
-        for color, year in zip(colors, cols, strict=True):
-            ax.plot(
-                kd.grid[part], dens[year].to_numpy()[part], color=color, label=str(year), lw=1.2
-            )
-        ax.set_title(_scope_name(scope, lang))
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(_t("Density", lang))
-        ax.legend(fontsize=6, ncol=2)
-    for ax in axes[len(chosen) :]:
-        ax.set_visible(False)
+    spec, options = _kde_inputs(kd, scopes, xlabel)
+    if years is not None:
+        options["years"] = [int(y) if isinstance(y, int | np.integer) else y for y in years]
+    fig = _draw(FigureSpec(spec.drawer, spec.data, spec.texts, {**spec.options, **options}), lang)
     if title:
         fig.suptitle(title)
     return fig
-
-
-def _year_colors(n: int) -> list[tuple[float, float, float, float]]:
-    from matplotlib import colormaps
-
-    cmap = colormaps["viridis"]
-    return [cmap(v) for v in np.linspace(0.0, 0.9, max(n, 1))][:n]
 
 
 def plot_kde_3d(
@@ -216,72 +285,192 @@ def plot_kde_3d(
     scopes: Sequence[Hashable] | None = None,
     xlabel: str | None = None,
     title: str | None = None,
-    lang: Lang = "en",
+    lang: str = "en",
 ) -> Figure:
     """The "3D" kernel density figure: year x value x density surface, one panel per scope."""
-    with figure_fonts(lang):
-        return _kde_3d_figure(kd, scopes, xlabel or _t("Index value", lang), title, lang)
+    spec, options = _kde_inputs(kd, scopes, xlabel)
+    fig = _draw(FigureSpec("kde_surface", spec.data, spec.texts, {**spec.options, **options}), lang)
+    if title:
+        fig.suptitle(title)
+    return fig
 
 
-def _kde_3d_figure(
-    kd: KernelDensity,
-    scopes: Sequence[Hashable] | None,
-    xlabel: str,
-    title: str | None,
-    lang: str,
-) -> Figure:
-    chosen, nrow, ncol = _scope_grid(kd, scopes)
-    fig = Figure(figsize=(5.0 * ncol, 4.4 * nrow), layout="constrained")
+def _kde_panels(spec: FigureSpec) -> tuple[list[str], int, int, pd.DataFrame]:
+    curves = spec.data["curves"]
+    assert isinstance(curves, pd.DataFrame)
+    chosen = [str(s) for s in spec.options.get("scopes", [])]
+    ncol = min(len(chosen), 3) if len(chosen) != 4 else 2
+    nrow = int(np.ceil(len(chosen) / ncol))
+    return chosen, nrow, ncol, curves
+
+
+def _support(dens: np.ndarray) -> slice:
+    """Grid range where some year's density exceeds 0.1 % of the scope's highest density."""
+    keep = np.flatnonzero(dens.max(axis=1) > 1e-3 * dens.max())
+    if keep.size == 0:
+        return slice(None)
+    return slice(max(int(keep[0]) - 1, 0), int(keep[-1]) + 2)
+
+
+def _footnote(fig: Figure, words: Words, spec: FigureSpec) -> None:
+    from spatialpanel.report.style import SIZES
+
+    note = words(spec.texts.get("omitted"))
+    if note:
+        fig.supxlabel(note, fontsize=SIZES["small"], color="#444444", wrap=True)
+
+
+def draw_kde_curves_spec(spec: FigureSpec, words: Words) -> Figure:
+    """The drawer of :func:`kde_spec` (curves)."""
+    from matplotlib import colormaps
+    from matplotlib.figure import Figure
+
+    chosen, nrow, ncol, curves = _kde_panels(spec)
+    names = words.by_name(spec.texts.get("scopes"))
+    grid = np.asarray(curves.index, dtype=float)
+    fig = Figure(figsize=(FULL_WIDTH, panel_height(ncol, 0.8) * nrow + 0.3), layout="constrained")
+    axes = np.atleast_1d(fig.subplots(nrow, ncol, squeeze=False)).ravel()
+    wanted = spec.options.get("years")
+    xlabel = words(spec.texts.get("variable"))
+    handles: list[Any] = []
+    for ax, scope in zip(axes, chosen, strict=False):
+        dens = curves.xs(scope, axis=1, level=0)
+        cols = list(dens.columns) if wanted is None else [y for y in wanted if y in dens.columns]
+        cmap = colormaps["viridis"]
+        colours = [cmap(v) for v in np.linspace(0.0, 0.9, max(len(cols), 1))]
+        part = _support(dens.to_numpy())
+        lines = [
+            ax.plot(grid[part], dens[year].to_numpy()[part], color=colour, label=str(year), lw=1.2)[
+                0
+            ]
+            for colour, year in zip(colours, cols, strict=False)
+        ]
+        handles = handles if len(handles) >= len(lines) else lines
+        ax.set_title(names.get(scope, scope))
+        ax.set_xlabel(xlabel)
+        ax.set_ylabel(words(msg("Density")))
+        ax.set_ylim(bottom=0)
+    for ax in axes[len(chosen) :]:
+        ax.set_visible(False)
+    # one legend of the years for every panel (the colours are the same in each)
+    fig.legend(
+        handles=handles,
+        loc="outside upper center",
+        ncols=min(len(handles), 10),
+        fontsize=7.5,
+        handlelength=1.4,
+        columnspacing=1.0,
+    )
+    _footnote(fig, words, spec)
+    return fig
+
+
+def draw_kde_surface_spec(spec: FigureSpec, words: Words) -> Figure:
+    """The drawer of :func:`kde_spec` (surface)."""
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import MaxNLocator
+
+    chosen, nrow, ncol, curves = _kde_panels(spec)
+    names = words.by_name(spec.texts.get("scopes"))
+    grid = np.asarray(curves.index, dtype=float)
+    # fixed margins, no layout engine: constrained layout's first pass can give a 3D axes a
+    # degenerate box (its projection then overflows); the saved file is cut to the tight box
+    height = panel_height(ncol, 0.9) * nrow + 0.3
+    fig = Figure(figsize=(FULL_WIDTH, height))
+    fig.subplots_adjust(left=0.0, right=0.94, bottom=0.45 / height, top=0.96, wspace=0.05)
     for i, scope in enumerate(chosen, start=1):
         ax = fig.add_subplot(nrow, ncol, i, projection="3d")
-        dens = kd.density(scope)
-        part = _support(kd, scope)
+        dens = curves.xs(scope, axis=1, level=0)
+        part = _support(dens.to_numpy())
         years = np.asarray(dens.columns, dtype=float)
-        xx, yy = np.meshgrid(kd.grid[part], years)
-        zz = dens.to_numpy()[part].T
+        # at most 96 columns, every polygon a quad (strides 1): no ragged, NaN-padded polygons
+        cols = np.unique(np.linspace(0, len(grid[part]) - 1, min(len(grid[part]), 96)).round())
+        take = cols.astype(int)
+        xx, yy = np.meshgrid(grid[part][take], years)
+        zz = dens.to_numpy()[part][take].T
         ax.plot_surface(
             xx,
             yy,
             zz,
             cmap="viridis",
-            rcount=len(years),
-            ccount=min(zz.shape[1], 96),
+            rstride=1,
+            cstride=1,
             linewidth=0.2,
             edgecolor="0.3",
             antialiased=True,
             alpha=0.9,
             rasterized=True,  # the surface as a bitmap inside SVG/PDF: small, fast files
         )
-        ax.set_xlabel(xlabel, fontsize=8)
-        ax.set_ylabel(_t("Year", lang), fontsize=8)
-        ax.set_zlabel(_t("Density", lang), fontsize=8)
-        ax.set_title(_scope_name(scope, lang))
+        ax.set_xlabel(words(spec.texts.get("variable")), fontsize=8)
+        ax.set_ylabel(words(_YEAR), fontsize=8)
+        ax.set_zlabel(words(msg("Density")), fontsize=8)
+        ax.set_title(names.get(scope, scope))
         ax.tick_params(labelsize=7)
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
         ax.view_init(elev=28, azim=-60)
-    if title:
-        fig.suptitle(title)
+    _footnote(fig, words, spec)
     return fig
 
 
-def plot_sigma(sigma: SigmaConvergence, *, title: str | None = None, lang: Lang = "en") -> Figure:
+# ---------------------------------------------------------------------------- σ convergence
+def sigma_spec(
+    sigma: SigmaConvergence,
+    *,
+    scopes: Mapping[Any, FigureText] | None = None,
+    all_label: FigureText | None = None,
+) -> FigureSpec:
+    """σ convergence: the dispersion per year, one line per scope (all regions in black)."""
+    table = sigma.table.copy()
+    table.columns = pd.Index([str(c) for c in table.columns], name="scope")
+    names = {
+        str(c): (all_label or _ALL_REGIONS) if c == ALL else _texts(scopes, [c])[str(c)]
+        for c in sigma.table.columns
+    }
+    if sigma.measure == "cv":
+        ylabel = (
+            msg("Coefficient of variation of logs")
+            if sigma.log
+            else msg("Coefficient of variation")
+        )
+    else:
+        ylabel = msg("Standard deviation of logs") if sigma.log else msg("Standard deviation")
+    return FigureSpec(
+        drawer="sigma",
+        data={"table": table},
+        texts={"scopes": names, "ylabel": ylabel},
+    )
+
+
+def plot_sigma(sigma: SigmaConvergence, *, title: str | None = None, lang: str = "en") -> Figure:
     """σ convergence: the dispersion per year, one line per scope."""
-    with figure_fonts(lang):
-        return _sigma_figure(sigma, title, lang)
+    fig = _draw(sigma_spec(sigma), lang)
+    if title:
+        fig.axes[0].set_title(title)
+    return fig
 
 
-def _sigma_figure(sigma: SigmaConvergence, title: str | None, lang: str) -> Figure:
-    fig = Figure(figsize=(7, 4.2), layout="constrained")
+def draw_sigma_spec(spec: FigureSpec, words: Words) -> Figure:
+    """The drawer of :func:`sigma_spec`."""
+    from matplotlib.figure import Figure
+
+    from spatialpanel.report.style import PALETTE, REGION_COLOURS, year_axis
+
+    table = spec.data["table"]
+    assert isinstance(table, pd.DataFrame)
+    names = words.by_name(spec.texts.get("scopes"))
+    fig = Figure(figsize=(FULL_WIDTH, 4.2), layout="constrained")
     ax = fig.subplots()
-    years = np.asarray(sigma.table.index)
-    for col in sigma.table.columns:
-        style = {"lw": 2.4, "color": "black"} if col == "all" else {"lw": 1.2}
-        label = _scope_name(col, lang)
-        ax.plot(years, sigma.table[col], marker=_marker(years), label=label, **style)
-    what = "Coefficient of variation" if sigma.measure == "cv" else "Standard deviation"
-    ax.set_ylabel(_t(what, lang) + (_t(" of logs", lang) if sigma.log else ""))
-    ax.set_xlabel(_t("Year", lang))
-    _year_ticks(ax, years)
-    ax.tick_params(axis="x", labelrotation=45, labelsize=8)
-    ax.legend(fontsize=8)
-    ax.set_title(title or _t("σ convergence", lang))
+    years = np.asarray(table.index)
+    k = 0
+    for col in table.columns:
+        if col == ALL:
+            style: dict[str, Any] = {"lw": 2.4, "color": "black", "zorder": 4}
+        else:
+            style = {"color": REGION_COLOURS.get(col, PALETTE[k % len(PALETTE)])}
+            k += 1
+        ax.plot(years, table[col], marker=_marker(years), label=names.get(col, col), **style)
+    ax.set_ylabel(words(spec.texts.get("ylabel")))
+    ax.set_xlabel(words(_YEAR))
+    year_axis(ax, years)
+    ax.legend(loc="upper left", bbox_to_anchor=(1.01, 1.0))
     return fig

@@ -17,6 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 import pandas as pd
 
+from spatialpanel.text import Message, msg, pmsg, render
+
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
     from matplotlib.figure import Figure
@@ -29,32 +31,22 @@ NO_DATA_HATCH = "////"
 EDGE = "#6E6E6E"
 OUTLINE = "#303030"
 
-TEXT: dict[str, dict[str, str]] = {
-    "en": {
-        "HH": "High–High",
-        "LH": "Low–High",
-        "LL": "Low–Low",
-        "HL": "High–Low",
-        "not significant": "Not significant",
-        "no_data": "No data",
-        "scs": "South China Sea Islands",
-        "synthetic": "Synthetic data (demonstration), not official statistics",
-        "real-reduced": "Real data (NBS statistics), reduced indicator system",
-        "cluster": "LISA cluster",
-    },
-    "zh": {
-        "HH": "高–高",
-        "LH": "低–高",
-        "LL": "低–低",
-        "HL": "高–低",
-        "not significant": "不显著",
-        "no_data": "无数据",
-        "scs": "南海诸岛",
-        "synthetic": "合成数据（演示用），非官方统计",
-        "real-reduced": "真实数据（国家统计局），精简指标体系",
-        "cluster": "LISA 聚类",
-    },
+#: The fixed words of the maps (rendered per language from the catalogues, see :func:`words`).
+_WORDS: dict[str, Message] = {
+    "HH": pmsg("cluster", "High–High"),
+    "LH": pmsg("cluster", "Low–High"),
+    "LL": pmsg("cluster", "Low–Low"),
+    "HL": pmsg("cluster", "High–Low"),
+    "not significant": pmsg("cluster", "Not significant"),
+    "no_data": msg("No data"),
+    "scs": msg("South China Sea Islands"),
+    "cluster": msg("LISA cluster"),
 }
+
+
+def words(lang: str) -> dict[str, str]:
+    """The maps' fixed words in ``lang``: cluster names, "No data", the inset's label."""
+    return {key: render(text, lang) for key, text in _WORDS.items()}
 
 
 # ----------------------------------------------------------------------------- geometry
@@ -248,12 +240,14 @@ def _inset(ax: Axes, geo: MapGeometry, lang: str, *, small: bool) -> Axes:
     inset.set_xticks([])
     inset.set_yticks([])
     for spine in inset.spines.values():
+        spine.set_visible(True)  # a frame on every side, whatever the style says of spines
         spine.set_linewidth(0.6)
         spine.set_color("#303030")
     inset.set_facecolor("white")
-    text = TEXT[lang]["scs"]
-    if small and lang == "en":
-        text = text.replace("Sea ", "Sea\n")
+    text = words(lang)["scs"]
+    if small and " " in text:  # two lines in a small inset: "South China Sea / Islands"
+        head, _, tail = text.rpartition(" ")
+        text = f"{head}\n{tail}"
     inset.text(
         0.5,
         0.025,
@@ -299,29 +293,19 @@ def _scale_bar(ax: Axes, geo: MapGeometry, *, small: bool, km: int = 1000) -> No
         )
 
 
-def data_foot(lang: str, *, synthetic: bool, mark: str | None) -> str | None:
-    """The note at a figure's foot for the data's mark (``synthetic`` means mark "synthetic")."""
-    key = "synthetic" if synthetic else mark
-    return TEXT[lang].get(key) if key in ("synthetic", "real-reduced") else None
-
-
 def finish_figure(
     fig: Figure, *, title: str | None, synthetic: bool, lang: str, mark: str | None = None
 ) -> None:
+    """The figure's title (if any) and the data's mark (:mod:`spatialpanel.report.marks`):
+    ``mark`` (``"synthetic"``, ``"real-reduced"``), or ``"synthetic"`` for ``synthetic``."""
+    from spatialpanel.report.marks import provenance_mark
+    from spatialpanel.report.style import add_mark
+
     if title:
         fig.suptitle(title, fontsize=11, y=0.985)
-    foot = data_foot(lang, synthetic=synthetic, mark=mark)
-    if foot:
-        fig.text(
-            0.99,
-            0.012,
-            foot,
-            ha="right",
-            va="bottom",
-            fontsize=6.5,
-            color="#666666",
-            style="italic",
-        )
+    text = provenance_mark("synthetic" if synthetic else mark)
+    if text is not None:
+        add_mark(fig, render(text, lang))
 
 
 def no_data_patch(lang: str) -> Any:
@@ -332,7 +316,7 @@ def no_data_patch(lang: str) -> Any:
         edgecolor=EDGE,
         hatch=NO_DATA_HATCH,
         linewidth=0.4,
-        label=TEXT[lang]["no_data"],
+        label=words(lang)["no_data"],
     )
 
 

@@ -20,7 +20,7 @@ from spatialpanel.report.grid import figure_line, table_notes, title_line
 from spatialpanel.report.localise import localise
 from spatialpanel.report.results_io import load_results
 from spatialpanel.report.tables import html_table
-from spatialpanel.results_folder import folder_hashes, inside, staged_additions, verify
+from spatialpanel.results_folder import folder_hashes, staged_additions, verify
 from spatialpanel.text import languages
 
 __all__ = ["build_report", "render_html", "report_files", "write_report"]
@@ -83,38 +83,57 @@ def write_report(root: str | Path, *, lang: str = "en", into: str | Path | None 
     """Write the report files of ``lang`` (:func:`report_files`) from the results folder
     ``root`` into ``into`` (default: ``root``); return the HTML file. The folder's manifest is
     not updated: this is the step that :func:`build_report` and ``spatialpanel run`` stage and
-    commit."""
+    commit.
+
+    Figures not yet drawn in ``lang`` are drawn first from their saved data
+    (``figures/data/KEY.json``) into ``into`` as well (``figures/KEY.zh.png`` and its web copy),
+    and the reports embed them: a Chinese report shows Chinese figures.
+    """
     names = report_files(lang)
+    from spatialpanel.report.figure_jobs import draw_saved_figures
     from spatialpanel.report.latex import write_latex
     from spatialpanel.report.tables import write_markdown
     from spatialpanel.report.word import write_docx
 
     saved = load_results(root)
     target = saved.root if into is None else Path(into)
-    doc = localise(saved, lang)
+    staged = None if into is None else target
+    # the figures in the report's language, drawn from their saved data where not drawn yet
+    draw_saved_figures(
+        saved.root,
+        saved.stages,
+        lang=lang,
+        labels=saved.labels,
+        output=saved.figure_output,
+        into=target,
+    )
+    doc = localise(saved, lang, staged=staged)
     out = target / names["html"]
-    out.write_text(render_html(doc, root=saved.root), encoding="utf-8")
+    out.write_text(render_html(doc, root=saved.root, staged=staged), encoding="utf-8")
     write_markdown(doc, target / names["md"])
     write_latex(doc, target / names["tex"])
-    write_docx(doc, target / names["docx"], root=saved.root)
+    write_docx(doc, target / names["docx"], root=saved.root, staged=staged)
     return out
 
 
-def _figure_src(root: Path, png: str | None) -> str | None:
+def _figure_src(root: Path, png: str | None, staged: Path | None = None) -> str | None:
     """The figure's PNG as a data URI: its web copy (``figures/web/KEY.png``) when written,
-    else the PNG itself; paths are checked to stay inside the results folder."""
-    if png is None:
-        return None
-    source = inside(root, png, what="figure file")
-    web = inside(root, f"figures/web/{source.name}", what="figure file")
-    source = web if web.is_file() else source
-    if not source.is_file():
+    else the PNG itself (:func:`~spatialpanel.report.figure_jobs.figure_source`); paths are
+    checked to stay inside the results folder."""
+    from spatialpanel.report.figure_jobs import figure_source
+
+    source = figure_source(root, png, staged=staged)
+    if source is None:
         return None
     return "data:image/png;base64," + base64.b64encode(source.read_bytes()).decode("ascii")
 
 
-def render_html(doc: ReportDocument, *, root: Path | None = None) -> str:
-    """The self-contained HTML report of ``doc`` (figures embedded as data URIs, no network).
+def render_html(
+    doc: ReportDocument, *, root: Path | None = None, staged: Path | None = None
+) -> str:
+    """The self-contained HTML report of ``doc`` (figures embedded as data URIs, no network;
+    read from the results folder ``root``, or from ``staged``, the files a report adds before
+    they are moved into it).
 
     Every text is already in the document's language. The sources of a sentence (the table
     cells it rests on) are a link to the first table, with the cells in its ``title`` (shown on
@@ -155,7 +174,7 @@ def render_html(doc: ReportDocument, *, root: Path | None = None) -> str:
         ]
         figures = []
         for f in section.figures:
-            src = _figure_src(root, f.png) if root is not None else None
+            src = _figure_src(root, f.png, staged) if root is not None else None
             if src is None:
                 continue
             figures.append(

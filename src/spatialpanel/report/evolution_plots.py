@@ -3,13 +3,16 @@
 The figures read index scores (an (entity, time)-indexed Series) and draw one line per province
 or per region, labelled in a legend ordered by the last year's value (top to bottom as the lines
 end), with every year on the x axis. They are built with ``matplotlib.figure.Figure`` (no pyplot
-state), so the pipeline saves and closes them.
+state), so the pipeline saves and closes them. The study draws them from a
+:class:`~spatialpanel.report.figspec.FigureSpec` (:func:`trends_spec`, drawer
+:func:`draw_trends_spec`) whose legend entries are labels (regions by name, groups such as
+"East"), rendered in the figure's language.
 """
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Mapping, Sequence
-from typing import Literal
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -17,35 +20,26 @@ from matplotlib.figure import Figure
 
 from spatialpanel.errors import DataError
 from spatialpanel.indices.growth import group_means
-from spatialpanel.report._mapdraw import data_foot
-from spatialpanel.report.fonts import figure_fonts
+from spatialpanel.report.style import MARKERS, PALETTE, REGION_COLOURS, figure_style, year_axis
+from spatialpanel.text import msg, render
 
-__all__ = ["PALETTE", "REGION_COLOURS", "province_trends", "region_trends", "trend_figure"]
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.report.drawers import Words
+    from spatialpanel.report.figspec import FigureSpec, FigureText
 
-#: Colour-blind-safe palette (Okabe & Ito 2008, then Tol's muted), cycled with the markers.
-PALETTE: tuple[str, ...] = (
-    "#0072B2",
-    "#D55E00",
-    "#009E73",
-    "#CC79A7",
-    "#E69F00",
-    "#56B4E9",
-    "#000000",
-    "#882255",
-    "#44AA99",
-    "#999933",
-)
-#: One colour per region of the NBS and three-belt divisions, the same in every figure.
-REGION_COLOURS: dict[str, str] = {
-    "east": "#0072B2",
-    "central": "#D55E00",
-    "west": "#009E73",
-    "northeast": "#CC79A7",
-}
-_MARKERS: tuple[str, ...] = ("o", "s", "^", "D", "v", "P", "X", "<", ">", "h")
-_TEXT = {"en": {"year": "Year"}, "zh": {"year": "年份"}}
+__all__ = [
+    "PALETTE",
+    "REGION_COLOURS",
+    "draw_trends_spec",
+    "province_trends",
+    "region_trends",
+    "trend_figure",
+    "trends_spec",
+]
 
-Lang = Literal["en", "zh"]
+Lang = str
+_YEAR = msg("Year")
+_ALL_MEAN = msg("All regions (mean)")
 
 
 def trend_figure(
@@ -57,7 +51,7 @@ def trend_figure(
     mark: str | None = None,
     lang: Lang = "en",
     reference: pd.Series | None = None,
-    reference_label: str = "Mean of all regions",
+    reference_label: str = "All regions (mean)",
     colours: Mapping[str, str] | None = None,
 ) -> Figure:
     """Draw one line per row of ``wide`` (rows: series labels, columns: years).
@@ -93,74 +87,78 @@ def trend_figure(
         raise DataError("wide must be a non-empty DataFrame (rows: lines, columns: years).")
     if wide.isna().any().any():
         raise DataError("wide has missing values; every line needs every year.")
-    text = _TEXT.get(lang, _TEXT["en"])
-    years = [int(y) for y in wide.columns]
-    order = wide.iloc[:, -1].sort_values(ascending=False).index
-    with figure_fonts(lang):
-        n_lines = len(wide) + (reference is not None)
-        fig = Figure(figsize=(7.0, 4.2 if n_lines <= 10 else 4.2 + 0.12 * (n_lines - 10)))
-        ax = fig.add_subplot()
-        # colours and markers follow the legend order (highest last value first)
-        for k, label in enumerate(order):
-            ax.plot(
-                years,
-                wide.loc[label].to_numpy(dtype=float),
-                color=(colours or {}).get(str(label), PALETTE[k % len(PALETTE)]),
-                marker=_MARKERS[k % len(_MARKERS)],
-                markersize=4.5,
-                linewidth=1.6,
-                label=str(label),
-                zorder=3,
-            )
-        if reference is not None:
-            ref = reference.reindex(wide.columns)
-            ax.plot(
-                years,
-                ref.to_numpy(dtype=float),
-                color="#666666",
-                linestyle="--",
-                linewidth=1.3,
-                label=reference_label,
-                zorder=2,
-            )
-        ax.set_xticks(years)
-        ax.set_xticklabels([str(y) for y in years], fontsize=8.5)
-        ax.tick_params(axis="y", labelsize=8.5)
-        ax.set_xlim(years[0] - 0.3, years[-1] + 0.3)
-        ax.set_xlabel(text["year"], fontsize=9.5)
-        ax.set_ylabel(ylabel, fontsize=9.5)
-        ax.grid(axis="y", color="#dddddd", linewidth=0.7, zorder=0)
-        for side in ("top", "right"):
-            ax.spines[side].set_visible(False)
-        handles, labels = ax.get_legend_handles_labels()
-        by_label = dict(zip(labels, handles, strict=True))
-        legend_order = [str(lab) for lab in order]
-        if reference is not None:
-            legend_order.append(reference_label)
-        ax.legend(
-            [by_label[lab] for lab in legend_order],
-            legend_order,
-            loc="upper left",
-            bbox_to_anchor=(1.01, 1.0),
-            frameon=False,
-            fontsize=8.5,
-            handlelength=2.2,
+    with figure_style(lang):
+        fig = _trend_axes(
+            wide,
+            ylabel=ylabel,
+            xlabel=render(_YEAR, lang),
+            reference=reference,
+            reference_label=reference_label,
+            colours=colours,
         )
         if title:
-            ax.set_title(title, fontsize=11, loc="left")
-        foot = data_foot(lang, synthetic=synthetic, mark=mark)
-        if foot:
-            fig.text(
-                0.99,
-                0.012,
-                foot,
-                ha="right",
-                va="bottom",
-                fontsize=6.5,
-                color="#666666",
-                style="italic",
-            )
-        fig.tight_layout(rect=(0, 0.03 if foot else 0, 1, 1))
+            fig.axes[0].set_title(title, fontsize=11, loc="left")
+        from spatialpanel.report.marks import provenance_mark
+        from spatialpanel.report.style import add_mark
+
+        text = provenance_mark("synthetic" if synthetic else mark)
+        if text is not None:
+            add_mark(fig, render(text, lang))
+    return fig
+
+
+def _trend_axes(
+    wide: pd.DataFrame,
+    *,
+    ylabel: str,
+    xlabel: str,
+    reference: pd.Series | None,
+    reference_label: str,
+    colours: Mapping[str, str] | None,
+) -> Figure:
+    """The lines of ``wide`` (row labels are the legend's texts) in the current style."""
+    years = [int(y) for y in wide.columns]
+    order = wide.iloc[:, -1].sort_values(ascending=False).index
+    n_lines = len(wide) + (reference is not None)
+    fig = Figure(figsize=(7.0, 4.2 if n_lines <= 10 else 4.2 + 0.12 * (n_lines - 10)))
+    ax = fig.add_subplot()
+    # colours and markers follow the legend order (highest last value first)
+    for k, label in enumerate(order):
+        ax.plot(
+            years,
+            wide.loc[label].to_numpy(dtype=float),
+            color=(colours or {}).get(str(label), PALETTE[k % len(PALETTE)]),
+            marker=MARKERS[k % len(MARKERS)],
+            label=str(label),
+            zorder=3,
+        )
+    if reference is not None:
+        ref = reference.reindex(wide.columns)
+        ax.plot(
+            years,
+            ref.to_numpy(dtype=float),
+            color="#666666",
+            linestyle="--",
+            linewidth=1.3,
+            label=reference_label,
+            zorder=2,
+        )
+    year_axis(ax, years, rotate=False)
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    handles, labels = ax.get_legend_handles_labels()
+    by_label = dict(zip(labels, handles, strict=True))
+    legend_order = [str(lab) for lab in order]
+    if reference is not None:
+        legend_order.append(reference_label)
+    ax.legend(
+        [by_label[lab] for lab in legend_order],
+        legend_order,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        handlelength=2.2,
+    )
+    fig.set_layout_engine("constrained")
     return fig
 
 
@@ -238,7 +236,7 @@ def region_trends(
         if str(g).lower() in REGION_COLOURS
     }
     reference = scores.groupby(level=1).mean() if national else None
-    label = "全国平均" if lang == "zh" else "All provinces (mean)"
+    label = render(msg("All provinces (mean)"), lang)
     return trend_figure(
         means,
         title=title,
@@ -260,4 +258,81 @@ def _wide(scores: pd.Series) -> pd.DataFrame:
     wide = scores.unstack(level=1)
     return (
         wide.reindex(sorted(wide.columns), axis=1).astype(float).replace([np.inf, -np.inf], np.nan)
+    )
+
+
+def trends_spec(
+    wide: pd.DataFrame,
+    *,
+    names: Mapping[str, FigureText],
+    ylabel: FigureText,
+    reference: pd.Series | None = None,
+    reference_label: FigureText | None = None,
+    colours: Mapping[str, str] | None = None,
+) -> FigureSpec:
+    """The specification of a trend figure.
+
+    Parameters
+    ----------
+    wide
+        One row per line (rows labelled by a key, e.g. a region id or group), one column per year.
+    names
+        Row key -> legend text (e.g. ``Label("region", "110000")``, ``Label("group", "east")``).
+    ylabel
+        The y axis' text (e.g. the index's label).
+    reference, reference_label
+        An optional series by year drawn dashed grey (e.g. the mean of all regions) and its text.
+    colours
+        Fixed colour per row key (regions keep their colour across figures).
+    """
+    from spatialpanel.report.figspec import FigureSpec
+
+    if not isinstance(wide, pd.DataFrame) or wide.empty:
+        raise DataError("wide must be a non-empty DataFrame (rows: lines, columns: years).")
+    lines = wide.copy()
+    lines.index = pd.Index([str(k) for k in lines.index], name="line")
+    lines.columns = pd.Index([int(y) for y in lines.columns], name="year")
+    data: dict[str, pd.DataFrame | pd.Series] = {"lines": lines.astype(float)}
+    if reference is not None:
+        ref = reference.astype(float).copy()
+        ref.index = pd.Index([int(y) for y in ref.index], name="year")
+        data["reference"] = ref.rename("reference")
+    return FigureSpec(
+        drawer="trends",
+        data=data,
+        texts={
+            "ylabel": ylabel,
+            "names": {str(k): v for k, v in names.items()},
+            "reference": reference_label,
+        },
+        options={"colours": {str(k): v for k, v in (colours or {}).items()}},
+    )
+
+
+def draw_trends_spec(spec: FigureSpec, words: Words) -> Figure:
+    """The drawer of :func:`trends_spec`."""
+    lines = spec.data["lines"]
+    assert isinstance(lines, pd.DataFrame)
+    names = words.by_name(spec.texts.get("names"))
+    keys = [str(k) for k in lines.index]
+    shown = [names.get(k, k) for k in keys]
+    if len(set(shown)) < len(shown):  # two lines may not share a legend text
+        shown = [
+            f"{n} ({k})" if shown.count(n) > 1 else n for n, k in zip(shown, keys, strict=True)
+        ]
+    wide = lines.copy()
+    wide.index = pd.Index(shown)
+    colours = {
+        shown[keys.index(k)]: c
+        for k, c in dict(spec.options.get("colours", {})).items()
+        if k in keys
+    }
+    reference = spec.data.get("reference")
+    return _trend_axes(
+        wide,
+        ylabel=words(spec.texts.get("ylabel")),
+        xlabel=words(_YEAR),
+        reference=reference if isinstance(reference, pd.Series) else None,
+        reference_label=words(spec.texts.get("reference")) or words(_ALL_MEAN),
+        colours=colours,
     )

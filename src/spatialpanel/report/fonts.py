@@ -4,22 +4,28 @@ matplotlib's default font (DejaVu Sans) has no Chinese glyphs; figures with ``la
 font such as Noto Sans CJK, Source Han Sans, WenQuanYi, SimHei or Microsoft YaHei. We look in
 matplotlib's font list first and then, because that list is cached from the time matplotlib was
 first imported, among the font files installed on the system.
+
+The font is resolved once per process (:func:`cjk_font` is cached) and registered so that it
+serves every weight the figures ask for: a CJK font often ships one weight only (WenQuanYi Zen
+Hei declares 500, "medium"), and matplotlib then logs ``findfont: Failed to find font weight
+normal for ...`` for every text drawn in it. The font's own file is registered under its exact
+family name for the normal and bold weights it lacks (glyphs unchanged), as matplotlib itself
+registers a font's alternative names, so every lookup finds an exact match and nothing is logged.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import re
-from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
-import matplotlib as mpl
 from matplotlib import font_manager
 
 from spatialpanel.errors import ConfigError
 
-__all__ = ["CJK_FAMILIES", "cjk_font", "figure_fonts", "require_cjk_font"]
+__all__ = ["CJK_FAMILIES", "cjk_font", "require_cjk_font"]
 
 #: Families tried in order (simplified Chinese first).
 CJK_FAMILIES: tuple[str, ...] = (
@@ -63,6 +69,31 @@ def _first_known() -> str | None:
     return next((name for name in CJK_FAMILIES if name in known), None)
 
 
+#: The weights the figures use (normal text; bold for the north arrow's "N").
+_WEIGHTS: tuple[int, ...] = (400, 700)
+
+
+def _weight(value: str | int) -> int:
+    """A font weight as a number (``"normal"`` -> 400, ``"medium"`` -> 500, ``"bold"`` -> 700)."""
+    return value if isinstance(value, int) else int(font_manager.weight_dict.get(value, 400))
+
+
+def _serve_every_weight(family: str) -> None:
+    """Register ``family``'s font file under the weights in :data:`_WEIGHTS` it lacks."""
+    entries = [f for f in font_manager.fontManager.ttflist if f.name == family]
+    if not entries:  # pragma: no cover - the family was just found in the list
+        return
+    have = {_weight(f.weight) for f in entries}
+    regular = min(entries, key=lambda f: abs(_weight(f.weight) - 400))
+    for weight in _WEIGHTS:
+        if weight not in have:
+            font_manager.fontManager.ttflist.append(dataclasses.replace(regular, weight=weight))
+    # lookups made before the registration must not be served from the cache
+    cached = getattr(font_manager.fontManager, "_findfont_cached", None)
+    if cached is not None and hasattr(cached, "cache_clear"):
+        cached.cache_clear()
+
+
 @cache
 def _scan_system() -> str | None:
     for path in font_manager.findSystemFonts():
@@ -73,14 +104,19 @@ def _scan_system() -> str | None:
     return _first_known()
 
 
+@cache
 def cjk_font() -> str | None:
     """The family name of an installed CJK font, or ``None`` when there is none.
 
     Families in :data:`CJK_FAMILIES` are tried in order; fonts installed after matplotlib built
     its font cache are found by scanning the system font folders once (they are then added to
-    matplotlib's font manager for this session).
+    matplotlib's font manager for this session). Resolved once per process; the font is
+    registered for every weight the figures use (see the module docstring).
     """
-    return _first_known() or _scan_system()
+    family = _first_known() or _scan_system()
+    if family is not None:
+        _serve_every_weight(family)
+    return family
 
 
 def require_cjk_font() -> str:
@@ -98,22 +134,3 @@ def require_cjk_font() -> str:
             f"{', '.join(CJK_FAMILIES[:6])}, ... is installed. " + _INSTALL_HINT
         )
     return name
-
-
-@contextlib.contextmanager
-def figure_fonts(lang: str) -> Iterator[None]:
-    """Context in which new matplotlib text uses fonts suitable for ``lang``.
-
-    matplotlib fixes a text's font when the text is created, so build the whole figure inside the
-    context; saving it later keeps the fonts. For ``lang="zh"`` the CJK font comes first and
-    DejaVu Sans serves as fallback for the glyphs it lacks; the Unicode minus sign is replaced by
-    a hyphen-minus, which every CJK font has.
-    """
-    if lang != "zh":
-        yield
-        return
-    family = require_cjk_font()
-    # explicit family names: a generic "sans-serif" would be resolved when the figure is drawn,
-    # possibly outside this context
-    with mpl.rc_context({"font.family": [family, "DejaVu Sans"], "axes.unicode_minus": False}):
-        yield

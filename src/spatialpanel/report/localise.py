@@ -31,6 +31,7 @@ import math
 import re
 from collections.abc import Hashable
 from importlib import metadata
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
@@ -43,6 +44,7 @@ from spatialpanel.report.document import (
     ReportSection,
     ReportTable,
 )
+from spatialpanel.report.figure_jobs import figure_png
 from spatialpanel.report.formatting import column_formats
 from spatialpanel.report.regression import report_frame
 from spatialpanel.report.results_io import SavedResults, SavedTable, numbering, ordered_stages
@@ -80,6 +82,17 @@ UI: dict[str, Message] = {
         "paper that the statistics provide (see the data card, docs/data-china-nbs.md, for what "
         "is missing and for the breaks of definition). Cite the NBS tables for the figures; the "
         "indices and estimates depend on the reduced indicator system.",
+    ),
+    "synthetic_banner_own": pmsg(
+        "ui",
+        "SYNTHETIC DATA — the study marks its data as synthetic ([data] mark). Its numbers must "
+        "not be cited as findings.",
+    ),
+    "real_banner_own": pmsg(
+        "ui",
+        "REAL DATA, REDUCED INDICATOR SYSTEM — the study marks its data as covering its "
+        "indicator system only in part ([data] mark): the indices and estimates depend on the "
+        "indicators that exist.",
     ),
     "provenance": pmsg("ui", "Settings and provenance"),
     "conventions": pmsg("ui", "Conventions"),
@@ -396,8 +409,11 @@ def _regression(table: SavedTable, texts: _Texts, beneath: str) -> dict[str, Any
 # --------------------------------------------------------------------------- the document
 
 
-def localise(saved: SavedResults, lang: str) -> ReportDocument:
-    """The report of ``saved`` in ``lang``: every text rendered, every table localised.
+def localise(saved: SavedResults, lang: str, *, staged: Path | None = None) -> ReportDocument:
+    """The report of ``saved`` in ``lang``: every text rendered, every table localised, every
+    figure the one drawn in ``lang`` where it exists (in the results folder or in ``staged``,
+    the files a report adds before they are moved in; see
+    :func:`~spatialpanel.report.figure_jobs.figure_png`).
 
     Raises
     ------
@@ -446,7 +462,8 @@ def localise(saved: SavedResults, lang: str) -> ReportDocument:
                     number=num.figures[f["key"]],
                     title=tr(f["title"]),
                     notes=tuple(tr(n) for n in f["notes"]),
-                    png=next((p for p in files if p.endswith(".png")), None),
+                    # the figure drawn in this language (figures/KEY.zh.png), else the run's
+                    png=figure_png(saved.root, f, lang, staged=staged),
                     svg=next((p for p in files if p.endswith(".svg")), None),
                 )
             )
@@ -477,7 +494,7 @@ def localise(saved: SavedResults, lang: str) -> ReportDocument:
         lang=lang,
         title=title,
         sections=tuple(sections),
-        banner=_banner(study, lang),
+        banner=_banner(study, saved.data, lang),
         conventions=tuple((tr(k), tr(v)) for k, v in conventions(saved)),
         provenance=tuple(_provenance(saved, lang)),
         labels=writer_labels(lang),
@@ -488,13 +505,16 @@ def localise(saved: SavedResults, lang: str) -> ReportDocument:
     )
 
 
-def _banner(study: dict[str, Any], lang: str) -> str | None:
+def _banner(study: dict[str, Any], data: dict[str, Any], lang: str) -> str | None:
     """The statement at the top of the report, from the data's mark: synthetic data, or real
-    data on a reduced indicator system; none for the user's own data."""
+    data on a reduced indicator system; none for the user's own data. A mark the study itself
+    gave (``[data] mark``, ``"mark_from": "study"`` in the data record) gets a statement that
+    claims nothing about where the data come from."""
+    own = data.get("mark_from") == "study"
     if study.get("synthetic") or study.get("data_mark") == "synthetic":
-        return ui("synthetic_banner", lang)
+        return ui("synthetic_banner_own" if own else "synthetic_banner", lang)
     if study.get("data_mark") == "real-reduced":
-        return ui("real_banner", lang)
+        return ui("real_banner_own" if own else "real_banner", lang)
     return None
 
 

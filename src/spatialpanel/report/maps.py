@@ -21,18 +21,21 @@ from spatialpanel.errors import ConfigError, DataError, did_you_mean
 from spatialpanel.report._mapdraw import (
     ALBERS_CHINA,
     EDGE,
-    TEXT,
     add_legend,
     draw_map,
     finish_figure,
     map_geometry,
     no_data_patch,
+    words,
 )
-from spatialpanel.report.fonts import figure_fonts
+from spatialpanel.report.style import figure_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.colors import Colormap
     from matplotlib.figure import Figure
+
+    from spatialpanel.report.drawers import Words
+    from spatialpanel.report.figspec import FigureSpec, FigureText
 
 __all__ = [
     "ALBERS_CHINA",
@@ -41,13 +44,14 @@ __all__ = [
     "choropleth",
     "class_breaks",
     "cluster_map",
+    "draw_map_spec",
+    "map_spec",
     "small_multiples",
 ]
 
 Scheme = Literal["quantiles", "equal_interval", "fisher_jenks"]
-Lang = Literal["en", "zh"]
+Lang = str
 _SCHEMES: tuple[str, ...] = ("quantiles", "equal_interval", "fisher_jenks")
-_LANGS: tuple[str, ...] = ("en", "zh")
 
 #: GeoDa's LISA cluster colours.
 CLUSTER_COLORS: dict[str, str] = {
@@ -127,8 +131,14 @@ def _class_labels(bins: np.ndarray, lo: float) -> list[str]:
 
 # ----------------------------------------------------------------------------- validation
 def _check_lang(lang: str) -> None:
-    if lang not in _LANGS:
-        raise ConfigError(f"lang={lang!r} is not known; use 'en' or 'zh'.")
+    from spatialpanel.text import languages
+
+    known = languages()
+    if lang not in known:
+        raise ConfigError(
+            f"lang={lang!r} is not known; use one of {', '.join(known)} (a language is a "
+            "catalogue, see spatialpanel.text)."
+        )
 
 
 def _region_series(values: Any, *, argument: str) -> pd.Series:
@@ -324,13 +334,14 @@ def _cluster_colours(panels: list[pd.Series], lang: str) -> _Colouring:
             )
     colors = [s.dropna().astype(str).map(CLUSTER_COLORS) for s in panels]
     counts = pd.concat(panels).value_counts()
+    names = words(lang)
     single = len(panels) == 1
     handles = [
         Patch(
             facecolor=CLUSTER_COLORS[c],
             edgecolor=EDGE,
             linewidth=0.4,
-            label=TEXT[lang][c] + (f" ({int(counts.get(c, 0))})" if single else ""),
+            label=names[c] + (f" ({int(counts.get(c, 0))})" if single else ""),
         )
         for c in _CLUSTER_ORDER
     ]
@@ -392,7 +403,7 @@ def small_multiples(
     labels = list(panels)
     series = [_region_series(panels[lab], argument=argument) for lab in labels]
 
-    with figure_fonts(lang):
+    with figure_style(lang):
         if kind == "choropleth":
             colouring = _colour_values(series, cmap=cmap, scheme=scheme, k=k, lang=lang)
         else:
@@ -421,7 +432,7 @@ def small_multiples(
             )
             if not single:
                 ax.set_title(str(labels[i]), fontsize=9, pad=1)
-        legend_title = legend_label if kind == "choropleth" else TEXT[lang]["cluster"]
+        legend_title = legend_label if kind == "choropleth" else words(lang)["cluster"]
         if single:
             ax0 = axes[0, 0]
             if colouring.mappable is not None:
@@ -471,3 +482,66 @@ def small_multiples(
             )
         finish_figure(fig, title=title, synthetic=synthetic, lang=lang, mark=mark)
     return fig
+
+
+# ----------------------------------------------------------------------------- figures as data
+def map_spec(
+    panels: Mapping[Any, pd.Series],
+    *,
+    kind: Literal["choropleth", "cluster"] = "choropleth",
+    legend: FigureText | None = None,
+    cmap: str = "YlOrRd",
+    ncols: int = 2,
+    regions: str = "china_provinces",
+) -> FigureSpec:
+    """The specification of a (small-multiples) map: one column of values per panel.
+
+    Parameters
+    ----------
+    panels
+        Panel label (e.g. the year) -> Series indexed by region id, as in :func:`small_multiples`.
+    kind, cmap, ncols
+        As in :func:`small_multiples`.
+    legend
+        The colour bar's title (a label, e.g. ``Label("variable", "cp")``); cluster maps have
+        their own legend title.
+    regions
+        The region set whose boundaries are drawn; the drawer reloads them (they are not stored
+        with the figure's data). Only ``"china_provinces"`` is drawn today.
+    """
+    from spatialpanel.report.figspec import FigureSpec
+
+    if kind not in ("choropleth", "cluster"):
+        raise ConfigError(f"kind={kind!r} is not known; use 'choropleth' or 'cluster'.")
+    argument = "values" if kind == "choropleth" else "categories"
+    columns = {str(k): _region_series(v, argument=argument) for k, v in panels.items()}
+    if not columns:
+        raise DataError("panels is empty; give at least one label -> Series.")
+    frame = pd.DataFrame(columns)
+    frame.index.name = "region"
+    return FigureSpec(
+        drawer="map",
+        data={"values": frame},
+        texts={"legend": legend},
+        options={"kind": kind, "cmap": cmap, "ncols": ncols, "regions": regions},
+    )
+
+
+def draw_map_spec(spec: FigureSpec, words: Words) -> Figure:
+    """The drawer of :func:`map_spec` (see :mod:`spatialpanel.report.drawers`)."""
+    regions = spec.options.get("regions", "china_provinces")
+    if regions != "china_provinces":
+        raise ConfigError(f"maps of the region set {regions!r} are not drawn yet.")
+    frame = spec.data["values"]
+    assert isinstance(frame, pd.DataFrame)
+    panels = {str(col): frame[col] for col in frame.columns}
+    kind = spec.options.get("kind", "choropleth")
+    return small_multiples(
+        panels,
+        kind=kind,
+        legend_label=words(spec.texts.get("legend")) or None,
+        cmap=str(spec.options.get("cmap", "YlOrRd")),
+        ncols=int(spec.options.get("ncols", 2)) if len(panels) > 1 else 1,
+        lang=words.lang,
+        scale_bar=len(panels) == 1,
+    )

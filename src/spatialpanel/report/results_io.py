@@ -63,6 +63,7 @@ class SavedResults:
     data: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
     labels: Labels = field(default_factory=Labels)
+    figure_output: dict[str, Any] = field(default_factory=dict)  # figure formats and dpi
 
 
 _MAX_LEVELS = 16  # index columns / header rows of a saved table (ours have at most 3)
@@ -129,6 +130,7 @@ def load_results(root: str | Path) -> SavedResults:
             data=dict(data.get("data") or {}),
             versions={str(k): str(v) for k, v in (data.get("versions") or {}).items()},
             labels=Labels.from_json(data.get("labels")),
+            figure_output=dict(data.get("figure_output") or {}),
         )
     except (KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
         if isinstance(exc, ResultsError):

@@ -323,11 +323,12 @@ def _orient(document: Any, landscape: bool) -> None:
 
 
 class _Writer:
-    def __init__(self, doc: ReportDocument, root: Path) -> None:
+    def __init__(self, doc: ReportDocument, root: Path, staged: Path | None = None) -> None:
         from docx import Document
 
         self.doc = doc
         self.root = root
+        self.staged = staged
         self.document = Document()
         _style_document(self.document, doc.lang)
         self.last_table = 0
@@ -376,11 +377,13 @@ class _Writer:
         if figure.png is None:
             return
         _orient(self.document, False)
-        # the web copy (1400 px across 6 in, about 230 dpi) keeps the .docx small and quick to
-        # write; the full 300-dpi PNG stays in figures/
-        web = self.root / "figures" / "web" / Path(figure.png).name
-        picture = web if web.is_file() else self.root / figure.png
-        if not picture.is_file():
+        # the figure in the report's language (figure.png: figures/KEY.zh.png for Chinese),
+        # as its web copy (1400 px across 6 in, about 230 dpi), which keeps the .docx small and
+        # quick to write; the full 300-dpi PNG stays in figures/
+        from spatialpanel.report.figure_jobs import figure_source
+
+        picture = figure_source(self.root, figure.png, staged=self.staged)
+        if picture is None:
             return
         from docx.image.image import Image
 
@@ -415,11 +418,13 @@ def _provenance(document: Any, doc: ReportDocument) -> None:
         para.add_run(text + tail)
 
 
-def write_docx(doc: ReportDocument, path: Path, *, root: Path) -> None:
-    """Write ``doc`` as ``path`` (figures read from the results folder ``root``)."""
+def write_docx(doc: ReportDocument, path: Path, *, root: Path, staged: Path | None = None) -> None:
+    """Write ``doc`` as ``path``: figures (each in the document's language where drawn in it,
+    see :func:`~spatialpanel.report.figure_jobs.figure_png`) read from the results folder
+    ``root``, or from ``staged``, the files a report adds before they are moved into it."""
     from spatialpanel.results_folder import normalise_zip
 
-    w = _Writer(doc, root)
+    w = _Writer(doc, root, staged)
     document = w.document
     document.core_properties.created = dt.datetime(2000, 1, 1)
     document.core_properties.modified = dt.datetime(2000, 1, 1)

@@ -1,8 +1,9 @@
 """What a pipeline stage hands over: tables, figures and generated sentences.
 
 Every stage of the study returns a :class:`StageOutput`. The pipeline writes its tables (CSV, one
-Excel workbook), its figures (PNG and SVG) and a JSON description of everything (``stages.json``) to
-the results folder, so the report can be rebuilt from disk without refitting.
+Excel workbook), its figures (their data as ``figures/data/KEY.json``, drawn as PNG, and SVG/PDF
+when asked) and a JSON description of everything (``stages.json``) to the results folder, so the
+report can be rebuilt from disk, in any language, without refitting.
 
 Reader text — stage titles, table titles and notes, figure captions and notes, sentences — is a
 :class:`~spatialpanel.text.message.Message` (or a plain string, shown as it is in every language):
@@ -21,6 +22,9 @@ from spatialpanel.text import Text
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure as MplFigure
+
+    from spatialpanel.report.figspec import FigureSpec
+    from spatialpanel.text import Labels
 
 __all__ = ["FigureArtifact", "Sentence", "StageOutput", "TableArtifact"]
 
@@ -60,12 +64,30 @@ class TableArtifact:
 
 @dataclass(frozen=True)
 class FigureArtifact:
-    """One figure: a matplotlib figure that the pipeline saves and closes."""
+    """One figure as data: its specification, drawn in the report's language when it is saved.
+
+    Attributes
+    ----------
+    key
+        File stem (``figures/KEY.png``, ``figures/data/KEY.json``).
+    title
+        Caption.
+    spec
+        What to draw: drawer, data, texts (``spatialpanel.report.figspec.FigureSpec``).
+    notes
+        Figure notes under the caption.
+    """
 
     key: str
     title: Text
-    figure: MplFigure
+    spec: FigureSpec
     notes: tuple[Text, ...] = ()
+
+    def draw(self, lang: str = "en", labels: Labels | None = None) -> MplFigure:
+        """The figure drawn in ``lang`` (a new matplotlib figure, not registered with pyplot)."""
+        from spatialpanel.report.drawers import draw
+
+        return draw(self.spec, lang, labels)
 
 
 @dataclass(frozen=True)

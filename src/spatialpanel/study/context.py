@@ -7,21 +7,45 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from spatialpanel.errors import DataError
-from spatialpanel.text import Labels, Message, msg
+from spatialpanel.errors import ConfigError, DataError
+from spatialpanel.report.marks import MARK_NOTES, mark_notes
+from spatialpanel.text import Labels, Message
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.data.regions import RegionSet
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.weights.core import SpatialWeights
 
-__all__ = ["MARK_NOTES", "StudyContext"]
+__all__ = ["MARK_NOTES", "StudyContext", "resolve_data_mark"]
 
-#: The note every table and figure of a study on a bundled dataset carries, by the dataset's mark.
-MARK_NOTES: dict[str, Message] = {
-    "synthetic": msg("Synthetic data."),
-    "real-reduced": msg("Real data, reduced indicator system."),
-}
+#: How cautious each data mark is: a study may raise its data's mark, never lower it.
+_CAUTION = {"synthetic": 2, "real-reduced": 1, "real": 0, None: 0}
+
+
+def resolve_data_mark(given: str | None, found: str | None, *, source: str) -> str | None:
+    """The study's data mark: ``given`` (the study file's ``[data] mark``) or ``found`` (what
+    the data's metadata says: a bundled dataset's ``"mark"``, a ``NAME.meta.json`` beside the
+    data file). Returns ``"synthetic"``, ``"real-reduced"`` or None (real data, no mark).
+
+    The study may make the mark more cautious than the metadata (mark its own data
+    ``"synthetic"``, or real data ``"real-reduced"``), never less: synthetic data stay marked
+    synthetic, so no output of generated numbers can pass for official statistics.
+
+    Raises
+    ------
+    ConfigError
+        When ``given`` would weaken the metadata's mark, naming the key, the data
+        (``source``) and the fix.
+    """
+    if given is None:
+        return found
+    if _CAUTION[given] < _CAUTION[found]:
+        raise ConfigError(
+            f"[data] mark = {given!r}: {source} is marked {found!r} by its metadata, and a study "
+            "may make the mark more cautious, never less (its numbers would pass for official "
+            f"statistics). Remove [data] mark, or set it to {found!r}."
+        )
+    return None if given == "real" else given
 
 
 @dataclass
@@ -39,14 +63,16 @@ class StudyContext:
         Every fill, conversion, drop or shift made to the data, one row each (columns: ``step``,
         ``entity``, ``time``, ``variable``, ``old``, ``new``, ``detail``).
     synthetic
-        True when the data is the bundled synthetic demonstration panel.
+        True when the data are synthetic (``data_mark == "synthetic"``): the bundled
+        demonstration or city panel, or data the study marks so.
     variable_years
         Raw variables used in some years only (``[indices.NAME] years``, ``[model] years``) ->
         (first, last); :meth:`variable` returns those years only.
     data_mark
-        What the bundled dataset's metadata says the data are: ``"synthetic"``,
+        What the data are (``spatialpanel.report.marks``): ``"synthetic"``,
         ``"real-reduced"`` (real statistics, a reduced indicator system) or None (the user's
-        data). ``synthetic=True`` implies ``"synthetic"``.
+        real data), from the data's metadata and the study's ``[data] mark``
+        (:func:`resolve_data_mark`). ``synthetic=True`` implies ``"synthetic"``.
     scores
         Composite index name -> DataFrame with (entity, time) MultiIndex; column ``score`` is the
         index, further columns are the dimension sub-indices.
@@ -83,7 +109,7 @@ class StudyContext:
     @property
     def mark_notes(self) -> tuple[Message, ...]:
         """The data's mark as a table or figure note (empty for the user's own data)."""
-        return (MARK_NOTES[self.data_mark],) if self.data_mark in MARK_NOTES else ()
+        return mark_notes(self.data_mark)
 
     def variable(self, name: str) -> pd.Series:
         """A raw panel column (over the years it is used in), a composite index score or a

@@ -5,9 +5,12 @@ Layout::
     OUT/
       manifest.json        study, data hash, versions, conventions, seed, outputs + hashes
       stages.json          each stage: title, settings, tables, figures, sentences (rebuilds report)
+      README.txt           what the folder holds, and the data-provenance mark
       tables/KEY.csv       one CSV per table (UTF-8 with BOM so Excel shows Chinese correctly)
-      tables.xlsx          every table, a sheet each
-      figures/KEY.png/svg  every figure
+      tables.xlsx          a README sheet, then every table, a sheet each
+      figures/KEY.png      every figure (SVG/PDF too when [outputs] figure_formats asks)
+      figures/web/KEY.png  smaller copies embedded in the reports
+      figures/data/KEY.json  every figure's data (drawn again in another language by `report`)
       report.html, report.docx, tables.tex, tables.md   (see spatialpanel.report)
 
 Everything is deterministic: the same data, study and seed give byte-identical files.
@@ -48,6 +51,7 @@ from spatialpanel.text.frames import split_cells
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.study.context import StudyContext
+    from spatialpanel.study.figure_output import FigureWriter
 
 __all__ = ["check_finite", "normalise_zip", "sha256_file", "write_results", "write_table_csv"]
 
@@ -85,14 +89,52 @@ def _excel_sheet_name(key: str, used: set[str]) -> str:
     return name
 
 
-def _write_workbook(tables: list[TableArtifact], path: Path, labels: Labels) -> None:
+def _write_workbook(
+    tables: list[TableArtifact],
+    path: Path,
+    labels: Labels,
+    *,
+    lang: str = "en",
+    title: str = "",
+    mark: str | None = None,
+) -> None:
+    """Every table a sheet, after a first sheet "README" listing them (titles in ``lang``); with
+    a provenance ``mark``, every sheet says it in its first row (the table starts on the third)
+    and in its printed header."""
     import datetime as dt
 
+    from openpyxl.styles import Font
+
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        used: set[str] = set()
-        for table in tables:
-            sheet = _excel_sheet_name(table.key, used)
-            split_cells(table.frame, labels)[0].to_excel(writer, sheet_name=sheet)
+        used: set[str] = {"README"}
+        names = [_excel_sheet_name(table.key, used) for table in tables]
+        readme = writer.book.create_sheet("README")
+        rows: list[tuple[str, str]] = [(title or "spatialpanel results", "")]
+        if mark:
+            rows.append((mark, ""))
+        rows += [("", ""), ("Sheet", "Table")]
+        rows += [
+            (name, render(table.title, lang, labels))
+            for name, table in zip(names, tables, strict=True)
+        ]
+        for row in rows:
+            readme.append(list(row))
+        readme["A1"].font = Font(bold=True)
+        if mark:
+            readme["A2"].font = Font(bold=True, color="C00000")
+        readme.column_dimensions["A"].width = 34
+        readme.column_dimensions["B"].width = 90
+        for table, sheet in zip(tables, names, strict=True):
+            frame = split_cells(table.frame, labels)[0]
+            frame.to_excel(writer, sheet_name=sheet, startrow=2 if mark else 0)
+            if mark:
+                ws = writer.sheets[sheet]
+                ws["A1"] = mark
+                ws["A1"].font = Font(italic=True, color="C00000")
+                ws.oddHeader.center.text = mark
+                ws.oddFooter.center.text = mark
+        if mark:
+            readme.oddHeader.center.text = mark
         for worksheet in writer.book.worksheets:
             _cells_as_text(worksheet)
         fixed = dt.datetime(2000, 1, 1)
@@ -224,6 +266,7 @@ def write_results(
     ctx: StudyContext,
     stages: tuple[StageOutput, ...],
     report: bool = True,
+    figures: FigureWriter | None = None,
 ) -> tuple[Path, Path | None]:
     """Write every table, figure and description of a run; return (manifest, report) paths.
 
@@ -232,6 +275,12 @@ def write_results(
     into a hidden sibling and moved into place, replacing an earlier results folder; on any
     failure or interruption the earlier folder is left as it was (see
     :mod:`spatialpanel.results_folder`).
+
+    ``figures`` is the run's :class:`~spatialpanel.study.figure_output.FigureWriter` when the
+    pipeline started drawing the figures while the stages ran; without it every stage's figures
+    are handed to a new one here. The figures are moved into the folder being written
+    (:meth:`~spatialpanel.study.figure_output.FigureWriter.finish`) before the report embeds
+    them; on failure the writer is aborted, so no figure is left beside the folder.
 
     Raises
     ------
@@ -245,8 +294,20 @@ def write_results(
             check_finite(table)  # before anything is written
     out_dir = Path(out_dir)
     check_target(out_dir, config.input_files())
-    with staged(out_dir) as root:
-        report_name = _write_folder(root, config=config, ctx=ctx, stages=stages, report=report)
+    from spatialpanel.study.figure_output import FigureWriter
+
+    try:
+        if figures is None:
+            figures = FigureWriter(out_dir, ctx)
+            figures.add(fig for stage in stages for fig in stage.figures)
+        with staged(out_dir) as root:
+            report_name = _write_folder(
+                root, config=config, ctx=ctx, stages=stages, report=report, figures=figures
+            )
+    except BaseException:
+        if figures is not None:
+            figures.abort()  # no worker writes on, no staged figure is left behind
+        raise
     return out_dir / MANIFEST, (out_dir / report_name if report_name else None)
 
 
@@ -257,34 +318,25 @@ def _write_folder(
     ctx: StudyContext,
     stages: tuple[StageOutput, ...],
     report: bool,
+    figures: FigureWriter,
 ) -> str | None:
     """Write the results into the (empty, staged) folder ``root``; the manifest last. Returns
     the report's file name."""
-    tab_dir = root / "tables"
-    fig_dir = root / "figures"
-    tab_dir.mkdir()
-    fig_dir.mkdir()
-    outputs_cfg = config.section("outputs")
-    formats = list(outputs_cfg["figure_formats"])
+    from spatialpanel.study.figure_output import write_readme
 
-    from spatialpanel.study.figures_io import FigureJobs
+    (root / "tables").mkdir()
+    (root / "figures").mkdir()
+    header = _write_described(root, config=config, ctx=ctx, stages=stages, figures=figures)
+    dpi = int(config.section("outputs")["dpi"])
+    write_readme(root, ctx=ctx, dpi=dpi, report=report)
+    # the figures are drawn in worker processes (since their stage ended, when the pipeline
+    # started the writer) while the tables were written; the report embeds them
+    figures.finish(root)
+    report_name = None
+    if report:
+        from spatialpanel.report.build import write_report
 
-    # the figures are written in worker processes while the tables are written here; the web
-    # copies (which the report reads) come first, the PNG/SVG/PDF files while the report is built
-    all_figures = [fig for stage in stages for fig in stage.figures]
-    figure_jobs = FigureJobs(all_figures, fig_dir, formats=formats, dpi=int(outputs_cfg["dpi"]))
-    try:
-        header = _write_described(root, config=config, ctx=ctx, stages=stages, figures=figure_jobs)
-        report_name = None
-        figure_jobs.wait_raster()
-        if report:
-            from spatialpanel.report.build import write_report
-
-            report_name = write_report(root, lang=ctx.lang).name
-        figure_jobs.wait_all()
-    except BaseException:
-        figure_jobs.cancel()  # no worker may write into the folder while it is deleted
-        raise
+        report_name = write_report(root, lang=ctx.lang).name
     write_manifest(root, header)
     return report_name
 
@@ -295,9 +347,14 @@ def _write_described(
     config: StudyConfig,
     ctx: StudyContext,
     stages: tuple[StageOutput, ...],
-    figures: Any,
+    figures: FigureWriter,
 ) -> dict[str, Any]:
     """Tables (CSV, workbook) and ``stages.json``; returns the manifest's header."""
+    from spatialpanel.report.figspec import data_file
+    from spatialpanel.report.marks import provenance_mark
+    from spatialpanel.study.figure_output import figure_formats
+
+    dpi = int(config.section("outputs")["dpi"])
     saved = figures.files
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
@@ -324,6 +381,7 @@ def _write_described(
                 "title": to_json(f.title),
                 "notes": [to_json(n) for n in f.notes],
                 "files": saved[f.key],
+                "data": data_file(f.key),
             }
             for f in stage.figures
         ]
@@ -344,8 +402,16 @@ def _write_described(
                 ],
             }
         )
-    _write_workbook(all_tables, root / "tables.xlsx", labels)
+    mark = provenance_mark(ctx.data_mark)
     study_cfg = config.section("study")
+    _write_workbook(
+        all_tables,
+        root / "tables.xlsx",
+        labels,
+        lang=ctx.lang,
+        title=str(study_cfg.get(f"title_{ctx.lang}") or study_cfg.get("title", "")),
+        mark=render(mark, ctx.lang) if mark is not None else None,
+    )
     study_info = {
         "title": study_cfg.get("title", ""),
         "titles": {
@@ -370,6 +436,7 @@ def _write_described(
                 "data": data_info,
                 "versions": versions,
                 "labels": labels.to_json(),
+                "figure_output": {"formats": figure_formats(config), "dpi": dpi},
                 "stages": described,
             },
             ensure_ascii=False,

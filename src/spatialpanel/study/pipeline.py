@@ -171,14 +171,28 @@ def run_study(
     tick("Reading and checking the data", 0)
     ctx, data_output = data_stage.load(config, lang=language)
     results: list[StageOutput] = [data_output]
-    for i, spec in enumerate(stages, start=1):
-        tick(spec.title, i)
-        results.append(_run_stage(spec, ctx))
-    tick("Writing tables, figures and the report", total - 1)
-    do_report = outputs_cfg.get("report", True) if report is None else report
-    manifest, report_path = write_results(
-        target, config=config, ctx=ctx, stages=tuple(results), report=do_report
-    )
+    from spatialpanel.study.figure_output import FigureWriter
+
+    # each stage's figures are drawn (in worker processes) while the later stages compute
+    figures = FigureWriter(target, ctx)
+    try:
+        for i, spec in enumerate(stages, start=1):
+            tick(spec.title, i)
+            results.append(_run_stage(spec, ctx))
+            figures.add(results[-1].figures)
+        tick("Writing tables, figures and the report", total - 1)
+        do_report = outputs_cfg.get("report", True) if report is None else report
+        manifest, report_path = write_results(
+            target,
+            config=config,
+            ctx=ctx,
+            stages=tuple(results),
+            report=do_report,
+            figures=figures,
+        )
+    except BaseException:
+        figures.abort()
+        raise
     tick("Done", total)
     return StudyRun(
         out_dir=target,

@@ -44,6 +44,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "layout"): ("auto", "long", "wide", "tidy"),
     ("data", "entity_kind"): ("china", "generic"),
     ("data", "extra_years"): ("error", "drop"),
+    ("data", "mark"): ("synthetic", "real-reduced", "real"),
     ("model", "kind"): ("sar", "sem", "sdm", "sdem", "slx"),
     ("model", "effects"): ("pooled", "entity", "time", "twoway", "random"),
     ("model", "bias_correction"): ("none", "elhorst", "transformation"),
@@ -255,6 +256,11 @@ RULES: dict[tuple[str, str], Rule] = {
         ["uri"],
     ),
     ("disparity", "obstacle_top"): Rule("an integer from 1 to 50", _int_in(1, 50), 0),
+    ("disparity", "kde_min_group_size"): Rule(
+        "an integer from 2 to 1000 (groups with fewer regions get no density of their own)",
+        _int_in(2, 1000),
+        1,
+    ),
     ("outputs", "dir"): Rule("a folder name (not empty)", _text, ""),
     ("outputs", "figure_formats"): Rule(
         f"a non-empty list of {', '.join(FIGURE_FORMATS)} (each once)",

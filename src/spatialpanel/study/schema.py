@@ -50,6 +50,8 @@ SECTIONS: dict[str, Spec] = {
         "entity_kind": ((str,), "china"),
         "bounds": ((dict,), {}),
         "extra_years": ((str,), "error"),
+        # the data's mark on every output (spatialpanel.report.marks): more cautious only
+        "mark": ((str,), None),
     },
     "geography": {
         "bundled": ((str,), None),
@@ -112,10 +114,11 @@ SECTIONS: dict[str, Spec] = {
         "coupling_systems": ((list,), ["uri", "cp"]),
         "coupling_form": ((str,), "classic"),
         "obstacle_top": ((int,), 3),
+        "kde_min_group_size": ((int,), 5),
     },
     "outputs": {
         "dir": ((str,), "spatialpanel-results"),
-        "figure_formats": ((list,), ["png", "svg"]),
+        "figure_formats": ((list,), ["png"]),
         "dpi": ((int,), 300),
         "report": ((bool,), True),
         # beneath each coefficient of the regression tables: standard error or z statistic

@@ -32,7 +32,6 @@ from spatialpanel.text import (
     msg,
     numbers,
     pmsg,
-    render,
 )
 
 __all__ = ["run"]
@@ -112,7 +111,7 @@ def _lag_shift(local: pd.DataFrame, w: Any, *, weights: Label, label: Label) -> 
 
 def run(ctx: StudyContext) -> StageOutput:
     """Compute the global and local statistics and their tables, figures and sentences."""
-    from spatialpanel.report.moran_plots import moran_scatter
+    from spatialpanel.report.moran_plots import fitted_line_note, moran_spec
 
     cfg = ctx.config.section("autocorrelation")
     variable = str(cfg["variable"])
@@ -134,11 +133,10 @@ def run(ctx: StudyContext) -> StageOutput:
         )
     years = wanted or all_years
     label = Label("variable", variable)
-    from spatialpanel.report.fonts import cjk_font, figure_fonts
+    from spatialpanel.report.fonts import cjk_font
 
     # Chinese names only when a CJK font can draw them in the figures
     lang = "zh" if ctx.lang == "zh" and cjk_font() is not None else "en"
-    labels = _labels(ctx, lang)
     names_en = _labels(ctx, "en")
     synthetic: tuple[Text, ...] = (
         (msg("Synthetic data: the numbers illustrate the workflow only."),)
@@ -354,23 +352,19 @@ def run(ctx: StudyContext) -> StageOutput:
                 year=year,
                 w=local_w,
             )
-            with figure_fonts(lang):
-                fig = moran_scatter(
-                    series,
-                    w,
-                    year=year,
-                    labels=labels,
-                    variable=render(label, lang, ctx.labels),
-                    max_labels=_MAX_LABELS if crowded else None,
-                )
+            spec = moran_spec(
+                series, w, year=year, variable=label, max_labels=_MAX_LABELS if crowded else None
+            )
+            line = fitted_line_note(spec)
             figures.append(
                 FigureArtifact(
                     f"moran_scatter_{year}",
                     title,
-                    fig,
+                    spec,
                     (
                         msg("Slope of the line = Moran's I (row-standardised weights)."),
                         *((shift,) if shift is not None else ()),
+                        *((line,) if line is not None else ()),
                         *(
                             (
                                 msg(

@@ -174,29 +174,33 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
     years = tuple(data_cfg["years"]) if data_cfg["years"] else None
     from spatialpanel.data.bundled import (
         DEMO_DATASET,
-        dataset_mark,
         dataset_meta,
         load_dataset,
+        meta_mark,
         real_counterpart,
     )
+    from spatialpanel.study.context import resolve_data_mark
 
     bundled = config.bundled_dataset
-    mark: str | None = None
     if config.is_demo:
         from spatialpanel.data.demo import load_demo
 
         source: pd.DataFrame | Path = load_demo()
-        synthetic = True
         meta = dataset_meta(DEMO_DATASET)
+        where = "the bundled demonstration panel"
     elif bundled is not None:
         source = load_dataset(bundled).reset_index()
-        mark = dataset_mark(bundled)
-        synthetic = mark == "synthetic"
         meta = dataset_meta(bundled)
+        where = f"the bundled dataset {bundled!r}"
     else:
         source = config.data_path()
         meta = _sidecar_meta(source)
-        synthetic = bool(meta.get("synthetic", False))
+        where = f"{source.name} ({source.with_suffix('.meta.json').name})"
+    # what the metadata says the data are, made more cautious (never less) by [data] mark
+    found = meta_mark(meta, where=where)
+    mark = resolve_data_mark(data_cfg["mark"], found, source=where)
+    synthetic = mark == "synthetic"
+    generated = found == "synthetic"  # synthetic numbers spatialpanel generated
     bounds = {k: tuple(v) for k, v in data_cfg["bounds"].items()}
     regions = load_regions(config)
     matched = regions if config.has("geography") else None
@@ -265,14 +269,25 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         **dataclasses.asdict(panel.source),
         "synthetic": synthetic,
         "data_mark": ctx.data_mark,
-        # the statistics synthetic numbers are not (for the marks on the outputs)
-        "real_counterpart": counterpart if synthetic else None,
+        # where the mark comes from: the data's metadata, or the study's [data] mark
+        "mark_from": None if mark is None else ("metadata" if mark == found else "study"),
+        # the statistics synthetic numbers are not (for the marks on the outputs); only for
+        # numbers spatialpanel generated (a study that marks its own data synthetic has none)
+        "real_counterpart": counterpart if generated else None,
         "unused_columns": unused,
         "absent_regions": [code for code, _ in absent],
     }
     limited = {k: w for k, w in windows.items() if w is not None}
     return ctx, _output(
-        ctx, frame, audit, data_cfg["missing"], unused, used, limited, absent, counterpart
+        ctx,
+        frame,
+        audit,
+        data_cfg["missing"],
+        unused,
+        used,
+        limited,
+        absent,
+        counterpart if generated else None,
     )
 
 
@@ -333,8 +348,10 @@ def _output(
     used: pd.DataFrame,
     limited: dict[str, tuple[int, int]],
     absent: list[tuple[int, str]],
-    counterpart: str,
+    counterpart: str | None,
 ) -> StageOutput:
+    """The data stage's tables and sentences; ``counterpart`` names the statistics that
+    synthetic numbers spatialpanel generated are not (None for other data)."""
     frame = ctx.panel.where(used)
     entities = frame.index.get_level_values(0).unique()
     times = frame.index.get_level_values(1).unique()
@@ -387,7 +404,7 @@ def _output(
                 ),
             ),
         )
-    if ctx.synthetic:
+    if ctx.synthetic and counterpart is not None:
         # the official statistics the numbers are not: the provinces' China Statistical
         # Yearbook, the cities' China City Statistical Yearbook (the dataset's metadata)
         notes += (
@@ -404,8 +421,10 @@ def _output(
             columns=["step", "entity", "time", "variable", "old", "new", "detail"]
         )
     audit_table = audit_table.reset_index(drop=True)
-    if ctx.synthetic:
+    if ctx.synthetic and counterpart is not None:
         what = pmsg("data", "The synthetic demonstration data")
+    elif ctx.synthetic:  # the study marks its own data synthetic ([data] mark)
+        what = pmsg("data", "The synthetic data")
     elif ctx.data_mark == "real-reduced":
         what = pmsg("data", "The real data")
     else:

@@ -35,12 +35,12 @@ from spatialpanel.disparity.dagum import dagum_gini_panel
 from spatialpanel.disparity.kde import kernel_density
 from spatialpanel.disparity.lisa_markov import lisa_markov
 from spatialpanel.disparity.markov import first_passage_times, markov_chain, spatial_markov
-from spatialpanel.disparity.plots import plot_dagum, plot_kde_2d, plot_kde_3d, plot_sigma
+from spatialpanel.disparity.plots import dagum_spec, kde_omitted_note, kde_spec, sigma_spec
 from spatialpanel.disparity.spatial_beta import spatial_beta_convergence
 from spatialpanel.errors import ConfigError, SpatialPanelError, did_you_mean
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
-from spatialpanel.text import Label, Message, Text, TextList, msg, nmsg, numbers, pmsg, render
+from spatialpanel.text import Label, Message, Text, TextList, msg, nmsg, numbers, pmsg
 
 __all__ = ["TOOLS", "run"]
 
@@ -101,6 +101,7 @@ def _settings(ctx: StudyContext) -> dict[str, Any]:
         "coupling_systems": list(cfg.get("coupling_systems") or ["uri", "cp"]),
         "coupling_form": cfg.get("coupling_form", "classic"),
         "obstacle_top": int(cfg.get("obstacle_top", 3)),
+        "kde_min_group_size": int(cfg.get("kde_min_group_size", 5)),
     }
     unknown = [t for t in s["tools"] if t not in TOOLS]
     if unknown:
@@ -195,7 +196,7 @@ def _dagum(
         FigureArtifact(
             _key("dagum_components", var),
             msg("Dagum Gini decomposition of {var}", var=_var(var)),
-            plot_dagum(res, lang=s["lang"]),
+            dagum_spec(res, groups=_group_texts(res.within_table.columns)),
             notes,
         )
     )
@@ -270,10 +271,31 @@ def _dagum_detail(res: Any) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def _group_texts(groups: Any) -> dict[str, Label]:
+    """The readers' names of the division's groups (East, Central, ...; 东部, 中部, ...)."""
+    return {str(g): Label("group", str(g)) for g in groups}
+
+
+def _all_label(ctx: StudyContext) -> Message:
+    """The whole sample's name in figures: "All provinces" for China's provinces."""
+    from spatialpanel.data.china import provinces
+
+    entities = set(ctx.panel.index.get_level_values(0))
+    return msg("All provinces") if entities <= set(provinces().index) else msg("All regions")
+
+
 def _kde(
     ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out: _Collector
 ) -> None:
-    kd = kernel_density(series, bandwidth_rule=s["bandwidth"], groups=_groups(ctx, s))
+    # a composite index lies in [0, 1]: densities boundary-corrected by reflection there
+    bounded = var in ctx.scores and bool(series.between(0.0, 1.0).all())
+    kd = kernel_density(
+        series,
+        bandwidth_rule=s["bandwidth"],
+        groups=_groups(ctx, s),
+        bounds=(0.0, 1.0) if bounded else None,
+        min_group_size=s["kde_min_group_size"],
+    )
     out.store(var, "kde", kd)
     table = kd.bandwidths.join(kd.peaks)
     key = _key("kde", var)
@@ -289,26 +311,38 @@ def _kde(
             rule=rule,
         ),
     )
-    xlabel = render(_var(var), s["lang"], ctx.labels)
     out.tables.append(
         TableArtifact(
             key, msg("Kernel density of {var}: bandwidths and peaks", var=_var(var)), table, notes
         )
     )
+    figure_notes: tuple[Any, ...] = notes
+    if bounded:
+        figure_notes += (
+            msg(
+                "The index lies in [0, 1]: densities are boundary-corrected by reflection at 0 "
+                "and 1 (Silverman 1986, §2.10) and are zero outside."
+            ),
+        )
+    groups = _group_texts([*kd.scopes[1:], *kd.omitted])
+    omitted = kde_omitted_note(kd, scopes=groups)
+    if omitted is not None:
+        figure_notes += (omitted,)
+    variable, everyone = Label("variable", var), _all_label(ctx)
     out.figures.append(
         FigureArtifact(
             _key("kde_curves", var),
             msg("Kernel density of {var} by year", var=_var(var)),
-            plot_kde_2d(kd, xlabel=xlabel, lang=s["lang"]),
-            notes,
+            kde_spec(kd, variable=variable, scopes=groups, all_label=everyone),
+            figure_notes,
         )
     )
     out.figures.append(
         FigureArtifact(
             _key("kde_surface", var),
             msg("Kernel density of {var}: year–value–density", var=_var(var)),
-            plot_kde_3d(kd, xlabel=xlabel, lang=s["lang"]),
-            notes,
+            kde_spec(kd, variable=variable, scopes=groups, all_label=everyone, surface=True),
+            figure_notes,
         )
     )
     peaks = kd.peaks.loc["all"]
@@ -583,7 +617,7 @@ def _convergence(
         FigureArtifact(
             _key("sigma_trend", var),
             msg("σ convergence of {var}", var=_var(var)),
-            plot_sigma(sig, lang=s["lang"]),
+            sigma_spec(sig, scopes=_group_texts(sig.table.columns[1:]), all_label=_all_label(ctx)),
             notes,
         )
     )
@@ -737,7 +771,7 @@ def _coupling_map(
     """Maps of the coupling coordination degree D for the study's map years (China only)."""
     from spatialpanel.data.geometry import boundaries
     from spatialpanel.indices.coupling import coupling_coordination
-    from spatialpanel.report.maps import small_multiples
+    from spatialpanel.report.maps import map_spec
 
     entities = set(ctx.panel.index.get_level_values(0))
     if not entities <= set(boundaries(include_no_data=False)["code"]):
@@ -752,19 +786,11 @@ def _coupling_map(
         "Coupling coordination degree D of {labels}, by province",
         labels=TextList(tuple(_var(n) for n in systems)),
     )
-    fig = small_multiples(
-        panels,
-        kind="choropleth",
-        title=render(title, s["lang"], ctx.labels),
-        legend_label="D",
-        cmap="YlGnBu",
-        lang=s["lang"],
-        synthetic=ctx.synthetic,
-        mark=ctx.data_mark,
-        ncols=2 if len(panels) > 1 else 1,
+    spec = map_spec(
+        panels, kind="choropleth", legend=msg("Coupling coordination degree (D)"), cmap="YlGnBu"
     )
     notes: tuple[Text, ...] = (msg("One colour scale for all years."), *ctx.mark_notes)
-    return FigureArtifact("map_coupling_d", title, fig, notes)
+    return FigureArtifact("map_coupling_d", title, spec, notes)
 
 
 def _index_tools(ctx: StudyContext, s: dict[str, Any], out: _Collector) -> None:

@@ -21,23 +21,18 @@ import pandas as pd
 from spatialpanel.data.china import provinces
 from spatialpanel.disparity._common import resolve_groups
 from spatialpanel.errors import ConfigError, did_you_mean
-from spatialpanel.indices.growth import growth_summary
-from spatialpanel.report.evolution_plots import province_trends, region_trends
+from spatialpanel.indices.growth import group_means, growth_summary
+from spatialpanel.report.evolution_plots import trends_spec
+from spatialpanel.report.style import REGION_COLOURS
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.geography import division_groups, region_noun
 from spatialpanel.study.stages.indices import entity_names, index_name
-from spatialpanel.text import Label, Labels, Message, Text, TextList, msg, numbers, pmsg, render
+from spatialpanel.text import Label, Labels, Message, Text, TextList, msg, numbers, pmsg
 
 __all__ = ["run", "select_provinces"]
 
 _ALL = "All provinces"
-_REGION_ZH: dict[Hashable, str] = {
-    "east": "东部",
-    "central": "中部",
-    "west": "西部",
-    "northeast": "东北",
-}
 
 
 def select_provinces(wanted: list[Any], available: list[Hashable]) -> list[Hashable]:
@@ -79,7 +74,6 @@ def run(ctx: StudyContext) -> StageOutput:
     key = "[evolution] division"
     groups = resolve_groups(named, pd.Index(entities), name=key) if china else None
     names = entity_names(entities, regions=ctx.regions)
-    drawn = entity_names(entities, lang=lang, regions=ctx.regions)
     ids = {names[e]: e for e in entities}  # the tables name the regions; messages need ids
     noun = "provinces" if china else region_noun(ctx.regions)
     tables: list[TableArtifact] = []
@@ -89,7 +83,6 @@ def run(ctx: StudyContext) -> StageOutput:
     for name, frame in ctx.scores.items():
         label = Label("variable", name)
         index = index_name(name, ctx.labels)
-        ylabel = render(index, lang, ctx.labels)
         score = frame["score"]
         notes = base_notes
         result = ctx.results.get("indices", {}).get(name)
@@ -126,20 +119,17 @@ def run(ctx: StudyContext) -> StageOutput:
                 if cfg.get("provinces")
                 else _extremes(score)
             )
-            fig = province_trends(
-                score,
-                entities=selected,
-                names=drawn,
-                ylabel=ylabel,
-                synthetic=ctx.synthetic,
-                mark=ctx.data_mark,
-                lang=lang,
+            wide = score.unstack(level=1).loc[selected]
+            spec = trends_spec(
+                wide,
+                names={str(e): Label("region", str(e)) for e in selected},
+                ylabel=index,
             )
             figures.append(
                 FigureArtifact(
                     f"{name}_trend_provinces"[:31],
                     msg("{index} of selected provinces", index=index),
-                    fig,
+                    spec,
                     notes,
                 )
             )
@@ -166,19 +156,20 @@ def run(ctx: StudyContext) -> StageOutput:
                     (*notes, msg("Unweighted means of the provinces of each region.")),
                 )
             )
+            means = group_means(score, groups=groups)
+            spec = trends_spec(
+                means,
+                names={str(g): Label("group", str(g)) for g in means.index},
+                ylabel=index,
+                reference=score.groupby(level=1).mean(),
+                reference_label=msg("All provinces (mean)"),
+                colours={str(g): c for g, c in REGION_COLOURS.items() if g in set(means.index)},
+            )
             figures.append(
                 FigureArtifact(
                     f"{name}_trend_regions"[:31],
                     msg("{index} by region (means)", index=index),
-                    region_trends(
-                        score,
-                        groups=groups,
-                        ylabel=ylabel,
-                        synthetic=ctx.synthetic,
-                        mark=ctx.data_mark,
-                        lang=lang,
-                        group_names=_REGION_ZH if lang == "zh" else None,
-                    ),
+                    spec,
                     notes,
                 )
             )

@@ -19,10 +19,10 @@ import pandas as pd
 from spatialpanel.data.geometry import boundaries
 from spatialpanel.errors import DataError
 from spatialpanel.report.fonts import cjk_font
-from spatialpanel.report.maps import small_multiples
+from spatialpanel.report.maps import map_spec
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput
 from spatialpanel.study.context import StudyContext
-from spatialpanel.text import Label, Message, Text, TextList, msg, render
+from spatialpanel.text import Label, Message, Text, TextList, msg
 
 __all__ = ["run"]
 
@@ -79,22 +79,12 @@ def run(ctx: StudyContext) -> StageOutput:
         title = msg(
             "{label} by province, {years}", label=label, years=TextList(tuple(map(str, years)))
         )
-        fig = small_multiples(
-            panels,
-            kind="choropleth",
-            title=render(title, lang, ctx.labels),
-            legend_label=render(label, lang, ctx.labels),
-            cmap="YlOrRd",
-            lang=lang,
-            synthetic=ctx.synthetic,
-            mark=ctx.data_mark,
-            ncols=2 if len(panels) > 1 else 1,
-        )
+        spec = map_spec(panels, kind="choropleth", legend=label, cmap="YlOrRd")
         figures.append(
             FigureArtifact(
                 f"map_{name}",
                 title,
-                fig,
+                spec,
                 (*notes, msg("One colour scale for all years (pooled minimum to maximum).")),
             )
         )
@@ -132,15 +122,7 @@ def _cluster_figure(
         if w_name
         else msg("LISA cluster maps of {label}", label=label)
     )
-    fig = small_multiples(
-        panels,
-        kind="cluster",
-        title=render(title, lang, ctx.labels),
-        lang=lang,
-        synthetic=ctx.synthetic,
-        mark=ctx.data_mark,
-        ncols=2 if len(panels) > 1 else 1,
-    )
+    spec = map_spec(panels, kind="cluster")
     key = f"lisa_map_{variable}" if variable else "lisa_map"
     alpha, fdr = lisa.attrs.get("alpha"), lisa.attrs.get("fdr")
     level: Message = (
@@ -163,7 +145,7 @@ def _cluster_figure(
             "p-values).",
             level=level,
         )
-    return FigureArtifact(key, title, fig, (*notes, note))
+    return FigureArtifact(key, title, spec, (*notes, note))
 
 
 def _id_columns(lisa: pd.DataFrame) -> tuple[str, str]:
