@@ -71,7 +71,8 @@ class GOperator:
     """
 
     def __init__(self, w: sps.csr_array, delta: float) -> None:
-        from spatialpanel.linalg.logdet import sparse_lu, symmetric_scale
+        from spatialpanel.linalg.factor import Factorizer
+        from spatialpanel.linalg.logdet import symmetric_scale
 
         n = int(w.shape[0])
         self.n = n
@@ -85,8 +86,8 @@ class GOperator:
             wd = self._w.toarray()
             self._dense = np.asarray(np.linalg.solve(np.eye(n) - delta * wd, wd), dtype=float)
         else:
-            eye = sps.eye_array(n)
-            self._lu = sparse_lu(eye - delta * self._w, symmetric_like=scale is not None)
+            # the factorisation at δ: at ρ̂ the likelihood search's last one is reused
+            self._lu = Factorizer.of(self._w, scale).factor(self.delta)
 
     @classmethod
     def at(cls, w: sps.csr_array, delta: float) -> GOperator:
@@ -106,7 +107,7 @@ class GOperator:
         if self._dense is not None:
             # (I - δW)⁻¹ = I + δG
             return np.asarray(rhs + self.delta * (self._dense @ rhs), dtype=float)
-        return np.asarray(self._lu.solve(np.asarray(rhs, dtype=float)), dtype=float)
+        return self._lu.solve(np.asarray(rhs, dtype=float))
 
     def apply(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
         """``G v`` for an ``(N,)`` or ``(N, m)`` array."""
@@ -118,7 +119,7 @@ class GOperator:
         """``G' v``."""
         if self._dense is not None:
             return np.asarray(self._dense.T @ v, dtype=float)
-        return np.asarray(self._lu.solve(self._w.T @ v, trans="T"), dtype=float)
+        return self._lu.solve(self._w.T @ v, trans=True)
 
     def traces(self) -> tuple[float, float, float]:
         """``(tr G, tr G², tr G'G)``."""
