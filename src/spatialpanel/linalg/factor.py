@@ -115,21 +115,19 @@ class _Cholmod:
         self._rows, self._cols = matrix(rows), matrix(cols)
         self._n = n
         self._cholmod, self._matrix, self._spmatrix = cholmod, matrix, spmatrix
-        with _options(cholmod):
+        with _Options(cholmod):
             self._symbolic = cholmod.symbolic(self._values(0.5))
         self._stamp = 0
 
     def _values(self, rho: float) -> Any:
         vals = -rho * self._offdiag
         vals[self._diag] = 1.0 - rho * self._sdiag
-        return self._spmatrix(
-            self._matrix(vals), self._rows, self._cols, (self._n, self._n)
-        )
+        return self._spmatrix(self._matrix(vals), self._rows, self._cols, (self._n, self._n))
 
     def factor(self, rho: float) -> _CholFactor | None:
         """The factor at ρ, or None where ``I - ρS`` is not positive definite."""
         try:
-            with _options(self._cholmod):
+            with _Options(self._cholmod):
                 self._cholmod.numeric(self._values(rho), self._symbolic)
         except ArithmeticError:
             return None
@@ -154,7 +152,7 @@ class _Cholmod:
         return np.asarray(out * (left if rhs.ndim == 1 else left[:, None]), dtype=float)
 
 
-class _options:
+class _Options:
     """CHOLMOD options for the duration of one call (cvxopt keeps them in a global dict):
     supernodal ``LL'`` (so that ``cholmod.diag`` gives the diagonal of L)."""
 
@@ -214,6 +212,7 @@ class Factorizer:
         rho = float(rho)
         if self._last is not None and self._last.rho == rho:
             return self._last
+        self._last = None  # let the previous factor go before the next one is computed
         fac: Factor | None = self._chol.factor(rho) if self._chol is not None else None
         if fac is None:
             fac = self._superlu(rho)
