@@ -367,9 +367,9 @@ def fit_fe(
             ub = ld.upper_bound(r)
             return ll(s00 - 2.0 * r * s0d + r * r * sdd, ub, r) if np.isfinite(ub) else np.inf
 
-        ssr = (s00, s0d, sdd)
-        shape = lag_shape(ld, n=n, t_eff=dims.t_eff, time_adjust=dims.time_adjust, ssr=ssr)
-        prof = LagProfile(n, dims.t_eff, dims.time_adjust, ssr)
+        sums = (s00, s0d, sdd)
+        shape = lag_shape(ld, n=n, t_eff=dims.t_eff, time_adjust=dims.time_adjust, ssr=sums)
+        prof = LagProfile(n, dims.t_eff, dims.time_adjust, sums)
 
         def model(bounds: tuple[float, float]) -> tuple[float, float] | None:
             return interpolated_max(prof, ld, bounds)

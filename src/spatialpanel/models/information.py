@@ -144,13 +144,22 @@ class GOperator:
 
         terms = _series_terms(self._w, self.delta)
         sums = np.zeros(3)
-        for _, z in RademacherProbes(self.n, _PROBES, 0).blocks():
-            if terms is None:
+        blocks = RademacherProbes(self.n, _PROBES, 0).blocks()
+        if terms is None:
+            for _, z in blocks:
                 gz = self.apply(z)
                 ggz = self.apply(gz)
-            else:
-                gz, ggz = _series_products(self._w, self.delta, z, terms)
-            sums += [float(np.sum(z * gz)), float(np.sum(z * ggz)), float(np.sum(gz * gz))]
+                sums += [float(np.sum(z * gz)), float(np.sum(z * ggz)), float(np.sum(gz * gz))]
+        else:
+            # the series by the fused kernel (linalg.series), the same numbers as
+            # _series_products, two blocks at a time
+            from spatialpanel.linalg.series import series_blocks
+
+            d = self.delta
+            coef_g = np.array([d ** (k - 1) for k in range(1, terms + 1)])
+            coef_gg = np.array([0.0] + [(k - 1) * d ** (k - 2) for k in range(2, terms + 1)])
+            for _, z, gz, ggz, _ in series_blocks(self._w, blocks, coef_g, coef_gg):
+                sums += [float(np.sum(z * gz)), float(np.sum(z * ggz)), float(np.sum(gz * gz))]
         return float(sums[0]) / _PROBES, float(sums[1]) / _PROBES, float(sums[2]) / _PROBES
 
 
