@@ -160,9 +160,11 @@ def concentrated_max(
     ``f`` increasing left of ``bounds`` pass a margin of 1e-6 (only an optimum at the end
     triggers it).
 
-    ``model``, given with ``concave=True``, is a cheaper certified search
+    ``model``, when given, is a cheaper search certified locally
     (:func:`spatialpanel.models.search.interpolated_max`): called with the interval, it returns
-    the maximiser and its certified error, or None, in which case Brent runs as before.
+    the local maximiser and its certified error, or None, in which case Brent runs as before.
+    Either way the grid then verifies (unless ``concave``) that no other local maximum is
+    higher.
     """
     fun = f
     lo, hi = bounds
@@ -173,7 +175,7 @@ def concentrated_max(
         v = fun(r)
         return -v if np.isfinite(v) else np.inf
 
-    found = model(bounds) if (model is not None and concave) else None
+    found = model(bounds) if model is not None else None
     if found is not None:
         best_x, best_v = found[0], -neg(found[0])
     else:

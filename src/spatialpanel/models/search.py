@@ -14,7 +14,9 @@ How :func:`interpolated_max` works (W similar to a symmetric matrix: real eigenv
 
 1. A first estimate from the Taylor polynomial ``P(ρ) = -Σ_{j≤4} τ_j ρ^j / j`` with the exact
    traces ``τ_j = tr W^j`` (sparse products): the root of ``H'(ρ) + T P'(ρ)`` (H the cheap
-   part). Its error is bounded by ``|ℓ' - P'| ≤ τ_4 r |ρ|⁴/(1 - |ρ| r)``.
+   part). Its error is bounded by ``|ℓ' - P'| ≤ τ_4 r |ρ|⁴/(1 - |ρ| r)``. (With the Lee-Yu
+   transformation's ``- ln(1 - ρ)`` the unit eigenvalue is kept exactly: ``ln(1 - ρ)`` plus the
+   polynomial of the other eigenvalues.)
 2. Rounds: exact ℓ at ``x ± h`` around the current estimate x (and at x in the first round),
    h the smaller of the certified error and the last step (never below the resolution that the
    rounding of ℓ allows); the polynomial p through the K ≤ 4 values nearest x replaces ℓ and
@@ -145,9 +147,12 @@ def lag_shape(
     return LagShape(bool(np.all(second < 0)), increasing)
 
 
-def _taylor_slope(tau: NDArray[np.float64], rho: float) -> float:
-    """``P'(ρ)`` of ``P(ρ) = -Σ_{j≤4} τ_j ρ^j / j``."""
-    return -float(tau[0] + tau[1] * rho + tau[2] * rho**2 + tau[3] * rho**3)
+def _taylor_slope(tau: NDArray[np.float64], rho: float, unit: float) -> float:
+    """``P'(ρ)`` of ``P(ρ) = -Σ_{j≤4} τ_j ρ^j / j``; with ``unit = 1`` the eigenvalue 1 of a
+    row-stochastic W is kept exactly, ``P(ρ) = ln(1 - ρ) - Σ_{j≤4} (τ_j - 1) ρ^j / j`` (its
+    singularity cancels the ``T/(1 - ρ)`` of the Lee-Yu transformation)."""
+    t1, t2, t3, t4 = (float(v) - unit for v in tau)
+    return -(t1 + t2 * rho + t3 * rho**2 + t4 * rho**3) - unit / (1.0 - rho)
 
 
 def _sum_abs_power(tau: NDArray[np.float64], radius: float, k: int) -> float:
@@ -202,7 +207,9 @@ def interpolated_max(
 ) -> tuple[float, float] | None:
     """The maximiser of the concentrated likelihood from few exact values of ``ln|I - ρW|``
     (see the module docstring), with its certified error; None when the method does not
-    apply (the caller then runs the Brent search). The caller has proved f concave."""
+    apply (the caller then runs the Brent search). The certificate is local (f'' < 0 near the
+    estimate, bounded as in :func:`lag_shape`); that the local maximum is the global one is the
+    caller's to show (concavity proved by :func:`lag_shape`, else the caller's grid)."""
     radius = float(ld.radius)
     if ld.method != "lu" or not ld.symmetric_like or not (np.isfinite(radius) and radius > 0):
         return None
@@ -219,15 +226,17 @@ def interpolated_max(
         u, v = max(u, a), min(v, b)
         return -float(prof.second_upper(np.array([u]), np.array([v]), tr2, radius)[0])
 
+    unit = 1.0 if prof.time_adjust else 0.0
+
     def score_p(rho: float) -> float:
-        return prof.dh(rho) + t * _taylor_slope(tau, rho)
+        return prof.dh(rho) + t * _taylor_slope(tau, rho, unit)
 
     try:
         x = float(brentq(score_p, a, b, xtol=1e-15))
     except ValueError:
         return None
     reach = abs(x)
-    taylor_err = float(tau[3]) * radius * reach**4 / (1.0 - reach * radius)
+    taylor_err = (float(tau[3]) - unit) * radius * reach**4 / (1.0 - reach * radius)
     k0 = kappa(x - 0.05 * width, x + 0.05 * width)
     d = t * taylor_err / k0 if k0 > 0 else 0.25 * width
     eta = _ETA * math.sqrt(ld.n) * float(np.finfo(float).eps)
