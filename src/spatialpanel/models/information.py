@@ -79,6 +79,7 @@ class GOperator:
         self.delta = float(delta)
         self._w = sps.csr_array(w)
         self._dense: NDArray[np.float64] | None = None
+        self._memo: list[tuple[tuple[tuple[int, ...], bytes], NDArray[np.float64]]] = []
         scale = symmetric_scale(self._w)
         self._scale = scale if n <= DENSE_LIMIT else None
         self.method = _method(n, scale is not None)
@@ -103,17 +104,29 @@ class GOperator:
         return op
 
     def solve(self, rhs: NDArray[np.float64]) -> NDArray[np.float64]:
-        """``(I - δW)⁻¹ rhs`` for an ``(N,)`` or ``(N, m)`` array."""
+        """``(I - δW)⁻¹ rhs`` for an ``(N,)`` or ``(N, m)`` array.
+
+        The last right-hand side and its solution are kept: the information matrix's
+        ``G Z*β`` and the fitted values ``(I - δW)⁻¹ Z*β`` solve the same system.
+        """
         if self._dense is not None:
             # (I - δW)⁻¹ = I + δG
             return np.asarray(rhs + self.delta * (self._dense @ rhs), dtype=float)
-        return self._lu.solve(np.asarray(rhs, dtype=float))
+        import hashlib
+
+        b = np.ascontiguousarray(rhs, dtype=float)
+        key = (b.shape, hashlib.blake2b(b.tobytes(), digest_size=20).digest())
+        if self._memo and self._memo[0][0] == key:
+            return self._memo[0][1].copy()
+        out = self._lu.solve(b)
+        self._memo[:] = [(key, out)]
+        return out.copy()
 
     def apply(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
         """``G v`` for an ``(N,)`` or ``(N, m)`` array."""
         if self._dense is not None:
             return np.asarray(self._dense @ v, dtype=float)
-        return np.asarray(self._w @ self._lu.solve(np.asarray(v, dtype=float)), dtype=float)
+        return np.asarray(self._w @ self.solve(np.asarray(v, dtype=float)), dtype=float)
 
     def apply_t(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
         """``G' v``."""
