@@ -460,13 +460,15 @@ def main(argv: list[str] | None = None) -> None:
         nargs="+",
         metavar="CSV[=LABEL]",
         help="only redraw --plot from these result CSVs (e.g. results.csv results_100k.csv); "
-        "a label after '=' names the CSV's rows in the legend (e.g. old.csv='before')",
+        "a label after '=' names the CSV's rows in the legend (e.g. old.csv='before'); with "
+        "--tools, only those tools are drawn",
     )
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--graph", choices=GRAPHS, help=argparse.SUPPRESS)
     p.add_argument("--n", type=int, help=argparse.SUPPRESS)
     p.add_argument("--tool", choices=TOOLS, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    args.tools_given = any(a == "--tools" for a in (argv if argv is not None else sys.argv))
     if args.worker:
         worker(args)
         return
@@ -476,7 +478,9 @@ def main(argv: list[str] | None = None) -> None:
             path, _, label = str(spec).partition("=")
             with Path(path).open(newline="") as fh:
                 for r in csv.DictReader(fh):
-                    if r["status"] == "ok":
+                    if r["status"] == "ok" and (
+                        args.tools_given is False or r["tool"] in args.tools
+                    ):
                         if label:
                             r["variant"] = label
                         old.append(r)
@@ -556,7 +560,7 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     variants = sorted({str(r.get("variant") or r.get("backend") or "") for r in rows})
     markers = "os^vD"
     for graph in GRAPHS:
-        for i, tool in enumerate(TOOLS):
+        for tool in TOOLS:
             for k, variant in enumerate(variants):
                 pts = sorted(
                     (int(r["n"]), float(r["total_s"]), float(r.get("peak_rss_mb") or "nan"))
@@ -568,10 +572,12 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
                 )
                 if pts:
                     xs, ys, ms = zip(*pts, strict=True)
-                    name = f"{tool} ({graph}{', ' + variant if variant else ''})"
+                    # the floor is SciPy's SuperLU whatever backend ours used
+                    shown = variant.split(",")[0] if tool == "floor" else variant
+                    name = f"{tool} ({graph}{', ' + shown if shown else ''})"
                     kw = {
                         "marker": markers[k % len(markers)],
-                        "color": f"C{(i + 3 * k) % 10}",
+                        "color": f"C{len(ax.lines) % 10}",
                         "label": name,
                     }
                     ax.plot(xs, ys, styles[graph], **kw)
@@ -587,7 +593,9 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     ax.legend(fontsize=6)
     ax2.legend(fontsize=6)
     fig.suptitle(
-        "ours: two-way SDM fit + SE + delta effects; ours_sar: entity SAR + SE", fontsize=9
+        "ours: two-way SDM fit + SE + delta effects; ours_sar: entity SAR + SE; floor: minimal "
+        "sparse-LU entity SAR fit (SuperLU)",
+        fontsize=9,
     )
     fig.tight_layout()
     fig.savefig(path, dpi=120)
