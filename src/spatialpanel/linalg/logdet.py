@@ -220,11 +220,11 @@ class LogDet:
 
     Build it with :func:`logdet`. ``bounds`` is the open interval searched for ρ: the
     stationarity interval ``(1/ω_min, 1/ω_max)``, or, when :attr:`lazy`, its known part
-    ``(-1/r, 1/r)`` (r = ω_max, the spectral radius of a non-negative W; 1/ω_min ≤ -1/r because
-    |ω_min| ≤ r): no eigenvalue search for a row-stochastic W. The left end is searched by
-    :meth:`stationarity_interval` only when the estimate needs it (the engine's rule, see
-    :func:`spatialpanel.models.engine.concentrated_max`). ``method`` is the method actually used
-    (``"auto"`` resolved).
+    ``(-1/r, 1/r)`` (r = ω_max, the spectral radius of a non-negative W; ``1/ω_min ≤ -1/r``
+    because ``|ω_min| ≤ r``): no eigenvalue search for a row-stochastic W. The left end is
+    searched by :meth:`stationarity_interval` only when the estimate needs it (the engine's
+    rule, see :func:`spatialpanel.models.engine.concentrated_max`). ``method`` is the method
+    actually used (``"auto"`` resolved).
     """
 
     method: str
@@ -256,7 +256,7 @@ class LogDet:
 
     @property
     def symmetric_like(self) -> bool:
-        """Whether W is similar to a symmetric matrix (real eigenvalues, |ω| ≤ radius)."""
+        """Whether W is similar to a symmetric matrix (real eigenvalues, ``|ω| ≤ radius``)."""
         return self._symlike
 
     def moments(self) -> NDArray[np.float64]:

@@ -28,19 +28,10 @@ from spatialpanel.errors import ConfigError, EstimationError, NumericalWarning
 from spatialpanel.linalg.logdet import LogDet
 from spatialpanel.linalg.within import spatial_lag
 from spatialpanel.models.design import PanelArrays, check_design, within
-from spatialpanel.models.search import LagProfile, LagShape, interpolated_max, lag_shape
+from spatialpanel.models.search import LagProfile, LagShape, interpolated_max, lag_shape  # noqa: F401
 from spatialpanel.models.spec import ModelSpec
 
-__all__ = [
-    "Dimensions",
-    "FEData",
-    "FEEstimate",
-    "LagShape",
-    "concentrated_max",
-    "fe_data",
-    "fit_fe",
-    "lag_shape",
-]
+__all__ = ["Dimensions", "FEData", "FEEstimate", "concentrated_max", "fe_data", "fit_fe"]
 
 EXTEND_MARGIN = 0.25
 """An optimum in the left quarter of the known range ``(-1/r, 1/r)`` (ρ̂ < -0.5/r) is re-searched

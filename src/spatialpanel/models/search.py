@@ -84,7 +84,7 @@ class LagProfile:
     def second_upper(
         self, lo: NDArray[np.float64], hi: NDArray[np.float64], tr2: float, radius: float
     ) -> NDArray[np.float64]:
-        """Upper bounds of ``f''`` on the intervals ``[lo_i, hi_i]`` (real eigenvalues, |ω| ≤ r;
+        """Upper bounds of ``f''`` on the intervals ``[lo_i, hi_i]`` (real eigenvalues, ``|ω| ≤ r``;
         ``tr2 = tr W²`` less 1 with ``time_adjust``): ``n b (b s² - a)/(a + b s²)²`` is largest
         at ``b s² = 3a`` and monotone on either side, and ``T d²ℓ/dρ² ≤ -T tr2/(1 + |ρ| r)²``."""
         s00, s0d, sdd = self.ssr
@@ -118,7 +118,7 @@ def lag_shape(
     ``f(ρ) = -n/2 ln q(ρ) + T (ln|I - ρW| [- ln(1 - ρ)])`` with ``q(ρ) = a + b(ρ - c)²``
     (``ssr = (s00, s0d, sdd)``: ``b = sdd``, ``c = s0d/sdd``, ``a = s00 - s0d²/sdd``).
 
-    Needs W similar to a symmetric matrix (real eigenvalues ω, |ω| ≤ r). Then
+    Needs W similar to a symmetric matrix (real eigenvalues ω, ``|ω| ≤ r``). Then
     ``d²/dρ² ln|I - ρW| = -Σ ω²/(1 - ρω)² ≤ -tr(W²)/(1 + |ρ| r)²`` (one unit eigenvalue
     less with ``time_adjust``) and ``(-n/2 ln q)'' = n b (b s² - a)/(a + b s²)²`` (s = ρ - c),
     which is largest at ``b s² = 3a`` and monotone on either side. The interval is split in
@@ -156,7 +156,7 @@ def _taylor_slope(tau: NDArray[np.float64], rho: float, unit: float) -> float:
 
 
 def _sum_abs_power(tau: NDArray[np.float64], radius: float, k: int) -> float:
-    """An upper bound of ``Σ|ω|^k`` for real eigenvalues with |ω| ≤ r (τ = tr W^1..4)."""
+    """An upper bound of ``Σ|ω|^k`` for real eigenvalues with ``|ω| ≤ r`` (τ = tr W^1..4)."""
     if k == 2:
         return float(tau[1])
     if k == 3:
