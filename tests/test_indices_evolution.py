@@ -22,8 +22,11 @@ from spatialpanel.indices.composite import composite_index
 from spatialpanel.indices.growth import group_means, growth_summary
 from spatialpanel.report.evolution_plots import REGION_COLOURS, province_trends, region_trends
 from spatialpanel.study.context import StudyContext
+from spatialpanel.study.labels import study_labels
 from spatialpanel.study.stages import evolution as evolution_stage
 from spatialpanel.study.stages import indices as indices_stage
+from spatialpanel.text import Labels, default_label
+from tests.texts import english
 
 OUT = Path(tempfile.gettempdir())
 
@@ -127,7 +130,7 @@ class FakeConfig:
         self._sections = sections
 
     def section(self, name: str) -> Any:
-        return self._sections[name]
+        return self._sections.get(name, {})
 
     def has(self, name: str) -> bool:
         return name in self._sections
@@ -177,6 +180,7 @@ def make_ctx(
     )
     return StudyContext(
         config=config,  # type: ignore[arg-type]
+        labels=study_labels(config),  # type: ignore[arg-type]
         panel=panel,
         audit=pd.DataFrame(),
         synthetic=True,
@@ -203,12 +207,12 @@ def test_indices_stage() -> None:
     assert scores.index[0] == "Beijing"
     assert list(scores.columns) == ["2019", "2020", "2021", "2022"]
     assert scores.loc["Gansu", "2021"] == direct.scores.loc[(620000, 2021), "score"]
-    assert "Synthetic data." in tables["idx_scores"].notes
+    assert "Synthetic data." in [english(n) for n in tables["idx_scores"].notes]
     assert tables["idx_dimensions"].frame.index.names == ["province", "year"]
     # the sentence prints the largest weight as in the table
     w = system["weight"]
     top = w.idxmax()
-    assert f"{top[1]} ({w[top]:.4f})" in out.sentences[0].text
+    assert f"{default_label(top[1])} ({w[top]:.4f})" in english(out.sentences[0].text)
     assert out.sentences[0].sources[0] == f"idx_system:{top[0]}|{top[1]}:weight"
 
 
@@ -232,7 +236,7 @@ def test_evolution_stage() -> None:
     assert len(_legend(figs["idx_trend_provinces"].figure)) == 3
     figs["idx_trend_provinces"].figure.savefig(OUT / "spatialpanel_evolution_stage.png", dpi=120)
     # sentences carry the numbers of the tables
-    text = " ".join(s.text for s in out.sentences)
+    text = " ".join(english(s.text, ctx.labels) for s in out.sentences)
     fastest = growth["aagr_pct"].idxmax()
     assert f"{fastest} ({growth.loc[fastest, 'aagr_pct']:.2f}%)" in text
     top_region = region.drop(index="All provinces")["last"].idxmax()
@@ -289,6 +293,7 @@ def test_obstacle_and_coupling_artifacts() -> None:
             "x3": {"dimension": "All", "direction": "negative"},
         },
     }
+    ctx.labels = study_labels(ctx.config)  # type: ignore[arg-type]
     indices_stage.run(ctx)
     tables, sentences = indices_stage.obstacle_artifacts(ctx, "idx", top=2)
     dims, tops = tables[0].frame, tables[1].frame
@@ -300,15 +305,15 @@ def test_obstacle_and_coupling_artifacts() -> None:
     )
     np.testing.assert_allclose(dims.to_numpy(), direct.dimension.to_numpy(), atol=1e-12)
     assert tops.loc["Gansu", "obstacle_1"] == direct.indicator.loc[(620000, 2022)].idxmax()
-    assert "2022" in sentences[0].text
+    assert "2022" in english(sentences[0].text)
     tables, sentences = indices_stage.coupling_artifacts(ctx, ["idx", "idx2"], form="modified")
     table = tables[0].frame
     u = pd.concat({s: ctx.scores[s]["score"] for s in ("idx", "idx2")}, axis=1)
     expected = coupling_coordination(u, form="modified").table
     np.testing.assert_allclose(table["D"], expected["D"], atol=0)
     mean_last = table.xs(2022, level="year")["D"].mean()
-    assert f"to {mean_last:.4f} in 2022" in sentences[0].text
-    assert "Test index and Second index" in sentences[0].text
+    assert f"to {mean_last:.4f} in 2022" in english(sentences[0].text, ctx.labels)
+    assert "Test index and Second index" in english(sentences[0].text, ctx.labels)
     assert tables[1].frame.shape == (10, 2)
 
 
@@ -318,7 +323,9 @@ def test_stages_in_chinese() -> None:
     ctx = make_ctx()
     ctx.lang = "zh"
     out = indices_stage.run(ctx)
-    assert out.tables[1].frame.index[0] == "北京市"  # tables carry Chinese names for lang="zh"
+    # tables carry the bundled English names in every language (the report shows the names of
+    # its language); the figures drawn by the stage use Chinese
+    assert out.tables[1].frame.index[0] == "Beijing"
     ev = evolution_stage.run(ctx)
     legend = _legend(ev.figures[1].figure)
     if cjk_font() is None:  # no CJK font: drawn in English, and said so
@@ -334,8 +341,11 @@ def test_sentence_for_equal_weights_and_index_names() -> None:
     ctx = make_ctx()
     ctx.config._sections["indices"]["idx"]["method"] = "equal"  # type: ignore[attr-defined]
     out = indices_stage.run(ctx)
-    text = out.sentences[0].text
+    text = english(out.sentences[0].text, ctx.labels)
     assert "In the Test index (3 indicators, 2 dimensions), every indicator weighs 0.3333" in text
     assert "Economy carries 0.6667" in text
-    assert indices_stage.index_name("Common prosperity") == "Common prosperity index"
-    assert out.tables[1].title == "Test index by province and year"
+    cp = Labels({"variable": {"cp": {"en": "Common prosperity"}}})
+    assert english(indices_stage.index_name("cp", cp), cp) == "Common prosperity index"
+    # a label that already ends in "index" is not doubled (the catalogue's edge form "named")
+    assert english(indices_stage.index_name("idx", ctx.labels), ctx.labels) == "Test index"
+    assert english(out.tables[1].title, ctx.labels) == "Test index by province and year"

@@ -141,7 +141,7 @@ def test_hand_worked_entropy_with_shift() -> None:
     # the other convention (score on z + s) would add exactly s: weights sum to one
     shifted = ((res.standardised + 0.5) * res.row_weights()).sum(axis=1)
     np.testing.assert_allclose(shifted - res.scores["score"], 0.5, atol=1e-12)
-    assert any("without the shift" in n for n in res.notes)
+    assert any("without the shift" in str(n) for n in res.notes)
 
 
 def test_hand_worked_equal_cv_critic() -> None:

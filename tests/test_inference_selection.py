@@ -11,6 +11,7 @@ cells that exist.
 from __future__ import annotations
 
 import math
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -24,6 +25,7 @@ from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages import model as stage
 from spatialpanel.weights.core import SpatialWeights
 from tests.cigar import cigar_data, cigar_weights
+from tests.texts import english
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
@@ -146,8 +148,26 @@ def test_stage_tables_and_results(stage_run: tuple[StudyContext, Any]) -> None:
     assert t7.loc[("stat", "nobs"), ("Main", "coef")] == res.nobs
     assert t7.loc[("stat", "loglik"), ("Main", "coef")] == res.loglik
     assert {t.key: t.kind for t in out.tables}["table7_sdm"] == "regression"
-    notes = next(t.notes for t in out.tables if t.key == "table7_sdm")
-    assert "uri: Urban-rural integration." in notes
+    # the payload keeps identifiers; the report shows the labels instead (no "uri: ..." legend)
+    from spatialpanel.report.localise import localise
+    from spatialpanel.report.results_io import SavedResults, SavedTable
+    from spatialpanel.study.labels import study_labels
+
+    artifact = next(t for t in out.tables if t.key == "table7_sdm")
+    assert not any("uri:" in str(n) for n in artifact.notes)
+    saved = SavedResults(
+        root=Path("."),
+        study={},
+        stages=[{"name": "model", "title": "Model", "tables": [{"key": "table7_sdm"}],
+                 "figures": [], "sentences": []}],
+        tables={"table7_sdm": SavedTable("table7_sdm", artifact.title, t7, artifact.notes,
+                                         kind="regression", paper=7)},
+        labels=study_labels(ctx.config),
+    )  # fmt: skip
+    shown = localise(saved, "en").sections[0].tables[0]
+    rows = list(shown.frame.index.get_level_values("row"))
+    assert "Urban-rural integration" in rows and "ρ" in rows and "Observations" in rows
+    assert "W·x" in shown.frame.columns.get_level_values(0)
     eff = tables["effects"]
     pd.testing.assert_frame_equal(eff, res.impacts(method="delta"))
     t4 = tables["table4_lm"]
@@ -207,8 +227,10 @@ def test_stage_sentences_cite_existing_tables(stage_run: tuple[StudyContext, Any
     assert out.sentences
     for s in out.sentences:
         assert s.sources and all(src.split(":")[0] in keys for src in s.sources)
-    rho_sentence = next(s for s in out.sentences if s.text.startswith("ρ = "))
-    assert "significant at 5%" in rho_sentence.text
+    rho_sentence = next(
+        english(s.text) for s in out.sentences if english(s.text).startswith("ρ = ")
+    )
+    assert "significant at 5%" in rho_sentence
 
 
 def test_stage_unknown_weights_name() -> None:

@@ -16,10 +16,14 @@ from spatialpanel.report import _mapdraw
 from spatialpanel.report.maps import CLUSTER_COLORS
 from spatialpanel.study.config import StudyConfig
 from spatialpanel.study.context import StudyContext
+from spatialpanel.study.labels import study_labels
 from spatialpanel.study.stages import maps as stage
+from spatialpanel.text import Labels
+from tests.texts import english
 
 matplotlib.use("Agg")
 
+LABELS = Labels({"variable": {"cp": {"en": "Common prosperity", "zh": "共同富裕"}}})
 YEARS = list(range(2014, 2024))
 CODES = provinces().index
 
@@ -34,7 +38,10 @@ def _context(*, local_moran: pd.DataFrame | None = None, entities=CODES) -> Stud
     }
     config = StudyConfig(
         raw={
-            "indices": {"cp": {"label": "Common prosperity"}, "uri": {"label": "Urban-rural"}},
+            "indices": {
+                "cp": {"label": "Common prosperity", "label_zh": "共同富裕"},
+                "uri": {"label": "Urban-rural"},
+            },
             "autocorrelation": {
                 "variable": "cp",
                 "local_weights": "nested",
@@ -43,7 +50,13 @@ def _context(*, local_moran: pd.DataFrame | None = None, entities=CODES) -> Stud
         }
     )
     ctx = StudyContext(
-        config=config, panel=panel, audit=pd.DataFrame(), synthetic=True, seed=1, scores=scores
+        config=config,
+        panel=panel,
+        audit=pd.DataFrame(),
+        synthetic=True,
+        seed=1,
+        scores=scores,
+        labels=study_labels(config),
     )
     if local_moran is not None:
         ctx.results["local_moran"] = local_moran
@@ -76,8 +89,10 @@ def test_choropleths_per_index_and_cluster_maps(tmp_path: Path):
     assert out.settings["years"] == [2014, 2017, 2020, 2023]
     assert out.settings["skipped"] == []
     first = out.figures[0]
-    assert first.title == "Common prosperity by province, 2014, 2017, 2020 and 2023"
-    assert any("Synthetic" in n for n in first.notes)
+    assert (
+        english(first.title, LABELS) == "Common prosperity by province, 2014, 2017, 2020 and 2023"
+    )
+    assert any("Synthetic" in english(n) for n in first.notes)
     titles = [ax.get_title() for ax in first.figure.axes if ax.get_title()]
     assert titles == ["2014", "2017", "2020", "2023"]
     for fig in out.figures:
@@ -93,7 +108,9 @@ def test_choropleths_per_index_and_cluster_maps(tmp_path: Path):
         row = rows.loc[code]
         expected = row["quadrant"] if row["significant"] else "not significant"
         np.testing.assert_allclose(colours[i], to_rgba(CLUSTER_COLORS[expected]))
-    assert out.figures[2].title == "LISA cluster maps of Common prosperity (nested W)"
+    assert english(out.figures[2].title, LABELS) == (
+        "LISA cluster maps of Common prosperity (nested weights)"
+    )
 
 
 def test_cluster_maps_skipped_without_local_moran():
@@ -136,7 +153,7 @@ def test_reads_the_output_of_the_local_moran_function(tmp_path: Path):
     out = stage.run(ctx)
     figure = out.figures[-1]
     assert figure.key == "lisa_map_cp"
-    assert "significant at α = 0.05" in figure.notes[-1]
+    assert "significant at α = 0.05" in english(figure.notes[-1])
     figure.figure.savefig(tmp_path / "lisa_from_local_moran.png", dpi=120)
     ax2023 = next(ax for ax in figure.figure.axes if ax.get_title() == "2023")
     rows = lisa[lisa["year"] == 2023].set_index("province")
@@ -159,11 +176,18 @@ def test_chinese_titles_or_fallback_to_english(monkeypatch):
     out = stage.run(ctx)
     assert out.settings["lang"] == "en"
     assert "no CJK font" in out.settings["skipped"][0]
-    assert out.figures[0].title.startswith("Common prosperity by province")
+    assert english(out.figures[0].title, LABELS).startswith("Common prosperity by province")
     monkeypatch.undo()
     if stage.cjk_font() is None:
         pytest.skip("no CJK font installed")
     out = stage.run(ctx)
     assert out.settings["lang"] == "zh"
-    assert out.figures[0].title == "Common prosperity空间分布（2014、2017、2020、2023年）"
-    assert out.figures[2].title == "Common prosperity LISA 聚类图（nested 权重矩阵）"
+    # the captions are messages (the report renders them per language); the title drawn in the
+    # figure is in Chinese, with no English label mixed in
+    assert (
+        english(out.figures[0].title, LABELS, lang="zh")
+        == "共同富裕的省域空间分布（2014、2017、2020和2023 年）"
+    )
+    drawn = out.figures[2].figure.texts[0].get_text() if out.figures[2].figure.texts else ""
+    drawn = drawn or out.figures[2].figure._suptitle.get_text()  # type: ignore[union-attr]
+    assert drawn == "共同富裕的 LISA 集聚图（nested权重矩阵）"

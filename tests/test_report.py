@@ -106,7 +106,7 @@ def test_docx_holds_every_table(results_dir: Path) -> None:
 
     doc = Document(str(results_dir / "report.docx"))
     assert len(doc.tables) == 2
-    assert doc.tables[0].cell(0, 1).text == "direct"  # the group header over four columns
+    assert doc.tables[0].cell(0, 1).text == "Direct"  # the group header over four columns (en.po)
     assert doc.tables[0].cell(2, 0).text == "uri"
     assert doc.tables[0].cell(2, 1).text == "0.5000"
     assert doc.tables[0].cell(2, 4).text == "< 0.001"  # p = 0.0
@@ -174,7 +174,10 @@ def test_chinese_report_says_when_no_cjk_font(
 
 def test_report_states_the_conventions(results_dir: Path) -> None:
     html = (results_dir / "report.html").read_text(encoding="utf-8")
-    assert html.index('id="provenance"') < html.index('id="demo"')
+    # the settings and provenance section comes last and starts at <h2 id="provenance"> (the
+    # contract of issue 14: identifiers are allowed from there on); the contents link to it
+    assert html.index('id="demo"') < html.index('<h2 id="provenance">')
+    assert 'href="#provenance"' in html
     assert "Settings and provenance" in html
     # the demo study's seed and versions are stated (versions come from stages.json)
     assert "Seed" in html and "numpy" in html

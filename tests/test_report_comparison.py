@@ -34,6 +34,7 @@ from spatialpanel.report.tables import markdown_table
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages import robustness as stage
 from tests.cigar import cigar_data, cigar_weights
+from tests.texts import english
 
 pytestmark = pytest.mark.filterwarnings("ignore::pytest.PytestUnraisableExceptionWarning")
 
@@ -212,8 +213,10 @@ def test_robustness_stage_tables_and_sentences() -> None:
     assert spatial.loc["contiguity_binary", "estimate"] < 0.3
     assert len(out.sentences) == 2
     aic, robust = out.sentences
-    assert "the SDM has the lowest AIC" in aic.text  # logL 1598.715 vs 1538.958 and 1482.599
-    assert robust.text.startswith("Across 2 weight matrices, ρ of the SDM")
+    assert "the SDM has the lowest AIC" in english(
+        aic.text
+    )  # logL 1598.715 vs 1538.958 and 1482.599
+    assert english(robust.text).startswith("Across 2 weight matrices, ρ of the SDM")
     for source in robust.sources:
         key, row, col = source.split(":")
         assert key == "robustness_spatial" and row in spatial.index and col in spatial.columns

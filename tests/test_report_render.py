@@ -27,8 +27,8 @@ from xml.etree import ElementTree
 
 import pytest
 
-from spatialpanel.report._adapter import document
 from spatialpanel.report.latex import write_latex
+from spatialpanel.report.localise import localise
 from spatialpanel.report.results_io import load_results, numbering
 from spatialpanel.report.word import MARGIN_MM, write_docx
 from spatialpanel.study.pipeline import run_study
@@ -177,7 +177,7 @@ def test_word_report_fits_its_pages(demo: Path, tmp_path: Path) -> None:
 @pytest.mark.skipif(not WORD, reason=WORD_REASON)
 def test_chinese_word_report_fits_its_pages(demo: Path, tmp_path: Path) -> None:
     docx = tmp_path / "report.zh.docx"
-    write_docx(document(load_results(demo), lang="zh"), docx, root=demo)
+    write_docx(localise(load_results(demo), "zh"), docx, root=demo)
     boxes = _check_word(docx, tmp_path)
     assert any("表" in word for *_, word, _, _ in boxes)
 
@@ -249,7 +249,7 @@ def _has_ctex() -> bool:
 @pytest.mark.skipif(not _has_ctex(), reason="xelatex with ctex is not installed")
 def test_chinese_latex_tables_compile_with_xelatex_and_ctex(demo: Path, tmp_path: Path) -> None:
     tex = tmp_path / "tables.zh.tex"
-    write_latex(document(load_results(demo), lang="zh"), tex)
+    write_latex(localise(load_results(demo), "zh"), tex)
     head = tex.read_text(encoding="utf-8")[:600]
     assert "xelatex" in head and "ctex" in head
     preamble = _PREAMBLE.replace(

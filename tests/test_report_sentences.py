@@ -30,9 +30,12 @@ from spatialpanel.study.stages import evolution as evo_stage
 from spatialpanel.study.stages import model as model_stage
 from spatialpanel.study.stages import robustness as rob_stage
 from spatialpanel.study.stages import weights as w_stage
+from spatialpanel.text import Labels
 from tests.test_autocorr_stages import make_ctx
+from tests.texts import english
 
 YEARS = list(range(2014, 2024))
+LABELS = Labels({"variable": {"cp": {"en": "Common prosperity", "zh": "共同富裕"}}})
 
 
 def _one_sided(z: float) -> float:
@@ -69,7 +72,8 @@ def _moran_expected(frame: pd.DataFrame) -> str:
     sig = [str(t) for t, p in frame["p"].items() if p < 0.05]
     if len(sig) == len(frame):
         return "every year"
-    return f"{len(sig)} of {len(frame)} years ({', '.join(sig)})"
+    listed = ", ".join(sig[:-1]) + f" and {sig[-1]}" if len(sig) > 1 else "".join(sig)
+    return f"{len(sig)} of {len(frame)} years ({listed})"
 
 
 @pytest.fixture(scope="module")
@@ -80,7 +84,7 @@ def autocorr_base() -> tuple[Any, Any]:
 def test_moran_years_sentence_follows_the_p_values(autocorr_base: tuple[Any, Any]) -> None:
     _, out = autocorr_base
     table = _table(out, "moran_contiguity")
-    text = out.sentences[0].text
+    text = english(out.sentences[0].text)
     assert _moran_expected(table) in text
     moran_i = {str(t): float(v) for t, v in table["I"].items()}
     lo, hi = min(moran_i, key=moran_i.__getitem__), max(moran_i, key=moran_i.__getitem__)
@@ -95,7 +99,7 @@ def test_moran_years_sentence_follows_the_p_values(autocorr_base: tuple[Any, Any
     _, moved = _autocorr(shuffle_2016)
     table2 = _table(moved, "moran_contiguity")
     assert float(table2["p"].loc[2016]) >= 0.05, "the shuffled year must lose significance"
-    text2 = moved.sentences[0].text
+    text2 = english(moved.sentences[0].text)
     assert text2 != text
     assert _moran_expected(table2) in text2
     assert "2016" not in text2.split("years (")[1].split(")")[0]
@@ -110,19 +114,26 @@ def _stayers(local: pd.DataFrame, quadrant: str) -> list[str]:
 
 
 def _listed(text: str, quadrant: str) -> set[str]:
+    """The provinces the sentence lists for a quadrant (its edge forms name none)."""
+    name = {"HH": "high–high", "LL": "low–low"}[quadrant]
+    if (
+        f"no province stays in the {name}" in text
+        or "no province stays in the high–high or" in text
+    ):
+        return set()
     part = {
-        "HH": r"high–high quadrant are (.*?) and those in the low–low",
+        "HH": r"high–high quadrant are (.*?)(?: and those in the low–low|; no province)",
         "LL": r"low–low quadrant are (.*?) \(",
     }[quadrant]
     found = re.search(part, text)
     assert found is not None, text
-    return set() if found.group(1) == "none" else set(found.group(1).split(", "))
+    return set(re.split(r", | and ", found.group(1)))
 
 
 def test_hh_ll_persistence_sentence_follows_the_quadrants(autocorr_base: tuple[Any, Any]) -> None:
     _ctx, out = autocorr_base
     local = _table(out, "local_moran").reset_index()
-    text = out.sentences[-1].text
+    text = english(out.sentences[-1].text)
     for q in ("HH", "LL"):
         assert _listed(text, q) == set(_stayers(local, q))
     hh = _stayers(local, "HH")
@@ -135,7 +146,7 @@ def test_hh_ll_persistence_sentence_follows_the_quadrants(autocorr_base: tuple[A
 
     _, moved = _autocorr(drop)
     local2 = _table(moved, "local_moran").reset_index()
-    text2 = moved.sentences[-1].text
+    text2 = english(moved.sentences[-1].text)
     assert hh[0] not in _listed(text2, "HH")
     for q in ("HH", "LL"):
         assert _listed(text2, q) == set(_stayers(local2, q))
@@ -187,8 +198,8 @@ def _model_sentences(
 
 
 def _sentence(sentences: list[Sentence], start: str) -> str:
-    hits = [s.text for s in sentences if s.text.startswith(start)]
-    assert len(hits) == 1, [s.text for s in sentences]
+    hits = [english(s.text) for s in sentences if english(s.text).startswith(start)]
+    assert len(hits) == 1, [english(s.text) for s in sentences]
     return hits[0]
 
 
@@ -260,16 +271,17 @@ def _growth(aagr: dict[str, float]) -> pd.DataFrame:
 
 def test_growth_sentence_follows_the_growth_table() -> None:
     base = {"Beijing": 3.0, "Tianjin": 2.0, "Hebei": 1.0, "Shanxi": 0.5, "Gansu": -0.4}
-    (s,) = evo_stage._province_sentences("Common prosperity", _growth(base), "cp_growth")
-    assert "rose in 4 of 5 provinces" in s.text
-    assert "highest in Beijing (3.00%), Tianjin (2.00%), Hebei (1.00%)" in s.text
-    assert "lowest in Gansu (-0.40%)" in s.text
-    (s2,) = evo_stage._province_sentences(
-        "Common prosperity", _growth(base | {"Gansu": 4.2}), "cp_growth"
-    )
-    assert "rose in 5 of 5 provinces" in s2.text
-    assert "highest in Gansu (4.20%), Beijing (3.00%), Tianjin (2.00%)" in s2.text
-    assert "lowest in Shanxi (0.50%)" in s2.text
+    (s,) = evo_stage._province_sentences("cp", LABELS, _growth(base), "cp_growth")
+    text = english(s.text, LABELS)
+    assert "the Common prosperity index rose in 4 of 5 provinces" in text
+    assert "highest in Beijing (3.00%), Tianjin (2.00%) and Hebei (1.00%)" in text
+    assert "lowest in Gansu (-0.40%)" in text
+    (s2,) = evo_stage._province_sentences("cp", LABELS, _growth(base | {"Gansu": 4.2}), "cp_growth")
+    text2 = english(s2.text, LABELS)
+    # all provinces rose: the edge form of the catalogue, not "5 of 5"
+    assert "rose in all 5 provinces" in text2
+    assert "highest in Gansu (4.20%), Beijing (3.00%) and Tianjin (2.00%)" in text2
+    assert "lowest in Shanxi (0.50%)" in text2
     assert "cp_growth:Gansu:aagr_pct" in s2.sources
 
 
@@ -290,18 +302,20 @@ def test_robustness_sentence_follows_sign_and_significance() -> None:
         _spatial([0.48, 0.36, 0.25], [1e-9, 0.004, 0.01]), **kwargs
     )
     assert same is not None
-    assert same.text.startswith(
+    assert english(same.text).startswith(
         "Across 3 weight matrices, ρ of the SDM keeps its sign (positive) and its significance "
         "(significant at 5%)"
     )
-    assert "ranges from 0.250 (economic) to 0.480 (contiguity)" in same.text
+    assert "ranges from 0.250 (economic) to 0.480 (contiguity)" in english(same.text)
     flipped = rob_stage.robustness_sentence(
         _spatial([0.48, -0.12, 0.25], [1e-9, 0.004, 0.20]), **kwargs
     )
     assert flipped is not None
-    assert "is positive and significant at 5% with the study's contiguity weights" in flipped.text
-    assert "changes sign under distance" in flipped.text
-    assert "changes significance under economic" in flipped.text
+    assert "is positive and significant at 5% with the study's contiguity weights" in english(
+        flipped.text
+    )
+    assert "changes sign under distance" in english(flipped.text)
+    assert "changes significance under economic" in english(flipped.text)
     assert "robustness_spatial:economic:p" in flipped.sources
 
 
@@ -318,8 +332,8 @@ def _fit_rows(aic: list[float], loglik: list[float]) -> pd.DataFrame:
 def test_aic_sentence_follows_the_fit_rows() -> None:
     table = _fit_rows([-1803.71, -1796.30, -1806.93], [909.8569, 906.1504, 917.4648])
     s = rob_stage.aic_sentence(table, key="compare_models")
-    assert s is not None and "the SDM has the lowest AIC" in s.text
+    assert s is not None and "the SDM has the lowest AIC" in english(s.text)
     assert "compare_models:stat|aic:SDM|coef" in s.sources
     table.loc[("stat", "aic"), ("SEM", "coef")] = -1810.00
     s2 = rob_stage.aic_sentence(table, key="compare_models")
-    assert s2 is not None and "the SEM has the lowest AIC" in s2.text
+    assert s2 is not None and "the SEM has the lowest AIC" in english(s2.text)

@@ -20,9 +20,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from spatialpanel.report._adapter import WORDS
 from spatialpanel.report.document import ReportDocument, ReportSection, ReportTable
 from spatialpanel.report.latex import latex_table, write_latex
+from spatialpanel.report.localise import localise, localise_frame, writer_labels
 from spatialpanel.report.regression import report_frame
 from spatialpanel.report.results_io import load_results, numbering
 from spatialpanel.report.tables import MAX_ROWS, html_table, markdown_table, write_markdown
@@ -57,6 +57,19 @@ def test_markdown_snapshot() -> None:
         "|---|---:|---:|---:|---:|\n"
         "| Beijing | 0.2368 | < 0.001 | -0.4582 | 0.065 |\n"
         "| Tibet | 0.0605 | < 0.001 |  | 0.070 |"
+    )
+
+
+def test_markdown_snapshot_in_chinese() -> None:
+    # localisation turns identifiers into reader text (catalogue headers, province names);
+    # the writer formats the numbers
+    frame = localise_frame(_effects(), "zh")
+    p_cols = tuple(c for c in frame.columns if c[-1] == "p 值")
+    assert markdown_table(_data_table(frame, p_columns=p_cols)) == (
+        "| 省份 | 直接效应 估计值 | 直接效应 p 值 | 间接效应 估计值 | 间接效应 p 值 |\n"
+        "|---|---:|---:|---:|---:|\n"
+        "| 北京 | 0.2368 | < 0.001 | -0.4582 | 0.065 |\n"
+        "| 西藏 | 0.0605 | < 0.001 |  | 0.070 |"
     )
 
 
@@ -242,7 +255,7 @@ def _doc(*tables: ReportTable, banner: str | None = None) -> ReportDocument:
         title="T",
         sections=(ReportSection("s", "S", tables=tables),),
         banner=banner,
-        labels=dict(WORDS["en"]),
+        labels=writer_labels("en"),
     )
 
 
@@ -323,7 +336,7 @@ def _stages() -> tuple[StageOutput, ...]:
         name="model",
         title="Model selection and the spatial Durbin model",
         tables=(
-            TableArtifact("table7_sdm", "Table 7. SDM with twoway effects", effects, ("ρ ≥ 0",)),
+            TableArtifact("table7_sdm", "SDM with two-way effects", effects, ("ρ ≥ 0",), paper=7),
             TableArtifact("long", "A long table", long),
             TableArtifact("compare", "Models compared", _payload(), kind="regression"),
         ),
@@ -358,12 +371,22 @@ def test_numbering_follows_the_papers_order(results: Path) -> None:
         "long": 4,
         "compare": 5,
     }
+    tables = {t.key: t for s in localise(saved, "en").sections for t in s.tables}
+    assert (tables["table7_sdm"].number, tables["table7_sdm"].title) == (
+        3,
+        "SDM with two-way effects (paper's Table 7)",
+    )
+    zh = {t.key: t for s in localise(saved, "zh").sections for t in s.tables}
+    assert zh["table7_sdm"].title == "SDM with two-way effects（对应论文表 7）"
     html = (results / "report.html").read_text(encoding="utf-8")
-    assert html.index('id="provenance"') < html.index('id="data"') < html.index('id="model"')
+    assert html.index('id="data"') < html.index('id="model"') < html.index('id="provenance"')
+    # contents numbered as the headings
+    assert '<li value="1"><a href="#data">Data</a></li>' in html
+    assert "<h2>1. Data</h2>" in html and "<h2>2. Model selection" in html
     assert "Missing values" in html and "3 cells filled" in html
-    assert "Table 3. SDM with twoway effects (paper&#39;s Table 7)" in html
+    assert "Table 3. SDM with two-way effects (paper&#39;s Table 7)" in html
     md = (results / "tables.md").read_text(encoding="utf-8")
-    assert "### Table 3. SDM with twoway effects (paper's Table 7)" in md
+    assert "### Table 3. SDM with two-way effects (paper's Table 7)" in md
 
 
 def test_the_payload_round_trips_as_numbers(results: Path) -> None:
@@ -383,11 +406,12 @@ def test_docx_captions_are_word_fields_and_long_tables_are_placed(results: Path)
     # descriptives, table 7, compare in place; medium (45 rows) in the appendix; long: workbook
     assert len(doc.tables) == 4
     first, table7, compare, appendix = doc.tables
+    assert [c.text for c in first.rows[0].cells] == ["", "Direct", "Direct", "Indirect", "Indirect"]
     assert [c.text for c in first.rows[1].cells] == [
-        "province",
-        "estimate",
+        "Province",
+        "Estimate",
         "p",
-        "estimate",
+        "Estimate",
         "p",
     ]
     assert [c.text for c in table7.rows[2].cells] == [
@@ -397,7 +421,10 @@ def test_docx_captions_are_word_fields_and_long_tables_are_placed(results: Path)
         "-0.4582",
         "0.065",
     ]
+    # an identifier the study does not label is printed as it is (labelled ones: see
+    # test_report_i18n.py); the statistic rows are words
     assert [c.text for c in compare.rows[1].cells] == ["uri", "0.253***", "0.206***"]
+    assert "N (regions)" in [row.cells[0].text for row in compare.rows]
     assert [c.text for c in compare.rows[2].cells] == ["", "(0.030)", "(0.033)"]
     assert len(appendix.rows) == 45 + 1
     xml = first._tbl.xml
@@ -408,7 +435,7 @@ def test_docx_captions_are_word_fields_and_long_tables_are_placed(results: Path)
     assert " SEQ Table \\r 3 \\* ARABIC </w:instrText>" in body  # 2 (medium): appendix
     captions = [p.text for p in doc.paragraphs if p.style is not None and p.style.name == "Caption"]
     assert "Table 1. Descriptive statistics" in captions
-    assert "Table 3. SDM with twoway effects (paper's Table 7)" in captions
+    assert "Table 3. SDM with two-way effects (paper's Table 7)" in captions
     texts = [p.text for p in doc.paragraphs]
     assert "Table 2. A table over pages (longtable) (printed in the appendix)" in texts
     assert (

@@ -98,11 +98,11 @@ def test_a_failed_run_leaves_the_earlier_folder_untouched(
     calls = {"n": 0}
     original = outputs.write_table_csv
 
-    def writer(table: TableArtifact, path: Path) -> dict[str, int]:
+    def writer(table: TableArtifact, path: Path, **kwargs: Any) -> dict[str, Any]:
         calls["n"] += 1
         if calls["n"] == 2:  # the second table: mid-write
             raise failure
-        return original(table, path)
+        return original(table, path, **kwargs)
 
     monkeypatch.setattr(outputs, "write_table_csv", writer)
     with pytest.raises(type(failure)):
@@ -122,7 +122,7 @@ def test_an_interrupted_workbook_leaves_no_partial_file(
     _write(out, 2)
     before = folder_hashes(out)
 
-    def truncated(tables: Any, path: Path) -> None:
+    def truncated(tables: Any, path: Path, *args: Any) -> None:
         path.write_bytes(b"PK\x03\x04 truncated")
         raise KeyboardInterrupt
 

@@ -22,7 +22,7 @@ from spatialpanel.study.schema import INDICATOR_KEYS, NAMED_SECTIONS, SECTIONS
 
 DEMO: dict[str, Any] = tomllib.loads(demo_study_text())
 #: For each named section, the item the walk edits; the indicator walked is its first one.
-ITEMS = {"indices": "uri", "weights": "contiguity"}
+ITEMS = {"indices": "uri", "weights": "contiguity", "variables": "gov_intervention"}
 CANDIDATES: list[Any] = ["text", 3, 2.5, True, [1], {"a": 1}]
 
 

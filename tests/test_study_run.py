@@ -105,6 +105,18 @@ def test_init_then_validate(tmp_path: Path) -> None:
     frame = pd.read_excel(tmp_path / "s" / "data.xlsx", sheet_name="data", engine="openpyxl")
     assert len(frame) == 31 * 10
     assert {"province", "year", "urbanization_rate", "openness"} <= set(frame.columns)
+    # the definitions sheet: what each column holds, its label in both languages and its unit
+    defs = pd.read_excel(
+        tmp_path / "s" / "data.xlsx", sheet_name="definitions", engine="openpyxl"
+    ).set_index("variable")
+    assert list(defs.columns[:5]) == ["label", "label_zh", "unit", "direction", "source"]
+    assert defs.loc["openness", "label_zh"] == "对外开放程度"
+    assert defs.loc["urbanization_rate", "unit"] == "% of population"
+    assert set(defs.index) == set(frame.columns) - {"province", "name_zh", "name_en", "year"}
+    # the study file is the user's: no trace of the demonstration panel, data.xlsx as its data
+    text = (tmp_path / "s" / "study.toml").read_text(encoding="utf-8")
+    assert "SYNTHETIC" not in text.upper() and "demo" not in text.lower()
+    assert 'file = "data.xlsx"' in text
     again = runner.invoke(app, ["init", str(tmp_path / "s")])
     assert again.exit_code == 2 and "--force" in again.output
     # the empty template is refused with a message naming the missing cells
@@ -149,5 +161,5 @@ def test_unused_columns_are_reported_not_silently_dropped(tmp_path: Path) -> Non
     ctx, out = load(load_study(study))
     assert ctx.results["data_source"]["unused_columns"] == ["population"]
     assert "population" not in ctx.panel.columns
-    assert any("['population']" in note for note in out.tables[0].notes)
+    assert any("(not read): population." in str(note) for note in out.tables[0].notes)
     assert ctx.results["data_source"]["sha256"] is not None

@@ -110,7 +110,9 @@ def run(
         typer.Argument(help="STUDY.toml; omit it (and --example) to run the default example."),
     ] = None,
     out: Annotated[Path | None, typer.Option("--out", "-o", help="Results folder.")] = None,
-    lang: Annotated[str | None, typer.Option(help="Report language: en or zh.")] = None,
+    lang: Annotated[
+        str | None, typer.Option(help="Report language: en, zh or any language with a catalogue.")
+    ] = None,
     report: Annotated[bool, typer.Option(help="Write the report.")] = True,
     example: Annotated[
         str | None,
@@ -174,11 +176,11 @@ def run(
     )
     if result.report is not None:
         console.print(f"Report: [bold]{_plain(result.report)}[/]", highlight=False)
-    from spatialpanel.report.i18n import translate_text
+    from spatialpanel.text import render
 
     for stage in result.stages:
         for sentence in stage.sentences[:2]:
-            text = translate_text(sentence.text, result.lang)
+            text = render(sentence.text, result.lang, result.labels)
             console.print(f"  • {_plain(text)}", highlight=False)
 
 
@@ -251,7 +253,9 @@ def init(
 @app.command()
 def report(
     results_dir: Annotated[Path, typer.Argument(help="A results folder written by `run`.")],
-    lang: Annotated[str, typer.Option(help="Report language: en or zh.")] = "en",
+    lang: Annotated[
+        str, typer.Option(help="Report language: en, zh or any language with a catalogue.")
+    ] = "en",
 ) -> None:
     """Rebuild the report from a saved results folder without refitting.
 

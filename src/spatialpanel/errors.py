@@ -52,7 +52,15 @@ class SpatialPanelWarning(UserWarning):
 
 
 class NumericalWarning(SpatialPanelWarning):
-    """A numerical problem that was detected and handled (e.g. ρ on the boundary)."""
+    """A numerical problem that was detected and handled (e.g. ρ on the boundary).
+
+    ``text``, when given, is the same statement as a :class:`~spatialpanel.text.message.Message`, so
+    a report can print the warning in its own language.
+    """
+
+    def __init__(self, *args: object, text: object = None) -> None:
+        super().__init__(*args)
+        self.text = text
 
 
 def did_you_mean(value: str, options: list[str] | tuple[str, ...], *, n: int = 3) -> str:

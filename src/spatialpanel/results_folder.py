@@ -214,8 +214,9 @@ def verify(root: str | Path) -> dict[str, Any]:
 def inside(root: Path, rel: object, *, what: str = "path") -> Path:
     """``root/rel`` for a relative path read from the folder's own files, checked to stay inside.
 
-    Refuses (:class:`ResultsError`) anything but a non-empty relative path without ``..``, and a
-    path whose resolved location (symbolic links followed) is outside ``root``.
+    Refuses (:class:`~spatialpanel.errors.ResultsError`) anything but a non-empty relative path
+    without ``..``, and a path whose resolved location (symbolic links followed) is outside
+    ``root``.
     """
     text = rel if isinstance(rel, str) else ""
     posix = PurePosixPath(text)

@@ -20,7 +20,9 @@ Columns
 ``old``, ``new``
     The value before and after (the cell's text, the filled number, ...).
 ``detail``
-    A sentence saying what was done and where (file, sheet, row).
+    A sentence saying what was done and where (file, sheet, row): a string, or a
+    :class:`~spatialpanel.text.message.Message` that a report renders in its language (``str()`` of
+    it is the English text).
 """
 
 from __future__ import annotations
@@ -58,7 +60,7 @@ class AuditLog:
         variable: object = None,
         old: object = None,
         new: object = None,
-        detail: str,
+        detail: object,
     ) -> None:
         """Append one row."""
         self.rows.append((step, entity, time, variable, old, new, detail))

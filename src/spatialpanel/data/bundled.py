@@ -132,7 +132,8 @@ def default_example() -> Example:
 
 
 def get_example(name: str) -> Example:
-    """The example called ``name``; a :class:`ConfigError` lists the others if unknown."""
+    """The example called ``name``; a :class:`~spatialpanel.errors.ConfigError` lists the others
+    if unknown."""
     names = [e.name for e in _registry()]
     for e in _registry():
         if e.name == name:

@@ -13,7 +13,7 @@ What changes from the provinces (:func:`city_geography`):
   with the nearest boundary (Haikou, Sanya and Danzhou on Hainan, Karamay; the links are in the
   metadata);
 - points: the cities' area centroids;
-- development tier: the tier of the city's province (:data:`~spatialpanel.data.demo_latent.TIER`)
+- development tier: the tier of the city's province (``spatialpanel.data.demo_latent.TIER``)
   plus 0.5 for the provincial capitals; the policy bonus of a province goes to its cities;
 - the 2020 shock hits Wuhan instead of Hubei.
 

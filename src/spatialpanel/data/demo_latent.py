@@ -92,9 +92,9 @@ class DemoGeography:
     lon, lat
         A point per region (capital or centroid), WGS84 degrees.
     tier
-        Coarse development tier per region (:data:`TIER` for provinces).
+        Coarse development tier per region (``TIER`` for provinces).
     bonus
-        Extra growth of U per region (:data:`POLICY_BONUS`).
+        Extra growth of U per region (``POLICY_BONUS``).
     covid
         Position of the region hit by the 2020 shock (Hubei / Wuhan), or ``None``.
     weights
@@ -113,7 +113,7 @@ class DemoGeography:
 
 
 def province_geography() -> DemoGeography:
-    """China's 31 provinces: contiguity (Hainan-Guangdong), capitals, :data:`TIER`."""
+    """China's 31 provinces: contiguity (Hainan-Guangdong), capitals, ``TIER``."""
     w, codes = contiguity()
     prov = provinces()
     return DemoGeography(

@@ -18,7 +18,7 @@ interpolate or extrapolate from) and is reported as an error naming the variable
 from __future__ import annotations
 
 from collections.abc import Hashable, Iterable
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -34,6 +34,7 @@ from spatialpanel.data.validate import (
     normalize_bounds,
 )
 from spatialpanel.errors import ConfigError, DataError, did_you_mean
+from spatialpanel.text import Message, msg
 
 __all__ = ["FillMethod", "fill_missing"]
 
@@ -141,22 +142,27 @@ def _fill_one(
 
 def _estimate(
     t: int, t_obs: NDArray[np.int64], v_obs: NDArray[np.float64], method: str
-) -> tuple[float, str]:
+) -> tuple[float, Message]:
+    """The filled value and the audit detail (a message: the report renders it per language)."""
     if method == "mean":
-        return float(np.mean(v_obs)), f"mean of the {t_obs.size} observed years"
+        return float(np.mean(v_obs)), msg("mean of the {n} observed years", n=int(t_obs.size))
     if method == "nearest":
         k = int(np.argmin(np.abs(t_obs - t)))  # first minimum: the earlier year on ties
-        return float(v_obs[k]), f"nearest observed year {int(t_obs[k])} ({v_obs[k]:.10g})"
+        return float(v_obs[k]), msg(
+            "nearest observed year {t} ({v})", t=int(t_obs[k]), v=f"{v_obs[k]:.10g}"
+        )
     after = int(np.searchsorted(t_obs, t))
-    if after == 0:
-        i, j, how = 0, 1, "linear extrapolation backward from"
-    elif after == t_obs.size:
-        i, j, how = t_obs.size - 2, t_obs.size - 1, "linear extrapolation forward from"
-    else:
-        i, j, how = after - 1, after, "linear interpolation between"
+    i, j = (0, 1) if after == 0 else (after - 1, after)
+    if after == t_obs.size:
+        i, j = t_obs.size - 2, t_obs.size - 1
     t0, t1, v0, v1 = int(t_obs[i]), int(t_obs[j]), float(v_obs[i]), float(v_obs[j])
     value = v0 + (v1 - v0) * (t - t0) / (t1 - t0)
-    return value, f"{how} {t0} ({v0:.10g}) and {t1} ({v1:.10g})"
+    args: dict[str, Any] = {"t0": t0, "t1": t1, "v0": f"{v0:.10g}", "v1": f"{v1:.10g}"}
+    if after == 0:
+        return value, msg("linear extrapolation backward from {t0} ({v0}) and {t1} ({v1})", **args)
+    if after == t_obs.size:
+        return value, msg("linear extrapolation forward from {t0} ({v0}) and {t1} ({v1})", **args)
+    return value, msg("linear interpolation between {t0} ({v0}) and {t1} ({v1})", **args)
 
 
 def _refuse(frame: pd.DataFrame, missing: pd.DataFrame) -> None:

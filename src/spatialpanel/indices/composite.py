@@ -28,6 +28,7 @@ from spatialpanel.errors import ConfigError
 from spatialpanel.indices.spec import IndicatorSystem, Variant, check_option
 from spatialpanel.indices.topsis import NORMALISATIONS, Normalisation, topsis_rows
 from spatialpanel.indices.weighting import WeightMethod, compute_weights
+from spatialpanel.text import Message, msg, pmsg
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.indices.obstacle import ObstacleResult
@@ -70,7 +71,7 @@ class IndexResult(FrameDisplay):
     system
         The indicator system (column -> dimension, direction).
     notes
-        The conventions in words, for table notes.
+        The conventions as messages (:mod:`spatialpanel.text`), for table notes.
     """
 
     weights: pd.DataFrame
@@ -83,7 +84,7 @@ class IndexResult(FrameDisplay):
     normalisation: str
     dimension_scale: str
     system: IndicatorSystem
-    notes: tuple[str, ...]
+    notes: tuple[Message, ...]
 
     def to_frame(self) -> pd.DataFrame:
         """The scores (the index and its dimension sub-indices), by (entity, time)."""
@@ -218,35 +219,53 @@ def composite_index(
 
 def _notes(
     method: str, variant: str, shift: float, normalisation: str, scale: str, n: int
-) -> tuple[str, ...]:
-    pooled = (
-        f"all {n} region-years pooled (scores comparable across years)"
-        if variant == "panel"
-        else "each year separately (scores comparable within a year only)"
-    )
-    notes = [
-        f"Indicators min-max standardised by direction and weighted over {pooled}; "
-        f"{_METHOD_NAMES[method]} weights."
-    ]
+) -> tuple[Message, ...]:
+    """The conventions as messages (``str()`` of each is its English text)."""
+    weights = pmsg("weighting", method)
+    if variant == "panel":
+        first = msg(
+            "Indicators min-max standardised by direction and weighted over all {n} "
+            "region-years pooled (scores comparable across years); {method} weights.",
+            n=n,
+            method=weights,
+        )
+    else:
+        first = msg(
+            "Indicators min-max standardised by direction and weighted over each year "
+            "separately (scores comparable within a year only); {method} weights.",
+            method=weights,
+        )
+    notes = [first]
     if method in ("entropy", "topsis"):
         notes.append(
-            f"Entropy shift {shift:g} added to the standardised values before logarithms"
-            + (" (0 ln 0 = 0)." if shift == 0 else ".")
+            msg(
+                "Entropy shift {shift} added to the standardised values before logarithms.",
+                shift=f"{shift:g}",
+                case="zero" if shift == 0 else None,
+            )
         )
     if method == "topsis":
         notes.append(
-            f"Score = TOPSIS closeness C = D-/(D+ + D-) with {normalisation} normalisation; "
-            "dimension sub-indices = closeness on each dimension's indicators."
+            msg(
+                "Score = TOPSIS closeness C = D-/(D+ + D-) with {normalisation} normalisation; "
+                "dimension sub-indices = closeness on each dimension's indicators.",
+                normalisation=pmsg("normalisation", normalisation),
+            )
+        )
+    elif scale == "contribution":
+        notes.append(
+            msg(
+                "Score = sum of weight x standardised value, without the shift (in [0, 1]); "
+                "dimension sub-indices = the same sum over each dimension (they add up to the "
+                "score)."
+            )
         )
     else:
         notes.append(
-            "Score = sum of weight x standardised value, without the shift (in [0, 1]); "
-            + (
-                "dimension sub-indices = the same sum over each dimension (they add up to "
-                "the score)."
-                if scale == "contribution"
-                else "dimension sub-indices = that sum over each dimension divided by the "
-                "dimension weight (in [0, 1])."
+            msg(
+                "Score = sum of weight x standardised value, without the shift (in [0, 1]); "
+                "dimension sub-indices = that sum over each dimension divided by the dimension "
+                "weight (in [0, 1])."
             )
         )
     return tuple(notes)

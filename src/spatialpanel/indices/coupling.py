@@ -29,6 +29,7 @@ from numpy.typing import NDArray
 from spatialpanel._display import FrameDisplay
 from spatialpanel.errors import ConfigError, DataError
 from spatialpanel.indices.spec import check_option, row_label
+from spatialpanel.text import Label, Message, TextList, msg
 
 __all__ = ["CoordinationLevels", "CouplingForm", "CouplingResult", "coupling_coordination"]
 
@@ -136,18 +137,30 @@ class CouplingResult(FrameDisplay):
         return self.table
 
     @property
-    def notes(self) -> tuple[str, ...]:
-        """The conventions in words."""
+    def notes(self) -> tuple[Message, ...]:
+        """The conventions as messages (``str()`` of each is its English text)."""
         formula = (
-            "C = n (prod U)^(1/n) / sum U"
+            msg("C = n (prod U)^(1/n) / sum U")
             if self.form == "classic"
-            else "C = modified form of Wang et al. (2021)"
+            else msg("C = modified form of Wang et al. (2021)")
         )
-        weights = ", ".join(f"{k} {v:g}" for k, v in self.system_weights.items())
-        closed = "left-closed" if self.levels.closed == "left" else "right-closed"
+        weights = TextList(
+            tuple(
+                msg("{name} {weight}", name=Label("variable", str(k)), weight=f"{v:g}")
+                for k, v in self.system_weights.items()
+            ),
+            "series",
+        )
+        n = len(self.levels.labels)
         return (
-            f"{formula}; T = weighted sum of the systems ({weights}); D = sqrt(C T).",
-            f"Levels: {len(self.levels.labels)} {closed} intervals of D.",
+            msg(
+                "{formula}; T = weighted sum of the systems ({weights}); D = sqrt(C T).",
+                formula=formula,
+                weights=weights,
+            ),
+            msg("Levels: {n} left-closed intervals of D.", n=n)
+            if self.levels.closed == "left"
+            else msg("Levels: {n} right-closed intervals of D.", n=n),
         )
 
 

@@ -85,12 +85,19 @@ class IndicatorSystem(Mapping[str, Indicator]):
             if isinstance(spec, Indicator):
                 ind = spec
             elif isinstance(spec, Mapping):
-                unknown = sorted(set(spec) - {"dimension", "direction", "label"})
+                # labels in other languages, units and sources describe the indicator for
+                # readers (a study file's indicator tables); they do not change the index
+                described = {"label", "unit", "source"}
+                unknown = sorted(
+                    k
+                    for k in set(spec) - {"dimension", "direction", *described}
+                    if not str(k).startswith("label_")
+                )
                 if unknown:
                     raise ConfigError(
                         f"indicators[{col!r}] has unknown key(s) {unknown}; use 'dimension', "
-                        "'direction' and optionally 'label'."
-                        + did_you_mean(unknown[0], ("dimension", "direction", "label"))
+                        "'direction' and optionally 'label', 'label_zh', 'unit', 'source'."
+                        + did_you_mean(unknown[0], ("dimension", "direction", *sorted(described)))
                     )
                 if "direction" not in spec:
                     raise ConfigError(

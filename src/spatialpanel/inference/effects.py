@@ -326,10 +326,24 @@ def impacts(
                     f"({lo:.4g}, {hi:.4g}); use method='delta'."
                 )
             if not keep.all():
+                from spatialpanel.text import msg
+
+                dropped, bounds = int((~keep).sum()), (f"{lo:.4g}", f"{hi:.4g}")
+                quantity = msg("(ρ + η)/(1 − τ) (with τ < 1)") if long_run else "ρ"
                 warnings.warn(
-                    f"{int((~keep).sum())} of {draws} simulated {what} fell outside the stable "
-                    f"interval ({lo:.4g}, {hi:.4g}) and were discarded.",
-                    NumericalWarning,
+                    NumericalWarning(
+                        f"{dropped} of {draws} simulated {what} fell outside the stable "
+                        f"interval ({bounds[0]}, {bounds[1]}) and were discarded.",
+                        text=msg(
+                            "{k} of {n} simulated {what} fell outside the stable interval "
+                            "({lo}, {hi}) and were discarded.",
+                            k=dropped,
+                            n=int(draws),
+                            what=quantity,
+                            lo=bounds[0],
+                            hi=bounds[1],
+                        ),
+                    ),
                     stacklevel=2,
                 )
                 b, t, r = b[keep], t[keep], r[keep]

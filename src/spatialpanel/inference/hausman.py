@@ -112,7 +112,7 @@ def hausman(
         The panel the fits used; when given and the classic test is invalid, the robust
         Mundlak-type test is computed from it.
     tol
-        Generalised eigenvalues μ (see :attr:`HausmanResult.eigenvalues`) at or below ``tol``
+        Generalised eigenvalues μ (see ``HausmanResult.eigenvalues``) at or below ``tol``
         count as non-positive; μ is relative to ``V_FE``, so the threshold is unit free.
 
     Raises

@@ -219,12 +219,12 @@ class LogDet:
     """Callable ``ρ ↦ ln|I - ρW|`` with its stationarity interval.
 
     Build it with :func:`logdet`. ``bounds`` is the open interval searched for ρ: the
-    stationarity interval ``(1/ω_min, 1/ω_max)``, or, when :attr:`lazy`, its known part
-    ``(-1/r, 1/r)`` (r = ω_max, the spectral radius of a non-negative W; ``1/ω_min ≤ -1/r``
-    because ``|ω_min| ≤ r``): no eigenvalue search for a row-stochastic W. The left end is
-    searched by :meth:`stationarity_interval` only when the estimate needs it (the engine's
-    rule, see :func:`spatialpanel.models.engine.concentrated_max`). ``method`` is the method
-    actually used (``"auto"`` resolved).
+    stationarity interval ``(1/ω_min, 1/ω_max)``, or, when ``lazy``, its known part
+    ``(-1/r, 1/r)`` (r = ω_max, the spectral radius of a non-negative W; 1/ω_min ≤ -1/r because
+    ``|ω_min| ≤ r``): no eigenvalue search for a row-stochastic W. The left end is searched by
+    :meth:`stationarity_interval` only when the estimate needs it (the engine's rule, see
+    :func:`spatialpanel.models.engine.concentrated_max`). ``method`` is the method actually used
+    (``"auto"`` resolved).
     """
 
     method: str
@@ -280,8 +280,8 @@ class LogDet:
         return self._moments[0]
 
     def stationarity_interval(self) -> tuple[float, float]:
-        """The exact interval ``(1/ω_min, 1/ω_max)``; with :attr:`lazy` bounds the smallest
-        eigenvalue is searched (ARPACK) on the first call, else this is :attr:`bounds`."""
+        """The exact interval ``(1/ω_min, 1/ω_max)``; with ``lazy`` bounds the smallest
+        eigenvalue is searched (ARPACK) on the first call, else this is ``bounds``."""
         if not self.lazy:
             return self.bounds
         if not self._full:
@@ -292,12 +292,12 @@ class LogDet:
 
     @property
     def interval(self) -> tuple[float, float]:
-        """The interval searched: :attr:`bounds`, or the full stationarity interval once it has
+        """The interval searched: ``bounds``, or the full stationarity interval once it has
         been computed (what the results report as ``spatial_bounds``)."""
         return self._full[0] if self._full else self.bounds
 
     def extension(self) -> Callable[[], tuple[float, float]] | None:
-        """For a search on :attr:`bounds`: the function giving the full stationarity interval
+        """For a search on ``bounds``: the function giving the full stationarity interval
         when the estimate comes near the left end (None when the bounds are already exact)."""
         return self.stationarity_interval if self.lazy else None
 

@@ -202,7 +202,7 @@ def check_identified(
     ``lagged`` ``(n, m)`` holds the spatially lagged columns after the effects (W·y for a lag
     model; W·y and W·Z for an error model), ``basis`` ``(n, p)`` the columns they would have to
     differ from (y and the regressors after the effects). When every lagged column is a linear
-    combination of the basis (relative residual below :data:`DEGENERATE_TOL`), some value of the
+    combination of the basis (relative residual below ``DEGENERATE_TOL``), some value of the
     spatial parameter fits the data exactly: σ² → 0, the likelihood has no interior maximum and
     the reported ρ/λ would be its bound with a z of 1e8. It happens with two regions, or with a
     W that links every region to every other, combined with time effects (then W acts on the

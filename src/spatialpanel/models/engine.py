@@ -130,7 +130,7 @@ def concentrated_max(
     concave: bool = False,
     model: Callable[[tuple[float, float]], tuple[float, float] | None] | None = None,
 ) -> tuple[float, float]:
-    """Maximise a scalar function on an open interval: bounded Brent (:func:`_brent`), then verify.
+    """Maximise a scalar function on an open interval: bounded Brent (``_brent``), then verify.
 
     The function is evaluated on a grid; if a grid point beats the Brent optimum, Brent restarts in
     the bracket around it. When the exact derivative ``deriv`` is available, the optimum is then

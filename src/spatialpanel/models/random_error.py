@@ -13,7 +13,7 @@ stacked within and between parts, from (k+1)² cross products); s = 1/(1 + Tφ) 
 profiled out by bounded Brent at each λ, and λ is found by the engine's verified bounded search,
 both to xatol = 1e-10; then (λ, φ) is polished by Newton's method on the exact score (function
 values carry the rounding of the cross products, so the searches alone stop about 1e-7 from the
-maximum in λ; see :func:`_polish`). The covariance is the inverse of the observed information (a
+maximum in λ; see ``_polish``). The covariance is the inverse of the observed information (a
 central-difference Hessian of the exact log-likelihood in (β, λ, φ, σ²)).
 
 Two exact evaluations of the between part (same numbers to rounding):

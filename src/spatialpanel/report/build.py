@@ -1,32 +1,45 @@
-"""Build the study report (HTML, Word, LaTeX, Markdown) from a saved results folder."""
+"""Build the study report (HTML, Word, LaTeX, Markdown) from a saved results folder.
+
+The results folder is read once (:func:`~spatialpanel.report.results_io.load_results`),
+localised into a :class:`~spatialpanel.report.document.ReportDocument` in the requested language
+(:func:`~spatialpanel.report.localise.localise`) and written by the typesetting writers
+(:mod:`spatialpanel.report.tables` for HTML tables and Markdown, :mod:`~spatialpanel.report.word`,
+:mod:`~spatialpanel.report.latex`). Every language writes its own files
+(:func:`report_files`); :func:`build_report` stages them and updates the manifest.
+"""
 
 from __future__ import annotations
 
 import base64
-import json
 from pathlib import Path
 from typing import Any
 
 from spatialpanel.errors import ConfigError
 from spatialpanel.report.document import ReportDocument
-from spatialpanel.report.grid import table_notes, title_line
-from spatialpanel.report.i18n import banner_key, label, localized, stage_title, translate_text
-from spatialpanel.report.results_io import SavedResults, load_results, numbering, ordered_stages
+from spatialpanel.report.grid import figure_line, table_notes, title_line
+from spatialpanel.report.localise import localise
+from spatialpanel.report.results_io import load_results
 from spatialpanel.report.tables import html_table
-from spatialpanel.results_folder import folder_hashes, staged_additions, verify
+from spatialpanel.results_folder import folder_hashes, inside, staged_additions, verify
+from spatialpanel.text import languages
 
-__all__ = ["LANGS", "build_report", "conventions", "render_html", "report_files", "write_report"]
-
-#: Report languages.
-LANGS = ("en", "zh")
+__all__ = ["build_report", "render_html", "report_files", "write_report"]
 
 
 def report_files(lang: str) -> dict[str, str]:
     """The report's file names in ``lang``: English plain, other languages with ``.LANG``
     before the extension (``report.zh.html``, ``report.zh.docx``, ``tables.zh.tex``,
-    ``tables.zh.md``), so languages never overwrite one another."""
-    if lang not in LANGS:
-        raise ConfigError(f"lang={lang!r} is not a report language; use one of {', '.join(LANGS)}.")
+    ``tables.zh.md``), so languages never overwrite one another.
+
+    ``lang`` is any language with a catalogue (:func:`spatialpanel.text.languages`): a new
+    language is a new ``.po`` file, not code.
+    """
+    known = languages()
+    if lang not in known:
+        raise ConfigError(
+            f"lang={lang!r} is not a report language (it has no catalogue); use one of "
+            f"{', '.join(known)} (a language is a gettext catalogue, see spatialpanel.text)."
+        )
     tag = "" if lang == "en" else f".{lang}"
     return {
         "html": f"report{tag}.html",
@@ -72,154 +85,42 @@ def write_report(root: str | Path, *, lang: str = "en", into: str | Path | None 
     not updated: this is the step that :func:`build_report` and ``spatialpanel run`` stage and
     commit."""
     names = report_files(lang)
-    from spatialpanel.report._adapter import document
     from spatialpanel.report.latex import write_latex
     from spatialpanel.report.tables import write_markdown
     from spatialpanel.report.word import write_docx
 
     saved = load_results(root)
     target = saved.root if into is None else Path(into)
-    doc = document(saved, lang=lang)
-    html = render_html(saved, lang=lang, doc=doc)
+    doc = localise(saved, lang)
     out = target / names["html"]
-    out.write_text(html, encoding="utf-8")
+    out.write_text(render_html(doc, root=saved.root), encoding="utf-8")
     write_markdown(doc, target / names["md"])
     write_latex(doc, target / names["tex"])
     write_docx(doc, target / names["docx"], root=saved.root)
     return out
 
 
-def _settings(saved: SavedResults, name: str) -> dict[str, Any]:
-    for stage in saved.stages:
-        if stage["name"] == name:
-            return dict(stage.get("settings", {}))
-    return {}
-
-
-_BIAS = {
-    "none": "none: the exact maximum-likelihood estimates",
-    "elhorst": (
-        "Lee & Yu (2010) correction as implemented by Elhorst (direct approach): corrected "
-        "estimates, σ² and standard errors; the log-likelihood is the maximum before the "
-        "correction"
-    ),
-    "transformation": "Lee & Yu (2010) transformation approach (exact ML of the transformed model)",
-    "lee-yu": "Lee & Yu (2010) bias correction of the dynamic model",
-}
-_FILLS = {
-    "linear": (
-        "linear interpolation between the neighbouring years of the same region and variable, "
-        "linear extrapolation at the ends"
-    ),
-}
-
-
-def conventions(saved: SavedResults) -> list[tuple[str, str]]:
-    """The statistical conventions of a run, stated plainly, from the stages' settings."""
-    items: list[tuple[str, str]] = []
-    data = _settings(saved, "data")
-    if data:
-        method = str(data.get("missing", ""))
-        filled = data.get("cells_filled")
-        text = f"{_FILLS.get(method, method) or 'no fill'}"
-        if filled is not None:
-            text = f"{filled} cells filled ({text}); every fill is one row of the audit table"
-        items.append(("Missing values", text + "."))
-    model = _settings(saved, "model")
-    if model:
-        effects = str(model.get("effects", ""))
-        items.append(
-            (
-                "Fixed effects",
-                f"{str(model.get('kind', '')).upper()} with {effects} effects, "
-                f"{model.get('weights', '')} weights. With fixed effects, W is applied to the raw "
-                "variables and the within transformation afterwards, Q·(Wy) and Q·(WX) (Elhorst "
-                "2014; Lee & Yu 2010); R's splm uses W·(Qy), which differs with time effects.",
-            )
-        )
-        bias = str(model.get("bias_correction", "none"))
-        items.append(("Bias correction", _BIAS.get(bias, bias) + "."))
-        items.append(
-            (
-                "p-values of the models",
-                "coefficients and effects: two-sided, standard normal; LM, LR and Wald tests: "
-                "upper tail of χ²; model-selection tests use fits without bias correction.",
-            )
-        )
-        items.append(
-            (
-                "Hypotheses",
-                f"one-sided tests, P(Z > z), at α = {model.get('alpha', '')}; a hypothesis is "
-                "supported when the estimate is positive and the one-sided p-value is below α.",
-            )
-        )
-        items.append(("σ²", "e'e/NT (maximum likelihood), before any bias correction."))
-    dyn = _settings(saved, "dynamic")
-    if dyn.get("enabled"):
-        bias = str(dyn.get("bias_correction", "none"))
-        items.append(("Dynamic model", f"bias correction: {_BIAS.get(bias, bias)}."))
-    auto = _settings(saved, "autocorrelation")
-    if auto:
-        items.append(
-            (
-                "Moran's I p-values",
-                str(auto.get("p_sidedness", ""))
-                + " Local Moran: one-sided in the direction of the observed I_i (conditional "
-                "permutation, as esda and GeoDa).",
-            )
-        )
-    seed = saved.study.get("seed")
-    if seed is not None:
-        items.append(("Random draws", f"permutations and simulation draws use seed {seed}."))
-    return items
-
-
-def _provenance(saved: SavedResults, lang: str) -> list[tuple[str, str]]:
-    study = saved.study
-    yes, no = label("yes", lang), label("no", lang)
-    items = [
-        (label("study_file", lang), translate_text(str(study.get("study_file", "")), lang)),
-        (label("study_sha256", lang), str(study.get("study_sha256", ""))),
-    ]
-    data = saved.data
-    versions = saved.versions
-    if data:
-        source = str(data.get("path") or data.get("file", ""))
-        items.append((label("data_file", lang), translate_text(source, lang)))
-        items.append((label("data_sha256", lang), str(data.get("sha256", ""))))
-    items.append((label("synthetic", lang), yes if study.get("synthetic") else no))
-    if study.get("data_mark") == "real-reduced":
-        items.append((label("data_kind", lang), label("real-reduced", lang)))
-    items.append((label("seed", lang), str(study.get("seed", ""))))
-    if versions:
-        items.append((label("versions", lang), ", ".join(f"{k} {v}" for k, v in versions.items())))
-    return items
-
-
-def _stage_settings(saved: SavedResults) -> list[tuple[str, str]]:
-    items: list[tuple[str, str]] = []
-    for stage in ordered_stages(saved):
-        for k, v in stage.get("settings", {}).items():
-            text = v if isinstance(v, str) else json.dumps(v, ensure_ascii=False)
-            items.append((f"{stage['name']}: {k}", text))
-    return items
-
-
-def _figure_src(saved: SavedResults, files: list[str]) -> str | None:
-    source = saved.figure_file(files)
-    if source is None:
+def _figure_src(root: Path, png: str | None) -> str | None:
+    """The figure's PNG as a data URI: its web copy (``figures/web/KEY.png``) when written,
+    else the PNG itself; paths are checked to stay inside the results folder."""
+    if png is None:
+        return None
+    source = inside(root, png, what="figure file")
+    web = inside(root, f"figures/web/{source.name}", what="figure file")
+    source = web if web.is_file() else source
+    if not source.is_file():
         return None
     return "data:image/png;base64," + base64.b64encode(source.read_bytes()).decode("ascii")
 
 
-def render_html(saved: SavedResults, *, lang: str = "en", doc: ReportDocument | None = None) -> str:
-    """The self-contained HTML report (figures embedded as data URIs, no network needed).
+def render_html(doc: ReportDocument, *, root: Path | None = None) -> str:
+    """The self-contained HTML report of ``doc`` (figures embedded as data URIs, no network).
 
-    In Chinese every sentence, title, note, caption and convention is rendered through the
-    templates of :mod:`spatialpanel.report.i18n_zh` (:func:`~spatialpanel.report.i18n.localized`).
+    Every text is already in the document's language. The sources of a sentence (the table
+    cells it rests on) are a link to the first table, with the cells in its ``title`` (shown on
+    hover); the contents list is numbered as the headings; the settings and provenance section
+    comes last and starts at ``<h2 id="provenance">``.
     """
-    from importlib import metadata
-
     from jinja2 import Environment, PackageLoader, select_autoescape
 
     env = Environment(
@@ -227,82 +128,67 @@ def render_html(saved: SavedResults, *, lang: str = "en", doc: ReportDocument | 
         autoescape=select_autoescape(["html", "j2"]),
         keep_trailing_newline=True,
     )
-    if doc is None:
-        from spatialpanel.report._adapter import document
-
-        doc = document(saved, lang=lang)
-    report_tables = {t.key: t for t in doc.tables()}
-    saved = localized(saved, lang)
-    num = numbering(saved)
-    stages: list[dict[str, Any]] = []
-    for stage in ordered_stages(saved):
-        tables = []
-        for t in stage["tables"]:
-            table = report_tables[t["key"]]
-            tables.append(
+    sections: list[dict[str, Any]] = []
+    for section in doc.sections:
+        keys = {t.key for t in section.tables}
+        sentences = []
+        for i, text in enumerate(section.sentences):
+            sources = section.sources[i] if i < len(section.sources) else ()
+            target = next((s.split(":", 1)[0] for s in sources if ":" in s), None)
+            sentences.append(
                 {
-                    "key": t["key"],
-                    "title": title_line(doc, table),
-                    "notes": list(table_notes(doc, table)),
-                    "html": html_table(table),
-                    "rows": len(table.frame),
-                    "long": table.long,
+                    "text": text,
+                    "sources": ", ".join(sources),
+                    "href": f"#t-{target}" if target in keys else None,
                 }
             )
+        tables = [
+            {
+                "key": t.key,
+                "title": title_line(doc, t),
+                "notes": " ".join(table_notes(doc, t)),
+                "html": html_table(t),
+                "rows": doc.labels["rows"].format(n=len(t.frame)),
+                "long": t.long,
+            }
+            for t in section.tables
+        ]
         figures = []
-        for f in stage["figures"]:
-            src = _figure_src(saved, f["files"])
+        for f in section.figures:
+            src = _figure_src(root, f.png) if root is not None else None
             if src is None:
                 continue
             figures.append(
                 {
-                    "key": f["key"],
-                    "title": num.figure_title(f["key"], f["title"], lang=lang),
-                    "notes": f["notes"],
+                    "key": f.key,
+                    "title": figure_line(doc, f),
+                    "notes": " ".join(f.notes),
                     "src": src,
                 }
             )
-        stages.append(
+        sections.append(
             {
-                "name": stage["name"],
-                "title": stage_title(stage["name"], stage["title"], lang),
-                "sentences": stage["sentences"],
+                "name": section.name,
+                "heading": doc.labels["section_heading"].format(
+                    number=section.number, title=section.title
+                ),
+                "title": section.title,
+                "number": section.number,
+                "sentences": sentences,
                 "tables": tables,
                 "figures": figures,
             }
         )
-    keys = (
-        "synthetic_banner",
-        "provenance",
-        "conventions",
-        "findings",
-        "contents",
-        "generated_by",
-        "stage_settings",
-        "rows",
-        "also_in",
-        "sentences_en",
-    )
-    notices = []
-    if lang == "zh":
-        from spatialpanel.report.fonts import cjk_font
-
-        if cjk_font() is None:
-            notices.append(label("no_cjk_font", lang))
     template = env.get_template("report.html.j2")
     return template.render(
-        lang=lang,
-        title=translate_text(str(saved.study.get("title") or ""), lang) or label("report", lang),
-        reference=saved.study.get("reference", ""),
-        synthetic=bool(saved.study.get("synthetic")),
-        banner=label(key, lang) if (key := banner_key(saved.study)) else "",
-        version=metadata.version("spatialpanel"),
-        stages=stages,
-        conventions=[
-            (translate_text(k, lang), translate_text(v, lang)) for k, v in conventions(saved)
-        ],
-        provenance=_provenance(saved, lang),
-        settings=_stage_settings(saved),
-        notices=notices,
-        L={k: label(k, lang) for k in keys},
+        lang=doc.lang,
+        title=doc.title,
+        reference=doc.reference,
+        banner=doc.banner,
+        sections=sections,
+        conventions=doc.conventions,
+        provenance=doc.provenance,
+        settings=doc.settings,
+        notices=doc.notices,
+        L=doc.labels,
     )

@@ -148,18 +148,34 @@ class ReportFigure:
 
 @dataclass(frozen=True)
 class ReportSection:
-    """A section of the report (one study stage): heading, sentences, tables, figures."""
+    """A section of the report (one study stage): heading, sentences, tables, figures.
+
+    ``number`` is the section's number (headings and the contents list use it); ``sources``
+    gives, for each sentence, the table cells it rests on (``"table_key:row:column"``, shown on
+    hover in HTML, not printed).
+    """
 
     name: str
     title: str
     sentences: tuple[str, ...] = ()
     tables: tuple[ReportTable, ...] = ()
     figures: tuple[ReportFigure, ...] = ()
+    number: int = 0
+    sources: tuple[tuple[str, ...], ...] = ()
 
 
 @dataclass(frozen=True)
 class ReportDocument:
-    """The whole report in one language."""
+    """The whole report in one language.
+
+    ``labels`` holds the fixed words of the report in its language ("Table", "Notes", ...) and a
+    few patterns with ``str.format`` placeholders: ``table_caption`` (``{number}``, ``{title}``:
+    "Table 3. …" / "表 3 …"), ``figure_caption`` (the same), ``section_heading`` (``{number}``,
+    ``{title}``), ``rows`` (``{n}``), ``too_long`` (``{n}``, ``{sheet}``, ``{key}``),
+    ``note`` (``{notes}``: "Notes: …" / "注：…"), ``term`` (``{term}``, ``{text}``: a bold
+    heading before its text). :data:`spatialpanel.report.localise.UI_KEYS` lists them all;
+    they include every key the writers use (:data:`WRITER_LABELS`).
+    """
 
     lang: str
     title: str
@@ -168,6 +184,10 @@ class ReportDocument:
     conventions: tuple[tuple[str, str], ...] = ()
     provenance: tuple[tuple[str, str], ...] = ()
     labels: dict[str, str] = field(default_factory=dict)  # fixed words: see WRITER_LABELS
+    reference: str = ""  # the paper the study reproduces
+    settings: tuple[tuple[str, str], ...] = ()  # every stage's settings (identifiers allowed)
+    notices: tuple[str, ...] = ()  # e.g. "no CJK font installed"
+    synthetic: bool = False
 
     def label(self, key: str) -> str:
         """The fixed word ``key`` (one of :data:`WRITER_LABELS`), or a clear error."""

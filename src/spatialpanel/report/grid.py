@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from spatialpanel.report.document import ReportDocument, ReportTable
+from spatialpanel.report.document import ReportDocument, ReportFigure, ReportTable
 from spatialpanel.report.formatting import (
     coef_decimals,
     fmt_count,
@@ -27,7 +27,7 @@ from spatialpanel.report.formatting import (
     stars,
 )
 
-__all__ = ["Cell", "Grid", "column_texts", "grid", "table_notes", "title_line"]
+__all__ = ["Cell", "Grid", "column_texts", "figure_line", "grid", "table_notes", "title_line"]
 
 
 @dataclass(frozen=True)
@@ -93,6 +93,11 @@ class Grid:
 def title_line(doc: ReportDocument, table: ReportTable) -> str:
     """``"Table 7. SDM ..."``: the label, the number, the separator and the title."""
     return f"{doc.label('table')} {table.number}{doc.label('caption_sep')}{table.title}"
+
+
+def figure_line(doc: ReportDocument, figure: ReportFigure) -> str:
+    """``"Figure 3. Moran scatter plot ..."``: as :func:`title_line`, for a figure."""
+    return f"{doc.label('figure')} {figure.number}{doc.label('caption_sep')}{figure.title}"
 
 
 def table_notes(doc: ReportDocument, table: ReportTable) -> tuple[str, ...]:

@@ -144,23 +144,28 @@ def _marks(marks: str) -> str:
     return rf"$^{{{marks}}}$"
 
 
+def _em(layout: Layout, j: int) -> float:
+    """Width of column ``j`` in em of the table's font (ctex's 10.5 pt too), 0.6 em to spare."""
+    return max((layout.widths[j] - _PAD_PT) / layout.size, 1.0) + 0.6
+
+
 def _spec(g: Grid, layout: Layout) -> str:
-    """Column specification: ``l``/``r``; ``r@{}l`` per model of a regression table; a
+    """Column specification: ``l``/``r``; ``r@{}l`` per model of a regression table (its
+    numbers never wrap: only a long model label over it does, see :func:`_head`); a
     ragged-right ``p{...}`` column where the layout lets a text column wrap."""
     parts = []
     for j, wrapped in enumerate(layout.wrapped):
         numeric = j >= len(g.stub) and g.numeric[j - len(g.stub)]
-        if wrapped:  # in em of the table's font (ctex's 10.5 pt too), 0.6 em to spare
-            width = max((layout.widths[j] - _PAD_PT) / layout.size, 1.0) + 0.6
-            parts.append(rf">{{\raggedright\arraybackslash}}p{{{width:.2f}em}}")
-        elif g.regression and j >= len(g.stub):
+        if g.regression and j >= len(g.stub):
             parts.append("r@{}l")
+        elif wrapped:
+            parts.append(rf">{{\raggedright\arraybackslash}}p{{{_em(layout, j):.2f}em}}")
         else:
             parts.append("r" if numeric else "l")
     return "".join(parts)
 
 
-def _head(g: Grid) -> list[str]:
+def _head(g: Grid, layout: Layout | None = None) -> list[str]:
     per = 2 if g.regression else 1
     n_stub = len(g.stub)
     lines: list[str] = []
@@ -169,9 +174,16 @@ def _head(g: Grid) -> list[str]:
         cells = [tex(s) for s in g.stub] if last else [""] * n_stub
         rules = []
         col = n_stub + 1
+        j = n_stub
         for text, span in runs:
             width = span * per
-            if width > 1:
+            wraps = layout is not None and g.regression and span == 1 and layout.wrapped[j]
+            j += span
+            if wraps and layout is not None:  # a model label wider than its numbers
+                em = _em(layout, j - 1)
+                head = rf">{{\centering\arraybackslash}}p{{{em:.2f}em}}"
+                cells.append(rf"\multicolumn{{{width}}}{{{head}}}{{{tex(text)}}}")
+            elif width > 1:
                 cells.append(rf"\multicolumn{{{width}}}{{c}}{{{tex(text)}}}")
             else:
                 cells.append(tex(text))
@@ -198,7 +210,7 @@ def _body(g: Grid, layout: Layout) -> list[str]:
             lines.append(r"\midrule")
         parts = [_breakable(v) if wrapped[j] else tex(v) for j, v in enumerate(labels)]
         for j, c in enumerate(cells):
-            if wrapped[n_stub + j]:
+            if wrapped[n_stub + j] and not g.regression:
                 parts.append(_breakable(c.full))
             elif not g.regression:
                 parts.append(_cell(c))
@@ -236,7 +248,7 @@ def _float(g: Grid, layout: Layout, caption: str, label: str, notes: tuple[str, 
         rf"\caption{{{caption}}}\label{{{label}}}",
         rf"\spfit{{\begin{{tabular}}{{{_spec(g, layout)}}}",
         r"\toprule",
-        *_head(g),
+        *_head(g, layout),
         r"\midrule",
         *_body(g, layout),
         r"\bottomrule",
@@ -250,7 +262,7 @@ def _float(g: Grid, layout: Layout, caption: str, label: str, notes: tuple[str, 
 def _longtable(
     g: Grid, layout: Layout, caption: str, label: str, notes: tuple[str, ...]
 ) -> list[str]:
-    head = _head(g)
+    head = _head(g, layout)
     lines = [
         "{" + (_SIZE_COMMANDS[layout.size] or r"\normalsize"),
         rf"\begin{{longtable}}{{{_spec(g, layout)}}}",

@@ -1,9 +1,12 @@
-"""Reading a results folder written by :func:`spatialpanel.study.outputs.write_results`."""
+"""Reading a results folder (``stages.json`` and the CSV tables) back for the report.
+
+Texts come back as messages (:mod:`spatialpanel.text`), tables as frames with identifiers; the
+report localises both (:mod:`spatialpanel.report.localise`).
+"""
 
 from __future__ import annotations
 
 import json
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,6 +16,7 @@ import pandas as pd
 from spatialpanel.errors import ResultsError
 from spatialpanel.results_folder import inside
 from spatialpanel.spreadsheet_cells import map_text_cells, unspreadsheet_text
+from spatialpanel.text import Labels, Text, from_json
 
 __all__ = [
     "STAGE_ORDER",
@@ -22,23 +26,35 @@ __all__ = [
     "load_results",
     "numbering",
     "ordered_stages",
+    "texts",
 ]
 
 
 @dataclass(frozen=True)
 class SavedTable:
-    """A table read back from disk (``kind``: ``"data"`` or ``"regression"``)."""
+    """A table read back from disk.
+
+    ``kind`` is ``"data"`` or ``"regression"`` (a numeric payload, see
+    :mod:`spatialpanel.report.regression`); ``cells`` are the positions and messages of its
+    message cells (``[row, column, message]``, see :func:`spatialpanel.text.frames.split_cells`);
+    ``paper`` the paper's table number.
+    """
 
     key: str
-    title: str
+    title: Text
     frame: pd.DataFrame
-    notes: tuple[str, ...]
+    notes: tuple[Text, ...]
     kind: str = "data"
+    paper: int | None = None
+    cells: tuple[Any, ...] = ()
 
 
 @dataclass(frozen=True)
 class SavedResults:
-    """The description of a run (``stages.json``) with its tables loaded."""
+    """The description of a run (``stages.json``) with its tables loaded.
+
+    In ``stages``, titles, notes and sentences (``"message"``) are messages (or plain strings).
+    """
 
     root: Path
     study: dict[str, Any]
@@ -46,19 +62,15 @@ class SavedResults:
     tables: dict[str, SavedTable]
     data: dict[str, Any] = field(default_factory=dict)
     versions: dict[str, str] = field(default_factory=dict)
-
-    def figure_file(self, files: list[str]) -> Path | None:
-        """The PNG that shows a figure: its web copy (``figures/web/KEY.png``) when written,
-        else its PNG; ``None`` without a PNG. Paths are checked to stay inside the folder."""
-        png = next((p for p in files if isinstance(p, str) and p.endswith(".png")), None)
-        if png is None:
-            return None
-        source = inside(self.root, png, what="figure file")
-        web = inside(self.root, f"figures/web/{source.name}", what="figure file")
-        return web if web.is_file() else source
+    labels: Labels = field(default_factory=Labels)
 
 
 _MAX_LEVELS = 16  # index columns / header rows of a saved table (ours have at most 3)
+
+
+def texts(values: Any) -> tuple[Text, ...]:
+    """Messages (or plain strings) from their JSON forms."""
+    return tuple(from_json(v) for v in values or ())
 
 
 def load_results(root: str | Path) -> SavedResults:
@@ -83,6 +95,7 @@ def load_results(root: str | Path) -> SavedResults:
     try:
         data = json.loads(desc.read_text(encoding="utf-8"))
         tables: dict[str, SavedTable] = {}
+        stages = []
         for stage in data["stages"]:
             for t in stage["tables"]:
                 levels = (t["index_cols"], t["header_rows"])
@@ -98,14 +111,24 @@ def load_results(root: str | Path) -> SavedResults:
                 kind = str(t.get("kind", "data"))
                 if kind == "regression":
                     frame = _numbers(frame)
-                tables[t["key"]] = SavedTable(t["key"], t["title"], frame, tuple(t["notes"]), kind)
+                tables[t["key"]] = SavedTable(
+                    t["key"],
+                    from_json(t["title"]),
+                    frame,
+                    texts(t["notes"]),
+                    kind=kind,
+                    paper=t.get("paper"),
+                    cells=tuple(t.get("cells") or ()),
+                )
+            stages.append(_messages(stage))
         return SavedResults(
             root=root,
             study=data["study"],
-            stages=data["stages"],
+            stages=stages,
             tables=tables,
             data=dict(data.get("data") or {}),
             versions={str(k): str(v) for k, v in (data.get("versions") or {}).items()},
+            labels=Labels.from_json(data.get("labels")),
         )
     except (KeyError, TypeError, ValueError, UnicodeDecodeError) as exc:
         if isinstance(exc, ResultsError):
@@ -149,6 +172,26 @@ def _number(value: Any) -> Any:
     return value
 
 
+def _messages(stage: dict[str, Any]) -> dict[str, Any]:
+    """A stage of ``stages.json`` with its texts as messages."""
+    return {
+        **stage,
+        "title": from_json(stage["title"]),
+        "tables": [
+            {**t, "title": from_json(t["title"]), "notes": texts(t.get("notes"))}
+            for t in stage.get("tables", [])
+        ],
+        "figures": [
+            {**f, "title": from_json(f["title"]), "notes": texts(f.get("notes"))}
+            for f in stage.get("figures", [])
+        ],
+        "sentences": [
+            {**x, "message": from_json(x.get("message", x.get("text", "")))}
+            for x in stage.get("sentences", [])
+        ],
+    }
+
+
 #: The paper's order of the study's sections; stages not listed follow, in the order of the run.
 STAGE_ORDER: tuple[str, ...] = (
     "data",
@@ -163,8 +206,6 @@ STAGE_ORDER: tuple[str, ...] = (
     "disparity",
 )
 
-_PAPER_TABLE = re.compile(r"^\s*Table\s+(\d+)\s*[.:]\s*")
-
 
 def ordered_stages(saved: SavedResults) -> list[dict[str, Any]]:
     """The stages of a run in the paper's order (:data:`STAGE_ORDER`), others after them."""
@@ -176,41 +217,22 @@ def ordered_stages(saved: SavedResults) -> list[dict[str, Any]]:
 
 @dataclass(frozen=True)
 class Numbering:
-    """Report-wide numbers of the tables and figures, in the order they appear."""
+    """Report-wide numbers of the sections, tables and figures, in the order they appear."""
 
     tables: dict[str, int]
     figures: dict[str, int]
-
-    def table_title(self, key: str, title: str, *, lang: str = "en") -> str:
-        """``"Table 12. LM tests ... (paper's Table 4)"``: our number first, the paper's kept."""
-        from spatialpanel.report.i18n import label
-
-        match = _PAPER_TABLE.match(title)
-        rest = title[match.end() :] if match else title
-        if not match:
-            paper = ""
-        elif lang == "zh":
-            paper = f"（{label('paper_table', lang)} {match.group(1)}）"
-        else:
-            paper = f" ({label('paper_table', lang)} {match.group(1)})"
-        sep = ". " if lang == "en" else " "
-        return f"{label('table', lang)} {self.tables[key]}{sep}{rest}{paper}"
-
-    def figure_title(self, key: str, title: str, *, lang: str = "en") -> str:
-        """``"Figure 3. Moran scatter plot ..."``."""
-        from spatialpanel.report.i18n import label
-
-        sep = ". " if lang == "en" else " "
-        return f"{label('figure', lang)} {self.figures[key]}{sep}{title}"
+    sections: dict[str, int] = field(default_factory=dict)
 
 
 def numbering(saved: SavedResults) -> Numbering:
     """Number tables and figures 1, 2, ... in the report's (paper's) order."""
     tables: dict[str, int] = {}
     figures: dict[str, int] = {}
+    sections: dict[str, int] = {}
     for stage in ordered_stages(saved):
+        sections.setdefault(stage["name"], len(sections) + 1)
         for t in stage["tables"]:
             tables.setdefault(t["key"], len(tables) + 1)
         for f in stage["figures"]:
             figures.setdefault(f["key"], len(figures) + 1)
-    return Numbering(tables=tables, figures=figures)
+    return Numbering(tables=tables, figures=figures, sections=sections)

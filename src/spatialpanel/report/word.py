@@ -395,6 +395,26 @@ class _Writer:
         self.last_figure = figure.number
 
 
+def _provenance(document: Any, doc: ReportDocument) -> None:
+    """The settings and provenance section, last (as in the HTML report): the conventions, then
+    the study and data files, hashes, seed and versions. ``term`` words a name and its text
+    ("Seed. 20250718" / "随机种子：20250718")."""
+    if not (doc.conventions or doc.provenance):
+        return
+    _orient(document, False)
+    term = doc.labels.get("term", "{term}. {text}")
+    head, _, tail = term.partition("{text}")
+    document.add_heading(doc.label("provenance"), level=1)
+    if doc.conventions:
+        document.add_heading(doc.label("conventions"), level=2)
+    for i, (name, text) in enumerate((*doc.conventions, *doc.provenance)):
+        if i == len(doc.conventions) and doc.conventions and doc.provenance:
+            document.add_paragraph()
+        para = document.add_paragraph()
+        para.add_run(head.format(term=name)).bold = True
+        para.add_run(text + tail)
+
+
 def write_docx(doc: ReportDocument, path: Path, *, root: Path) -> None:
     """Write ``doc`` as ``path`` (figures read from the results folder ``root``)."""
     from spatialpanel.results_folder import normalise_zip
@@ -407,21 +427,12 @@ def write_docx(doc: ReportDocument, path: Path, *, root: Path) -> None:
     document.add_heading(doc.title, level=0)
     if doc.banner:
         document.add_paragraph().add_run(doc.banner).bold = True
-    if doc.conventions or doc.provenance:
-        document.add_heading(doc.label("provenance"), level=1)
-    if doc.conventions:
-        document.add_heading(doc.label("conventions"), level=2)
-        for name, text in doc.conventions:
-            para = document.add_paragraph()
-            para.add_run(name).bold = True
-            para.add_run(f"{doc.label('caption_sep')}{text}")
-    for name, text in doc.provenance:
-        para = document.add_paragraph()
-        para.add_run(name).bold = True
-        para.add_run(f"{doc.label('caption_sep')}{text}")
+    heading = doc.labels.get("section_heading", "{number}. {title}")
     for number, section in enumerate(doc.sections, start=1):
         _orient(document, False)
-        document.add_heading(f"{number}. {section.title}", level=1)
+        document.add_heading(
+            heading.format(number=section.number or number, title=section.title), level=1
+        )
         for sentence in section.sentences:
             document.add_paragraph(sentence, style="List Bullet")
         for table in section.tables:
@@ -433,5 +444,6 @@ def write_docx(doc: ReportDocument, path: Path, *, root: Path) -> None:
         document.add_heading(doc.label("appendix"), level=1)
         for table in w.appendix:
             w.table(table, in_appendix=True)
+    _provenance(document, doc)
     document.save(str(path))
     normalise_zip(path)

@@ -22,10 +22,13 @@ from typing import Any
 from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.study.rules import CHOICES, DIVISIONS, rule_for
 from spatialpanel.study.schema import (
+    DIMENSION_KEYS,
     INDICATOR_KEYS,
+    LABEL_KEY,
     NAMED_SECTIONS,
     REQUIRED_SECTIONS,
     SECTIONS,
+    TITLE_KEY,
     Spec,
 )
 
@@ -240,6 +243,9 @@ def validate(data: dict[str, Any], *, where: str = "the study") -> dict[str, Any
                     items[item]["indicators"] = _check_indicators(
                         items[item]["indicators"], where=where, label=label
                     )
+                    items[item]["dimensions"] = _check_dimensions(
+                        items[item], where=where, label=label
+                    )
                     if items[item]["label"] is None:
                         items[item]["label"] = item
             out[name] = items
@@ -286,6 +292,17 @@ def _check_table(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key in body:
+        if ("label" in spec and LABEL_KEY.match(str(key))) or (
+            "title" in spec and TITLE_KEY.match(str(key))
+        ):
+            if not isinstance(body[key], str):
+                raise ConfigError(
+                    f"{where}: {label} {key} = {body[key]!r} must be a string, "
+                    f"not {type(body[key]).__name__}."
+                )
+            _check_characters(body[key], where=where, label=f"{label} {key}")
+            out[key] = body[key]
+            continue
         if key not in spec:
             raise ConfigError(
                 f"{where}: unknown key {key!r} in {label}."
@@ -353,6 +370,27 @@ def _check_indicators(body: dict[str, Any], *, where: str, label: str) -> dict[s
             where=where,
             label=f"{label} indicator {name!r}",
             choice_key="indicator",
+        )
+    return out
+
+
+def _check_dimensions(index: dict[str, Any], *, where: str, label: str) -> dict[str, Any]:
+    """``[indices.NAME.dimensions]``: labels of the dimensions that the indicators name."""
+    used = list(dict.fromkeys(str(v["dimension"]) for v in index["indicators"].values()))
+    out: dict[str, Any] = {}
+    for dim, spec in index["dimensions"].items():
+        if dim not in used:
+            raise ConfigError(
+                f"{where}: {label} dimensions names {dim!r}, which no indicator of the index "
+                f"has as its dimension." + did_you_mean(str(dim), used) + f" Dimensions: {used}."
+            )
+        if not isinstance(spec, dict):
+            raise ConfigError(
+                f"{where}: {label} dimension {dim!r} must be a table like "
+                '{ label = "Economic integration", label_zh = "经济融合" }.'
+            )
+        out[dim] = _check_table(
+            spec, DIMENSION_KEYS, where=where, label=f"{label} dimension {dim!r}", choice_key="dim"
         )
     return out
 

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from spatialpanel.errors import DataError
+from spatialpanel.text import Labels, Message, msg
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.data.regions import RegionSet
@@ -17,9 +18,9 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["MARK_NOTES", "StudyContext"]
 
 #: The note every table and figure of a study on a bundled dataset carries, by the dataset's mark.
-MARK_NOTES: dict[str, str] = {
-    "synthetic": "Synthetic data.",
-    "real-reduced": "Real data, reduced indicator system.",
+MARK_NOTES: dict[str, Message] = {
+    "synthetic": msg("Synthetic data."),
+    "real-reduced": msg("Real data, reduced indicator system."),
 }
 
 
@@ -53,6 +54,8 @@ class StudyContext:
         Name from the study's ``[weights.NAME]`` sections -> SpatialWeights in panel entity order.
     results
         Free-form results that later stages read (e.g. ``"sdm"`` -> the fitted results object).
+    labels
+        The study's labels (variables, indices, dimensions, weights), for the stages' messages.
     regions
         The study's region set (``[geography]``, or China's provinces); ``None`` for generic ids
         without boundaries.
@@ -67,6 +70,7 @@ class StudyContext:
     scores: dict[str, pd.DataFrame] = field(default_factory=dict)
     weights: dict[str, SpatialWeights] = field(default_factory=dict)
     results: dict[str, Any] = field(default_factory=dict)
+    labels: Labels = field(default_factory=Labels)
     regions: RegionSet | None = None
     data_mark: str | None = None
     variable_years: dict[str, tuple[int, int]] = field(default_factory=dict)
@@ -77,7 +81,7 @@ class StudyContext:
         self.synthetic = self.synthetic or self.data_mark == "synthetic"
 
     @property
-    def mark_notes(self) -> tuple[str, ...]:
+    def mark_notes(self) -> tuple[Message, ...]:
         """The data's mark as a table or figure note (empty for the user's own data)."""
         return (MARK_NOTES[self.data_mark],) if self.data_mark in MARK_NOTES else ()
 

@@ -42,6 +42,8 @@ from spatialpanel.results_folder import (
 )
 from spatialpanel.spreadsheet_cells import spreadsheet_frame
 from spatialpanel.study.artifacts import StageOutput, TableArtifact
+from spatialpanel.text import Labels, render, to_json
+from spatialpanel.text.frames import split_cells
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.config import StudyConfig
@@ -52,15 +54,24 @@ __all__ = ["check_finite", "normalise_zip", "sha256_file", "write_results", "wri
 _PACKAGES = ("numpy", "scipy", "pandas", "libpysal", "matplotlib", "shapely", "geopandas")
 
 
-def write_table_csv(table: TableArtifact, path: Path) -> dict[str, int]:
-    """Write a table as CSV and return how to read it back (index and header depth).
+def write_table_csv(
+    table: TableArtifact, path: Path, *, labels: Labels | None = None
+) -> dict[str, Any]:
+    """Write a table as CSV and return how to read it back (index and header depth, and the
+    positions of its message cells, which the CSV holds in English).
 
     Text cells, index labels and headers that a spreadsheet would evaluate get a leading ``'``
     (:func:`~spatialpanel.spreadsheet_cells.spreadsheet_frame`); numbers are written as numbers.
     """
-    frame = table.frame
+    frame, cells = split_cells(table.frame, labels)
     spreadsheet_frame(frame).to_csv(path, encoding="utf-8-sig", lineterminator="\n")
-    return {"index_cols": frame.index.nlevels, "header_rows": frame.columns.nlevels}
+    shape: dict[str, Any] = {
+        "index_cols": frame.index.nlevels,
+        "header_rows": frame.columns.nlevels,
+    }
+    if cells:
+        shape["cells"] = cells
+    return shape
 
 
 def _excel_sheet_name(key: str, used: set[str]) -> str:
@@ -74,14 +85,14 @@ def _excel_sheet_name(key: str, used: set[str]) -> str:
     return name
 
 
-def _write_workbook(tables: list[TableArtifact], path: Path) -> None:
+def _write_workbook(tables: list[TableArtifact], path: Path, labels: Labels) -> None:
     import datetime as dt
 
     with pd.ExcelWriter(path, engine="openpyxl") as writer:
         used: set[str] = set()
         for table in tables:
             sheet = _excel_sheet_name(table.key, used)
-            table.frame.to_excel(writer, sheet_name=sheet)
+            split_cells(table.frame, labels)[0].to_excel(writer, sheet_name=sheet)
         for worksheet in writer.book.worksheets:
             _cells_as_text(worksheet)
         fixed = dt.datetime(2000, 1, 1)
@@ -198,7 +209,8 @@ def _invalid_rows(frame: pd.DataFrame) -> set[int]:
 def _refuse(table: TableArtifact, i: int, col: object, why: str) -> None:
     row = table.frame.index[i]
     raise EstimationError(
-        f"table {table.key!r} ({table.title}): row {row!r}, column {col!r} {why}. No table may "
+        f"table {table.key!r} ({render(table.title, 'en')}): row {row!r}, column {col!r} {why}. "
+        "No table may "
         "hold NaN or inf; look at the stage's warnings (collinear regressors, a spatial "
         "parameter on its boundary, an information matrix that is not positive definite) and "
         "fix the data or the model."
@@ -289,40 +301,57 @@ def _write_described(
     saved = figures.files
     all_tables: list[TableArtifact] = []
     described: list[dict[str, Any]] = []
+    labels = ctx.labels
     for stage in stages:
         tables = []
         for table in stage.tables:
-            shape = write_table_csv(table, root / "tables" / f"{table.key}.csv")
+            shape = write_table_csv(table, root / "tables" / f"{table.key}.csv", labels=labels)
             all_tables.append(table)
             tables.append(
                 {
                     "key": table.key,
-                    "title": table.title,
-                    "notes": list(table.notes),
+                    "title": to_json(table.title),
+                    "notes": [to_json(n) for n in table.notes],
+                    **({"paper": table.paper} if table.paper is not None else {}),
                     "file": f"tables/{table.key}.csv",
                     "kind": table.kind,
                     **shape,
                 }
             )
         figures_desc = [
-            {"key": f.key, "title": f.title, "notes": list(f.notes), "files": saved[f.key]}
+            {
+                "key": f.key,
+                "title": to_json(f.title),
+                "notes": [to_json(n) for n in f.notes],
+                "files": saved[f.key],
+            }
             for f in stage.figures
         ]
         described.append(
             {
                 "name": stage.name,
-                "title": stage.title,
+                "title": to_json(stage.title),
                 "settings": _jsonable(stage.settings),
                 "tables": tables,
                 "figures": figures_desc,
                 "sentences": [
-                    {"text": s.text, "sources": list(s.sources)} for s in stage.sentences
+                    {
+                        "text": render(s.text, "en", labels),
+                        "message": to_json(s.text),
+                        "sources": list(s.sources),
+                    }
+                    for s in stage.sentences
                 ],
             }
         )
-    _write_workbook(all_tables, root / "tables.xlsx")
+    _write_workbook(all_tables, root / "tables.xlsx", labels)
+    study_cfg = config.section("study")
     study_info = {
-        "title": config.section("study").get("title", ""),
+        "title": study_cfg.get("title", ""),
+        "titles": {
+            "en": study_cfg.get("title", ""),
+            **{k.removeprefix("title_"): v for k, v in study_cfg.items() if k.startswith("title_")},
+        },
         "reference": config.section("study").get("reference", ""),
         "study_file": config.source_label,
         "study_sha256": config.text_hash,
@@ -340,6 +369,7 @@ def _write_described(
                 "study": study_info,
                 "data": data_info,
                 "versions": versions,
+                "labels": labels.to_json(),
                 "stages": described,
             },
             ensure_ascii=False,

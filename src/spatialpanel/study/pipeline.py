@@ -9,12 +9,13 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from spatialpanel.study.artifacts import StageOutput
 from spatialpanel.study.config import StudyConfig, load_study
+from spatialpanel.text import Labels
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.study.context import StudyContext
@@ -92,6 +93,7 @@ class StudyRun:
     manifest: Path
     report: Path | None
     lang: str = "en"
+    labels: Labels = field(default_factory=Labels)
 
 
 def planned_stages(config: StudyConfig) -> list[StageSpec]:
@@ -179,7 +181,12 @@ def run_study(
     )
     tick("Done", total)
     return StudyRun(
-        out_dir=target, stages=tuple(results), manifest=manifest, report=report_path, lang=language
+        out_dir=target,
+        stages=tuple(results),
+        manifest=manifest,
+        report=report_path,
+        lang=language,
+        labels=ctx.labels,
     )
 
 

@@ -1,12 +1,12 @@
 """The values a study file may hold, key by key, and the rules between keys.
 
-:func:`spatialpanel.study.config.validate` applies them, so that ``spatialpanel validate``
+``spatialpanel.study.config.validate`` applies them, so that ``spatialpanel validate``
 refuses everything ``spatialpanel run`` would refuse later. Each key of the schema is one of:
 
-- a **choice** (:data:`CHOICES`): one of a fixed set of words;
-- a **ruled** value (:data:`RULES`): a range or a shape, stated in :attr:`Rule.allowed`;
+- a **choice** (``CHOICES``): one of a fixed set of words;
+- a **ruled** value (``RULES``): a range or a shape, stated in ``Rule.allowed``;
 - a **reference** (:data:`REFERENCES`): a name that must exist elsewhere in the study (checked
-  by :func:`spatialpanel.study.config.validate`) or in the data (checked by
+  by ``spatialpanel.study.config.validate``) or in the data (checked by
   :func:`spatialpanel.study.references.check_references` when ``validate`` reads the data);
   ``[disparity] division`` and ``[evolution] division`` are both: one of China's divisions
   (:data:`DIVISIONS`), or, when the study has a ``[geography]``, any column of its region set;
@@ -44,7 +44,6 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("data", "layout"): ("auto", "long", "wide", "tidy"),
     ("data", "entity_kind"): ("china", "generic"),
     ("data", "extra_years"): ("error", "drop"),
-    ("study", "lang"): ("en", "zh"),
     ("model", "kind"): ("sar", "sem", "sdm", "sdem", "slx"),
     ("model", "effects"): ("pooled", "entity", "time", "twoway", "random"),
     ("model", "bias_correction"): ("none", "elhorst", "transformation"),
@@ -71,6 +70,7 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("weights", "hainan"): ("guangdong", "guangdong+guangxi", "none"),
     ("weights", "transform"): ("row", "binary", "spectral", "minmax", "none"),
     ("indicator", "direction"): ("positive", "negative"),
+    ("variables", "direction"): ("positive", "negative"),
     ("outputs", "parentheses"): ("se", "z"),
 }
 
@@ -146,7 +146,19 @@ def _years(v: Any) -> bool:
     )
 
 
+def _language(v: Any) -> bool:
+    from spatialpanel.text import languages
+
+    return isinstance(v, str) and v in languages()
+
+
 RULES: dict[tuple[str, str], Rule] = {
+    ("study", "lang"): Rule(
+        "a language with a catalogue: en, zh, or one whose spatialpanel.po lies under "
+        "$SPATIALPANEL_LOCALE_PATH",
+        _language,
+        "no-such-language",
+    ),
     ("study", "seed"): Rule("an integer from 0 to 4294967295", _int_in(0, 2**32 - 1), -1),
     ("data", "file"): Rule('a file name, or "demo"', _text, " "),
     ("data", "entity"): Rule("a column name (not empty)", _text, ""),
@@ -294,6 +306,11 @@ FREE: frozenset[tuple[str, str]] = frozenset(
         ("disparity", "sigma_log"),
         ("outputs", "report"),
         ("weights", "rook"),
+        ("indices", "dimensions"),  # labels of the dimensions (checked against the indicators)
+        ("indicator", "unit"),
+        ("indicator", "source"),
+        ("variables", "unit"),
+        ("variables", "source"),
     }
 )
 

@@ -2,14 +2,31 @@
 
 Unknown or misspelt keys are refused with a suggestion (see :mod:`spatialpanel.study.config`).
 A section listed in ``NAMED_SECTIONS`` holds one sub-table per named item (``[indices.cp]``,
-``[weights.nested]``), each validated against the item schema.
+``[weights.nested]``, ``[variables.openness]``), each validated against the item schema.
+
+Labels: wherever a schema has a ``label`` key, ``label_LANG`` keys (``label_zh``, a two- or
+three-letter language code) are accepted too; readers see the label of their language, and
+identifiers stay in the machine-readable files only (see :mod:`spatialpanel.study.labels`).
 """
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
-__all__ = ["INDICATOR_KEYS", "NAMED_SECTIONS", "SECTIONS"]
+__all__ = [
+    "DIMENSION_KEYS",
+    "INDICATOR_KEYS",
+    "LABEL_KEY",
+    "NAMED_SECTIONS",
+    "SECTIONS",
+    "TITLE_KEY",
+]
+
+#: ``label_zh``, ``label_fr``, ...: a label in another language, wherever ``label`` is allowed.
+LABEL_KEY = re.compile(r"^label_[a-z]{2,3}$")
+#: ``title_zh``, ...: the study's title in another language.
+TITLE_KEY = re.compile(r"^title_[a-z]{2,3}$")
 
 # key -> (accepted python types, default); a default of ... means required
 Spec = dict[str, tuple[tuple[type, ...], Any]]
@@ -116,6 +133,7 @@ NAMED_SECTIONS: dict[str, Spec] = {
         "dimension_scale": ((str,), "contribution"),
         "years": ((list,), None),
         "indicators": ((dict,), ...),
+        "dimensions": ((dict,), {}),
     },
     "weights": {
         "kind": ((str,), ...),
@@ -130,12 +148,28 @@ NAMED_SECTIONS: dict[str, Spec] = {
         "phi": ((float, int), 0.5),
         "transform": ((str,), "row"),
         "file": ((str,), None),
+        "label": ((str,), None),
+    },
+    # data columns (model variables, controls, weight variables): labels, units, sources
+    "variables": {
+        "label": ((str,), None),
+        "unit": ((str,), None),
+        "source": ((str,), None),
+        "direction": ((str,), None),
     },
 }
 
 INDICATOR_KEYS: Spec = {
     "dimension": ((str,), ...),
     "direction": ((str,), ...),
+    "label": ((str,), None),
+    "unit": ((str,), None),
+    "source": ((str,), None),
+}
+
+#: ``[indices.NAME.dimensions]``: one entry per dimension named by the indicators.
+DIMENSION_KEYS: Spec = {
+    "label": ((str,), None),
 }
 
 REQUIRED_SECTIONS = ("data",)

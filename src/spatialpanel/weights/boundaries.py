@@ -46,7 +46,7 @@ def contiguity(
     rook
         Rook instead of queen contiguity.
     transform
-        See :meth:`SpatialWeights.from_array`.
+        See :meth:`~spatialpanel.weights.core.SpatialWeights.from_array`.
     islands
         ``"raise"`` (default) refuses regions without neighbours, ``"allow"`` keeps them with
         zero rows, ``"nearest"`` links each to the region with the nearest boundary (both ways;

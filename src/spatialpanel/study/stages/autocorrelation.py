@@ -14,7 +14,7 @@ every year (columns ``entity``, ``time``, ``Ii``, ``p``, ``quadrant`` as ``"HH"`
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Sequence
+from collections.abc import Hashable
 from typing import Any
 
 import pandas as pd
@@ -24,20 +24,27 @@ from spatialpanel.autocorr.moran import geary, moran, significance_stars
 from spatialpanel.errors import ConfigError, did_you_mean
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+from spatialpanel.text import (
+    Label,
+    Message,
+    Text,
+    TextList,
+    msg,
+    numbers,
+    pmsg,
+    render,
+)
 
 __all__ = ["run"]
 
-_SIDES = (
-    "p: two-sided, randomisation assumption (normal approximation); p_perm: two-sided "
-    "permutation pseudo p-value, twice the smaller one-sided (#{as extreme} + 1)/(P + 1)."
+#: The p-values of the global Moran tables (the conventions section states it once more).
+SIDES = msg(
+    "{p}: two-sided, randomisation assumption (normal approximation); {p_perm}: two-sided "
+    "permutation pseudo p-value, twice the smaller one-sided (k + 1)/(P + 1), k permutations at "
+    "least as extreme.",
+    p=pmsg("column", "p"),
+    p_perm=pmsg("column", "p_perm"),
 )
-
-
-def _short_zh(name: str) -> str:
-    """Short Chinese province name: 北京市 -> 北京, 广西壮族自治区 -> 广西."""
-    if name.endswith("自治区"):
-        return name[:3] if name.startswith("内蒙古") else name[:2]
-    return name[:-1] if name.endswith(("省", "市")) else name
 
 
 #: Moran scatter plots of more than _LABEL_ALL regions label only the _MAX_LABELS most extreme.
@@ -45,20 +52,10 @@ _LABEL_ALL, _MAX_LABELS = 60, 30
 
 
 def _labels(ctx: StudyContext, lang: str) -> dict[Hashable, str]:
-    """Province display names in ``lang``; the region set's labels or ids for other regions."""
-    from spatialpanel.data.china import provinces
-
-    if ctx.regions is not None and ctx.regions.name != "china_provinces":
-        labels = ctx.regions.labels(lang=lang)
-        return {i: str(labels.get(i, i)) for i in ctx.panel.index.get_level_values(0).unique()}
-
-    prov = provinces()
-    column = "name_zh" if lang == "zh" else "name_en"
+    """Region names in ``lang``: the region set's names (cities, states, the user's boundaries),
+    the bundled names of China's provinces, else the ids."""
     ids = ctx.panel.index.get_level_values(0).unique()
-    names = prov[column].to_dict()
-    if lang == "zh":
-        names = {k: _short_zh(str(v)) for k, v in names.items()}
-    return {i: str(names.get(i, i)) for i in ids}
+    return {i: ctx.labels.get("region", str(i), lang) for i in ids}
 
 
 def _series(ctx: StudyContext, name: str) -> pd.Series:
@@ -80,8 +77,37 @@ def _weights(ctx: StudyContext, name: str) -> Any:
     return ctx.weights[name]
 
 
-def _years_list(years: Sequence[Hashable]) -> str:
-    return ", ".join(str(y) for y in years) if years else "none"
+def _lag_shift(local: pd.DataFrame, w: Any, *, weights: Label, label: Label) -> Message | None:
+    """Why the Moran scatter plot's cloud sits off zero under a non-symmetric matrix.
+
+    A row-standardised lag of standardised values averages zero only when the matrix is
+    symmetric before the transform (each region weighs on the others as much as they on it).
+    Under a non-symmetric matrix (the economic-geographic product W_d·diag(g_i/ḡ), which gives
+    the richer regions more weight) the lag of every region can lean the same way, and a
+    quadrant can stay empty; that is a property of the matrix, not an error. ``None`` for a
+    symmetric matrix.
+    """
+    import numpy as np
+
+    raw = w.original
+    if abs(raw - raw.T).sum() < 1e-12 or local.empty:
+        return None
+    lags = local["lag"].to_numpy(dtype=float)
+    n_pos = int((local.groupby("entity")["lag"].min() > 0).sum())
+    n = int(local["entity"].nunique())
+    mean = float(np.mean(lags))
+    return msg(
+        "The {w} matrix is not symmetric, so the spatial lag of the standardised {label} is not "
+        "centred on zero: its mean over the years shown is {mean}, and {k} of {n} regions have a "
+        "positive lag in every year shown. The Moran scatter plot's cloud is shifted accordingly "
+        "and a quadrant can stay empty; this is a property of the matrix, not an error.",
+        w=weights,
+        label=label,
+        mean=numbers.fixed(mean, 3),
+        k=n_pos,
+        n=n,
+        case="all" if n_pos == n else None,
+    )
 
 
 def run(ctx: StudyContext) -> StageOutput:
@@ -107,14 +133,15 @@ def run(ctx: StudyContext) -> StageOutput:
             f"{all_years[-1]})."
         )
     years = wanted or all_years
-    label = str(ctx.config.section("indices").get(variable, {}).get("label", variable))
+    label = Label("variable", variable)
     from spatialpanel.report.fonts import cjk_font, figure_fonts
 
     # Chinese names only when a CJK font can draw them in the figures
     lang = "zh" if ctx.lang == "zh" and cjk_font() is not None else "en"
     labels = _labels(ctx, lang)
-    synthetic = (
-        ("Synthetic data: the numbers illustrate the workflow only.",)
+    names_en = _labels(ctx, "en")
+    synthetic: tuple[Text, ...] = (
+        (msg("Synthetic data: the numbers illustrate the workflow only."),)
         if ctx.synthetic
         else ctx.mark_notes
     )
@@ -144,29 +171,56 @@ def run(ctx: StudyContext) -> StageOutput:
                 "p_norm": res["p_norm"],
             }
         )
-        notes = (
-            "*** p < 0.01, ** p < 0.05, * p < 0.1 (p: randomisation assumption).",
-            _SIDES,
-            f"{permutations} permutations, seed {seed}; sd_norm/z_norm/p_norm: normality "
-            "assumption.",
+        notes: tuple[Text, ...] = (
+            msg("*** p < 0.01, ** p < 0.05, * p < 0.1 (p: randomisation assumption)."),
+            SIDES,
+            msg(
+                "{n} permutations, seed {seed}; {sd}, {z}, {p}: normality assumption.",
+                n=permutations,
+                seed=seed,
+                sd=pmsg("column", "sd_norm"),
+                z=pmsg("column", "z_norm"),
+                p=pmsg("column", "p_norm"),
+            ),
             *synthetic,
         )
+        weights = Label("weights", name)
         tables.append(
-            TableArtifact(key, f"Global Moran's I of {label} ({name} weights)", frame, notes)
+            TableArtifact(
+                key,
+                msg("Global Moran's I of {label} ({w} weights)", label=label, w=weights),
+                frame,
+                notes,
+            )
         )
         significant = [t for t, p in res["p"].items() if p < 0.05]
         i_of: dict[Hashable, float] = {t: float(v) for t, v in res["I"].items()}
         hi, lo = max(i_of, key=lambda t: i_of[t]), min(i_of, key=lambda t: i_of[t])
         when = (
-            "every year"
+            msg("every year")
             if len(significant) == len(res)
-            else f"{len(significant)} of {len(res)} years ({_years_list(significant)})"
+            else msg("no year")
+            if not significant
+            else msg(
+                "{k} of {n} years ({years})",
+                k=len(significant),
+                n=len(res),
+                years=TextList(tuple(str(t) for t in significant)),
+            )
         )
         sentences.append(
             Sentence(
-                f"With the {name} weights, Moran's I of {label} is significant at the 5% level "
-                f"(two-sided) in {when}; it ranges from {i_of[lo]:.3f} ({lo}) to "
-                f"{i_of[hi]:.3f} ({hi}).",
+                msg(
+                    "With the {w} weights, Moran's I of {label} is significant at the 5% level "
+                    "(two-sided) in {when}; it ranges from {lo} ({tlo}) to {hi} ({thi}).",
+                    w=weights,
+                    label=label,
+                    when=when,
+                    lo=numbers.fixed(i_of[lo], 3),
+                    tlo=str(lo),
+                    hi=numbers.fixed(i_of[hi], 3),
+                    thi=str(hi),
+                ),
                 (
                     *(f"{key}:{t}:p" for t in res.index),
                     f"{key}:{lo}:I",
@@ -185,11 +239,13 @@ def run(ctx: StudyContext) -> StageOutput:
         tables.append(
             TableArtifact(
                 "geary",
-                f"Geary's C of {label}",
+                msg("Geary's C of {label}", label=label),
                 pd.concat(geary_frames),
                 (
-                    "C < 1: positive spatial autocorrelation; p two-sided, randomisation "
-                    "assumption.",
+                    msg(
+                        "C < 1: positive spatial autocorrelation; p two-sided, randomisation "
+                        "assumption."
+                    ),
                     *synthetic,
                 ),
             )
@@ -205,7 +261,7 @@ def run(ctx: StudyContext) -> StageOutput:
         "alpha": alpha,
         "fdr": fdr,
         "seed": seed,
-        "p_sidedness": _SIDES,
+        "p_sidedness": "global: two-sided; local: one-sided, folded (conditional permutation)",
         "labels": lang,
     }
     if local_name:
@@ -215,53 +271,96 @@ def run(ctx: StudyContext) -> StageOutput:
         out = local.rename(columns={entity_col: "entity", time_col: "time"})
         out = out.rename(columns={"quadrant": "quadrant_number"})
         out["quadrant"] = out["label"]
-        out["name"] = out["entity"].map(labels)
+        out["name"] = out["entity"].map(names_en)
         ctx.results["local_moran"] = out
         shown = out[out["time"].isin(years)]
         lisa_cols = ["entity", "name", "time", "value", "z", "lag", "Ii", "p", "p_fdr"]
         lisa_cols += ["quadrant", "quadrant_number", "significant", "cluster", "geoda"]
-        lisa_notes = (
-            f"Local Moran (Anselin 1995) with the {local_name} weights; p: conditional "
-            f"permutation ({permutations} draws, seed {seed}), one-sided in the direction of "
-            "the observed I_i (as esda and GeoDa); p_fdr: Benjamini–Hochberg per year.",
-            "quadrant_number: 1 HH, 2 LH, 3 LL, 4 HL (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL).",
-            f"significant: p{'_fdr' if fdr else ''} <= {alpha:g}.",
+        local_w = Label("weights", local_name)
+        lisa_notes: tuple[Text, ...] = (
+            msg(
+                "Local Moran (Anselin 1995) with the {w} weights; p: conditional permutation ({n} "
+                "draws, seed {seed}), one-sided in the direction of the observed I_i (as esda and "
+                "GeoDa); {p_fdr}: Benjamini–Hochberg per year.",
+                w=local_w,
+                n=permutations,
+                seed=seed,
+                p_fdr=pmsg("column", "p_fdr"),
+            ),
+            msg(
+                "{quadrant_number}: 1 HH, 2 LH, 3 LL, 4 HL (GeoDa codes: 1 HH, 2 LL, 3 LH, 4 HL).",
+                quadrant_number=pmsg("column", "quadrant_number"),
+            ),
+            msg(
+                "{significant}: {p} <= {alpha}.",
+                significant=pmsg("column", "significant"),
+                p=pmsg("column", "p_fdr") if fdr else pmsg("column", "p"),
+                alpha=f"{alpha:g}",
+            ),
             *synthetic,
         )
         tables.append(
             TableArtifact(
                 "local_moran",
-                f"Local Moran's I of {label} ({local_name} weights)",
+                msg("Local Moran's I of {label} ({w} weights)", label=label, w=local_w),
                 shown[lisa_cols].set_index(["time", "entity"]),
                 lisa_notes,
             )
         )
-        members = quadrant_membership(local[local[time_col].isin(years)], labels=labels)
+        shown_local = local[local[time_col].isin(years)]
+        members = quadrant_membership(shown_local, labels=names_en)
+        for lab in ("HH", "LH", "LL", "HL"):  # the region lists as messages (named per language)
+            lists: list[Any] = [
+                TextList(
+                    tuple(
+                        Label("region", str(e))
+                        for e in shown_local.loc[
+                            (shown_local[time_col] == t) & (shown_local["label"] == lab),
+                            entity_col,
+                        ]
+                    ),
+                    "series",
+                )
+                for t in members.index
+            ]
+            members[lab] = pd.Series(lists, index=members.index, dtype=object)
         counts = quadrant_counts(local[local[time_col].isin(years)])
         for lab in ("HH", "LH", "LL", "HL"):
             members[f"n_{lab}"] = counts[lab]
         tables.append(
             TableArtifact(
                 "quadrants",
-                f"Provinces by Moran scatter-plot quadrant, {label} ({local_name} weights)",
+                msg(
+                    "Provinces by Moran scatter-plot quadrant, {label} ({w} weights)",
+                    label=label,
+                    w=local_w,
+                ),
                 members,
                 (
-                    "Quadrants of the Moran scatter plot (all regions, significant or not): "
-                    "HH first quadrant, LH second, LL third, HL fourth.",
+                    msg(
+                        "Quadrants of the Moran scatter plot (all regions, significant or not): "
+                        "HH first quadrant, LH second, LL third, HL fourth."
+                    ),
                     *synthetic,
                 ),
             )
         )
+        shift = _lag_shift(out[out["time"].isin(years)], w, weights=local_w, label=label)
         crowded = w.n > _LABEL_ALL
         for year in years:
-            title = f"Moran scatter plot of {label}, {year} ({local_name} weights)"
+            title = msg(
+                "Moran scatter plot of {label}, {year} ({w} weights)",
+                label=label,
+                year=year,
+                w=local_w,
+            )
             with figure_fonts(lang):
                 fig = moran_scatter(
                     series,
                     w,
                     year=year,
                     labels=labels,
-                    variable=label,
+                    variable=render(label, lang, ctx.labels),
                     max_labels=_MAX_LABELS if crowded else None,
                 )
             figures.append(
@@ -270,11 +369,15 @@ def run(ctx: StudyContext) -> StageOutput:
                     title,
                     fig,
                     (
-                        "Slope of the line = Moran's I (row-standardised weights).",
+                        msg("Slope of the line = Moran's I (row-standardised weights)."),
+                        *((shift,) if shift is not None else ()),
                         *(
                             (
-                                f"Labels: the {_MAX_LABELS} regions farthest from the origin "
-                                f"(of {w.n}).",
+                                msg(
+                                    "Labels: the {k} regions farthest from the origin (of {n}).",
+                                    k=_MAX_LABELS,
+                                    n=int(w.n),
+                                ),
                             )
                             if crowded
                             else ()
@@ -288,18 +391,32 @@ def run(ctx: StudyContext) -> StageOutput:
             found = set(rows["quadrant"])
             for lab in stay:
                 if found == {lab}:
-                    stay[lab].append(labels.get(entity, str(entity)))
+                    stay[lab].append(str(entity))
+
+        def regions(ids: list[str]) -> TextList:
+            return TextList(tuple(Label("region", i) for i in ids))
+
+        hh, ll = stay["HH"], stay["LL"]
+        case = "none" if not hh and not ll else "no_ll" if not ll else "no_hh" if not hh else None
         sentences.append(
             Sentence(
-                f"In every year shown ({_years_list(years)}) the provinces in the high–high "
-                f"quadrant are {_years_list(stay['HH'])} and those in the low–low quadrant are "
-                f"{_years_list(stay['LL'])} ({local_name} weights).",
+                msg(
+                    "In every year shown ({years}) the provinces in the high–high quadrant are "
+                    "{hh} and those in the low–low quadrant are {ll} ({w} weights).",
+                    years=TextList(tuple(str(y) for y in years)),
+                    hh=regions(hh),
+                    ll=regions(ll),
+                    w=local_w,
+                    case=case,
+                ),
                 tuple(f"quadrants:{y}:{lab}" for y in years for lab in ("HH", "LL")),
             )
         )
+        if shift is not None:
+            sentences.append(Sentence(shift, tuple(f"local_moran:{y}:lag" for y in years)))
     return StageOutput(
         name="autocorrelation",
-        title="Spatial autocorrelation",
+        title=msg("Spatial autocorrelation"),
         tables=tuple(tables),
         figures=tuple(figures),
         sentences=tuple(sentences),

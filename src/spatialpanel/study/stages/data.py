@@ -17,6 +17,7 @@ from spatialpanel.errors import DataError, did_you_mean
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.config import StudyConfig
 from spatialpanel.study.context import StudyContext
+from spatialpanel.text import Label, Message, TextList, msg, nmsg, numbers, pmsg
 
 __all__ = ["load", "required_variables", "variable_years"]
 
@@ -126,11 +127,14 @@ def _jump_checks(frame: pd.DataFrame) -> pd.DataFrame:
             "check",
             time=row["time"],
             variable=row["indicator"],
-            detail=(
-                f"common break: the regions' median change in {row['time']} is "
-                f"{_change(row['median_change'], info)} against a usual "
-                f"{_change(info['centre'], info)} ({row['ratio']:.1f} usual deviations away); "
-                "check for a change of definition or coverage. Values used unchanged."
+            detail=msg(
+                "common break: the regions' median change in {t} is {c} against a usual {u} ({r} "
+                "usual deviations away); check for a change of definition or coverage. Values "
+                "used unchanged.",
+                t=str(row["time"]),
+                c=_change(row["median_change"], info),
+                u=_change(info["centre"], info),
+                r=numbers.fixed(float(row["ratio"]), 1),
             ),
         )
     for j in report.jumps.to_dict("records"):
@@ -142,10 +146,12 @@ def _jump_checks(frame: pd.DataFrame) -> pd.DataFrame:
             variable=j["indicator"],
             old=j["previous"],
             new=j["value"],
-            detail=(
-                f"jump: year-on-year change {_change(j['change'], info)} against the region's "
-                f"usual {_change(j['usual_change'], info)} ({j['ratio']:.1f} usual deviations "
-                "away); check for a change of definition. Value used unchanged."
+            detail=msg(
+                "jump: year-on-year change {c} against the region's usual {u} ({r} usual "
+                "deviations away); check for a change of definition. Value used unchanged.",
+                c=_change(j["change"], info),
+                u=_change(j["usual_change"], info),
+                r=numbers.fixed(float(j["ratio"]), 1),
             ),
         )
     return log.frame()
@@ -233,6 +239,8 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         ignore_index=True,
     )
     seed = int(config.section("study").get("seed", 12345))
+    from spatialpanel.study.labels import study_labels
+
     ctx = StudyContext(
         config=config,
         panel=filled,
@@ -240,6 +248,7 @@ def load(config: StudyConfig, *, lang: str = "en") -> tuple[StudyContext, StageO
         synthetic=synthetic,
         seed=seed,
         lang=lang,
+        labels=study_labels(config, file_labels=panel.labels, regions=regions, dataset=bundled),
         regions=regions,
         data_mark=mark,
         variable_years={k: w for k, w in windows.items() if w is not None},
@@ -285,10 +294,14 @@ def _absent_audit(absent: list[tuple[int, str]]) -> pd.DataFrame:
         {
             "step": "absent",
             "entity": code,
-            "detail": f"{name} ({code}) has no row in the data: it is left out of every table, "
-            "map and model of the study (and drawn as 'no data' on maps).",
+            "detail": msg(
+                "{name} ({code}) has no row in the data: it is left out of every table, map and "
+                "model of the study (and drawn as 'no data' on maps).",
+                name=Label("region", str(code)),
+                code=str(code),
+            ),
         }
-        for code, name in absent
+        for code, _name in absent
     ]
     return pd.DataFrame(
         rows, columns=["step", "entity", "time", "variable", "old", "new", "detail"]
@@ -339,23 +352,50 @@ def _output(
     desc.index.name = "variable"
     n_filled = int(was_missing.to_numpy().sum())
     n_cells = int(used.to_numpy().sum())
-    label = (
-        "synthetic demonstration data"
-        if ctx.synthetic
-        else ("real data" if ctx.data_mark == "real-reduced" else "data")
-    )
-    notes: tuple[str, ...] = (
-        f"{len(entities)} regions × {len(times)} years ({times.min()}–{times.max()}).",
+    span = f"{times.min()}–{times.max()}"
+    notes: tuple[Message, ...] = (
+        msg(
+            "{n} regions × {t} years ({span}).",
+            n=len(entities),
+            t=len(times),
+            span=span,
+        ),
     )
     if limited:
-        spans = "; ".join(f"{k} {a}–{b}" for k, (a, b) in limited.items())
-        notes += (f"Variables used in some years only (the others are not read): {spans}.",)
+        spans = TextList(
+            tuple(
+                msg("{name} {a}–{b}", name=Label("variable", k), a=a, b=b)
+                for k, (a, b) in limited.items()
+            ),
+            "series",
+        )
+        notes += (
+            msg(
+                "Variables used in some years only (the others are not read): {spans}.", spans=spans
+            ),
+        )
     if unused:
-        notes += (f"Columns in the file that the study does not use (not read): {unused}.",)
+        notes += (
+            msg(
+                "Columns in the file that the study does not use (not read): {columns}.",
+                columns=TextList(
+                    tuple(
+                        Label("variable", str(c)) if ctx.labels.has("variable", str(c)) else str(c)
+                        for c in unused
+                    ),
+                    "series",
+                ),
+            ),
+        )
     if ctx.synthetic:
         # the official statistics the numbers are not: the provinces' China Statistical
         # Yearbook, the cities' China City Statistical Yearbook (the dataset's metadata)
-        notes += (f"SYNTHETIC data generated by spatialpanel; not {counterpart}.",)
+        notes += (
+            msg(
+                "SYNTHETIC data generated by spatialpanel; not {counterpart}.",
+                counterpart=pmsg("statistics", counterpart),
+            ),
+        )
     else:
         notes += ctx.mark_notes
     audit_table = audit.copy()
@@ -363,35 +403,81 @@ def _output(
         audit_table = pd.DataFrame(
             columns=["step", "entity", "time", "variable", "old", "new", "detail"]
         )
-    span = f"{len(entities)} regions and {len(times)} years ({times.min()}–{times.max()})"
-    sentences = [
-        Sentence(
-            f"The {label} cover {span}; {n_filled} of {n_cells} cells "
-            f"({100 * n_filled / n_cells:.1f}%) were missing and were filled by the "
-            f"'{method}' method, each fill listed in the audit table."
-            if n_filled
-            else f"The {label} cover {span}; none of the {n_cells} cells the study uses is "
-            "missing, so nothing was filled.",
-            ("descriptives:filled",),
+    audit_table = audit_table.reset_index(drop=True)
+    if ctx.synthetic:
+        what = pmsg("data", "The synthetic demonstration data")
+    elif ctx.data_mark == "real-reduced":
+        what = pmsg("data", "The real data")
+    else:
+        what = pmsg("data", "The data")
+    method_name = pmsg("fill", method)
+    if n_filled == 0:
+        text = msg(
+            "{what} cover {n} regions and {t} years ({span}); none of the {cells} cells the study "
+            "uses is missing, so nothing was filled.",
+            what=what,
+            n=len(entities),
+            t=len(times),
+            span=span,
+            cells=n_cells,
         )
-    ]
+    else:
+        text = msg(
+            "{what} cover {n} regions and {t} years ({span}); {k} of {cells} cells ({pct}) "
+            "were missing and were filled by the {method} method, each fill listed in the "
+            "audit table.",
+            what=what,
+            n=len(entities),
+            t=len(times),
+            span=span,
+            k=n_filled,
+            cells=n_cells,
+            pct=numbers.percent(100 * n_filled / n_cells),
+            method=method_name,
+        )
+    sentences = [Sentence(text, ("descriptives:filled",))]
     if absent:
-        names = ", ".join(f"{name} ({code})" for code, name in absent)
+        names = TextList(
+            tuple(
+                msg("{name} ({code})", name=Label("region", str(code)), code=str(code))
+                for code, _ in absent
+            )
+        )
         sentences.append(
             Sentence(
-                f"The data lack {len(absent)} of China's 31 provinces: {names}; they are left "
-                "out of every table, map and model (each is one row of the audit table).",
+                nmsg(
+                    "The data lack {n} of China's 31 provinces: {names}; it is left out of every "
+                    "table, map and model (one row of the audit table).",
+                    "The data lack {n} of China's 31 provinces: {names}; they are left out of "
+                    "every table, map and model (each is one row of the audit table).",
+                    n=len(absent),
+                    names=names,
+                ),
                 ("audit:absent",),
             )
         )
     whole = _whole_years(raw, used)
     if whole:
-        years = "; ".join(f"{k} {', '.join(str(y) for y in v)}" for k, v in whole.items())
+        years = TextList(
+            tuple(
+                msg(
+                    "{name} {years}",
+                    name=Label("variable", k),
+                    years=TextList(tuple(str(y) for y in v), "series"),
+                )
+                for k, v in whole.items()
+            ),
+            "series",
+        )
         sentences.append(
             Sentence(
-                f"Whole years were missing for every region and were filled by the '{method}' "
-                f"method: {years}. These values are the method's, not data: restrict the "
-                "variable's years ([indices.NAME] years) or drop it.",
+                msg(
+                    "Whole years were missing for every region and were filled by the {method} "
+                    "method: {years}. These values are the method's, not data: restrict the "
+                    "variable's years ([indices.NAME] years) or drop it.",
+                    method=method_name,
+                    years=years,
+                ),
                 ("audit:*:fill",),
             )
         )
@@ -399,22 +485,28 @@ def _output(
     if n_checks:
         sentences.append(
             Sentence(
-                f"{n_checks} year-on-year changes or years are far from their variable's usual "
-                "change (jumps and common breaks, listed as 'check' in the audit table); the "
-                "values are used unchanged.",
+                nmsg(
+                    "{n} year-on-year change or year is far from its variable's usual change (a "
+                    "jump or a common break, listed as 'check' in the audit table); the value is "
+                    "used unchanged.",
+                    "{n} year-on-year changes or years are far from their variable's usual "
+                    "change (jumps and common breaks, listed as 'check' in the audit table); the "
+                    "values are used unchanged.",
+                    n=n_checks,
+                ),
                 ("audit:*:check",),
             )
         )
     return StageOutput(
         name="data",
-        title="Data",
+        title=msg("Data"),
         tables=(
-            TableArtifact("descriptives", "Descriptive statistics", desc, notes),
+            TableArtifact("descriptives", msg("Descriptive statistics"), desc, notes),
             TableArtifact(
                 "audit",
-                "Audit of every fill, conversion and drop",
-                audit_table.reset_index(drop=True),
-                ("One row per change made to the input data.",),
+                msg("Audit of every fill, conversion and drop"),
+                audit_table,
+                (msg("One row per change made to the input data."),),
             ),
         ),
         sentences=tuple(sentences),

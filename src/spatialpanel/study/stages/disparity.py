@@ -40,6 +40,7 @@ from spatialpanel.disparity.spatial_beta import spatial_beta_convergence
 from spatialpanel.errors import ConfigError, SpatialPanelError, did_you_mean
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+from spatialpanel.text import Label, Message, Text, TextList, msg, nmsg, numbers, pmsg, render
 
 __all__ = ["TOOLS", "run"]
 
@@ -53,7 +54,11 @@ def _key(what: str, var: str) -> str:
 
 
 def _p(p: float) -> str:
-    return "p < 0.0001" if p < 1e-4 else f"p = {p:.4f}"
+    return numbers.p_value(p)
+
+
+def _var(var: str) -> Label:
+    return Label("variable", var)
 
 
 class _Collector:
@@ -146,27 +151,50 @@ def _dagum(
     out.store(var, "dagum", res)
     table = res.table
     key = _key("dagum", var)
-    weighting = "population-weighted" if pop is not None else "unweighted (each region counts once)"
-    notes = (
-        f"Dagum (1997) decomposition, {weighting}; groups: {s['division']}.",
-        "G = G_w + G_nb + G_t; shares in percent of G. Pairs take the higher-mean group first.",
+    division = pmsg("division", str(s["division"]))
+    notes: tuple[Text, ...] = (
+        msg(
+            "Dagum (1997) decomposition, population-weighted; groups: {division}.",
+            division=division,
+        )
+        if pop is not None
+        else msg(
+            "Dagum (1997) decomposition, unweighted (each region counts once); groups: {division}.",
+            division=division,
+        ),
+        msg(
+            "G = within-group + net between-group + transvariation Gini; shares in percent of "
+            "G. Pairs take the higher-mean group first."
+        ),
     )
     out.tables.append(
-        TableArtifact(key, f"Dagum Gini decomposition of {var} by year", table, notes)
+        TableArtifact(
+            key, msg("Dagum Gini decomposition of {var} by year", var=_var(var)), table, notes
+        )
     )
     detail = _dagum_detail(res)
     out.tables.append(
         TableArtifact(
             _key("dagum_groups", var),
-            f"Within-group and between-group Gini of {var}, relative affluence D_jh",
+            msg(
+                "Within-group and between-group Gini of {var}, relative affluence D_jh",
+                var=_var(var),
+            ),
             detail,
-            ("kind = within: G_jj of the group; kind = between: G_jh and D_jh (high–low).",),
+            (
+                msg(
+                    "{within}: the Gini of the group; {between}: the Gini between the two groups "
+                    "and their relative affluence D_jh (higher-mean group first).",
+                    within=pmsg("cell", "within"),
+                    between=pmsg("cell", "between"),
+                ),
+            ),
         )
     )
     out.figures.append(
         FigureArtifact(
             _key("dagum_components", var),
-            f"Dagum Gini decomposition of {var}",
+            msg("Dagum Gini decomposition of {var}", var=_var(var)),
             plot_dagum(res, lang=s["lang"]),
             notes,
         )
@@ -176,10 +204,19 @@ def _dagum(
     mean_share = table[["share_w", "share_nb", "share_t"]].mean()
     out.sentences.append(
         Sentence(
-            f"The overall Gini coefficient of {var} was {table.loc[first, 'G']:.4f} in {first} and "
-            f"{table.loc[last, 'G']:.4f} in {last}. On average the net between-group gap "
-            f"contributed {mean_share['share_nb']:.2f}%, the within-group gaps "
-            f"{mean_share['share_w']:.2f}% and transvariation {mean_share['share_t']:.2f}%.",
+            msg(
+                "The overall Gini coefficient of {var} was {a} in {t0} and {b} in {t1}. On average "
+                "the net between-group gap contributed {x}, the within-group gaps {y} and "
+                "transvariation {z}.",
+                var=_var(var),
+                a=numbers.fixed(table.loc[first, "G"], 4),
+                t0=str(first),
+                b=numbers.fixed(table.loc[last, "G"], 4),
+                t1=str(last),
+                x=numbers.percent(mean_share["share_nb"], 2),
+                y=numbers.percent(mean_share["share_w"], 2),
+                z=numbers.percent(mean_share["share_t"], 2),
+            ),
             (f"{key}:{first}:G", f"{key}:{last}:G", f"{key}:share_nb", f"{key}:share_w"),
         )
     )
@@ -187,9 +224,15 @@ def _dagum(
     top = pairs.iloc[int(np.argmax(pairs["gini"].to_numpy()))]
     out.sentences.append(
         Sentence(
-            f"In {last} the largest between-group Gini was between {top['high']} and "
-            f"{top['low']} (G_jh = {top['gini']:.4f}, relative affluence D_jh = "
-            f"{top['affluence']:.4f}).",
+            msg(
+                "In {t} the largest between-group Gini was between {high} and {low} (G_jh = {g}, "
+                "relative affluence D_jh = {d}).",
+                t=str(last),
+                high=Label("group", str(top["high"])),
+                low=Label("group", str(top["low"])),
+                g=numbers.fixed(top["gini"], 4),
+                d=numbers.fixed(top["affluence"], 4),
+            ),
             (f"{_key('dagum_groups', var)}:{last}:{top['high']}–{top['low']}",),
         )
     )
@@ -203,7 +246,7 @@ def _dagum_detail(res: Any) -> pd.DataFrame:
                 {
                     "year": year,
                     "kind": "within",
-                    "pair": str(g),
+                    "pair": pmsg("group", str(g)),
                     "gini": row["gini"],
                     "affluence": np.nan,
                     "contribution": row["gini"] * row["p"] * row["s"],
@@ -214,7 +257,11 @@ def _dagum_detail(res: Any) -> pd.DataFrame:
                 {
                     "year": year,
                     "kind": "between",
-                    "pair": f"{row['high']}–{row['low']}",
+                    "pair": msg(
+                        "{high}–{low}",
+                        high=Label("group", str(row["high"])),
+                        low=Label("group", str(row["low"])),
+                    ),
                     "gini": row["gini"],
                     "affluence": row["affluence"],
                     "contribution": row["net_between"] + row["transvariation"],
@@ -230,27 +277,37 @@ def _kde(
     out.store(var, "kde", kd)
     table = kd.bandwidths.join(kd.peaks)
     key = _key("kde", var)
-    rule = kd.rule if kd.rule != "fixed" else f"fixed h = {s['bandwidth']}"
-    notes = (
-        f"Gaussian kernel; bandwidth rule: {rule} (silverman = 0.9·min(σ, IQR/1.34)·n^(−1/5), "
-        "R bw.nrd0), applied per year and region.",
+    rule = (
+        pmsg("bandwidth", str(kd.rule))
+        if kd.rule != "fixed"
+        else msg("fixed h = {h}", h=str(s["bandwidth"]))
     )
+    notes = (
+        msg(
+            "Gaussian kernel; bandwidth rule: {rule} (silverman = 0.9·min(σ, IQR/1.34)·n^(−1/5), "
+            "R bw.nrd0), applied per year and region.",
+            rule=rule,
+        ),
+    )
+    xlabel = render(_var(var), s["lang"], ctx.labels)
     out.tables.append(
-        TableArtifact(key, f"Kernel density of {var}: bandwidths and peaks", table, notes)
+        TableArtifact(
+            key, msg("Kernel density of {var}: bandwidths and peaks", var=_var(var)), table, notes
+        )
     )
     out.figures.append(
         FigureArtifact(
             _key("kde_curves", var),
-            f"Kernel density of {var} by year",
-            plot_kde_2d(kd, xlabel=var, lang=s["lang"]),
+            msg("Kernel density of {var} by year", var=_var(var)),
+            plot_kde_2d(kd, xlabel=xlabel, lang=s["lang"]),
             notes,
         )
     )
     out.figures.append(
         FigureArtifact(
             _key("kde_surface", var),
-            f"Kernel density of {var}: year–value–density",
-            plot_kde_3d(kd, xlabel=var, lang=s["lang"]),
+            msg("Kernel density of {var}: year–value–density", var=_var(var)),
+            plot_kde_3d(kd, xlabel=xlabel, lang=s["lang"]),
             notes,
         )
     )
@@ -258,14 +315,49 @@ def _kde(
     years = list(peaks.index)
     first, last = years[0], years[-1]
     p0, p1 = peaks.loc[first], peaks.loc[last]
-    direction = "right" if p1["peak_at"] > p0["peak_at"] else "left"
-    height = "rose" if p1["peak_height"] > p0["peak_height"] else "fell"
+    right = p1["peak_at"] > p0["peak_at"]
+    rose = p1["peak_height"] > p0["peak_height"]
+    peak: dict[str, Any] = {
+        "var": _var(var),
+        "a": numbers.fixed(p0["peak_at"], 4),
+        "t0": str(first),
+        "b": numbers.fixed(p1["peak_at"], 4),
+        "t1": str(last),
+        "c": numbers.fixed(p0["peak_height"], 3),
+        "d": numbers.fixed(p1["peak_height"], 3),
+        "peaks": nmsg(
+            "the curve had {n} peak in {t}",
+            "the curve had {n} peaks in {t}",
+            n=int(p1["n_peaks"]),
+            t=str(last),
+        ),
+    }
+    moved = (
+        msg(
+            "moved right from {a} in {t0} to {b} in {t1}",
+            **{k: peak[k] for k in ["a", "t0", "b", "t1"]},
+        )
+        if right
+        else msg(
+            "moved left from {a} in {t0} to {b} in {t1}",
+            **{k: peak[k] for k in ["a", "t0", "b", "t1"]},
+        )
+    )
+    height = (
+        msg("rose from {c} to {d}", c=peak["c"], d=peak["d"])
+        if rose
+        else msg("fell from {c} to {d}", c=peak["c"], d=peak["d"])
+    )
     out.sentences.append(
         Sentence(
-            f"Nationally, the main peak of the density of {var} moved {direction} from "
-            f"{p0['peak_at']:.4f} in {first} to {p1['peak_at']:.4f} in {last}, and its height "
-            f"{height} from {p0['peak_height']:.3f} to {p1['peak_height']:.3f}; the curve had "
-            f"{int(p1['n_peaks'])} peak(s) in {last}.",
+            msg(
+                "Nationally, the main peak of the density of {var} {moved}, and its height "
+                "{height}; {peaks}.",
+                var=peak["var"],
+                moved=moved,
+                height=height,
+                peaks=peak["peaks"],
+            ),
             (f"{key}:all|{first}:peak_at", f"{key}:all|{last}:peak_at"),
         )
     )
@@ -281,13 +373,25 @@ def _markov(
     table = chain.table()
     table.loc["steady state"] = [np.nan, *chain.steady_state.to_numpy()]
     cut_note = (
-        ", ".join(f"{c:.4f}" for c in chain.cutoffs.iloc[0])
+        TextList(tuple(numbers.fixed(c, 4) for c in chain.cutoffs.iloc[0]), "series")
         if s["markov_scheme"] == "pooled"
-        else "per year"
+        else pmsg("markov scheme", "per year")
     )
-    notes = (f"{k} quantile classes ({s['markov_scheme']}); cut-offs: {cut_note}.",)
+    notes = (
+        msg(
+            "{k} quantile classes ({scheme}); cut-offs: {cuts}.",
+            k=k,
+            scheme=pmsg("markov scheme", str(s["markov_scheme"])),
+            cuts=cut_note,
+        ),
+    )
     out.tables.append(
-        TableArtifact(key, f"Markov transition probabilities of {var}", table.reset_index(), notes)
+        TableArtifact(
+            key,
+            msg("Markov transition probabilities of {var}", var=_var(var)),
+            table.reset_index(),
+            notes,
+        )
     )
     passage = first_passage_times(chain.probabilities.to_numpy())
     passage[~np.isfinite(passage)] = np.nan  # not surely reached: blank (the note says so)
@@ -299,22 +403,30 @@ def _markov(
     out.tables.append(
         TableArtifact(
             _key("markov_mfpt", var),
-            f"Mean first passage times of {var} (years)",
+            msg("Mean first passage times of {var} (years)", var=_var(var)),
             mfpt,
             (
-                "Kemeny–Snell; diagonal: mean recurrence time. A blank cell: the column's class "
-                "is not surely reached from the row's class (an infinite mean first passage "
-                "time).",
+                msg(
+                    "Kemeny–Snell; diagonal: mean recurrence time. A blank cell: the column's "
+                    "class is not surely reached from the row's class (an infinite mean first "
+                    "passage time)."
+                ),
             ),
         )
     )
     diag = np.diag(chain.probabilities.to_numpy())
     out.sentences.append(
         Sentence(
-            f"The probability that a province stays in its class of {var} from one year to the "
-            f"next ranges from {diag.min():.3f} to {diag.max():.3f}; the probability of moving "
-            f"up at least one class averages {_upward(chain.probabilities.to_numpy()):.3f} over "
-            f"classes C1–C{k - 1}.",
+            msg(
+                "The probability that a province stays in its class of {var} from one year to "
+                "the next ranges from {a} to {b}; the probability of moving up at least one class "
+                "averages {c} over classes C1–C{k}.",
+                var=_var(var),
+                a=numbers.fixed(diag.min(), 3),
+                b=numbers.fixed(diag.max(), 3),
+                c=numbers.fixed(_upward(chain.probabilities.to_numpy()), 3),
+                k=k - 1,
+            ),
             (f"{key}:diagonal",),
         )
     )
@@ -322,8 +434,12 @@ def _markov(
     if w is None:
         out.sentences.append(
             Sentence(
-                f"Spatial and LISA Markov chains were skipped: no weights named {s['weights']!r} "
-                f"(available: {sorted(ctx.weights)}).",
+                msg(
+                    "Spatial and LISA Markov chains were skipped: no weights named {w} "
+                    "(available: {available}).",
+                    w=repr(str(s["weights"])),
+                    available=TextList(tuple(repr(str(n)) for n in sorted(ctx.weights)), "series"),
+                ),
             )
         )
         return
@@ -333,24 +449,42 @@ def _markov(
     skey = _key("spatial_markov", var)
     q, lr = sm.q_test, sm.lr_test
     snotes = (
-        f"Conditioned on the class of the spatial lag ({s['weights']}, row-standardised) in the "
-        f"start year; neighbour classes: {s['neighbour_classes']}.",
-        f"Homogeneity: Q = {q.stat:.3f} ({_p(q.pvalue)}), LR = {lr.stat:.3f} "
-        f"({_p(lr.pvalue)}), df = {q.df}.",
+        msg(
+            "Conditioned on the class of the spatial lag ({w}, row-standardised) in the start "
+            "year; neighbour classes: {classes}.",
+            w=Label("weights", str(s["weights"])),
+            classes=pmsg("neighbour classes", str(s["neighbour_classes"])),
+        ),
+        msg(
+            "Homogeneity: Q = {q} ({pq}), LR = {lr} ({plr}), df = {df}.",
+            q=numbers.fixed(q.stat, 3),
+            pq=_p(q.pvalue),
+            lr=numbers.fixed(lr.stat, 3),
+            plr=_p(lr.pvalue),
+            df=int(q.df),
+        ),
     )
     out.tables.append(
         TableArtifact(
             skey,
-            f"Spatial Markov transition probabilities of {var}",
+            msg("Spatial Markov transition probabilities of {var}", var=_var(var)),
             _observed_rows(sm.table()).reset_index(),
             snotes,
         )
     )
-    verdict = "rejected" if lr.pvalue < 0.05 else "not rejected"
+    verdict = pmsg("verdict", "rejected") if lr.pvalue < 0.05 else pmsg("verdict", "not rejected")
     out.sentences.append(
         Sentence(
-            f"That transitions of {var} do not depend on the neighbours' class is {verdict} at the "
-            f"5% level (LR = {lr.stat:.3f}, Q = {q.stat:.3f}, df = {q.df}, {_p(lr.pvalue)}).",
+            msg(
+                "That transitions of {var} do not depend on the neighbours' class is {verdict} at "
+                "the 5% level (LR = {lr}, Q = {q}, df = {df}, {p}).",
+                var=_var(var),
+                verdict=verdict,
+                lr=numbers.fixed(lr.stat, 3),
+                q=numbers.fixed(q.stat, 3),
+                df=int(q.df),
+                p=_p(lr.pvalue),
+            ),
             (f"{skey}:LR", f"{skey}:Q"),
         )
     )
@@ -364,11 +498,15 @@ def _markov(
     out.tables.append(
         TableArtifact(
             lkey,
-            f"LISA Markov transition probabilities of {var}",
+            msg("LISA Markov transition probabilities of {var}", var=_var(var)),
             ltable,
             (
-                f"Quadrants HH, LH, LL, HL (own, lag); independence χ² = {ind.stat:.3f}, "
-                f"df = {ind.df}, {_p(ind.pvalue)}.",
+                msg(
+                    "Quadrants HH, LH, LL, HL (own, lag); independence χ² = {c}, df = {df}, {p}.",
+                    c=numbers.fixed(ind.stat, 3),
+                    df=int(ind.df),
+                    p=_p(ind.pvalue),
+                ),
             ),
         )
     )
@@ -376,19 +514,25 @@ def _markov(
     out.tables.append(
         TableArtifact(
             tkey,
-            f"Space-time transition types of {var} (Rey 2001)",
+            msg("Space-time transition types of {var} (Rey 2001)", var=_var(var)),
             types,
             (
-                "0: no move; I: own move; II: neighbours move; IIIA: both, same way; "
-                "IIIB: both, opposite ways.",
+                msg(
+                    "0: no move; I: own move; II: neighbours move; IIIA: both, same way; IIIB: "
+                    "both, opposite ways."
+                ),
             ),
         )
     )
     share0 = float(lm.type_counts["share"].to_numpy()[0])
     out.sentences.append(
         Sentence(
-            f"{share0:.1f}% of the yearly LISA transitions of {var} are type 0 (neither the "
-            "province nor its neighbours changed quadrant of the Moran scatterplot).",
+            msg(
+                "{share} of the yearly LISA transitions of {var} are type 0 (neither the province "
+                "nor its neighbours changed quadrant of the Moran scatterplot).",
+                share=numbers.percent(share0, 1),
+                var=_var(var),
+            ),
             (f"{tkey}:0:share",),
         )
     )
@@ -422,23 +566,45 @@ def _convergence(
     )
     out.store(var, "sigma", sig)
     key = _key("sigma", var)
-    what = "coefficient of variation" if s["sigma_measure"] == "cv" else "standard deviation"
-    notes = (f"σ = {what}{' of logs' if s['sigma_log'] else ''} (ddof = 1), per year and region.",)
-    out.tables.append(TableArtifact(key, f"σ convergence of {var}", sig.table, notes))
+    what = (
+        pmsg("measure", "coefficient of variation")
+        if s["sigma_measure"] == "cv"
+        else pmsg("measure", "standard deviation")
+    )
+    notes = (
+        msg("σ = {what} of logs (ddof = 1), per year and region.", what=what)
+        if s["sigma_log"]
+        else msg("σ = {what} (ddof = 1), per year and region.", what=what),
+    )
+    out.tables.append(
+        TableArtifact(key, msg("σ convergence of {var}", var=_var(var)), sig.table, notes)
+    )
     out.figures.append(
         FigureArtifact(
             _key("sigma_trend", var),
-            f"σ convergence of {var}",
+            msg("σ convergence of {var}", var=_var(var)),
             plot_sigma(sig, lang=s["lang"]),
             notes,
         )
     )
     years = list(sig.table.index)
     d0, d1 = sig.table["all"].iloc[0], sig.table["all"].iloc[-1]
+    converged = (
+        pmsg("convergence", "σ convergence") if d1 < d0 else pmsg("convergence", "no σ convergence")
+    )
     out.sentences.append(
         Sentence(
-            f"The national {what} of {var} went from {d0:.4f} in {years[0]} to {d1:.4f} in "
-            f"{years[-1]}, {'σ convergence' if d1 < d0 else 'no σ convergence'} over the period.",
+            msg(
+                "The national {what} of {var} went from {a} in {t0} to {b} in {t1}, {verdict} "
+                "over the period.",
+                what=what,
+                var=_var(var),
+                a=numbers.fixed(d0, 4),
+                t0=str(years[0]),
+                b=numbers.fixed(d1, 4),
+                t1=str(years[-1]),
+                verdict=converged,
+            ),
             (f"{key}:{years[0]}:all", f"{key}:{years[-1]}:all"),
         )
     )
@@ -448,21 +614,29 @@ def _convergence(
         "absolute, panel (two-way FE)": panel_beta_convergence(series, effects="twoway"),
     }
     controls = [c for c in s["controls"] if c != var]
-    common_note = ""
+    common_note: tuple[Message, ...] = ()
     if controls:
         frame = pd.concat([_variable(ctx, c).rename(c) for c in controls], axis=1, join="inner")
         sub = series
         if not series.index.isin(frame.index).all():  # controls on fewer years ([model] years)
             sub = series[series.index.isin(frame.index)]
             t = sub.index.get_level_values(1)
-            common_note = f"Conditional rows on {t.min()}–{t.max()}, the years the controls cover."
+            common_note = (
+                msg(
+                    "Conditional rows on {a}–{b}, the years the controls cover.",
+                    a=int(t.min()),
+                    b=int(t.max()),
+                ),
+            )
         rows["conditional, cross-section"] = beta_convergence(sub, controls=frame)
         rows["conditional, panel (two-way FE)"] = panel_beta_convergence(
             sub, effects="twoway", controls=frame
         )
     table = pd.DataFrame({name: r.summary() for name, r in rows.items()}).T
     w = ctx.weights.get(s["weights"])
-    spatial_note = f"Spatial β skipped: no weights named {s['weights']!r}."
+    spatial_note: Message = msg(
+        "Spatial β skipped: no weights named {w}.", w=repr(str(s["weights"]))
+    )
     sdm = None
     if w is not None:
         sdm = spatial_beta_convergence(series, w, model="sdm", effects="twoway")
@@ -475,9 +649,11 @@ def _convergence(
             row["half_life"],
         ]
         table.loc["spatial, SDM (two-way FE)", "n"] = float(sdm.results.nobs)
-        spatial_note = (
-            f"Spatial β: SDM by ML with two-way fixed effects and W = {s['weights']} "
-            f"(row-standardised), ρ = {row['spatial']:.4f}; speed from the coefficient β."
+        spatial_note = msg(
+            "Spatial β: SDM by ML with two-way fixed effects and W = {w} (row-standardised), "
+            "ρ = {rho}; speed from the coefficient β.",
+            w=Label("weights", str(s["weights"])),
+            rho=numbers.fixed(row["spatial"], 4),
         )
     out.store(
         var, "beta", {**rows, **({"spatial, SDM (two-way FE)": sdm} if sdm is not None else {})}
@@ -485,47 +661,71 @@ def _convergence(
     table.index.name = "model"
     bkey = _key("beta", var)
     bnotes = (
-        "Cross-section: annualised log growth over the period on the log initial level; speed "
-        "θ = −ln(1 + βT)/T. Panel: one-year log growth on last year's log level; θ = −ln(1 + β). "
-        "Half-life = ln 2 / θ. Conventional standard errors (ML for the spatial model).",
+        msg(
+            "Cross-section: annualised log growth over the period on the log initial level; speed "
+            "θ = −ln(1 + βT)/T. Panel: one-year log growth on last year's log level; "
+            "θ = −ln(1 + β). Half-life = ln 2 / θ. Conventional standard errors (ML for the "
+            "spatial model)."
+        ),
         (
-            f"Conditional: controls {', '.join(controls)} (cross-section: start-year values; "
-            "panel: values of the growth year)."
+            msg(
+                "Conditional: controls {controls} (cross-section: start-year values; panel: "
+                "values of the growth year).",
+                controls=TextList(tuple(_var(c) for c in controls)),
+            )
             if controls
-            else "No controls configured: absolute convergence only."
+            else msg("No controls configured: absolute convergence only.")
         ),
         spatial_note,
-        *((common_note,) if common_note else ()),
+        *common_note,
     )
-    out.tables.append(TableArtifact(bkey, f"β convergence of {var}", table, bnotes))
+    out.tables.append(
+        TableArtifact(bkey, msg("β convergence of {var}", var=_var(var)), table, bnotes)
+    )
     fe = rows["absolute, panel (two-way FE)"]
+    tail: Message
     if np.isfinite(fe.speed):
-        tail = (
-            f"a convergence speed of {fe.speed:.4f} per year and a half-life of "
-            f"{fe.half_life:.1f} years"
+        tail = msg(
+            "a convergence speed of {speed} per year and a half-life of {half} years",
+            speed=numbers.fixed(fe.speed, 4),
+            half=numbers.fixed(fe.half_life, 1),
         )
     elif fe.beta < 0:
-        tail = "that 1 + β ≤ 0, so the speed and the half-life are not defined"
+        tail = msg("that 1 + β ≤ 0, so the speed and the half-life are not defined")
     else:
-        tail = "no β convergence"
+        tail = pmsg("convergence", "no β convergence")
     out.sentences.append(
         Sentence(
-            f"With region and year fixed effects, β = {fe.beta:.4f} "
-            f"({_p(float(fe.pvalues['beta']))}) for {var}, implying {tail}.",
+            msg(
+                "With region and year fixed effects, β = {b} ({p}) for {var}, implying {tail}.",
+                b=numbers.fixed(fe.beta, 4),
+                p=_p(float(fe.pvalues["beta"])),
+                var=_var(var),
+                tail=tail,
+            ),
             (f"{bkey}:absolute, panel (two-way FE):beta",),
         )
     )
     if sdm is not None:
         srow = sdm.summary()
         speed = (
-            f"a speed of {srow['speed']:.4f} per year (half-life {srow['half_life']:.1f} years)"
+            msg(
+                "a speed of {speed} per year (half-life {half} years)",
+                speed=numbers.fixed(srow["speed"], 4),
+                half=numbers.fixed(srow["half_life"], 1),
+            )
             if np.isfinite(srow["speed"])
-            else "no defined speed of convergence"
+            else msg("no defined speed of convergence")
         )
         out.sentences.append(
             Sentence(
-                f"Allowing for spatial spillovers (SDM, ρ = {srow['spatial']:.4f}), β = "
-                f"{srow['beta']:.4f} ({_p(srow['p'])}), {speed}.",
+                msg(
+                    "Allowing for spatial spillovers (SDM, ρ = {r}), β = {b} ({p}), {speed}.",
+                    r=numbers.fixed(srow["spatial"], 4),
+                    b=numbers.fixed(srow["beta"], 4),
+                    p=_p(srow["p"]),
+                    speed=speed,
+                ),
                 (f"{bkey}:spatial, SDM (two-way FE):beta",),
             )
         )
@@ -548,13 +748,14 @@ def _coupling_map(
     wanted = [int(y) for y in ctx.config.section("autocorrelation").get("years", [])]
     years = [y for y in wanted if y in available] or [available[0], available[-1]]
     panels = {y: d.xs(y, level=1) for y in years}
-    sections = ctx.config.section("indices")
-    labels = [str(sections.get(n, {}).get("label") or n) for n in systems]
-    title = f"Coupling coordination degree D of {' and '.join(labels)}, by province"
+    title = msg(
+        "Coupling coordination degree D of {labels}, by province",
+        labels=TextList(tuple(_var(n) for n in systems)),
+    )
     fig = small_multiples(
         panels,
         kind="choropleth",
-        title=title,
+        title=render(title, s["lang"], ctx.labels),
         legend_label="D",
         cmap="YlGnBu",
         lang=s["lang"],
@@ -562,7 +763,7 @@ def _coupling_map(
         mark=ctx.data_mark,
         ncols=2 if len(panels) > 1 else 1,
     )
-    notes = ("One colour scale for all years.", *ctx.mark_notes)
+    notes: tuple[Text, ...] = (msg("One colour scale for all years."), *ctx.mark_notes)
     return FigureArtifact("map_coupling_d", title, fig, notes)
 
 
@@ -591,14 +792,22 @@ def _index_tools(ctx: StudyContext, s: dict[str, Any], out: _Collector) -> None:
             if name not in computed:  # an index given as data: no indicator weights to use
                 out.sentences.append(
                     Sentence(
-                        f"No obstacle degree for {name!r}: it needs the indicator weights of an "
-                        "[indices] section computed in this study."
+                        msg(
+                            "No obstacle degree for {name}: it needs the indicator weights of an "
+                            "[indices] section computed in this study.",
+                            name=_var(name),
+                        )
                     )
                 )
                 continue
             if len(computed[name].system) < 2:  # one indicator: its obstacle degree is 100 %
                 out.sentences.append(
-                    Sentence(f"No obstacle degree for {name!r}: the index has one indicator.")
+                    Sentence(
+                        msg(
+                            "No obstacle degree for {name}: the index has one indicator.",
+                            name=_var(name),
+                        )
+                    )
                 )
                 continue
             tables, sentences = obstacle_artifacts(ctx, name, top=s["obstacle_top"])
@@ -623,7 +832,7 @@ def run(ctx: StudyContext) -> StageOutput:
     ctx.results["disparity"] = {"settings": s, **out.results}
     return StageOutput(
         name="disparity",
-        title="Regional disparities",
+        title=msg("Regional disparities"),
         tables=tuple(out.tables),
         figures=tuple(out.figures),
         sentences=tuple(out.sentences),

@@ -29,11 +29,38 @@ from spatialpanel.errors import ConfigError, NumericalWarning, did_you_mean
 from spatialpanel.report.regression import regression_frame
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
-from spatialpanel.study.stages.model import fmt_p, model_weights_name
+from spatialpanel.study.stages.model import (
+    effects_term,
+    fmt_p,
+    model_term,
+    model_weights_name,
+)
+from spatialpanel.text import Label, Message, Text, TextList, msg, numbers, pmsg
 
 __all__ = ["run"]
 
 _KINDS = ("direct", "indirect", "total")
+
+
+def _sample_note(res: Any) -> Message:
+    """Which period the time lag costs (the dynamic fit's sample)."""
+    return msg(
+        "The first period ({t}) is lost to the time lag: {p} periods, {n} observations.",
+        t=str(res.dropped_period),
+        p=int(res.n_periods),
+        n=int(res.nobs),
+    )
+
+
+def _stability(check: Any) -> Message:
+    """τ + ρ + η and the spectral radius at the estimates, with the verdict."""
+    verdict = pmsg("stability", "stable") if check.stable else pmsg("stability", "NOT stable")
+    return msg(
+        "τ + ρ + η = {s}; spectral radius of (I - ρW)⁻¹(τI + ηW) = {r} ({verdict})",
+        s=numbers.fixed(check.sum, 4),
+        r=numbers.fixed(check.spectral_radius, 4),
+        verdict=verdict,
+    )
 
 
 def _num(value: Any) -> float:
@@ -52,7 +79,13 @@ def _hypotheses(
             p = float(stats.norm.sf(z)) if se > 0 else math.nan
             verdict = "supported" if (est > 0 and p < alpha) else "not supported"
             key = f"{kind} ({horizon})"
-            rows.append((key, f"{horizon} {kind} effect of {core} > 0", est, se, z, p, verdict))
+            claim = msg(
+                "{horizon} {kind} effect of {core} > 0",
+                horizon=pmsg("horizon", horizon),
+                kind=pmsg("effect", kind),
+                core=Label("variable", core),
+            )
+            rows.append((key, claim, est, se, z, p, verdict))
     frame = pd.DataFrame(
         rows, columns=["hypothesis", "claim", "estimate", "se", "z", "p_one_sided", "verdict"]
     )
@@ -71,18 +104,31 @@ def _claim_sentence(hyp: pd.DataFrame, *, core: str, y: str, alpha: float) -> Se
         _num(hyp.loc["total (long run)", "p_one_sided"]),
     )
     if s_ok and l_ok:
-        verdict = "both the short-run and the long-run total effects are positive and significant"
+        verdict = msg(
+            "both the short-run and the long-run total effects are positive and significant"
+        )
     elif s_ok:
-        verdict = "only the short-run total effect is positive and significant"
+        verdict = msg("only the short-run total effect is positive and significant")
     elif l_ok:
-        verdict = "only the long-run total effect is positive and significant"
+        verdict = msg("only the long-run total effect is positive and significant")
     else:
-        verdict = "neither the short-run nor the long-run total effect is positive and significant"
+        verdict = msg(
+            "neither the short-run nor the long-run total effect is positive and significant"
+        )
     return Sentence(
-        f"Does {core} raise {y} 'whether in the short-term impact or long-term effect'? In the "
-        f"dynamic SDM the short-run total effect is {s_est:.3f} (one-sided {fmt_p(s_p)}) and the "
-        f"long-run total effect {l_est:.3f} (one-sided {fmt_p(l_p)}): {verdict} at "
-        f"α = {alpha:g}.",
+        msg(
+            "Does {core} raise {y} 'whether in the short-term impact or long-term effect'? In the "
+            "dynamic SDM the short-run total effect is {a} (one-sided {pa}) and the long-run total "
+            "effect {b} (one-sided {pb}): {verdict} at α = {alpha}.",
+            core=Label("variable", core),
+            y=Label("variable", y),
+            a=numbers.fixed(s_est, 3),
+            pa=fmt_p(s_p),
+            b=numbers.fixed(l_est, 3),
+            pb=fmt_p(l_p),
+            verdict=verdict,
+            alpha=f"{alpha:g}",
+        ),
         (
             f"dynamic_effects_short:{core}:total:estimate",
             f"dynamic_effects_long:{core}:total:estimate",
@@ -97,7 +143,7 @@ def run(ctx: StudyContext) -> StageOutput:
     from spatialpanel.models.model import SpatialPanelModel
 
     dyn = ctx.config.section("dynamic")
-    title = "Dynamic spatial Durbin model: short- and long-run effects"
+    title = msg("Dynamic spatial Durbin model: short- and long-run effects")
     if not dyn.get("enabled", False):
         return StageOutput(name="dynamic", title=title, settings={"enabled": False})
     cfg = ctx.config.section("model")
@@ -124,6 +170,7 @@ def run(ctx: StudyContext) -> StageOutput:
     w = ctx.weights[wname]
     frame = ctx.model_frame([y, *x])
     caught: list[str] = []
+    caught_text: list[Text] = []
     with warnings.catch_warnings(record=True) as record:
         warnings.simplefilter("always", NumericalWarning)
         model_cls: Any = SpatialPanelModel
@@ -139,6 +186,8 @@ def run(ctx: StudyContext) -> StageOutput:
     for item in record:
         if issubclass(item.category, NumericalWarning):
             caught.append(str(item.message))
+            text = getattr(item.message, "text", None)
+            caught_text.append(text if isinstance(text, Message) else str(item.message))
         else:  # pragma: no cover - re-issue anything that is not ours to handle
             warnings.warn_explicit(item.message, item.category, item.filename, item.lineno)
     ctx.results["dynamic"] = res
@@ -151,63 +200,79 @@ def run(ctx: StudyContext) -> StageOutput:
         fits["Dynamic SDM (uncorrected)"] = raw
     sim = pd.concat({"short run": sim_short, "long run": sim_long}, names=["horizon"])
     hyp = _hypotheses(short, long, core=core, alpha=alpha)
-    warn_notes = tuple(f"Warning: {m}" for m in caught)
-    stab = res.stability.text() if res.stability is not None else ""
+    warn_notes = tuple(msg("Warning: {text}", text=m) for m in caught_text)
     bc_note = (
-        "Lee-Yu bias correction (Yu, de Jong & Lee 2008; Lee & Yu 2010)"
+        msg("Lee-Yu bias correction (Yu, de Jong & Lee 2008; Lee & Yu 2010)")
         if bias == "lee-yu"
-        else "no bias correction"
+        else msg("no bias correction")
     )
+    dyn_notes: list[Text] = [
+        _sample_note(res),
+        msg(
+            "Dynamic model: {bc}; time effects removed by the orthonormal transformation (N − 1 "
+            "cross-sections), individual effects by demeaning; σ² = e'e/({n}·{t}).",
+            bc=bc_note,
+            n=int(res.n_effective),
+            t=int(res.n_periods),
+        ),
+        msg(
+            "Dynamic standard errors: information matrix of the transformed likelihood plus the "
+            "non-normality term (Yu, de Jong & Lee 2008)."
+        ),
+    ]
+    if res.stability is not None:
+        dyn_notes.append(msg("Stability: {check}.", check=_stability(res.stability)))
     tables = (
         TableArtifact(
             "dynamic_sdm",
-            f"Dynamic {kind.upper()} with {effects} effects, next to the static model",
-            regression_frame(fits),
-            (
-                res.note,
-                f"Dynamic model: {bc_note}; time effects removed by the orthonormal "
-                "transformation (N − 1 cross-sections), individual effects by demeaning; "
-                f"σ² = e'e/({res.n_effective}·{res.n_periods}).",
-                "Dynamic standard errors: information matrix of the transformed likelihood "
-                "plus the non-normality term (Yu, de Jong & Lee 2008).",
-                f"Stability: {stab}.",
-                *warn_notes,
+            msg(
+                "Dynamic {model} with {effects} effects, next to the static model",
+                model=model_term(kind),
+                effects=effects_term(effects),
             ),
+            regression_frame(fits),
+            (*dyn_notes, *warn_notes),
             kind="regression",
         ),
         TableArtifact(
             "dynamic_effects_short",
-            "Short-run direct, indirect and total effects",
+            msg("Short-run direct, indirect and total effects"),
             short,
-            ("(I − ρW)⁻¹(β_k I + θ_k W); delta-method standard errors, full covariance.",),
+            (msg("(I − ρW)⁻¹(β_k I + θ_k W); delta-method standard errors, full covariance."),),
             kind="regression",
         ),
         TableArtifact(
             "dynamic_effects_long",
-            "Long-run direct, indirect and total effects",
+            msg("Long-run direct, indirect and total effects"),
             long,
             (
-                "((1 − τ)I − (ρ + η)W)⁻¹(β_k I + θ_k W); delta-method standard errors through "
-                "the Jacobian of (β, θ, ρ, τ, η) ↦ (β, θ, ρ + η)/(1 − τ).",
+                msg(
+                    "((1 − τ)I − (ρ + η)W)⁻¹(β_k I + θ_k W); delta-method standard errors through "
+                    "the Jacobian of (β, θ, ρ, τ, η) ↦ (β, θ, ρ + η)/(1 − τ)."
+                ),
             ),
             kind="regression",
         ),
         TableArtifact(
             "dynamic_effects_simulation",
-            "Short- and long-run effects: simulation inference",
+            msg("Short- and long-run effects: simulation inference"),
             sim,
             (
-                f"{draws} draws from N(estimates, cov), seed {ctx.seed}; estimate at the "
-                "estimates; se = standard deviation of the draws; 95% percentile interval; mean "
-                "and median of the draws show the skew of the long-run distribution.",
+                msg(
+                    "{n} draws from N(estimates, cov), seed {seed}; estimate at the estimates; "
+                    "se = standard deviation of the draws; 95% percentile interval; mean and "
+                    "median of the draws show the skew of the long-run distribution.",
+                    n=draws,
+                    seed=ctx.seed,
+                ),
                 *warn_notes,
             ),
         ),
         TableArtifact(
             "dynamic_hypotheses",
-            "Short- and long-run hypotheses",
+            msg("Short- and long-run hypotheses"),
             hyp,
-            (f"One-sided tests (delta method) at α = {alpha:g}.",),
+            (msg("One-sided tests (delta method) at α = {alpha}.", alpha=f"{alpha:g}"),),
         ),
     )
     return StageOutput(
@@ -237,21 +302,27 @@ def _sentences(
     res: Any, raw: Any, hyp: pd.DataFrame, sim_long: pd.DataFrame, *, core: str, y: str,
     alpha: float,
 ) -> list[Sentence]:  # fmt: skip
-    out: list[Sentence] = [Sentence(res.note, ())]
+    out: list[Sentence] = [Sentence(_sample_note(res), ())]
     label = "Dynamic SDM (Lee-Yu)" if res.bias_correction == "lee-yu" else "Dynamic SDM"
-    parts = []
+    parts: list[Message] = []
     for name, sym in ((f"{y}(t-1)", "τ"), (f"W*{y}(t-1)", "η"), ("rho", "ρ")):
         if name in res.params.index:
             parts.append(
-                f"{sym} = {float(res.params[name]):.3f} (z = {float(res.zvalues[name]):.2f}, "
-                f"{fmt_p(float(res.pvalues[name]))})"
+                msg(
+                    "{symbol} = {value} (z = {z}, {p})",
+                    symbol=sym,
+                    value=numbers.fixed(float(res.params[name]), 3),
+                    z=numbers.fixed(float(res.zvalues[name]), 2),
+                    p=fmt_p(float(res.pvalues[name])),
+                )
             )
     srcs = tuple(
         f"dynamic_sdm:coef|{n}:{label}|coef" for n in res.params.index if n.endswith("(t-1)")
     )
     out.append(
         Sentence(
-            "Dynamic SDM: " + ", ".join(parts) + ".", (*srcs, f"dynamic_sdm:coef|rho:{label}|coef")
+            msg("Dynamic SDM: {parts}.", parts=TextList(tuple(parts), "series")),
+            (*srcs, f"dynamic_sdm:coef|rho:{label}|coef"),
         )
     )
     if res.bias_correction == "lee-yu":
@@ -259,9 +330,14 @@ def _sentences(
         if tname in res.params.index:
             out.append(
                 Sentence(
-                    f"The Lee-Yu correction moves τ from {float(raw.params[tname]):.3f} "
-                    f"(uncorrected QML) to {float(res.params[tname]):.3f} and ρ from "
-                    f"{float(raw.params['rho']):.3f} to {float(res.params['rho']):.3f}.",
+                    msg(
+                        "The Lee-Yu correction moves τ from {a} (uncorrected QML) to {b} and ρ "
+                        "from {c} to {d}.",
+                        a=numbers.fixed(float(raw.params[tname]), 3),
+                        b=numbers.fixed(float(res.params[tname]), 3),
+                        c=numbers.fixed(float(raw.params["rho"]), 3),
+                        d=numbers.fixed(float(res.params["rho"]), 3),
+                    ),
                     (
                         f"dynamic_sdm:coef|{tname}:Dynamic SDM (uncorrected)|coef",
                         f"dynamic_sdm:coef|{tname}:{label}|coef",
@@ -269,15 +345,27 @@ def _sentences(
                 )
             )
     if res.stability is not None:
-        out.append(Sentence(f"Stability at the estimates: {res.stability.text()}.", ()))
+        out.append(
+            Sentence(
+                msg("Stability at the estimates: {check}.", check=_stability(res.stability)), ()
+            )
+        )
     for kind in ("direct", "indirect"):
         s_row, l_row = hyp.loc[f"{kind} (short run)"], hyp.loc[f"{kind} (long run)"]
         out.append(
             Sentence(
-                f"The {kind} effect of {core} is {_num(s_row['estimate']):.3f} in the short run "
-                f"(se {_num(s_row['se']):.3f}, one-sided {fmt_p(_num(s_row['p_one_sided']))}) "
-                f"and {_num(l_row['estimate']):.3f} in the long run (se {_num(l_row['se']):.3f}, "
-                f"one-sided {fmt_p(_num(l_row['p_one_sided']))}).",
+                msg(
+                    "The {kind} effect of {core} is {a} in the short run (se {sa}, one-sided "
+                    "{pa}) and {b} in the long run (se {sb}, one-sided {pb}).",
+                    kind=pmsg("effect", kind),
+                    core=Label("variable", core),
+                    a=numbers.fixed(_num(s_row["estimate"]), 3),
+                    sa=numbers.fixed(_num(s_row["se"]), 3),
+                    pa=fmt_p(_num(s_row["p_one_sided"])),
+                    b=numbers.fixed(_num(l_row["estimate"]), 3),
+                    sb=numbers.fixed(_num(l_row["se"]), 3),
+                    pb=fmt_p(_num(l_row["p_one_sided"])),
+                ),
                 (
                     f"dynamic_effects_short:{core}:{kind}:estimate",
                     f"dynamic_effects_long:{core}:{kind}:estimate",
@@ -292,9 +380,17 @@ def _sentences(
     hi = _num(sim_long.loc[core, ("total", "ci_upper")])
     out.append(
         Sentence(
-            f"The long-run total effect of {core} is {est:.3f} at the estimates; its simulated "
-            f"draws have mean {mean:.3f} and median {med:.3f} (95% interval {lo:.3f} to "
-            f"{hi:.3f}): report the value at the estimates, not the mean of the draws.",
+            msg(
+                "The long-run total effect of {core} is {est} at the estimates; its simulated "
+                "draws have mean {m} and median {md} (95% interval {lo} to {hi}): report the "
+                "value at the estimates, not the mean of the draws.",
+                core=Label("variable", core),
+                est=numbers.fixed(est, 3),
+                m=numbers.fixed(mean, 3),
+                md=numbers.fixed(med, 3),
+                lo=numbers.fixed(lo, 3),
+                hi=numbers.fixed(hi, 3),
+            ),
             (
                 f"dynamic_effects_simulation:long run:{core}:total:estimate",
                 f"dynamic_effects_simulation:long run:{core}:total:mean",

@@ -27,6 +27,7 @@ from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, 
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.geography import division_groups, region_noun
 from spatialpanel.study.stages.indices import entity_names, index_name
+from spatialpanel.text import Label, Labels, Message, Text, TextList, msg, numbers, pmsg, render
 
 __all__ = ["run", "select_provinces"]
 
@@ -63,7 +64,6 @@ def select_provinces(wanted: list[Any], available: list[Hashable]) -> list[Hasha
 def run(ctx: StudyContext) -> StageOutput:
     """Draw the evolution figures and growth tables; see the module docstring."""
     cfg: dict[str, Any] = ctx.config.section("evolution")
-    indices: dict[str, Any] = ctx.config.section("indices")
     division = str(cfg.get("division", "region_4"))
     named = division_groups(ctx.regions, division, key="[evolution] division")
     lang: Literal["en", "zh"] = "zh" if ctx.lang == "zh" else "en"
@@ -78,33 +78,46 @@ def run(ctx: StudyContext) -> StageOutput:
     china = set(entities) <= set(provinces().index)
     key = "[evolution] division"
     groups = resolve_groups(named, pd.Index(entities), name=key) if china else None
-    names = entity_names(entities, lang=lang, regions=ctx.regions)
+    names = entity_names(entities, regions=ctx.regions)
+    drawn = entity_names(entities, lang=lang, regions=ctx.regions)
+    ids = {names[e]: e for e in entities}  # the tables name the regions; messages need ids
+    noun = "provinces" if china else region_noun(ctx.regions)
     tables: list[TableArtifact] = []
     figures: list[FigureArtifact] = []
     sentences: list[Sentence] = []
-    base_notes = ctx.mark_notes
+    base_notes: tuple[Text, ...] = ctx.mark_notes
     for name, frame in ctx.scores.items():
-        label = str(indices.get(name, {}).get("label") or name)
+        label = Label("variable", name)
+        index = index_name(name, ctx.labels)
+        ylabel = render(index, lang, ctx.labels)
         score = frame["score"]
         notes = base_notes
         result = ctx.results.get("indices", {}).get(name)
         if result is not None and getattr(result, "variant", "panel") == "year":
             notes = (
-                "Per-year weights: levels compare within a year only, so growth describes "
-                "changes in relative position.",
+                msg(
+                    "Per-year weights: levels compare within a year only, so growth describes "
+                    "changes in relative position."
+                ),
                 *notes,
             )
         growth = growth_summary(score)
-        growth.index = pd.Index([names[e] for e in growth.index], name="province")
+        growth.index = pd.Index([names[e] for e in growth.index], name=_ONE[noun])
         if groups is not None:
             growth.insert(0, "region", [groups[e] for e in entities])
         key_growth = f"{name}_growth"[:31]
         tables.append(
             TableArtifact(
                 key_growth,
-                f"{label}: growth by province",
+                _GROWTH_TITLES[noun](label),
                 growth,
-                (*notes, "aagr_pct: compound average annual growth rate, %."),
+                (
+                    *notes,
+                    msg(
+                        "{aagr}: compound average annual growth rate, %.",
+                        aagr=pmsg("column", "aagr_pct"),
+                    ),
+                ),
             )
         )
         if groups is not None:
@@ -116,8 +129,8 @@ def run(ctx: StudyContext) -> StageOutput:
             fig = province_trends(
                 score,
                 entities=selected,
-                names=names,
-                ylabel=index_name(label),
+                names=drawn,
+                ylabel=ylabel,
                 synthetic=ctx.synthetic,
                 mark=ctx.data_mark,
                 lang=lang,
@@ -125,7 +138,7 @@ def run(ctx: StudyContext) -> StageOutput:
             figures.append(
                 FigureArtifact(
                     f"{name}_trend_provinces"[:31],
-                    f"{index_name(label)} of selected provinces",
+                    msg("{index} of selected provinces", index=index),
                     fig,
                     notes,
                 )
@@ -148,19 +161,19 @@ def run(ctx: StudyContext) -> StageOutput:
             tables.append(
                 TableArtifact(
                     key_region,
-                    f"{label}: regional means and growth",
+                    msg("{label}: regional means and growth", label=label),
                     by_region,
-                    (*notes, "Unweighted means of the provinces of each region."),
+                    (*notes, msg("Unweighted means of the provinces of each region.")),
                 )
             )
             figures.append(
                 FigureArtifact(
                     f"{name}_trend_regions"[:31],
-                    f"{index_name(label)} by region (means)",
+                    msg("{index} by region (means)", index=index),
                     region_trends(
                         score,
                         groups=groups,
-                        ylabel=index_name(label),
+                        ylabel=ylabel,
                         synthetic=ctx.synthetic,
                         mark=ctx.data_mark,
                         lang=lang,
@@ -169,21 +182,31 @@ def run(ctx: StudyContext) -> StageOutput:
                     notes,
                 )
             )
-            sentences.extend(_region_sentences(label, by_region, key_region))
+            sentences.extend(_region_sentences(name, ctx.labels, by_region, key_region))
         else:
             settings["skipped"].append(
                 f"{name}: trend figures need China's province codes as entities"
             )
-        noun = "provinces" if china else region_noun(ctx.regions)
-        sentences.extend(_province_sentences(label, growth, key_growth, noun=noun))
+        sentences.extend(
+            _province_sentences(name, ctx.labels, growth, key_growth, noun=noun, ids=ids)
+        )
     return StageOutput(
         name="evolution",
-        title="Spatio-temporal evolution",
+        title=msg("Spatio-temporal evolution"),
         tables=tuple(tables),
         figures=tuple(figures),
         sentences=tuple(sentences),
         settings=settings,
     )
+
+
+#: A region of each kind (the growth table's first column) and the growth table's title.
+_ONE: dict[str, str] = {"provinces": "province", "cities": "city", "regions": "region"}
+_GROWTH_TITLES: dict[str, Any] = {
+    "provinces": lambda label: msg("{label}: growth by province", label=label),
+    "cities": lambda label: msg("{label}: growth by city", label=label),
+    "regions": lambda label: msg("{label}: growth by region", label=label),
+}
 
 
 def _extremes(score: pd.Series, k: int = 4) -> list[Hashable]:
@@ -193,41 +216,85 @@ def _extremes(score: pd.Series, k: int = 4) -> list[Hashable]:
 
 
 def _province_sentences(
-    label: str, growth: pd.DataFrame, key: str, *, noun: str = "provinces"
+    name: str,
+    labels: Labels,
+    growth: pd.DataFrame,
+    key: str,
+    *,
+    noun: str = "provinces",
+    ids: dict[str, Hashable] | None = None,
 ) -> list[Sentence]:
-    """The growth sentence; ``noun`` names the regions (provinces, cities or regions)."""
+    """The growth sentence; ``noun`` names the regions (provinces, cities or regions) and
+    ``ids`` gives the region id behind each name of the growth table."""
     g = growth.dropna(subset=["aagr_pct"]).sort_values("aagr_pct", ascending=False)
-    if g.empty:
+    if len(g) < 2:
         return []
     t0, t1 = int(growth["first_year"].iloc[0]), int(growth["last_year"].iloc[0])
-    top = [str(p) for p in g.index[:3]]
+    # the three fastest (fewer with four provinces or less: the slowest is named apart)
+    top = [str(p) for p in g.index[: min(3, len(g) - 1)]]
     slow = str(g.index[-1])
     rising = int((growth["change"] > 0).sum())
     aagr = {str(k): float(v) for k, v in g["aagr_pct"].items()}
-    listing = ", ".join(f"{p} ({aagr[p]:.2f}%)" for p in top)
-    text = (
-        f"From {t0} to {t1} the {index_name(label)} rose in {rising} of {len(growth)} "
-        f"{noun}; its average annual growth was highest in {listing} and lowest in {slow} "
-        f"({aagr[slow]:.2f}%)."
+
+    def item(province: str) -> Message:
+        return msg(
+            "{region} ({value})",
+            region=Label("region", str((ids or {}).get(province, province))),
+            value=numbers.percent(aagr[province], 2),
+        )
+
+    n = len(growth)
+    case = "all" if rising == n else "none" if rising == 0 else None
+    text = msg(
+        "From {t0} to {t1} the {index} rose in {k} of {n} {regions}; its average annual growth "
+        "was highest in {top} and lowest in {slow}.",
+        regions=pmsg("regions", noun),
+        t0=t0,
+        t1=t1,
+        index=index_name(name, labels),
+        k=rising,
+        n=n,
+        top=TextList(tuple(item(p) for p in top)),
+        slow=item(slow),
+        case=case,
     )
     sources = tuple(f"{key}:{p}:aagr_pct" for p in [*top, slow])
     return [Sentence(text, (f"{key}:*:change", *sources))]
 
 
-def _region_sentences(label: str, by_region: pd.DataFrame, key: str) -> list[Sentence]:
+def _region_sentences(
+    name: str, labels: Labels, by_region: pd.DataFrame, key: str
+) -> list[Sentence]:
     regions = by_region.drop(index=_ALL)
     t0, t1 = int(by_region["first_year"].iloc[0]), int(by_region["last_year"].iloc[0])
     order = regions.sort_values("last", ascending=False)
-    ranking = " > ".join(f"{r} ({order.loc[r, 'last']:.4f})" for r in order.index)
+    ranking = TextList(
+        tuple(
+            msg(
+                "{region} ({value})",
+                region=Label("group", str(r).lower()),
+                value=numbers.fixed(order.loc[r, "last"], 4),
+            )
+            for r in order.index
+        ),
+        "rank",
+    )
     nat = by_region.loc[_ALL]
     aagr = {str(k): float(v) for k, v in regions["aagr_pct"].dropna().items()}
     if not aagr:
         return []
     fastest = max(aagr, key=lambda r: aagr[r])
-    text = (
-        f"In {t1} the regional means of the {index_name(label)} rank {ranking}; the mean of all "
-        f"provinces moved from {nat['first']:.4f} in {t0} to {nat['last']:.4f} in {t1}, and the "
-        f"{fastest} grew fastest ({aagr[fastest]:.2f}% a year)."
+    text = msg(
+        "In {t1} the regional means of the {index} rank {ranking}; the mean of all provinces "
+        "moved from {a} in {t0} to {b} in {t1}, and the {fastest} grew fastest ({g} a year).",
+        t1=t1,
+        index=index_name(name, labels),
+        ranking=ranking,
+        a=numbers.fixed(float(str(nat["first"])), 4),
+        t0=t0,
+        b=numbers.fixed(float(str(nat["last"])), 4),
+        fastest=Label("group", fastest.lower()),
+        g=numbers.percent(aagr[fastest], 2),
     )
     sources = (
         *(f"{key}:{r}:last" for r in order.index),

@@ -19,6 +19,7 @@ from spatialpanel.indices.composite import IndexResult, composite_index
 from spatialpanel.indices.coupling import CoordinationLevels, CouplingForm, coupling_coordination
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+from spatialpanel.text import Label, Labels, Message, Text, TextList, msg, nmsg, numbers, pmsg
 
 if TYPE_CHECKING:  # pragma: no cover
     from spatialpanel.data.regions import RegionSet
@@ -32,20 +33,16 @@ __all__ = [
     "run",
 ]
 
-_METHOD_WORDS = {
-    "entropy": "entropy-method",
-    "critic": "CRITIC",
-    "cv": "coefficient-of-variation",
-    "equal": "equal",
-    "topsis": "entropy (TOPSIS)",
-}
-
 
 def entity_names(
     entities: pd.Index | list[Hashable], *, lang: str = "en", regions: RegionSet | None = None
 ) -> dict[Hashable, str]:
-    """Display names of the entities: the region set's labels (``regions``, other than China's
-    provinces), province names for GB/T 2260 codes, else the entity."""
+    """Names of the entities: the region set's labels (``regions``, other than China's
+    provinces), province names for GB/T 2260 codes, else the entity.
+
+    Tables keep the English names (names a reader recognises; the report shows the names of its
+    language); figures drawn by the stages use ``lang``.
+    """
     from spatialpanel.data.china import provinces
 
     if regions is not None and regions.name != "china_provinces":
@@ -71,7 +68,10 @@ def run(ctx: StudyContext) -> StageOutput:
         frame = index_frame(ctx, body)
         result = composite_index(
             frame,
-            indicators=body["indicators"],
+            indicators={
+                col: {"dimension": spec["dimension"], "direction": spec["direction"]}
+                for col, spec in body["indicators"].items()
+            },
             method=body.get("method", "entropy"),
             variant=body.get("variant", "panel"),
             shift=body.get("shift", 1e-4),
@@ -79,14 +79,18 @@ def run(ctx: StudyContext) -> StageOutput:
         )
         ctx.scores[name] = result.scores
         store[name] = result
-        label = str(body.get("label") or name)
-        notes = result.notes + ctx.mark_notes
+        label = Label("variable", name)
+        notes: tuple[Text, ...] = result.notes + ctx.mark_notes
         system = system_table(result)
         key_sys, key_scores, key_dims = f"{name}_system", f"{name}_scores", f"{name}_dimensions"
         tables.append(
             TableArtifact(
                 key_sys[:31],
-                f"Indicator system of {label} with {_METHOD_WORDS[result.method]} weights",
+                msg(
+                    "Indicator system of {label} with {method} weights",
+                    label=label,
+                    method=pmsg("weighting", result.method),
+                ),
                 system,
                 notes,
             )
@@ -94,21 +98,21 @@ def run(ctx: StudyContext) -> StageOutput:
         tables.append(
             TableArtifact(
                 key_scores[:31],
-                f"{index_name(label)} by province and year",
-                score_table(result.scores["score"], lang=ctx.lang, regions=ctx.regions),
+                msg("{index} by province and year", index=index_name(name, ctx.labels)),
+                score_table(result.scores["score"], regions=ctx.regions),
                 notes,
             )
         )
         tables.append(
             TableArtifact(
                 key_dims[:31],
-                f"{label}: dimension sub-indices by province and year",
-                dimension_table(result, lang=ctx.lang, regions=ctx.regions),
+                msg("{label}: dimension sub-indices by province and year", label=label),
+                dimension_table(result, regions=ctx.regions),
                 notes,
             )
         )
-        sentences.extend(_sentences(label, result, system, key_sys[:31]))
-        diag_tables, diag_sentences = _diagnostics(ctx, name, label, frame, result, notes)
+        sentences.extend(_sentences(name, ctx.labels, result, system, key_sys[:31]))
+        diag_tables, diag_sentences = _diagnostics(ctx, name, frame, result, notes)
         tables.extend(diag_tables)
         sentences.extend(diag_sentences)
         settings[name] = {
@@ -121,7 +125,7 @@ def run(ctx: StudyContext) -> StageOutput:
         }
     return StageOutput(
         name="indices",
-        title="Composite indices",
+        title=msg("Composite indices"),
         tables=tuple(tables),
         sentences=tuple(sentences),
         settings=settings,
@@ -140,10 +144,9 @@ def index_frame(ctx: StudyContext, body: dict[str, Any]) -> pd.DataFrame:
 def _diagnostics(
     ctx: StudyContext,
     name: str,
-    label: str,
     frame: pd.DataFrame,
     result: IndexResult,
-    notes: tuple[str, ...],
+    notes: tuple[Text, ...],
 ) -> tuple[list[TableArtifact], list[Sentence]]:
     """Weights against jumps and breaks, when an indicator with jumps weighs outsized: a table
     and one warning sentence per such indicator (the jumps alone are in the audit table)."""
@@ -156,22 +159,31 @@ def _diagnostics(
     diag = weight_diagnostics(frame, result)
     if not diag["flag"].any():
         return [], []
-    names = entity_names(list(pd.unique(frame.index.get_level_values(0))), lang=ctx.lang)
     key = f"{name}_diagnostics"[:31]
     table = diag.drop(columns="detail").copy()
     for col in ("jump_years", "break_years"):
         table[col] = [", ".join(str(y) for y in v) for v in table[col]]
     m = len(cols)
-    table_notes = (
-        f"vs_equal = weight × {m} (the equal weight is 1/{m}); a jump is a region's year-on-year "
-        "change more than 10 usual deviations (median absolute deviations, the larger of the "
-        "indicator's and the region's) from the region's median change; a break year is one "
-        "whose median change across regions is more than 4 of the indicator's usual deviations "
-        "from its median change.",
-        "weight_spliced = the indicator's weight with its jumps and breaks replaced by each "
-        "region's median change (series rebuilt back from its latest year), the other "
-        "indicators unchanged.",
-        "flag = weight at least 1.5 times the equal weight, with jumps or breaks.",
+    table_notes: tuple[Text, ...] = (
+        msg(
+            "{vs_equal} = weight × {m} (the equal weight is 1/{m}); a jump is a region's "
+            "year-on-year change more than 10 usual deviations (median absolute deviations, the "
+            "larger of the indicator's and the region's) from the region's median change; a "
+            "break year is one whose median change across regions is more than 4 of the "
+            "indicator's usual deviations from its median change.",
+            vs_equal=pmsg("column", "vs_equal"),
+            m=m,
+        ),
+        msg(
+            "{weight_spliced} = the indicator's weight with its jumps and breaks replaced by each "
+            "region's median change (series rebuilt back from its latest year), the other "
+            "indicators unchanged.",
+            weight_spliced=pmsg("column", "weight_spliced"),
+        ),
+        msg(
+            "{flag} = weight at least 1.5 times the equal weight, with jumps or breaks.",
+            flag=pmsg("column", "flag"),
+        ),
         *ctx.mark_notes,
     )
     sentences = []
@@ -179,39 +191,62 @@ def _diagnostics(
         row = diag.loc[col]
         stands = row["weight_spliced"] >= 1.5 / m
         verdict = (
-            "its weight stands without them (the regions differ that much); check the series' "
-            "definition all the same"
+            msg(
+                "its weight stands without them (the regions differ that much); check the "
+                "series' definition all the same"
+            )
             if stands
-            else "the jumps make its weight; check the series' definition before reading the index"
+            else msg(
+                "the jumps make its weight; check the series' definition before reading the index"
+            )
         )
         sentences.append(
             Sentence(
-                f"Warning: {col} takes {row['weight']:.3f} of the weight of the "
-                f"{index_name(label)} ({row['vs_equal']:.2f} times the equal weight), and its "
-                f"year-on-year changes jump ({_jump_words(report, col, names)}). With those "
-                f"changes replaced by their usual size it would take "
-                f"{row['weight_spliced']:.3f}: {verdict}.",
+                msg(
+                    "Warning: {col} takes {w} of the weight of the {index} ({r} times the equal "
+                    "weight), and its year-on-year changes jump ({jumps}). With those changes "
+                    "replaced by their usual size it would take {ws}: {verdict}.",
+                    col=Label("variable", str(col)),
+                    w=numbers.fixed(float(row["weight"]), 3),
+                    index=index_name(name, ctx.labels),
+                    r=numbers.fixed(float(row["vs_equal"]), 2),
+                    jumps=_jump_words(report, str(col)),
+                    ws=numbers.fixed(float(row["weight_spliced"]), 3),
+                    verdict=verdict,
+                ),
                 (f"{key}:{col}:weight", f"{key}:{col}:weight_spliced"),
             )
         )
-    title = f"{label}: indicator weights against jumps and breaks"
+    title = msg(
+        "{label}: indicator weights against jumps and breaks", label=Label("variable", name)
+    )
     return [TableArtifact(key, title, table, table_notes)], sentences
 
 
-def _jump_words(report: Any, col: str, names: dict[Hashable, str]) -> str:
+def _jump_words(report: Any, col: str) -> Message:
     """``"a common break in 2016; 11 region-year jumps, the largest in Shanxi in 2016"``."""
-    parts = []
-    breaks = report.info(col)["break_years"]
-    if breaks:
-        years = ", ".join(str(y) for y in breaks)
-        parts.append(f"a common break in {years}")
+    breaks = [str(y) for y in report.info(col)["break_years"]]
     jumps = report.jumps[report.jumps["indicator"] == col]
+    parts: dict[str, Any] = {}
+    if breaks:
+        parts["years"] = TextList(tuple(breaks))
     if len(jumps):
         top = jumps.sort_values("ratio", ascending=False).iloc[0]
-        who = names.get(top["entity"], str(top["entity"]))
-        many = f"{len(jumps)} region-year jumps, the largest" if len(jumps) > 1 else "one jump,"
-        parts.append(f"{many} in {who} in {int(top['time'])}")
-    return "; ".join(parts)
+        parts["who"] = Label("region", str(top["entity"]))
+        parts["t"] = int(top["time"])
+        parts["n"] = len(jumps)
+    if breaks and len(jumps) > 1:
+        return msg(
+            "a common break in {years}; {n} region-year jumps, the largest in {who} in {t}",
+            **parts,
+        )
+    if breaks and len(jumps) == 1:
+        return msg("a common break in {years}; one jump, in {who} in {t}", **parts)
+    if breaks:
+        return msg("a common break in {years}", **parts)
+    if len(jumps) > 1:
+        return msg("{n} region-year jumps, the largest in {who} in {t}", **parts)
+    return msg("one jump, in {who} in {t}", **parts)
 
 
 def system_table(result: IndexResult) -> pd.DataFrame:
@@ -272,7 +307,8 @@ def dimension_table(
 
 
 def _sentences(
-    label: str,
+    name: str,
+    labels: Labels,
     result: IndexResult,
     system: pd.DataFrame,
     key_sys: str,
@@ -282,23 +318,47 @@ def _sentences(
     low: tuple[str, str] = w.idxmin()  # type: ignore[assignment]
     dims = system.groupby(level="dimension", sort=False)["dimension_weight"].first()
     dim_top = str(dims.idxmax())
-    name = index_name(label)
-    dim_text = f"the dimension {dim_top} carries {dims[dim_top]:.4f} of the total weight."
+    common: dict[str, Any] = {
+        "index": index_name(name, labels),
+        "indicators": nmsg("{n} indicator", "{n} indicators", n=len(w)),
+        "dimensions": nmsg("{n} dimension", "{n} dimensions", n=len(dims)),
+        "dim": Label("dimension", dim_top),
+        "share": numbers.fixed(dims[dim_top], 4),
+    }
     if float(w.max() - w.min()) < 1e-12:
-        text = (
-            f"In the {name} ({len(w)} indicators, {len(dims)} dimensions), every indicator "
-            f"weighs {w[top]:.4f}; {dim_text}"
+        text = msg(
+            "In the {index} ({indicators}, {dimensions}), every indicator weighs {w}; the "
+            "dimension {dim} carries {share} of the total weight.",
+            w=numbers.fixed(w[top], 4),
+            **common,
         )
         sources: tuple[str, ...] = (
             f"{key_sys}:*:weight",
             f"{key_sys}:{dim_top}:dimension_weight",
         )
     else:
-        text = (
-            f"In the {name} ({len(w)} indicators, {len(dims)} dimensions), the largest "
-            f"{'mean ' if result.variant == 'year' else ''}weight goes to {top[1]} "
-            f"({w[top]:.4f}) and the smallest to {low[1]} ({w[low]:.4f}); {dim_text}"
-        )
+        extremes: dict[str, Any] = {
+            "top": Label("variable", str(top[1])),
+            "wt": numbers.fixed(w[top], 4),
+            "low": Label("variable", str(low[1])),
+            "wl": numbers.fixed(w[low], 4),
+        }
+        if result.variant == "year":
+            text = msg(
+                "In the {index} ({indicators}, {dimensions}), the largest mean weight goes to "
+                "{top} ({wt}) and the smallest to {low} ({wl}); the dimension {dim} carries "
+                "{share} of the total weight.",
+                **extremes,
+                **common,
+            )
+        else:
+            text = msg(
+                "In the {index} ({indicators}, {dimensions}), the largest weight goes to {top} "
+                "({wt}) and the smallest to {low} ({wl}); the dimension {dim} carries {share} of "
+                "the total weight.",
+                **extremes,
+                **common,
+            )
         sources = (
             f"{key_sys}:{top[0]}|{top[1]}:weight",
             f"{key_sys}:{low[0]}|{low[1]}:weight",
@@ -307,9 +367,11 @@ def _sentences(
     return [Sentence(text, sources)]
 
 
-def index_name(label: str) -> str:
-    """``"Common prosperity"`` -> ``"Common prosperity index"`` (unchanged if it ends in index)."""
-    return label if label.lower().rstrip().endswith("index") else f"{label} index"
+def index_name(name: str, labels: Labels) -> Message:
+    """``"Common prosperity index"``: the index's label followed by "index" (the edge form
+    ``"named"`` when the English label already ends in "index", e.g. "Test index")."""
+    named = labels.get("variable", name, "en").lower().rstrip().endswith("index")
+    return msg("{label} index", label=Label("variable", name), case="named" if named else None)
 
 
 # ------------------------------------------------------------------ optional genre add-ons
@@ -323,14 +385,12 @@ def obstacle_artifacts(
     the obstacle degree as an optional tool (issue 9).
     """
     result: IndexResult = ctx.results["indices"][name]
-    label = str(ctx.config.section("indices").get(name, {}).get("label") or name)
+    label = Label("variable", name)
     obstacles = result.obstacles()
     times = obstacles.indicator.index.get_level_values(1)
     t = int(times.max()) if year is None else int(year)
     names = entity_names(
-        list(pd.unique(obstacles.indicator.index.get_level_values(0))),
-        lang=ctx.lang,
-        regions=ctx.regions,
+        list(pd.unique(obstacles.indicator.index.get_level_values(0))), regions=ctx.regions
     )
     dims = obstacles.dimension.copy()
     dims.index = pd.MultiIndex.from_arrays(
@@ -338,15 +398,22 @@ def obstacle_artifacts(
     )
     tops = obstacles.top(top, time=t)
     tops.index = pd.Index([names[e] for e in tops.index], name="province")
-    notes = (
-        "Obstacle degree O = w (1 - z) / sum w (1 - z) x 100 %, with the index weights w and the "
-        "min-max standardised indicators z; a dimension's degree is the sum of its indicators'.",
+    notes: tuple[Text, ...] = (
+        msg(
+            "Obstacle degree O = w (1 - z) / sum w (1 - z) x 100 %, with the index weights w and "
+            "the min-max standardised indicators z; a dimension's degree is the sum of its "
+            "indicators'."
+        ),
         *ctx.mark_notes,
     )
     key_dim, key_top = f"{name}_obstacle_dim"[:31], f"{name}_obstacle_top"[:31]
     tables = [
-        TableArtifact(key_dim, f"{label}: obstacle degree of each dimension (%)", dims, notes),
-        TableArtifact(key_top, f"{label}: main obstacles by province, {t}", tops, notes),
+        TableArtifact(
+            key_dim, msg("{label}: obstacle degree of each dimension (%)", label=label), dims, notes
+        ),
+        TableArtifact(
+            key_top, msg("{label}: main obstacles by province, {t}", label=label, t=t), tops, notes
+        ),
     ]
     first = tops["obstacle_1"].value_counts()
     main = str(first.index[0])
@@ -354,9 +421,19 @@ def obstacle_artifacts(
     dim_mean = {str(k): float(v) for k, v in last_year.mean(axis=0).items()}
     dim_top = max(dim_mean, key=lambda d: dim_mean[d])
     sentence = Sentence(
-        f"In {t} the most frequent main obstacle to the {index_name(label)} is {main} (the first "
-        f"obstacle in {int(first.iloc[0])} of {len(tops)} provinces); across provinces the "
-        f"dimension {dim_top} has the largest mean obstacle degree ({dim_mean[dim_top]:.2f}%).",
+        msg(
+            "In {t} the most frequent main obstacle to the {index} is {main} (the first obstacle "
+            "in {k} of {n} provinces); across provinces the dimension {dim} has the largest mean "
+            "obstacle degree ({pct}).",
+            t=t,
+            index=index_name(name, ctx.labels),
+            main=Label("variable", main),
+            k=int(first.iloc[0]),
+            n=len(tops),
+            dim=Label("dimension", dim_top),
+            pct=numbers.percent(dim_mean[dim_top], 2),
+            case="all" if int(first.iloc[0]) == len(tops) else None,
+        ),
         (f"{key_top}:*:obstacle_1", f"{key_dim}:*|{t}:{dim_top}"),
     )
     return tables, [sentence]
@@ -379,31 +456,40 @@ def coupling_artifacts(
     frame = pd.concat({s: ctx.scores[s]["score"] for s in systems}, axis=1, join="inner")
     res = coupling_coordination(frame, form=form, weights=weights, levels=levels)
     table = pd.concat([frame, res.table], axis=1)
-    names = entity_names(
-        list(pd.unique(table.index.get_level_values(0))), lang=ctx.lang, regions=ctx.regions
-    )
+    names = entity_names(list(pd.unique(table.index.get_level_values(0))), regions=ctx.regions)
     table.index = pd.MultiIndex.from_arrays(
         [[names[e] for e in table.index.get_level_values(0)], table.index.get_level_values(1)],
         names=["province", "year"],
     )
-    notes = (*res.notes, *ctx.mark_notes)
+    notes: tuple[Text, ...] = (*res.notes, *ctx.mark_notes)
     key = ("coupling_" + "_".join(systems))[:31]
     key_levels = "coupling_levels"
-    sections = ctx.config.section("indices")
-    labels = " and ".join(index_name(str(sections.get(s, {}).get("label") or s)) for s in systems)
+    labels = TextList(tuple(index_name(s, ctx.labels) for s in systems))
     by_year = table.groupby(level="year")["D"].mean()
     t0, t1 = int(by_year.index.min()), int(by_year.index.max())
     mean_level = res.levels.labels[int(res.levels.classify(np.array([by_year[t1]]))[0]) - 1]
     last = table.xs(t1, level="year")
     counts = last["label"].value_counts()
     sentence = Sentence(
-        f"The mean coupling coordination degree D of the {labels} moved from "
-        f"{by_year[t0]:.4f} in {t0} to {by_year[t1]:.4f} in {t1} ({mean_level.lower()}); in "
-        f"{t1} the most common level is '{counts.index[0]}' ({int(counts.iloc[0])} of "
-        f"{len(last)} provinces).",
+        msg(
+            "The mean coupling coordination degree D of the {labels} moved from {d0} in {t0} to "
+            "{d1} in {t1} ({level}); in {t1} the most common level is {common} ({k} of {n} "
+            "provinces).",
+            labels=labels,
+            d0=numbers.fixed(by_year[t0], 4),
+            t0=t0,
+            d1=numbers.fixed(by_year[t1], 4),
+            t1=t1,
+            level=pmsg("coordination", str(mean_level)),
+            common=pmsg("coordination", str(counts.index[0])),
+            k=int(counts.iloc[0]),
+            n=len(last),
+        ),
         (f"{key}:*|{t0}:D", f"{key}:*|{t1}:D", f"{key}:*|{t1}:label"),
     )
     return [
-        TableArtifact(key, f"Coupling coordination of {labels}", table, notes),
-        TableArtifact(key_levels, "Coordination levels", res.levels.table(), notes[1:2]),
+        TableArtifact(key, msg("Coupling coordination of {labels}", labels=labels), table, notes),
+        TableArtifact(
+            key_levels, msg("Coordination levels"), res.levels.table(), tuple(notes[1:2])
+        ),
     ], [sentence]

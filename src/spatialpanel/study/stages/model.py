@@ -22,10 +22,28 @@ from spatialpanel.inference.selection import SelectionReport, select_model
 from spatialpanel.report.regression import regression_frame
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+from spatialpanel.text import Label, Message, msg, numbers, pmsg
 
-__all__ = ["fmt_p", "hypotheses_table", "model_weights_name", "run"]
+__all__ = [
+    "effects_term",
+    "fmt_p",
+    "hypotheses_table",
+    "model_term",
+    "model_weights_name",
+    "run",
+]
 
-_P_NOTE = "p-values: two-sided standard normal (coefficients, effects); upper-tail χ² (tests)."
+_P_NOTE = msg("p-values: two-sided standard normal (coefficients, effects); upper-tail χ² (tests).")
+
+
+def model_term(kind: str) -> Message:
+    """The model's name as a term ("SDM"; in Chinese 空间杜宾模型（SDM）)."""
+    return pmsg("model", kind.upper())
+
+
+def effects_term(effects: str) -> Message:
+    """The effects of a panel model as a term ("two-way", "entity", ...)."""
+    return pmsg("effects", effects)
 
 
 def _num(value: Any) -> float:
@@ -34,8 +52,8 @@ def _num(value: Any) -> float:
 
 
 def fmt_p(p: float) -> str:
-    """``"p = 0.015"`` or ``"p < 0.001"``."""
-    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+    """``"p = 0.015"`` or ``"p < 0.001"`` (:func:`spatialpanel.text.numbers.p_value`)."""
+    return numbers.p_value(p)
 
 
 def model_weights_name(ctx: StudyContext, cfg: Mapping[str, Any]) -> str:
@@ -81,24 +99,18 @@ def _table4(rep: SelectionReport) -> pd.DataFrame:
     return frame.set_index(["model", "test"])
 
 
-def _label_notes(ctx: StudyContext, names: list[str]) -> tuple[str, ...]:
-    """``"uri: Urban-rural integration"`` for the composite indices among ``names``."""
-    indices = ctx.config.section("indices")
-    pairs = [f"{n}: {indices[n]['label']}" for n in names if indices.get(n, {}).get("label")]
-    return ("; ".join(pairs) + ".",) if pairs else ()
-
-
 def hypotheses_table(res: Any, effects: pd.DataFrame, *, core: str, alpha: float) -> pd.DataFrame:
     """H1 (direct effect of ``core`` > 0), H2 (ρ > 0), H3 (indirect effect of ``core`` > 0).
 
     Evidence: estimate, se, z and the one-sided p-value ``P(Z > z)``; verdict "supported" when
     the estimate is positive and the one-sided p-value is below ``alpha``.
     """
-    rows = []
+    rows: list[tuple[Any, ...]] = []
+    variable = Label("variable", core)
     for key, claim, kind in (
-        ("H1", f"direct effect of {core} > 0", "direct"),
-        ("H2", "spatial autoregressive coefficient ρ > 0", "rho"),
-        ("H3", f"indirect (spillover) effect of {core} > 0", "indirect"),
+        ("H1", msg("direct effect of {core} > 0", core=variable), "direct"),
+        ("H2", msg("spatial autoregressive coefficient ρ > 0"), "rho"),
+        ("H3", msg("indirect (spillover) effect of {core} > 0", core=variable), "indirect"),
     ):
         if kind == "rho":
             if "rho" not in res.params.index:
@@ -118,11 +130,15 @@ def hypotheses_table(res: Any, effects: pd.DataFrame, *, core: str, alpha: float
     return frame.set_index("hypothesis")
 
 
-def _sign_words(est: float, p: float, alpha: float) -> str:
-    sign = "positive" if est > 0 else "negative"
-    level = f"{100 * alpha:g}%"
-    sig = f"significant at {level}" if p < alpha else f"not significant at {level}"
-    return f"{sign} and {sig}" if p < alpha else f"{sign} but {sig}"
+def _sign_words(est: float, p: float, alpha: float) -> Message:
+    level = numbers.level(alpha)
+    if p < alpha:
+        if est > 0:
+            return msg("positive and significant at {level}", level=level)
+        return msg("negative and significant at {level}", level=level)
+    if est > 0:
+        return msg("positive but not significant at {level}", level=level)
+    return msg("negative but not significant at {level}", level=level)
 
 
 def _sentences(
@@ -134,10 +150,19 @@ def _sentences(
     err_s, err_p = _num(lm.loc["LM_error", "statistic"]), _num(lm.loc["LM_error", "pvalue"])
     out.append(
         Sentence(
-            f"LM tests on the OLS residuals ({rep.effects} effects): LM-lag = {lag_s:.3f} "
-            f"({fmt_p(lag_p)}), LM-error = {err_s:.3f} ({fmt_p(err_p)}); Moran's I of the "
-            f"residuals = {rep.moran.statistic:.3f} (z = {rep.moran.z:.2f}, one-sided "
-            f"{fmt_p(rep.moran.pvalue)}).",
+            msg(
+                "LM tests on the OLS residuals ({effects} effects): LM-lag = {a} ({pa}), "
+                "LM-error = {b} ({pb}); Moran's I of the residuals = {i} (z = {z}, one-sided "
+                "{pi}).",
+                effects=effects_term(str(rep.effects)),
+                a=numbers.fixed(lag_s, 3),
+                pa=fmt_p(lag_p),
+                b=numbers.fixed(err_s, 3),
+                pb=fmt_p(err_p),
+                i=numbers.fixed(rep.moran.statistic, 3),
+                z=numbers.fixed(rep.moran.z, 2),
+                pi=fmt_p(rep.moran.pvalue),
+            ),
             (
                 "table4_lm:LM lag:statistic",
                 "table4_lm:LM error:statistic",
@@ -148,9 +173,17 @@ def _sentences(
     w_sar, w_sem = rep.wald["sar"], rep.wald["sem"]
     out.append(
         Sentence(
-            f"Wald tests: SDM vs SAR χ²({w_sar.df}) = {w_sar.statistic:.2f} "
-            f"({fmt_p(w_sar.pvalue)}), SDM vs SEM χ²({w_sem.df}) = {w_sem.statistic:.2f} "
-            f"({fmt_p(w_sem.pvalue)}); the battery selects the {rep.model.upper()}.",
+            msg(
+                "Wald tests: SDM vs SAR χ²({d1}) = {s1} ({p1}), SDM vs SEM χ²({d2}) = {s2} "
+                "({p2}); the battery selects the {model}.",
+                d1=int(w_sar.df),
+                s1=numbers.fixed(w_sar.statistic, 2),
+                p1=fmt_p(w_sar.pvalue),
+                d2=int(w_sem.df),
+                s2=numbers.fixed(w_sem.statistic, 2),
+                p2=fmt_p(w_sem.pvalue),
+                model=model_term(rep.model),
+            ),
             (
                 "table6_wald_lr:Wald SDM vs SAR:statistic",
                 "table6_wald_lr:Wald SDM vs SEM:statistic",
@@ -159,28 +192,47 @@ def _sentences(
     )
     cfg_kind, cfg_eff = str(res.spec.model), str(res.spec.effects)
     agree = rep.model == cfg_kind and rep.recommended_effects == cfg_eff
+    terms: dict[str, Any] = {
+        "m1": model_term(rep.model),
+        "e1": effects_term(str(rep.recommended_effects)),
+        "m2": model_term(cfg_kind),
+        "e2": effects_term(cfg_eff),
+    }
     out.append(
         Sentence(
-            f"The selection battery points to the {rep.model.upper()} with "
-            f"{rep.recommended_effects} effects; the study estimates the {cfg_kind.upper()} with "
-            f"{cfg_eff} effects as configured"
-            + (" (the same specification)." if agree else " (they differ: see the decisions)."),
+            msg(
+                "The selection battery points to the {m1} with {e1} effects; the study estimates "
+                "the {m2} with {e2} effects as configured (the same specification).",
+                **terms,
+            )
+            if agree
+            else msg(
+                "The selection battery points to the {m1} with {e1} effects; the study estimates "
+                "the {m2} with {e2} effects as configured (they differ: see the decisions).",
+                **terms,
+            ),
             ("decisions:LR entity effects:outcome", "decisions:LR time effects:outcome"),
         )
     )
     if rep.hausman is not None:
         h = rep.hausman
         pref = h.preferred
+        text: Message
         if h.classic.valid:
-            text = (
-                f"Hausman test: χ²({h.classic.df}) = {h.classic.statistic:.2f} "
-                f"({fmt_p(h.classic.pvalue)})."
+            text = msg(
+                "Hausman test: χ²({df}) = {s} ({p}).",
+                df=int(h.classic.df),
+                s=numbers.fixed(h.classic.statistic, 2),
+                p=fmt_p(h.classic.pvalue),
             )
         else:
-            text = (
+            text = msg(
                 "The classic Hausman statistic is not a valid test here (V_FE − V_RE is not "
-                f"positive definite); the {pref.name} test gives χ²({pref.df}) = "
-                f"{pref.statistic:.2f} ({fmt_p(pref.pvalue)})."
+                "positive definite); the {name} test gives χ²({df}) = {s} ({p}).",
+                name=pmsg("cell", str(pref.name)),
+                df=int(pref.df),
+                s=numbers.fixed(pref.statistic, 2),
+                p=fmt_p(pref.pvalue),
             )
         out.append(Sentence(text, (f"decisions:{pref.name}:statistic",)))
     if "rho" in res.params.index:
@@ -191,7 +243,13 @@ def _sentences(
         )
         out.append(
             Sentence(
-                f"ρ = {rho:.3f} (z = {zr:.2f}, {fmt_p(p2)}): {_sign_words(rho, p2, alpha)}.",
+                msg(
+                    "ρ = {rho} (z = {z}, {p}): {verdict}.",
+                    rho=numbers.fixed(rho, 3),
+                    z=numbers.fixed(zr, 2),
+                    p=fmt_p(p2),
+                    verdict=_sign_words(rho, p2, alpha),
+                ),
                 (
                     "table7_sdm:coef|rho:Main|coef",
                     "table7_sdm:coef|rho:Main|z",
@@ -202,14 +260,72 @@ def _sentences(
     for key, kind in (("H1", "direct"), ("H3", "indirect")):
         est, se = _num(hyp.loc[key, "estimate"]), _num(hyp.loc[key, "se"])
         p1 = _num(hyp.loc[key, "p_one_sided"])
-        out.append(
-            Sentence(
-                f"{key}, {hyp.loc[key, 'claim']!s}: {kind} effect {est:.3f} (se {se:.3f}, "
-                f"one-sided {fmt_p(p1)}): {hyp.loc[key, 'verdict']!s}.",
-                (f"effects:{core}:{kind}|estimate", f"hypotheses:{key}:verdict"),
+        verdict = str(hyp.loc[key, "verdict"])
+        params: dict[str, Any] = {
+            "h": key,
+            "core": Label("variable", core),
+            "est": numbers.fixed(est, 3),
+            "se": numbers.fixed(se, 3),
+            "p": fmt_p(p1),
+        }
+        if kind == "direct":
+            text = (
+                msg(
+                    "{h}, direct effect of {core} > 0: direct effect {est} (se {se}, one-sided "
+                    "{p}): supported.",
+                    **params,
+                )
+                if verdict == "supported"
+                else msg(
+                    "{h}, direct effect of {core} > 0: direct effect {est} (se {se}, one-sided "
+                    "{p}): not supported.",
+                    **params,
+                )
             )
-        )
+        else:
+            text = (
+                msg(
+                    "{h}, indirect (spillover) effect of {core} > 0: indirect effect {est} (se "
+                    "{se}, one-sided {p}): supported.",
+                    **params,
+                )
+                if verdict == "supported"
+                else msg(
+                    "{h}, indirect (spillover) effect of {core} > 0: indirect effect {est} (se "
+                    "{se}, one-sided {p}): not supported.",
+                    **params,
+                )
+            )
+        out.append(Sentence(text, (f"effects:{core}:{kind}|estimate", f"hypotheses:{key}:verdict")))
     return out
+
+
+def _decisions(rep: SelectionReport) -> pd.DataFrame:
+    """The battery's decisions; the outcome of an invalid classic Hausman test as a message.
+
+    The other text cells (questions, rules, outcomes) are fixed phrases that the report looks up
+    in the catalogue; this one carries the numbers of the eigenvalue check.
+    """
+    frame = rep.decisions_frame()
+    h = rep.hausman
+    if h is None or h.classic.valid:
+        return frame
+    values = sorted(float(v) for v in h.eigenvalues)
+    n = len(values)
+    rank = int(h.generalized.df) if h.generalized is not None and h.generalized.valid else 0
+    outcome = msg(
+        "not decided: V_FE − V_RE is not positive definite ({k} of {n} eigenvalues ≤ 0, "
+        "smallest {v}); the classic statistic is not a χ² test (it can be negative). Use the "
+        "generalised-inverse or the robust Mundlak-type test.",
+        k=n - rank,
+        n=n,
+        v=f"{values[0]:.3g}",
+    )
+    outcomes: list[Any] = list(frame["outcome"])
+    for i, (_step, test) in enumerate(frame.index):
+        if test == "Hausman" and not bool(frame.iloc[i]["valid"]):
+            outcomes[i] = outcome
+    return frame.assign(outcome=pd.Series(outcomes, index=frame.index, dtype=object))
 
 
 def run(ctx: StudyContext) -> StageOutput:
@@ -236,21 +352,25 @@ def run(ctx: StudyContext) -> StageOutput:
     eff = res.impacts(method="delta")
     eff_sim = res.impacts(method="simulation", draws=draws, seed=ctx.seed)
     hyp = hypotheses_table(res, eff, core=core, alpha=alpha)
-    tests_note = f"α = {alpha:g}; tests use fits without bias correction."
+    tests_note = msg("α = {alpha}; tests use fits without bias correction.", alpha=f"{alpha:g}")
     tables = (
         TableArtifact(
             "table4_lm",
-            "Table 4. LM tests on the OLS residuals",
+            msg("LM tests on the OLS residuals"),
             _table4(rep),
             (
-                f"Elhorst's panel LM tests, {lm_effects} fixed effects, σ² = e'e/NT; "
-                "LM statistics are χ²(1); Moran's I row: statistic I, z and one-sided p (exact "
-                "moments under normal errors).",
+                msg(
+                    "Elhorst's panel LM tests, {effects} fixed effects, σ² = e'e/NT; LM statistics "
+                    "are χ²(1); Moran's I row: statistic I, z and one-sided p (exact moments under "
+                    "normal errors).",
+                    effects=effects_term(lm_effects),
+                ),
             ),
+            paper=4,
         ),
         TableArtifact(
             "table5_lr_effects",
-            "Table 5. LR tests of the fixed effects",
+            msg("LR tests of the fixed effects"),
             _tests_frame(
                 [
                     rep.effects_lr["entity"],
@@ -259,60 +379,81 @@ def run(ctx: StudyContext) -> StageOutput:
                 ]
             ),
             (
-                f"First two rows: {rep.model.upper()} fits; last two: the non-spatial model "
-                "(Elhorst 2014, §3.6.2). df = number of restrictions (N − 1, T − 1); Elhorst "
-                "prints N and T.",
+                msg(
+                    "First two rows: {model} fits; last two: the non-spatial model (Elhorst 2014, "
+                    "§3.6.2). df = number of restrictions (N − 1, T − 1); Elhorst prints N and T.",
+                    model=model_term(rep.model),
+                ),
                 tests_note,
             ),
+            paper=5,
         ),
         TableArtifact(
             "table6_wald_lr",
-            "Table 6. Wald and LR tests of the SDM",
+            msg("Wald and LR tests of the SDM"),
             _tests_frame([rep.wald["sem"], rep.wald["sar"], rep.lr["sem"], rep.lr["sar"]]),
-            ("Wald SDM vs SEM by the delta method (θ + ρβ = 0).", tests_note),
+            (msg("Wald SDM vs SEM by the delta method (θ + ρβ = 0)."), tests_note),
+            paper=6,
         ),
         TableArtifact(
             "table7_sdm",
-            f"Table 7. {kind.upper()} with {effects} effects",
+            msg(
+                "{model} with {effects} effects",
+                model=model_term(kind),
+                effects=effects_term(effects),
+            ),
             regression_frame({kind.upper(): res}, equations=True),
             (
-                f"bias correction: {bias}; information-matrix standard errors.",
+                msg(
+                    "bias correction: {bias}; information-matrix standard errors.",
+                    bias=pmsg("bias correction", bias),
+                ),
                 _P_NOTE,
-                *_label_notes(ctx, [y, *x]),
             ),
+            paper=7,
             kind="regression",
         ),
         TableArtifact(
             "effects",
-            "Direct, indirect and total effects",
+            msg("Direct, indirect and total effects"),
             eff,
             (
-                "LeSage & Pace averages of (I − ρW)⁻¹(β_k I + θ_k W); delta-method "
-                "standard errors with the full covariance.",
+                msg(
+                    "LeSage & Pace averages of (I − ρW)⁻¹(β_k I + θ_k W); delta-method standard "
+                    "errors with the full covariance."
+                ),
             ),
             kind="regression",
         ),
         TableArtifact(
             "effects_simulation",
-            "Effects: simulation inference",
+            msg("Effects: simulation inference"),
             eff_sim,
             (
-                f"{draws} draws from N(estimates, cov), seed {ctx.seed}; estimate at the "
-                "estimates, se = standard deviation of the draws, 95% percentile "
-                "interval.",
+                msg(
+                    "{n} draws from N(estimates, cov), seed {seed}; estimate at the estimates, "
+                    "se = standard deviation of the draws, 95% percentile interval.",
+                    n=draws,
+                    seed=ctx.seed,
+                ),
             ),
         ),
-        TableArtifact("hypotheses", "Hypotheses", hyp, (f"One-sided tests at α = {alpha:g}.",)),
+        TableArtifact(
+            "hypotheses",
+            msg("Hypotheses"),
+            hyp,
+            (msg("One-sided tests at α = {alpha}.", alpha=f"{alpha:g}"),),
+        ),
         TableArtifact(
             "decisions",
-            "Model-selection battery",
-            rep.decisions_frame(),
-            ("Order: LM → SDM → Wald/LR → Hausman → LR of the effects.",),
+            msg("Model-selection battery"),
+            _decisions(rep),
+            (msg("Order: LM → SDM → Wald/LR → Hausman → LR of the effects."),),
         ),
     )
     return StageOutput(
         name="model",
-        title="Model selection and the spatial Durbin model",
+        title=msg("Model selection and the spatial Durbin model"),
         tables=tables,
         sentences=tuple(_sentences(rep, res, hyp, core=core, alpha=alpha)),
         settings={

@@ -24,15 +24,20 @@ from spatialpanel.report.comparison import spatial_parameters
 from spatialpanel.report.regression import regression_frame
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
-from spatialpanel.study.stages.model import model_weights_name
+from spatialpanel.study.stages.model import effects_term, model_term, model_weights_name
+from spatialpanel.text import Label, Message, Param, Text, TextList, msg, numbers, pmsg
 
 __all__ = ["aic_sentence", "robustness_sentence", "run"]
 
 _SYMBOL = {"rho": "ρ", "lambda": "λ"}
 
 
-def aic_sentence(table: pd.DataFrame, *, key: str) -> Sentence | None:
-    """Which fit of a regression payload (:func:`regression_frame`) has the lowest AIC."""
+def aic_sentence(table: pd.DataFrame, *, key: str, weights: bool = False) -> Sentence | None:
+    """Which fit of a regression payload (:func:`regression_frame`) has the lowest AIC (and its
+    log-likelihood).
+
+    ``weights``: the fits are weight matrices (their labels are shown), else models.
+    """
     models = list(dict.fromkeys(str(c[0]) for c in table.columns))
 
     def value(row: str, model: str) -> float:
@@ -45,10 +50,23 @@ def aic_sentence(table: pd.DataFrame, *, key: str) -> Sentence | None:
     except (KeyError, TypeError, ValueError):
         return None
     best = min(aic, key=lambda c: aic[c])
-    listing = ", ".join(f"{c} {aic[c]:.2f}" for c in aic)
+
+    def name(c: str) -> Param:
+        return Label("weights", c) if weights else c
+
+    listing = TextList(
+        tuple(msg("{name} {aic}", name=name(c), aic=numbers.fixed(aic[c], 2)) for c in aic),
+        "series",
+    )
     return Sentence(
-        f"Among {', '.join(aic)} the {best} has the lowest AIC ({listing}) and a log-likelihood "
-        f"of {ll[best]:.4f}.",
+        msg(
+            "Among {models} the {best} has the lowest AIC ({listing}) and a log-likelihood of "
+            "{ll}.",
+            models=TextList(tuple(Label("weights", c) if weights else model_term(c) for c in aic)),
+            best=name(best),
+            listing=listing,
+            ll=numbers.fixed(ll[best], 4),
+        ),
         (*(f"{key}:stat|aic:{c}|coef" for c in aic), f"{key}:stat|loglik:{best}|coef"),
     )
 
@@ -71,25 +89,57 @@ def robustness_sentence(
     ref_pos, ref_sig = est[ref] > 0, p[ref] < alpha
     other_sign = [n for n in est if (est[n] > 0) != ref_pos]
     other_sig = [n for n in est if (p[n] < alpha) != ref_sig]
-    level = f"{100 * alpha:g}%"
-    sign_word = "positive" if ref_pos else "negative"
-    sig_word = f"significant at {level}" if ref_sig else f"not significant at {level}"
-    n = len(est)
+    level = numbers.level(alpha)
+    sign_word = pmsg("sign", "positive") if ref_pos else pmsg("sign", "negative")
+    sig_word = (
+        msg("significant at {level}", level=level)
+        if ref_sig
+        else msg("not significant at {level}", level=level)
+    )
+
+    def matrices(names: list[str]) -> TextList:
+        return TextList(tuple(Label("weights", n) for n in names))
+
+    verdict: Message
     if not other_sign and not other_sig:
-        verdict = f"keeps its sign ({sign_word}) and its significance ({sig_word})"
-    else:
-        parts = []
-        if other_sign:
-            parts.append(f"changes sign under {', '.join(other_sign)}")
-        if other_sig:
-            parts.append(f"changes significance under {', '.join(other_sig)}")
-        verdict = f"is {sign_word} and {sig_word} with the study's {ref} weights, but " + (
-            " and ".join(parts)
+        verdict = msg(
+            "keeps its sign ({sign}) and its significance ({sig})", sign=sign_word, sig=sig_word
         )
+    else:
+        common: dict[str, Any] = {"sign": sign_word, "sig": sig_word, "ref": Label("weights", ref)}
+        if other_sign and other_sig:
+            verdict = msg(
+                "is {sign} and {sig} with the study's {ref} weights, but changes sign under "
+                "{a} and changes significance under {b}",
+                a=matrices(other_sign),
+                b=matrices(other_sig),
+                **common,
+            )
+        elif other_sign:
+            verdict = msg(
+                "is {sign} and {sig} with the study's {ref} weights, but changes sign under {a}",
+                a=matrices(other_sign),
+                **common,
+            )
+        else:
+            verdict = msg(
+                "is {sign} and {sig} with the study's {ref} weights, but changes significance "
+                "under {b}",
+                b=matrices(other_sig),
+                **common,
+            )
     lo, hi = min(est, key=lambda k: est[k]), max(est, key=lambda k: est[k])
-    text = (
-        f"Across {n} weight matrices, {symbol} of the {model.upper()} {verdict}; it ranges from "
-        f"{est[lo]:.3f} ({lo}) to {est[hi]:.3f} ({hi})."
+    text = msg(
+        "Across {n} weight matrices, {symbol} of the {model} {verdict}; it ranges from {lo} "
+        "({wlo}) to {hi} ({whi}).",
+        n=len(est),
+        symbol=symbol,
+        model=model.upper(),
+        verdict=verdict,
+        lo=numbers.fixed(est[lo], 3),
+        wlo=Label("weights", lo),
+        hi=numbers.fixed(est[hi], 3),
+        whi=Label("weights", hi),
     )
     sources = tuple(f"{key}:{k}:{c}" for k in est for c in ("estimate", "p"))
     return Sentence(text, sources)
@@ -126,8 +176,12 @@ def run(ctx: StudyContext) -> StageOutput:
     effects = str(cfg.get("effects", "twoway"))
     bias = str(cfg.get("bias_correction", "none"))
     alpha = float(cfg.get("alpha", 0.05))
-    synthetic = ctx.mark_notes
-    setup = f"{effects} effects, bias correction: {bias}, information-matrix standard errors."
+    synthetic: tuple[Text, ...] = ctx.mark_notes
+    setup = msg(
+        "{effects} effects, bias correction: {bias}, information-matrix standard errors.",
+        effects=effects_term(effects),
+        bias=pmsg("bias correction", bias),
+    )
 
     order = ["sar", "sem", "sdm", "sdem", "slx"]
     kinds = sorted({"sar", "sem", "sdm", kind}, key=lambda k: order.index(k) if k in order else 9)
@@ -138,32 +192,37 @@ def run(ctx: StudyContext) -> StageOutput:
     models_table = regression_frame(by_model)
     robust_table = regression_frame(by_w)
     robust_spatial = spatial_parameters(by_w)
+    w = Label("weights", wname)
+    p_note = msg("p: two-sided standard normal.")
     tables = (
         TableArtifact(
             "compare_models",
-            f"Spatial models compared ({wname} weights)",
+            msg("Spatial models compared ({w} weights)", w=w),
             models_table,
-            (setup, "AIC = −2 logL + 2k.", *synthetic),
+            (setup, msg("AIC = −2 logL + 2k."), *synthetic),
             kind="regression",
         ),
         TableArtifact(
             "compare_models_spatial",
-            f"Spatial parameters of the compared models ({wname} weights)",
+            msg("Spatial parameters of the compared models ({w} weights)", w=w),
             spatial_parameters(by_model),
-            ("p: two-sided standard normal.", *synthetic),
+            (p_note, *synthetic),
         ),
         TableArtifact(
             "robustness_weights",
-            f"Robustness: the {kind.upper()} under each weight matrix",
+            msg("Robustness: the {model} under each weight matrix", model=model_term(kind)),
             robust_table,
-            (setup, f"First column: the study's matrix ({wname}).", *synthetic),
+            (setup, msg("First column: the study's matrix ({w}).", w=w), *synthetic),
             kind="regression",
         ),
         TableArtifact(
             "robustness_spatial",
-            f"Robustness: the spatial parameter of the {kind.upper()} under each weight matrix",
+            msg(
+                "Robustness: the spatial parameter of the {model} under each weight matrix",
+                model=model_term(kind),
+            ),
             robust_spatial,
-            ("p: two-sided standard normal.", *synthetic),
+            (p_note, *synthetic),
         ),
     )
     sentences = [
@@ -178,7 +237,7 @@ def run(ctx: StudyContext) -> StageOutput:
     ]
     return StageOutput(
         name="robustness",
-        title="Model comparison and robustness to the weight matrix",
+        title=msg("Model comparison and robustness to the weight matrix"),
         tables=tables,
         sentences=tuple(sentences),
         settings={

@@ -27,6 +27,7 @@ import pandas as pd
 from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
+from spatialpanel.text import Label, Message, msg, numbers, pmsg
 from spatialpanel.weights import builders, io
 from spatialpanel.weights.core import SpatialWeights
 
@@ -47,46 +48,96 @@ def _provinces(ctx: StudyContext) -> bool:
     return ctx.regions.name == "china_provinces"
 
 
-def _points(ctx: StudyContext) -> str:
-    return "capitals" if _provinces(ctx) or ctx.regions is None else ctx.regions.points
+def _points(ctx: StudyContext) -> Message:
+    """What the distances are measured between: capitals, area centroids or given points."""
+    what = "capitals" if _provinces(ctx) or ctx.regions is None else str(ctx.regions.points)
+    columns = "points from the columns "
+    if what.startswith(columns):
+        return msg("points from the columns {columns}", columns=what.removeprefix(columns))
+    if what.startswith("points from "):
+        return msg("points from {file}", file=what.removeprefix("points from "))
+    return pmsg("points", what)
 
 
-def formula(spec: dict[str, Any], ctx: StudyContext) -> str:
-    """A one-line description of a configured matrix (its formula and options)."""
+#: The island policies of contiguity from boundaries, as the formula's tail.
+_ISLAND_POLICY: dict[str, Message | str] = {
+    "raise": "",
+    "allow": msg("; regions without neighbours kept with zero rows"),
+    "nearest": msg("; a region without neighbours is linked to the nearest region"),
+}
+
+
+def formula(spec: dict[str, Any], ctx: StudyContext) -> Message:
+    """A one-line description of a configured matrix (its formula and options), as a message."""
     kind = spec["kind"]
-    if kind == "contiguity" and _provinces(ctx):
-        return f"w_ij = 1 if i and j share a border (Hainan linked to: {spec.get('hainan')})"
+    if kind == "contiguity" and not _provinces(ctx):
+        return msg(
+            "w_ij = 1 if the boundaries of i and j share {share}{policy}",
+            share=msg("a boundary segment (rook)")
+            if spec.get("rook")
+            else msg("a boundary point (queen)"),
+            policy=_ISLAND_POLICY[str(spec.get("islands", "raise"))],
+        )
     if kind == "contiguity":
-        share = "a boundary segment (rook)" if spec.get("rook") else "a boundary point (queen)"
-        policy = {
-            "raise": "",
-            "allow": "; regions without neighbours kept with zero rows",
-            "nearest": "; a region without neighbours is linked to the nearest region",
-        }[str(spec.get("islands", "raise"))]
-        return f"w_ij = 1 if the boundaries of i and j share {share}{policy}"
+        hainan = str(spec.get("hainan"))
+        return msg(
+            "w_ij = 1 if i and j share a border (Hainan linked to: {hainan})",
+            hainan=pmsg("hainan", hainan),
+        )
+    power = spec.get("power", 1)
+    exp = "" if power == 1 else f"^{power:g}"
     if kind == "inverse_distance":
-        power = spec.get("power", 1)
-        band = f", 0 beyond {spec['cutoff_km']:g} km" if spec.get("cutoff_km") else ""
-        exp = "" if power == 1 else f"^{power:g}"
-        return (
-            f"w_ij = 1/d_ij{exp}, d = great-circle km between {_points(ctx)} (R = 6371.0088){band}"
+        if spec.get("cutoff_km"):
+            return msg(
+                "w_ij = 1/d_ij{exp}, d = great-circle km between {points} (R = {r}), 0 beyond "
+                "{cutoff} km",
+                exp=exp,
+                points=_points(ctx),
+                r="6371.0088",
+                cutoff=f"{spec['cutoff_km']:g}",
+            )
+        return msg(
+            "w_ij = 1/d_ij{exp}, d = great-circle km between {points} (R = {r})",
+            exp=exp,
+            points=_points(ctx),
+            r="6371.0088",
         )
     if kind == "knn":
-        return f"w_ij = 1 if j is one of the {spec.get('k', 4)} {_points(ctx)} nearest to i"
+        return msg(
+            "w_ij = 1 if j is one of the {k} {points} nearest to i",
+            k=int(spec.get("k", 4)),
+            points=_points(ctx),
+        )
+    g: dict[str, Any] = {
+        "variable": Label("variable", str(spec.get("variable"))),
+        "years": _years_text(ctx),
+    }
     if kind == "economic":
-        return f"w_ij = 1/|g_i − g_j|, g_i = mean of {spec.get('variable')} in {_years_text(ctx)}"
+        return msg("w_ij = 1/|g_i − g_j|, g_i = mean of {variable} in {years}", **g)
     if kind == "economic_geographic":
-        g = f"g_i = mean of {spec.get('variable')} in {_years_text(ctx)}"
-        power = spec.get("power", 1)
-        band = f", 0 beyond {spec['cutoff_km']:g} km" if spec.get("cutoff_km") else ""
-        wd = f"W_d = 1/d_ij{'' if power == 1 else f'^{power:g}'} (great-circle km{band})"
+        band = (
+            msg(", 0 beyond {cutoff} km", cutoff=f"{spec['cutoff_km']:g}")
+            if spec.get("cutoff_km")
+            else ""
+        )
         if spec.get("form", "product") == "mix":
-            return (
-                f"W = φ·W_d + (1 − φ)·W_e, φ = {spec.get('phi', 0.5):g}; {wd} and "
-                f"W_e = 1/|g_i − g_j| each row-standardised first; {g}"
+            return msg(
+                "W = φ·W_d + (1 − φ)·W_e, φ = {phi}; W_d = 1/d_ij{exp} (great-circle km{band}) "
+                "and W_e = 1/|g_i − g_j| each row-standardised first; g_i = mean of {variable} "
+                "in {years}",
+                phi=f"{spec.get('phi', 0.5):g}",
+                exp=exp,
+                band=band,
+                **g,
             )
-        return f"W = W_d·diag(g_i/ḡ), {wd}, raw; {g}, ḡ = mean of g_i"
-    return f"read from {spec.get('file')}"
+        return msg(
+            "W = W_d·diag(g_i/ḡ), W_d = 1/d_ij{exp} (great-circle km{band}), raw; g_i = mean of "
+            "{variable} in {years}, ḡ = mean of g_i",
+            exp=exp,
+            band=band,
+            **g,
+        )
+    return msg("read from {file}", file=str(spec.get("file")))
 
 
 def _variable(ctx: StudyContext, name: str, spec_name: str) -> pd.Series:
@@ -194,10 +245,13 @@ def build(name: str, spec: dict[str, Any], ctx: StudyContext) -> SpatialWeights:
     )
 
 
-def _links(source: str) -> str:
-    """The island links a contiguity builder made (named in the matrix's source), if any."""
+def _with_links(text: Message, source: str) -> Message:
+    """The formula with the island links a contiguity builder made (named in the matrix's
+    source), if any."""
     marker = "islands linked to the nearest region: "
-    return f" ({source.split(marker, 1)[1][:-1]})" if marker in source else ""
+    if marker not in source:
+        return text
+    return msg("{formula} ({links})", formula=text, links=source.split(marker, 1)[1][:-1])
 
 
 def run(ctx: StudyContext) -> StageOutput:
@@ -214,7 +268,7 @@ def run(ctx: StudyContext) -> StageOutput:
             {
                 "weights": name,
                 "kind": spec["kind"],
-                "formula": formula(spec, ctx) + _links(w.source),
+                "formula": _with_links(formula(spec, ctx), w.source),
                 "transform": w.transform,
                 "n": w.n,
                 "nnz": d["nnz"],
@@ -226,11 +280,19 @@ def run(ctx: StudyContext) -> StageOutput:
                 "islands": ", ".join(str(i) for i in islands) if islands else "none",
             }
         )
+        lo, hi = int(str(d["neighbours_min"])), int(str(d["neighbours_max"]))
         sentences.append(
             Sentence(
-                f"The {name} matrix ({spec['kind']}) gives each region between "
-                f"{d['neighbours_min']} and {d['neighbours_max']} neighbours "
-                f"({d['neighbours_mean']:.1f} on average).",
+                msg(
+                    "The {name} matrix ({kind}) gives each region between {lo} and {hi} "
+                    "neighbours ({mean} on average).",
+                    name=Label("weights", name),
+                    kind=pmsg("weights kind", str(spec["kind"])),
+                    lo=lo,
+                    hi=hi,
+                    mean=numbers.fixed(float(str(d["neighbours_mean"])), 1),
+                    case="equal" if lo == hi else None,
+                ),
                 (
                     f"weights:{name}:neighbours_min",
                     f"weights:{name}:neighbours_max",
@@ -240,13 +302,16 @@ def run(ctx: StudyContext) -> StageOutput:
         )
     frame = pd.DataFrame(rows).set_index("weights") if rows else pd.DataFrame()
     notes = (
-        "Transforms are applied last, to the whole matrix ('row': each row divided by its sum).",
-        "Neighbours: non-zero weights per row. symmetric_raw: the raw (untransformed) weights.",
+        msg("Transforms are applied last, to the whole matrix (row: each row divided by its sum)."),
+        msg(
+            "Neighbours: non-zero weights per row. Symmetric: whether the raw (untransformed) "
+            "weights are symmetric."
+        ),
     )
-    table = TableArtifact("weights", "Spatial weight matrices", frame, notes)
+    table = TableArtifact("weights", msg("Spatial weight matrices"), frame, notes)
     return StageOutput(
         name="weights",
-        title="Spatial weights",
+        title=msg("Spatial weights"),
         tables=(table,),
         sentences=tuple(sentences),
         settings={"weights": specs, "order": "panel entity order"},

@@ -1,0 +1,63 @@
+"""Messages inside tables: cells that are reader text with parameters (a formula with numbers,
+a verdict, a list of regions).
+
+A stage may put a :class:`~spatialpanel.text.message.Message` (or a
+:class:`~spatialpanel.text.message.TextList` or :class:`~spatialpanel.text.message.Label`) into an
+object cell of a table. :func:`split_cells` gives the table with those cells rendered in English
+(for the CSV and the workbook, which keep identifiers and English text) and the messages by position
+(for ``stages.json``); :func:`apply_cells` puts them back, rendered in a reader's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+
+from spatialpanel.text.labels import Labels
+from spatialpanel.text.message import Label, Message, TextList, from_json, to_json
+from spatialpanel.text.render import render
+
+__all__ = ["apply_cells", "split_cells"]
+
+_TEXT = (Message, TextList, Label)
+
+
+def split_cells(
+    frame: pd.DataFrame, labels: Labels | None = None
+) -> tuple[pd.DataFrame, list[Any]]:
+    """``frame`` with its message cells in English, and ``[[row, column, message], ...]``
+    (positions, JSON form) of those cells; ``frame`` itself when it has none."""
+    cells: list[Any] = []
+    out = frame
+    for j in range(frame.shape[1]):
+        column = frame.iloc[:, j]
+        if column.dtype != object:
+            continue
+        hits = [i for i, v in enumerate(column.tolist()) if isinstance(v, _TEXT)]
+        if not hits:
+            continue
+        if out is frame:
+            out = frame.copy()
+        values = column.tolist()
+        for i in hits:
+            cells.append([i, j, to_json(values[i])])
+            values[i] = render(values[i], "en", labels)
+        out.isetitem(j, pd.Series(values, index=frame.index, dtype=object).to_numpy())
+    return out, cells
+
+
+def apply_cells(
+    frame: pd.DataFrame, cells: Sequence[Any], lang: str, labels: Labels | None = None
+) -> pd.DataFrame:
+    """A copy of ``frame`` with the message cells of :func:`split_cells` rendered in ``lang``
+    (``frame`` itself is not changed)."""
+    out = frame.copy()
+    if not cells:
+        return out
+    for j in sorted({int(c[1]) for c in cells}):
+        out.isetitem(j, out.iloc[:, j].astype(object).to_numpy())
+    for i, j, data in cells:
+        out.iat[int(i), int(j)] = render(from_json(data), lang, labels)
+    return out
