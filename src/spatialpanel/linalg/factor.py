@@ -23,11 +23,13 @@ Both are exact factorisations; they differ only in rounding (the log-determinant
 ~1e-15 relative). :data:`BACKEND` chooses (``"auto"``: CHOLMOD when importable and W is similar
 to a symmetric matrix, else SuperLU). One factor is kept (the last one computed), so that the
 information matrix and the fitted values at ρ̂ reuse the factorisation of the search's last
-evaluation. This module knows nothing of pandas or names.
+evaluation; factorisers are shared by the fits of one W, under a lock (fits in threads take
+turns factorising). This module knows nothing of pandas or names.
 """
 
 from __future__ import annotations
 
+import threading
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -118,6 +120,9 @@ class _Cholmod:
         with _Options(cholmod):
             self._symbolic = cholmod.symbolic(self._values(0.5))
         self._stamp = 0
+        # the numeric factor lives in self._symbolic and is overwritten by every factorisation:
+        # factorisations and solves of concurrent fits (threads) take turns
+        self._lock = threading.RLock()
 
     def _values(self, rho: float) -> Any:
         vals = -rho * self._offdiag
@@ -126,28 +131,30 @@ class _Cholmod:
 
     def factor(self, rho: float) -> _CholFactor | None:
         """The factor at ρ, or None where ``I - ρS`` is not positive definite."""
-        try:
-            with _Options(self._cholmod):
-                self._cholmod.numeric(self._values(rho), self._symbolic)
-        except ArithmeticError:
-            return None
-        self._stamp += 1
-        diag = np.asarray(self._cholmod.diag(self._symbolic), dtype=float).ravel()
-        return _CholFactor(rho, self, 2.0 * float(np.sum(np.log(diag))), self._stamp)
+        with self._lock:
+            try:
+                with _Options(self._cholmod):
+                    self._cholmod.numeric(self._values(rho), self._symbolic)
+            except ArithmeticError:
+                return None
+            self._stamp += 1
+            diag = np.asarray(self._cholmod.diag(self._symbolic), dtype=float).ravel()
+            return _CholFactor(rho, self, 2.0 * float(np.sum(np.log(diag))), self._stamp)
 
     def solve(
         self, fac: _CholFactor, rhs: NDArray[np.float64], *, trans: bool
     ) -> NDArray[np.float64]:
-        if fac._stamp != self._stamp:  # another ρ was factorised since: refactorise
-            again = self.factor(fac.rho)
-            if again is None:
-                raise ArithmeticError(f"I - ρS is not positive definite at ρ = {fac.rho}")
-            fac._stamp = again._stamp
         # (I - ρW)⁻¹ = D^{-1/2}(I - ρS)⁻¹D^{1/2}; its transpose D^{1/2}(I - ρS)⁻¹D^{-1/2}
         left, right = (self._sd, 1.0 / self._sd) if trans else (1.0 / self._sd, self._sd)
         b = rhs * (right if rhs.ndim == 1 else right[:, None])
         x = self._matrix(np.asfortranarray(b.reshape(self._n, -1)))
-        self._cholmod.solve(self._symbolic, x)
+        with self._lock:
+            if fac._stamp != self._stamp:  # another ρ was factorised since: refactorise
+                again = self.factor(fac.rho)
+                if again is None:
+                    raise ArithmeticError(f"I - ρS is not positive definite at ρ = {fac.rho}")
+                fac._stamp = again._stamp
+            self._cholmod.solve(self._symbolic, x)
         out = np.asarray(x, dtype=float).reshape(rhs.shape)
         return np.asarray(out * (left if rhs.ndim == 1 else left[:, None]), dtype=float)
 
@@ -186,6 +193,7 @@ class Factorizer:
             self._chol = _Cholmod(self.w, scale)
         self._perm: NDArray[np.int64] | None = None
         self._last: Factor | None = None
+        self._lock = threading.RLock()
 
     @classmethod
     def of(cls, w: sps.csr_array, scale: NDArray[np.float64] | None) -> Factorizer:
@@ -194,13 +202,14 @@ class Factorizer:
 
         mat = sps.csr_array(w, dtype=float)
         key = (_fingerprint(mat), scale is not None, BACKEND)
-        for k, fac in _FACTORIZERS:
-            if k == key:
-                return fac
-        made = cls(mat, scale)
-        _FACTORIZERS.insert(0, (key, made))
-        del _FACTORIZERS[_CACHE_SIZE:]
-        return made
+        with _CACHE_LOCK:
+            for k, fac in _FACTORIZERS:
+                if k == key:
+                    return fac
+            made = cls(mat, scale)
+            _FACTORIZERS.insert(0, (key, made))
+            del _FACTORIZERS[_CACHE_SIZE:]
+            return made
 
     @property
     def backend(self) -> str:
@@ -210,14 +219,15 @@ class Factorizer:
     def factor(self, rho: float) -> Factor:
         """The factorisation at ``rho`` (the last one computed is kept and reused)."""
         rho = float(rho)
-        if self._last is not None and self._last.rho == rho:
-            return self._last
-        self._last = None  # let the previous factor go before the next one is computed
-        fac: Factor | None = self._chol.factor(rho) if self._chol is not None else None
-        if fac is None:
-            fac = self._superlu(rho)
-        self._last = fac
-        return fac
+        with self._lock:
+            if self._last is not None and self._last.rho == rho:
+                return self._last
+            self._last = None  # let the previous factor go before the next one is computed
+            fac: Factor | None = self._chol.factor(rho) if self._chol is not None else None
+            if fac is None:
+                fac = self._superlu(rho)
+            self._last = fac
+            return fac
 
     def logdet(self, rho: float) -> float:
         """``ln|I - ρW|`` (exact; 0 at ρ = 0)."""
@@ -244,3 +254,4 @@ class Factorizer:
 
 
 _FACTORIZERS: list[tuple[tuple[bytes, bool, str], Factorizer]] = []
+_CACHE_LOCK = threading.Lock()

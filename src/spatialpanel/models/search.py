@@ -10,7 +10,7 @@ sparse factorisation. :func:`lag_shape` proves concavity (and monotonicity left 
 range); :func:`interpolated_max` then locates the maximiser from about five values of ℓ.
 
 How :func:`interpolated_max` works (W similar to a symmetric matrix: real eigenvalues ω with
-|ω| ≤ r, the spectral radius):
+``|ω| ≤ r``, the spectral radius):
 
 1. A first estimate from the Taylor polynomial ``P(ρ) = -Σ_{j≤4} τ_j ρ^j / j`` with the exact
    traces ``τ_j = tr W^j`` (sparse products): the root of ``H'(ρ) + T P'(ρ)`` (H the cheap
