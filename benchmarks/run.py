@@ -139,6 +139,16 @@ def run_ours(panel: dict[str, Any]) -> dict[str, Any]:
     data = pd.DataFrame(
         {"y": y.ravel(), "x1": x[:, :, 0].ravel(), "x2": x[:, :, 1].ravel()}, index=index
     )
+    from spatialpanel.linalg.factor import Factorizer
+
+    count = [0]
+    real_logdet = Factorizer.logdet
+
+    def counted(fac: Factorizer, rho: float) -> float:
+        count[0] += 1
+        return real_logdet(fac, rho)
+
+    Factorizer.logdet = counted  # type: ignore[method-assign]
     base = _rss_mb()
     t0 = time.perf_counter()
     model = SpatialPanelModel(data, y="y", x=["x1", "x2"], w=w, model="sdm", effects="twoway")
@@ -160,9 +170,18 @@ def run_ours(panel: dict[str, Any]) -> dict[str, Any]:
         "direct_x1": float(eff[("direct", "estimate")]["x1"]),
         "indirect_x1": float(eff[("indirect", "estimate")]["x1"]),
         "indirect_x1_se": float(eff[("indirect", "se")]["x1"]),
-        "logdet": res.logdet_method,
+        "logdet": f"{res.logdet_method} ({_backend(w)}, {count[0]} log-determinants)",
         "traces": f"information: {res.trace_method}; effects: {eff.attrs['traces']}",
     }
+
+
+def _backend(w: Any) -> str:
+    """The factorisation backend used for W (``spatialpanel.linalg.factor``)."""
+    from spatialpanel.linalg.factor import Factorizer
+    from spatialpanel.linalg.logdet import symmetric_scale
+
+    mat = w.sparse
+    return Factorizer.of(mat, symmetric_scale(mat)).backend
 
 
 def run_spreg(panel: dict[str, Any], sdm: bool) -> dict[str, Any]:
@@ -360,6 +379,9 @@ def _cpu_s() -> float:
 
 
 def worker(args: argparse.Namespace) -> None:
+    from spatialpanel.linalg import factor
+
+    factor.BACKEND = args.backend
     panel = make_panel(args.graph, args.n, args.t, args.seed)
     cpu0 = _cpu_s()
     runners = {
@@ -382,7 +404,9 @@ def worker(args: argparse.Namespace) -> None:
 
 
 # --------------------------------------------------------------------------- driver
-def spawn(graph: str, n: int, t: int, tool: str, seed: int, timeout: float) -> dict[str, Any]:
+def spawn(
+    graph: str, n: int, t: int, tool: str, seed: int, timeout: float, backend: str = "auto"
+) -> dict[str, Any]:
     cmd = [
         sys.executable,
         str(Path(__file__).resolve()),
@@ -397,6 +421,8 @@ def spawn(graph: str, n: int, t: int, tool: str, seed: int, timeout: float) -> d
         tool,
         "--seed",
         str(seed),
+        "--backend",
+        backend,
     ]
     try:
         proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, check=False)
@@ -420,29 +446,43 @@ def main(argv: list[str] | None = None) -> None:
     p.add_argument("--seed", type=int, default=20261128)
     p.add_argument("--spreg-max", type=int, default=5000, help="largest N given to spreg")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds per run (default 600)")
+    p.add_argument(
+        "--backend",
+        choices=("auto", "cholmod", "superlu"),
+        default="auto",
+        help="sparse factorisation backend of ours (spatialpanel.linalg.factor.BACKEND; auto: "
+        "CHOLMOD when cvxopt is installed)",
+    )
     p.add_argument("--csv", type=Path, default=HERE / "results.csv")
     p.add_argument("--plot", type=Path, default=HERE / "time_vs_n.png")
     p.add_argument(
         "--plot-only",
-        type=Path,
         nargs="+",
-        metavar="CSV",
-        help="only redraw --plot from these result CSVs (e.g. results.csv results_100k.csv)",
+        metavar="CSV[=LABEL]",
+        help="only redraw --plot from these result CSVs (e.g. results.csv results_100k.csv); "
+        "a label after '=' names the CSV's rows in the legend (e.g. old.csv='before'); with "
+        "--tools, only those tools are drawn",
     )
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--graph", choices=GRAPHS, help=argparse.SUPPRESS)
     p.add_argument("--n", type=int, help=argparse.SUPPRESS)
     p.add_argument("--tool", choices=TOOLS, help=argparse.SUPPRESS)
     args = p.parse_args(argv)
+    args.tools_given = any(a == "--tools" for a in (argv if argv is not None else sys.argv))
     if args.worker:
         worker(args)
         return
     if args.plot_only:
         old: list[dict[str, Any]] = []
-        for path in args.plot_only:
-            with path.open(newline="") as fh:
+        for spec in args.plot_only:
+            path, _, label = str(spec).partition("=")
+            with Path(path).open(newline="") as fh:
                 for r in csv.DictReader(fh):
-                    if r["status"] == "ok":
+                    if r["status"] == "ok" and (
+                        args.tools_given is False or r["tool"] in args.tools
+                    ):
+                        if label:
+                            r["variant"] = label
                         old.append(r)
         plot(old, args.plot)
         print(f"wrote {args.plot}")
@@ -451,7 +491,7 @@ def main(argv: list[str] | None = None) -> None:
     fields = [
         "graph", "n", "t", "tool", "status", "total_s", "cpu_s", "setup_s", "fit_se_s", "effects_s",
         "peak_rss_mb", "work_rss_mb", "rho", "rho_se", "beta1", "indirect_x1", "indirect_x1_se",
-        "logdet", "traces", "load1", "load_after", "ratio_spreg_sar_over_ours",
+        "logdet", "traces", "backend", "load1", "load_after", "ratio_spreg_sar_over_ours",
         "ratio_spreg_sar_over_ours_sar", "ratio_moran_esda_over_moran", "ratio_ours_over_floor",
     ]  # fmt: skip
     load = os.getloadavg()[0]
@@ -468,12 +508,12 @@ def main(argv: list[str] | None = None) -> None:
                     }
                 else:
                     load1 = os.getloadavg()[0]
-                    res = spawn(graph, n, args.t, tool, args.seed, args.timeout)
+                    res = spawn(graph, n, args.t, tool, args.seed, args.timeout, args.backend)
                     res["load1"] = load1
                     res["load_after"] = os.getloadavg()[0]
                 if res.get("status") == "ok":
                     res["work_rss_mb"] = res["peak_rss_mb"] - res["rss_base_mb"]
-                res.update(graph=graph, n=n, t=args.t, tool=tool)
+                res.update(graph=graph, n=n, t=args.t, tool=tool, backend=args.backend)
                 by_tool[tool] = res
                 line = f"{graph:9s} N={n:>7d} {tool:10s} "
                 if res["status"] == "ok":
@@ -515,29 +555,47 @@ def plot(rows: list[dict[str, Any]], path: Path) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.5))
+    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(11, 4.8))
     styles = {"lattice": "-", "delaunay": "--"}
+    variants = sorted({str(r.get("variant") or r.get("backend") or "") for r in rows})
+    markers = "os^vD"
     for graph in GRAPHS:
-        for i, tool in enumerate(TOOLS):
-            pts = sorted(
-                (int(r["n"]), float(r["total_s"]), float(r.get("peak_rss_mb") or "nan"))
-                for r in rows
-                if r["graph"] == graph and r["tool"] == tool and r.get("status") == "ok"
-            )
-            if pts:
-                xs, ys, ms = zip(*pts, strict=True)
-                kw = {"marker": "o", "color": f"C{i}", "label": f"{tool} ({graph})"}
-                ax.plot(xs, ys, styles[graph], **kw)
-                ax2.plot(xs, ms, styles[graph], **kw)
+        for tool in TOOLS:
+            for k, variant in enumerate(variants):
+                pts = sorted(
+                    (int(r["n"]), float(r["total_s"]), float(r.get("peak_rss_mb") or "nan"))
+                    for r in rows
+                    if r["graph"] == graph
+                    and r["tool"] == tool
+                    and r.get("status") == "ok"
+                    and str(r.get("variant") or r.get("backend") or "") == variant
+                )
+                if pts:
+                    xs, ys, ms = zip(*pts, strict=True)
+                    # the floor is SciPy's SuperLU whatever backend ours used
+                    shown = variant.split(",")[0] if tool == "floor" else variant
+                    name = f"{tool} ({graph}{', ' + shown if shown else ''})"
+                    kw = {
+                        "marker": markers[k % len(markers)],
+                        "color": f"C{len(ax.lines) % 10}",
+                        "label": name,
+                    }
+                    ax.plot(xs, ys, styles[graph], **kw)
+                    ax2.plot(xs, ms, styles[graph], **kw)
+    ax.plot([1e5, 1e6], [10.0, 180.0], "k*", markersize=9, label="issue 18 targets (10 s, 3 min)")
+    ax2.axhline(8192.0, color="k", linewidth=0.8, linestyle=":", label="8 GB")
     for a, label in ((ax, "seconds (wall)"), (ax2, "peak resident memory of the run (MB)")):
         a.set_xscale("log")
         a.set_yscale("log")
         a.set_xlabel("regions N (T = 10)")
         a.set_ylabel(label)
         a.grid(True, which="both", alpha=0.3)
-    ax.legend(fontsize=7)
+    ax.legend(fontsize=6)
+    ax2.legend(fontsize=6)
     fig.suptitle(
-        "ours: two-way SDM fit + SE + delta effects; ours_sar: entity SAR + SE", fontsize=9
+        "ours: two-way SDM fit + SE + delta effects; ours_sar: entity SAR + SE; floor: minimal "
+        "sparse-LU entity SAR fit (SuperLU)",
+        fontsize=9,
     )
     fig.tight_layout()
     fig.savefig(path, dpi=120)

@@ -36,7 +36,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 import scipy.sparse as sps
@@ -44,6 +44,9 @@ import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
 from spatialpanel.errors import ConfigError, WeightsError, did_you_mean
+
+if TYPE_CHECKING:
+    from spatialpanel.linalg.factor import Factorizer
 
 __all__ = ["LogDet", "LogDetMethod", "eigenvalues", "logdet", "sparse_lu", "symmetric_scale"]
 
@@ -238,6 +241,43 @@ class LogDet:
     _sym: list[sps.csr_array] = field(default_factory=list, repr=False)
     lazy: bool = False
     _full: list[tuple[float, float]] = field(default_factory=list, repr=False)
+    radius: float = float("nan")
+    _fac: list[Factorizer] = field(default_factory=list, repr=False)
+    _moments: list[NDArray[np.float64]] = field(default_factory=list, repr=False)
+
+    @property
+    def factorizer(self) -> Factorizer:
+        """The sparse factorisations of ``I - ρW`` (``"lu"`` method; symbolic analysis once)."""
+        if not self._fac:
+            from spatialpanel.linalg.factor import Factorizer
+
+            self._fac.append(Factorizer.of(self._w, self._scale if self._symlike else None))
+        return self._fac[0]
+
+    @property
+    def symmetric_like(self) -> bool:
+        """Whether W is similar to a symmetric matrix (real eigenvalues, ``|ω| ≤ radius``)."""
+        return self._symlike
+
+    def moments(self) -> NDArray[np.float64]:
+        """``tr W^j`` for j = 1..4, exact (sparse products; ``tr W⁴ = ‖S²‖²_F`` with the
+        symmetric ``S = D^{1/2} W D^{-1/2}`` when W is similar to a symmetric matrix)."""
+        if not self._moments:
+            w = self._w
+            if self._symlike and self._scale is not None:
+                sd = np.sqrt(self._scale)
+                s = sps.csr_array(sps.diags_array(sd) @ w @ sps.diags_array(1.0 / sd))
+                s = sps.csr_array(0.5 * (s + s.T))
+                s2 = sps.csr_array(s @ s)
+                tr3 = float(s2.multiply(s).sum())
+                tr4 = float(np.sum(s2.data * s2.data))
+            else:
+                w2 = sps.csr_array(w @ w)
+                tr3 = float(w2.multiply(w.T).sum())
+                tr4 = float(w2.multiply(w2.T).sum())
+            tr1 = float(w.diagonal().sum())
+            self._moments.append(np.array([tr1, self.trace_w2, tr3, tr4]))
+        return self._moments[0]
 
     def stationarity_interval(self) -> tuple[float, float]:
         """The exact interval ``(1/ω_min, 1/ω_max)``; with ``lazy`` bounds the smallest
@@ -340,8 +380,7 @@ class LogDet:
         if self.method == "lu":
             rho = float(rho)
             if rho not in self._cache:
-                lu = sparse_lu(sps.eye_array(self.n) - rho * self._w, symmetric_like=self._symlike)
-                self._cache[rho] = float(np.sum(np.log(np.abs(lu.U.diagonal()))))
+                self._cache[rho] = self.factorizer.logdet(rho)
             return self._cache[rho]
         if self.method == "chebyshev":
             assert self._coef is not None
@@ -488,4 +527,5 @@ def logdet(
         _symlike=symlike,
         _scale=d if resolved == "lu" else None,
         lazy=lazy,
+        radius=float(radius),
     )

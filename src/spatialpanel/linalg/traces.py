@@ -99,13 +99,14 @@ class SeriesTraces:
     def _extend(self, order: int) -> None:
         if self.order >= order:
             return
-        # moments j = 3..order of every probe, block by block (z'W^j z needs W^j z)
+        # moments j = 3..order of every probe, block by block (z'W^j z needs W^j z), by the
+        # fused kernel of linalg.series (two blocks at a time)
+        from spatialpanel.linalg.series import series_blocks
+
         moments = np.empty((order - 2, self.probes))
-        for j0, z in self._z.blocks():
-            v = self.w @ (self.w @ z)
-            for j in range(3, order + 1):
-                v = self.w @ v
-                moments[j - 3, j0 : j0 + z.shape[1]] = np.einsum("ij,ij->j", z, v)
+        none = np.zeros(order)
+        for j0, _, _, _, mom in series_blocks(self.w, self._z.blocks(), none, none, moments=True):
+            moments[:, j0 : j0 + mom.shape[1]] = mom[2:order]
         self._q = self._q[:3] + list(moments)
         while len(self._s) < order + 1:
             self._u = self.w @ self._u

@@ -28,6 +28,7 @@ from spatialpanel.errors import ConfigError, EstimationError, NumericalWarning
 from spatialpanel.linalg.logdet import LogDet
 from spatialpanel.linalg.within import spatial_lag
 from spatialpanel.models.design import PanelArrays, check_design, within
+from spatialpanel.models.search import LagProfile, LagShape, interpolated_max, lag_shape  # noqa: F401
 from spatialpanel.models.spec import ModelSpec
 
 __all__ = ["Dimensions", "FEData", "FEEstimate", "concentrated_max", "fe_data", "fit_fe"]
@@ -127,6 +128,7 @@ def concentrated_max(
     extend: Callable[[], tuple[float, float]] | None = None,
     extend_margin: float = EXTEND_MARGIN,
     concave: bool = False,
+    model: Callable[[tuple[float, float]], tuple[float, float] | None] | None = None,
 ) -> tuple[float, float]:
     """Maximise a scalar function on an open interval: bounded Brent (``_brent``), then verify.
 
@@ -148,6 +150,12 @@ def concentrated_max(
     search is redone on it, exactly as with eagerly computed bounds. Callers that have proved
     ``f`` increasing left of ``bounds`` pass a margin of 1e-6 (only an optimum at the end
     triggers it).
+
+    ``model``, when given, is a cheaper search certified locally
+    (:func:`spatialpanel.models.search.interpolated_max`): called with the interval, it returns
+    the local maximiser and its certified error, or None, in which case Brent runs as before.
+    Either way the grid then verifies (unless ``concave``) that no other local maximum is
+    higher.
     """
     fun = f
     lo, hi = bounds
@@ -158,7 +166,11 @@ def concentrated_max(
         v = fun(r)
         return -v if np.isfinite(v) else np.inf
 
-    best_x, best_v = _brent(neg, a, b, what)
+    found = model(bounds) if model is not None else None
+    if found is not None:
+        best_x, best_v = found[0], -neg(found[0])
+    else:
+        best_x, best_v = _brent(neg, a, b, what)
     if concave:
         grid = 0
     pts = np.linspace(a, b, grid)
@@ -181,7 +193,9 @@ def concentrated_max(
     if extend is not None and best_x - lo < extend_margin * width:
         full = extend()
         if full[0] < lo:
-            return concentrated_max(f, full, what=what, grid=grid, deriv=deriv, upper=upper)
+            return concentrated_max(
+                f, full, what=what, grid=grid, deriv=deriv, upper=upper, model=model
+            )
     if deriv is not None:
         root = _polish(deriv, best_x, a, b, width)
         if root is not None:
@@ -296,59 +310,6 @@ def _polish(
     return x1
 
 
-@dataclass(frozen=True)
-class LagShape:
-    """What is proved about the concentrated likelihood of a lag model on ``ld.bounds``."""
-
-    concave: bool
-    increasing_left: bool
-
-
-def lag_shape(
-    ld: LogDet, *, n: int, t_eff: int, time_adjust: bool, ssr: tuple[float, float, float]
-) -> LagShape:
-    """Concavity on ``ld.bounds`` and monotonicity left of it, of
-    ``f(ρ) = -n/2 ln q(ρ) + T (ln|I - ρW| [- ln(1 - ρ)])`` with ``q(ρ) = a + b(ρ - c)²``
-    (``ssr = (s00, s0d, sdd)``: ``b = sdd``, ``c = s0d/sdd``, ``a = s00 - s0d²/sdd``).
-
-    Needs W similar to a symmetric matrix (real eigenvalues ω, |ω| ≤ r). Then
-    ``d²/dρ² ln|I - ρW| = -Σ ω²/(1 - ρω)² ≤ -tr(W²)/(1 + |ρ| r)²`` (one unit eigenvalue
-    less with ``time_adjust``) and ``(-n/2 ln q)'' = n b (b s² - a)/(a + b s²)²`` (s = ρ - c),
-    which is largest at ``b s² = 3a`` and monotone on either side. The interval is split in
-    400 pieces; on each, the largest value of the first term plus the largest value of the
-    second is negative: ``f`` is concave, Brent's maximum is the global one (no grid needed).
-
-    Left of the bounds (ρ ≤ -1/r < 0): ``ln|I - ρW|`` is increasing when ``tr W ≤ 0``
-    (concave with slope ``-tr W`` at 0), ``-ln(1 - ρ)`` is increasing, and ``-n/2 ln q`` is
-    increasing for ρ < c; so with ``c ≥ -1/r`` ``f`` is increasing there and the maximum over
-    the full stationarity interval lies in the bounds (no search of ω_min).
-    """
-    s00, s0d, sdd = ssr
-    lo, hi = ld.bounds
-    if ld.method != "lu" or not ld.increasing_left or not sdd > 0:
-        return LagShape(False, False)
-    c = s0d / sdd
-    a = s00 - s0d * s0d / sdd
-    increasing = bool(c >= lo)
-    tr2 = ld.trace_w2 - (1.0 if time_adjust else 0.0)
-    radius = max(abs(1.0 / lo), abs(1.0 / hi))
-    if not a > 0 or not tr2 > 0:
-        return LagShape(False, increasing)
-    edges = np.linspace(lo, hi, 401)
-    u, v = edges[:-1] - c, edges[1:] - c
-    smax2 = np.maximum(u * u, v * v)
-    smin2 = np.where((u <= 0) & (v >= 0), 0.0, np.minimum(u * u, v * v))
-    peak = 3.0 * a / sdd
-
-    def h(x: np.ndarray) -> np.ndarray:
-        return (sdd * x - a) / (a + sdd * x) ** 2
-
-    hmax = np.where(smax2 <= peak, h(smax2), np.where(smin2 >= peak, h(smin2), 1.0 / (8.0 * a)))
-    reach = np.maximum(np.abs(edges[:-1]), np.abs(edges[1:]))
-    second = n * sdd * hmax - t_eff * tr2 / (1.0 + reach * radius) ** 2
-    return LagShape(bool(np.all(second < 0)), increasing)
-
-
 def fit_fe(
     data: FEData, spec: ModelSpec, ld: LogDet | None, dims: Dimensions, *, row_standardised: bool
 ) -> FEEstimate:
@@ -399,8 +360,13 @@ def fit_fe(
             ub = ld.upper_bound(r)
             return ll(s00 - 2.0 * r * s0d + r * r * sdd, ub, r) if np.isfinite(ub) else np.inf
 
-        shape = lag_shape(ld, n=n, t_eff=dims.t_eff, time_adjust=dims.time_adjust,
-                          ssr=(s00, s0d, sdd))  # fmt: skip
+        sums = (s00, s0d, sdd)
+        shape = lag_shape(ld, n=n, t_eff=dims.t_eff, time_adjust=dims.time_adjust, ssr=sums)
+        prof = LagProfile(n, dims.t_eff, dims.time_adjust, sums)
+
+        def model(bounds: tuple[float, float]) -> tuple[float, float] | None:
+            return interpolated_max(prof, ld, bounds)
+
         rho, _ = concentrated_max(
             conc,
             ld.bounds,
@@ -410,6 +376,7 @@ def fit_fe(
             extend=ld.extension(),
             extend_margin=1e-6 if shape.increasing_left else EXTEND_MARGIN,
             concave=shape.concave,
+            model=model,
         )
         coef = b0 - rho * bd
         e = data.y - rho * data.wy - data.z @ coef

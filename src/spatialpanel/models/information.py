@@ -71,13 +71,15 @@ class GOperator:
     """
 
     def __init__(self, w: sps.csr_array, delta: float) -> None:
-        from spatialpanel.linalg.logdet import sparse_lu, symmetric_scale
+        from spatialpanel.linalg.factor import Factorizer
+        from spatialpanel.linalg.logdet import symmetric_scale
 
         n = int(w.shape[0])
         self.n = n
         self.delta = float(delta)
         self._w = sps.csr_array(w)
         self._dense: NDArray[np.float64] | None = None
+        self._memo: list[tuple[tuple[tuple[int, ...], bytes], NDArray[np.float64]]] = []
         scale = symmetric_scale(self._w)
         self._scale = scale if n <= DENSE_LIMIT else None
         self.method = _method(n, scale is not None)
@@ -85,8 +87,8 @@ class GOperator:
             wd = self._w.toarray()
             self._dense = np.asarray(np.linalg.solve(np.eye(n) - delta * wd, wd), dtype=float)
         else:
-            eye = sps.eye_array(n)
-            self._lu = sparse_lu(eye - delta * self._w, symmetric_like=scale is not None)
+            # the factorisation at δ: at ρ̂ the likelihood search's last one is reused
+            self._lu = Factorizer.of(self._w, scale).factor(self.delta)
 
     @classmethod
     def at(cls, w: sps.csr_array, delta: float) -> GOperator:
@@ -102,23 +104,35 @@ class GOperator:
         return op
 
     def solve(self, rhs: NDArray[np.float64]) -> NDArray[np.float64]:
-        """``(I - δW)⁻¹ rhs`` for an ``(N,)`` or ``(N, m)`` array."""
+        """``(I - δW)⁻¹ rhs`` for an ``(N,)`` or ``(N, m)`` array.
+
+        The last right-hand side and its solution are kept: the information matrix's
+        ``G Z*β`` and the fitted values ``(I - δW)⁻¹ Z*β`` solve the same system.
+        """
         if self._dense is not None:
             # (I - δW)⁻¹ = I + δG
             return np.asarray(rhs + self.delta * (self._dense @ rhs), dtype=float)
-        return np.asarray(self._lu.solve(np.asarray(rhs, dtype=float)), dtype=float)
+        import hashlib
+
+        b = np.ascontiguousarray(rhs, dtype=float)
+        key = (b.shape, hashlib.blake2b(b.tobytes(), digest_size=20).digest())
+        if self._memo and self._memo[0][0] == key:
+            return self._memo[0][1].copy()
+        out = self._lu.solve(b)
+        self._memo[:] = [(key, out)]
+        return out.copy()
 
     def apply(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
         """``G v`` for an ``(N,)`` or ``(N, m)`` array."""
         if self._dense is not None:
             return np.asarray(self._dense @ v, dtype=float)
-        return np.asarray(self._w @ self._lu.solve(np.asarray(v, dtype=float)), dtype=float)
+        return np.asarray(self._w @ self.solve(np.asarray(v, dtype=float)), dtype=float)
 
     def apply_t(self, v: NDArray[np.float64]) -> NDArray[np.float64]:
         """``G' v``."""
         if self._dense is not None:
             return np.asarray(self._dense.T @ v, dtype=float)
-        return np.asarray(self._lu.solve(self._w.T @ v, trans="T"), dtype=float)
+        return self._lu.solve(self._w.T @ v, trans=True)
 
     def traces(self) -> tuple[float, float, float]:
         """``(tr G, tr G², tr G'G)``."""
@@ -143,13 +157,22 @@ class GOperator:
 
         terms = _series_terms(self._w, self.delta)
         sums = np.zeros(3)
-        for _, z in RademacherProbes(self.n, _PROBES, 0).blocks():
-            if terms is None:
+        blocks = RademacherProbes(self.n, _PROBES, 0).blocks()
+        if terms is None:
+            for _, z in blocks:
                 gz = self.apply(z)
                 ggz = self.apply(gz)
-            else:
-                gz, ggz = _series_products(self._w, self.delta, z, terms)
-            sums += [float(np.sum(z * gz)), float(np.sum(z * ggz)), float(np.sum(gz * gz))]
+                sums += [float(np.sum(z * gz)), float(np.sum(z * ggz)), float(np.sum(gz * gz))]
+        else:
+            # the series by the fused kernel (linalg.series), the same numbers as
+            # _series_products, two blocks at a time
+            from spatialpanel.linalg.series import series_blocks
+
+            d = self.delta
+            coef_g = np.array([d ** (k - 1) for k in range(1, terms + 1)])
+            coef_gg = np.array([0.0] + [(k - 1) * d ** (k - 2) for k in range(2, terms + 1)])
+            for _, z, gz, ggz, _ in series_blocks(self._w, blocks, coef_g, coef_gg):
+                sums += [float(np.sum(z * gz)), float(np.sum(z * ggz)), float(np.sum(gz * gz))]
         return float(sums[0]) / _PROBES, float(sums[1]) / _PROBES, float(sums[2]) / _PROBES
 
 
