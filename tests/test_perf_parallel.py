@@ -89,7 +89,9 @@ def test_fit_is_the_same_whatever_the_blas_threads() -> None:
 
 def test_dask_worker_processes_match_serial() -> None:
     """A LocalCluster of worker processes (one BLAS thread each, as Dask sets them up) gives the
-    serial results bit for bit, also for fits large enough for BLAS threading to matter."""
+    serial results bit for bit, also for fits large enough for BLAS threading to matter; the
+    caller's factorisation backend (SuperLU here, set in conftest.py) travels to the workers,
+    which would otherwise pick CHOLMOD where cvxopt is installed."""
     distributed = pytest.importorskip("dask.distributed")
     tasks = [0, 1]
     serial = run_many(_panel_fit, tasks, seed=4)
