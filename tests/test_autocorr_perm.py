@@ -27,6 +27,17 @@ def test_compiled_and_numpy_shuffles_are_the_same_permutations() -> None:
     np.testing.assert_array_equal(np.sort(a, axis=1), np.tile(np.sort(x), (40, 1)))
 
 
+def test_the_block_size_does_not_change_the_permutations() -> None:
+    """Small region sets take their permutations in large blocks (31 values: 999 at once);
+    the permutations are those of 16-row blocks, value for value."""
+    x = np.random.default_rng(3).standard_normal(31)
+    assert _perm.block_size(31, 999) == 999 and _perm.block_size(100_000, 999) == _perm.BLOCK
+    blocks = list(_perm.permuted_blocks(x, np.random.default_rng(5), 999))
+    assert [b.shape[0] for b in blocks] == [999]
+    small = np.concatenate(list(_perm.permuted_blocks(x, np.random.default_rng(5), 999, block=16)))
+    np.testing.assert_array_equal(blocks[0], small)
+
+
 def test_permuted_quadratic_paths_agree() -> None:
     w = _row(delaunay(300))
     x = np.random.default_rng(1).standard_normal(300)

@@ -22,14 +22,24 @@ import numpy as np
 import scipy.sparse as sps
 from numpy.typing import NDArray
 
-__all__ = ["BLOCK", "conditional_counts", "permuted_blocks", "permuted_quadratic"]
+__all__ = ["BLOCK", "block_size", "conditional_counts", "permuted_blocks", "permuted_quadratic"]
 
 BLOCK = 16
-"""Permutations per block."""
+"""Permutations per block (at least; small regions sets take more at once, see :func:`block_size`)."""
+_BLOCK_VALUES = 1 << 16
+"""Values per block below which the block grows (64k doubles = 512 kB)."""
 THREADS = min(2, os.cpu_count() or 1)
 """Worker threads of the compiled global-Moran kernel (the results do not depend on it)."""
 _LOOP_LIMIT = 2000
 _KERNELS: dict[str, Callable[..., Any]] = {}
+
+
+def block_size(n: int, permutations: int) -> int:
+    """Permutations per block for ``n`` values: :data:`BLOCK`, or more when ``n`` is small (up to
+    ``2**16`` values per block), so the loop over positions runs on long rows. The uniform draws
+    are taken in the same order whatever the block (``rng.random`` fills row by row), so the
+    permutations do not depend on it."""
+    return max(BLOCK, min(int(permutations), _BLOCK_VALUES // max(int(n), 1)))
 
 
 def _numpy_shuffle(buf: NDArray[np.float64], u: NDArray[np.float64]) -> None:
@@ -140,15 +150,17 @@ def permuted_blocks(
     rng: np.random.Generator,
     permutations: int,
     *,
-    block: int = BLOCK,
+    block: int | None = None,
     compiled: bool | None = None,
 ) -> Iterator[NDArray[np.float64]]:
-    """``permutations`` random permutations of ``x``, as ``(b, n)`` blocks of at most ``block``.
+    """``permutations`` random permutations of ``x``, as ``(b, n)`` blocks of at most ``block``
+    (default :func:`block_size`; the permutations are the same for every block size).
 
     ``compiled`` forces (True) or avoids (False) the compiled kernel; default: above
     ``_LOOP_LIMIT`` values.
     """
     n = x.size
+    block = block_size(n, permutations) if block is None else int(block)
     use_kernel = n > _LOOP_LIMIT if compiled is None else compiled
     for j0 in range(0, permutations, block):
         b = min(block, permutations - j0)
