@@ -108,3 +108,23 @@ def test_options_are_checked() -> None:
         run_many(_fit_task, TASKS, backend="serial", scheduler="tcp://x:1")
     with pytest.raises(ConfigError, match="not known"):
         run_many(_fit_task, TASKS, backend="daks")  # type: ignore[arg-type]
+
+
+def test_nested_blas_policies_keep_one_thread_and_restore_the_callers() -> None:
+    """Only the outermost policy sets the limit; inside nested ones BLAS stays at one thread,
+    and the caller's setting is back afterwards."""
+    from threadpoolctl import threadpool_info, threadpool_limits
+
+    from spatialpanel.threads import blas_policy
+
+    def blas_threads() -> set[int]:
+        return {int(i["num_threads"]) for i in threadpool_info() if i["user_api"] == "blas"}
+
+    with threadpool_limits(limits=2, user_api="blas"):
+        before = blas_threads()
+        with blas_policy():
+            assert blas_threads() == {1}
+            with blas_policy():
+                assert blas_threads() == {1}
+            assert blas_threads() == {1}
+        assert blas_threads() == before

@@ -24,6 +24,7 @@ depend on the number of threads).
 from __future__ import annotations
 
 import functools
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import ParamSpec, TypeVar
@@ -35,15 +36,31 @@ BLAS_THREADS = 1
 
 P = ParamSpec("P")
 R = TypeVar("R")
+_INSIDE = threading.local()
 
 
 @contextmanager
 def blas_policy() -> Iterator[None]:
-    """Run the enclosed code with ``BLAS_THREADS`` BLAS threads (threadpoolctl)."""
+    """Run the enclosed code with ``BLAS_THREADS`` BLAS threads (threadpoolctl).
+
+    Nested uses in the same thread cost nothing: only the outermost one asks threadpoolctl
+    (which inspects the loaded libraries, ~10 ms a time) to set and later restore the limit.
+    """
+    if getattr(_INSIDE, "depth", 0):
+        _INSIDE.depth += 1
+        try:
+            yield
+        finally:
+            _INSIDE.depth -= 1
+        return
     from threadpoolctl import threadpool_limits
 
     with threadpool_limits(limits=BLAS_THREADS, user_api="blas"):
-        yield
+        _INSIDE.depth = 1
+        try:
+            yield
+        finally:
+            _INSIDE.depth = 0
 
 
 def single_blas(func: Callable[P, R]) -> Callable[P, R]:

@@ -25,7 +25,7 @@ from numpy.typing import NDArray
 __all__ = ["BLOCK", "block_size", "conditional_counts", "permuted_blocks", "permuted_quadratic"]
 
 BLOCK = 16
-"""Permutations per block (at least; small regions sets take more at once, see :func:`block_size`)."""
+"""Permutations per block (at least: small region sets take more, see :func:`block_size`)."""
 _BLOCK_VALUES = 1 << 16
 """Values per block below which the block grows (64k doubles = 512 kB)."""
 THREADS = min(2, os.cpu_count() or 1)
