@@ -189,6 +189,29 @@ def test_model_on_the_years_of_the_core_regressor(nbs_run: Path, stages: dict) -
     ]
 
 
+def test_quadrant_sentence_names_the_provinces_that_stay(nbs_run: Path, stages: dict) -> None:  # type: ignore[type-arg]
+    """The quadrant sentence lists the provinces in the high-high (low-low) quadrant in *every*
+    year shown, and says so: on the real data Beijing is high-high in 2014, 2020 and 2023 but
+    high-low in 2017, so it is not listed, and the sentence must not read as the full membership
+    of each year (it said "In every year shown the provinces in the high-high quadrant are ...")."""
+    quadrants = _table(nbs_run, "quadrants").set_index("year")
+    stay = {
+        q: set.intersection(*(set(str(v).split(", ")) for v in quadrants[q])) for q in ("HH", "LL")
+    }
+    assert "Beijing" in quadrants.loc[2014, "HH"] and "Beijing" not in stay["HH"]
+    sentence = next(
+        s["text"]
+        for st in stages["stages"]
+        for s in st["sentences"]
+        if s["text"].startswith("The provinces that stay in the high–high quadrant")
+    )
+    hh, ll = sentence.split("; those that stay in the low–low quadrant are ")
+    listed_hh = set(hh.split(" are ", 1)[1].replace(" and ", ", ").split(", "))
+    listed_ll = set(ll.split(" (contiguity weights)")[0].replace(" and ", ", ").split(", "))
+    assert listed_hh == stay["HH"] and listed_ll == stay["LL"]
+    assert "in every year shown (2014, 2017, 2020 and 2023)" in sentence
+
+
 def test_every_text_of_the_real_study_is_in_chinese(nbs_run: Path) -> None:
     """Every sentence, title, note, caption and table label of the Chinese report is Chinese:
     the real study's labels (label_zh from the NBS metadata) and the catalogue's entries."""
