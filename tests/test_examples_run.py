@@ -12,6 +12,7 @@ import json
 import re
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 from typer.testing import CliRunner
@@ -210,6 +211,29 @@ def test_model_on_the_years_of_the_core_regressor(nbs_run: Path, stages: dict) -
     ]
 
 
+def test_quadrant_sentence_names_the_provinces_that_stay(nbs_run: Path, stages: dict) -> None:  # type: ignore[type-arg]
+    """The quadrant sentence lists the provinces in the high-high (low-low) quadrant in *every*
+    year shown, and says so: on the real data Beijing is high-high in 2014, 2020 and 2023 but
+    high-low in 2017, so it is not listed, and the sentence must not read as the full membership
+    of each year (it said "In every year shown the provinces in the high-high quadrant are ...")."""
+    quadrants = _table(nbs_run, "quadrants").set_index("year")
+    stay = {
+        q: set.intersection(*(set(str(v).split(", ")) for v in quadrants[q])) for q in ("HH", "LL")
+    }
+    assert "Beijing" in quadrants.loc[2014, "HH"] and "Beijing" not in stay["HH"]
+    sentence = next(
+        s["text"]
+        for st in stages["stages"]
+        for s in st["sentences"]
+        if s["text"].startswith("The provinces that stay in the high–high quadrant")
+    )
+    hh, ll = sentence.split("; those that stay in the low–low quadrant are ")
+    listed_hh = set(hh.split(" are ", 1)[1].replace(" and ", ", ").split(", "))
+    listed_ll = set(ll.split(" (contiguity weights)")[0].replace(" and ", ", ").split(", "))
+    assert listed_hh == stay["HH"] and listed_ll == stay["LL"]
+    assert "in every year shown (2014, 2017, 2020 and 2023)" in sentence
+
+
 def test_every_text_of_the_real_study_is_in_chinese(nbs_run: Path) -> None:
     """Every sentence, title, note, caption and table label of the Chinese report is Chinese:
     the real study's labels (label_zh from the NBS metadata) and the catalogue's entries."""
@@ -285,3 +309,168 @@ def test_example_study_validates_and_names_its_dataset() -> None:
     assert config.example == NBS and config.path is None
     with pytest.raises(ConfigError, match="china-provinces-nbs"):
         load_example_study("china-provinces")
+
+
+# --------------------------------------------------------------------------- the case-study page
+PAGE = Path(__file__).resolve().parents[1] / "docs" / "case-study-china.md"
+#: how each table the page quotes is read: (header rows, index columns); default one header row,
+#: index = the first column
+_READ: dict[str, tuple[int | list[int], int | str | list[int]]] = {
+    "cp_system": (0, "indicator"),
+    "table4_lm": (0, "test"),
+    "effects": ([0, 1], 0),
+    "table7_sdm": ([0, 1], [0, 1]),
+    "robustness_weights": ([0, 1], [0, 1]),
+}
+
+
+def _page_numbers() -> list[list[str]]:
+    text = PAGE.read_text(encoding="utf-8")
+    block = text.split("table | row | column | value as printed\n", 1)[1].split("-->", 1)[0]
+    return [[c.strip() for c in line.split(" | ")] for line in block.strip().splitlines()]
+
+
+def _key(x: object) -> str:
+    return "/".join(str(v) for v in x) if isinstance(x, tuple) else str(x)
+
+
+def _nbs_bounds() -> dict[str, float]:
+    """1/λ_min of each of the study's row-standardised matrices (λ_min for "nested")."""
+    from spatialpanel.weights import builders
+
+    panel = load_example(NBS)
+    ids = pd.Index(panel.index.get_level_values(0).unique())
+    g = panel["gdp_per_capita"]
+    geo = builders.inverse_distance(None, ids=ids, power=1.0, transform="none")
+    matrices = {
+        "contiguity": builders.china_contiguity(ids=ids, hainan="guangdong"),
+        "inverse_distance_sq": builders.inverse_distance(None, ids=ids, power=2.0),
+        "economic": builders.economic_distance(g, ids=ids),
+        "nested": builders.economic_geographic(g, geographic=geo, form="product", ids=ids),
+    }
+    out = {}
+    for name, w in matrices.items():
+        eig = np.linalg.eigvals(w.dense)
+        assert np.abs(eig.imag).max() < 1e-10 and abs(eig.real.max() - 1) < 1e-10, name
+        out[name] = float(eig.real.min())
+    return out
+
+
+def test_case_study_page_is_the_run(nbs_run: Path, stages: dict) -> None:  # type: ignore[type-arg]
+    """docs/case-study-china.md quotes the real run: every number listed in its closing comment
+    equals the run's table cell at the printed precision and is printed on the page; every
+    sentence it quotes is one the run writes."""
+    text = PAGE.read_text(encoding="utf-8")
+    visible = text.split("<!-- numbers held to the run", 1)[0]
+    rows = _page_numbers()
+    assert len(rows) > 150
+    bounds = _nbs_bounds()
+    frames: dict[str, pd.DataFrame] = {}
+    wrong = []
+    for table, row, column, printed in rows:
+        if table == "bounds":
+            lam = bounds[row]
+            value: object = lam if column == "lambda_min" else 1 / lam
+        else:
+            if table not in frames:
+                header, index = _READ.get(table, (0, 0))
+                frame = pd.read_csv(
+                    nbs_run / "tables" / f"{table}.csv",
+                    encoding="utf-8-sig",
+                    header=header,
+                    index_col=index,
+                )
+                frame.index = [_key(i) for i in frame.index]
+                frame.columns = [_key(c) for c in frame.columns]
+                frames[table] = frame
+            value = frames[table].loc[row, column]
+        if printed == "<0.001":
+            ok = float(value) < 0.001  # type: ignore[arg-type]
+            shown = "< 0.001"
+        elif re.fullmatch(r"-?\d+\.\d+", printed):
+            decimals = len(printed.split(".")[1])
+            ok = f"{float(value):.{decimals}f}" == printed  # type: ignore[arg-type]
+            shown = printed
+        else:
+            ok = str(value) == printed
+            shown = printed
+        if not ok:
+            wrong.append(f"{table} {row} {column}: page {printed}, run {value}")
+        if shown not in visible and shown.replace("-", "−") not in visible:
+            wrong.append(f"{table} {row} {column}: {shown} is not printed on the page")
+    assert wrong == [], "\n".join(wrong)
+    # the quoted sentences
+    written = {s["text"] for st in stages["stages"] for s in st["sentences"]}
+    quoted = text.split("<!-- sentences:", 1)[1].split("<!-- /sentences -->", 1)[0]
+    items = [line[2:] for line in quoted.splitlines() if line.startswith("- ")]
+    assert len(items) > 40
+    assert [s for s in items if s not in written] == []
+
+
+def test_case_study_facts_hold_in_the_published_statistics() -> None:
+    """The facts the case-study page checks the results against, recomputed from the bundled
+    dataset (itself rebuilt from the shared NBS files by tests/test_nbs_data.py)."""
+    from spatialpanel.data import china
+
+    text = PAGE.read_text(encoding="utf-8")
+    panel = load_example(NBS)
+    provinces = china.provinces()
+    names = provinces["name_en"]
+    region = provinces["region_4"]
+
+    def year(y: int) -> pd.DataFrame:
+        frame = panel.xs(y, level="year")
+        frame.index = names.loc[frame.index]
+        return frame
+
+    y23, y20 = year(2023), year(2020)
+    income = y23["disposable_income_per_capita"].sort_values(ascending=False)
+    assert list(income.index[:5]) == ["Shanghai", "Beijing", "Zhejiang", "Jiangsu", "Tianjin"]
+    assert "Shanghai 84,834, Beijing 81,752 yuan" in text
+    assert income.index[-1] == "Gansu" and "Gansu 25,011 yuan" in text
+    assert f"{income.iloc[-1]:,.0f}" == "25,011"
+    gdp = y23["gdp_per_capita"].sort_values(ascending=False)
+    assert list(gdp.index[:3]) == ["Beijing", "Shanghai", "Jiangsu"]
+    assert (
+        f"Beijing {gdp.iloc[0]:,.0f}, Shanghai {gdp.iloc[1]:,.0f}, Jiangsu {gdp.iloc[2]:,.0f}"
+        in text
+    )
+    urban = {
+        y: frame["urbanization_rate"].groupby(region.loc[provinces.index].values).mean()
+        for y, frame in ((2014, panel.xs(2014, level="year")), (2023, panel.xs(2023, level="year")))
+    }
+    assert (
+        f"{urban[2014]['east']:.2f} % (east) vs {urban[2014]['west']:.2f} % (west) in 2014" in text
+    )
+    assert f"{urban[2023]['east']:.2f} % vs {urban[2023]['west']:.2f} % in 2023" in text
+    assert y20.loc["Shanghai", "urbanization_rate"] == pytest.approx(89.30)
+    assert (
+        y20["urbanization_rate"].idxmax() == "Shanghai"
+        and y20["urbanization_rate"].idxmin() == "Tibet"
+    )
+    national = load_example(NBS, national=True).loc[100000]
+    assert f"{national.loc[2020, 'urban_disposable_income_per_capita']:,.0f}" == "43,834"
+    assert f"{national.loc[2020, 'rural_disposable_income_per_capita']:,.0f}" == "17,131"
+    assert (
+        f"ratio {national.loc[2020, 'urban_rural_income_ratio']:.2f} "
+        f"({national.loc[2014, 'urban_rural_income_ratio']:.2f} in 2014)" in text
+    )
+    ratio = y20["urban_rural_income_ratio"]
+    assert ratio.idxmin() == "Tianjin" and ratio.idxmax() == "Gansu"
+    assert f"Tianjin {ratio.min():.2f}, Gansu {ratio.max():.2f}" in text
+    by_region = y23.groupby(region.loc[panel.xs(2023, level="year").index].values).mean()
+    assert by_region["gdp_per_capita"].idxmin() == "northeast"
+    assert by_region["education_expenditure_share"].idxmin() == "northeast"
+    assert f"({by_region.loc['northeast', 'gdp_per_capita']:,.0f} yuan)" in text
+    assert (
+        f"education share ({by_region.loc['northeast', 'education_expenditure_share']:.2f} %)"
+        in text
+    )
+    neighbours = pd.Series(
+        [c for pair in china.adjacency_pairs(hainan="guangdong") for c in pair]
+    ).value_counts()
+    assert set(names.loc[neighbours[neighbours == 8].index]) == {"Inner Mongolia", "Shaanxi"}
+    assert neighbours.loc[460000] == 1
+    machinery = panel["agri_machinery_power"].unstack("region")
+    fall = -100 * (machinery.loc[2016, 140000] / machinery.loc[2015, 140000] - 1)  # Shanxi
+    assert f"falls by {fall:.0f} % in 2016" in text

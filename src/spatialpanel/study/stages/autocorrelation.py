@@ -395,8 +395,9 @@ def run(ctx: StudyContext) -> StageOutput:
         sentences.append(
             Sentence(
                 msg(
-                    "In every year shown ({years}) the provinces in the high–high quadrant are "
-                    "{hh} and those in the low–low quadrant are {ll} ({w} weights).",
+                    "The provinces that stay in the high–high quadrant in every year shown "
+                    "({years}) are {hh}; those that stay in the low–low quadrant are {ll} ({w} "
+                    "weights).",
                     years=TextList(tuple(str(y) for y in years)),
                     hh=regions(hh),
                     ll=regions(ll),
