@@ -448,6 +448,7 @@ def localise(saved: SavedResults, lang: str, *, staged: Path | None = None) -> R
                     title=title,
                     notes=tuple(tr(n) for n in table.notes),
                     long=len(body["frame"]) > MAX_ROWS,
+                    lang=lang,
                     **body,
                 )
             )
