@@ -38,21 +38,21 @@ import pandas as pd
 __all__ = [
     "COUNT_NAMES",
     "MAGNITUDE_ROWS",
-    "NumberFormat",
-    "cell_formats",
-    "fmt_grouped",
-    "magnitude_decimals",
     "PROBABILITY_TABLES",
     "P_NAMES",
+    "NumberFormat",
+    "cell_formats",
     "coef_decimals",
     "column_formats",
     "fmt_count",
     "fmt_fixed",
+    "fmt_grouped",
     "fmt_number",
     "fmt_p",
     "fmt_probability",
     "fmt_stat",
     "formatted",
+    "magnitude_decimals",
     "stars",
 ]
 
@@ -389,8 +389,8 @@ def formatted(
     """A copy of ``frame`` with every cell formatted as text (index and columns kept).
 
     Each cell is printed by its :func:`cell_formats` format: :func:`fmt_p`, :func:`fmt_count`,
-    :func:`fmt_probability`, :func:`fmt_grouped` (the rows of a :data:`MAGNITUDE_ROWS` table ``key``,
-    in the separators of ``lang``) or :func:`fmt_number`.
+    :func:`fmt_probability`, :func:`fmt_grouped` (the rows of a :data:`MAGNITUDE_ROWS` table
+    ``key``, in the separators of ``lang``) or :func:`fmt_number`.
     """
     plan = cell_formats(
         frame,
