@@ -285,3 +285,14 @@ def test_example_study_validates_and_names_its_dataset() -> None:
     assert config.example == NBS and config.path is None
     with pytest.raises(ConfigError, match="china-provinces-nbs"):
         load_example_study("china-provinces")
+
+
+def test_every_note_sentence_of_the_real_example_starts_with_a_capital(nbs_run: Path) -> None:
+    """As for the demo (tests/test_report_i18n.py), in English and Chinese."""
+    from spatialpanel.report.localise import localise
+    from spatialpanel.report.results_io import load_results
+    from tests.test_report_i18n import lowercase_note_sentences
+
+    saved = load_results(nbs_run)
+    for lang in ("en", "zh"):
+        assert lowercase_note_sentences(localise(saved, lang)) == [], lang
