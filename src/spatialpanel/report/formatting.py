@@ -301,9 +301,7 @@ class NumberFormat:
             return "#,##0"
         if self.kind == "grouped":
             return "#,##0" + decimals
-        if self.kind == "text":
-            return "General"
-        return "0" + decimals
+        return "0" + decimals  # a number in a text column: as fmt_number prints it
 
 
 def cell_formats(
