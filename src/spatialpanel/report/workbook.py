@@ -80,8 +80,8 @@ def _mapping(sheet: str, raw: pd.DataFrame, shown: pd.DataFrame) -> list[tuple[s
 
     for ident, label in zip(raw.columns, shown.columns, strict=True):
         add("column", ident, label)
-    for ident, label in zip(raw.index.names, shown.index.names, strict=True):
-        add("column", ident, label)
+    for name, shown_name in zip(raw.index.names, shown.index.names, strict=True):
+        add("column", name, shown_name)
     for ident, label in zip(raw.index, shown.index, strict=True):
         add("row", ident, label)
     return rows
@@ -169,7 +169,7 @@ def write_workbook(
         readme.column_dimensions["B"].width = 90
         mapping: list[tuple[str, ...]] = []
         for table, sheet in zip(tables, names, strict=True):
-            shown = localise_frame(table.frame, lang, labels, table.cells)
+            shown = localise_frame(table.frame, lang, labels, list(table.cells))
             mapping += _mapping(sheet, table.frame, shown)
             shown.to_excel(writer, sheet_name=sheet, startrow=2 if mark else 0)
             ws = writer.sheets[sheet]
