@@ -61,6 +61,13 @@ def _sheet_name(key: str, used: set[str]) -> str:
     return name
 
 
+def _width(value: object) -> int:
+    """Width of a label in Excel's character units (East Asian characters count two)."""
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in str(value))
+
+
 def _flat(label: object) -> str:
     parts = label if isinstance(label, tuple) else (label,)
     return " / ".join(str(p) for p in parts if p is not None and str(p) != "")
@@ -174,9 +181,10 @@ def write_workbook(
             shown.to_excel(writer, sheet_name=sheet, startrow=2 if mark else 0)
             ws = writer.sheets[sheet]
             _number_formats(ws, table, shown)
-            for k in range(shown.index.nlevels):
+            for k in range(shown.index.nlevels):  # row labels whole (CJK counts double)
+                longest = max((_width(v) for v in shown.index.get_level_values(k)), default=8)
                 letter = ws.cell(row=1, column=k + 1).column_letter
-                ws.column_dimensions[letter].width = 28
+                ws.column_dimensions[letter].width = min(max(longest + 2, 10), 60)
         frame = pd.DataFrame(
             [(s, w[where], ident, label) for s, where, ident, label in mapping],
             columns=[w["sheet"], w["where"], w["identifier"], w["label"]],
