@@ -474,3 +474,14 @@ def test_case_study_facts_hold_in_the_published_statistics() -> None:
     machinery = panel["agri_machinery_power"].unstack("region")
     fall = -100 * (machinery.loc[2016, 140000] / machinery.loc[2015, 140000] - 1)  # Shanxi
     assert f"falls by {fall:.0f} % in 2016" in text
+
+
+def test_every_note_sentence_of_the_real_example_starts_with_a_capital(nbs_run: Path) -> None:
+    """As for the demo (tests/test_report_i18n.py), in English and Chinese."""
+    from spatialpanel.report.localise import localise
+    from spatialpanel.report.results_io import load_results
+    from tests.test_report_i18n import lowercase_note_sentences
+
+    saved = load_results(nbs_run)
+    for lang in ("en", "zh"):
+        assert lowercase_note_sentences(localise(saved, lang)) == [], lang

@@ -107,3 +107,55 @@ def test_column_formats_by_identifier() -> None:
         [[0.5, 0.0]], columns=pd.MultiIndex.from_tuples([("direct", "estimate"), ("direct", "p")])
     )
     assert column_formats(effects)[0] == (("direct", "p"),)
+
+
+def test_magnitude_decimals_show_four_significant_digits_of_the_largest_value() -> None:
+    """The documented rule (docs/tables.md): none from 1000 up, 1 from 100, 2 from 10, 3 from
+    1, 4 below 1, 5 below 0.1, at most 6."""
+    from spatialpanel.report.formatting import magnitude_decimals
+
+    assert magnitude_decimals([76994.85, 35717.19, 26976.0, 180504.0]) == 0
+    assert magnitude_decimals([1884.06, 666.26, 910.3, 4251.0]) == 0
+    assert magnitude_decimals([310.5, 2.0]) == 1
+    assert magnitude_decimals([91.14, 3.99, 80.8, 97.74]) == 2
+    assert magnitude_decimals([3.27, -6.26]) == 3
+    assert magnitude_decimals([0.1183, 0.0432, 0.2673]) == 4
+    assert magnitude_decimals([0.0432]) == 5
+    assert magnitude_decimals([1e-9]) == 6
+    assert magnitude_decimals([math.nan, None]) == 3 and magnitude_decimals([0.0]) == 3
+
+
+def test_grouped_numbers_use_the_languages_separators() -> None:
+    from spatialpanel.report.formatting import fmt_grouped
+
+    assert fmt_grouped(43834.0, 0) == "43,834"
+    assert fmt_grouped(180504.4, 0, lang="zh") == "180,504"
+    assert fmt_grouped(1234.5678, 2, lang="de") == "1.234,57"  # Babel: German separators
+    assert fmt_grouped(-0.0001, 2) == "0.00"  # no negative zero
+    assert fmt_grouped(math.nan, 0) == ""
+
+
+def test_descriptive_statistics_are_formatted_by_each_variables_magnitude() -> None:
+    """Income in yuan without decimals and with separators, percentages with two, ratios with
+    three; counts as integers; the same plan gives the workbook's Excel number formats."""
+    from spatialpanel.report.formatting import cell_formats
+
+    frame = pd.DataFrame(
+        {
+            "n": [310, 310, 310],
+            "mean": [43834.0, 57.9391, 3.2719],
+            "sd": [12375.0, 8.6821, 1.0314],
+            "min": [26976.0, 40.2, 1.6345],
+            "max": [180504.0, 79.56, 6.2617],
+        },
+        index=pd.Index(["income", "urbanisation", "ratio"], name="variable"),
+    )
+    text = formatted(frame, key="descriptives", count_columns=["n"])
+    assert text.loc["income"].tolist() == ["310", "43,834", "12,375", "26,976", "180,504"]
+    assert text.loc["urbanisation"].tolist() == ["310", "57.94", "8.68", "40.20", "79.56"]
+    assert text.loc["ratio"].tolist() == ["310", "3.272", "1.031", "1.635", "6.262"]
+    excel = [[f.excel() for f in row] for row in cell_formats(frame, key="descriptives")]
+    assert excel[0] == ["#,##0", "#,##0", "#,##0", "#,##0", "#,##0"]
+    assert excel[1][1:] == ["#,##0.00"] * 4 and excel[2][1:] == ["#,##0.000"] * 4
+    # any other table keeps four decimals per cell
+    assert formatted(frame, key="other").loc["income", "mean"] == "43834.0000"

@@ -29,8 +29,9 @@ from typing import Any
 import pytest
 
 from spatialpanel.report.build import build_report, render_html
+from spatialpanel.report.document import ReportDocument
 from spatialpanel.report.latex import write_latex
-from spatialpanel.report.localise import localise
+from spatialpanel.report.localise import localise, writer_labels
 from spatialpanel.report.results_io import SavedResults, load_results
 from spatialpanel.report.tables import write_markdown
 from spatialpanel.report.word import write_docx
@@ -496,3 +497,34 @@ def test_report_and_text_do_not_import_the_study_package() -> None:
                 )
                 for name in names:
                     assert not name.startswith(banned), f"{path.name} imports {name}"
+
+
+# --------------------------------------------------------------------------- notes as sentences
+_SENTENCE_END = {"en": r"(?<=[.?!])\s+(?=\S)", "zh": r"(?<=[。！？])|(?<=[.?!])\s+(?=\S)"}
+
+
+def lowercase_note_sentences(doc: ReportDocument) -> list[str]:
+    """Sentences of the table and figure notes (stars legends included) that do not start as a
+    sentence should: in English with a lowercase Latin letter; in Chinese with a lowercase
+    English word (a single-letter symbol such as "p 值" is Chinese usage). Greek letters, digits
+    and symbols are notation (``α = 0.05``, ``σ = standard deviation``) and may start one."""
+    from spatialpanel.report.grid import table_notes
+
+    notes = [(t.key, n) for t in doc.tables() for n in table_notes(doc, t)]
+    notes += [(f.key, n) for s in doc.sections for f in s.figures for n in f.notes]
+    start = re.compile(r"[a-z]" if doc.lang == "en" else r"[a-z]{2}")
+    bad = []
+    for key, note in notes:
+        for sentence in re.split(_SENTENCE_END.get(doc.lang, _SENTENCE_END["en"]), note):
+            if start.match(sentence.strip()):
+                bad.append(f"{key}: {sentence}")
+    return sorted(set(bad))
+
+
+def test_every_note_sentence_starts_with_a_capital(demo: SavedResults) -> None:
+    """Issue 14 (review of the demo's Word report): "bias correction: ...", "p: two-sided ...",
+    "two-way effects, ...", "df = ...", "within: ..." started sentences of table notes."""
+    for lang in ("en", "zh"):
+        assert lowercase_note_sentences(localise(demo, lang)) == [], lang
+    assert writer_labels("en")["stars_z"].startswith("The z statistics")
+    assert writer_labels("en")["stars_se"].startswith("Standard errors")

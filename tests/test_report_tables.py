@@ -485,4 +485,4 @@ def test_z_statistics_beneath_when_the_study_asks(tmp_path: Path) -> None:
     write_results(tmp_path, config=dataclasses.replace(cfg, raw=raw), ctx=_ctx(), stages=(stage,))
     md = (tmp_path / "tables.md").read_text(encoding="utf-8")
     assert "|  | (8.39) | (6.26) |" in md
-    assert "z statistics in parentheses" in md
+    assert "The z statistics are in parentheses" in md

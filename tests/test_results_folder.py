@@ -130,7 +130,12 @@ def test_an_interrupted_workbook_leaves_no_partial_file(
     with pytest.raises(KeyboardInterrupt):
         _write(out, 2)
     assert folder_hashes(out) == before
-    assert openpyxl.load_workbook(out / "tables.xlsx").sheetnames == ["README", "t0", "t1"]
+    assert openpyxl.load_workbook(out / "tables.xlsx").sheetnames == [
+        "README",
+        "t0",
+        "t1",
+        "variables",
+    ]
     assert _siblings(out) == []
 
 
@@ -336,3 +341,30 @@ def test_report_never_imports_study() -> None:
                 bad += [n for n in names if n.startswith("spatialpanel.report")]
             offenders += [f"{path.name}: {n}" for n in bad]
     assert offenders == []
+
+
+def test_the_workbook_shows_labels_and_the_reports_digits(tmp_path: Path) -> None:
+    """Issue 14: the sheets show the labels of the report (in the run's language) with the
+    report's number formats; the identifiers stay on the sheet "variables"; values keep full
+    precision."""
+    from spatialpanel.report.workbook import SheetTable, write_workbook
+    from spatialpanel.text import Labels
+
+    labels = Labels({"variable": {"gdp_pc": {"en": "GDP per capita", "zh": "人均地区生产总值"}}})
+    frame = pd.DataFrame(
+        {"n": [310], "mean": [76994.851612], "sd": [35717.19], "p": [0.01234]},
+        index=pd.Index(["gdp_pc"], name="variable"),
+    )
+    path = tmp_path / "t.xlsx"
+    write_workbook([SheetTable("descriptives", "Descriptive statistics", frame)], path, labels)
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames == ["README", "descriptives", "variables"]
+    ws = book["descriptives"]
+    assert [c.value for c in ws[1]] == ["Variable", "N", "Mean", "SD", "p"]
+    assert [c.value for c in ws[2]][:3] == ["GDP per capita", 310, 76994.851612]
+    assert [c.number_format for c in ws[2]][1:] == ["#,##0", "#,##0", "#,##0", "0.000"]
+    mapped = {(r[1], r[2]): r[3] for r in book["variables"].iter_rows(min_row=2, values_only=True)}
+    assert mapped[("row", "gdp_pc")] == "GDP per capita" and mapped[("column", "mean")] == "Mean"
+    write_workbook([SheetTable("descriptives", "描述统计", frame)], path, labels, lang="zh")
+    ws = openpyxl.load_workbook(path)["descriptives"]
+    assert ws["A2"].value == "人均地区生产总值" and ws["C1"].value == "均值"

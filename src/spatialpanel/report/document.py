@@ -119,6 +119,9 @@ class ReportTable:
     beneath
         Regression tables: ``"se"`` (standard errors) or ``"z"`` (z statistics) in parentheses
         beneath each coefficient.
+    lang
+        The document's language: its thousands separator and decimal mark (Babel) print the
+        numbers of the tables formatted by magnitude (the descriptive statistics).
     """
 
     key: str
@@ -132,6 +135,7 @@ class ReportTable:
     probability_columns: tuple[object, ...] = ()
     long: bool = False
     beneath: Beneath = "se"
+    lang: str = "en"
 
 
 @dataclass(frozen=True)

@@ -12,31 +12,47 @@ Conventions (as journals print them; stated in ``docs/conventions.md``):
   so that three significant digits show (Stata's ``a3`` format; :func:`coef_decimals`);
 * fit statistics: two decimals from 100 up, three below, three significant digits under 0.01
   (:func:`fmt_stat`);
+* variables in their own units (the rows of the descriptive statistics, :data:`MAGNITUDE_ROWS`):
+  one number of decimals per variable, four significant digits of its largest value (none from
+  1000 up, one from 100, two from 10, three from 1, four below 1, at most six) and thousands
+  separators as the language writes them (Babel's symbols): ``180,504``, ``97.70``, ``3.272``,
+  ``0.2673`` (:func:`magnitude_decimals`, :func:`fmt_grouped`);
 * everything else: four decimals, scientific notation below 1e-4 (:func:`fmt_number`);
 * NaN and None: blank.
+
+:func:`cell_formats` decides, once, the format of every cell of a table (a :class:`NumberFormat`);
+the report's writers print its :meth:`~NumberFormat.text` and the workbook sets its
+:meth:`~NumberFormat.excel` number format, so both show the same digits.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Hashable, Iterable
-from typing import Any
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
 
 import pandas as pd
 
 __all__ = [
     "COUNT_NAMES",
+    "MAGNITUDE_ROWS",
     "PROBABILITY_TABLES",
     "P_NAMES",
+    "NumberFormat",
+    "cell_formats",
     "coef_decimals",
     "column_formats",
     "fmt_count",
     "fmt_fixed",
+    "fmt_grouped",
     "fmt_number",
     "fmt_p",
     "fmt_probability",
     "fmt_stat",
     "formatted",
+    "magnitude_decimals",
     "stars",
 ]
 
@@ -49,6 +65,10 @@ COUNT_NAMES = frozenset(
 )  # fmt: skip
 #: Table-key suffixes whose class columns hold probabilities (Markov transition tables).
 PROBABILITY_TABLES = ("_markov", "_spatial_markov", "_lisa_markov")
+
+#: Tables whose rows are variables in their own units (yuan, percent, ratios, counts): each row
+#: is formatted by its own magnitude (:func:`magnitude_decimals`).
+MAGNITUDE_ROWS = frozenset({"descriptives"})
 
 _NOISE = 1e-12
 
@@ -210,6 +230,120 @@ def fmt_stat(value: Any) -> str:
     return _no_negative_zero(f"{x:.{coef_decimals([x])}f}")
 
 
+def magnitude_decimals(values: Iterable[Any], *, significant: int = 4, most: int = 6) -> int:
+    """Decimals that show ``significant`` digits of the largest absolute value, 0 to ``most``.
+
+    ``180504`` and ``4251`` need 0, ``310.5`` 1, ``97.7`` 2, ``6.26`` 3, ``0.267`` 4,
+    ``0.0432`` 5; no finite non-zero value: ``significant - 1``.
+    """
+    numbers = [abs(x) for v in values if (x := _float(v)) is not None and math.isfinite(x)]
+    largest = max(numbers, default=0.0)
+    if largest == 0:
+        return significant - 1
+    return min(max(significant - 1 - math.floor(math.log10(largest)), 0), most)
+
+
+@cache
+def _symbols(lang: str) -> tuple[str, str]:
+    """The language's thousands separator and decimal mark (Babel's locale data)."""
+    from babel.core import UnknownLocaleError
+    from babel.numbers import get_decimal_symbol, get_group_symbol
+
+    try:
+        return get_group_symbol(lang), get_decimal_symbol(lang)
+    except (UnknownLocaleError, ValueError):
+        return ",", "."
+
+
+def fmt_grouped(value: Any, decimals: int, *, lang: str = "en") -> str:
+    """``value`` with ``decimals`` decimals and thousands separators (``43,834``), in the
+    separators of ``lang`` (Babel); blank when missing, no negative zero."""
+    x = _float(value)
+    if x is None:
+        return "" if _missing(value) else str(value)
+    if math.isnan(x):
+        return ""
+    text = _no_negative_zero(f"{x:,.{decimals}f}")
+    group, point = _symbols(lang)
+    if (group, point) == (",", "."):
+        return text
+    return text.replace(",", "\0").replace(".", point).replace("\0", group)
+
+
+FormatKind = Literal["p", "count", "probability", "grouped", "number", "text"]
+
+
+@dataclass(frozen=True)
+class NumberFormat:
+    """How one cell is printed: ``kind`` and, for ``grouped`` and ``probability``, decimals."""
+
+    kind: FormatKind
+    decimals: int = 4
+
+    def text(self, value: Any, *, lang: str = "en") -> str:
+        """The cell as printed in the report (HTML, Word, LaTeX, Markdown)."""
+        if self.kind == "p":
+            return fmt_p(value)
+        if self.kind == "count":
+            return fmt_count(value)
+        if self.kind == "probability":
+            return fmt_probability(value, digits=self.decimals)
+        if self.kind == "grouped":
+            return fmt_grouped(value, self.decimals, lang=lang)
+        return fmt_number(value, digits=self.decimals)
+
+    def excel(self) -> str:
+        """The same digits as an Excel number format (``#,##0.00``, ``0.000``, ``0``)."""
+        decimals = "." + "0" * self.decimals if self.decimals else ""
+        if self.kind == "p":
+            return "0.000"
+        if self.kind == "count":
+            return "#,##0"
+        if self.kind == "grouped":
+            return "#,##0" + decimals
+        return "0" + decimals  # a number in a text column: as fmt_number prints it
+
+
+def cell_formats(
+    frame: pd.DataFrame,
+    *,
+    key: str = "",
+    p_columns: Iterable[Hashable] = (),
+    count_columns: Iterable[Hashable] = (),
+    probability_columns: Iterable[Hashable] = (),
+    digits: int = 4,
+) -> list[list[NumberFormat]]:
+    """The format of every cell of ``frame`` (rows of columns), decided once for every output.
+
+    Columns listed in ``p_columns``, ``count_columns`` and ``probability_columns`` (and integer
+    columns, as counts) keep their kind; in a table of :data:`MAGNITUDE_ROWS` every other number
+    of a row shares the row's :func:`magnitude_decimals` (thousands separators included); every
+    other cell is a ``number`` with ``digits`` decimals.
+    """
+    p_set, c_set, pr_set = set(p_columns), set(count_columns), set(probability_columns)
+    kinds: list[NumberFormat] = []
+    for j, col in enumerate(frame.columns):
+        series = frame.iloc[:, j]
+        if col in p_set:
+            kinds.append(NumberFormat("p"))
+        elif col in c_set or pd.api.types.is_integer_dtype(series):
+            kinds.append(NumberFormat("count"))
+        elif col in pr_set:
+            kinds.append(NumberFormat("probability", digits))
+        elif not pd.api.types.is_numeric_dtype(series) or pd.api.types.is_bool_dtype(series):
+            kinds.append(NumberFormat("text"))
+        else:
+            kinds.append(NumberFormat("number", digits))
+    rows = [list(kinds) for _ in range(len(frame))]
+    if key in MAGNITUDE_ROWS:
+        free = [j for j, k in enumerate(kinds) if k.kind == "number"]
+        for i, row in enumerate(rows):
+            decimals = magnitude_decimals(frame.iloc[i, j] for j in free)
+            for j in free:
+                row[j] = NumberFormat("grouped", decimals)
+    return rows
+
+
 def _last(col: Hashable) -> str:
     return str(col[-1] if isinstance(col, tuple) else col).casefold()
 
@@ -247,24 +381,25 @@ def formatted(
     p_columns: Iterable[Hashable] = (),
     count_columns: Iterable[Hashable] = (),
     probability_columns: Iterable[Hashable] = (),
+    key: str = "",
+    lang: str = "en",
 ) -> pd.DataFrame:
     """A copy of ``frame`` with every cell formatted as text (index and columns kept).
 
-    Columns listed in ``p_columns``, ``count_columns`` and ``probability_columns`` use
-    :func:`fmt_p`, :func:`fmt_count` and :func:`fmt_probability`; integer columns print as
-    integers; every other cell uses :func:`fmt_number`.
+    Each cell is printed by its :func:`cell_formats` format: :func:`fmt_p`, :func:`fmt_count`,
+    :func:`fmt_probability`, :func:`fmt_grouped` (the rows of a :data:`MAGNITUDE_ROWS` table
+    ``key``, in the separators of ``lang``) or :func:`fmt_number`.
     """
-    p_set, c_set, pr_set = set(p_columns), set(count_columns), set(probability_columns)
+    plan = cell_formats(
+        frame,
+        key=key,
+        p_columns=p_columns,
+        count_columns=count_columns,
+        probability_columns=probability_columns,
+        digits=digits,
+    )
     out = frame.copy().astype(object)
-    for j, col in enumerate(out.columns):
-        series = frame.iloc[:, j]
-        if col in p_set:
-            cells = [fmt_p(v) for v in series]
-        elif col in c_set or pd.api.types.is_integer_dtype(series):
-            cells = [fmt_count(v) for v in series]
-        elif col in pr_set:
-            cells = [fmt_probability(v, digits=digits) for v in series]
-        else:
-            cells = [fmt_number(v, digits=digits) for v in series]
-        out.iloc[:, j] = cells
+    for j in range(out.shape[1]):
+        values = frame.iloc[:, j].tolist()
+        out.iloc[:, j] = [plan[i][j].text(v, lang=lang) for i, v in enumerate(values)]
     return out

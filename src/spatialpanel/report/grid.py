@@ -201,6 +201,8 @@ def _data_grid(table: ReportTable) -> Grid:
         p_columns=table.p_columns,
         count_columns=table.count_columns,
         probability_columns=table.probability_columns,
+        key=table.key,
+        lang=table.lang,
     )
     numeric = []
     for j in range(frame.shape[1]):

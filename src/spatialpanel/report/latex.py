@@ -28,7 +28,7 @@ from pathlib import Path
 
 from spatialpanel.report.document import ReportDocument, ReportTable
 from spatialpanel.report.grid import Cell, Grid, grid, table_notes, title_line
-from spatialpanel.report.layout import Layout, plan
+from spatialpanel.report.layout import Layout, pair_labels, plan
 from spatialpanel.report.tables import wide_pointer, workbook_pointer
 from spatialpanel.report.word import table_layout
 
@@ -289,6 +289,7 @@ def latex_table(table: ReportTable, *, notes: tuple[str, ...] | None = None) -> 
     r"""One table: ``\setcounter``, caption and label, booktabs rules, fitted to the page."""
     g = grid(table)
     layout = latex_layout(g) or _last_resort(g)
+    g = pair_labels(g, layout, pad=_PAD_PT, scale=_CM_SCALE)
     caption = tex(table.title)
     label = f"tab:{table.key}"
     shown = table.notes if notes is None else notes

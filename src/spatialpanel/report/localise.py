@@ -145,6 +145,14 @@ UI: dict[str, Message] = {
         "ui",
         "Standard errors in parentheses; *** p < 0.01, ** p < 0.05, * p < 0.1 (two-sided).",
     ),
+    "workbook_sheet": pmsg("ui", "Sheet"),
+    "workbook_table": pmsg("ui", "Table"),
+    "workbook_where": pmsg("ui", "Where"),
+    "workbook_identifier": pmsg("ui", "Identifier"),
+    "workbook_label": pmsg("ui", "Label"),
+    "workbook_column": pmsg("ui", "column"),
+    "workbook_row": pmsg("ui", "row"),
+    "workbook_variables": pmsg("ui", "Labels and the identifiers of the CSV files"),
     "stars_z": pmsg(
         "ui", "z statistics in parentheses; *** p < 0.01, ** p < 0.05, * p < 0.1 (two-sided)."
     ),
@@ -448,6 +456,7 @@ def localise(saved: SavedResults, lang: str, *, staged: Path | None = None) -> R
                     title=title,
                     notes=tuple(tr(n) for n in table.notes),
                     long=len(body["frame"]) > MAX_ROWS,
+                    lang=lang,
                     **body,
                 )
             )

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import unicodedata
 
-__all__ = ["text_em", "words_em"]
+__all__ = ["line_count", "text_em", "words_em"]
 
 _ASCII = "".join(chr(c) for c in range(32, 127))  # space to tilde
 # Times-Roman advance widths in thousandths of an em (the Adobe core-font metrics)
@@ -50,3 +50,43 @@ def words_em(text: str) -> float:
         else:
             run += _char_em(ch)
     return max(widest, run)
+
+
+def _pieces(text: str) -> list[tuple[float, float]]:
+    """``(width, space before)`` of each unbreakable piece (a word, a CJK character), in em."""
+    out: list[tuple[float, float]] = []
+    run, space, pending = 0.0, 0.0, 0.0
+    for ch in text:
+        if ch.isspace():
+            if run:
+                out.append((run, space))
+                run, space = 0.0, 0.0
+            pending = _char_em(ch)
+            space = max(space, pending)
+        elif unicodedata.east_asian_width(ch) in ("W", "F"):
+            if run:
+                out.append((run, space))
+                run, space = 0.0, 0.0
+            out.append((1.0, space))
+            space = 0.0
+        else:
+            run += _char_em(ch)
+    if run:
+        out.append((run, space))
+    return out
+
+
+def line_count(text: str, width: float) -> int:
+    """Lines ``text`` takes in a column ``width`` em wide, wrapped greedily between words (and
+    between CJK characters), as a word processor does; explicit newlines start new lines. A
+    piece wider than the column takes a line of its own."""
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0.0
+        for piece, space in _pieces(paragraph):
+            if used and used + space + piece > width:
+                lines, used = lines + 1, piece
+            else:
+                used += (space if used else 0.0) + piece
+        total += lines
+    return total

@@ -26,7 +26,7 @@ from xml.sax.saxutils import escape as xml_escape
 
 from spatialpanel.report.document import ReportDocument, ReportFigure, ReportTable
 from spatialpanel.report.grid import Cell, Grid, grid, table_notes
-from spatialpanel.report.layout import Layout, plan
+from spatialpanel.report.layout import Layout, pair_labels, plan
 from spatialpanel.report.tables import wide_pointer, workbook_pointer
 
 __all__ = ["APPENDIX_ROWS", "EAST_ASIAN_FONT", "LATIN_FONT", "table_layout", "write_docx"]
@@ -352,6 +352,7 @@ class _Writer:
         if layout is None:
             self._line(f"{self._title(table)} ({wide_pointer(doc, table, g)})")
             return
+        g = pair_labels(g, layout, pad=_PAD_PT, scale=_SAFETY)
         _orient(self.document, layout.landscape)
         _caption(self.document, doc, "Table", table.number, table.title, self.last_table)
         self.last_table = table.number

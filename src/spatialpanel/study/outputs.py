@@ -78,17 +78,6 @@ def write_table_csv(
     return shape
 
 
-def _excel_sheet_name(key: str, used: set[str]) -> str:
-    name = key[:31]
-    i = 2
-    while name in used:
-        suffix = f"_{i}"
-        name = key[: 31 - len(suffix)] + suffix
-        i += 1
-    used.add(name)
-    return name
-
-
 def _write_workbook(
     tables: list[TableArtifact],
     path: Path,
@@ -98,62 +87,21 @@ def _write_workbook(
     title: str = "",
     mark: str | None = None,
 ) -> None:
-    """Every table a sheet, after a first sheet "README" listing them (titles in ``lang``); with
-    a provenance ``mark``, every sheet says it in its first row (the table starts on the third)
-    and in its printed header."""
-    import datetime as dt
+    """Every table a sheet, labelled in ``lang`` as the report labels it, after a first sheet
+    "README" listing them; the identifiers on a last sheet "variables"; with a provenance
+    ``mark``, every sheet says it (:func:`spatialpanel.report.workbook.write_workbook`)."""
+    from spatialpanel.report.localise import ui
+    from spatialpanel.report.workbook import SheetTable, write_workbook
 
-    from openpyxl.styles import Font
-
-    with pd.ExcelWriter(path, engine="openpyxl") as writer:
-        used: set[str] = {"README"}
-        names = [_excel_sheet_name(table.key, used) for table in tables]
-        readme = writer.book.create_sheet("README")
-        rows: list[tuple[str, str]] = [(title or "spatialpanel results", "")]
-        if mark:
-            rows.append((mark, ""))
-        rows += [("", ""), ("Sheet", "Table")]
-        rows += [
-            (name, render(table.title, lang, labels))
-            for name, table in zip(names, tables, strict=True)
-        ]
-        for row in rows:
-            readme.append(list(row))
-        readme["A1"].font = Font(bold=True)
-        if mark:
-            readme["A2"].font = Font(bold=True, color="C00000")
-        readme.column_dimensions["A"].width = 34
-        readme.column_dimensions["B"].width = 90
-        for table, sheet in zip(tables, names, strict=True):
-            frame = split_cells(table.frame, labels)[0]
-            frame.to_excel(writer, sheet_name=sheet, startrow=2 if mark else 0)
-            if mark:
-                ws = writer.sheets[sheet]
-                ws["A1"] = mark
-                ws["A1"].font = Font(italic=True, color="C00000")
-                ws.oddHeader.center.text = mark
-                ws.oddFooter.center.text = mark
-        if mark:
-            readme.oddHeader.center.text = mark
-        for worksheet in writer.book.worksheets:
-            _cells_as_text(worksheet)
-        fixed = dt.datetime(2000, 1, 1)
-        writer.book.properties.created = fixed
-        writer.book.properties.modified = fixed
-        writer.book.properties.creator = "spatialpanel"
-    normalise_zip(path)
+    sheets = []
+    for table in tables:
+        frame, cells = split_cells(table.frame, labels)
+        sheets.append(SheetTable(table.key, render(table.title, lang, labels), frame, cells))
+    words = {k: ui(f"workbook_{k}", lang) for k in _WORKBOOK_WORDS}
+    write_workbook(sheets, path, labels, lang=lang, title=title, mark=mark, words=words)
 
 
-def _cells_as_text(worksheet: Any) -> None:
-    """Store every text cell as text: openpyxl turns a string starting with ``=`` into a
-    formula (we write none), and Excel evaluates ``+ - @`` on editing; such cells get the
-    ``quotePrefix`` style (Excel's leading apostrophe) as well."""
-    for row in worksheet.iter_rows():
-        for cell in row:
-            if cell.data_type == "f":
-                cell.data_type = "s"
-            if isinstance(cell.value, str) and cell.value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-                cell.quotePrefix = True
+_WORKBOOK_WORDS = ("sheet", "table", "where", "identifier", "label", "column", "row", "variables")
 
 
 def _versions() -> dict[str, str]:
