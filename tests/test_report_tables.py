@@ -486,3 +486,12 @@ def test_z_statistics_beneath_when_the_study_asks(tmp_path: Path) -> None:
     md = (tmp_path / "tables.md").read_text(encoding="utf-8")
     assert "|  | (8.39) | (6.26) |" in md
     assert "The z statistics are in parentheses" in md
+
+
+def test_markdown_escapes_entities_not_every_ampersand() -> None:
+    """``R&D`` is text in Markdown (an entity needs a closing ``;``): it stays readable in
+    tables.md; ``&lt;`` and ``&#60;`` would be decoded by a renderer, so they are escaped."""
+    from spatialpanel.report.tables import md_escape
+
+    assert md_escape("R&D intensity") == "R&D intensity"
+    assert md_escape("a &lt; b &#60; c &#x3C;") == "a &amp;lt; b &amp;#60; c &amp;#x3C;"

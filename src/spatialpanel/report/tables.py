@@ -103,14 +103,15 @@ def html_table(table: ReportTable) -> str:
 _MD_SPECIAL = re.compile(r"([\\`*\[\]|]|(?<![0-9A-Za-z])_|_(?![0-9A-Za-z]))")
 _NUMBER_CELL = re.compile(r"^\(?[-+−]?[\d.,]+(e[-+]?\d+)?\)?\**%?$")
 _HTML_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
-_ENTITY = re.compile(r"&(?=[A-Za-z#])")
+_ENTITY = re.compile(r"&(?=(?:[A-Za-z][A-Za-z0-9]*|#[0-9]+|#[xX][0-9A-Fa-f]+);)")
 
 
 def md_escape(text: object, *, number: bool = False) -> str:
     """Text safe in Markdown: no raw HTML, no accidental emphasis, links or cell breaks.
 
     A ``<`` that could open a tag becomes ``&lt;`` (``<img src=x onerror=...>`` prints as
-    text) and an ``&`` that could start an entity ``&amp;``; ``< 0.001`` stays readable.
+    text) and an ``&`` that starts an entity (``&lt;``, ``&#60;``: a name or number and ``;``)
+    ``&amp;``; ``< 0.001`` and ``R&D`` stay as they are.
     Markdown punctuation (backslash, backtick, ``*``, brackets, ``|``, ``_`` at a word's edge)
     is backslash-escaped, except the stars of a formatted number with ``number=True`` (they
     cannot open emphasis in a cell of their own).
