@@ -159,3 +159,24 @@ def test_descriptive_statistics_are_formatted_by_each_variables_magnitude() -> N
     assert excel[1][1:] == ["#,##0.00"] * 4 and excel[2][1:] == ["#,##0.000"] * 4
     # any other table keeps four decimals per cell
     assert formatted(frame, key="other").loc["income", "mean"] == "43834.0000"
+
+
+def test_the_weights_summary_is_formatted_by_each_columns_magnitude() -> None:
+    """The spatial weights' summary (the demo's contiguity and distance matrices): percent of
+    non-zero weights and mean neighbours with four significant digits of the column's largest
+    value (``14.36``, ``30.00``), counts as integers, text as it is."""
+    frame = pd.DataFrame(
+        {
+            "formula": ["w_ij = 1 if i and j share a border", "w_ij = 1/d_ij"],
+            "n": [31, 31],
+            "nnz": [138, 930],
+            "pct_nonzero": [14.360041623309053, 96.7741935483871],
+            "neighbours_min": [1, 30],
+            "neighbours_mean": [4.451612903225806, 30.0],
+        }
+    )
+    text = formatted(frame, key="weights", count_columns=["n", "nnz", "neighbours_min"])
+    assert text["pct_nonzero"].tolist() == ["14.36", "96.77"]
+    assert text["neighbours_mean"].tolist() == ["4.45", "30.00"]
+    assert text["nnz"].tolist() == ["138", "930"]
+    assert text["formula"].iloc[1] == "w_ij = 1/d_ij"

@@ -16,7 +16,8 @@ Conventions (as journals print them; stated in ``docs/conventions.md``):
   one number of decimals per variable, four significant digits of its largest value (none from
   1000 up, one from 100, two from 10, three from 1, four below 1, at most six) and thousands
   separators as the language writes them (Babel's symbols): ``180,504``, ``97.70``, ``3.272``,
-  ``0.2673`` (:func:`magnitude_decimals`, :func:`fmt_grouped`);
+  ``0.2673`` (:func:`magnitude_decimals`, :func:`fmt_grouped`); likewise each column of the
+  tables of :data:`MAGNITUDE_COLUMNS` (the spatial weights' summary: ``14.36`` % non-zero);
 * everything else: four decimals, scientific notation below 1e-4 (:func:`fmt_number`);
 * NaN and None: blank.
 
@@ -37,6 +38,7 @@ import pandas as pd
 
 __all__ = [
     "COUNT_NAMES",
+    "MAGNITUDE_COLUMNS",
     "MAGNITUDE_ROWS",
     "PROBABILITY_TABLES",
     "P_NAMES",
@@ -69,6 +71,10 @@ PROBABILITY_TABLES = ("_markov", "_spatial_markov", "_lisa_markov")
 #: Tables whose rows are variables in their own units (yuan, percent, ratios, counts): each row
 #: is formatted by its own magnitude (:func:`magnitude_decimals`).
 MAGNITUDE_ROWS = frozenset({"descriptives"})
+#: Tables whose columns are quantities in their own units (percent of non-zero weights, mean
+#: number of neighbours): each column is formatted by its own magnitude, as a row of
+#: :data:`MAGNITUDE_ROWS` is (``14.36``, ``96.77``; ``4.45``, ``30.00``).
+MAGNITUDE_COLUMNS = frozenset({"weights"})
 
 _NOISE = 1e-12
 
@@ -317,7 +323,8 @@ def cell_formats(
 
     Columns listed in ``p_columns``, ``count_columns`` and ``probability_columns`` (and integer
     columns, as counts) keep their kind; in a table of :data:`MAGNITUDE_ROWS` every other number
-    of a row shares the row's :func:`magnitude_decimals` (thousands separators included); every
+    of a row shares the row's :func:`magnitude_decimals` (thousands separators included), in a
+    table of :data:`MAGNITUDE_COLUMNS` every other number of a column the column's; every
     other cell is a ``number`` with ``digits`` decimals.
     """
     p_set, c_set, pr_set = set(p_columns), set(count_columns), set(probability_columns)
@@ -341,6 +348,12 @@ def cell_formats(
             decimals = magnitude_decimals(frame.iloc[i, j] for j in free)
             for j in free:
                 row[j] = NumberFormat("grouped", decimals)
+    elif key in MAGNITUDE_COLUMNS:
+        for j, kind in enumerate(kinds):
+            if kind.kind == "number":
+                decimals = magnitude_decimals(frame.iloc[:, j])
+                for row in rows:
+                    row[j] = NumberFormat("grouped", decimals)
     return rows
 
 
