@@ -180,3 +180,16 @@ def test_the_weights_summary_is_formatted_by_each_columns_magnitude() -> None:
     assert text["neighbours_mean"].tolist() == ["4.45", "30.00"]
     assert text["nnz"].tolist() == ["138", "930"]
     assert text["formula"].iloc[1] == "w_ij = 1/d_ij"
+
+
+def test_dagum_shares_and_passage_times_by_each_columns_magnitude() -> None:
+    """Dagum Ginis keep four significant digits (0.2422), shares in percent two decimals
+    (22.79); a matrix of mean first passage times (years) one number of decimals for the whole
+    table, blank cells ignored."""
+    dagum = pd.DataFrame({"G": [0.2422, 0.1676], "share_within": [22.7903, 22.4876]})
+    text = formatted(dagum, key="cp_dagum")
+    assert text["G"].tolist() == ["0.2422", "0.1676"]
+    assert text["share_within"].tolist() == ["22.79", "22.49"]
+    mfpt = pd.DataFrame({"C1": [np.nan, 3.7143], "C4": [11.2995, 60.0]})
+    text = formatted(mfpt, key="uri_markov_mfpt")
+    assert text["C4"].tolist() == ["11.30", "60.00"] and text["C1"].tolist() == ["", "3.71"]

@@ -17,7 +17,9 @@ Conventions (as journals print them; stated in ``docs/conventions.md``):
   1000 up, one from 100, two from 10, three from 1, four below 1, at most six) and thousands
   separators as the language writes them (Babel's symbols): ``180,504``, ``97.70``, ``3.272``,
   ``0.2673`` (:func:`magnitude_decimals`, :func:`fmt_grouped`); likewise each column of the
-  tables of :data:`MAGNITUDE_COLUMNS` (the spatial weights' summary: ``14.36`` % non-zero);
+  tables of :data:`MAGNITUDE_COLUMNS` and :data:`MAGNITUDE_COLUMN_SUFFIXES` (the spatial weights'
+  summary: ``14.36`` % non-zero; Dagum shares ``22.79`` %), and the whole of a table of
+  :data:`MAGNITUDE_TABLE_SUFFIXES` (mean first passage times);
 * everything else: four decimals, scientific notation below 1e-4 (:func:`fmt_number`);
 * NaN and None: blank.
 
@@ -39,7 +41,9 @@ import pandas as pd
 __all__ = [
     "COUNT_NAMES",
     "MAGNITUDE_COLUMNS",
+    "MAGNITUDE_COLUMN_SUFFIXES",
     "MAGNITUDE_ROWS",
+    "MAGNITUDE_TABLE_SUFFIXES",
     "PROBABILITY_TABLES",
     "P_NAMES",
     "NumberFormat",
@@ -75,6 +79,12 @@ MAGNITUDE_ROWS = frozenset({"descriptives"})
 #: number of neighbours): each column is formatted by its own magnitude, as a row of
 #: :data:`MAGNITUDE_ROWS` is (``14.36``, ``96.77``; ``4.45``, ``30.00``).
 MAGNITUDE_COLUMNS = frozenset({"weights"})
+#: Table-key suffixes formatted like :data:`MAGNITUDE_COLUMNS`: the Dagum decomposition (Ginis
+#: ``0.2422``, shares in percent ``22.79``).
+MAGNITUDE_COLUMN_SUFFIXES = ("_dagum",)
+#: Table-key suffixes whose numbers are one quantity (a matrix of mean first passage times in
+#: years): one number of decimals for the whole table, by its largest value (``3.71``, ``60.00``).
+MAGNITUDE_TABLE_SUFFIXES = ("_markov_mfpt",)
 
 _NOISE = 1e-12
 
@@ -348,7 +358,13 @@ def cell_formats(
             decimals = magnitude_decimals(frame.iloc[i, j] for j in free)
             for j in free:
                 row[j] = NumberFormat("grouped", decimals)
-    elif key in MAGNITUDE_COLUMNS:
+    elif key.endswith(MAGNITUDE_TABLE_SUFFIXES):
+        free = [j for j, k in enumerate(kinds) if k.kind == "number"]
+        decimals = magnitude_decimals(frame.iloc[i, j] for i in range(len(frame)) for j in free)
+        for row in rows:
+            for j in free:
+                row[j] = NumberFormat("grouped", decimals)
+    elif key in MAGNITUDE_COLUMNS or key.endswith(MAGNITUDE_COLUMN_SUFFIXES):
         for j, kind in enumerate(kinds):
             if kind.kind == "number":
                 decimals = magnitude_decimals(frame.iloc[:, j])
