@@ -76,6 +76,12 @@ STAGES: tuple[StageSpec, ...] = (
         ("weights", "model"),
     ),
     StageSpec(
+        "specification",
+        "Specification curve",
+        "spatialpanel.study.stages.specification",
+        ("weights", "model", "specification"),
+    ),
+    StageSpec(
         "disparity",
         "Regional disparities",
         "spatialpanel.study.stages.disparity",
