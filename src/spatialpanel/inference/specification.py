@@ -8,7 +8,8 @@ changes the composite-index variables of the model), the spatial weights matrix,
 
 :func:`specification_curve` fits every combination through
 :func:`spatialpanel.parallel.run_many`, serially or on a Dask cluster; every fit runs under the
-BLAS thread policy of :mod:`spatialpanel.threads` and the effects use the delta method (no
+BLAS thread policy of :mod:`spatialpanel.threads`, with the caller's sparse factorisation
+backend (see :func:`~spatialpanel.parallel.run_many`), and the effects use the delta method (no
 random draws), so the table is bit for bit the same on every backend. A fit that fails is kept
 as a row with ``converged = False`` and the error in ``note`` (nothing is dropped); warnings of a
 fit are recorded in ``note`` too.
@@ -104,6 +105,7 @@ def fit_specification(task: SpecificationTask, seed: int) -> dict[str, Any]:
     from spatialpanel.models.model import SpatialPanelModel
 
     del seed
+
     row: dict[str, Any] = {
         "index_weighting": task.method,
         "weights": task.weights_name,
@@ -116,10 +118,15 @@ def fit_specification(task: SpecificationTask, seed: int) -> dict[str, Any]:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:
-            model: Any = SpatialPanelModel(
-                task.frame, y=task.y, x=list(task.x), w=task.w, model=task.kind,
+            model_cls: Any = SpatialPanelModel
+            model = model_cls(
+                task.frame,
+                y=task.y,
+                x=list(task.x),
+                w=task.w,
+                model=task.kind,
                 effects=task.effects,
-            )  # fmt: skip
+            )
             res = model.fit(bias_correction=bias)
             eff = res.impacts(method="delta")
         except (SpatialPanelError, np.linalg.LinAlgError, FloatingPointError) as exc:
@@ -226,9 +233,18 @@ def specification_curve(
         raise ConfigError(f"alpha={alpha!r} must lie between 0 and 1, e.g. 0.05.")
     tasks = [
         SpecificationTask(
-            method=m, weights_name=wn, kind=k, effects=e, frame=frames[m], w=weights[wn],
-            y=y, x=tuple(x), core=core, bias_correction=bias_correction, alpha=float(alpha),
-        )  # fmt: skip
+            method=m,
+            weights_name=wn,
+            kind=k,
+            effects=e,
+            frame=frames[m],
+            w=weights[wn],
+            y=y,
+            x=tuple(x),
+            core=core,
+            bias_correction=bias_correction,
+            alpha=float(alpha),
+        )
         for m, wn, k, e in itertools.product(frames, weights, kinds, effects)
     ]
     rows = run_many(
@@ -263,7 +279,9 @@ def curve_shares(table: pd.DataFrame, *, estimate: str = "direct", alpha: float 
     p = ok[f"{estimate}_p"].to_numpy(dtype=float)
     own = table.loc[table["study"].astype(bool), estimate]
     reference = float(own.iloc[0]) if len(own) else float("nan")
-    sign_of = reference if math.isfinite(reference) else float(np.median(values)) if len(values) else 0.0
+    sign_of = (
+        reference if math.isfinite(reference) else float(np.median(values)) if len(values) else 0.0
+    )
     sign = 1.0 if sign_of >= 0 else -1.0
     same = int(np.sum((np.sign(values) == sign) & (p < alpha)))
     n_ok = len(ok)

@@ -15,6 +15,7 @@ rendered in the figure's language, choices by their labels.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
@@ -158,25 +159,52 @@ def draw_specification_spec(spec: FigureSpec, words: Words) -> Figure:
         sel = (classes == cls) & ~own
         if not sel.any():
             continue
-        top.vlines(rank[sel], data["low"].to_numpy()[sel], data["high"].to_numpy()[sel],
-                   color=_COLOURS[cls], alpha=0.35, linewidth=1.0 if small else 0.7)  # fmt: skip
+        top.vlines(
+            rank[sel],
+            data["low"].to_numpy()[sel],
+            data["high"].to_numpy()[sel],
+            color=_COLOURS[cls],
+            alpha=0.35,
+            linewidth=1.0 if small else 0.7,
+        )
         top.scatter(rank[sel], est[sel], s=14 if small else 7, color=_COLOURS[cls], zorder=3)
     if own.any():
-        top.vlines(rank[own], data["low"].to_numpy()[own], data["high"].to_numpy()[own],
-                   color=_COLOURS["study"], linewidth=1.4, zorder=4)  # fmt: skip
+        top.vlines(
+            rank[own],
+            data["low"].to_numpy()[own],
+            data["high"].to_numpy()[own],
+            color=_COLOURS["study"],
+            linewidth=1.4,
+            zorder=4,
+        )
         top.scatter(rank[own], est[own], s=46, marker="D", color=_COLOURS["study"], zorder=5)
     top.axhline(0.0, color="#333333", linewidth=0.8, zorder=1)
-    top.set_ylabel(words(spec.texts.get("ylabel")))
+    # a long label (an index's full name) wraps rather than running into the dot matrix
+    top.set_ylabel(textwrap.fill(words(spec.texts.get("ylabel")), width=42))
     handles = [
-        Line2D([], [], marker="o", linestyle="", color=_COLOURS[c], markersize=4.5,
-               label=words(spec.texts.get(c)))  # fmt: skip
+        Line2D(
+            [],
+            [],
+            marker="o",
+            linestyle="",
+            color=_COLOURS[c],
+            markersize=4.5,
+            label=words(spec.texts.get(c)),
+        )
         for c in ("same", "none", "opposite")
         if (classes == c).any()
     ]
     if own.any():
         handles.append(
-            Line2D([], [], marker="D", linestyle="", color=_COLOURS["study"], markersize=5.5,
-                   label=words(spec.texts.get("study")))  # fmt: skip
+            Line2D(
+                [],
+                [],
+                marker="D",
+                linestyle="",
+                color=_COLOURS["study"],
+                markersize=5.5,
+                label=words(spec.texts.get("study")),
+            )
         )
     top.legend(handles=handles, loc="upper left", fontsize=7.5, handletextpad=0.3)
     # the dot matrix: a bold heading row per dimension, then one row per choice
@@ -193,10 +221,22 @@ def draw_specification_spec(spec: FigureSpec, words: Words) -> Figure:
         y -= 1.0
         for d, v, text in (r for r in rows if r[0] == g):
             hit = data[d].to_numpy(dtype=object) == v
-            bottom.scatter(rank[hit & ~own], np.full(int((hit & ~own).sum()), y), s=5,
-                           color="#444444", marker="o", linewidths=0)  # fmt: skip
-            bottom.scatter(rank[hit & own], np.full(int((hit & own).sum()), y), s=22,
-                           color=_COLOURS["study"], marker="D", zorder=3)  # fmt: skip
+            bottom.scatter(
+                rank[hit & ~own],
+                np.full(int((hit & ~own).sum()), y),
+                s=5,
+                color="#444444",
+                marker="o",
+                linewidths=0,
+            )
+            bottom.scatter(
+                rank[hit & own],
+                np.full(int((hit & own).sum()), y),
+                s=22,
+                color=_COLOURS["study"],
+                marker="D",
+                zorder=3,
+            )
             ticks.append(y)
             labels.append(text)
             y -= 1.0
@@ -212,8 +252,9 @@ def draw_specification_spec(spec: FigureSpec, words: Words) -> Figure:
     bottom.set_xlim(0.0, len(data) + 1.0)
     if own.any():
         for ax in (top, bottom):
-            ax.axvline(float(rank[own][0]), color=_COLOURS["study"], linewidth=0.6,
-                       linestyle=":", zorder=0)  # fmt: skip
+            ax.axvline(
+                float(rank[own][0]), color=_COLOURS["study"], linewidth=0.6, linestyle=":", zorder=0
+            )
     return fig
 
 

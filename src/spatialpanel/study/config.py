@@ -517,8 +517,8 @@ def _check_specification(cfg: dict[str, Any], *, where: str) -> None:
     """``[specification]`` needs a ``[model]`` and names existing matrices; ``[compute]``
     ``scheduler`` goes with ``backend = "dask"``, which needs dask.distributed installed."""
     spec = cfg.get("specification")
-    if spec is not None and spec["enabled"]:
-        if "model" not in cfg:
+    if spec is not None:
+        if spec["enabled"] and "model" not in cfg:
             raise ConfigError(
                 f"{where}: [specification] enabled = true varies the choices of the [model] "
                 "section (y, core, weights, kind, effects); add one or set enabled = false."

@@ -28,11 +28,12 @@ from typing import Any
 
 import pandas as pd
 
+from spatialpanel.report.figspec import FigureText
 from spatialpanel.report.specification_plots import DIMENSIONS, choice_texts, specification_spec
 from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
 from spatialpanel.study.stages.model import model_weights_name
-from spatialpanel.text import Label, Text, msg, numbers, pmsg
+from spatialpanel.text import Label, Message, Text, TextList, msg, numbers, pmsg
 
 __all__ = ["model_indices", "run", "summary_table"]
 
@@ -99,7 +100,7 @@ def summary_table(table: pd.DataFrame, *, estimate: str, alpha: float, sign: int
     estimate and how many have the sign ``sign`` and ``p < alpha``."""
     rows: list[dict[str, Any]] = []
 
-    def add(dimension: Text, choice: Text, part: pd.DataFrame) -> None:
+    def add(dimension: Text, choice: FigureText, part: pd.DataFrame) -> None:
         ok = part[part["converged"]]
         values = ok[estimate]
         same = int(((values * sign > 0) & (ok[f"{estimate}_p"] < alpha)).sum())
@@ -192,11 +193,13 @@ def run(ctx: StudyContext) -> StageOutput:
     tables = (
         TableArtifact(
             "specification_curve",
-            msg("Specification curve: the effect of {core} under every specification",
-                core=core_label),
+            msg(
+                "Specification curve: the effect of {core} under every specification",
+                core=core_label,
+            ),
             table,
             notes,
-        ),  # fmt: skip
+        ),
         TableArtifact(
             "specification_summary",
             msg("Specification curve by choice: the {what}", what=what),
@@ -270,9 +273,7 @@ def run(ctx: StudyContext) -> StageOutput:
     )
 
 
-def _indices_text(indices: list[str]) -> Text:
-    from spatialpanel.text import TextList
-
+def _indices_text(indices: list[str]) -> Message | TextList:
     if not indices:
         return msg("no index of the model (it holds no composite index of two or more indicators)")
     return TextList(tuple(Label("variable", n) for n in indices))
