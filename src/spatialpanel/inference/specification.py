@@ -100,7 +100,8 @@ def fit_specification(task: SpecificationTask, seed: int) -> dict[str, Any]:
     """Fit one specification and return its row of the curve's table (without the
     ``specification`` number and the ``study`` flag).
 
-    ``seed`` is unused (the delta method draws nothing); it is :func:`~spatialpanel.parallel.run_many`'s argument.
+    ``seed`` is unused (the delta method draws nothing); it is the argument
+    :func:`~spatialpanel.parallel.run_many` passes.
     """
     from spatialpanel.models.model import SpatialPanelModel
 
