@@ -116,7 +116,9 @@ def test_real_run_is_marked_real_not_synthetic(nbs_run: Path, stages: dict) -> N
     assert "REDUCED INDICATOR SYSTEM" in (nbs_run / "tables.tex").read_text("utf-8")
     # the mark sits where the demo's "Synthetic data." sits: every table and figure of these
     # stages (the model, dynamic and disparity stages mark neither, as in the demo)
-    marked_stages = {"indices", "evolution", "autocorrelation", "maps", "robustness"}
+    marked_stages = {
+        "indices", "evolution", "autocorrelation", "maps", "robustness", "specification"
+    }  # fmt: skip
     n = 0
     for stage in stages["stages"]:
         for item in [*stage["tables"], *stage["figures"]]:
@@ -128,6 +130,25 @@ def test_real_run_is_marked_real_not_synthetic(nbs_run: Path, stages: dict) -> N
     assert n >= 40
     desc = next(t for t in stages["stages"][0]["tables"] if t["key"] == "descriptives")
     assert REAL in _english(desc["notes"])
+
+
+def test_real_run_has_its_specification_curve(nbs_run: Path, stages: dict) -> None:  # type: ignore[type-arg]
+    """The NBS example runs the specification curve (issue 18 item 6): a CSV under tables/ whose
+    name holds "specification", one row per specification, its figure and its sentence, whose
+    share is the table's."""
+    table = pd.read_csv(
+        nbs_run / "tables" / "specification_curve.csv", index_col=0, encoding="utf-8-sig"
+    )
+    assert len(table) == 4 * 4 * 4 * 2 and table["study"].sum() == 1
+    assert table["converged"].all()
+    assert (nbs_run / "figures" / "specification_curve.png").is_file()
+    stage = next(s for s in stages["stages"] if s["name"] == "specification")
+    ok = table[table["converged"]]
+    own = float(table.loc[table["study"], "direct"].iloc[0])
+    same = int(((ok["direct"] * own > 0) & (ok["direct_p"] < 0.05)).sum())
+    sentence = _english([stage["sentences"][0]["text"]])[0]
+    assert f"Across {len(table)} specifications" in sentence
+    assert f"{round(100 * same / len(ok))}%" in sentence
 
 
 def test_real_run_marks_its_figures_sheets_and_readme(nbs_run: Path, stages: dict) -> None:  # type: ignore[type-arg]

@@ -74,6 +74,9 @@ COMPUTED_TERMS: dict[str, tuple[str, ...]] = {
     "neighbour classes": ("own_quantiles", "variable_cutoffs"),
     "horizon": ("short run", "long run"),
     "effect": ("direct", "indirect", "total"),
+    # the specification curve's choices (spatialpanel.report.specification_plots.choice_texts)
+    "weighting method": ("entropy", "critic", "cv", "equal", "topsis", "study"),
+    "fixed effects": ("pooled", "entity", "time", "twoway", "random"),
     "cell": ("Hausman", "Hausman (generalised inverse)", "Mundlak (robust)"),
     # regression tables (report/localise.py): statistic rows and the values of setting rows
     "statistic": ("n_entities", "n_periods", "nobs", "effects", "bias_correction", "r2", "loglik",

@@ -3,9 +3,11 @@
 :func:`run_many` applies one function to a list of tasks. Each task receives its own seed, derived
 from ``seed`` and the task's position only (``numpy.random.SeedSequence(seed).spawn``), so the
 results are identical whether the tasks run serially, in local processes or on a Dask cluster,
-and whatever order they finish in. The factorisation backend chosen in the calling process
-(:data:`spatialpanel.linalg.factor.BACKEND`) travels with every task, so worker processes
-factorise as the caller does (CHOLMOD and SuperLU agree to ~1e-13, not bit for bit).
+and whatever order they finish in. On Dask every task also runs with the caller's sparse
+factorisation backend (:data:`spatialpanel.linalg.factor.BACKEND`, ``"auto"`` resolved in the
+caller): CHOLMOD and SuperLU agree to ~1e-15 only, and a worker process would otherwise choose
+by itself (a setting made in the caller's process, or a worker without the optional CHOLMOD
+binding, would change the last bits). The BLAS threads follow :mod:`spatialpanel.threads`.
 
 Dask is optional (``pip install "spatialpanel[dask]"``): ``backend="serial"`` needs nothing.
 """
@@ -61,7 +63,8 @@ def run_many(
     scheduler
         With ``backend="dask"``: the address of a running Dask distributed scheduler (e.g.
         ``"tcp://10.0.0.5:8786"``); when omitted (and no ``client``), a local cluster of
-        processes is started for the call and closed afterwards.
+        processes (one per core, one thread each) is started for the call and closed
+        afterwards.
     client
         An existing ``dask.distributed.Client`` to use instead.
 
@@ -93,13 +96,27 @@ def run_many(
     if scheduler is not None:
         with Client(scheduler) as own:
             return _gather(own, func, items, seeds)
-    with LocalCluster(processes=True) as cluster, Client(cluster) as own:
+    # one thread per worker process (the numerical core holds the GIL and runs one BLAS thread);
+    # the dashboard on a free port, so that a busy 8787 is no error
+    with (
+        LocalCluster(processes=True, threads_per_worker=1, dashboard_address=":0") as cluster,
+        Client(cluster) as own,
+    ):
         return _gather(own, func, items, seeds)
 
 
+def _factor_backend() -> str:
+    """This process's factorisation backend, ``"auto"`` resolved to what it picks here."""
+    from spatialpanel.linalg import factor
+
+    if factor.BACKEND != "auto":
+        return str(factor.BACKEND)
+    return "cholmod" if factor.cholmod_available() else "superlu"
+
+
 @dataclass(frozen=True)
-class _Task(Generic[T, R]):
-    """``func`` run under the caller's factorisation backend (picklable for Dask workers)."""
+class _Pinned(Generic[T, R]):
+    """``func`` run with the caller's factorisation backend (picklable for the workers)."""
 
     func: Callable[[T, int], R]
     backend: str
@@ -116,7 +133,6 @@ class _Task(Generic[T, R]):
 
 
 def _gather(client: Any, func: Callable[[T, int], R], items: list[T], seeds: list[int]) -> list[R]:
-    from spatialpanel.linalg import factor
-
-    futures = client.map(_Task(func, factor.BACKEND), items, seeds, pure=False)
+    pinned = _Pinned(func, _factor_backend())
+    futures = client.map(pinned, items, seeds, pure=False)
     return list(client.gather(futures))

@@ -35,6 +35,7 @@ DRAWERS: dict[str, str] = {
     "kde_curves": "spatialpanel.disparity.plots:draw_kde_curves_spec",
     "kde_surface": "spatialpanel.disparity.plots:draw_kde_surface_spec",
     "sigma": "spatialpanel.disparity.plots:draw_sigma_spec",
+    "specification_curve": "spatialpanel.report.specification_plots:draw_specification_spec",
 }
 
 

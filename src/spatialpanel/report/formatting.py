@@ -63,7 +63,10 @@ __all__ = [
 ]
 
 #: Column identifiers that hold p-values (last level of a column label).
-P_NAMES = frozenset({"p", "pvalue", "p_value", "p_one_sided", "p_sim", "p_perm", "p_norm", "p_fdr"})
+P_NAMES = frozenset(
+    {"p", "pvalue", "p_value", "p_one_sided", "p_sim", "p_perm", "p_norm", "p_fdr", "direct_p",
+     "total_p"}
+)  # fmt: skip
 #: Column identifiers that hold counts.
 COUNT_NAMES = frozenset(
     {"n", "count", "nobs", "n_obs", "n_peaks", "filled", "cells", "neighbours_min",

@@ -204,6 +204,7 @@ STAGE_ORDER: tuple[str, ...] = (
     "maps",
     "model",
     "robustness",
+    "specification",
     "dynamic",
     "disparity",
 )

@@ -473,6 +473,7 @@ def _cross_rules(cfg: dict[str, Any], *, where: str) -> None:
                 f'{model["effects"]!r}; set effects = "entity", "time" or "twoway", or '
                 "[dynamic] enabled = false."
             )
+    _check_specification(cfg, where=where)
     ac = cfg.get("autocorrelation")
     if ac is not None and 1.0 / (ac["permutations"] + 1) > ac["alpha"]:
         raise ConfigError(
@@ -509,6 +510,44 @@ def _cross_rules(cfg: dict[str, Any], *, where: str) -> None:
             raise ConfigError(
                 f'{where}: [weights.{name}] kind = "file" needs file = "matrix.csv" (the '
                 "matrix file, relative to the study file)."
+            )
+
+
+def _check_specification(cfg: dict[str, Any], *, where: str) -> None:
+    """``[specification]`` needs a ``[model]`` and names existing matrices; ``[compute]``
+    ``scheduler`` goes with ``backend = "dask"``, which needs dask.distributed installed."""
+    spec = cfg.get("specification")
+    if spec is not None:
+        if spec["enabled"] and "model" not in cfg:
+            raise ConfigError(
+                f"{where}: [specification] enabled = true varies the choices of the [model] "
+                "section (y, core, weights, kind, effects); add one or set enabled = false."
+            )
+        known = list(cfg.get("weights", {}))
+        for name in spec["weights"]:
+            if name not in known:
+                raise ConfigError(
+                    f"{where}: [specification] weights names {name!r}, which no "
+                    f"[weights.{name}] section defines (defined: {', '.join(known) or 'none'})."
+                    + did_you_mean(str(name), known)
+                )
+    compute = cfg.get("compute")
+    if compute is None:
+        return
+    if compute["scheduler"] is not None and compute["backend"] != "dask":
+        raise ConfigError(
+            f"{where}: [compute] scheduler = {compute['scheduler']!r} is the address of a Dask "
+            f'scheduler, but backend = {compute["backend"]!r}; set backend = "dask" or remove '
+            "scheduler."
+        )
+    if compute["backend"] == "dask":
+        import importlib.util
+
+        if importlib.util.find_spec("distributed") is None:
+            raise ConfigError(
+                f'{where}: [compute] backend = "dask" needs dask.distributed, which is not '
+                'installed; install it with pip install "spatialpanel[dask]", or set backend = '
+                '"serial".'
             )
 
 

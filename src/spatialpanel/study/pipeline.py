@@ -76,6 +76,12 @@ STAGES: tuple[StageSpec, ...] = (
         ("weights", "model"),
     ),
     StageSpec(
+        "specification",
+        "Specification curve",
+        "spatialpanel.study.stages.specification",
+        ("weights", "model", "specification"),
+    ),
+    StageSpec(
         "disparity",
         "Regional disparities",
         "spatialpanel.study.stages.disparity",
@@ -96,9 +102,19 @@ class StudyRun:
     labels: Labels = field(default_factory=Labels)
 
 
+#: Stages a study switches off with ``enabled = false`` in their section: they are then not run
+#: at all (no empty section in the report).
+SWITCHED: dict[str, str] = {"specification": "specification"}
+
+
 def planned_stages(config: StudyConfig) -> list[StageSpec]:
     """The stages a configuration runs, in order (the data stage always runs first)."""
-    return [s for s in STAGES if all(config.has(n) for n in s.needs)]
+    return [
+        s
+        for s in STAGES
+        if all(config.has(n) for n in s.needs)
+        and (s.name not in SWITCHED or config.section(SWITCHED[s.name]).get("enabled", True))
+    ]
 
 
 Progress = Callable[[str, int, int], None]

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import codecs
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -73,12 +74,19 @@ CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
     ("indicator", "direction"): ("positive", "negative"),
     ("variables", "direction"): ("positive", "negative"),
     ("outputs", "parentheses"): ("se", "z"),
+    ("specification", "estimate"): ("direct", "total"),
+    ("compute", "backend"): ("serial", "dask"),
 }
 
 FIGURE_FORMATS = ("png", "svg", "pdf")
 DISPARITY_TOOLS = ("dagum", "kde", "markov", "convergence", "coupling", "obstacle")
 DYNAMIC_LAGS = ("time", "spacetime")
 BANDWIDTHS = ("silverman", "scott", "scipy_scott", "scipy_silverman")
+SPEC_METHODS = ("entropy", "critic", "cv", "equal", "topsis")
+SPEC_KINDS = ("sar", "sem", "sdm", "sdem", "slx")
+SPEC_EFFECTS = ("pooled", "entity", "time", "twoway", "random")
+#: A Dask scheduler address: a protocol and a location, "tcp://10.0.0.5:8786".
+_ADDRESS = re.compile(r"^[a-z][a-z0-9+.-]*://\S+$")
 
 
 @dataclass(frozen=True)
@@ -136,6 +144,11 @@ def _bandwidth(v: Any) -> bool:
     except (TypeError, ValueError):
         return False
     return math.isfinite(h) and h > 0
+
+
+def _subset(choices: tuple[str, ...]) -> Callable[[Any], bool]:
+    """A non-empty list of some of ``choices``, each once."""
+    return lambda v: _texts(v) and set(v) <= set(choices) and len(set(v)) == len(v)
 
 
 def _years(v: Any) -> bool:
@@ -282,6 +295,32 @@ RULES: dict[tuple[str, str], Rule] = {
     ("weights", "phi"): Rule("a number from 0 to 1", lambda v: _number(v) and 0 <= v <= 1, 1.5),
     ("weights", "file"): Rule("a file name (not empty)", _text, ""),
     ("indicator", "dimension"): Rule("a dimension name (not empty)", _text, ""),
+    ("specification", "methods"): Rule(
+        f"a non-empty list of {', '.join(SPEC_METHODS)} (each once)",
+        _subset(SPEC_METHODS),
+        ["entropy", "pca"],
+    ),
+    ("specification", "weights"): Rule(
+        "a list of [weights.NAME] names (each once; empty: every matrix of the study)",
+        lambda v: _texts(v, empty=True) and len(set(v)) == len(v),
+        [""],
+    ),
+    ("specification", "kinds"): Rule(
+        f"a non-empty list of {', '.join(SPEC_KINDS)} (each once)",
+        _subset(SPEC_KINDS),
+        ["sar", "sac"],
+    ),
+    ("specification", "effects"): Rule(
+        f"a non-empty list of {', '.join(SPEC_EFFECTS)} (each once)",
+        _subset(SPEC_EFFECTS),
+        ["twoway", "region"],
+    ),
+    ("compute", "scheduler"): Rule(
+        'the address of a running Dask scheduler, e.g. "tcp://10.0.0.5:8786" (leave it out '
+        "to start a local cluster)",
+        lambda v: isinstance(v, str) and _ADDRESS.match(v) is not None,
+        "10.0.0.5:8786",
+    ),
 }
 
 #: Names that must exist elsewhere: checked by config.validate (weights names, divisions without
@@ -309,6 +348,7 @@ FREE: frozenset[tuple[str, str]] = frozenset(
         ("study", "reference"),
         ("autocorrelation", "fdr"),
         ("dynamic", "enabled"),
+        ("specification", "enabled"),
         ("disparity", "sigma_log"),
         ("outputs", "report"),
         ("weights", "rook"),

@@ -116,6 +116,24 @@ SECTIONS: dict[str, Spec] = {
         "obstacle_top": ((int,), 3),
         "kde_min_group_size": ((int,), 5),
     },
+    # the specification curve (stage "specification"): every combination of the choices below
+    "specification": {
+        "enabled": ((bool,), True),
+        # index weighting methods for the model's composite indices of two or more indicators
+        "methods": ((list,), ["entropy", "critic", "cv", "equal"]),
+        # [weights.NAME] matrices; empty = every matrix of the study
+        "weights": ((list,), []),
+        "kinds": ((list,), ["sar", "sem", "sdm", "sdem"]),
+        "effects": ((list,), ["entity", "twoway"]),
+        # the estimate the curve sorts and draws: the core regressor's direct or total effect
+        "estimate": ((str,), "direct"),
+    },
+    # where many independent fits run (the specification curve): serially or on Dask
+    "compute": {
+        "backend": ((str,), "serial"),
+        # a running Dask scheduler ("tcp://HOST:8786"); none = a local cluster for the run
+        "scheduler": ((str,), None),
+    },
     "outputs": {
         "dir": ((str,), "spatialpanel-results"),
         "figure_formats": ((list,), ["png"]),
