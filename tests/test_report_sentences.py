@@ -116,14 +116,16 @@ def _stayers(local: pd.DataFrame, quadrant: str) -> list[str]:
 def _listed(text: str, quadrant: str) -> set[str]:
     """The provinces the sentence lists for a quadrant (its edge forms name none)."""
     name = {"HH": "high–high", "LL": "low–low"}[quadrant]
+    folded = text.casefold()
     if (
-        f"no province stays in the {name}" in text
-        or "no province stays in the high–high or" in text
+        f"no province stays in the {name}" in folded
+        or "no province stays in the high–high or" in folded
     ):
         return set()
     part = {
-        "HH": r"high–high quadrant are (.*?)(?: and those in the low–low|; no province)",
-        "LL": r"low–low quadrant are (.*?) \(",
+        "HH": r"stay in the high–high quadrant in every year shown \(.*?\) are (.*?)"
+        r"(?:; those that stay|; no province)",
+        "LL": r"stay in the low–low quadrant are (.*?) \(",
     }[quadrant]
     found = re.search(part, text)
     assert found is not None, text
