@@ -198,10 +198,10 @@ class Factorizer:
     @classmethod
     def of(cls, w: sps.csr_array, scale: NDArray[np.float64] | None) -> Factorizer:
         """The factoriser of W, reused while the same W (and backend) is asked for again."""
-        from spatialpanel.linalg.selinv import _fingerprint
+        from spatialpanel.linalg.digest import fingerprint
 
         mat = sps.csr_array(w, dtype=float)
-        key = (_fingerprint(mat), scale is not None, BACKEND)
+        key = (fingerprint(mat), scale is not None, BACKEND)
         with _CACHE_LOCK:
             for k, fac in _FACTORIZERS:
                 if k == key:

@@ -40,6 +40,8 @@ import scipy.sparse as sps
 import scipy.sparse.linalg as spla
 from numpy.typing import NDArray
 
+from spatialpanel.linalg.digest import fingerprint
+
 __all__ = ["ExactTraces", "PointTerms", "SelectedInverse", "selected_inverse"]
 
 _PIVOT_RATIO = 1e-8
@@ -261,7 +263,7 @@ class ExactTraces:
         (:func:`spatialpanel.linalg.logdet.symmetric_scale`). None when a factorisation is not
         symmetric positive definite (δ outside the stationarity interval): use a dense path."""
         mat = sps.csr_array(w, dtype=float)
-        key = (_fingerprint(mat), float(delta))
+        key = (fingerprint(mat), float(delta))
         if key not in _TRACES:
             if len(_TRACES) >= _CACHE_SIZE:
                 _TRACES.pop(next(iter(_TRACES)))
@@ -311,19 +313,6 @@ class ExactTraces:
 
 
 _TRACES: dict[tuple[bytes, float], ExactTraces | None] = {}
-
-
-def _fingerprint(mat: sps.csr_array) -> bytes:
-    """A digest of W (pattern and values): the fit, its standard errors and the effects ask
-    for the traces at the same (W, δ), which are computed once."""
-    import hashlib
-
-    digest = hashlib.blake2b(digest_size=20)
-    digest.update(np.asarray(mat.shape, dtype=np.int64).tobytes())
-    for arr in (mat.indptr, mat.indices):
-        digest.update(np.ascontiguousarray(arr, dtype=np.int64).tobytes())
-    digest.update(np.ascontiguousarray(mat.data, dtype=float).tobytes())
-    return digest.digest()
 
 
 def _combine(terms: list[tuple[float, sps.sparray]]) -> sps.csc_array:

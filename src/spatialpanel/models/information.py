@@ -94,9 +94,9 @@ class GOperator:
     def at(cls, w: sps.csr_array, delta: float) -> GOperator:
         """The operator at (W, δ), reused while the same pair is asked for again (the fit's
         information matrix and its fitted values share one factorisation; one is kept)."""
-        from spatialpanel.linalg.selinv import _fingerprint
+        from spatialpanel.linalg.digest import fingerprint
 
-        key = (_fingerprint(sps.csr_array(w)), float(delta))
+        key = (fingerprint(sps.csr_array(w)), float(delta))
         if _LAST and _LAST[0][0] == key:
             return _LAST[0][1]
         op = cls(w, delta)
