@@ -1,6 +1,6 @@
 """Checks between the sections of a study file, after each section is checked on its own.
 
-:func:`cross_check` is called once by :func:`spatialpanel.study.config.validate`: weights and
+:func:`cross_check` is called once by ``spatialpanel.study.config.validate``: weights and
 variables named in one section must be defined in another, years must lie inside the study's
 years, the geography and divisions must fit the data, and combinations of keys that ``run``
 would otherwise refuse after some of the work (bias correction without fixed effects, a
