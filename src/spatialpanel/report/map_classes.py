@@ -98,12 +98,20 @@ def _fisher_jenks(y: np.ndarray, k: int) -> np.ndarray:
     return np.array([y[e - 1] for e in reversed(ends)])
 
 
-def _class_labels(bins: np.ndarray, lo: float) -> list[str]:
+def class_labels(bins: np.ndarray, lo: float) -> list[str]:
+    """``"lo–hi"`` of each class, with enough decimals (2 to 6) to tell the bounds apart.
+
+    With a negative bound the minus is the typographic one and the dash is spaced
+    (``"−120.55 – −105.99"``), so that a minus is never read as the dash.
+    """
     for digits in range(2, 7):
         edges = [lo, *bins]
         text = [f"{e:.{digits}f}" for e in edges]
         if len(set(text)) == len(text):
             break
+    if any(t.startswith("-") for t in text):
+        text = [t.replace("-", "\u2212") for t in text]
+        return [f"{text[i]} – {text[i + 1]}" for i in range(len(bins))]
     return [f"{text[i]}–{text[i + 1]}" for i in range(len(bins))]
 
 
@@ -149,7 +157,7 @@ def colour_values(
         s.dropna().map(lambda v: shades[min(int(np.searchsorted(bins, v)), len(bins) - 1)])
         for s in panels
     ]
-    labels = _class_labels(bins, float(finite.min()))
+    labels = class_labels(bins, float(finite.min()))
     handles = [
         Patch(facecolor=c, edgecolor=EDGE, linewidth=0.4, label=t)
         for c, t in zip(shades, labels, strict=True)

