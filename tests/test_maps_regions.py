@@ -116,7 +116,11 @@ def test_us_choropleth_without_a_region_hatches_it(us48: RegionSet, us_values: p
     assert ax.child_axes == []  # no South China Sea inset
     texts = _legend_texts(fig)
     assert "No data" in texts
-    assert any(t.startswith("\u2212") and " – " in t for t in texts)  # negative longitudes
+    assert "\u2212120.55 to \u2212105.99" in texts  # negative longitudes: a minus, not a dash
+    legend = fig.legends[0]  # six entries of long labels: in three columns, within the figure
+    assert legend.get_window_extent().width <= fig.bbox.width
+    zh = choropleth(us_values, regions=us48, scheme="quantiles", lang="zh")
+    assert "\u2212120.55 至 \u2212105.88" in _legend_texts(zh)  # all 48: other quintiles
     # with every state there is nothing to hatch and no "No data" entry
     full = choropleth(us_values, regions=us48, scheme="quantiles")
     assert "No data" not in _legend_texts(full)

@@ -231,8 +231,9 @@ def no_data_patch(lang: str) -> Any:
     )
 
 
-def add_legend(target: Any, handles: list[Any], *, title: str | None, **kw: Any) -> None:
-    target.legend(
+def add_legend(target: Any, handles: list[Any], *, title: str | None, **kw: Any) -> Any:
+    """A frameless legend of the maps on ``target`` (an axes or the figure); returned."""
+    return target.legend(
         handles=handles,
         title=title,
         fontsize=7,

@@ -98,12 +98,14 @@ def _fisher_jenks(y: np.ndarray, k: int) -> np.ndarray:
     return np.array([y[e - 1] for e in reversed(ends)])
 
 
-def class_labels(bins: np.ndarray, lo: float) -> list[str]:
+def class_labels(bins: np.ndarray, lo: float, *, lang: str = "en") -> list[str]:
     """``"lo–hi"`` of each class, with enough decimals (2 to 6) to tell the bounds apart.
 
-    With a negative bound the minus is the typographic one and the dash is spaced
-    (``"−120.55 – −105.99"``), so that a minus is never read as the dash.
+    With a negative bound the minus is the typographic one and the range is written out
+    (``"−120.55 to −105.99"``, 至 in Chinese), so that no minus is read as the dash.
     """
+    from spatialpanel.text import msg, render
+
     for digits in range(2, 7):
         edges = [lo, *bins]
         text = [f"{e:.{digits}f}" for e in edges]
@@ -111,7 +113,9 @@ def class_labels(bins: np.ndarray, lo: float) -> list[str]:
             break
     if any(t.startswith("-") for t in text):
         text = [t.replace("-", "\u2212") for t in text]
-        return [f"{text[i]} – {text[i + 1]}" for i in range(len(bins))]
+        return [
+            render(msg("{lo} to {hi}", lo=text[i], hi=text[i + 1]), lang) for i in range(len(bins))
+        ]
     return [f"{text[i]}–{text[i + 1]}" for i in range(len(bins))]
 
 
@@ -125,7 +129,12 @@ class Colouring:
 
 
 def colour_values(
-    panels: list[pd.Series], *, cmap: str | Colormap, scheme: Scheme | None, k: int
+    panels: list[pd.Series],
+    *,
+    cmap: str | Colormap,
+    scheme: Scheme | None,
+    k: int,
+    lang: str = "en",
 ) -> Colouring:
     """The colour of every value of ``panels`` on one scale: a colour bar (``scheme=None``) or the
     ``k`` classes of :func:`class_breaks` of the pooled values, with their legend entries."""
@@ -157,7 +166,7 @@ def colour_values(
         s.dropna().map(lambda v: shades[min(int(np.searchsorted(bins, v)), len(bins) - 1)])
         for s in panels
     ]
-    labels = class_labels(bins, float(finite.min()))
+    labels = class_labels(bins, float(finite.min()), lang=lang)
     handles = [
         Patch(facecolor=c, edgecolor=EDGE, linewidth=0.4, label=t)
         for c, t in zip(shades, labels, strict=True)

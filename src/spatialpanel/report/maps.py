@@ -300,7 +300,7 @@ def small_multiples(
 
     with figure_style(lang):
         if kind == "choropleth":
-            colouring = colour_values(series, cmap=cmap, scheme=scheme, k=k)
+            colouring = colour_values(series, cmap=cmap, scheme=scheme, k=k, lang=lang)
         else:
             colouring = cluster_colours(series, lang)
         missing = any(not geo.codes.isin(c.index).all() for c in colouring.colors)
@@ -403,14 +403,20 @@ def _legend_below(
                 fig, handles, title=None, loc="center left", bbox_to_anchor=(0.77, 0.47 / height)
             )
     else:
-        add_legend(
-            fig,
-            handles,
-            title=legend_title,
-            loc="lower center",
-            ncols=min(len(handles), 6),
-            bbox_to_anchor=(0.5, 0.12 / height),
-        )
+        ncols = min(len(handles), 6)
+        while True:  # as many columns as fit the figure's width (long class labels: fewer)
+            legend = add_legend(
+                fig,
+                handles,
+                title=legend_title,
+                loc="lower center",
+                ncols=ncols,
+                bbox_to_anchor=(0.5, 0.12 / height),
+            )
+            if ncols <= 2 or legend.get_window_extent().width <= 0.98 * fig.bbox.width:
+                break
+            legend.remove()
+            ncols = -(-len(handles) // 2) if ncols > -(-len(handles) // 2) else ncols - 1
 
 
 # ----------------------------------------------------------------------------- figures as data
