@@ -74,8 +74,7 @@ class RegionSet:
         How to build the set again (plain JSON, stored with the maps so that a saved results
         folder can redraw them): ``{"bundled": NAME}``, or ``{"file": ABSOLUTE_PATH, "id":
         COLUMN, "crs": ..., "layer": ...}`` for the user's boundaries; empty for a set built by
-        hand. The maps rebuild a set from it
-        (:func:`spatialpanel.report.map_geometry.map_regions`).
+        hand. The maps rebuild a set from it (``spatialpanel.report.map_geometry.map_regions``).
     """
 
     name: str
