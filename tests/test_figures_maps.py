@@ -38,7 +38,7 @@ def full_geometry(monkeypatch: pytest.MonkeyPatch) -> None:
     geo = _mapdraw.map_geometry()
     everything = _mapdraw.MapView(paths=geo.paths, outline=geo.outline)
     full = dataclasses.replace(geo, main_view=everything, inset_view=everything)
-    monkeypatch.setattr(_mapdraw, "map_geometry", lambda: full)
+    monkeypatch.setattr(_mapdraw, "map_geometry", lambda *_: full)
 
 
 def _png(fig: matplotlib.figure.Figure) -> np.ndarray:

@@ -279,10 +279,38 @@ def test_us_states_study_runs_end_to_end(us_run: Path) -> None:
     queen = weights.set_index("weights").loc["queen"]
     assert queen["nnz"] == 2 * 107 and queen["islands"] == "none"
     assert "area centroids" in weights.set_index("weights").loc["knn", "formula"]
+    assert (us_run / "tables" / "table7_sdm.csv").is_file()
+
+
+def test_us_states_study_draws_its_maps(us_run: Path, us_files: Path) -> None:
+    """Choropleth and LISA cluster maps from us48.shp, in an Albers conic fitted to the US (not
+    China's 25/47/105, no South China Sea inset), redrawn in Chinese from the saved data."""
+    from spatialpanel.report.drawers import draw
+    from spatialpanel.report.figspec import read_spec
+    from spatialpanel.report.figure_jobs import draw_saved_figures
+    from spatialpanel.report.map_geometry import map_geometry
+    from spatialpanel.text import from_json
+
     stages = json.loads((us_run / "stages.json").read_text("utf-8"))
     maps = next(s for s in stages["stages"] if s["name"] == "maps")
-    assert any("us48.shp" in note for note in maps["settings"]["skipped"])
-    assert (us_run / "tables" / "table7_sdm.csv").is_file()
+    assert maps["settings"]["skipped"] == [] and maps["settings"]["regions"] == "us48.shp"
+    keys = [f["key"] for f in maps["figures"]]
+    assert keys == ["map_infra", "lisa_map_log_gsp"]
+    for key in keys:
+        assert (us_run / "figures" / f"{key}.png").is_file()
+        spec = read_spec(us_run / "figures" / "data" / f"{key}.json")
+        origin = spec.options["regions"]
+        assert origin["file"] == str((us_files / "us48.shp").resolve())
+        assert origin["id"] == "STATE_NAME"
+        projection = map_geometry(origin).projection
+        assert projection.kind == "aea" and "+lon_0=-95.9" in projection.crs
+        fig = draw(spec, "en")
+        assert not any(ax.child_axes for ax in fig.axes)  # no inset
+    note = english(from_json(maps["figures"][0]["notes"][0]))
+    assert note.startswith("Boundaries: us48.shp; Albers equal-area conic projection")
+    drawn = draw_saved_figures(us_run, stages["stages"], lang="zh")
+    assert "figures/map_infra.zh.png" in drawn["map_infra"]
+    assert (us_run / "figures" / "lisa_map_log_gsp.zh.png").is_file()
 
 
 def test_moran_of_the_us_run_equals_esda(us_run: Path, us_files: Path, us48) -> None:

