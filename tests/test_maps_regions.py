@@ -206,3 +206,18 @@ def test_source_notes_name_the_boundaries_and_the_projection(us48: RegionSet) ->
     assert english(mg.source_note("china_provinces")).endswith(
         "Taiwan, Hong Kong and Macao: no data."
     )
+
+
+def test_the_study_maps_carry_one_scale_bar(us48: RegionSet, us_values: pd.Series) -> None:
+    """A study's map (a figure specification) shows its scale bar once: on the single map, on
+    the first panel of small multiples."""
+
+    def bars(spec: FigureSpec) -> list[int]:
+        fig = draw(spec, "en")
+        return [
+            i for i, ax in enumerate(fig.axes) for t in ax.texts if t.get_text().endswith(" km")
+        ]
+
+    assert bars(map_spec({1970: us_values}, regions=us48, legend="Lon")) == [0]
+    two = map_spec({1970: us_values, 1986: us_values * 2}, regions=us48, legend="Lon")
+    assert bars(two) == [0]

@@ -9,7 +9,8 @@ map clipped to the mainland extent and the South China Sea islands and maritime 
 at the lower right, as Chinese maps do; any other set in an Albers conic fitted to its extent.
 Regions of the set without a value — Taiwan, Hong Kong and Macao, outside the statistics of the
 Chinese sets, and any region the data lack — are drawn hatched grey with a "No data" legend
-entry. Every map has a legend, a north arrow and (on single maps) a scale bar of a round length.
+entry. Every map has a legend, a north arrow and a scale bar of a round length (on the first
+panel of small multiples).
 """
 
 from __future__ import annotations
@@ -493,6 +494,6 @@ def draw_map_spec(spec: FigureSpec, words: Words) -> Figure:
         cmap=str(spec.options.get("cmap", "YlOrRd")),
         ncols=int(spec.options.get("ncols", 2)) if len(panels) > 1 else 1,
         lang=words.lang,
-        scale_bar=len(panels) == 1,
+        scale_bar=True,
         regions=spec.options.get("regions", "china_provinces"),
     )
