@@ -11,6 +11,7 @@ localised into a :class:`~spatialpanel.report.document.ReportDocument` in the re
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -23,7 +24,14 @@ from spatialpanel.report.tables import html_table
 from spatialpanel.results_folder import folder_hashes, staged_additions, verify
 from spatialpanel.text import languages
 
-__all__ = ["build_report", "render_html", "report_files", "write_report"]
+__all__ = [
+    "PreparedReport",
+    "build_report",
+    "prepare_report",
+    "render_html",
+    "report_files",
+    "write_report",
+]
 
 
 def report_files(lang: str) -> dict[str, str]:
@@ -89,15 +97,10 @@ def write_report(root: str | Path, *, lang: str = "en", into: str | Path | None 
     (``figures/data/KEY.json``) into ``into`` as well (``figures/KEY.zh.png`` and its web copy),
     and the reports embed them: a Chinese report shows Chinese figures.
     """
-    names = report_files(lang)
     from spatialpanel.report.figure_jobs import draw_saved_figures
-    from spatialpanel.report.latex import write_latex
-    from spatialpanel.report.tables import write_markdown
-    from spatialpanel.report.word import write_docx
 
     saved = load_results(root)
     target = saved.root if into is None else Path(into)
-    staged = None if into is None else target
     # the figures in the report's language, drawn from their saved data where not drawn yet
     draw_saved_figures(
         saved.root,
@@ -107,13 +110,51 @@ def write_report(root: str | Path, *, lang: str = "en", into: str | Path | None 
         output=saved.figure_output,
         into=target,
     )
+    return prepare_report(root, lang=lang, into=into).finish()
+
+
+@dataclass(frozen=True)
+class PreparedReport:
+    """A report whose text files are written and whose figure-embedding files are not:
+    :func:`prepare_report` writes the Markdown and LaTeX files (they name the figure files, they
+    do not read them); :meth:`finish` writes the HTML and Word reports, which embed the
+    figures, once they are drawn."""
+
+    doc: ReportDocument
+    root: Path
+    target: Path
+    staged: Path | None
+    names: dict[str, str]
+
+    def finish(self) -> Path:
+        """Write the HTML and Word reports (the figures must be in place); return the HTML."""
+        from spatialpanel.report.word import write_docx
+
+        out = self.target / self.names["html"]
+        out.write_text(render_html(self.doc, root=self.root, staged=self.staged), encoding="utf-8")
+        write_docx(self.doc, self.target / self.names["docx"], root=self.root, staged=self.staged)
+        return out
+
+
+def prepare_report(
+    root: str | Path, *, lang: str = "en", into: str | Path | None = None
+) -> PreparedReport:
+    """Localise the saved results of ``root`` in ``lang`` and write the Markdown and LaTeX
+    report files into ``into`` (default ``root``); the HTML and Word files follow with
+    :meth:`PreparedReport.finish`. ``spatialpanel run`` calls this while its figures are still
+    being drawn in worker processes, in the language they are drawn in: the document names
+    each figure's file, whose bytes only the HTML and Word reports read."""
+    from spatialpanel.report.latex import write_latex
+    from spatialpanel.report.tables import write_markdown
+
+    names = report_files(lang)
+    saved = load_results(root)
+    target = saved.root if into is None else Path(into)
+    staged = None if into is None else target
     doc = localise(saved, lang, staged=staged)
-    out = target / names["html"]
-    out.write_text(render_html(doc, root=saved.root, staged=staged), encoding="utf-8")
     write_markdown(doc, target / names["md"])
     write_latex(doc, target / names["tex"])
-    write_docx(doc, target / names["docx"], root=saved.root, staged=staged)
-    return out
+    return PreparedReport(doc=doc, root=saved.root, target=target, staged=staged, names=names)
 
 
 def _figure_src(root: Path, png: str | None, staged: Path | None = None) -> str | None:

@@ -278,13 +278,15 @@ def _write_folder(
     dpi = int(config.section("outputs")["dpi"])
     write_readme(root, ctx=ctx, dpi=dpi, report=report)
     # the figures are drawn in worker processes (since their stage ended, when the pipeline
-    # started the writer) while the tables were written; the report embeds them
-    figures.finish(root)
-    report_name = None
+    # started the writer) while the tables, the Markdown and the LaTeX report are written; the
+    # HTML and Word reports embed them
+    prepared = None
     if report:
-        from spatialpanel.report.build import write_report
+        from spatialpanel.report.build import prepare_report
 
-        report_name = write_report(root, lang=ctx.lang).name
+        prepared = prepare_report(root, lang=ctx.lang)
+    figures.finish(root)
+    report_name = prepared.finish().name if prepared is not None else None
     write_manifest(root, header)
     return report_name
 
