@@ -506,3 +506,28 @@ def test_every_note_sentence_of_the_real_example_starts_with_a_capital(nbs_run: 
     saved = load_results(nbs_run)
     for lang in ("en", "zh"):
         assert lowercase_note_sentences(localise(saved, lang)) == [], lang
+
+
+def test_the_sigma_sentence_adds_the_relative_dispersion_when_it_moved_the_other_way(
+    nbs_run: Path,
+    stages: dict,  # type: ignore[type-arg]
+) -> None:
+    """On the real panel the standard deviation of the index rose (2014-2023) while its Gini
+    fell: the report says both, the Gini from the Dagum table, so "no σ convergence" is not
+    read as widening relative gaps."""
+    sigma = _table(nbs_run, "cp_sigma").set_index("year")["all"]
+    gini = _table(nbs_run, "cp_dagum").set_index("year")["G"]
+    assert sigma.loc[2023] > sigma.loc[2014] and gini.loc[2023] < gini.loc[2014]
+    sentences = [s for st in stages["stages"] for s in st["sentences"]]
+    relative = [s for s in sentences if s["text"].startswith("Relative to the mean")]
+    cp = [s for s in relative if "Common prosperity" in s["text"]]
+    assert len(cp) == 1
+    fell = f"fell from {gini.loc[2014]:.4f} in 2014 to {gini.loc[2023]:.4f} in 2023"
+    assert fell in cp[0]["text"]
+    assert cp[0]["sources"] == ["cp_dagum:2014:G", "cp_dagum:2023:G"]
+    # where the standard deviation and the Gini move together nothing is added
+    ratio_sd = _table(nbs_run, "urban_rural_income_ratio_sigma").set_index("year")["all"]
+    ratio_g = _table(nbs_run, "urban_rural_income_ratio_dagum").set_index("year")["G"]
+    same_way = (ratio_sd.iloc[-1] > ratio_sd.iloc[0]) == (ratio_g.iloc[-1] > ratio_g.iloc[0])
+    ratio_sentences = [s for s in relative if "income ratio" in s["text"]]
+    assert (ratio_sentences == []) == same_way

@@ -279,6 +279,9 @@ def convergence(
             (f"{key}:{years[0]}:all", f"{key}:{years[-1]}:all"),
         )
     )
+    relative = _relative_dispersion(out, var, s, years, widened=bool(d1 > d0))
+    if relative is not None:
+        out.sentences.append(relative)
     rows = {
         "absolute, cross-section": beta_convergence(series),
         "absolute, panel (region FE)": panel_beta_convergence(series, effects="entity"),
@@ -402,3 +405,45 @@ def convergence(
                 (f"{bkey}:spatial, SDM (two-way FE):beta",),
             )
         )
+
+
+def _relative_dispersion(
+    out: Collector, var: str, s: dict[str, Any], years: list[Any], *, widened: bool
+) -> Sentence | None:
+    """When σ is the standard deviation and the Gini of the Dagum decomposition moved the other
+    way over the same years, the sentence that says so: a rising mean can widen the absolute
+    gaps while the relative ones narrow (and the reverse); ``None`` otherwise."""
+    dagum = out.results.get(var, {}).get("dagum")
+    if s["sigma_measure"] != "sd" or s["sigma_log"] or dagum is None:
+        return None
+    gini = dagum.table["G"]
+    if years[0] not in gini.index or years[-1] not in gini.index:
+        return None
+    g0, g1 = float(gini.loc[years[0]]), float(gini.loc[years[-1]])
+    if g1 == g0 or (g1 > g0) == widened:
+        return None
+    text = (
+        msg(
+            "Relative to the mean the gaps narrowed: the Gini coefficient of {var} fell from {a} "
+            "in {t0} to {b} in {t1} while the standard deviation rose, so the absolute "
+            "differences widened as the relative ones shrank.",
+            var=var_label(var),
+            a=numbers.fixed(g0, 4),
+            t0=str(years[0]),
+            b=numbers.fixed(g1, 4),
+            t1=str(years[-1]),
+        )
+        if widened
+        else msg(
+            "Relative to the mean the gaps widened: the Gini coefficient of {var} rose from {a} "
+            "in {t0} to {b} in {t1} while the standard deviation fell, so the absolute "
+            "differences narrowed as the relative ones grew.",
+            var=var_label(var),
+            a=numbers.fixed(g0, 4),
+            t0=str(years[0]),
+            b=numbers.fixed(g1, 4),
+            t1=str(years[-1]),
+        )
+    )
+    key = artifact_key("dagum", var)
+    return Sentence(text, (f"{key}:{years[0]}:G", f"{key}:{years[-1]}:G"))
