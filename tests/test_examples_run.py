@@ -531,3 +531,15 @@ def test_the_sigma_sentence_adds_the_relative_dispersion_when_it_moved_the_other
     same_way = (ratio_sd.iloc[-1] > ratio_sd.iloc[0]) == (ratio_g.iloc[-1] > ratio_g.iloc[0])
     ratio_sentences = [s for s in relative if "income ratio" in s["text"]]
     assert (ratio_sentences == []) == same_way
+
+
+def test_the_regression_sheets_of_the_workbook_name_their_index_in_words(nbs_run: Path) -> None:
+    """The index levels of a regression sheet (the block and the term) are headed in words,
+    as the report heads them, not by the identifiers ``part``/``term``."""
+    from openpyxl import load_workbook
+
+    book = load_workbook(nbs_run / "tables.xlsx", read_only=True)
+    for name in ("table7_sdm", "compare_models"):
+        cells = {v for row in book[name].iter_rows(values_only=True) for v in row[:2]}
+        assert "Block" in cells and "Term" in cells, name
+        assert not {"part", "term"} & cells, name
