@@ -130,9 +130,13 @@ def _tc(
         else ""
     )
     half = round(size * 2)  # the paragraph mark too: an empty cell is no taller than the text
+    # an exact line height (1.2 x the size, in twentieths of a point) for every cell: a Chinese
+    # label (SimSun / a CJK substitute, taller than Times) would otherwise make its line taller
+    # than the numbers' and sit lower than the coefficient beside it
+    line = round(size * 24)
     ppr = (
-        '<w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0" w:line="240" '
-        f'w:lineRule="auto"/><w:jc w:val="{align}"/>'
+        f'<w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0" w:line="{line}" '
+        f'w:lineRule="exact"/><w:jc w:val="{align}"/>'
         f'<w:rPr><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr></w:pPr>'
     )
     return (
