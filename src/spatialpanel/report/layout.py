@@ -99,9 +99,15 @@ def fill(
     left = available - sum(widths)
     n_rows = max((len(t) for t in texts), default=0)
 
+    known: dict[tuple[int, float], list[int]] = {}
+
     def lines(j: int, width: float) -> list[int]:
-        column = list(texts[j]) + [""] * (n_rows - len(texts[j]))
-        return [line_count(t, (width - pad) / em) if t else 1 for t in column]
+        # the same trial widths come back at every step for the columns that did not grow
+        key = (j, width)
+        if key not in known:
+            column = list(texts[j]) + [""] * (n_rows - len(texts[j]))
+            known[key] = [line_count(t, (width - pad) / em) if t else 1 for t in column]
+        return list(known[key])
 
     counts = [lines(j, w) for j, w in enumerate(widths)]
 
