@@ -10,6 +10,7 @@ the numbers on their last digit (an HTML box, a LaTeX ``r@{}l`` column pair, a W
 from __future__ import annotations
 
 import math
+import weakref
 from collections.abc import Hashable
 from dataclasses import dataclass
 from typing import Any
@@ -292,11 +293,22 @@ def _regression_grid(table: ReportTable) -> Grid:
     )
 
 
+_GRIDS: dict[int, Grid] = {}
+
+
 def grid(table: ReportTable) -> Grid:
-    """The printable grid of ``table`` (numbers formatted, labels as given)."""
-    if table.kind == "regression":
-        return _regression_grid(table)
-    return _data_grid(table)
+    """The printable grid of ``table`` (numbers formatted, labels as given).
+
+    Built once per table object and kept while the table lives (the writers of one report
+    each ask for it: HTML, Word, LaTeX, Markdown); tables are frozen, so the grid stays true.
+    """
+    key = id(table)
+    built = _GRIDS.get(key)
+    if built is None:
+        built = _regression_grid(table) if table.kind == "regression" else _data_grid(table)
+        _GRIDS[key] = built
+        weakref.finalize(table, _GRIDS.pop, key, None)
+    return built
 
 
 def column_texts(g: Grid) -> list[list[str]]:

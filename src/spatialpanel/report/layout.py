@@ -99,18 +99,34 @@ def fill(
     left = available - sum(widths)
     n_rows = max((len(t) for t in texts), default=0)
 
+    known: dict[tuple[int, float], list[int]] = {}
+
     def lines(j: int, width: float) -> list[int]:
-        column = list(texts[j]) + [""] * (n_rows - len(texts[j]))
-        return [line_count(t, (width - pad) / em) if t else 1 for t in column]
+        # the same trial widths come back at every step for the columns that did not grow
+        key = (j, width)
+        if key not in known:
+            column = list(texts[j]) + [""] * (n_rows - len(texts[j]))
+            known[key] = [line_count(t, (width - pad) / em) if t else 1 for t in column]
+        return list(known[key])
 
     counts = [lines(j, w) for j, w in enumerate(widths)]
+    others: list[list[int]] = []  # per column j: the tallest other cell of every row
+    total = 0
+
+    def refresh() -> None:
+        nonlocal total
+        total = sum(map(sum, counts))
+        others[:] = [
+            [max((counts[k][i] for k in range(len(counts)) if k != j), default=1)
+             for i in range(n_rows)]
+            for j in range(len(counts))
+        ]  # fmt: skip
 
     def cost(j: int, column: list[int]) -> float:
-        tallest = sum(
-            max(column[i], *(counts[k][i] for k in range(len(counts)) if k != j))
-            for i in range(n_rows)
-        )
-        return tallest + 1e-3 * (sum(map(sum, counts)) - sum(counts[j]) + sum(column))
+        tallest = sum(map(max, column, others[j]))
+        return tallest + 1e-3 * (total - sum(counts[j]) + sum(column))
+
+    refresh()
 
     step = max(available / 500, 0.5)
     while left > 1e-6:
@@ -133,6 +149,7 @@ def fill(
         widths[j] += extra
         counts[j] = trial
         left -= extra
+        refresh()
     return tuple(widths)
 
 

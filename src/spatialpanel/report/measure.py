@@ -8,6 +8,7 @@ a generous 0.6 em for other characters (Greek letters, symbols).
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["line_count", "text_em", "words_em"]
 
@@ -52,8 +53,10 @@ def words_em(text: str) -> float:
     return max(widest, run)
 
 
-def _pieces(text: str) -> list[tuple[float, float]]:
-    """``(width, space before)`` of each unbreakable piece (a word, a CJK character), in em."""
+@lru_cache(maxsize=1 << 16)
+def _pieces(text: str) -> tuple[tuple[float, float], ...]:
+    """``(width, space before)`` of each unbreakable piece (a word, a CJK character), in em
+    (cached: the layout of a table asks for the same texts at many widths)."""
     out: list[tuple[float, float]] = []
     run, space, pending = 0.0, 0.0, 0.0
     for ch in text:
@@ -73,7 +76,7 @@ def _pieces(text: str) -> list[tuple[float, float]]:
             run += _char_em(ch)
     if run:
         out.append((run, space))
-    return out
+    return tuple(out)
 
 
 def line_count(text: str, width: float) -> int:
