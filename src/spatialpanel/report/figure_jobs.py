@@ -133,7 +133,17 @@ class FigureJobs:
             self._tasks.put(item)  # pickled: the worker draws its own copy
 
     def _start(self, n: int) -> None:
+        import importlib
         import multiprocessing as mp
+
+        from spatialpanel.report.drawers import DRAWERS
+
+        # the drawing modules (matplotlib, geopandas, the drawers: ~1.7 CPU-s) imported once
+        # here, before the fork, rather than once in every worker; the backend is left alone in
+        # this process (each worker chooses Agg)
+        importlib.import_module("matplotlib.pyplot")
+        for target in sorted(set(DRAWERS.values())):
+            importlib.import_module(target.split(":")[0])
 
         ctx = mp.get_context("fork")
         # forked before anything is put: no queue thread exists yet in this process
