@@ -90,8 +90,8 @@ def _pdf(docx: Path, workdir: Path) -> Path:
     return pdf
 
 
-def _word_boxes(pdf: Path) -> list[tuple[int, float, float, str, float, float]]:
-    """(page, page width, page height, word, xMin, xMax) of every word of ``pdf``."""
+def _bbox_layout(pdf: Path) -> ElementTree.Element:
+    """The word boxes of ``pdf`` as poppler's ``pdftotext -bbox-layout`` gives them."""
     assert PDFTOTEXT is not None
     xml = subprocess.run(
         [PDFTOTEXT, "-bbox-layout", str(pdf), "-"],
@@ -100,7 +100,12 @@ def _word_boxes(pdf: Path) -> list[tuple[int, float, float, str, float, float]]:
         text=True,
         timeout=120,
     ).stdout
-    root = ElementTree.fromstring(re.sub(r'\sxmlns="[^"]+"', "", xml, count=1))
+    return ElementTree.fromstring(re.sub(r'\sxmlns="[^"]+"', "", xml, count=1))
+
+
+def _word_boxes(pdf: Path) -> list[tuple[int, float, float, str, float, float]]:
+    """(page, page width, page height, word, xMin, xMax) of every word of ``pdf``."""
+    root = _bbox_layout(pdf)
     boxes = []
     for number, page in enumerate(root.iter("page"), start=1):
         width, height = float(page.get("width", 0)), float(page.get("height", 0))
@@ -262,15 +267,7 @@ def test_chinese_latex_tables_compile_with_xelatex_and_ctex(demo: Path, tmp_path
 
 def _word_rows(pdf: Path) -> list[tuple[int, str, float, float, float]]:
     """(page, word, xMin, xMax, vertical centre) of every word of ``pdf``."""
-    assert PDFTOTEXT is not None
-    xml = subprocess.run(
-        [PDFTOTEXT, "-bbox-layout", str(pdf), "-"],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    ).stdout
-    root = ElementTree.fromstring(re.sub(r'\sxmlns="[^"]+"', "", xml, count=1))
+    root = _bbox_layout(pdf)
     return [
         (
             number,
