@@ -117,6 +117,15 @@ def _float(value: Any) -> float | None:
     return None
 
 
+def _finite_or_text(value: Any) -> float | str:
+    """``value`` as a float to format, or the text every formatter prints instead: blank for a
+    missing value or NaN, the value itself for text."""
+    x = _float(value)
+    if x is None:
+        return "" if _missing(value) else str(value)
+    return "" if math.isnan(x) else x
+
+
 def stars(p: Any) -> str:
     """Significance stars: ``***`` p < 0.01, ``**`` p < 0.05, ``*`` p < 0.1; blank for NaN."""
     x = _float(p)
@@ -161,32 +170,26 @@ def _no_negative_zero(text: str) -> str:
 
 def fmt_fixed(value: Any, decimals: int) -> str:
     """``value`` with exactly ``decimals`` decimals (no negative zero); blank when missing."""
-    x = _float(value)
-    if x is None:
-        return "" if _missing(value) else str(value)
-    if math.isnan(x):
-        return ""
+    x = _finite_or_text(value)
+    if isinstance(x, str):
+        return x
     return _no_negative_zero(f"{x:.{decimals}f}")
 
 
 def fmt_p(value: Any) -> str:
     """A p-value as journals print it: ``< 0.001`` or three decimals (blank when missing)."""
-    x = _float(value)
-    if x is None:
-        return "" if _missing(value) else str(value)
-    if math.isnan(x):
-        return ""
+    x = _finite_or_text(value)
+    if isinstance(x, str):
+        return x
     x = min(max(x, 0.0), 1.0)
     return "< 0.001" if x < 0.001 else f"{x:.3f}"
 
 
 def fmt_count(value: Any) -> str:
     """A count as an integer (``78``, not ``78.0000``); a non-integer value keeps its decimals."""
-    x = _float(value)
-    if x is None:
-        return "" if _missing(value) else str(value)
-    if math.isnan(x):
-        return ""
+    x = _finite_or_text(value)
+    if isinstance(x, str):
+        return x
     if x.is_integer():
         return f"{int(x):d}"
     return fmt_number(x)
@@ -198,11 +201,9 @@ def fmt_probability(value: Any, *, digits: int = 4) -> str:
     ``-2.22e-16`` and ``7.37e-18`` (floating-point noise) print as ``0.0000``; ``3e-5`` prints
     as ``< 0.0001`` (it is not zero); ``0.99998`` as ``> 0.9999``.
     """
-    x = _float(value)
-    if x is None:
-        return "" if _missing(value) else str(value)
-    if math.isnan(x):
-        return ""
+    x = _finite_or_text(value)
+    if isinstance(x, str):
+        return x
     x = min(max(x, 0.0), 1.0)
     if x < _NOISE:
         x = 0.0
@@ -235,11 +236,9 @@ def coef_decimals(
 
 def fmt_stat(value: Any) -> str:
     """A fit statistic (R², log-likelihood, AIC, σ²): 2 decimals from 100, 3 below, else a3."""
-    x = _float(value)
-    if x is None:
-        return "" if _missing(value) else str(value)
-    if math.isnan(x):
-        return ""
+    x = _finite_or_text(value)
+    if isinstance(x, str):
+        return x
     if abs(x) >= 100:
         return _no_negative_zero(f"{x:.2f}")
     if abs(x) >= 0.01 or x == 0:
@@ -277,11 +276,9 @@ def _symbols(lang: str) -> tuple[str, str]:
 def fmt_grouped(value: Any, decimals: int, *, lang: str = "en") -> str:
     """``value`` with ``decimals`` decimals and thousands separators (``43,834``), in the
     separators of ``lang`` (Babel); blank when missing, no negative zero."""
-    x = _float(value)
-    if x is None:
-        return "" if _missing(value) else str(value)
-    if math.isnan(x):
-        return ""
+    x = _finite_or_text(value)
+    if isinstance(x, str):
+        return x
     text = _no_negative_zero(f"{x:,.{decimals}f}")
     group, point = _symbols(lang)
     if (group, point) == (",", "."):
