@@ -19,7 +19,7 @@ from spatialpanel.errors import ConfigError
 from spatialpanel.report.document import ReportDocument
 from spatialpanel.report.grid import figure_line, table_notes, title_line
 from spatialpanel.report.localise import localise
-from spatialpanel.report.results_io import load_results
+from spatialpanel.report.results_io import SavedResults, load_results
 from spatialpanel.report.tables import html_table
 from spatialpanel.results_folder import folder_hashes, staged_additions, verify
 from spatialpanel.text import languages
@@ -110,7 +110,7 @@ def write_report(root: str | Path, *, lang: str = "en", into: str | Path | None 
         output=saved.figure_output,
         into=target,
     )
-    return prepare_report(root, lang=lang, into=into).finish()
+    return _prepare(saved, lang, into).finish()
 
 
 @dataclass(frozen=True)
@@ -144,11 +144,14 @@ def prepare_report(
     :meth:`PreparedReport.finish`. ``spatialpanel run`` calls this while its figures are still
     being drawn in worker processes, in the language they are drawn in: the document names
     each figure's file, whose bytes only the HTML and Word reports read."""
+    return _prepare(load_results(root), lang, into)
+
+
+def _prepare(saved: SavedResults, lang: str, into: str | Path | None) -> PreparedReport:
     from spatialpanel.report.latex import write_latex
     from spatialpanel.report.tables import write_markdown
 
     names = report_files(lang)
-    saved = load_results(root)
     target = saved.root if into is None else Path(into)
     staged = None if into is None else target
     doc = localise(saved, lang, staged=staged)
