@@ -352,24 +352,21 @@ def cell_formats(
         else:
             kinds.append(NumberFormat("number", digits))
     rows = [list(kinds) for _ in range(len(frame))]
+    free = [j for j, k in enumerate(kinds) if k.kind == "number"]
+    every = range(len(frame))
+    groups: list[list[tuple[int, int]]]  # cells that share one number of decimals
     if key in MAGNITUDE_ROWS:
-        free = [j for j, k in enumerate(kinds) if k.kind == "number"]
-        for i, row in enumerate(rows):
-            decimals = magnitude_decimals(frame.iloc[i, j] for j in free)
-            for j in free:
-                row[j] = NumberFormat("grouped", decimals)
+        groups = [[(i, j) for j in free] for i in every]
     elif key.endswith(MAGNITUDE_TABLE_SUFFIXES):
-        free = [j for j, k in enumerate(kinds) if k.kind == "number"]
-        decimals = magnitude_decimals(frame.iloc[i, j] for i in range(len(frame)) for j in free)
-        for row in rows:
-            for j in free:
-                row[j] = NumberFormat("grouped", decimals)
+        groups = [[(i, j) for i in every for j in free]]
     elif key in MAGNITUDE_COLUMNS or key.endswith(MAGNITUDE_COLUMN_SUFFIXES):
-        for j, kind in enumerate(kinds):
-            if kind.kind == "number":
-                decimals = magnitude_decimals(frame.iloc[:, j])
-                for row in rows:
-                    row[j] = NumberFormat("grouped", decimals)
+        groups = [[(i, j) for i in every] for j in free]
+    else:
+        groups = []
+    for cells in groups:
+        decimals = magnitude_decimals(frame.iloc[i, j] for i, j in cells)
+        for i, j in cells:
+            rows[i][j] = NumberFormat("grouped", decimals)
     return rows
 
 
