@@ -186,9 +186,13 @@ def test_dagum_shares_and_passage_times_by_each_columns_magnitude() -> None:
     """Dagum Ginis keep four significant digits (0.2422), shares in percent two decimals
     (22.79); a matrix of mean first passage times (years) one number of decimals for the whole
     table, blank cells ignored."""
-    dagum = pd.DataFrame({"G": [0.2422, 0.1676], "share_within": [22.7903, 22.4876]})
+    dagum = pd.DataFrame(
+        {"G": [0.2422, 0.1676], "G_w": [0.0552, 0.0377], "share_within": [22.7903, 22.4876]}
+    )
     text = formatted(dagum, key="cp_dagum")
     assert text["G"].tolist() == ["0.2422", "0.1676"]
+    # a small component keeps the report's four decimals (not 0.05520)
+    assert text["G_w"].tolist() == ["0.0552", "0.0377"]
     assert text["share_within"].tolist() == ["22.79", "22.49"]
     mfpt = pd.DataFrame({"C1": [np.nan, 3.7143], "C4": [11.2995, 60.0]})
     text = formatted(mfpt, key="uri_markov_mfpt")

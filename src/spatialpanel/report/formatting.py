@@ -363,8 +363,11 @@ def cell_formats(
         groups = [[(i, j) for i in every] for j in free]
     else:
         groups = []
+    # a variable's own units (rows) may need up to six decimals; the quantities of a column or a
+    # table (Ginis, percentages, years) no more than the report's ``digits``
+    most = 6 if key in MAGNITUDE_ROWS else digits
     for cells in groups:
-        decimals = magnitude_decimals(frame.iloc[i, j] for i, j in cells)
+        decimals = magnitude_decimals((frame.iloc[i, j] for i, j in cells), most=most)
         for i, j in cells:
             rows[i][j] = NumberFormat("grouped", decimals)
     return rows
