@@ -6,8 +6,12 @@ matplotlib figures, which the same machinery accepts, and specifications in ``te
 References (independent of :mod:`spatialpanel.report.figure_files`):
 
 - PNG: ``Figure.savefig(path, dpi=..., bbox_inches="tight")`` of matplotlib (the version installed;
-  3.11.2 when written) on an identical copy of the figure: same pixel size, same pixels, same
-  bytes (the laid-out-once path draws exactly what ``savefig`` draws for the PNG).
+  3.11.2 when written) on an identical copy of the figure, decoded by Pillow: same pixel size,
+  same pixels, same resolution (the laid-out-once path draws exactly what ``savefig`` draws for
+  the PNG). The bytes differ since the PNG writer changed (no row filters, zlib level 1: about
+  five times faster than matplotlib's Pillow writer); until then they were compared too and were
+  equal. An opaque figure is stored as RGB (matplotlib stores RGBA with alpha 255 everywhere),
+  a transparent one as RGBA with the same alpha.
 - SVG: the same ``savefig`` call with ``format="svg"``. matplotlib lays the figure out at 72 dpi
   for an SVG and at the output dpi for a PNG; we lay it out once at the output dpi, so the SVG
   may differ from matplotlib's by the rounding of text extents: the canvas size is compared to
@@ -91,7 +95,44 @@ def test_png_equals_matplotlib_tight_savefig(make, tmp_path: Path) -> None:
     ours = _pixels(tmp_path / "ours.png")
     assert ours.shape == _pixels(reference).shape
     np.testing.assert_array_equal(ours, _pixels(reference))
-    assert (tmp_path / "ours.png").read_bytes() == reference.read_bytes()
+    with Image.open(tmp_path / "ours.png") as mine, Image.open(reference) as theirs:
+        assert mine.mode == "RGB"  # every pixel opaque
+        assert mine.info["dpi"] == pytest.approx(theirs.info["dpi"], abs=0.01)
+        mine.verify()  # chunk CRCs and structure
+
+
+def test_transparent_figure_keeps_its_alpha(tmp_path: Path) -> None:
+    fig = _constrained_figure(3)
+    fig.patch.set_alpha(0.0)
+    for ax in fig.axes:
+        ax.patch.set_alpha(0.0)
+    reference = tmp_path / "reference.png"
+    _copy(fig).savefig(reference, dpi=DPI, bbox_inches="tight", facecolor="none")
+    with matplotlib.rc_context({"savefig.facecolor": "none"}):
+        save_figure(_copy(fig), tmp_path, "ours", formats=["png"], dpi=DPI)
+    with Image.open(tmp_path / "ours.png") as mine:
+        assert mine.mode == "RGBA"
+    ours = _pixels(tmp_path / "ours.png")
+    assert ours[..., 3].min() < 255
+    np.testing.assert_array_equal(ours, _pixels(reference))
+
+
+@pytest.mark.parametrize("channels", [3, 4])
+def test_png_writer_round_trips_through_pillow(channels: int, tmp_path: Path) -> None:
+    from spatialpanel.report.figure_files import png_bytes
+
+    rng = np.random.default_rng(7)
+    pixels = rng.integers(0, 256, size=(37, 53, channels), dtype=np.uint8)
+    path = tmp_path / "x.png"
+    path.write_bytes(png_bytes(pixels, dpi=300))
+    with Image.open(path) as img:
+        img.verify()
+    with Image.open(path) as img:
+        assert img.mode == ("RGB" if channels == 3 else "RGBA")
+        assert img.info["dpi"] == pytest.approx((300, 300), abs=0.01)
+        np.testing.assert_array_equal(np.asarray(img), pixels)
+    with pytest.raises(ValueError, match="RGB or RGBA"):
+        png_bytes(pixels.astype(np.uint16))
 
 
 def _svg_size(path: Path) -> tuple[float, float]:

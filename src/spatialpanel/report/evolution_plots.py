@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
 
 from spatialpanel.errors import DataError
 from spatialpanel.indices.growth import group_means
@@ -24,6 +23,8 @@ from spatialpanel.report.style import MARKERS, PALETTE, REGION_COLOURS, figure_s
 from spatialpanel.text import msg, render
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.figure import Figure
+
     from spatialpanel.report.drawers import Words
     from spatialpanel.report.figspec import FigureSpec, FigureText
 
@@ -117,6 +118,8 @@ def _trend_axes(
     colours: Mapping[str, str] | None,
 ) -> Figure:
     """The lines of ``wide`` (row labels are the legend's texts) in the current style."""
+    from matplotlib.figure import Figure
+
     years = [int(y) for y in wide.columns]
     order = wide.iloc[:, -1].sort_values(ascending=False).index
     n_lines = len(wide) + (reference is not None)

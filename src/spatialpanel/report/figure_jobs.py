@@ -8,10 +8,12 @@ as they are (:func:`~spatialpanel.report.figure_files.save_figure`).
 CPUs) and takes figures whenever they are ready (:meth:`FigureJobs.submit`): the study submits
 each stage's figures as the stage ends, so figures are drawn while the later stages compute. The
 workers run at a lower priority (``nice``) than the caller, whose stages and report are the
-critical path: they use the CPU the caller leaves idle. With one CPU, off Linux, or with
-``workers=1`` the figures are drawn in the calling process when they are waited for. The bytes
-written depend neither on the number of workers nor on the order of drawing: each file comes
-from the same specification by the same code.
+critical path: they use the CPU the caller leaves idle. The caller forks one worker, which
+imports matplotlib and the drawers, warms their caches and forks the others
+(:mod:`spatialpanel.report.figure_workers`): the caller never imports matplotlib for them.
+With one CPU, off Linux, or with ``workers=1`` the figures are drawn in the calling process
+when they are waited for. The bytes written depend neither on the number of workers nor on the
+order of drawing: each file comes from the same specification by the same code.
 
 :func:`render_figures` draws the figures of a saved results folder (``figures/data/*.json``) in
 another language, for ``spatialpanel report DIR --lang zh``.
@@ -47,8 +49,6 @@ __all__ = [
 
 #: What is saved: a specification (drawn where it is saved) or a ready matplotlib figure.
 Drawable: TypeAlias = "FigureSpec | Figure"
-#: Niceness the workers add: the caller (stages, tables, report) comes first.
-_NICE = 5
 #: Relative drawing cost of each drawer (a map panel, a 3D surface panel, ...): of the figures
 #: submitted together, the most expensive go first, so that no worker is left with a large one.
 _COST: dict[str, float] = {
@@ -133,28 +133,21 @@ class FigureJobs:
             self._tasks.put(item)  # pickled: the worker draws its own copy
 
     def _start(self, n: int) -> None:
-        import importlib
         import multiprocessing as mp
 
-        from spatialpanel.report.drawers import DRAWERS
-
-        # the drawing modules (matplotlib, geopandas, the drawers: ~1.7 CPU-s) imported once
-        # here, before the fork, rather than once in every worker; the backend is left alone in
-        # this process (each worker chooses Agg)
-        importlib.import_module("matplotlib.pyplot")
-        for target in sorted(set(DRAWERS.values())):
-            importlib.import_module(target.split(":")[0])
+        from spatialpanel.report.figure_workers import first_worker
 
         ctx = mp.get_context("fork")
-        # forked before anything is put: no queue thread exists yet in this process
+        # forked before anything is put: no queue thread exists yet in this process. The first
+        # worker imports matplotlib and the drawers and forks the others (figure_workers)
         self._tasks = ctx.Queue()
         self._results = ctx.Queue()
-        for _ in range(n):
-            process = ctx.Process(
-                target=_serve, args=(self._job, self._tasks, self._results), daemon=True
-            )
-            process.start()
-            self._workers.append(process)
+        self._expected = n
+        process = ctx.Process(
+            target=first_worker, args=(self._job, self._tasks, self._results, n - 1), daemon=True
+        )
+        process.start()
+        self._workers.append(process)
         weakref.finalize(self, _stop, list(self._workers))
 
     def cancel(self) -> None:
@@ -177,14 +170,14 @@ class FigureJobs:
                 self._job.run(key, what, copy=True)
             self._serial.clear()
             return self.files
-        for _ in self._workers:
+        for _ in range(self._expected):
             self._tasks.put(None)
         error: BaseException | None = None
-        exited = 0
-        while exited < len(self._workers):
+        exited: set[int] = set()
+        while len(exited) < self._expected:
             kind, payload = self._receive()
             if kind == "exit":
-                exited += 1
+                exited.add(payload)
             elif kind == "error" and error is None:
                 error = payload
         for process in self._workers:
@@ -241,29 +234,6 @@ class _Job:
         except Exception as exc:
             exc.add_note(f"while drawing figure {key!r}")
             raise
-
-
-def _serve(job: _Job, tasks: Any, results: Any) -> None:
-    """A forked worker: draw the figures it is given until told to stop."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    os.nice(_NICE)
-    while True:
-        item = tasks.get()
-        if item is None:
-            break
-        key, what = item
-        try:
-            job.run(key, what, copy=False)
-            results.put(("done", key))
-        except BaseException as exc:
-            try:
-                pickle.dumps(exc)
-            except Exception:  # an exception that does not pickle
-                exc = RuntimeError(f"{type(exc).__name__}: {exc} (figure {key!r})")
-            results.put(("error", exc))
-    results.put(("exit", None))
 
 
 def _stop(workers: list[Any]) -> None:

@@ -21,8 +21,6 @@ import re
 from functools import cache
 from pathlib import Path
 
-from matplotlib import font_manager
-
 from spatialpanel.errors import ConfigError
 
 __all__ = ["CJK_FAMILIES", "cjk_font", "require_cjk_font"]
@@ -61,6 +59,8 @@ _INSTALL_HINT = (
 
 
 def _known_families() -> set[str]:
+    from matplotlib import font_manager
+
     return {f.name for f in font_manager.fontManager.ttflist}
 
 
@@ -75,11 +75,15 @@ _WEIGHTS: tuple[int, ...] = (400, 700)
 
 def _weight(value: str | int) -> int:
     """A font weight as a number (``"normal"`` -> 400, ``"medium"`` -> 500, ``"bold"`` -> 700)."""
+    from matplotlib import font_manager
+
     return value if isinstance(value, int) else int(font_manager.weight_dict.get(value, 400))
 
 
 def _serve_every_weight(family: str) -> None:
     """Register ``family``'s font file under the weights in :data:`_WEIGHTS` it lacks."""
+    from matplotlib import font_manager
+
     entries = [f for f in font_manager.fontManager.ttflist if f.name == family]
     if not entries:  # pragma: no cover - the family was just found in the list
         return
@@ -96,6 +100,8 @@ def _serve_every_weight(family: str) -> None:
 
 @cache
 def _scan_system() -> str | None:
+    from matplotlib import font_manager
+
     for path in font_manager.findSystemFonts():
         if not _FILE_HINT.search(Path(path).name):
             continue

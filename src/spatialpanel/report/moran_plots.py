@@ -25,14 +25,15 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
-from matplotlib.axes import Axes
-from matplotlib.figure import Figure
 
 from spatialpanel.errors import DataError
 from spatialpanel.text import Label, Message, msg, numbers, pmsg, render
 from spatialpanel.weights.core import SpatialWeights
 
 if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
     from spatialpanel.report.drawers import Words
     from spatialpanel.report.figspec import FigureSpec, FigureText
 
@@ -319,6 +320,8 @@ def _draw(
     fontsize: float = 6.5,
     title: str | None = None,
 ) -> Figure:
+    from matplotlib.figure import Figure
+
     points = spec.data["points"]
     z, lag = points["z"].to_numpy(dtype=float), points["lag"].to_numpy(dtype=float)
     slope, intercept = float(spec.options["slope"]), float(spec.options["intercept"])
