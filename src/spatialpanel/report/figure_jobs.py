@@ -25,7 +25,7 @@ import os
 import pickle
 import sys
 import weakref
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeAlias
 
@@ -82,6 +82,9 @@ class FigureJobs:
         ``figures`` given here are drawn and they are fewer than two, nothing is forked.
     stream
         Whether more figures will be submitted (then workers start even for fewer figures).
+    prepare
+        Run once by the first worker before it forks the others, to fill a cache every worker
+        would otherwise fill for itself (the study passes the projection of its map geometry).
     """
 
     def __init__(
@@ -95,6 +98,7 @@ class FigureJobs:
         labels: Labels | None = None,
         workers: int | None = None,
         stream: bool = False,
+        prepare: Callable[[], object] | None = None,
     ) -> None:
         if fig_dir is None:
             raise TypeError("FigureJobs needs fig_dir, the folder of the figures.")
@@ -104,6 +108,7 @@ class FigureJobs:
         self._serial: list[tuple[str, Drawable]] = []
         self._workers: list[Any] = []
         self._done = False
+        self._prepare = prepare
         n = workers if workers is not None else min(2, os.cpu_count() or 1)
         if not sys.platform.startswith("linux"):
             n = 1  # worker processes are forked, which only Linux does safely
@@ -144,7 +149,9 @@ class FigureJobs:
         self._results = ctx.Queue()
         self._expected = n
         process = ctx.Process(
-            target=first_worker, args=(self._job, self._tasks, self._results, n - 1), daemon=True
+            target=first_worker,
+            args=(self._job, self._tasks, self._results, n - 1, self._prepare),
+            daemon=True,
         )
         process.start()
         self._workers.append(process)

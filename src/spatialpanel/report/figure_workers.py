@@ -21,11 +21,13 @@ file comes from its specification by the same code in every process.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
+    from collections.abc import Callable
     from multiprocessing.queues import Queue
 
 
@@ -46,8 +48,15 @@ class Job(Protocol):
     def run(self, key: str, what: Any, *, copy: bool) -> None: ...  # pragma: no cover
 
 
-def first_worker(job: Job, tasks: Queue[Any], results: Queue[Any], others: int) -> None:
-    """The first worker: import, warm up, fork ``others`` more workers, draw, reap them."""
+def first_worker(
+    job: Job,
+    tasks: Queue[Any],
+    results: Queue[Any],
+    others: int,
+    prepare: Callable[[], object] | None = None,
+) -> None:
+    """The first worker: import, warm up (and run ``prepare``, e.g. project the study's map
+    geometry), fork ``others`` more workers, draw, reap them."""
     import importlib
     import signal
 
@@ -61,6 +70,11 @@ def first_worker(job: Job, tasks: Queue[Any], results: Queue[Any], others: int) 
     for target in sorted(set(DRAWERS.values())):
         importlib.import_module(target.split(":")[0])
     _warm_up(job.lang, job.dpi)
+    if prepare is not None:
+        # a cache every worker would fill for itself; an error here is met again, with the
+        # figure's name, when the figure that needs it is drawn
+        with contextlib.suppress(Exception):
+            prepare()
     # forked before this process puts anything: no queue thread exists yet to be copied
     me = os.getpid()
     children = [_fork_worker(job, tasks, results, me) for _ in range(others)]
@@ -96,7 +110,6 @@ def _fork_worker(job: Job, tasks: Queue[Any], results: Queue[Any], parent: int) 
 
 def _die_with(parent: int) -> None:
     """Ask Linux to terminate this process when ``parent`` ends (and end now if it has)."""
-    import contextlib
     import ctypes
     import signal
 

@@ -17,6 +17,7 @@ import os
 import shutil
 from collections.abc import Iterable
 from dataclasses import replace
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ from spatialpanel.report.marks import provenance_mark
 from spatialpanel.text import render
 
 if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.data.regions import RegionSet
     from spatialpanel.study.artifacts import FigureArtifact
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.study.context import StudyContext
@@ -55,6 +57,9 @@ class FigureWriter:
         settings.
     workers
         Drawing processes (see ``spatialpanel.report.figure_jobs.FigureJobs``).
+    maps
+        Whether the run draws maps: the first drawing process then projects the study's region
+        set once, before it forks the others (instead of once in each).
 
     Raises
     ------
@@ -62,7 +67,9 @@ class FigureWriter:
         When the staging folder cannot be made (a read-only or missing location).
     """
 
-    def __init__(self, out_dir: Path, ctx: StudyContext, *, workers: int | None = None) -> None:
+    def __init__(
+        self, out_dir: Path, ctx: StudyContext, *, workers: int | None = None, maps: bool = False
+    ) -> None:
         import tempfile
 
         from spatialpanel.report.figure_jobs import FigureJobs, figure_language
@@ -91,6 +98,7 @@ class FigureWriter:
             labels=ctx.labels,
             workers=workers,
             stream=True,
+            prepare=partial(_map_geometry, ctx.regions) if maps and ctx.regions else None,
         )
 
     def add(self, figures: Iterable[FigureArtifact]) -> None:
@@ -125,6 +133,14 @@ class FigureWriter:
         """Stop drawing and remove what was drawn (a stage failed)."""
         self.jobs.cancel()
         shutil.rmtree(self.staging, ignore_errors=True)
+
+
+def _map_geometry(regions: RegionSet) -> None:
+    """Project ``regions`` for its maps, as the map drawer will (cached in the process)."""
+    from spatialpanel.report.map_geometry import map_geometry, region_option
+
+    if regions.geometry is not None:
+        map_geometry(region_option(regions))
 
 
 _FOLDER = (

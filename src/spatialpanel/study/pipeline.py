@@ -190,7 +190,7 @@ def run_study(
     from spatialpanel.study.figure_output import FigureWriter
 
     # each stage's figures are drawn (in worker processes) while the later stages compute
-    figures = FigureWriter(target, ctx)
+    figures = FigureWriter(target, ctx, maps=any(spec.name == "maps" for spec in stages))
     try:
         for i, spec in enumerate(stages, start=1):
             tick(spec.title, i)
