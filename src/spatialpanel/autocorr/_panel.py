@@ -19,9 +19,9 @@ from typing import Literal, cast
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
 
 from spatialpanel.errors import ConfigError, DataError, WeightsError, check_option, did_you_mean
+from spatialpanel.inference.distributions import norm_cdf, norm_sf
 from spatialpanel.weights.core import SpatialWeights, check_ids_match
 
 __all__ = [
@@ -263,10 +263,10 @@ def analytic_p(z: float, alternative: str) -> float:
     if not np.isfinite(z):
         return float("nan")
     if alternative == "greater":
-        return float(stats.norm.sf(z))
+        return float(norm_sf(z))
     if alternative == "less":
-        return float(stats.norm.cdf(z))
-    return float(2.0 * stats.norm.sf(abs(z)))
+        return float(norm_cdf(z))
+    return float(2.0 * norm_sf(abs(z)))
 
 
 def permutation_p(observed: float, sims: NDArray[np.float64], alternative: str) -> float:

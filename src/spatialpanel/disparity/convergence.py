@@ -26,7 +26,6 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
 
 from spatialpanel.disparity._common import (
     align_controls,
@@ -36,6 +35,7 @@ from spatialpanel.disparity._common import (
     resolve_groups,
 )
 from spatialpanel.errors import ConfigError, DataError, EstimationError, check_option, did_you_mean
+from spatialpanel.inference.distributions import t_sf
 
 __all__ = [
     "BetaConvergence",
@@ -199,9 +199,7 @@ class BetaConvergence:
     @property
     def pvalues(self) -> pd.Series:
         """Two-sided p-values from the t distribution with ``df_resid`` degrees of freedom."""
-        return pd.Series(
-            2 * stats.t.sf(np.abs(self.tstats), self.df_resid), index=self.params.index
-        )
+        return pd.Series(2 * t_sf(np.abs(self.tstats), self.df_resid), index=self.params.index)
 
     @property
     def speed(self) -> float:

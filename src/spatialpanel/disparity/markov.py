@@ -26,11 +26,11 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sps
 from numpy.typing import NDArray
-from scipy import stats
 from scipy.sparse.csgraph import connected_components
 
 from spatialpanel.disparity._common import balanced_wide, check_panel
 from spatialpanel.errors import ConfigError, WeightsError, check_option, did_you_mean
+from spatialpanel.inference.distributions import chi2_sf
 from spatialpanel.weights.core import SpatialWeights
 
 __all__ = [
@@ -158,7 +158,7 @@ class ChiSquareTest:
     @property
     def pvalue(self) -> float:
         """Upper-tail p-value of the χ² distribution (NaN when df is 0)."""
-        return float(stats.chi2.sf(self.stat, self.df)) if self.df > 0 else float("nan")
+        return float(chi2_sf(self.stat, self.df)) if self.df > 0 else float("nan")
 
 
 @dataclass(frozen=True)

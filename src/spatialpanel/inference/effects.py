@@ -36,10 +36,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sps
 from numpy.typing import NDArray
-from scipy import stats
 
 from spatialpanel.errors import ConfigError, EstimationError, NumericalWarning, did_you_mean
 from spatialpanel.inference._protocols import Fitted
+from spatialpanel.inference.distributions import norm_sf
 from spatialpanel.linalg.selinv import PointTerms
 from spatialpanel.linalg.spectrum import WeightsSpectrum
 from spatialpanel.linalg.traces import SeriesTraces
@@ -355,7 +355,7 @@ def impacts(
             mean, median = eff.mean(axis=0), np.median(eff, axis=0)
     with np.errstate(divide="ignore", invalid="ignore"):
         z = np.where(se > 0, point / se, np.nan)
-    pval = 2.0 * stats.norm.sf(np.abs(z))
+    pval = 2.0 * norm_sf(np.abs(z))
     blocks: dict[tuple[str, str], NDArray[np.float64]] = {}
     for i, kind in enumerate(_KINDS):
         blocks[(kind, "estimate")] = point[i]

@@ -16,11 +16,11 @@ from typing import Any
 import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
-from scipy import stats
 
 from spatialpanel._display import FrameDisplay
 from spatialpanel.errors import ConfigError
 from spatialpanel.inference._protocols import Fitted
+from spatialpanel.inference.distributions import chi2_sf
 
 __all__ = [
     "TestResult",
@@ -93,7 +93,7 @@ class TestResult(FrameDisplay):
                 + "the statistic is negative or not finite, so it is not a χ² test result.",
             )
         return cls(
-            name, float(statistic), int(df), float(stats.chi2.sf(statistic, df)), null, True, reason
+            name, float(statistic), int(df), float(chi2_sf(statistic, df)), null, True, reason
         )
 
     @classmethod

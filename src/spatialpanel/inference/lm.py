@@ -24,10 +24,10 @@ import numpy as np
 import pandas as pd
 import scipy.sparse as sps
 from numpy.typing import NDArray
-from scipy import stats
 
 from spatialpanel.errors import DataError, EstimationError, check_option
 from spatialpanel.inference._panel import panel_arrays
+from spatialpanel.inference.distributions import chi2_sf, norm_sf
 from spatialpanel.linalg.within import demean, spatial_lag
 from spatialpanel.models.design import DEGENERATE_TOL, check_identified, check_residual_variance
 from spatialpanel.weights.core import SpatialWeights
@@ -194,7 +194,7 @@ def lm_tests(
         {
             "statistic": pd.Series(stats_, dtype=float),
             "df": 1,
-            "pvalue": {k_: float(stats.chi2.sf(v, 1)) for k_, v in stats_.items()},
+            "pvalue": {k_: float(chi2_sf(v, 1)) for k_, v in stats_.items()},
         }
     )
     out.index.name = "test"
@@ -292,8 +292,8 @@ def residual_moran(
         expected=float(expected),
         variance=float(variance),
         z=float(zval),
-        pvalue=float(stats.norm.sf(zval)),
-        pvalue_two_sided=float(2 * stats.norm.sf(abs(zval))),
+        pvalue=float(norm_sf(zval)),
+        pvalue_two_sided=float(2 * norm_sf(abs(zval))),
     )
 
 
@@ -332,9 +332,9 @@ def bsk_tests(data: pd.DataFrame, *, y: str, x: Sequence[str], w: SpatialWeights
             "statistic": [joint, lm_mu, lm_lam],
             "df": [2, 1, 1],
             "pvalue": [
-                float(stats.chi2.sf(joint, 2)),
-                float(stats.norm.sf(lm_mu)),
-                float(2 * stats.norm.sf(abs(lm_lam))),
+                float(chi2_sf(joint, 2)),
+                float(norm_sf(lm_mu)),
+                float(2 * norm_sf(abs(lm_lam))),
             ],
             "distribution": ["chi2(2)", "N(0,1), one-sided", "N(0,1), two-sided"],
         },

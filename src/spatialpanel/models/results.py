@@ -8,8 +8,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
+from spatialpanel.inference.distributions import norm_sf
 from spatialpanel.models.spec import ModelSpec
 from spatialpanel.weights.core import SpatialWeights
 
@@ -57,7 +57,7 @@ class FitSurface:
     def pvalues(self) -> pd.Series:
         """Two-sided p-values from the standard normal distribution."""
         return pd.Series(
-            2.0 * stats.norm.sf(np.abs(self.zvalues.to_numpy())), index=self.params.index, name="p"
+            2.0 * norm_sf(np.abs(self.zvalues.to_numpy())), index=self.params.index, name="p"
         )
 
     @property

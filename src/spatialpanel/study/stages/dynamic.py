@@ -23,9 +23,9 @@ import warnings
 from typing import Any
 
 import pandas as pd
-from scipy import stats
 
 from spatialpanel.errors import ConfigError, NumericalWarning, did_you_mean
+from spatialpanel.inference.distributions import norm_sf
 from spatialpanel.report.regression import regression_frame
 from spatialpanel.study.artifacts import Sentence, StageOutput, TableArtifact
 from spatialpanel.study.context import StudyContext
@@ -76,7 +76,7 @@ def _hypotheses(
             est = _num(table.loc[core, (kind, "estimate")])
             se = _num(table.loc[core, (kind, "se")])
             z = est / se if se > 0 else math.nan
-            p = float(stats.norm.sf(z)) if se > 0 else math.nan
+            p = float(norm_sf(z)) if se > 0 else math.nan
             verdict = "supported" if (est > 0 and p < alpha) else "not supported"
             key = f"{kind} ({horizon})"
             claim = msg(

@@ -14,9 +14,9 @@ from collections.abc import Mapping
 from typing import Any
 
 import pandas as pd
-from scipy import stats
 
 from spatialpanel.errors import ConfigError, did_you_mean
+from spatialpanel.inference.distributions import norm_sf
 from spatialpanel.inference.hypotheses import TestResult
 from spatialpanel.inference.selection import SelectionReport, select_model
 from spatialpanel.report.regression import regression_frame
@@ -121,7 +121,7 @@ def hypotheses_table(res: Any, effects: pd.DataFrame, *, core: str, alpha: float
             est = _num(effects.loc[core, (kind, "estimate")])
             se = _num(effects.loc[core, (kind, "se")])
         z = est / se if se > 0 else math.nan
-        p = float(stats.norm.sf(z)) if se > 0 else math.nan
+        p = float(norm_sf(z)) if se > 0 else math.nan
         verdict = "supported" if (est > 0 and p < alpha) else "not supported"
         rows.append((key, claim, est, se, z, p, verdict))
     frame = pd.DataFrame(
