@@ -13,7 +13,8 @@ from docx.oxml.ns import nsdecls, qn
 
 from spatialpanel.report.document import ReportTable
 from spatialpanel.report.grid import grid
-from spatialpanel.report.word import table_layout, table_xml
+from spatialpanel.report.word import table_layout
+from spatialpanel.report.word_tables import table_xml
 
 FRAME = pd.DataFrame(
     {

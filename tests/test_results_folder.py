@@ -285,7 +285,8 @@ def test_an_interrupted_report_leaves_the_folder_as_it_was(
 
     import spatialpanel.report.word as word_mod
 
-    monkeypatch.setattr(word_mod, "write_docx", interrupted)
+    # the Word report is written last, by PreparedDocx.save, after the HTML report
+    monkeypatch.setattr(word_mod.PreparedDocx, "save", interrupted)
     with pytest.raises(KeyboardInterrupt):
         build_mod.build_report(results, lang="zh")
     assert folder_hashes(results) == before

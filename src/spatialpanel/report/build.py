@@ -13,10 +13,10 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from spatialpanel.errors import ConfigError
-from spatialpanel.report.document import ReportDocument
+from spatialpanel.report.document import ReportDocument, ReportSection
 from spatialpanel.report.grid import figure_line, table_notes, title_line
 from spatialpanel.report.localise import localise
 from spatialpanel.report.results_io import SavedResults, load_results
@@ -24,7 +24,11 @@ from spatialpanel.report.tables import html_table
 from spatialpanel.results_folder import folder_hashes, staged_additions, verify
 from spatialpanel.text import languages
 
+if TYPE_CHECKING:  # pragma: no cover
+    from spatialpanel.report.word import PreparedDocx
+
 __all__ = [
+    "PreparedHtml",
     "PreparedReport",
     "build_report",
     "prepare_report",
@@ -115,41 +119,43 @@ def write_report(root: str | Path, *, lang: str = "en", into: str | Path | None 
 
 @dataclass(frozen=True)
 class PreparedReport:
-    """A report whose text files are written and whose figure-embedding files are not:
-    :func:`prepare_report` writes the Markdown and LaTeX files (they name the figure files, they
-    do not read them); :meth:`finish` writes the HTML and Word reports, which embed the
-    figures, once they are drawn."""
+    """A report whose text files are written and whose figure-embedding files are built but for
+    the figures: :func:`prepare_report` writes the Markdown and LaTeX files (they name the
+    figure files, they do not read them) and builds the Word document and the HTML report's
+    parts; :meth:`finish` puts the figures in, once they are drawn, and writes both files."""
 
     doc: ReportDocument
     root: Path
     target: Path
     staged: Path | None
     names: dict[str, str]
+    html: PreparedHtml
+    docx: PreparedDocx
 
     def finish(self) -> Path:
-        """Write the HTML and Word reports (the figures must be in place); return the HTML."""
-        from spatialpanel.report.word import write_docx
-
+        """Write the HTML and Word reports (the figures must be in place; a figure whose file
+        is missing is left out, as when the report is written at once); return the HTML."""
         out = self.target / self.names["html"]
-        out.write_text(render_html(self.doc, root=self.root, staged=self.staged), encoding="utf-8")
-        write_docx(self.doc, self.target / self.names["docx"], root=self.root, staged=self.staged)
+        out.write_text(self.html.render(root=self.root, staged=self.staged), encoding="utf-8")
+        self.docx.save(self.target / self.names["docx"])
         return out
 
 
 def prepare_report(
     root: str | Path, *, lang: str = "en", into: str | Path | None = None
 ) -> PreparedReport:
-    """Localise the saved results of ``root`` in ``lang`` and write the Markdown and LaTeX
-    report files into ``into`` (default ``root``); the HTML and Word files follow with
-    :meth:`PreparedReport.finish`. ``spatialpanel run`` calls this while its figures are still
-    being drawn in worker processes, in the language they are drawn in: the document names
-    each figure's file, whose bytes only the HTML and Word reports read."""
+    """Localise the saved results of ``root`` in ``lang``, write the Markdown and LaTeX report
+    files into ``into`` (default ``root``) and build the HTML and Word reports but for their
+    figures, which :meth:`PreparedReport.finish` embeds. ``spatialpanel run`` calls this while
+    its figures are still being drawn in worker processes, in the language they are drawn in:
+    the document names each figure's file, whose bytes only ``finish`` reads."""
     return _prepare(load_results(root), lang, into)
 
 
 def _prepare(saved: SavedResults, lang: str, into: str | Path | None) -> PreparedReport:
     from spatialpanel.report.latex import write_latex
     from spatialpanel.report.tables import write_markdown
+    from spatialpanel.report.word import PreparedDocx
 
     names = report_files(lang)
     target = saved.root if into is None else Path(into)
@@ -157,7 +163,15 @@ def _prepare(saved: SavedResults, lang: str, into: str | Path | None) -> Prepare
     doc = localise(saved, lang, staged=staged)
     write_markdown(doc, target / names["md"])
     write_latex(doc, target / names["tex"])
-    return PreparedReport(doc=doc, root=saved.root, target=target, staged=staged, names=names)
+    return PreparedReport(
+        doc=doc,
+        root=saved.root,
+        target=target,
+        staged=staged,
+        names=names,
+        html=PreparedHtml(doc),
+        docx=PreparedDocx(doc, root=saved.root, staged=staged),
+    )
 
 
 def _figure_src(root: Path, png: str | None, staged: Path | None = None) -> str | None:
@@ -177,81 +191,100 @@ def render_html(
 ) -> str:
     """The self-contained HTML report of ``doc`` (figures embedded as data URIs, no network;
     read from the results folder ``root``, or from ``staged``, the files a report adds before
-    they are moved into it).
+    they are moved into it; no figures without ``root``).
 
     Every text is already in the document's language. The sources of a sentence (the table
     cells it rests on) are a link to the first table, with the cells in its ``title`` (shown on
     hover); the contents list is numbered as the headings; the settings and provenance section
     comes last and starts at ``<h2 id="provenance">``.
     """
-    from jinja2 import Environment, PackageLoader, select_autoescape
+    return PreparedHtml(doc).render(root=root, staged=staged)
 
-    env = Environment(
-        loader=PackageLoader("spatialpanel.report", "templates"),
-        autoescape=select_autoescape(["html", "j2"]),
-        keep_trailing_newline=True,
-    )
-    sections: list[dict[str, Any]] = []
-    for section in doc.sections:
-        keys = {t.key for t in section.tables}
-        sentences = []
-        for i, text in enumerate(section.sentences):
-            sources = section.sources[i] if i < len(section.sources) else ()
-            target = next((s.split(":", 1)[0] for s in sources if ":" in s), None)
-            sentences.append(
-                {
-                    "text": text,
-                    "sources": ", ".join(sources),
-                    "href": f"#t-{target}" if target in keys else None,
-                }
-            )
-        tables = [
+
+class PreparedHtml:
+    """The HTML report of ``doc`` (:func:`render_html`) made ready but for its figures: the
+    sections, sentences and tables are typeset and the template loaded; :meth:`render` reads
+    the figures and fills the template (a few hundredths of a second for the demo)."""
+
+    def __init__(self, doc: ReportDocument) -> None:
+        from jinja2 import Environment, PackageLoader, select_autoescape
+
+        env = Environment(
+            loader=PackageLoader("spatialpanel.report", "templates"),
+            autoescape=select_autoescape(["html", "j2"]),
+            keep_trailing_newline=True,
+        )
+        self.doc = doc
+        self.template = env.get_template("report.html.j2")
+        self.sections = [_html_section(doc, section) for section in doc.sections]
+
+    def render(self, *, root: Path | None, staged: Path | None = None) -> str:
+        """The report, with the figures found in ``root`` or ``staged`` (a figure without a
+        file is left out; all of them without ``root``)."""
+        doc = self.doc
+        sections = []
+        for section in self.sections:
+            figures = []
+            for figure in section["figures"]:
+                src = _figure_src(root, figure["png"], staged) if root is not None else None
+                if src is not None:
+                    figures.append({**figure, "src": src})
+            sections.append({**section, "figures": figures})
+        return self.template.render(
+            lang=doc.lang,
+            title=doc.title,
+            reference=doc.reference,
+            banner=doc.banner,
+            sections=sections,
+            conventions=doc.conventions,
+            provenance=doc.provenance,
+            settings=doc.settings,
+            notices=doc.notices,
+            L=doc.labels,
+        )
+
+
+def _html_section(doc: ReportDocument, section: ReportSection) -> dict[str, Any]:
+    """What the template shows of ``section``; its figures name their PNG (``png``), which
+    :meth:`PreparedHtml.render` embeds as ``src``."""
+    keys = {t.key for t in section.tables}
+    sentences = []
+    for i, text in enumerate(section.sentences):
+        sources = section.sources[i] if i < len(section.sources) else ()
+        target = next((s.split(":", 1)[0] for s in sources if ":" in s), None)
+        sentences.append(
             {
-                "key": t.key,
-                "title": title_line(doc, t),
-                "notes": " ".join(table_notes(doc, t)),
-                "html": html_table(t),
-                "rows": doc.labels["rows"].format(n=len(t.frame)),
-                "long": t.long,
-            }
-            for t in section.tables
-        ]
-        figures = []
-        for f in section.figures:
-            src = _figure_src(root, f.png, staged) if root is not None else None
-            if src is None:
-                continue
-            figures.append(
-                {
-                    "key": f.key,
-                    "title": figure_line(doc, f),
-                    "notes": " ".join(f.notes),
-                    "src": src,
-                }
-            )
-        sections.append(
-            {
-                "name": section.name,
-                "heading": doc.labels["section_heading"].format(
-                    number=section.number, title=section.title
-                ),
-                "title": section.title,
-                "number": section.number,
-                "sentences": sentences,
-                "tables": tables,
-                "figures": figures,
+                "text": text,
+                "sources": ", ".join(sources),
+                "href": f"#t-{target}" if target in keys else None,
             }
         )
-    template = env.get_template("report.html.j2")
-    return template.render(
-        lang=doc.lang,
-        title=doc.title,
-        reference=doc.reference,
-        banner=doc.banner,
-        sections=sections,
-        conventions=doc.conventions,
-        provenance=doc.provenance,
-        settings=doc.settings,
-        notices=doc.notices,
-        L=doc.labels,
-    )
+    tables = [
+        {
+            "key": t.key,
+            "title": title_line(doc, t),
+            "notes": " ".join(table_notes(doc, t)),
+            "html": html_table(t),
+            "rows": doc.labels["rows"].format(n=len(t.frame)),
+            "long": t.long,
+        }
+        for t in section.tables
+    ]
+    figures = [
+        {
+            "key": f.key,
+            "title": figure_line(doc, f),
+            "notes": " ".join(f.notes),
+            "png": f.png,
+        }
+        for f in section.figures
+    ]
+    return {
+        "name": section.name,
+        "heading": doc.labels["section_heading"].format(number=section.number, title=section.title),
+        "title": section.title,
+        "number": section.number,
+        "sentences": sentences,
+        "tables": tables,
+        "figures": figures,
+    }

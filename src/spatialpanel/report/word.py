@@ -14,39 +14,46 @@
 * Data tables longer than :data:`APPENDIX_ROWS` printed rows go to an appendix at the end (a
   line in place says so; regression tables stay in place). Tables marked ``long``, and tables
   too wide for a landscape page at 6.5 pt, are left to the workbook (a line says where).
+
+The document is built while the figures are still being drawn (:class:`PreparedDocx`); only the
+pictures are put in, and the file written, once they are there.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from spatialpanel.report.document import ReportDocument, ReportFigure, ReportTable
-from spatialpanel.report.grid import Cell, Grid, grid, table_notes
+from spatialpanel.report.grid import Grid, grid, table_notes
 from spatialpanel.report.layout import Layout, pair_labels, plan
 from spatialpanel.report.tables import wide_pointer, workbook_pointer
+from spatialpanel.report.word_tables import CELL_MARGIN, TWIP, table_xml
 
-__all__ = ["APPENDIX_ROWS", "EAST_ASIAN_FONT", "LATIN_FONT", "table_layout", "write_docx"]
+__all__ = [
+    "APPENDIX_ROWS",
+    "EAST_ASIAN_FONT",
+    "LATIN_FONT",
+    "PreparedDocx",
+    "table_layout",
+    "write_docx",
+]
 
 #: Tables with more printed rows than this are printed in the appendix.
 APPENDIX_ROWS = 32
 LATIN_FONT = "Times New Roman"
 EAST_ASIAN_FONT = "SimSun"
 
-_TWIP = 20  # twentieths of a point
 _MM = 72 / 25.4
 PAGE_MM = (210.0, 297.0)
 MARGIN_MM = 25.0
 #: Text width in points, portrait and landscape.
 PORTRAIT_PT = (PAGE_MM[0] - 2 * MARGIN_MM) * _MM
 LANDSCAPE_PT = (PAGE_MM[1] - 2 * MARGIN_MM) * _MM
-#: Cell margin (twips, each side) and the column padding it makes (pt), with a safety allowance
-#: of 2 pt for the width estimates.
-_CELL_MARGIN = 60
-_PAD_PT = 2 * _CELL_MARGIN / _TWIP + 2.0
+#: The column padding that the cell margins make (pt), with a safety allowance of 2 pt for the
+#: width estimates.
+_PAD_PT = 2 * CELL_MARGIN / TWIP + 2.0
 #: Text widths are estimated from Times metrics; 4% more absorbs rounding and font substitutes.
 _SAFETY = 1.04
 _SIZES = (9.0, 8.0, 7.0, 6.5)
@@ -71,146 +78,6 @@ def table_layout(g: Grid) -> Layout | None:
     )
 
 
-# --------------------------------------------------------------------------- table XML
-_SIGNED = re.compile(r"(?<![\w.])-(?=\d)")
-
-
-def _t(piece: str) -> str:
-    space = ' xml:space="preserve"' if piece != piece.strip() else ""
-    return f"<w:t{space}>{xml_escape(piece)}</w:t>"
-
-
-def _texts(text: str) -> str:
-    """Run content of ``text``: ``w:t`` pieces, ``w:br`` for line breaks, ``w:tab`` for tabs, and
-    the minus of a number inside words as a non-breaking hyphen (``w:noBreakHyphen``) so that a
-    wrapping text cell cannot split ``-0.000153`` after the sign."""
-    parts = []
-    for n, line in enumerate(text.split("\n")):
-        if n:
-            parts.append("<w:br/>")
-        for m, chunk in enumerate(line.split("\t")):
-            if m:
-                parts.append("<w:tab/>")
-            for i, piece in enumerate(_SIGNED.split(chunk)):
-                if i:
-                    parts.append("<w:noBreakHyphen/>")
-                if piece:
-                    parts.append(_t(piece))
-    return "".join(parts)
-
-
-def _run(text: str, size: float, *, bold: bool = False, numeric: bool = False) -> str:
-    if not text:
-        return ""
-    b = "<w:b/>" if bold else ""
-    half = round(size * 2)
-    # a number alone in its cell never wraps (the widths see to it): it keeps a plain minus
-    body = _t(text) if numeric else _texts(text)
-    return f'<w:r><w:rPr>{b}<w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr>{body}</w:r>'
-
-
-def _border(edge: str, size: int) -> str:
-    return f'<w:{edge} w:val="single" w:sz="{size}" w:space="0" w:color="000000"/>'
-
-
-def _tc(
-    text: str,
-    width: float,
-    size: float,
-    *,
-    align: str,
-    span: int = 1,
-    borders: tuple[tuple[str, int], ...] = (),
-    numeric: bool = False,
-) -> str:
-    span_xml = f'<w:gridSpan w:val="{span}"/>' if span > 1 else ""
-    border_xml = (
-        "<w:tcBorders>" + "".join(_border(e, s) for e, s in borders) + "</w:tcBorders>"
-        if borders
-        else ""
-    )
-    half = round(size * 2)  # the paragraph mark too: an empty cell is no taller than the text
-    # an exact line height (1.2 x the size, in twentieths of a point) for every cell: a Chinese
-    # label (SimSun / a CJK substitute, taller than Times) would otherwise make its line taller
-    # than the numbers' and sit lower than the coefficient beside it
-    line = round(size * 24)
-    ppr = (
-        f'<w:pPr><w:keepNext/><w:spacing w:before="0" w:after="0" w:line="{line}" '
-        f'w:lineRule="exact"/><w:jc w:val="{align}"/>'
-        f'<w:rPr><w:sz w:val="{half}"/><w:szCs w:val="{half}"/></w:rPr></w:pPr>'
-    )
-    return (
-        f'<w:tc><w:tcPr><w:tcW w:w="{round(width * _TWIP)}" w:type="dxa"/>{span_xml}'
-        f"{border_xml}</w:tcPr><w:p>{ppr}{_run(text, size, numeric=numeric)}</w:p></w:tc>"
-    )
-
-
-def _align(cell: Cell, regression: bool) -> str:
-    if not cell.numeric:
-        return "center" if regression else "left"
-    return "center" if regression else "right"
-
-
-def table_xml(g: Grid, layout: Layout) -> str:
-    """The ``<w:tbl>`` element of a grid (WordprocessingML, namespace declared by the caller)."""
-    widths = layout.widths
-    size = layout.size
-    n_stub = len(g.stub)
-    total = sum(widths)
-    rows: list[str] = []
-    for level, runs in enumerate(g.header):
-        last = level == len(g.header) - 1
-        cells = []
-        for j, label in enumerate(g.stub):
-            text = label if last else ""
-            cells.append(
-                _tc(text, widths[j], size, align="left", borders=(("bottom", 6),) if last else ())
-            )
-        col = n_stub
-        for text, span in runs:
-            width = sum(widths[col : col + span])
-            if last:
-                borders: tuple[tuple[str, int], ...] = (("bottom", 6),)
-                align = (
-                    "center" if g.regression else ("right" if g.numeric[col - n_stub] else "left")
-                )
-            else:
-                borders = (("bottom", 4),) if text else ()
-                align = "center"
-            cells.append(_tc(text, width, size, align=align, span=span, borders=borders))
-            col += span
-        rows.append(
-            "<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>" + "".join(cells) + "</w:tr>"
-        )
-    for r, (labels, body) in enumerate(g.rows):
-        rule: tuple[tuple[str, int], ...] = (("top", 4),) if r in g.rules else ()
-        cells = [
-            _tc(label, widths[j], size, align="left", borders=rule)
-            for j, label in enumerate(labels)
-        ]
-        for j, c in enumerate(body):
-            cells.append(
-                _tc(
-                    c.full,
-                    widths[n_stub + j],
-                    size,
-                    align=_align(c, g.regression),
-                    borders=rule,
-                    numeric=c.numeric,
-                )
-            )
-        rows.append("<w:tr><w:trPr><w:cantSplit/></w:trPr>" + "".join(cells) + "</w:tr>")
-    grid_xml = "".join(f'<w:gridCol w:w="{round(w * _TWIP)}"/>' for w in widths)
-    tbl_pr = (
-        f'<w:tblPr><w:tblW w:w="{round(total * _TWIP)}" w:type="dxa"/><w:jc w:val="center"/>'
-        f"<w:tblBorders>{_border('top', 12)}{_border('bottom', 12)}</w:tblBorders>"
-        f'<w:tblLayout w:type="fixed"/><w:tblCellMar><w:left w:w="{_CELL_MARGIN}" w:type="dxa"/>'
-        f'<w:right w:w="{_CELL_MARGIN}" w:type="dxa"/></w:tblCellMar></w:tblPr>'
-    )
-    return f"<w:tbl>{tbl_pr}<w:tblGrid>{grid_xml}</w:tblGrid>{''.join(rows)}</w:tbl>"
-
-
-# --------------------------------------------------------------------------- the document
 def _fonts(rpr: Any, *, east_asian_lang: str | None = None) -> None:
     """Times New Roman / SimSun on a ``w:rPr``; theme fonts removed so they cannot override."""
     from docx.oxml import OxmlElement
@@ -273,7 +140,7 @@ def _style_document(document: Any, lang: str) -> None:
 
 
 def _caption(document: Any, doc: ReportDocument, kind: str, number: int, title: str,
-             previous: int) -> None:  # fmt: skip
+             previous: int) -> Any:  # fmt: skip
     """A caption paragraph: the label, a ``SEQ`` field showing ``number``, the title.
 
     The field restarts at ``number`` (``\\r``) where the sequence jumps (a table printed in the
@@ -298,6 +165,7 @@ def _caption(document: Any, doc: ReportDocument, kind: str, number: int, title: 
     for run in runs:
         para._p.append(parse_xml(run.replace("<w:r>", f"<w:r {nsdecls('w')}>", 1)))
     para.add_run(f"{doc.label('caption_sep')}{title}")
+    return para
 
 
 def _notes(document: Any, doc: ReportDocument, notes: tuple[str, ...]) -> None:
@@ -327,17 +195,22 @@ def _orient(document: Any, landscape: bool) -> None:
 
 
 class _Writer:
-    def __init__(self, doc: ReportDocument, root: Path, staged: Path | None = None) -> None:
+    """The document being built. Each figure gets its paragraph with an empty run, listed in
+    :attr:`pictures` in the order of the document, where :func:`_place_pictures` puts the
+    picture later (the figures are still being drawn); figures whose PNG is in ``missing`` are left
+    out with their captions."""
+
+    def __init__(self, doc: ReportDocument, missing: frozenset[str]) -> None:
         from docx import Document
 
         self.doc = doc
-        self.root = root
-        self.staged = staged
+        self.missing = missing
         self.document = Document()
         _style_document(self.document, doc.lang)
         self.last_table = 0
         self.last_figure = 0
         self.appendix: list[ReportTable] = []
+        self.pictures: list[tuple[str, Any]] = []  # (PNG, the run that will hold its picture)
 
     def table(self, table: ReportTable, *, in_appendix: bool = False) -> None:
         from docx.oxml import parse_xml
@@ -377,30 +250,42 @@ class _Writer:
         run.font.size = Pt(10)
 
     def figure(self, figure: ReportFigure) -> None:
-        from docx.shared import Inches
-
         if figure.png is None:
             return
         _orient(self.document, False)
-        # the figure in the report's language (figure.png: figures/KEY.zh.png for Chinese),
-        # as its web copy (1400 px across 6 in, about 230 dpi), which keeps the .docx small and
-        # quick to write; the full 300-dpi PNG stays in figures/
-        from spatialpanel.report.figure_jobs import figure_source
-
-        picture = figure_source(self.root, figure.png, staged=self.staged)
-        if picture is None:
+        if figure.png in self.missing:  # no file to embed: neither picture nor caption
             return
-        from docx.image.image import Image
-
-        image = Image.from_file(str(picture))
-        # 6 in across, or less for a tall figure: two figures and captions fit on a page
-        width = min(6.0, FIGURE_HEIGHT_IN * image.px_width / image.px_height)
-        self.document.add_picture(str(picture), width=Inches(width))
-        self.document.paragraphs[-1].paragraph_format.keep_with_next = True
-        _caption(self.document, self.doc, "Figure", figure.number, figure.title, self.last_figure)
+        para = self.document.add_paragraph()
+        para.paragraph_format.keep_with_next = True
+        self.pictures.append((figure.png, para.add_run()))
+        caption = _caption(
+            self.document, self.doc, "Figure", figure.number, figure.title, self.last_figure
+        )
         # a caption below its figure ends the block: it must not pull the next figure along
-        self.document.paragraphs[-1].paragraph_format.keep_with_next = False
+        caption.paragraph_format.keep_with_next = False
         self.last_figure = figure.number
+
+
+def _place_pictures(document: Any, placed: list[tuple[Any, Path]]) -> None:
+    """Put each figure into its empty run, in the order of the document (the image parts, their
+    relationship ids and the drawings' ids are numbered as they are added): 6 in across, or
+    less for a tall figure, so that two figures and their captions fit on a page.
+
+    This is python-docx's ``Run.add_picture``, but for the drawing's id: ``add_picture`` takes
+    one more than the largest ``id`` in the whole document, found by a search of the document
+    for each picture (0.24 s for the demo's 20 figures among its 63 tables); the same ids are
+    counted here from one search."""
+    from docx.oxml.shape import CT_Inline
+    from docx.shared import Inches
+
+    part = document.part
+    shape_id = max((int(v) for v in part.element.xpath("//@id") if v.isdigit()), default=0)
+    for run, picture in placed:
+        rid, image = part.get_or_add_image(str(picture))
+        width = min(6.0, FIGURE_HEIGHT_IN * image.px_width / image.px_height)
+        cx, cy = image.scaled_dimensions(Inches(width), None)
+        shape_id += 1
+        run._r.add_drawing(CT_Inline.new_pic_inline(shape_id, rid, image.filename, cx, cy))
 
 
 def _provenance(document: Any, doc: ReportDocument) -> None:
@@ -423,13 +308,9 @@ def _provenance(document: Any, doc: ReportDocument) -> None:
         para.add_run(text + tail)
 
 
-def write_docx(doc: ReportDocument, path: Path, *, root: Path, staged: Path | None = None) -> None:
-    """Write ``doc`` as ``path``: figures (each in the document's language where drawn in it,
-    see :func:`~spatialpanel.report.figure_jobs.figure_png`) read from the results folder
-    ``root``, or from ``staged``, the files a report adds before they are moved into it."""
-    from spatialpanel.results_folder import normalise_zip
-
-    w = _Writer(doc, root, staged)
+def _build(doc: ReportDocument, missing: frozenset[str]) -> _Writer:
+    """The whole document but the pictures (see :class:`_Writer`)."""
+    w = _Writer(doc, missing)
     document = w.document
     document.core_properties.created = dt.datetime(2000, 1, 1)
     document.core_properties.modified = dt.datetime(2000, 1, 1)
@@ -455,5 +336,57 @@ def write_docx(doc: ReportDocument, path: Path, *, root: Path, staged: Path | No
         for table in w.appendix:
             w.table(table, in_appendix=True)
     _provenance(document, doc)
-    document.save(str(path))
-    normalise_zip(path)
+    return w
+
+
+class PreparedDocx:
+    """The Word report of ``doc`` built before its figures are drawn: every heading, sentence,
+    table, caption and style, and an empty run where each figure goes. :meth:`save` reads the
+    figures (from the results folder ``root``, or from ``staged``, the files a report adds
+    before they are moved into it), puts them in place and writes the file, which is the same
+    as one built when the figures were there.
+
+    The figures are the web copies of the PNGs in the document's language (``figures/web/``:
+    1400 px across 6 in, about 230 dpi; see
+    :func:`~spatialpanel.report.figure_jobs.figure_source`), which keep the ``.docx`` small and
+    quick to write; the full 300-dpi PNGs stay in ``figures/``.
+    """
+
+    def __init__(self, doc: ReportDocument, *, root: Path, staged: Path | None = None) -> None:
+        self.doc = doc
+        self.root = root
+        self.staged = staged
+        self._writer: _Writer | None = _build(doc, frozenset())
+
+    def save(self, path: Path) -> None:
+        """Embed the figures and write ``path`` (once).
+
+        A figure without a file is left out with its caption, as when the document is built
+        without it; the document is then built again without it (the numbering of the later
+        figure captions depends on it), which only happens when a figure failed to appear.
+        """
+        from spatialpanel.report.figure_jobs import figure_source
+        from spatialpanel.results_folder import normalise_zip
+
+        writer, self._writer = self._writer, None
+        if writer is None:
+            raise RuntimeError("PreparedDocx.save writes the document once; prepare it again")
+        sources = {}
+        for png, _ in writer.pictures:
+            source = figure_source(self.root, png, staged=self.staged)
+            if source is not None:
+                sources[png] = source
+        if len(sources) < len({png for png, _ in writer.pictures}):
+            missing = frozenset(png for png, _ in writer.pictures if png not in sources)
+            writer = _build(self.doc, missing)
+        _place_pictures(writer.document, [(run, sources[png]) for png, run in writer.pictures])
+        writer.document.save(str(path))
+        normalise_zip(path)
+
+
+def write_docx(doc: ReportDocument, path: Path, *, root: Path, staged: Path | None = None) -> None:
+    """Write ``doc`` as ``path``: figures (each in the document's language where drawn in it,
+    see :func:`~spatialpanel.report.figure_jobs.figure_png`) read from the results folder
+    ``root``, or from ``staged``, the files a report adds before they are moved into it.
+    :class:`PreparedDocx` does the same in two steps, before and after the figures are drawn."""
+    PreparedDocx(doc, root=root, staged=staged).save(path)

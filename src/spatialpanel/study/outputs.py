@@ -278,8 +278,8 @@ def _write_folder(
     dpi = int(config.section("outputs")["dpi"])
     write_readme(root, ctx=ctx, dpi=dpi, report=report)
     # the figures are drawn in worker processes (since their stage ended, when the pipeline
-    # started the writer) while the tables, the Markdown and the LaTeX report are written; the
-    # HTML and Word reports embed them
+    # started the writer) while the tables, the Markdown and the LaTeX report are written and
+    # the HTML and Word reports are built; only their pictures wait for the figures
     prepared = None
     if report:
         from spatialpanel.report.build import prepare_report
