@@ -366,8 +366,9 @@ def cell_formats(
     # a variable's own units (rows) may need up to six decimals; the quantities of a column or a
     # table (Ginis, percentages, years) no more than the report's ``digits``
     most = 6 if key in MAGNITUDE_ROWS else digits
+    values = {j: frame.iloc[:, j].tolist() for j in free} if groups else {}  # not cell by cell
     for cells in groups:
-        decimals = magnitude_decimals((frame.iloc[i, j] for i, j in cells), most=most)
+        decimals = magnitude_decimals((values[j][i] for i, j in cells), most=most)
         for i, j in cells:
             rows[i][j] = NumberFormat("grouped", decimals)
     return rows
