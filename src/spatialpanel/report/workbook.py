@@ -278,7 +278,8 @@ class _Sheet:
         cell = self._new(self.ws, value)
         if isinstance(value, str):
             cell.data_type = "s"
-            cell.quotePrefix = value[:1] in TRIGGERS
+            if value[:1] in TRIGGERS:
+                cell.quotePrefix = True
         elif (pandas_format := _pandas_format(value)) is not None:
             cell.number_format = pandas_format
         if number_format is not None:
@@ -314,6 +315,7 @@ class _Sheet:
         self.ws.calculate_dimension = lambda: size
         for row in self.rows:
             self.ws.append(row)
+        self.rows = []
 
 
 def write_workbook(
@@ -332,9 +334,9 @@ def write_workbook(
     ``sheet``, ``table``, ``where``, ``identifier``, ``label``, ``column``, ``row``); English
     by default.
 
-    The workbook is written in openpyxl's write-only mode (each row streamed once, no cell kept
-    in memory): every cell is prepared first, laid out as :meth:`pandas.DataFrame.to_excel`
-    lays a table out (:func:`_grid`).
+    The workbook is written in openpyxl's write-only mode: each sheet's cells are prepared
+    once, a table laid out as :meth:`pandas.DataFrame.to_excel` lays it out (:func:`_grid`),
+    and streamed to the file row by row.
     """
     from openpyxl import Workbook
     from openpyxl.styles import Font
@@ -351,7 +353,6 @@ def write_workbook(
         "variables": "Labels and the identifiers of the CSV files",
     } | (words or {})
     book = Workbook(write_only=True)
-    sheets: list[_Sheet] = []
 
     def sheet(name: str, widths: dict[str, float], *, first_row: bool = True) -> _Sheet:
         """A new sheet; with a data mark, the mark in its printed header and footer and (with
@@ -365,7 +366,6 @@ def write_workbook(
                 out.ws.oddFooter.center.text = mark
                 out.add([out.cell(mark, font=Font(italic=True, color="C00000"))])
                 out.add([])
-        sheets.append(out)
         return out
 
     used: set[str] = {"README"}
@@ -380,6 +380,7 @@ def write_workbook(
     for name, table in zip(names, tables, strict=True):
         readme.add((name, table.title))
     readme.add((variables, w["variables"]))
+    readme.write()
 
     start = 2 if mark else 0
     mapping: list[tuple[str, ...]] = []
@@ -400,12 +401,12 @@ def write_workbook(
         for r1, c1, r2, c2 in grid.merged:
             first = f"{get_column_letter(c1 + 1)}{start + r1 + 1}"
             ws.ws.merged_cells.add(f"{first}:{get_column_letter(c2 + 1)}{start + r2 + 1}")
+        ws.write()
     ws = sheet(variables, {"A": 24, "B": 10, "C": 40, "D": 60})
     ws.add((w["sheet"], w["where"], w["identifier"], w["label"]))
     for sheet_name, where, ident, label in mapping:
         ws.add((sheet_name, w[where], ident, label))
-    for each in sheets:
-        each.write()
+    ws.write()
     fixed = dt.datetime(2000, 1, 1)
     book.properties.created = fixed
     book.properties.modified = fixed
