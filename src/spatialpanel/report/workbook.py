@@ -226,8 +226,8 @@ def _grid(frame: pd.DataFrame) -> _Grid:
     rows: list[list[object]] = [[None] * width for _ in range(body + len(frame))]
     for (r, c), value in cells.items():
         rows[r][c] = _excel_value(value)
-    for j in range(n_cols):
-        for i, value in enumerate(frame.iloc[:, j].tolist()):
+    for j, (_, column) in enumerate(frame.items()):
+        for i, value in enumerate(column.tolist()):
             rows[body + i][n_levels + j] = _excel_value(value)
     return _Grid(rows, merged, body, n_levels)
 
