@@ -185,3 +185,35 @@ def test_labels_resolve_per_language_with_readable_defaults() -> None:
     assert default_label("gdp_per_capita") == "Gdp per capita"
     assert default_label("Economic integration") == "Economic integration"
     assert labels.find("cp") == ("variable", "cp") and labels.find("uri") is None
+
+
+def test_message_cells_leave_the_frame_and_come_back_per_language(toy: Path) -> None:
+    """split_cells gives the English text and the messages by position; apply_cells puts them
+    back in a language (a column at a time), the rest of the frame and its dtypes untouched."""
+    import numpy as np
+    import pandas as pd
+
+    from spatialpanel.text.frames import apply_cells, split_cells
+
+    labels = Labels({"variable": {"cp": {"en": "Common prosperity", "xx": "Prospérité commune"}}})
+    peaks = nmsg("{n} peak", "{n} peaks", n=2)
+    frame = pd.DataFrame(
+        {
+            "x": [1.5, np.nan, 3.0],
+            "note": [peaks, "plain", np.nan],
+            "who": ["a", Label("variable", "cp"), "c"],
+            "n": [1, 2, 3],
+        }
+    )
+    split, cells = split_cells(frame, labels)
+    assert [c[:2] for c in cells] == [[0, 1], [1, 2]]
+    assert split["note"].tolist()[:2] == ["2 peaks", "plain"]
+    assert split["who"].tolist() == ["a", "Common prosperity", "c"]
+    english = apply_cells(split, cells, "en", labels)
+    assert english.equals(split) and list(english.dtypes) == list(split.dtypes)
+    toy_lang = apply_cells(split, cells, "xx", labels)
+    assert toy_lang["note"].tolist()[:2] == ["2 pics", "plain"] and np.isnan(toy_lang["note"][2])
+    assert toy_lang["who"].tolist() == ["a", "Prospérité commune", "c"]
+    assert toy_lang["x"].equals(split["x"]) and toy_lang["n"].dtype == split["n"].dtype
+    assert split["who"].tolist()[1] == "Common prosperity"  # the input is not changed
+    assert apply_cells(split, [], "xx", labels).equals(split)

@@ -339,8 +339,8 @@ def cell_formats(
     """
     p_set, c_set, pr_set = set(p_columns), set(count_columns), set(probability_columns)
     kinds: list[NumberFormat] = []
-    for j, col in enumerate(frame.columns):
-        series = frame.iloc[:, j]
+    columns = [series for _, series in frame.items()]  # by position (labels may repeat)
+    for col, series in zip(frame.columns, columns, strict=True):
         if col in p_set:
             kinds.append(NumberFormat("p"))
         elif col in c_set or pd.api.types.is_integer_dtype(series):
@@ -366,8 +366,9 @@ def cell_formats(
     # a variable's own units (rows) may need up to six decimals; the quantities of a column or a
     # table (Ginis, percentages, years) no more than the report's ``digits``
     most = 6 if key in MAGNITUDE_ROWS else digits
+    values = {j: columns[j].tolist() for j in free} if groups else {}  # not cell by cell
     for cells in groups:
-        decimals = magnitude_decimals((frame.iloc[i, j] for i, j in cells), most=most)
+        decimals = magnitude_decimals((values[j][i] for i, j in cells), most=most)
         for i, j in cells:
             rows[i][j] = NumberFormat("grouped", decimals)
     return rows

@@ -54,10 +54,12 @@ def apply_cells(
     """A copy of ``frame`` with the message cells of :func:`split_cells` rendered in ``lang``
     (``frame`` itself is not changed)."""
     out = frame.copy()
-    if not cells:
-        return out
-    for j in sorted({int(c[1]) for c in cells}):
-        out.isetitem(j, out.iloc[:, j].astype(object).to_numpy())
+    rendered: dict[int, dict[int, str]] = {}
     for i, j, data in cells:
-        out.iat[int(i), int(j)] = render(from_json(data), lang, labels)
+        rendered.setdefault(int(j), {})[int(i)] = render(from_json(data), lang, labels)
+    for j, texts in sorted(rendered.items()):  # a column at a time, not cell by cell
+        values = out.iloc[:, j].astype(object).to_numpy(copy=True)
+        for i, text in texts.items():
+            values[i] = text
+        out.isetitem(j, values)
     return out
