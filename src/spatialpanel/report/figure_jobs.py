@@ -82,9 +82,11 @@ class FigureJobs:
         ``figures`` given here are drawn and they are fewer than two, nothing is forked.
     stream
         Whether more figures will be submitted (then workers start even for fewer figures).
-    prepare
-        Run once by the first worker before it forks the others, to fill a cache every worker
-        would otherwise fill for itself (the study passes the projection of its map geometry).
+    deferred
+        The labels come later, with :meth:`configure` (which must be called before
+        :meth:`wait_all`): the workers start importing and warming up at once, and the first
+        one waits for the labels before it forks the others. The study opens its jobs before
+        it reads the data.
     """
 
     def __init__(
@@ -98,7 +100,7 @@ class FigureJobs:
         labels: Labels | None = None,
         workers: int | None = None,
         stream: bool = False,
-        prepare: Callable[[], object] | None = None,
+        deferred: bool = False,
     ) -> None:
         if fig_dir is None:
             raise TypeError("FigureJobs needs fig_dir, the folder of the figures.")
@@ -108,13 +110,27 @@ class FigureJobs:
         self._serial: list[tuple[str, Drawable]] = []
         self._workers: list[Any] = []
         self._done = False
-        self._prepare = prepare
+        self._configured = not deferred
+        self._setup: Any = None
         n = workers if workers is not None else min(2, os.cpu_count() or 1)
         if not sys.platform.startswith("linux"):
             n = 1  # worker processes are forked, which only Linux does safely
         if n > 1 and (stream or len(figures) > 1):
             self._start(min(n, len(figures)) if not stream else n)
         self.submit(figures)
+
+    def configure(
+        self, *, labels: Labels | None, prepare: Callable[[], object] | None = None
+    ) -> None:
+        """Give the jobs opened with ``deferred=True`` the study's labels, and ``prepare``: run
+        once by the first worker before it forks the others, to fill a cache each would
+        otherwise fill for itself (the study passes the projection of its map geometry)."""
+        if self._configured:
+            raise RuntimeError("FigureJobs.configure: the jobs have their labels already.")
+        self._configured = True
+        self._job.labels = labels
+        if self._setup is not None:
+            self._setup.put((labels, prepare))
 
     @property
     def files(self) -> dict[str, list[str]]:
@@ -147,10 +163,11 @@ class FigureJobs:
         # worker imports matplotlib and the drawers and forks the others (figure_workers)
         self._tasks = ctx.Queue()
         self._results = ctx.Queue()
+        self._setup = None if self._configured else ctx.Queue()
         self._expected = n
         process = ctx.Process(
             target=first_worker,
-            args=(self._job, self._tasks, self._results, n - 1, self._prepare),
+            args=(self._job, self._tasks, self._results, n - 1, self._setup),
             daemon=True,
         )
         process.start()
@@ -171,6 +188,8 @@ class FigureJobs:
         """Return :attr:`files` when every figure is written; raise the first drawing error."""
         if self._done:
             return self.files
+        if not self._configured:
+            raise RuntimeError("FigureJobs opened with deferred=True: call configure() first.")
         self._done = True
         if not self._workers:
             for key, what in self._serial:

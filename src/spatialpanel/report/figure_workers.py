@@ -27,7 +27,6 @@ import pickle
 from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:  # pragma: no cover
-    from collections.abc import Callable
     from multiprocessing.queues import Queue
 
 
@@ -44,6 +43,7 @@ class Job(Protocol):
 
     lang: str
     dpi: int
+    labels: Any
 
     def run(self, key: str, what: Any, *, copy: bool) -> None: ...  # pragma: no cover
 
@@ -53,10 +53,11 @@ def first_worker(
     tasks: Queue[Any],
     results: Queue[Any],
     others: int,
-    prepare: Callable[[], object] | None = None,
+    setup: Queue[Any] | None = None,
 ) -> None:
-    """The first worker: import, warm up (and run ``prepare``, e.g. project the study's map
-    geometry), fork ``others`` more workers, draw, reap them."""
+    """The first worker: import and warm up; take the labels and a ``prepare`` callable from
+    ``setup`` (when the caller opened the jobs before it knew them) and run it (e.g. project
+    the study's map geometry); fork ``others`` more workers, draw, reap them."""
     import importlib
     import signal
 
@@ -70,6 +71,9 @@ def first_worker(
     for target in sorted(set(DRAWERS.values())):
         importlib.import_module(target.split(":")[0])
     _warm_up(job.lang, job.dpi)
+    prepare = None
+    if setup is not None:
+        job.labels, prepare = setup.get()
     if prepare is not None:
         # a cache every worker would fill for itself; an error here is met again, with the
         # figure's name, when the figure that needs it is drawn

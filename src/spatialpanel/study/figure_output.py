@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from spatialpanel.errors import ResultsError
 from spatialpanel.report.figspec import data_file, figure_file, write_spec
@@ -27,10 +27,10 @@ from spatialpanel.report.marks import provenance_mark
 from spatialpanel.text import render
 
 if TYPE_CHECKING:  # pragma: no cover
-    from spatialpanel.data.regions import RegionSet
     from spatialpanel.study.artifacts import FigureArtifact
     from spatialpanel.study.config import StudyConfig
     from spatialpanel.study.context import StudyContext
+    from spatialpanel.text import Message
 
 __all__ = ["FigureWriter", "figure_formats", "write_readme"]
 
@@ -68,12 +68,23 @@ class FigureWriter:
     """
 
     def __init__(
-        self, out_dir: Path, ctx: StudyContext, *, workers: int | None = None, maps: bool = False
+        self,
+        out_dir: Path,
+        ctx: StudyContext | None = None,
+        *,
+        config: StudyConfig | None = None,
+        lang: str | None = None,
+        workers: int | None = None,
+        maps: bool = False,
     ) -> None:
         import tempfile
 
         from spatialpanel.report.figure_jobs import FigureJobs, figure_language
 
+        config = ctx.config if ctx is not None else config
+        lang = ctx.lang if ctx is not None else lang
+        if config is None or lang is None:
+            raise TypeError("FigureWriter needs the study context, or its config and lang.")
         self.out_dir = Path(out_dir)
         parent = Path(os.path.abspath(self.out_dir.expanduser())).parent
         try:
@@ -86,20 +97,32 @@ class FigureWriter:
                 f"cannot write the results folder {self.out_dir}: {exc.strerror or exc} "
                 f"({parent}). Choose a writable location with --out."
             ) from None
-        self.mark = provenance_mark(ctx.data_mark)
-        self.dpi = int(ctx.config.section("outputs").get("dpi", 300))
-        self.formats = figure_formats(ctx.config)
+        self.mark: Message | None = None
+        self.maps = maps
+        self.dpi = int(config.section("outputs").get("dpi", 300))
+        self.formats = figure_formats(config)
         self.jobs = FigureJobs(
             (),
             self.staging / "figures",
             formats=self.formats,
             dpi=self.dpi,
-            lang=figure_language(ctx.lang),
-            labels=ctx.labels,
+            lang=figure_language(lang),
             workers=workers,
             stream=True,
-            prepare=partial(_map_geometry, ctx.regions) if maps and ctx.regions else None,
+            deferred=True,
         )
+        if ctx is not None:
+            self.start(ctx)
+
+    def start(self, ctx: StudyContext) -> None:
+        """Hand over what drawing needs from the data (labels, the data's mark, the region
+        set): a writer opened with ``config`` and ``lang`` before the data were read has its
+        first drawing process importing matplotlib meanwhile (see
+        ``spatialpanel.report.figure_workers``)."""
+        self.mark = provenance_mark(ctx.data_mark)
+        origin = dict(ctx.regions.origin) if ctx.regions is not None else {}
+        prepare = partial(_map_geometry, origin) if self.maps and origin else None
+        self.jobs.configure(labels=ctx.labels, prepare=prepare)
 
     def add(self, figures: Iterable[FigureArtifact]) -> None:
         """Save these figures' data and start drawing them."""
@@ -135,12 +158,12 @@ class FigureWriter:
         shutil.rmtree(self.staging, ignore_errors=True)
 
 
-def _map_geometry(regions: RegionSet) -> None:
-    """Project ``regions`` for its maps, as the map drawer will (cached in the process)."""
-    from spatialpanel.report.map_geometry import map_geometry, region_option
+def _map_geometry(origin: dict[str, Any]) -> None:
+    """Project the region set of ``origin`` (:attr:`RegionSet.origin`) for its maps, as the
+    map drawer will (cached in the process)."""
+    from spatialpanel.report.map_geometry import map_geometry
 
-    if regions.geometry is not None:
-        map_geometry(region_option(regions))
+    map_geometry(origin)
 
 
 _FOLDER = (

@@ -184,14 +184,17 @@ def run_study(
         if progress is not None:
             progress(title, done, total)
 
-    tick("Reading and checking the data", 0)
-    ctx, data_output = data_stage.load(config, lang=language)
-    results: list[StageOutput] = [data_output]
     from spatialpanel.study.figure_output import FigureWriter
 
-    # each stage's figures are drawn (in worker processes) while the later stages compute
-    figures = FigureWriter(target, ctx, maps=any(spec.name == "maps" for spec in stages))
+    # each stage's figures are drawn (in worker processes) while the later stages compute; the
+    # first worker imports matplotlib while the data are read
+    maps = any(spec.name == "maps" for spec in stages)
+    figures = FigureWriter(target, config=config, lang=language, maps=maps)
     try:
+        tick("Reading and checking the data", 0)
+        ctx, data_output = data_stage.load(config, lang=language)
+        results: list[StageOutput] = [data_output]
+        figures.start(ctx)
         for i, spec in enumerate(stages, start=1):
             tick(spec.title, i)
             results.append(_run_stage(spec, ctx))
