@@ -399,9 +399,19 @@ def _draw(
                 va="center",
                 fontsize=fontsize,
                 zorder=4,
-                # a thin leader line when the label had to move above or below its point
+                # a thin leader line when the label had to move above or below its point, to
+                # the label's corner nearest the point (patchA=None: not clipped against the
+                # label's box, which cost a bisection of the line per label and layout pass)
                 arrowprops=(
-                    {"arrowstyle": "-", "lw": 0.4, "color": "0.45", "shrinkA": 0, "shrinkB": 2}
+                    {
+                        "arrowstyle": "-",
+                        "lw": 0.4,
+                        "color": "0.45",
+                        "shrinkA": 0,
+                        "shrinkB": 2,
+                        "patchA": None,
+                        "relpos": (0.0 if ha == "left" else 1.0, 0.0 if dy > 0 else 1.0),
+                    }
                     if dy
                     else None
                 ),
