@@ -100,8 +100,16 @@ def _label_offsets(
 
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
-    # the layout and the transforms as a draw leaves them, without rasterising anything
-    fig.draw_without_rendering()
+    # the layout and the transforms as a draw leaves them, without rasterising anything: the
+    # layout engine alone where there is one (the same positions, without a pass over every
+    # artist)
+    engine = fig.get_layout_engine()
+    if engine is not None:
+        fig.canvas.get_renderer()  # type: ignore[attr-defined]
+        engine.execute(fig)
+        ax.apply_aspect()
+    else:
+        fig.draw_without_rendering()
     scale = fig.dpi / 72.0
     pts = ax.transData.transform(np.column_stack([x, y])) / scale  # in points
     height = fontsize * 1.15
