@@ -209,8 +209,19 @@ def _index_value(value: object, hint: str | None, texts: _Texts) -> object:
 def _index(index: pd.Index, texts: _Texts) -> pd.Index:
     if isinstance(index, pd.MultiIndex):
         hints = [_hint(n) for n in index.names]
+        # a regression payload's rows (part, term): the parts by name, the statistics' terms
+        # as statistics (n_entities -> "N (regions)")
+        payload = list(index.names[:2]) == ["part", "term"]
+        stat_hints = ["part", "statistic", *hints[2:]] if payload else hints
+        part_hints = ["part", *hints[1:]] if payload else hints
         tuples = [
-            tuple(_index_value(v, h, texts) for v, h in zip(t, hints, strict=True)) for t in index
+            tuple(
+                _index_value(v, h, texts)
+                for v, h in zip(
+                    t, stat_hints if payload and t[0] == "stat" else part_hints, strict=True
+                )
+            )
+            for t in index
         ]
         names = [texts.label(n) if n is not None else None for n in index.names]
         return pd.MultiIndex.from_tuples(tuples, names=names)

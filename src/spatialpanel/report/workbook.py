@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from spatialpanel.report.formatting import NumberFormat, cell_formats, column_formats
+from spatialpanel.report.formatting import NumberFormat, cell_formats, column_formats, fmt_count
 from spatialpanel.report.localise import localise_frame
 from spatialpanel.results_folder import normalise_zip
 from spatialpanel.spreadsheet_cells import TRIGGERS
@@ -63,6 +63,10 @@ def _sheet_name(key: str, used: set[str]) -> str:
         i += 1
     used.add(name)
     return name
+
+
+#: Excel's default column width (characters of the default font).
+_DEFAULT_WIDTH = 8.43
 
 
 def _width(value: object) -> int:
@@ -232,9 +236,12 @@ def _grid(frame: pd.DataFrame) -> _Grid:
     return _Grid(rows, merged, body, n_levels)
 
 
-def _number_formats(table: SheetTable, grid: _Grid) -> list[list[str | None]]:
+def _number_formats(
+    table: SheetTable, grid: _Grid, shown: list[int] | None = None
+) -> list[list[str | None]]:
     """The number format of each body cell of ``grid``: the digits the report prints (full
-    precision stays stored) on numbers, ``None`` elsewhere."""
+    precision stays stored) on numbers, ``None`` elsewhere. ``shown``, when given, receives
+    the widest number of each body column as printed (characters), for the column's width."""
     p_cols, counts, probs = column_formats(table.frame, key=table.key)
     plan = cell_formats(
         table.frame,
@@ -247,11 +254,14 @@ def _number_formats(table: SheetTable, grid: _Grid) -> list[list[str | None]]:
     out: list[list[str | None]] = []
     for row, formats in zip(grid.rows[grid.body_row :], plan, strict=True):
         line: list[str | None] = []
-        for value, fmt in zip(row[grid.body_col :], formats, strict=True):
+        for j, (value, fmt) in enumerate(zip(row[grid.body_col :], formats, strict=True)):
             if not isinstance(value, int | float) or isinstance(value, bool):
                 line.append(None)
                 continue
             whole = isinstance(value, int)
+            if shown is not None:
+                text = fmt_count(value) if fmt.kind == "text" and whole else fmt.text(value)
+                shown[j] = max(shown[j], len(text))
             if (fmt, whole) not in excel:
                 # a whole number in a column of mixed cells (a regression payload's N) is a count
                 excel[fmt, whole] = "#,##0" if fmt.kind == "text" and whole else fmt.excel()
@@ -392,12 +402,17 @@ def write_workbook(
             longest = max((_width(v) for v in shown.index.get_level_values(k)), default=8)
             widths[get_column_letter(k + 1)] = min(max(longest + 2, 10), 60)
         grid = _grid(shown)
+        numbers = [0] * (len(grid.rows[0]) - grid.body_col if grid.rows else 0)
+        formats = _number_formats(table, grid, numbers)
+        for j, chars in enumerate(numbers):
+            if chars + 2 > _DEFAULT_WIDTH:  # wide enough for its numbers (Excel shows ### else)
+                widths[get_column_letter(grid.body_col + j + 1)] = min(chars + 2, 60)
         ws = sheet(name, widths)
         for row in grid.rows[: grid.body_row]:
             ws.add(row)
         body = grid.rows[grid.body_row :]
-        for row, formats in zip(body, _number_formats(table, grid), strict=True):
-            ws.add(row, formats)
+        for row, line in zip(body, formats, strict=True):
+            ws.add(row, line)
         for r1, c1, r2, c2 in grid.merged:
             first = f"{get_column_letter(c1 + 1)}{start + r1 + 1}"
             ws.ws.merged_cells.add(f"{first}:{get_column_letter(c2 + 1)}{start + r2 + 1}")
