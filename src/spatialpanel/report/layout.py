@@ -116,11 +116,22 @@ def fill(
     def refresh() -> None:
         nonlocal total
         total = sum(map(sum, counts))
+        if len(counts) < 2:
+            others[:] = [[1] * n_rows for _ in counts]
+            return
+        # the tallest other cell of a row is the row's tallest cell, but for the (first) column
+        # that holds it, the tallest of the rest
+        tallest, where, rest = [], [], []
+        for row in zip(*counts, strict=True):
+            top = max(row)
+            k = row.index(top)
+            tallest.append(top)
+            where.append(k)
+            rest.append(max(row[:k] + row[k + 1 :]))
         others[:] = [
-            [max((counts[k][i] for k in range(len(counts)) if k != j), default=1)
-             for i in range(n_rows)]
+            [rest[i] if where[i] == j else tallest[i] for i in range(n_rows)]
             for j in range(len(counts))
-        ]  # fmt: skip
+        ]
 
     def cost(j: int, column: list[int]) -> float:
         tallest = sum(map(max, column, others[j]))

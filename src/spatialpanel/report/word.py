@@ -22,6 +22,7 @@ pictures are put in, and the file written, once they are there.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -61,14 +62,21 @@ _SIZES = (9.0, 8.0, 7.0, 6.5)
 FIGURE_HEIGHT_IN = 4.1
 
 
+_LAYOUTS: dict[int, Layout | None] = {}
+
+
 def table_layout(g: Grid) -> Layout | None:
     """Orientation, font size and column widths so that the table fits and no number wraps.
 
     ``None`` when even 6.5 pt on a landscape page is too narrow (the table stays in the
-    workbook).
+    workbook). Planned once per grid object and kept while it lives (the LaTeX writer asks too,
+    to leave out the same tables); grids are frozen, so the layout stays true.
     """
+    key = id(g)
+    if key in _LAYOUTS:
+        return _LAYOUTS[key]
     candidates = [(False, size) for size in _SIZES[:2]] + [(True, size) for size in _SIZES]
-    return plan(
+    layout = plan(
         g,
         candidates=candidates,
         portrait=PORTRAIT_PT,
@@ -76,6 +84,9 @@ def table_layout(g: Grid) -> Layout | None:
         pad=_PAD_PT,
         scale=_SAFETY,
     )
+    _LAYOUTS[key] = layout
+    weakref.finalize(g, _LAYOUTS.pop, key, None)
+    return layout
 
 
 def _fonts(rpr: Any, *, east_asian_lang: str | None = None) -> None:
