@@ -77,10 +77,10 @@ def map_text_cells(frame: Any, fn: Callable[[object], object]) -> Any:
             return pd.Index([fn(v) for v in index], name=index.name)
         return index
 
-    for j in range(frame.shape[1]):
-        col = frame.iloc[:, j]
-        if text(col):
-            frame.isetitem(j, pd.Series([fn(v) for v in col.tolist()], index=frame.index))
+    for j, dtype in enumerate(frame.dtypes.tolist()):  # by position (labels may repeat)
+        if text(dtype):
+            col = frame.iloc[:, j].tolist()
+            frame.isetitem(j, pd.Series([fn(v) for v in col], index=frame.index))
     frame.index = labels(frame.index)
     frame.columns = labels(frame.columns)
     return frame
