@@ -99,15 +99,15 @@ def fill(
     left = available - sum(widths)
     n_rows = max((len(t) for t in texts), default=0)
 
-    known: dict[tuple[int, float], list[int]] = {}
+    known: dict[tuple[int, float], tuple[int, ...]] = {}
 
-    def lines(j: int, width: float) -> list[int]:
+    def lines(j: int, width: float) -> tuple[int, ...]:
         # the same trial widths come back at every step for the columns that did not grow
         key = (j, width)
         if key not in known:
             column = list(texts[j]) + [""] * (n_rows - len(texts[j]))
-            known[key] = [line_count(t, (width - pad) / em) if t else 1 for t in column]
-        return list(known[key])
+            known[key] = tuple(line_count(t, (width - pad) / em) if t else 1 for t in column)
+        return known[key]
 
     counts = [lines(j, w) for j, w in enumerate(widths)]
     others: list[list[int]] = []  # per column j: the tallest other cell of every row
@@ -133,7 +133,7 @@ def fill(
             for j in range(len(counts))
         ]
 
-    def cost(j: int, column: list[int]) -> float:
+    def cost(j: int, column: tuple[int, ...]) -> float:
         tallest = sum(map(max, column, others[j]))
         return tallest + 1e-3 * (total - sum(counts[j]) + sum(column))
 
@@ -142,13 +142,15 @@ def fill(
     step = max(available / 500, 0.5)
     while left > 1e-6:
         current = cost(0, counts[0]) if counts else 0.0
-        best: tuple[float, int, float, list[int]] | None = None
+        best: tuple[float, int, float, tuple[int, ...]] | None = None
         for j in range(len(widths)):
             room = min(natural[j] - widths[j], left)
             extra = 0.0
             while room > 1e-9 and extra < room:
                 extra = min(extra + step, room)
                 trial = lines(j, widths[j] + extra)
+                if trial == counts[j]:  # no cell is shorter: the cost is the current one
+                    continue
                 gain = current - cost(j, trial)
                 if gain > 1e-9:
                     if best is None or gain / extra > best[0]:

@@ -7,6 +7,7 @@ a generous 0.6 em for other characters (Greek letters, symbols).
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from functools import lru_cache
 
@@ -83,10 +84,30 @@ def _pieces(text: str) -> tuple[tuple[float, float], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 16)
+def _unbroken(text: str) -> tuple[int, float]:
+    """``(paragraphs, widest)``: ``text`` takes one line per paragraph in every column at least
+    ``widest`` em wide. ``widest`` is the largest width :func:`line_count` compares a column's
+    width with while no line has broken (the same sums, in the same order), so the shortcut
+    gives exactly the count of the full wrap (``-inf``: nothing can break)."""
+    paragraphs = text.split("\n")
+    widest = -math.inf
+    for paragraph in paragraphs:
+        used = 0.0
+        for piece, space in _pieces(paragraph):
+            if used:
+                widest = max(widest, used + space + piece)
+            used += (space if used else 0.0) + piece
+    return len(paragraphs), widest
+
+
 def line_count(text: str, width: float) -> int:
     """Lines ``text`` takes in a column ``width`` em wide, wrapped greedily between words (and
     between CJK characters), as a word processor does; explicit newlines start new lines. A
     piece wider than the column takes a line of its own."""
+    paragraphs, widest = _unbroken(text)
+    if widest <= width:  # nothing breaks (the layout asks mostly of cells that fit)
+        return paragraphs
     total = 0
     for paragraph in text.split("\n"):
         lines, used = 1, 0.0
