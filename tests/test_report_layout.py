@@ -144,7 +144,7 @@ def test_line_count_shortcut_is_the_full_wrap() -> None:
     of widths it counts the lines the full greedy wrap counts."""
     import math
 
-    from spatialpanel.report.measure import _unbroken
+    from spatialpanel.report.measure import unbroken
 
     texts = [
         "",
@@ -157,7 +157,7 @@ def test_line_count_shortcut_is_the_full_wrap() -> None:
         "  spaced   out  ",
     ]
     for text in texts:
-        _, widest = _unbroken(text)
+        _, widest = unbroken(text)
         widths = [w / 4 for w in range(1, 160)]
         if math.isfinite(widest):
             widths += [widest, math.nextafter(widest, 0), math.nextafter(widest, math.inf)]

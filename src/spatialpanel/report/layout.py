@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from spatialpanel.report.grid import Grid, column_texts
-from spatialpanel.report.measure import line_count, text_em, words_em
+from spatialpanel.report.measure import line_count, text_em, unbroken, words_em
 
 __all__ = ["Layout", "column_ems", "fill", "pair_labels", "plan"]
 
@@ -100,13 +100,18 @@ def fill(
     n_rows = max((len(t) for t in texts), default=0)
 
     known: dict[tuple[int, float], tuple[int, ...]] = {}
+    columns = [list(t) + [""] * (n_rows - len(t)) for t in texts]
+    whole = [[unbroken(t) for t in column] for column in columns]  # (lines, fits from)
 
     def lines(j: int, width: float) -> tuple[int, ...]:
         # the same trial widths come back at every step for the columns that did not grow
         key = (j, width)
         if key not in known:
-            column = list(texts[j]) + [""] * (n_rows - len(texts[j]))
-            known[key] = tuple(line_count(t, (width - pad) / em) if t else 1 for t in column)
+            w = (width - pad) / em
+            known[key] = tuple(
+                n if fits <= w else line_count(t, w)
+                for t, (n, fits) in zip(columns[j], whole[j], strict=True)
+            )
         return known[key]
 
     counts = [lines(j, w) for j, w in enumerate(widths)]

@@ -11,7 +11,7 @@ import math
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["line_count", "text_em", "words_em"]
+__all__ = ["line_count", "text_em", "unbroken", "words_em"]
 
 _ASCII = "".join(chr(c) for c in range(32, 127))  # space to tilde
 # Times-Roman advance widths in thousandths of an em (the Adobe core-font metrics)
@@ -85,7 +85,7 @@ def _pieces(text: str) -> tuple[tuple[float, float], ...]:
 
 
 @lru_cache(maxsize=1 << 16)
-def _unbroken(text: str) -> tuple[int, float]:
+def unbroken(text: str) -> tuple[int, float]:
     """``(paragraphs, widest)``: ``text`` takes one line per paragraph in every column at least
     ``widest`` em wide. ``widest`` is the largest width :func:`line_count` compares a column's
     width with while no line has broken (the same sums, in the same order), so the shortcut
@@ -105,7 +105,7 @@ def line_count(text: str, width: float) -> int:
     """Lines ``text`` takes in a column ``width`` em wide, wrapped greedily between words (and
     between CJK characters), as a word processor does; explicit newlines start new lines. A
     piece wider than the column takes a line of its own."""
-    paragraphs, widest = _unbroken(text)
+    paragraphs, widest = unbroken(text)
     if widest <= width:  # nothing breaks (the layout asks mostly of cells that fit)
         return paragraphs
     total = 0
