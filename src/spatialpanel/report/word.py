@@ -164,7 +164,7 @@ def _caption(w: _Writer, kind: str, number: int, title: str, previous: int) -> A
     word = doc.label("table" if kind == "Table" else "figure")
     restart = f" \\r {number}" if number != previous + 1 else ""
     para = w.paragraph(style="Caption")
-    para.add_run(f"{word} ")
+    _add_run(para, f"{word} ")
     instruction = f" SEQ {kind}{restart} \\* ARABIC "
     runs = (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
@@ -175,8 +175,19 @@ def _caption(w: _Writer, kind: str, number: int, title: str, previous: int) -> A
     )
     # one parse for the five runs (the paragraph they come in is left behind)
     para._p.extend(list(parse_xml(f"<w:p {nsdecls('w')}>{''.join(runs)}</w:p>")))
-    para.add_run(f"{doc.label('caption_sep')}{title}")
+    _add_run(para, f"{doc.label('caption_sep')}{title}")
     return para
+
+
+def _add_run(para: Any, text: str) -> Any:
+    """``para.add_run(text)``. Text without tabs and line breaks goes into the run's one
+    ``w:t`` at once: python-docx puts a run's text through a state machine a character at a
+    time, which makes the same single ``w:t`` of such text."""
+    if not text or "\t" in text or "\r" in text or "\n" in text:
+        return para.add_run(text)
+    run = para.add_run()
+    run._r.add_t(text)
+    return run
 
 
 def _notes(document: Any, doc: ReportDocument, notes: tuple[str, ...]) -> None:
@@ -187,7 +198,7 @@ def _notes(document: Any, doc: ReportDocument, notes: tuple[str, ...]) -> None:
     para = document.add_paragraph()
     para.paragraph_format.space_before = Pt(3)
     para.paragraph_format.space_after = Pt(8)
-    run = para.add_run(doc.label("notes") + " ".join(notes))
+    run = _add_run(para, doc.label("notes") + " ".join(notes))
     run.font.size = Pt(8)
 
 
@@ -228,7 +239,9 @@ class _Writer:
         """``document.add_paragraph(text, style)``, with the id of each paragraph style looked
         up once per document (python-docx looks a style name up, and the default style, with a
         search of the styles part at every paragraph)."""
-        para = self.document.add_paragraph(text)
+        para = self.document.add_paragraph()
+        if text:
+            _add_run(para, text)
         if style is not None:
             if style not in self.style_ids:
                 from docx.enum.style import WD_STYLE_TYPE
@@ -275,7 +288,7 @@ class _Writer:
         from docx.shared import Pt
 
         para = self.document.add_paragraph()
-        run = para.add_run(text)
+        run = _add_run(para, text)
         run.italic = True
         run.font.size = Pt(10)
 
@@ -333,8 +346,8 @@ def _provenance(w: _Writer) -> None:
         if i == len(doc.conventions) and doc.conventions and doc.provenance:
             document.add_paragraph()
         para = document.add_paragraph()
-        para.add_run(head.format(term=name)).bold = True
-        para.add_run(text + tail)
+        _add_run(para, head.format(term=name)).bold = True
+        _add_run(para, text + tail)
 
 
 def _build(doc: ReportDocument, missing: frozenset[str]) -> _Writer:
@@ -346,7 +359,7 @@ def _build(doc: ReportDocument, missing: frozenset[str]) -> _Writer:
     document.core_properties.author = "spatialpanel"
     w.heading(doc.title, 0)
     if doc.banner:
-        document.add_paragraph().add_run(doc.banner).bold = True
+        _add_run(document.add_paragraph(), doc.banner).bold = True
     heading = doc.labels.get("section_heading", "{number}. {title}")
     for number, section in enumerate(doc.sections, start=1):
         _orient(document, False)
