@@ -115,6 +115,33 @@ def test_a_failed_run_leaves_the_earlier_folder_untouched(
     assert _siblings(out) == []
 
 
+def test_the_collector_passes_over_the_results_only_while_they_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The objects alive before the folder is written are frozen (``gc.freeze``) while it is
+    written, and unfrozen afterwards, whether the writing succeeds or fails."""
+    import gc
+
+    before = gc.get_freeze_count()
+    frozen: list[int] = []
+    original = outputs.write_table_csv
+
+    def writer(table: TableArtifact, path: Path, **kwargs: Any) -> dict[str, Any]:
+        frozen.append(gc.get_freeze_count())
+        if table.key == "t1" and len(frozen) > 2:  # the second run fails mid-write
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return original(table, path, **kwargs)
+
+    monkeypatch.setattr(outputs, "write_table_csv", writer)
+    _write(tmp_path / "out", 2)
+    assert len(frozen) == 2 and min(frozen) > before
+    assert gc.get_freeze_count() == before
+    with pytest.raises(OSError):
+        _write(tmp_path / "out", 2)
+    assert len(frozen) == 4 and min(frozen) > before
+    assert gc.get_freeze_count() == before
+
+
 def test_an_interrupted_workbook_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
