@@ -119,3 +119,47 @@ def test_a_label_too_long_for_any_page_is_split_over_its_coefficient_and_se_rows
     assert paired.rows[2:] == g.rows[2:]  # "ρ" fits: as it was
     whole = Layout(False, 9.0, (400.0, *(60.0 for _ in _MODELS)), (False,) * 6)
     assert pair_labels(g, whole, pad=_PAD_PT, scale=_SAFETY) is g
+
+
+def _greedy_lines(text: str, width: float) -> int:
+    """Greedy wrapping written out in full, piece by piece (the reference for ``line_count``,
+    which returns at once for text that cannot break)."""
+    from spatialpanel.report.measure import _pieces
+
+    total = 0
+    for paragraph in text.split("\n"):
+        lines, used = 1, 0.0
+        for piece, space in _pieces(paragraph):
+            if used and used + space + piece > width:
+                lines, used = lines + 1, piece
+            else:
+                used += (space if used else 0.0) + piece
+        total += lines
+    return total
+
+
+def test_line_count_shortcut_is_the_full_wrap() -> None:
+    """``line_count`` skips the wrap when no line can break (the widest sum the wrap would
+    compare is at most the width); at that very width, one ulp either side and across a range
+    of widths it counts the lines the full greedy wrap counts."""
+    import math
+
+    from spatialpanel.report.measure import unbroken
+
+    texts = [
+        "",
+        "0.2064***",
+        "(0.0102)",
+        *_FORMULAS.values(),
+        "economic-geographic nested",
+        "经济地理嵌套矩阵 nested W",
+        "two\nparagraphs of text",
+        "  spaced   out  ",
+    ]
+    for text in texts:
+        _, widest = unbroken(text)
+        widths = [w / 4 for w in range(1, 160)]
+        if math.isfinite(widest):
+            widths += [widest, math.nextafter(widest, 0), math.nextafter(widest, math.inf)]
+        for width in widths:
+            assert line_count(text, width) == _greedy_lines(text, width), (text, width)

@@ -115,6 +115,33 @@ def test_a_failed_run_leaves_the_earlier_folder_untouched(
     assert _siblings(out) == []
 
 
+def test_the_collector_passes_over_the_results_only_while_they_are_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The objects alive before the folder is written are frozen (``gc.freeze``) while it is
+    written, and unfrozen afterwards, whether the writing succeeds or fails."""
+    import gc
+
+    before = gc.get_freeze_count()
+    frozen: list[int] = []
+    original = outputs.write_table_csv
+
+    def writer(table: TableArtifact, path: Path, **kwargs: Any) -> dict[str, Any]:
+        frozen.append(gc.get_freeze_count())
+        if table.key == "t1" and len(frozen) > 2:  # the second run fails mid-write
+            raise OSError(errno.ENOSPC, "No space left on device", str(path))
+        return original(table, path, **kwargs)
+
+    monkeypatch.setattr(outputs, "write_table_csv", writer)
+    _write(tmp_path / "out", 2)
+    assert len(frozen) == 2 and min(frozen) > before
+    assert gc.get_freeze_count() == before
+    with pytest.raises(OSError):
+        _write(tmp_path / "out", 2)
+    assert len(frozen) == 4 and min(frozen) > before
+    assert gc.get_freeze_count() == before
+
+
 def test_an_interrupted_workbook_leaves_no_partial_file(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -301,6 +328,54 @@ def test_spreadsheet_text_rules() -> None:
         assert unspreadsheet_text(spreadsheet_text(text)) == text
     for value in ["-1.5", "+3", "plain", "", -2.5, 7, None]:
         assert spreadsheet_text(value) == value
+
+
+def test_map_text_cells_is_a_rebuild_of_every_text_column_and_label() -> None:
+    """``map_text_cells`` keeps a column or index of strings it leaves unchanged (no copy);
+    the frame is the one rebuilding every text column and every level from ``fn``'s values
+    gives: prefixed cells, untouched strings, an object column, numeric, boolean and text
+    levels, a column of missing text, both ways."""
+    from spatialpanel.spreadsheet_cells import map_text_cells
+
+    rows = pd.MultiIndex.from_tuples(
+        [(True, "'r", 1, 0.5), (False, "s", 2, 1.5), (True, "t", 3, 2.5)],
+        names=["flag", "name", "n", "x"],
+    )
+    frame = pd.DataFrame(
+        {
+            "prefixed": pd.Series(["'x", "y", "=1+2"], dtype="str", index=rows),
+            "plain": pd.Series(["a", "b", None], dtype="str", index=rows),
+            "object": pd.Series(["p", None, 3], dtype=object, index=rows),
+            "nothing": pd.Series([None, None, None], dtype="str", index=rows),
+            "number": [1.0, 2.0, 3.0],
+        },
+        index=rows,
+    )
+    frame.columns = pd.MultiIndex.from_tuples([("g", c) for c in frame.columns])
+
+    def rebuilt(frame: pd.DataFrame, fn: Any) -> pd.DataFrame:
+        out = frame.copy()
+        for j, dtype in enumerate(out.dtypes.tolist()):
+            if not pd.api.types.is_numeric_dtype(dtype):
+                values = [fn(v) for v in out.iloc[:, j].tolist()]
+                out.isetitem(j, pd.Series(values, index=out.index))
+
+        def labels(index: pd.Index) -> pd.Index:
+            if isinstance(index, pd.MultiIndex):
+                return index.set_levels([list(labels(level)) for level in index.levels])
+            if pd.api.types.is_numeric_dtype(index):
+                return index
+            return pd.Index([fn(v) for v in index], name=index.name)
+
+        out.index, out.columns = labels(out.index), labels(out.columns)
+        return out
+
+    for fn in (spreadsheet_text, unspreadsheet_text):
+        got, want = map_text_cells(frame.copy(), fn), rebuilt(frame, fn)
+        pd.testing.assert_frame_equal(got, want, check_exact=True)
+        assert list(got.dtypes) == list(want.dtypes)
+        for a, b in ((got.index, want.index), (got.columns, want.columns)):
+            assert [lv.dtype for lv in a.levels] == [lv.dtype for lv in b.levels]
 
 
 def test_hostile_cells_are_text_in_xlsx_and_csv_and_numbers_stay_numbers(results: Path) -> None:

@@ -7,6 +7,7 @@ language is a catalogue: adding ``xx`` needs no code.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -122,6 +123,38 @@ def test_edge_forms_live_in_the_catalogue(toy: Path) -> None:
     # English has the edge form in en.po; a language without it uses its general form
     write_catalogue(toy, "yy", "", plural="nplurals=1; plural=0;")
     assert render(_neighbours(30, 30), "en") == render(_neighbours(30, 30), "yy")
+
+
+def test_catalogues_follow_their_files(toy: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Catalogues are cached, but by file and modification time: a catalogue edited, one added
+    in a folder searched first, one removed, and a new ``SPATIALPANEL_LOCALE_PATH`` are all
+    seen at the next lookup."""
+    from spatialpanel.text import catalogue
+    from spatialpanel.text.catalogue import catalogue_path
+
+    peak = nmsg("{n} peak", "{n} peaks", n=2)
+    assert render(peak, "xx") == "2 pics"
+    path = catalogue_path("xx")
+    assert path is not None and path.parent.parent.parent == toy
+    edited = TOY.replace('msgstr[1] "{n} pics"', 'msgstr[1] "{n} pointes"')
+    path.write_text(path.read_text(encoding="utf-8").replace(TOY, edited), encoding="utf-8")
+    os.utime(path, (1_000_000_000, 1_000_000_000))  # a new mtime, however coarse the clock
+    assert render(peak, "xx") == "2 pointes"
+    # a folder searched first shadows the catalogue found before
+    first = toy.parent / "first"
+    write_catalogue(
+        first, "xx", TOY.replace("{n} pics", "{n} sommets"), plural="nplurals=2; plural=(n > 1);"
+    )
+    monkeypatch.setenv("SPATIALPANEL_LOCALE_PATH", os.pathsep.join([str(first), str(toy)]))
+    assert render(peak, "xx") == "2 sommets"
+    assert catalogue_path("xx") == first / "xx" / "LC_MESSAGES" / "spatialpanel.po"
+    # removed: the next folder's again; removed everywhere: English
+    (first / "xx" / "LC_MESSAGES" / "spatialpanel.po").unlink()
+    assert render(peak, "xx") == "2 pointes"
+    monkeypatch.setenv("SPATIALPANEL_LOCALE_PATH", str(first))
+    assert catalogue_path("xx") is None
+    assert catalogue("xx").lookup("{n} peak") is None
+    assert render(peak, "xx") == "2 peaks"
 
 
 def test_messages_round_trip_through_json() -> None:

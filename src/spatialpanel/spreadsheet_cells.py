@@ -62,25 +62,53 @@ def spreadsheet_frame(frame: Any) -> Any:
 
 def map_text_cells(frame: Any, fn: Callable[[object], object]) -> Any:
     """Apply ``fn`` to the text columns and the (text) labels of every index level of a
-    DataFrame, in place; returns the frame."""
+    DataFrame, in place; returns the frame.
+
+    A column or index of strings that ``fn`` leaves as they are is kept as it is: built again
+    from the same strings it would be the same (most cells need no prefix, written or read).
+    """
+    import numpy as np
     import pandas as pd
+
+    strings = pd.Series(["a"]).dtype  # what pandas makes of strings ("str")
+    rebuilt_alike = (strings, np.dtype("int64"), np.dtype("float64"))  # from a list of values
 
     def text(values: Any) -> bool:
         return not (
             pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values)
         )
 
+    def same(dtype: Any, old: list[object], new: list[object]) -> bool:
+        """Whether values ``new`` (``fn`` of ``old``) make again the column or index they come
+        from: ``fn`` changed none, and they are strings (at least one: pandas would not call a
+        column without any ``str``)."""
+        return (
+            dtype == strings
+            and all(a is b for a, b in zip(old, new, strict=True))
+            and any(isinstance(v, str) for v in old)
+        )
+
     def labels(index: pd.Index) -> pd.Index:
         if isinstance(index, pd.MultiIndex):
-            return index.set_levels([list(labels(level)) for level in index.levels])
+            levels = [labels(level) for level in index.levels]
+            if all(
+                new is old and old.dtype in rebuilt_alike
+                for new, old in zip(levels, index.levels, strict=True)
+            ):
+                return index
+            return index.set_levels([list(level) for level in levels])
         if text(index):
-            return pd.Index([fn(v) for v in index], name=index.name)
+            old = list(index)
+            new = [fn(v) for v in old]
+            return index if same(index.dtype, old, new) else pd.Index(new, name=index.name)
         return index
 
-    for j in range(frame.shape[1]):
-        col = frame.iloc[:, j]
-        if text(col):
-            frame.isetitem(j, pd.Series([fn(v) for v in col.tolist()], index=frame.index))
+    for j, dtype in enumerate(frame.dtypes.tolist()):  # by position (labels may repeat)
+        if text(dtype):
+            old = frame.iloc[:, j].tolist()
+            new = [fn(v) for v in old]
+            if not same(dtype, old, new):
+                frame.isetitem(j, pd.Series(new, index=frame.index))
     frame.index = labels(frame.index)
     frame.columns = labels(frame.columns)
     return frame

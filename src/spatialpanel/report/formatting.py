@@ -58,6 +58,7 @@ __all__ = [
     "fmt_probability",
     "fmt_stat",
     "formatted",
+    "formatted_columns",
     "magnitude_decimals",
     "stars",
 ]
@@ -404,6 +405,32 @@ def column_formats(
     return tuple(p_cols), tuple(counts), tuple(probs)
 
 
+def formatted_columns(
+    frame: pd.DataFrame,
+    *,
+    digits: int = 4,
+    p_columns: Iterable[Hashable] = (),
+    count_columns: Iterable[Hashable] = (),
+    probability_columns: Iterable[Hashable] = (),
+    key: str = "",
+    lang: str = "en",
+) -> list[list[str]]:
+    """The cells of :func:`formatted`, column by column (by position): the printed text of every
+    cell without building a frame of them (the report's writers read the columns)."""
+    plan = cell_formats(
+        frame,
+        key=key,
+        p_columns=p_columns,
+        count_columns=count_columns,
+        probability_columns=probability_columns,
+        digits=digits,
+    )
+    return [
+        [plan[i][j].text(v, lang=lang) for i, v in enumerate(series.tolist())]
+        for j, (_, series) in enumerate(frame.items())  # by position (labels may repeat)
+    ]
+
+
 def formatted(
     frame: pd.DataFrame,
     *,
@@ -420,16 +447,16 @@ def formatted(
     :func:`fmt_probability`, :func:`fmt_grouped` (the rows of a :data:`MAGNITUDE_ROWS` table
     ``key``, in the separators of ``lang``) or :func:`fmt_number`.
     """
-    plan = cell_formats(
+    texts = formatted_columns(
         frame,
-        key=key,
+        digits=digits,
         p_columns=p_columns,
         count_columns=count_columns,
         probability_columns=probability_columns,
-        digits=digits,
+        key=key,
+        lang=lang,
     )
     out = frame.copy().astype(object)
-    for j in range(out.shape[1]):
-        values = frame.iloc[:, j].tolist()
-        out.iloc[:, j] = [plan[i][j].text(v, lang=lang) for i, v in enumerate(values)]
+    for j, column in enumerate(texts):
+        out.iloc[:, j] = column
     return out

@@ -24,7 +24,7 @@ from spatialpanel.report.formatting import (
     fmt_fixed,
     fmt_number,
     fmt_stat,
-    formatted,
+    formatted_columns,
     stars,
 )
 
@@ -197,7 +197,7 @@ def _is_number(value: Any) -> bool:
 # --------------------------------------------------------------------------- data tables
 def _data_grid(table: ReportTable) -> Grid:
     frame = table.frame
-    text = formatted(
+    text = formatted_columns(
         frame,
         p_columns=table.p_columns,
         count_columns=table.count_columns,
@@ -206,16 +206,15 @@ def _data_grid(table: ReportTable) -> Grid:
         lang=table.lang,
     )
     numeric = []
-    for j in range(frame.shape[1]):
-        values = [v for v in frame.iloc[:, j] if not _blank(v)]
+    for _, series in frame.items():  # by position (labels may repeat)
+        values = [v for v in series.tolist() if not _blank(v)]
         numeric.append(bool(values) and 2 * sum(_is_number(v) for v in values) >= len(values))
     names, stub = _stub(frame.index)
-    rows = []
-    for labels, (_, row) in zip(stub, text.iterrows(), strict=True):
-        cells = tuple(
-            Cell(str(v), numeric=num) for v, num in zip(row.tolist(), numeric, strict=True)
-        )
-        rows.append((labels, cells))
+    kinds = list(zip(text, numeric, strict=True))
+    rows = [
+        (labels, tuple(Cell(str(column[i]), numeric=num) for column, num in kinds))
+        for i, labels in enumerate(stub)
+    ]
     return Grid(stub=names, header=_header(frame.columns), rows=tuple(rows), numeric=tuple(numeric))
 
 
@@ -228,11 +227,26 @@ def _groups(columns: pd.Index) -> list[tuple[Hashable, ...]]:
     return out
 
 
-def _value(frame: pd.DataFrame, i: int, group: tuple[Hashable, ...], stat: str) -> Any:
-    key = (*group, stat)
-    if key not in frame.columns:
-        return math.nan
-    return frame[key].iloc[i]
+class _Columns:
+    """The columns of a frame by label, each read once as an array: ``values(key)[i]`` is
+    ``frame[key].iloc[i]`` (the same scalar), without a label lookup per cell."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self.read: dict[Hashable, Any] = {}
+
+    def value(self, i: int, key: Hashable) -> Any:
+        """The cell of row ``i`` (by position) in column ``key``; NaN without such a column."""
+        column = self.read.get(key)
+        if column is None:
+            if key not in self.frame.columns:
+                return math.nan
+            column = self.read[key] = self.frame[key].to_numpy()
+        return column[i]
+
+
+def _value(frame: _Columns, i: int, group: tuple[Hashable, ...], stat: str) -> Any:
+    return frame.value(i, (*group, stat))
 
 
 def _largest(values: list[Any]) -> float:
@@ -243,6 +257,7 @@ def _largest(values: list[Any]) -> float:
 
 def _regression_grid(table: ReportTable) -> Grid:
     frame = table.frame
+    columns = _Columns(frame)
     groups = _groups(frame.columns)
     beneath = table.beneath
     rows: list[tuple[tuple[str, ...], tuple[Cell, ...]]] = []
@@ -253,9 +268,9 @@ def _regression_grid(table: ReportTable) -> Grid:
         if role != "coef" and previous_role == "coef" and rows:
             rules.add(len(rows))
         previous_role = role
-        estimates = [_value(frame, i, g, "estimate") for g in groups]
+        estimates = [_value(columns, i, g, "estimate") for g in groups]
         if role == "coef":
-            spreads = [_value(frame, i, g, beneath) for g in groups]
+            spreads = [_value(columns, i, g, beneath) for g in groups]
             # one number of decimals for the row: three significant digits of its largest
             # estimate, at least two of every estimate and standard error (z: two decimals)
             d_est = max(
@@ -268,7 +283,7 @@ def _regression_grid(table: ReportTable) -> Grid:
             coef_cells, paren_cells = [], []
             for g, est, spread in zip(groups, estimates, spreads, strict=True):
                 shown = fmt_fixed(est, d_est)
-                marks = stars(_value(frame, i, g, "p")) if shown else ""
+                marks = stars(_value(columns, i, g, "p")) if shown else ""
                 coef_cells.append(Cell(shown, marks))
                 inner = fmt_fixed(spread, digits)
                 paren_cells.append(Cell(f"({inner}", ")") if inner else Cell(""))

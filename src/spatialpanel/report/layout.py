@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from spatialpanel.report.grid import Grid, column_texts
-from spatialpanel.report.measure import line_count, text_em, words_em
+from spatialpanel.report.measure import line_count, text_em, unbroken, words_em
 
 __all__ = ["Layout", "column_ems", "fill", "pair_labels", "plan"]
 
@@ -99,15 +99,20 @@ def fill(
     left = available - sum(widths)
     n_rows = max((len(t) for t in texts), default=0)
 
-    known: dict[tuple[int, float], list[int]] = {}
+    known: dict[tuple[int, float], tuple[int, ...]] = {}
+    columns = [list(t) + [""] * (n_rows - len(t)) for t in texts]
+    whole = [[unbroken(t) for t in column] for column in columns]  # (lines, fits from)
 
-    def lines(j: int, width: float) -> list[int]:
+    def lines(j: int, width: float) -> tuple[int, ...]:
         # the same trial widths come back at every step for the columns that did not grow
         key = (j, width)
         if key not in known:
-            column = list(texts[j]) + [""] * (n_rows - len(texts[j]))
-            known[key] = [line_count(t, (width - pad) / em) if t else 1 for t in column]
-        return list(known[key])
+            w = (width - pad) / em
+            known[key] = tuple(
+                n if fits <= w else line_count(t, w)
+                for t, (n, fits) in zip(columns[j], whole[j], strict=True)
+            )
+        return known[key]
 
     counts = [lines(j, w) for j, w in enumerate(widths)]
     others: list[list[int]] = []  # per column j: the tallest other cell of every row
@@ -116,13 +121,24 @@ def fill(
     def refresh() -> None:
         nonlocal total
         total = sum(map(sum, counts))
+        if len(counts) < 2:
+            others[:] = [[1] * n_rows for _ in counts]
+            return
+        # the tallest other cell of a row is the row's tallest cell, but for the (first) column
+        # that holds it, the tallest of the rest
+        tallest, where, rest = [], [], []
+        for row in zip(*counts, strict=True):
+            top = max(row)
+            k = row.index(top)
+            tallest.append(top)
+            where.append(k)
+            rest.append(max(row[:k] + row[k + 1 :]))
         others[:] = [
-            [max((counts[k][i] for k in range(len(counts)) if k != j), default=1)
-             for i in range(n_rows)]
+            [rest[i] if where[i] == j else tallest[i] for i in range(n_rows)]
             for j in range(len(counts))
-        ]  # fmt: skip
+        ]
 
-    def cost(j: int, column: list[int]) -> float:
+    def cost(j: int, column: tuple[int, ...]) -> float:
         tallest = sum(map(max, column, others[j]))
         return tallest + 1e-3 * (total - sum(counts[j]) + sum(column))
 
@@ -131,13 +147,15 @@ def fill(
     step = max(available / 500, 0.5)
     while left > 1e-6:
         current = cost(0, counts[0]) if counts else 0.0
-        best: tuple[float, int, float, list[int]] | None = None
+        best: tuple[float, int, float, tuple[int, ...]] | None = None
         for j in range(len(widths)):
             room = min(natural[j] - widths[j], left)
             extra = 0.0
             while room > 1e-9 and extra < room:
                 extra = min(extra + step, room)
                 trial = lines(j, widths[j] + extra)
+                if trial == counts[j]:  # no cell is shorter: the cost is the current one
+                    continue
                 gain = current - cost(j, trial)
                 if gain > 1e-9:
                     if best is None or gain / extra > best[0]:

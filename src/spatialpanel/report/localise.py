@@ -245,16 +245,16 @@ def localise_frame(
     texts = _Texts(lang, labels)
     done = {(int(c[0]), int(c[1])) for c in cells}
     out = apply_cells(frame, cells, lang, labels)
-    for j in range(out.shape[1]):
+    for j, name in enumerate(out.columns.tolist()):  # by position (labels may repeat)
         column = out.iloc[:, j]
-        if _hint(out.columns[j]) == "years":  # lists of years ("2016, 2018"); one year read
+        hint = _hint(name)
+        if hint == "years":  # lists of years ("2016, 2018"); one year read
             values = [_year(v) for v in column]  # back from CSV is a float: 2016, not 2016.0
             out.isetitem(j, pd.Series(values, index=out.index, dtype=object).to_numpy())
-        elif _hint(out.columns[j]) == "region":  # region ids (numbers or text) -> names
+        elif hint == "region":  # region ids (numbers or text) -> names
             values = [v if (i, j) in done else texts.region(v) for i, v in enumerate(column)]
             out.isetitem(j, pd.Series(values, index=out.index, dtype=object).to_numpy())
         elif not pd.api.types.is_numeric_dtype(column.dtype) or column.dtype == bool:
-            hint = _hint(out.columns[j])
             values = [
                 v if (i, j) in done else texts.cell(v, hint) for i, v in enumerate(column.tolist())
             ]

@@ -7,10 +7,11 @@ a generous 0.6 em for other characters (Greek letters, symbols).
 
 from __future__ import annotations
 
+import math
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["line_count", "text_em", "words_em"]
+__all__ = ["line_count", "text_em", "unbroken", "words_em"]
 
 _ASCII = "".join(chr(c) for c in range(32, 127))  # space to tilde
 # Times-Roman advance widths in thousandths of an em (the Adobe core-font metrics)
@@ -34,13 +35,17 @@ def _char_em(ch: str) -> float:
     return 0.6
 
 
+@lru_cache(maxsize=1 << 16)
 def text_em(text: str) -> float:
-    """Width of ``text`` on one line, in em."""
+    """Width of ``text`` on one line, in em (cached: every table is measured for Word and for
+    LaTeX, and its cells repeat)."""
     return sum(_char_em(ch) for ch in text)
 
 
+@lru_cache(maxsize=1 << 16)
 def words_em(text: str) -> float:
-    """Width of the longest unbreakable piece of ``text`` (a word; a CJK character), in em."""
+    """Width of the longest unbreakable piece of ``text`` (a word; a CJK character), in em
+    (cached, as :func:`text_em`)."""
     widest = 0.0
     run = 0.0
     for ch in text:
@@ -79,10 +84,30 @@ def _pieces(text: str) -> tuple[tuple[float, float], ...]:
     return tuple(out)
 
 
+@lru_cache(maxsize=1 << 16)
+def unbroken(text: str) -> tuple[int, float]:
+    """``(paragraphs, widest)``: ``text`` takes one line per paragraph in every column at least
+    ``widest`` em wide. ``widest`` is the largest width :func:`line_count` compares a column's
+    width with while no line has broken (the same sums, in the same order), so the shortcut
+    gives exactly the count of the full wrap (``-inf``: nothing can break)."""
+    paragraphs = text.split("\n")
+    widest = -math.inf
+    for paragraph in paragraphs:
+        used = 0.0
+        for piece, space in _pieces(paragraph):
+            if used:
+                widest = max(widest, used + space + piece)
+            used += (space if used else 0.0) + piece
+    return len(paragraphs), widest
+
+
 def line_count(text: str, width: float) -> int:
     """Lines ``text`` takes in a column ``width`` em wide, wrapped greedily between words (and
     between CJK characters), as a word processor does; explicit newlines start new lines. A
     piece wider than the column takes a line of its own."""
+    paragraphs, widest = unbroken(text)
+    if widest <= width:  # nothing breaks (the layout asks mostly of cells that fit)
+        return paragraphs
     total = 0
     for paragraph in text.split("\n"):
         lines, used = 1, 0.0

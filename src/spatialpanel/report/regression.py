@@ -211,12 +211,19 @@ def report_frame(
     rows: list[tuple[str, str]] = []
     body: list[list[Any]] = []
 
+    arrays: dict[tuple[Hashable, ...], Any] = {}  # each column read once, not cell by cell
+
+    def column(key: tuple[Hashable, ...]) -> Any:
+        if key not in arrays:
+            arrays[key] = payload[key].to_numpy() if key in payload.columns else None
+        return arrays[key]
+
     def cell(group: tuple[Hashable, ...], stat: str, i: int) -> Any:
         names = [*_ESTIMATE] if stat == "estimate" else [stat]
         for name in names:
-            key = (*group, name)
-            if key in payload.columns:
-                return payload[key].iloc[i]
+            values = column((*group, name))
+            if values is not None:
+                return values[i]
         if stat == "z":  # a payload without z: the ratio of estimate and se
             est, se = _num(cell(group, "estimate", i)), _num(cell(group, "se", i))
             return est / se if se and not math.isnan(se) else math.nan

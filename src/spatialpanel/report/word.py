@@ -22,6 +22,7 @@ pictures are put in, and the file written, once they are there.
 from __future__ import annotations
 
 import datetime as dt
+import weakref
 from pathlib import Path
 from typing import Any
 
@@ -61,14 +62,21 @@ _SIZES = (9.0, 8.0, 7.0, 6.5)
 FIGURE_HEIGHT_IN = 4.1
 
 
+_LAYOUTS: dict[int, Layout | None] = {}
+
+
 def table_layout(g: Grid) -> Layout | None:
     """Orientation, font size and column widths so that the table fits and no number wraps.
 
     ``None`` when even 6.5 pt on a landscape page is too narrow (the table stays in the
-    workbook).
+    workbook). Planned once per grid object and kept while it lives (the LaTeX writer asks too,
+    to leave out the same tables); grids are frozen, so the layout stays true.
     """
+    key = id(g)
+    if key in _LAYOUTS:
+        return _LAYOUTS[key]
     candidates = [(False, size) for size in _SIZES[:2]] + [(True, size) for size in _SIZES]
-    return plan(
+    layout = plan(
         g,
         candidates=candidates,
         portrait=PORTRAIT_PT,
@@ -76,6 +84,9 @@ def table_layout(g: Grid) -> Layout | None:
         pad=_PAD_PT,
         scale=_SAFETY,
     )
+    _LAYOUTS[key] = layout
+    weakref.finalize(g, _LAYOUTS.pop, key, None)
+    return layout
 
 
 def _fonts(rpr: Any, *, east_asian_lang: str | None = None) -> None:
@@ -139,8 +150,7 @@ def _style_document(document: Any, lang: str) -> None:
         setattr(section, side, Mm(MARGIN_MM))
 
 
-def _caption(document: Any, doc: ReportDocument, kind: str, number: int, title: str,
-             previous: int) -> Any:  # fmt: skip
+def _caption(w: _Writer, kind: str, number: int, title: str, previous: int) -> Any:
     """A caption paragraph: the label, a ``SEQ`` field showing ``number``, the title.
 
     The field restarts at ``number`` (``\\r``) where the sequence jumps (a table printed in the
@@ -150,10 +160,11 @@ def _caption(document: Any, doc: ReportDocument, kind: str, number: int, title: 
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
 
+    doc = w.doc
     word = doc.label("table" if kind == "Table" else "figure")
     restart = f" \\r {number}" if number != previous + 1 else ""
-    para = document.add_paragraph(style="Caption")
-    para.add_run(f"{word} ")
+    para = w.paragraph(style="Caption")
+    _add_run(para, f"{word} ")
     instruction = f" SEQ {kind}{restart} \\* ARABIC "
     runs = (
         '<w:r><w:fldChar w:fldCharType="begin"/></w:r>',
@@ -162,10 +173,21 @@ def _caption(document: Any, doc: ReportDocument, kind: str, number: int, title: 
         f"<w:r><w:t>{number}</w:t></w:r>",
         '<w:r><w:fldChar w:fldCharType="end"/></w:r>',
     )
-    for run in runs:
-        para._p.append(parse_xml(run.replace("<w:r>", f"<w:r {nsdecls('w')}>", 1)))
-    para.add_run(f"{doc.label('caption_sep')}{title}")
+    # one parse for the five runs (the paragraph they come in is left behind)
+    para._p.extend(list(parse_xml(f"<w:p {nsdecls('w')}>{''.join(runs)}</w:p>")))
+    _add_run(para, f"{doc.label('caption_sep')}{title}")
     return para
+
+
+def _add_run(para: Any, text: str) -> Any:
+    """``para.add_run(text)``. Text without tabs and line breaks goes into the run's one
+    ``w:t`` at once: python-docx puts a run's text through a state machine a character at a
+    time, which makes the same single ``w:t`` of such text."""
+    if not text or "\t" in text or "\r" in text or "\n" in text:
+        return para.add_run(text)
+    run = para.add_run()
+    run._r.add_t(text)
+    return run
 
 
 def _notes(document: Any, doc: ReportDocument, notes: tuple[str, ...]) -> None:
@@ -176,7 +198,7 @@ def _notes(document: Any, doc: ReportDocument, notes: tuple[str, ...]) -> None:
     para = document.add_paragraph()
     para.paragraph_format.space_before = Pt(3)
     para.paragraph_format.space_after = Pt(8)
-    run = para.add_run(doc.label("notes") + " ".join(notes))
+    run = _add_run(para, doc.label("notes") + " ".join(notes))
     run.font.size = Pt(8)
 
 
@@ -211,6 +233,27 @@ class _Writer:
         self.last_figure = 0
         self.appendix: list[ReportTable] = []
         self.pictures: list[tuple[str, Any]] = []  # (PNG, the run that will hold its picture)
+        self.style_ids: dict[str, str | None] = {}
+
+    def paragraph(self, text: str = "", style: str | None = None) -> Any:
+        """``document.add_paragraph(text, style)``, with the id of each paragraph style looked
+        up once per document (python-docx looks a style name up, and the default style, with a
+        search of the styles part at every paragraph)."""
+        para = self.document.add_paragraph()
+        if text:
+            _add_run(para, text)
+        if style is not None:
+            if style not in self.style_ids:
+                from docx.enum.style import WD_STYLE_TYPE
+
+                part = self.document.part
+                self.style_ids[style] = part.get_style_id(style, WD_STYLE_TYPE.PARAGRAPH)
+            para._p.style = self.style_ids[style]
+        return para
+
+    def heading(self, text: str, level: int) -> Any:
+        """``document.add_heading(text, level)`` (style ``Title`` or ``Heading LEVEL``)."""
+        return self.paragraph(text, "Title" if level == 0 else f"Heading {level}")
 
     def table(self, table: ReportTable, *, in_appendix: bool = False) -> None:
         from docx.oxml import parse_xml
@@ -231,7 +274,7 @@ class _Writer:
             return
         g = pair_labels(g, layout, pad=_PAD_PT, scale=_SAFETY)
         _orient(self.document, layout.landscape)
-        _caption(self.document, doc, "Table", table.number, table.title, self.last_table)
+        _caption(self, "Table", table.number, table.title, self.last_table)
         self.last_table = table.number
         xml = table_xml(g, layout).replace("<w:tbl>", f"<w:tbl {nsdecls('w')}>", 1)
         self.document.element.body.sectPr.addprevious(parse_xml(xml))
@@ -245,7 +288,7 @@ class _Writer:
         from docx.shared import Pt
 
         para = self.document.add_paragraph()
-        run = para.add_run(text)
+        run = _add_run(para, text)
         run.italic = True
         run.font.size = Pt(10)
 
@@ -258,9 +301,7 @@ class _Writer:
         para = self.document.add_paragraph()
         para.paragraph_format.keep_with_next = True
         self.pictures.append((figure.png, para.add_run()))
-        caption = _caption(
-            self.document, self.doc, "Figure", figure.number, figure.title, self.last_figure
-        )
+        caption = _caption(self, "Figure", figure.number, figure.title, self.last_figure)
         # a caption below its figure ends the block: it must not pull the next figure along
         caption.paragraph_format.keep_with_next = False
         self.last_figure = figure.number
@@ -288,24 +329,25 @@ def _place_pictures(document: Any, placed: list[tuple[Any, Path]]) -> None:
         run._r.add_drawing(CT_Inline.new_pic_inline(shape_id, rid, image.filename, cx, cy))
 
 
-def _provenance(document: Any, doc: ReportDocument) -> None:
+def _provenance(w: _Writer) -> None:
     """The settings and provenance section, last (as in the HTML report): the conventions, then
     the study and data files, hashes, seed and versions. ``term`` words a name and its text
     ("Seed. 20250718" / "随机种子：20250718")."""
+    doc, document = w.doc, w.document
     if not (doc.conventions or doc.provenance):
         return
     _orient(document, False)
     term = doc.labels.get("term", "{term}. {text}")
     head, _, tail = term.partition("{text}")
-    document.add_heading(doc.label("provenance"), level=1)
+    w.heading(doc.label("provenance"), 1)
     if doc.conventions:
-        document.add_heading(doc.label("conventions"), level=2)
+        w.heading(doc.label("conventions"), 2)
     for i, (name, text) in enumerate((*doc.conventions, *doc.provenance)):
         if i == len(doc.conventions) and doc.conventions and doc.provenance:
             document.add_paragraph()
         para = document.add_paragraph()
-        para.add_run(head.format(term=name)).bold = True
-        para.add_run(text + tail)
+        _add_run(para, head.format(term=name)).bold = True
+        _add_run(para, text + tail)
 
 
 def _build(doc: ReportDocument, missing: frozenset[str]) -> _Writer:
@@ -315,27 +357,25 @@ def _build(doc: ReportDocument, missing: frozenset[str]) -> _Writer:
     document.core_properties.created = dt.datetime(2000, 1, 1)
     document.core_properties.modified = dt.datetime(2000, 1, 1)
     document.core_properties.author = "spatialpanel"
-    document.add_heading(doc.title, level=0)
+    w.heading(doc.title, 0)
     if doc.banner:
-        document.add_paragraph().add_run(doc.banner).bold = True
+        _add_run(document.add_paragraph(), doc.banner).bold = True
     heading = doc.labels.get("section_heading", "{number}. {title}")
     for number, section in enumerate(doc.sections, start=1):
         _orient(document, False)
-        document.add_heading(
-            heading.format(number=section.number or number, title=section.title), level=1
-        )
+        w.heading(heading.format(number=section.number or number, title=section.title), 1)
         for sentence in section.sentences:
-            document.add_paragraph(sentence, style="List Bullet")
+            w.paragraph(sentence, "List Bullet")
         for table in section.tables:
             w.table(table)
         for figure in section.figures:
             w.figure(figure)
     if w.appendix:
         _orient(document, False)
-        document.add_heading(doc.label("appendix"), level=1)
+        w.heading(doc.label("appendix"), 1)
         for table in w.appendix:
             w.table(table, in_appendix=True)
-    _provenance(document, doc)
+    _provenance(w)
     return w
 
 

@@ -25,8 +25,11 @@ numbers stay numbers.
 
 from __future__ import annotations
 
+import gc
 import json
 import platform
+from collections.abc import Iterator
+from contextlib import contextmanager
 from importlib import metadata
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -248,7 +251,7 @@ def write_results(
         if figures is None:
             figures = FigureWriter(out_dir, ctx)
             figures.add(fig for stage in stages for fig in stage.figures)
-        with staged(out_dir) as root:
+        with staged(out_dir) as root, _collect_only_new():
             report_name = _write_folder(
                 root, config=config, ctx=ctx, stages=stages, report=report, figures=figures
             )
@@ -257,6 +260,20 @@ def write_results(
             figures.abort()  # no worker writes on, no staged figure is left behind
         raise
     return out_dir / MANIFEST, (out_dir / report_name if report_name else None)
+
+
+@contextmanager
+def _collect_only_new() -> Iterator[None]:
+    """While the folder is written, the garbage collector leaves the objects that exist before
+    (the study's results, alive until the run ends) alone: a full collection walks every object
+    it tracks, about 0.1 CPU-s for the demo's ~200,000 each time, and building the report
+    triggers one. Anything among them that has become garbage is collected afterwards
+    (``gc.unfreeze``, also on failure); nothing written depends on it."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _write_folder(

@@ -9,8 +9,10 @@ headers, edge forms such as "30 neighbours each").
 
 from __future__ import annotations
 
+import errno
 import gettext
 import os
+import stat
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
@@ -33,10 +35,39 @@ def locale_dirs() -> list[Path]:
 
 def catalogue_path(lang: str) -> Path | None:
     """The ``.po`` file of ``lang``, or ``None``."""
-    for folder in locale_dirs():
-        path = folder / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-        if path.is_file():
-            return path
+    found = _find(lang)
+    return None if found is None else Path(found[0])
+
+
+_SHIPPED = str(Path(__file__).with_name("locales"))
+#: What ``Path.is_file`` takes for "no such file" (it raises on any other error).
+_ABSENT = frozenset({errno.ENOENT, errno.ENOTDIR, errno.EBADF, errno.ELOOP})
+
+
+@lru_cache(maxsize=64)
+def _candidates(lang: str, extra: str) -> tuple[str, ...]:
+    """The ``.po`` files ``lang`` may have, in the order of :func:`locale_dirs` for the
+    ``$SPATIALPANEL_LOCALE_PATH`` value ``extra`` (names only: nothing is looked at)."""
+    folders = [p for p in extra.split(os.pathsep) if p] + [_SHIPPED]
+    return tuple(os.path.join(folder, lang, "LC_MESSAGES", f"{DOMAIN}.po") for folder in folders)
+
+
+def _find(lang: str) -> tuple[str, float] | None:
+    """The first ``.po`` file of ``lang`` that exists, and its modification time: one ``stat``
+    per folder searched (a catalogue is looked up for every message rendered, so this is the
+    common path; the files are looked at every time, so a catalogue added or edited meanwhile
+    is found)."""
+    for path in _candidates(lang, os.environ.get(_ENV, "")):
+        try:
+            info = os.stat(path)
+        except OSError as error:
+            if error.errno not in _ABSENT:
+                raise
+            continue
+        except ValueError:  # e.g. a NUL in the path, as Path.is_file
+            continue
+        if stat.S_ISREG(info.st_mode):
+            return path, info.st_mtime
     return None
 
 
@@ -97,14 +128,17 @@ def _plural_rule(expr: str) -> Callable[[int], int]:
 
 
 @lru_cache(maxsize=16)
-def _read(path: Path, mtime: float) -> Catalog:
-    with path.open("rb") as fh:
+def _read(path: str, mtime: float) -> Catalog:
+    with open(path, "rb") as fh:
         return read_po(fh)
 
 
 def catalogue(lang: str) -> Catalogue:
-    """The catalogue of ``lang`` (an empty one when no ``.po`` file exists)."""
-    path = catalogue_path(lang)
-    if path is None:
+    """The catalogue of ``lang`` (an empty one when no ``.po`` file exists).
+
+    The file is read once per path and modification time: a catalogue edited, added (in a
+    folder searched first) or removed since the last call is the one returned."""
+    found = _find(lang)
+    if found is None:
         return Catalogue(lang, Catalog(locale=None))
-    return Catalogue(lang, _read(path, path.stat().st_mtime))
+    return Catalogue(lang, _read(*found))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from spatialpanel.text.labels import Labels
@@ -22,6 +23,7 @@ from spatialpanel.text.render import render
 __all__ = ["apply_cells", "split_cells"]
 
 _TEXT = (Message, TextList, Label)
+_OBJECT = np.dtype(object)
 
 
 def split_cells(
@@ -31,10 +33,10 @@ def split_cells(
     (positions, JSON form) of those cells; ``frame`` itself when it has none."""
     cells: list[Any] = []
     out = frame
-    for j in range(frame.shape[1]):
-        column = frame.iloc[:, j]
-        if column.dtype != object:
+    for j, dtype in enumerate(frame.dtypes.tolist()):  # by position (labels may repeat)
+        if dtype != _OBJECT:  # numpy's object dtype only (not pandas' str)
             continue
+        column = frame.iloc[:, j]
         hits = [i for i, v in enumerate(column.tolist()) if isinstance(v, _TEXT)]
         if not hits:
             continue
