@@ -1,10 +1,12 @@
-"""``detect_jumps`` (vectorised, issue 18) against its former pandas implementation, bit for bit.
+"""``detect_jumps`` and ``splice`` (vectorised, issue 18) against their former code, bit for bit.
 
 ``detect_jumps`` was rewritten with numpy (every indicator at once, one sort of the panel, group
-medians by sorting) to cut its cost in a study run about tenfold. Its results must not move: the
-audit rows, the warnings and the spliced weights quote them. The former implementation is kept
-below as the reference (``_reference``, verbatim from commit 356d93a but for returning the four
-frames instead of a ``JumpReport``), and every frame of the report is compared with
+medians by sorting) to cut its cost in a study run about tenfold, and ``splice`` rebuilds every
+region's series a year at a time for all regions at once. Their results must not move: the audit
+rows, the warnings and the spliced weights quote them. The former implementations are kept below
+as the reference (``_reference``, verbatim from commit 356d93a but for returning the four frames
+instead of a ``JumpReport``, and ``_reference_splice``), and every frame of the report is compared
+with
 ``check_exact=True`` on the bundled panels (the synthetic demo and city panels and the REAL NBS
 panel) and on constructed panels with gaps, missing cells, non-positive values, constant and
 mostly constant series, a single region, jumps and common breaks.
@@ -25,7 +27,7 @@ import pytest
 
 import spatialpanel as sp
 from spatialpanel.errors import DataError
-from spatialpanel.indices.diagnostics import JumpReport, _group_median, detect_jumps
+from spatialpanel.indices.diagnostics import JumpReport, _group_median, detect_jumps, splice
 
 # ----------------------------------------------------------------------------------------------
 # REFERENCE ONLY: the pandas implementation of detect_jumps before issue 18 (commit 356d93a).
@@ -120,6 +122,32 @@ def _reference(
         pd.DataFrame(break_rows, columns=break_cols),
         changes,
     )
+
+
+def _reference_splice(frame: pd.DataFrame, report: JumpReport, indicator: str) -> pd.Series:
+    row = report.info(indicator)
+    change = report.changes[indicator].copy()
+    flagged = pd.Series(False, index=change.index)
+    jumps = report.jumps[report.jumps["indicator"] == indicator]
+    for entity, time in zip(jumps["entity"], jumps["time"], strict=True):
+        flagged.loc[(entity, time)] = True
+    times = change.index.get_level_values(1)
+    for t in row["break_years"]:
+        flagged |= np.asarray(times == t) & change.notna().to_numpy()
+    own = change.groupby(level=0).transform("median")
+    change = change.where(~flagged, own.fillna(row["centre"]))
+    log = row["scale"] == "log"
+    source = frame[indicator].astype(float)
+    out = source.copy()
+    for _, series in source.groupby(level=0, sort=False):
+        s = series.sort_index(level=1)
+        level = np.log(s.to_numpy()) if log else s.to_numpy().copy()
+        steps = change.loc[s.index].to_numpy()
+        for k in range(len(level) - 2, -1, -1):
+            if np.isfinite(steps[k + 1]) and np.isfinite(level[k]):
+                level[k] = level[k + 1] - steps[k + 1]
+        out.loc[s.index] = np.exp(level) if log else level
+    return out
 
 
 # ----------------------------------------------------------------------------------------------
@@ -295,3 +323,43 @@ def test_years_must_be_numbers() -> None:
     frame.index = frame.index.set_levels(frame.index.levels[1].astype(str), level=1)
     with pytest.raises(DataError, match=r"time level 'year' must hold the years as numbers"):
         detect_jumps(frame)
+
+
+def _flagged_cases() -> list[tuple[str, pd.DataFrame, dict[str, float]]]:
+    """(label, frame, settings): the bundled panels (the city panel, whose every indicator is
+    flagged at low settings, at the defaults only: the reference takes a while) and constructed
+    ones, balanced, with gaps, and with gaps and rows in no order."""
+    cases = []
+    for name in ("china-demo-synthetic", "china-provinces-nbs", "china-cities-synthetic"):
+        frame = sp.load_example(name)
+        chosen = SETTINGS[:1] if name == "china-cities-synthetic" else SETTINGS[:2]
+        cases += [(f"{name}-{i}", frame, options) for i, options in enumerate(chosen)]
+    constructed = _constructed(14, regions=12)
+    rng = np.random.default_rng(14)
+    gaps = constructed[rng.random(len(constructed)) > 0.2]
+    shuffled = gaps.iloc[rng.permutation(len(gaps))]
+    for label, frame in (("constructed", constructed), ("gaps", gaps), ("shuffled", shuffled)):
+        cases += [(f"{label}-{i}", frame, options) for i, options in enumerate(SETTINGS)]
+    return cases
+
+
+@pytest.mark.parametrize(
+    ("label", "frame", "options"), _flagged_cases(), ids=[c[0] for c in _flagged_cases()]
+)
+def test_splice_gives_the_former_series(
+    label: str, frame: pd.DataFrame, options: dict[str, float]
+) -> None:
+    report = detect_jumps(frame, **options)
+    flagged = [c for c in report.summary.index if report.flagged(c)]
+    assert flagged
+    for col in flagged:
+        expected = _reference_splice(frame, report, col)
+        pd.testing.assert_series_equal(splice(frame, report, col), expected, check_exact=True)
+
+
+def test_splice_refuses_a_report_of_another_frame() -> None:
+    frame = _constructed(15)
+    report = detect_jumps(frame)
+    entity, time = report.jumps.iloc[0][["entity", "time"]]
+    with pytest.raises(DataError, match=rf"in region {entity}, year {time}, which frame does not"):
+        splice(frame.drop(index=(entity, time)), report, report.jumps.iloc[0]["indicator"])

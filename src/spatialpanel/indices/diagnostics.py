@@ -355,28 +355,54 @@ def splice(frame: pd.DataFrame, report: JumpReport, indicator: str) -> pd.Series
     when splicing a series at a break.
     """
     row = report.info(indicator)
-    change = report.changes[indicator].copy()
-    flagged = pd.Series(False, index=change.index)
+    index = cast(pd.MultiIndex, frame.index)
+    change_series = report.changes[indicator]
+    if not change_series.index.equals(index):
+        change_series = change_series.loc[index]
+    change = change_series.to_numpy(dtype=float, copy=True)
+    flagged = np.zeros(len(change), dtype=bool)
     jumps = report.jumps[report.jumps["indicator"] == indicator]
-    for entity, time in zip(jumps["entity"], jumps["time"], strict=True):
-        flagged.loc[(entity, time)] = True
-    times = change.index.get_level_values(1)
+    if len(jumps):
+        keys = pd.MultiIndex.from_arrays([jumps["entity"], jumps["time"]])
+        at = index.get_indexer(keys)
+        if (at < 0).any():
+            who, when = keys[int(np.argmin(at))]
+            raise DataError(
+                f"report lists a jump of {indicator!r} in region {who}, year {when}, which "
+                "frame does not have; compute the report from this frame with "
+                "detect_jumps(frame)."
+            )
+        flagged[at] = True
+    times = _time_values(frame)
     for t in row["break_years"]:
-        flagged |= np.asarray(times == t) & change.notna().to_numpy()
-    own = change.groupby(level=0).transform("median")
-    change = change.where(~flagged, own.fillna(row["centre"]))
+        flagged |= (times == t) & ~np.isnan(change)
+    entity = np.asarray(index.codes[0])
+    known = entity >= 0  # a row without a region is in no region's series: left as it is
+    own = np.full(len(change), np.nan)
+    own[known] = _group_median(change[known], entity[known], len(index.levels[0]))[entity[known]]
+    change[flagged] = np.where(np.isnan(own), float(row["centre"]), own)[flagged]
     log = row["scale"] == "log"
     source = frame[indicator].astype(float)
-    out = source.copy()
-    for _, series in source.groupby(level=0, sort=False):
-        s = series.sort_index(level=1)
-        level = np.log(s.to_numpy()) if log else s.to_numpy().copy()
-        steps = change.loc[s.index].to_numpy()
-        for k in range(len(level) - 2, -1, -1):
-            if np.isfinite(steps[k + 1]) and np.isfinite(level[k]):
-                level[k] = level[k + 1] - steps[k + 1]
-        out.loc[s.index] = np.exp(level) if log else level
-    return out
+    # each region's years in turn; rebuilt backwards, all regions a position at a time
+    order = np.lexsort((times, entity))
+    order = order[known[order]]
+    ent = entity[order]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = np.log(source.to_numpy()[order]) if log else source.to_numpy()[order]
+    step = change[order]
+    first = np.ones(len(order), dtype=bool)  # a region's first (earliest) row
+    first[1:] = ent[1:] != ent[:-1]
+    starts = np.flatnonzero(first)
+    position = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    has_next = np.zeros(len(order), dtype=bool)
+    has_next[:-1] = ~first[1:]
+    for k in range(int(position.max(initial=0)) - 1, -1, -1):
+        rows = np.flatnonzero((position == k) & has_next)
+        rows = rows[np.isfinite(step[rows + 1]) & np.isfinite(level[rows])]
+        level[rows] = level[rows + 1] - step[rows + 1]
+    values = source.to_numpy(copy=True)
+    values[order] = np.exp(level) if log else level
+    return pd.Series(values, index=source.index, name=source.name)
 
 
 def weight_diagnostics(
