@@ -124,6 +124,22 @@ def test_bundled_panels_read_the_same_both_ways(
     _both(path, monkeypatch, **options)
 
 
+def test_region_set_labels_are_resolved_both_ways(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Labels read through a region set (here city names) become the set's ids on either path
+    (the column path leaves such tables to the cell-by-cell reader, which resolves them)."""
+    from spatialpanel.data.bundled import load_dataset
+    from spatialpanel.data.regions import region_set
+
+    cities = region_set("china_cities")
+    frame = load_dataset("china-cities-synthetic").iloc[:, :3].reset_index()
+    names = cities.table["name_zh"]
+    frame["region"] = [names[code] for code in frame["region"]]
+    options = {"entity": "region", "entity_kind": "generic", "regions": cities}
+    _both(frame, monkeypatch, **options)
+    panel = read_panel(frame, **options)  # type: ignore[arg-type]
+    assert set(panel.frame.index.get_level_values(0)) <= set(cities.ids)
+
+
 GOOD = st.sampled_from(
     ["1", "2.5", " 3 ", "-4e1", "1,234.5", "12%", "—", "", "  ", "NA", "7①", "\u3000", "nan"]
 )
