@@ -101,7 +101,8 @@ def assemble(
             entity_kind=entity_kind,
         )
 
-    if len(tables) == 1 and tables[0].columns is not None:
+    # the column path resolves labels as provinces or generic ids, not through a region set
+    if len(tables) == 1 and tables[0].columns is not None and regions is None:
         mark = len(log.rows)
         try:
             return assemble_long(

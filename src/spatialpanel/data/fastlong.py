@@ -43,7 +43,9 @@ __all__ = [
     "to_records",
 ]
 
-FAST_CELLS = 200_000  # tables with fewer cells take the cell-by-cell path
+# tables with fewer cells take the cell-by-cell path; the column path (same result, tested)
+# is faster from about 500 cells: 79 -> 7 ms for the 9,920 cells of the demo DataFrame
+FAST_CELLS = 1_000
 _PLAIN = r"^[ \t]*[+-]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?[ \t]*$"
 _PLAIN_PY = re.compile(_PLAIN.replace("^", "").replace("$", ""), re.ASCII)
 # every character Python's str.strip() removes: a cell made only of these is blank

@@ -30,9 +30,10 @@ median change of the regions that year satisfies ``|median_t - c| > year_thresho
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Hashable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -57,9 +58,9 @@ class JumpReport:
         ``usual`` u, ``jumps`` (number of region-years flagged), ``jump_years`` and
         ``break_years`` (sorted lists).
     jumps
-        One row per flagged region-year: ``indicator``, ``entity``, ``time``, ``previous``,
-        ``value``, ``change``, ``usual_change`` (the region's median change ``c_i``) and
-        ``ratio`` = ``|change - c_i| / max(u, u_i)``.
+        One row per flagged region-year: ``indicator``, ``entity``, ``time``, ``previous`` (the
+        value the year before), ``value``, ``change``, ``usual_change`` (the region's median
+        change ``c_i``) and ``ratio`` = ``|change - c_i| / max(u, u_i)``.
     breaks
         One row per flagged common year: ``indicator``, ``time``, ``median_change``, ``ratio``.
     changes
@@ -140,17 +141,80 @@ def _panel(frame: pd.DataFrame, argument: str) -> None:
         raise DataError(f"{argument} has duplicated region-years; give each one once.")
 
 
-def _changes(series: pd.Series) -> tuple[pd.Series, str]:
-    """Year-on-year changes of one indicator (consecutive observed years only)."""
-    observed = series.dropna()
-    log = bool(len(observed)) and bool((observed > 0).all())
-    values = np.log(series.where(series > 0)) if log else series
-    ordered = values.sort_index(level=[0, 1])
-    times = pd.Series(ordered.index.get_level_values(1), index=ordered.index)
-    grouped = ordered.groupby(level=0, sort=False)
-    step = times.groupby(level=0, sort=False).diff()
-    change = grouped.diff().where(step == 1)
-    return change.reindex(series.index), "log" if log else "difference"
+def _time_values(frame: pd.DataFrame) -> np.ndarray:
+    """The time level as float years (NaN where missing); refused unless it holds numbers."""
+    times = frame.index.get_level_values(1)
+    kind = pd.api.types.infer_dtype(times, skipna=True)
+    if kind not in ("integer", "floating", "mixed-integer-float", "empty"):
+        raise DataError(
+            f"frame's time level {frame.index.names[1]!r} must hold the years as numbers; got "
+            f"{kind} values such as {times[0]!r}. Give the integer year, e.g. "
+            "frame.index.set_levels(frame.index.levels[1].astype(int), level=1) for years "
+            "written as text, or .year of dates."
+        )
+    return np.asarray(times.to_numpy(dtype=float, na_value=np.nan))
+
+
+def _changes(
+    raw: np.ndarray, entity: np.ndarray, times: np.ndarray
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Year-on-year changes of every indicator at once (consecutive observed years only).
+
+    ``raw`` holds the values (m, n), one row per indicator and the panel's rows in its order;
+    ``entity`` the region codes of the rows (-1: none) and ``times`` their years. Returns the
+    changes (m, n) (NaN where there is none), whether each indicator is on the log scale, and
+    for each row the row of the region's year before (meaningful where a change is).
+    """
+    m, n = raw.shape
+    order = np.lexsort((times, entity))  # each region's years in turn
+    ent, tim = entity[order], times[order]
+    with np.errstate(all="ignore"):
+        consecutive = (ent[1:] == ent[:-1]) & (ent[1:] >= 0) & (tim[1:] - tim[:-1] == 1)
+        observed = ~np.isnan(raw)
+        log = ((raw > 0) | ~observed).all(axis=1) & observed.any(axis=1)
+        level = raw.copy()
+        level[log] = np.log(raw[log])
+        step = np.full((m, n), np.nan)
+        step[:, 1:] = np.where(consecutive, level[:, order[1:]] - level[:, order[:-1]], np.nan)
+    change = np.empty((m, n))
+    change[:, order] = step
+    previous_row = np.zeros(n, dtype=np.intp)
+    previous_row[order[1:]] = order[:-1]
+    return change, log, previous_row
+
+
+def _group_median(values: np.ndarray, groups: np.ndarray, size: int) -> np.ndarray:
+    """Median of ``values`` in each of ``size`` groups (codes ``0..size-1``), NaN skipped.
+
+    Exactly pandas' groupby median: the middle value, or ``(upper + lower) / 2`` of the two
+    middle values; NaN for a group without values.
+    """
+    keep = ~np.isnan(values)
+    v, g = values[keep], groups[keep]
+    counts = np.bincount(g, minlength=size)
+    ordered = v[np.lexsort((v, g))]
+    start = np.cumsum(counts) - counts
+    has = counts > 0
+    lower = ordered[(start + (counts - 1) // 2)[has]]
+    upper = ordered[(start + counts // 2)[has]]
+    out = np.full(size, np.nan)
+    with np.errstate(over="ignore", invalid="ignore"):
+        out[has] = np.where(counts[has] % 2 == 1, lower, (upper + lower) / 2)
+    return out
+
+
+def _usual(change: np.ndarray) -> tuple[float, float]:
+    """The centre ``c`` (median) of one indicator's changes and their usual deviation ``u``."""
+    if not len(change):
+        return np.nan, np.nan
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN deviations (inf - inf)
+        centre = float(np.nanmedian(change))
+        dev = np.abs(change - centre)
+        usual = float(np.nanmedian(dev))
+        if usual == 0.0:  # more than half the changes equal: fall back on the mean deviation
+            usual = float(np.nanmean(dev))
+    return centre, usual
 
 
 def detect_jumps(
@@ -190,55 +254,73 @@ def detect_jumps(
     absent = [c for c in names if c not in frame.columns]
     if absent:
         raise DataError(f"columns {absent} are not in frame; present are {list(frame.columns)}.")
+    index = cast(pd.MultiIndex, frame.index)
+    entity = np.asarray(index.codes[0])  # -1: a missing entity, in no region's series
+    times = _time_values(frame)
+    m, n = len(names), len(frame)
+    raw = np.array([frame[c].astype(float).to_numpy() for c in names]).reshape(m, n)
+    change, log, previous_row = _changes(raw, entity, times)
+    valid = ~np.isnan(change)
+    stats = [_usual(change[j, valid[j]]) for j in range(m)]
+    centre = np.array([c for c, _ in stats], dtype=float).reshape(m)
+    usual = np.array([u for _, u in stats], dtype=float).reshape(m)
+    # the region's and the year's medians, for every indicator with changes that vary
+    tested = np.flatnonzero(valid.any(axis=1) & (usual > 0))
+    which, row = np.nonzero(valid[tested])  # indicator (of tested) and row of each change
+    value = change[tested[which], row]
+    n_entities = len(index.levels[0])
+    years, year_code = np.unique(times, return_inverse=True)
+    region = which * n_entities + entity[row]
+    with np.errstate(all="ignore"):
+        own = _group_median(value, region, len(tested) * n_entities)[region]
+        own_dev = np.abs(value - own)
+        own_usual = _group_median(own_dev, region, len(tested) * n_entities)[region]
+        ratio = own_dev / np.maximum(usual[tested][which], own_usual)
+        yearly = _group_median(
+            value, which * len(years) + year_code[row], len(tested) * len(years)
+        ).reshape(len(tested), len(years))
+        year_ratio = np.abs(yearly - centre[tested][:, None]) / usual[tested][:, None]
+    flagged = ratio > threshold
     summary_rows, jump_rows, break_rows = [], [], []
-    changes = pd.DataFrame(index=frame.index)
-    for col in names:
-        change, scale = _changes(frame[col].astype(float))
-        changes[col] = change
-        valid = change.dropna()
-        centre = float(valid.median()) if len(valid) else np.nan
-        dev = (valid - centre).abs()
-        usual = float(dev.median()) if len(valid) else np.nan
-        if usual == 0.0:  # more than half the changes equal: fall back on the mean deviation
-            usual = float(dev.mean())
+    position = {int(j): k for k, j in enumerate(tested)}
+    for j, col in enumerate(names):
         jump_years: list[int] = []
         break_years: list[int] = []
-        if len(valid) and usual > 0:
-            own = valid.groupby(level=0).transform("median")
-            own_dev = (valid - own).abs()
-            spread = np.maximum(usual, own_dev.groupby(level=0).transform("median"))
-            ratio: pd.Series = own_dev / spread
-            flagged: pd.Series = ratio[ratio > threshold]
-            prev = frame[col].groupby(level=0).shift(1)
-            keys: list[tuple[Any, Any]] = list(flagged.index)
-            for key in keys:
+        k = position.get(j)
+        if k is not None:
+            hits = np.flatnonzero(flagged & (which == k))
+            keys: list[tuple[Any, Any]] = list(frame.index[row[hits]]) if len(hits) else []
+            for hit, key in zip(hits.tolist(), keys, strict=True):
+                i = int(row[hit])
                 jump_rows.append(
                     {
                         "indicator": col,
                         "entity": key[0],
                         "time": int(key[1]),
-                        "previous": float(prev.loc[key]),
-                        "value": float(frame[col].loc[key]),
-                        "change": float(valid.loc[key]),
-                        "usual_change": float(own.loc[key]),
-                        "ratio": float(ratio.loc[key]),
+                        "previous": float(raw[j, previous_row[i]]),
+                        "value": float(raw[j, i]),
+                        "change": float(value[hit]),
+                        "usual_change": float(own[hit]),
+                        "ratio": float(ratio[hit]),
                     }
                 )
-            jump_years = sorted({int(k[1]) for k in keys})
-            medians = valid.groupby(level=1).median()
-            for t, m in zip(medians.index.tolist(), medians.tolist(), strict=True):
-                r = abs(float(m) - centre) / usual
-                if r > year_threshold:
-                    break_years.append(int(t))
-                    break_rows.append(
-                        {"indicator": col, "time": int(t), "median_change": float(m), "ratio": r}
-                    )
+            jump_years = sorted({int(key[1]) for key in keys})
+            for t in np.flatnonzero(year_ratio[k] > year_threshold).tolist():
+                break_years.append(int(years[t]))
+                break_rows.append(
+                    {
+                        "indicator": col,
+                        "time": int(years[t]),
+                        "median_change": float(yearly[k, t]),
+                        "ratio": float(year_ratio[k, t]),
+                    }
+                )
         summary_rows.append(
             {
                 "indicator": col,
-                "scale": scale,
-                "centre": centre,
-                "usual": usual,
+                "scale": "log" if log[j] else "difference",
+                "centre": float(centre[j]),
+                "usual": float(usual[j]),
                 "jumps": sum(1 for r in jump_rows if r["indicator"] == col),
                 "jump_years": jump_years,
                 "break_years": break_years,
@@ -259,7 +341,7 @@ def detect_jumps(
         summary=pd.DataFrame(summary_rows).set_index("indicator"),
         jumps=pd.DataFrame(jump_rows, columns=jump_cols),
         breaks=pd.DataFrame(break_rows, columns=break_cols),
-        changes=changes,
+        changes=pd.DataFrame(dict(zip(names, change, strict=True)), index=frame.index),
         threshold=float(threshold),
         year_threshold=float(year_threshold),
     )
@@ -273,28 +355,54 @@ def splice(frame: pd.DataFrame, report: JumpReport, indicator: str) -> pd.Series
     when splicing a series at a break.
     """
     row = report.info(indicator)
-    change = report.changes[indicator].copy()
-    flagged = pd.Series(False, index=change.index)
+    index = cast(pd.MultiIndex, frame.index)
+    change_series = report.changes[indicator]
+    if not change_series.index.equals(index):
+        change_series = change_series.loc[index]
+    change = change_series.to_numpy(dtype=float, copy=True)
+    flagged = np.zeros(len(change), dtype=bool)
     jumps = report.jumps[report.jumps["indicator"] == indicator]
-    for entity, time in zip(jumps["entity"], jumps["time"], strict=True):
-        flagged.loc[(entity, time)] = True
-    times = change.index.get_level_values(1)
+    if len(jumps):
+        keys = pd.MultiIndex.from_arrays([jumps["entity"], jumps["time"]])
+        at = index.get_indexer(keys)
+        if (at < 0).any():
+            who, when = keys[int(np.argmin(at))]
+            raise DataError(
+                f"report lists a jump of {indicator!r} in region {who}, year {when}, which "
+                "frame does not have; compute the report from this frame with "
+                "detect_jumps(frame)."
+            )
+        flagged[at] = True
+    times = _time_values(frame)
     for t in row["break_years"]:
-        flagged |= np.asarray(times == t) & change.notna().to_numpy()
-    own = change.groupby(level=0).transform("median")
-    change = change.where(~flagged, own.fillna(row["centre"]))
+        flagged |= (times == t) & ~np.isnan(change)
+    entity = np.asarray(index.codes[0])
+    known = entity >= 0  # a row without a region is in no region's series: left as it is
+    own = np.full(len(change), np.nan)
+    own[known] = _group_median(change[known], entity[known], len(index.levels[0]))[entity[known]]
+    change[flagged] = np.where(np.isnan(own), float(row["centre"]), own)[flagged]
     log = row["scale"] == "log"
     source = frame[indicator].astype(float)
-    out = source.copy()
-    for _, series in source.groupby(level=0, sort=False):
-        s = series.sort_index(level=1)
-        level = np.log(s.to_numpy()) if log else s.to_numpy().copy()
-        steps = change.loc[s.index].to_numpy()
-        for k in range(len(level) - 2, -1, -1):
-            if np.isfinite(steps[k + 1]) and np.isfinite(level[k]):
-                level[k] = level[k + 1] - steps[k + 1]
-        out.loc[s.index] = np.exp(level) if log else level
-    return out
+    # each region's years in turn; rebuilt backwards, all regions a position at a time
+    order = np.lexsort((times, entity))
+    order = order[known[order]]
+    ent = entity[order]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        level = np.log(source.to_numpy()[order]) if log else source.to_numpy()[order]
+    step = change[order]
+    first = np.ones(len(order), dtype=bool)  # a region's first (earliest) row
+    first[1:] = ent[1:] != ent[:-1]
+    starts = np.flatnonzero(first)
+    position = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    has_next = np.zeros(len(order), dtype=bool)
+    has_next[:-1] = ~first[1:]
+    for k in range(int(position.max(initial=0)) - 1, -1, -1):
+        rows = np.flatnonzero((position == k) & has_next)
+        rows = rows[np.isfinite(step[rows + 1]) & np.isfinite(level[rows])]
+        level[rows] = level[rows + 1] - step[rows + 1]
+    values = source.to_numpy(copy=True)
+    values[order] = np.exp(level) if log else level
+    return pd.Series(values, index=source.index, name=source.name)
 
 
 def weight_diagnostics(
