@@ -22,6 +22,7 @@ file comes from its specification by the same code in every process.
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import pickle
 from typing import TYPE_CHECKING, Any, Protocol
@@ -79,6 +80,9 @@ def first_worker(
         # figure's name, when the figure that needs it is drawn
         with contextlib.suppress(Exception):
             prepare()
+    # what is alive now (modules, fonts, caches) lives as long as the workers: kept out of the
+    # collector's full passes, and not touched (copied) by them in the forked workers
+    gc.freeze()
     # forked before this process puts anything: no queue thread exists yet to be copied
     me = os.getpid()
     children = [_fork_worker(job, tasks, results, me) for _ in range(others)]

@@ -7,6 +7,7 @@ results folder (tables, figures, ``stages.json``, ``manifest.json``) and the rep
 
 from __future__ import annotations
 
+import gc
 import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -195,6 +196,10 @@ def run_study(
         ctx, data_output = data_stage.load(config, lang=language)
         results: list[StageOutput] = [data_output]
         figures.start(ctx)
+        # the data, the modules and their caches live to the end of the run: kept out of the
+        # collector's full passes while the stages run (unfrozen when the folder is written,
+        # spatialpanel.study.outputs, and below on any failure); nothing computed depends on it
+        gc.freeze()
         for i, spec in enumerate(stages, start=1):
             tick(spec.title, i)
             results.append(_run_stage(spec, ctx))
@@ -212,6 +217,8 @@ def run_study(
     except BaseException:
         figures.abort()
         raise
+    finally:
+        gc.unfreeze()
     tick("Done", total)
     return StudyRun(
         out_dir=target,
