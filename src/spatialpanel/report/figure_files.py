@@ -42,7 +42,15 @@ from spatialpanel.report.figspec import figure_file
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.figure import Figure
 
-__all__ = ["PNG_LEVEL", "WEB_WIDTH", "LaidOut", "png_bytes", "save_figure", "web_factor"]
+__all__ = [
+    "PNG_LEVEL",
+    "WEB_WIDTH",
+    "LaidOut",
+    "lay_out",
+    "png_bytes",
+    "save_figure",
+    "web_factor",
+]
 
 #: Greatest width in pixels of the copy embedded in the HTML and Word reports (the 300-dpi PNG
 #: stays full size).
@@ -91,6 +99,18 @@ def save_figure(
     return LaidOut(figure, dpi=dpi).write(fig_dir, key, formats, lang=lang)
 
 
+def lay_out(figure: Figure) -> None:
+    """Lay ``figure`` out (on its Agg canvas) as a draw would, without rasterising anything:
+    the layout engine alone for a figure with one and no 3D axes (the same positions and extents,
+    without a pass over every artist), else the whole figure drawn without rendering."""
+    engine = figure.get_layout_engine()
+    if engine is not None and not any(ax.name == "3d" for ax in figure.axes):
+        figure.canvas.get_renderer()  # type: ignore[attr-defined]  # what the engine measures with
+        engine.execute(figure)
+    else:
+        figure.draw_without_rendering()
+
+
 def _name(key: str, fmt: str, lang: str) -> str:
     """The file name (without folder) of figure ``key``."""
     return Path(figure_file(key, fmt, lang)).name
@@ -107,12 +127,7 @@ class LaidOut:
         self.canvas = FigureCanvasAgg(figure)
         figure.set_dpi(dpi)
         # 1. the layout runs once, at the output dpi (what savefig does for the PNG)
-        engine = figure.get_layout_engine()
-        if engine is not None and not any(ax.name == "3d" for ax in figure.axes):
-            self.canvas.get_renderer()  # the renderer the engine measures with
-            engine.execute(figure)
-        else:
-            figure.draw_without_rendering()
+        lay_out(figure)
         # 2. the tight box of that layout, shared by every format
         renderer = self.canvas.get_renderer()
         self.bbox = figure.get_tightbbox(renderer).padded(mpl.rcParams["savefig.pad_inches"])

@@ -98,18 +98,13 @@ def _label_offsets(
     box overlaps neither an earlier label nor a marker; the first candidate when none is free."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
 
+    from spatialpanel.report.figure_files import lay_out
+
     if not isinstance(fig.canvas, FigureCanvasAgg):
         FigureCanvasAgg(fig)
-    # the layout and the transforms as a draw leaves them, without rasterising anything: the
-    # layout engine alone where there is one (the same positions, without a pass over every
-    # artist)
-    engine = fig.get_layout_engine()
-    if engine is not None:
-        fig.canvas.get_renderer()  # type: ignore[attr-defined]
-        engine.execute(fig)
-        ax.apply_aspect()
-    else:
-        fig.draw_without_rendering()
+    # the layout and the transforms as a draw leaves them, without rasterising anything
+    lay_out(fig)
+    ax.apply_aspect()
     scale = fig.dpi / 72.0
     pts = ax.transData.transform(np.column_stack([x, y])) / scale  # in points
     height = fontsize * 1.15

@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from spatialpanel.report.formatting import NumberFormat, cell_formats, column_formats, fmt_count
+from spatialpanel.report.formatting import NumberFormat, cell_formats, column_formats
 from spatialpanel.report.localise import localise_frame
 from spatialpanel.results_folder import normalise_zip
 from spatialpanel.spreadsheet_cells import TRIGGERS
@@ -65,6 +65,8 @@ def _sheet_name(key: str, used: set[str]) -> str:
     return name
 
 
+#: The format of a whole number in a text column.
+_COUNT = NumberFormat("count")
 #: Excel's default column width (characters of the default font).
 _DEFAULT_WIDTH = 8.43
 
@@ -250,7 +252,7 @@ def _number_formats(
         count_columns=counts,
         probability_columns=probs,
     )
-    excel: dict[tuple[NumberFormat, bool], str] = {}
+    excel: dict[NumberFormat, str] = {}
     out: list[list[str | None]] = []
     for row, formats in zip(grid.rows[grid.body_row :], plan, strict=True):
         line: list[str | None] = []
@@ -258,14 +260,14 @@ def _number_formats(
             if not isinstance(value, int | float) or isinstance(value, bool):
                 line.append(None)
                 continue
-            whole = isinstance(value, int)
+            # a whole number in a column of mixed cells (a regression payload's N) is a count
+            if fmt.kind == "text" and isinstance(value, int):
+                fmt = _COUNT
             if shown is not None:
-                text = fmt_count(value) if fmt.kind == "text" and whole else fmt.text(value)
-                shown[j] = max(shown[j], len(text))
-            if (fmt, whole) not in excel:
-                # a whole number in a column of mixed cells (a regression payload's N) is a count
-                excel[fmt, whole] = "#,##0" if fmt.kind == "text" and whole else fmt.excel()
-            line.append(excel[fmt, whole])
+                shown[j] = max(shown[j], len(fmt.text(value)))
+            if fmt not in excel:
+                excel[fmt] = fmt.excel()
+            line.append(excel[fmt])
         out.append(line)
     return out
 
