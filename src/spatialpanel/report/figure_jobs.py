@@ -155,9 +155,15 @@ class FigureJobs:
 
     def _start(self, n: int) -> None:
         import multiprocessing as mp
+        import threading
 
-        from spatialpanel.report.figure_workers import first_worker
+        from spatialpanel.report.figure_workers import first_worker, import_drawing_modules
 
+        if threading.active_count() > 1:
+            # another thread of this process may be inside an import when we fork, and the
+            # forked worker could then never take that module's lock (seen in a test session:
+            # a KeyError in importlib): the drawing modules are imported here, before the fork
+            import_drawing_modules()
         ctx = mp.get_context("fork")
         # forked before anything is put: no queue thread exists yet in this process. The first
         # worker imports matplotlib and the drawers and forks the others (figure_workers)

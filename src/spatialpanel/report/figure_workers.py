@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from multiprocessing.queues import Queue
 
 
-__all__ = ["NICE", "first_worker"]
+__all__ = ["NICE", "first_worker", "import_drawing_modules"]
 
 #: Niceness the workers add: the caller (stages, tables, report) comes first.
 NICE = 5
@@ -59,18 +59,13 @@ def first_worker(
     """The first worker: import and warm up; take the labels and a ``prepare`` callable from
     ``setup`` (when the caller opened the jobs before it knew them) and run it (e.g. project
     the study's map geometry); fork ``others`` more workers, draw, reap them."""
-    import importlib
     import signal
 
     os.nice(NICE)
     import matplotlib
 
     matplotlib.use("Agg")
-    from spatialpanel.report.drawers import DRAWERS
-
-    importlib.import_module("matplotlib.pyplot")
-    for target in sorted(set(DRAWERS.values())):
-        importlib.import_module(target.split(":")[0])
+    import_drawing_modules()
     _warm_up(job.lang, job.dpi)
     prepare = None
     if setup is not None:
@@ -97,6 +92,17 @@ def first_worker(
             )
             results.put(("exit", pid))
     results.put(("exit", me))
+
+
+def import_drawing_modules() -> None:
+    """Import matplotlib's pyplot and every drawer's module (done once, before forking)."""
+    import importlib
+
+    from spatialpanel.report.drawers import DRAWERS
+
+    importlib.import_module("matplotlib.pyplot")
+    for target in sorted(set(DRAWERS.values())):
+        importlib.import_module(target.split(":")[0])
 
 
 def _fork_worker(job: Job, tasks: Queue[Any], results: Queue[Any], parent: int) -> int:
